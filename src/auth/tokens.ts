@@ -1,0 +1,53 @@
+import jwt from 'jsonwebtoken';
+import { Role } from '../domain/enums';
+import { apiError, ErrorCode } from '../schema/errors';
+
+/** Who is calling, as proven by a bearer token (SPEC §5). */
+export interface Principal {
+  /** Token subject: the officer's account id (personal data of officials; never public). */
+  sub: string;
+  role: Role;
+  /** Code of the agency whose subtree the token sees. */
+  agencyCode: string;
+}
+
+const ALGORITHM = 'HS256' as const;
+/** Tolerated clock difference between the issuer and this server. */
+const CLOCK_TOLERANCE_SECONDS = 30;
+
+export function signToken(principal: Principal, secret: string, expiresIn: jwt.SignOptions['expiresIn'] = '12h'): string {
+  return jwt.sign({ role: principal.role, agency: principal.agencyCode }, secret, {
+    algorithm: ALGORITHM,
+    subject: principal.sub,
+    expiresIn,
+  });
+}
+
+/**
+ * Verifies an HS256 token and reads its claims. The algorithm is pinned (no `alg: none`, no
+ * key confusion) and expiry is enforced, whatever the token says about itself.
+ */
+export function verifyToken(token: string, secret: string): Principal {
+  let claims: jwt.JwtPayload;
+  try {
+    const decoded = jwt.verify(token, secret, { algorithms: [ALGORITHM], clockTolerance: CLOCK_TOLERANCE_SECONDS });
+    if (typeof decoded === 'string') throw new Error('payload is not an object');
+    claims = decoded;
+  } catch (err) {
+    const reason = err instanceof jwt.TokenExpiredError ? 'the token has expired' : 'the token is invalid';
+    throw apiError(ErrorCode.UNAUTHENTICATED, `Authentication failed: ${reason}.`);
+  }
+  const role = claims.role as Role;
+  if (typeof claims.sub !== 'string' || !claims.sub || !Object.values(Role).includes(role) || typeof claims.agency !== 'string' || !claims.agency) {
+    throw apiError(ErrorCode.UNAUTHENTICATED, 'Authentication failed: the token lacks the sub, role or agency claim.');
+  }
+  return { sub: claims.sub, role, agencyCode: claims.agency };
+}
+
+/** Reads "Bearer <token>" from an Authorization header value; undefined when absent. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw apiError(ErrorCode.UNAUTHENTICATED, 'The Authorization header must be "Bearer <token>".');
+  return match[1];
+}

@@ -1,0 +1,55 @@
+import path from 'node:path';
+
+/** Project root, whether running from src/ (ts-jest) or dist/src/ (compiled). */
+export const PROJECT_ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
+
+export interface AppConfig {
+  nodeEnv: 'development' | 'test' | 'production';
+  port: number;
+  /** External PostgreSQL; when absent `npm start` runs an embedded one under dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  embeddedPostgresPort: number;
+  jwtSecret: string;
+  /** Expose per-request SQL statement counts in `extensions.sqlStatements` (never in production). */
+  exposeQueryStats: boolean;
+}
+
+const DEV_JWT_SECRET = 'service-index-dev-secret-change-me';
+
+class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}".`);
+  }
+  return value;
+}
+
+/** Reads and checks every environment variable once, naming the culprit on error. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const nodeEnv = (env.NODE_ENV ?? 'development') as AppConfig['nodeEnv'];
+  if (!['development', 'test', 'production'].includes(nodeEnv)) {
+    throw new ConfigError(`NODE_ENV must be development, test or production, got "${env.NODE_ENV}".`);
+  }
+  const jwtSecret = env.JWT_SECRET ?? (nodeEnv === 'production' ? '' : DEV_JWT_SECRET);
+  if (jwtSecret.length < 16) {
+    throw new ConfigError('JWT_SECRET must be set to at least 16 characters (required in production).');
+  }
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a postgres:// URL.');
+  }
+  return {
+    nodeEnv,
+    port: int(env, 'PORT', 4000, 0, 65535),
+    databaseUrl,
+    dataDir: path.resolve(PROJECT_ROOT, env.DATA_DIR ?? '.data'),
+    embeddedPostgresPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    jwtSecret,
+    exposeQueryStats: nodeEnv !== 'production',
+  };
+}

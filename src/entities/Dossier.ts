@@ -1,0 +1,168 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import { ApplicantKind, DossierChannel } from '../domain/enums';
+import { DossierStatus } from '../domain/lifecycle';
+import { Timeliness } from '../domain/timeliness';
+import { Node } from '../schema/node';
+import { Agency } from './Agency';
+import { Procedure } from './Procedure';
+
+/**
+ * One application (hồ sơ) for one procedure at one agency. The applicant's personal data lives
+ * in its own columns and is never a GraphQL field of this type: the `applicant` field resolver
+ * releases it only to a caller entitled to it.
+ */
+@ObjectType({ implements: Node, description: 'One application (hồ sơ) for one procedure at one agency.' })
+@Entity()
+@Index('dossier_agency_received', ['agencyId', 'receivedAt'])
+@Index('dossier_open_due', ['dueAt'], { where: `status IN ('RECEIVED', 'PROCESSING', 'AWAITING_SUPPLEMENT')` })
+export class Dossier extends Node {
+  @PrimaryGeneratedColumn({ name: 'id', type: 'bigint' })
+  databaseId: string;
+
+  protected get nodeType() {
+    return 'Dossier' as const;
+  }
+
+  @Field({ description: 'Dossier code (mã hồ sơ) printed on the receipt.' })
+  @Column({ type: 'varchar', length: 60, unique: true })
+  code: string;
+
+  @Column({ type: 'int' })
+  procedureId: number;
+
+  @ManyToOne(() => Procedure, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'procedure_id' })
+  procedure?: Procedure;
+
+  @Index()
+  @Column({ type: 'int' })
+  agencyId: number;
+
+  @ManyToOne(() => Agency, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'agency_id' })
+  agency?: Agency;
+
+  @Field(() => DossierChannel, { description: 'How the dossier was filed.' })
+  @Column({ type: 'enum', enum: DossierChannel, enumName: 'dossier_channel' })
+  channel: DossierChannel;
+
+  @Field(() => DossierStatus, { description: 'Where the dossier is in its lifecycle.' })
+  @Column({ type: 'enum', enum: DossierStatus, enumName: 'dossier_status' })
+  status: DossierStatus;
+
+  // --- personal data (SPEC §1: never public) -------------------------------------------
+  @Column({ type: 'enum', enum: ApplicantKind, enumName: 'applicant_kind' })
+  applicantKind: ApplicantKind;
+
+  @Column({ type: 'varchar', length: 200 })
+  applicantName: string;
+
+  /** Citizen ID (CCCD) or enterprise code. */
+  @Column({ type: 'varchar', length: 40 })
+  applicantIdNumber: string;
+
+  @Column({ type: 'varchar', length: 30, nullable: true })
+  applicantPhone: string | null;
+
+  @Column({ type: 'varchar', length: 300, nullable: true })
+  applicantAddress: string | null;
+
+  /** SHA-256 of the lookup secret handed to the applicant; the secret itself is never stored. */
+  @Column({ type: 'varchar', length: 64 })
+  lookupSecretHash: string;
+
+  // --- clock -------------------------------------------------------------------------------
+  @Field(() => Date, { description: 'When the dossier was actually received.' })
+  @Column({ type: 'timestamptz' })
+  receivedAt: Date;
+
+  @Field(() => Int, { description: 'Processing time applied, in working days (legal time or the agency’s shorter commitment).' })
+  @Column({ type: 'int' })
+  processingDays: number;
+
+  /** Due time fixed at receipt (legal time or commitment), before any clock stop. */
+  @Column({ type: 'timestamptz' })
+  baseDueAt: Date;
+
+  @Field(() => Date, { description: 'Current due time: the base due time moved later by every clock stop.' })
+  @Column({ type: 'timestamptz' })
+  dueAt: Date;
+
+  @Field(() => Int, { description: 'Office minutes spent awaiting a supplement (the clock stops then).' })
+  @Column({ type: 'int', default: 0 })
+  pausedWorkingMinutes: number;
+
+  /** Start of the current wait for a supplement, while AWAITING_SUPPLEMENT. */
+  @Column({ type: 'timestamptz', nullable: true })
+  supplementRequestedAt: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the agency completed the dossier (result ready).' })
+  @Column({ type: 'timestamptz', nullable: true })
+  completedAt: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the result was handed to the applicant.' })
+  @Column({ type: 'timestamptz', nullable: true })
+  resultReturnedAt: Date | null;
+
+  /** Fixed at completion (EARLY / ON_TIME / LATE); open dossiers are classified against now. */
+  @Column({ type: 'enum', enum: Timeliness, enumName: 'timeliness', nullable: true })
+  completionTimeliness: Timeliness | null;
+
+  // --- flags the index counts (INDEX_METHOD.md) ------------------------------------------
+  @Field({ description: 'Paper documents were digitized when received (số hóa khi tiếp nhận).' })
+  @Column({ type: 'boolean', default: false })
+  digitizedAtReceipt: boolean;
+
+  @Field({ description: 'The applicant reused digitized documents or results instead of uploading new ones.' })
+  @Column({ type: 'boolean', default: false })
+  reusedDigitizedData: boolean;
+
+  @Field({ description: 'The result was issued as a signed electronic document.' })
+  @Column({ type: 'boolean', default: false })
+  electronicResult: boolean;
+
+  @Field({ description: 'The fee was paid online.' })
+  @Column({ type: 'boolean', default: false })
+  feePaidOnline: boolean;
+
+  @Field({ description: 'The dossier’s status is synced to the National Public Service Portal.' })
+  @Column({ type: 'boolean', default: false })
+  syncedToNationalPortal: boolean;
+
+  @Field({ description: 'The dossier came from another agency by transfer.' })
+  @Column({ type: 'boolean', default: false })
+  transferredIn: boolean;
+
+  @Field(() => Date, { nullable: true, description: 'When an apology letter (thư xin lỗi) was issued.' })
+  @Column({ type: 'timestamptz', nullable: true })
+  apologyIssuedAt: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'New appointment given in the apology letter.' })
+  @Column({ type: 'timestamptz', nullable: true })
+  apologyNewAppointmentAt: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Reason given when the dossier was rejected.' })
+  @Column({ type: 'text', nullable: true })
+  rejectionReason: string | null;
+
+  @Column({ type: 'int', nullable: true })
+  transferredToAgencyId: number | null;
+
+  @ManyToOne(() => Agency, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'transferred_to_agency_id' })
+  transferredToAgency?: Agency | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Field(() => Date, { description: 'Last change to this dossier.' })
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+
+  @VersionColumn()
+  version: number;
+
+  /** The lookup secret in clear, present only on the object returned by the call that created it. */
+  issuedLookupSecret?: string;
+}

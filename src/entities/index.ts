@@ -1,0 +1,13 @@
+import { Agency } from './Agency';
+import { CalendarChange, CalendarDay, CalendarSettings } from './Calendar';
+import { Dossier } from './Dossier';
+import { DossierEvent } from './DossierEvent';
+import { Feedback } from './Feedback';
+import { Procedure } from './Procedure';
+import { SatisfactionRating } from './SatisfactionRating';
+import { ServiceCommitment } from './ServiceCommitment';
+
+export { Agency, CalendarChange, CalendarDay, CalendarSettings, Dossier, DossierEvent, Feedback, Procedure, SatisfactionRating, ServiceCommitment };
+
+/** Every entity, for the one DataSource definition in ormconfig.ts. */
+export const ENTITIES = [Agency, Procedure, Dossier, DossierEvent, Feedback, SatisfactionRating, CalendarDay, CalendarSettings, CalendarChange, ServiceCommitment];

@@ -1,0 +1,54 @@
+import 'reflect-metadata';
+import { createDataSource } from '../ormconfig';
+import { signToken } from './auth/tokens';
+import { loadConfig } from './config';
+import { RunningPostgres, startEmbeddedPostgres } from './db/embedded-postgres';
+import { Role } from './domain/enums';
+import { createServices } from './schema/context';
+import { isSeeded, seedDemoData } from './seed';
+import { startServer } from './server';
+
+/** `npm start`: PostgreSQL (embedded unless DATABASE_URL), migrations, demo data on first run, the API. */
+async function main() {
+  const config = loadConfig();
+  let embedded: RunningPostgres | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    console.log(`Starting embedded PostgreSQL (data in ${config.dataDir}) …`);
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, database: 'service_index' });
+    databaseUrl = embedded.url;
+  }
+  const dataSource = createDataSource(databaseUrl);
+  await dataSource.initialize();
+  const applied = await dataSource.runMigrations();
+  if (applied.length) console.log(`Applied ${applied.length} migration(s).`);
+  if (!(await isSeeded(dataSource))) {
+    console.log('Empty database: loading demo data (first start only) …');
+    const started = Date.now();
+    await seedDemoData(dataSource, { log: (line) => console.log(`  ${line}`) });
+    console.log(`Demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  }
+
+  const services = createServices(config, dataSource);
+  const server = await startServer(services, config.port);
+  const token = signToken({ sub: 'dev-admin', role: Role.ADMIN, agencyCode: 'HNI' }, config.jwtSecret, '30d');
+  console.log(`\nService Index API ready\n  GraphQL:   ${server.url}\n  WebSocket: ${server.url.replace('http', 'ws')} (graphql-transport-ws)\n  ADMIN token (30 days, dev only):\n    ${token}\n  Try: curl -s ${server.url} -H 'content-type: application/json' -d '{"query":"{ agencies(kind: PROVINCE, first: 3) { totalCount nodes { code name } } }"}'\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down …`);
+    await server.close();
+    await dataSource.destroy();
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

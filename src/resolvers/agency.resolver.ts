@@ -1,0 +1,65 @@
+import { IsEnum, IsOptional, Length, Matches } from 'class-validator';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { AgencyKind } from '../domain/enums';
+import { Agency, ServiceCommitment } from '../entities';
+import { Connection, PageArgs } from '../schema/connection';
+import type { RequestContext } from '../schema/context';
+import { LocalDateScalar } from '../schema/scalars';
+import { AGENCY_CODE } from '../schema/validation';
+
+export const AgencyConnection = Connection(Agency);
+
+@ArgsType()
+class AgenciesArgs extends PageArgs {
+  @Field(() => AgencyKind, { nullable: true, description: 'Only agencies of this kind.' })
+  @IsOptional()
+  @IsEnum(AgencyKind)
+  kind?: AgencyKind;
+
+  @Field({ nullable: true, description: 'Only direct children of this agency.' })
+  @IsOptional()
+  @Matches(AGENCY_CODE, { message: 'parentCode must be an agency code such as "HNI"' })
+  parentCode?: string;
+
+  @Field({ nullable: true, description: 'Words of the name or code, accents optional ("ha noi" finds "Hà Nội").' })
+  @IsOptional()
+  @Length(1, 100)
+  search?: string;
+
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Only agencies that existed on this date (e.g. "2024-09-30" for the 63 provinces).' })
+  @IsOptional()
+  validOn?: string;
+}
+
+@Resolver(() => Agency)
+export class AgencyResolver {
+  @Query(() => AgencyConnection, { description: 'Agencies, public. Ordered by code.' })
+  agencies(@Args() { kind, parentCode, search, validOn, ...page }: AgenciesArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.lists.agencies({ kind, parentCode, search, validOn }, page);
+  }
+
+  @Query(() => Agency, { nullable: true, description: 'One agency by its code, public.' })
+  agency(@Arg('code') code: string, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.agencyByCode.load(code);
+  }
+
+  @FieldResolver(() => Agency, { nullable: true, description: 'The agency above this one; null for ministries and provinces.' })
+  parent(@Root() agency: Agency, @Ctx() ctx: RequestContext) {
+    return agency.parentId == null ? null : ctx.loaders.agencyById.load(agency.parentId);
+  }
+
+  @FieldResolver(() => Agency, { nullable: true, description: 'The agency this one was merged into when it ceased to exist (e.g. the new province of 1 July 2025).' })
+  successor(@Root() agency: Agency, @Ctx() ctx: RequestContext) {
+    return agency.successorId == null ? null : ctx.loaders.agencyById.load(agency.successorId);
+  }
+
+  @FieldResolver(() => AgencyConnection, { description: 'Agencies directly under this one.' })
+  children(@Root() agency: Agency, @Args() { kind, search, validOn, ...page }: AgenciesArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.lists.agencies({ kind, search, validOn, parentCode: agency.code }, page);
+  }
+
+  @FieldResolver(() => [ServiceCommitment], { description: 'Commitments this agency made to settle procedures faster than the law.' })
+  serviceCommitments(@Root() agency: Agency, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.commitmentsByAgencyId.load(agency.databaseId);
+  }
+}

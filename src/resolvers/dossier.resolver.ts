@@ -1,0 +1,245 @@
+import { IsBoolean, IsEnum, IsOptional, Length, Matches } from 'class-validator';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { canSeeAgencyPath, requireViewer } from '../auth/access';
+import { SatisfactionLevel } from '../domain/enums';
+import { allowedActions, DossierAction } from '../domain/lifecycle';
+import { Timeliness } from '../domain/timeliness';
+import { Agency, Dossier, DossierEvent, Procedure, SatisfactionRating } from '../entities';
+import { lookupSecretMatches, timelinessOf } from '../services/dossier-service';
+import { Connection, PageArgs } from '../schema/connection';
+import type { RequestContext } from '../schema/context';
+import { AGENCY_CODE, DOSSIER_CODE } from '../schema/validation';
+import { Applicant, DossierFilter, DossierProgress, ReceiveDossierInput } from './dossier.types';
+
+export const DossierConnection = Connection(Dossier);
+
+@ArgsType()
+class DossiersArgs extends PageArgs {
+  @Field(() => DossierFilter, { nullable: true })
+  filter?: DossierFilter;
+}
+
+/** May the caller see this dossier: an officer whose scope covers it, or the secret's holder. */
+export async function canSeeDossier(ctx: RequestContext, dossier: Dossier): Promise<boolean> {
+  if (ctx.grantedDossierIds.has(dossier.databaseId)) return true;
+  if (!ctx.viewer) return false;
+  const agency = await ctx.loaders.agencyById.load(dossier.agencyId);
+  return !!agency && canSeeAgencyPath(ctx.viewer, agency.path);
+}
+
+@ArgsType()
+class DossierCodeArgs {
+  @Field({ description: 'Dossier code.' })
+  @Matches(DOSSIER_CODE, { message: 'code must be 3–60 letters, digits, ".", "_" or "-"' })
+  code: string;
+}
+
+@ArgsType()
+class ReasonArgs extends DossierCodeArgs {
+  @Field({ description: 'Reason, as the applicant will read it.' })
+  @Length(1, 2000)
+  reason: string;
+}
+
+@ArgsType()
+class OptionalReasonArgs extends DossierCodeArgs {
+  @Field({ nullable: true })
+  @IsOptional()
+  @Length(1, 2000)
+  reason?: string;
+}
+
+@ArgsType()
+class CompleteArgs extends DossierCodeArgs {
+  @Field({ description: 'The result was issued as a signed electronic document.' })
+  @IsBoolean()
+  electronicResult: boolean;
+}
+
+@ArgsType()
+class TransferArgs extends OptionalReasonArgs {
+  @Field({ description: 'Code of the agency taking the dossier over.' })
+  @Matches(AGENCY_CODE, { message: 'toAgencyCode must be an agency code such as "HNI"' })
+  toAgencyCode: string;
+}
+
+@ArgsType()
+class ApologyArgs extends ReasonArgs {
+  @Field(() => Date, { description: 'The new appointment for the result.' })
+  newAppointmentAt: Date;
+}
+
+@ArgsType()
+class RateArgs extends DossierCodeArgs {
+  @Field({ description: 'The lookup secret from the receipt.' })
+  @Length(1, 100)
+  secret: string;
+
+  @Field(() => SatisfactionLevel)
+  @IsEnum(SatisfactionLevel)
+  level: SatisfactionLevel;
+}
+
+@Resolver(() => Dossier)
+export class DossierResolver {
+  @Query(() => DossierConnection, { description: 'Dossiers in the token’s agency subtree (ADMIN: all). Needs a token.' })
+  dossiers(@Args() { filter, ...page }: DossiersArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.lists.dossiers(requireViewer(ctx.viewer), filter ?? {}, page, ctx.now);
+  }
+
+  @Query(() => Dossier, {
+    nullable: true,
+    description: 'One dossier: for a token whose scope covers it, or with its lookup secret. Null when it does not exist for the caller.',
+  })
+  async dossier(
+    @Arg('code') dossierCode: string,
+    @Arg('secret', () => String, { nullable: true, description: 'The applicant’s lookup secret, instead of a token.' }) secret: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Dossier | null> {
+    const dossier = await ctx.loaders.dossierByCode.load(dossierCode);
+    if (!dossier) return null;
+    if (secret && lookupSecretMatches(secret, dossier.lookupSecretHash)) ctx.grantedDossierIds.add(dossier.databaseId);
+    return (await canSeeDossier(ctx, dossier)) ? dossier : null;
+  }
+
+  @Query(() => DossierProgress, { nullable: true, description: 'Follow a dossier with its code and lookup secret; no token, no personal data. Null when code or secret is wrong.' })
+  async trackDossier(@Arg('code') dossierCode: string, @Arg('secret') secret: string, @Ctx() ctx: RequestContext): Promise<DossierProgress | null> {
+    const dossier = await ctx.loaders.dossierByCode.load(dossierCode);
+    if (!dossier || !lookupSecretMatches(secret, dossier.lookupSecretHash)) return null;
+    const [procedure, agency, events] = await Promise.all([
+      ctx.loaders.procedureById.load(dossier.procedureId),
+      ctx.loaders.agencyById.load(dossier.agencyId),
+      ctx.loaders.eventsByDossierId.load(dossier.databaseId),
+    ]);
+    return {
+      ...dossier,
+      procedure: procedure!,
+      agency: agency!,
+      timeliness: timelinessOf(dossier, ctx.now),
+      history: events.map((e) => ({ kind: e.kind, status: e.toStatus, occurredAt: e.occurredAt, reason: e.reason })),
+    };
+  }
+
+  // --- lifecycle ---------------------------------------------------------------------------
+
+  @Mutation(() => Dossier, { description: 'Register a received dossier; computes its due time. Idempotent on `code`.' })
+  async receiveDossier(@Arg('input') input: ReceiveDossierInput, @Ctx() ctx: RequestContext) {
+    const { dossier, lookupSecret } = await ctx.services.dossiers.receive(ctx.viewer, input);
+    if (lookupSecret) dossier.issuedLookupSecret = lookupSecret;
+    return dossier;
+  }
+
+  @Mutation(() => Dossier, { description: 'RECEIVED → PROCESSING.' })
+  startProcessing(@Args() { code }: DossierCodeArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.dossiers.transition(ctx.viewer, code, DossierAction.START_PROCESSING);
+  }
+
+  @Mutation(() => Dossier, { description: 'PROCESSING → AWAITING_SUPPLEMENT: ask the applicant for more; the clock stops.' })
+  requestSupplement(@Args() { code, reason }: ReasonArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.dossiers.transition(ctx.viewer, code, DossierAction.REQUEST_SUPPLEMENT, { reason });
+  }
+
+  @Mutation(() => Dossier, { description: 'AWAITING_SUPPLEMENT → PROCESSING: the due time moves later by the office time spent waiting.' })
+  resumeDossier(@Args() { code }: DossierCodeArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.dossiers.transition(ctx.viewer, code, DossierAction.RESUME);
+  }
+
+  @Mutation(() => Dossier, { description: 'PROCESSING → COMPLETED; fixes the timeliness (EARLY, ON_TIME or LATE).' })
+  completeDossier(@Args() { code, electronicResult }: CompleteArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.dossiers.transition(ctx.viewer, code, DossierAction.COMPLETE, { electronicResult });
+  }
+
+  @Mutation(() => Dossier, { description: 'COMPLETED → RESULT_RETURNED: the applicant has the result.' })
+  returnResult(@Args() { code }: DossierCodeArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.dossiers.transition(ctx.viewer, code, DossierAction.RETURN_RESULT);
+  }
+
+  @Mutation(() => Dossier, { description: 'Open → REJECTED, with the reason the applicant is told.' })
+  rejectDossier(@Args() { code, reason }: ReasonArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.dossiers.transition(ctx.viewer, code, DossierAction.REJECT, { reason });
+  }
+
+  @Mutation(() => Dossier, { description: 'Open → WITHDRAWN at the applicant’s request.' })
+  withdrawDossier(@Args() { code, reason }: OptionalReasonArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.dossiers.transition(ctx.viewer, code, DossierAction.WITHDRAW, { reason });
+  }
+
+  @Mutation(() => Dossier, { description: 'Open → TRANSFERRED to another agency, which registers it with transferredIn.' })
+  transferDossier(@Args() { code, toAgencyCode, reason }: TransferArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.dossiers.transition(ctx.viewer, code, DossierAction.TRANSFER, { transferToAgencyCode: toAgencyCode, reason });
+  }
+
+  @Mutation(() => Dossier, { description: 'Record an apology letter (thư xin lỗi) with a new appointment, for an open or late dossier.' })
+  issueApology(@Args() { code, newAppointmentAt, reason }: ApologyArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.dossiers.issueApology(ctx.viewer, code, newAppointmentAt, reason);
+  }
+
+  @Mutation(() => SatisfactionRating, { description: 'The applicant rates a completed dossier, once, proving it with the lookup secret.' })
+  rateDossier(@Args() { code, secret, level }: RateArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.dossiers.rate(code, secret, level);
+  }
+
+  // --- fields ------------------------------------------------------------------------------
+
+  @FieldResolver(() => Procedure, { description: 'The procedure applied for.' })
+  async procedure(@Root() dossier: Dossier, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.procedureById.load(dossier.procedureId);
+  }
+
+  @FieldResolver(() => Agency, { description: 'The agency that received the dossier.' })
+  async agency(@Root() dossier: Dossier, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.agencyById.load(dossier.agencyId);
+  }
+
+  @FieldResolver(() => Agency, { nullable: true, description: 'Where the dossier was transferred to.' })
+  transferredToAgency(@Root() dossier: Dossier, @Ctx() ctx: RequestContext) {
+    return dossier.transferredToAgencyId == null ? null : ctx.loaders.agencyById.load(dossier.transferredToAgencyId);
+  }
+
+  @FieldResolver(() => [DossierEvent], { description: 'Every change, oldest first (a handful per dossier, so a plain list).' })
+  history(@Root() dossier: Dossier, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.eventsByDossierId.load(dossier.databaseId);
+  }
+
+  @FieldResolver(() => Timeliness, { nullable: true, description: 'EARLY/ON_TIME/LATE once completed; OVERDUE/PENDING while open (judged now); null once withdrawn, rejected or transferred.' })
+  timeliness(@Root() dossier: Dossier, @Ctx() ctx: RequestContext) {
+    return timelinessOf(dossier, ctx.now);
+  }
+
+  @FieldResolver(() => [DossierAction], { description: 'Lifecycle steps that may be applied now.' })
+  availableActions(@Root() dossier: Dossier) {
+    return allowedActions(dossier.status);
+  }
+
+  @FieldResolver(() => Applicant, { nullable: true, description: 'Personal data of the applicant; null unless the caller may see it.' })
+  async applicant(@Root() dossier: Dossier, @Ctx() ctx: RequestContext): Promise<Applicant | null> {
+    if (!(await canSeeDossier(ctx, dossier))) return null;
+    return { kind: dossier.applicantKind, name: dossier.applicantName, idNumber: dossier.applicantIdNumber, phone: dossier.applicantPhone, address: dossier.applicantAddress };
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'The lookup secret to hand to the applicant: only in the receiveDossier response that created the dossier.' })
+  lookupSecret(@Root() dossier: Dossier) {
+    return dossier.issuedLookupSecret ?? null;
+  }
+
+  @FieldResolver(() => SatisfactionRating, { nullable: true, description: 'The applicant’s rating, once given.' })
+  rating(@Root() dossier: Dossier, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.ratingByDossierId.load(dossier.databaseId);
+  }
+}
+
+@Resolver(() => DossierEvent)
+export class DossierEventResolver {
+  @FieldResolver(() => Agency, { description: 'The unit that held the dossier when the change was made.' })
+  actorAgency(@Root() event: DossierEvent, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.agencyById.load(event.actorAgencyId);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'The officer who made the change: only for tokens whose scope covers the dossier.' })
+  async actor(@Root() event: DossierEvent, @Ctx() ctx: RequestContext) {
+    if (!ctx.viewer) return null;
+    const dossier = await ctx.loaders.dossierById.load(event.dossierId);
+    const agency = dossier && (await ctx.loaders.agencyById.load(dossier.agencyId));
+    return agency && canSeeAgencyPath(ctx.viewer, agency.path) ? event.actor : null;
+  }
+}

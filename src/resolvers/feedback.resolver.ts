@@ -1,0 +1,143 @@
+import { IsOptional, Length, Matches } from 'class-validator';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { canSeeAgencyPath, requireViewer } from '../auth/access';
+import { Agency, Feedback, Procedure } from '../entities';
+import { Connection, PageArgs } from '../schema/connection';
+import type { RequestContext } from '../schema/context';
+import { AGENCY_CODE, FEEDBACK_CODE, PROCEDURE_CODE } from '../schema/validation';
+
+export const FeedbackConnection = Connection(Feedback);
+
+@InputType({ description: 'Filters of a feedback list; all given conditions must hold.' })
+export class FeedbackFilter {
+  @Field({ nullable: true, description: 'This agency and its descendants (within the token’s scope).' })
+  @IsOptional()
+  @Matches(AGENCY_CODE, { message: 'agencyCode must be an agency code such as "HNI"' })
+  agencyCode?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @Matches(PROCEDURE_CODE, { message: 'procedureCode must be a national procedure code such as "1.004227"' })
+  procedureCode?: string;
+
+  @Field({ nullable: true, description: 'Answered (true) or not yet (false).' })
+  @IsOptional()
+  answered?: boolean;
+
+  @Field({ nullable: true, description: 'Unanswered and past due (true), or not (false).' })
+  @IsOptional()
+  overdue?: boolean;
+
+  @Field(() => Date, { nullable: true, description: 'Received at or after.' })
+  @IsOptional()
+  receivedFrom?: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Received before.' })
+  @IsOptional()
+  receivedTo?: Date;
+}
+
+@ArgsType()
+class FeedbacksArgs extends PageArgs {
+  @Field(() => FeedbackFilter, { nullable: true })
+  filter?: FeedbackFilter;
+}
+
+@InputType({ description: 'Feedback or a recommendation received by an agency.' })
+export class SubmitFeedbackInput {
+  @Field({ description: 'The agency the feedback is about.' })
+  @Matches(AGENCY_CODE, { message: 'agencyCode must be an agency code such as "HNI"' })
+  agencyCode: string;
+
+  @Field({ nullable: true, description: 'The procedure it concerns, if any.' })
+  @IsOptional()
+  @Matches(PROCEDURE_CODE, { message: 'procedureCode must be a national procedure code such as "1.004227"' })
+  procedureCode?: string;
+
+  @Field()
+  @Length(1, 300)
+  subject: string;
+
+  @Field()
+  @Length(1, 10000)
+  content: string;
+
+  @Field({ description: 'Name of the sender (personal data).' })
+  @Length(1, 200)
+  senderName: string;
+
+  @Field({ nullable: true, description: 'Phone or e-mail of the sender (personal data).' })
+  @IsOptional()
+  @Length(3, 200)
+  senderContact?: string;
+
+  @Field(() => Date, { nullable: true, description: 'When it was received; now when omitted.' })
+  @IsOptional()
+  receivedAt?: Date;
+}
+
+@ArgsType()
+class AnswerFeedbackArgs {
+  @Field({ description: 'Feedback code.' })
+  @Matches(FEEDBACK_CODE, { message: 'code must be a feedback code' })
+  code: string;
+
+  @Field({ description: 'The answer sent to the sender.' })
+  @Length(1, 10000)
+  answer: string;
+}
+
+/** The sender of feedback (personal data). */
+@ObjectType({ description: 'Who sent the feedback (personal data): visible to officers of the agency only.' })
+export class FeedbackSender {
+  @Field({ description: 'Name of the sender.' })
+  name: string;
+
+  @Field(() => String, { nullable: true, description: 'Phone or e-mail of the sender.' })
+  contact: string | null;
+}
+
+@Resolver(() => Feedback)
+export class FeedbackResolver {
+  @Query(() => FeedbackConnection, { description: 'Feedback in the token’s agency subtree, newest first. Needs a token.' })
+  feedbacks(@Args() { filter, ...page }: FeedbacksArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.lists.feedbacks(requireViewer(ctx.viewer), filter ?? {}, page, ctx.now);
+  }
+
+  @Mutation(() => Feedback, { description: 'Register feedback about an agency; computes when an answer is due.' })
+  submitFeedback(@Arg('input') input: SubmitFeedbackInput, @Ctx() ctx: RequestContext) {
+    return ctx.services.feedback.submit(ctx.viewer, input);
+  }
+
+  @Mutation(() => Feedback, { description: 'Answer feedback, once.' })
+  answerFeedback(@Args() { code, answer }: AnswerFeedbackArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.feedback.answer(ctx.viewer, code, answer);
+  }
+
+  @FieldResolver(() => Agency, { description: 'The agency the feedback is about.' })
+  agency(@Root() feedback: Feedback, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.agencyById.load(feedback.agencyId);
+  }
+
+  @FieldResolver(() => Procedure, { nullable: true, description: 'The procedure it concerns, if any.' })
+  procedure(@Root() feedback: Feedback, @Ctx() ctx: RequestContext) {
+    return feedback.procedureId == null ? null : ctx.loaders.procedureById.load(feedback.procedureId);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Unanswered and past its due time.' })
+  overdue(@Root() feedback: Feedback, @Ctx() ctx: RequestContext): boolean {
+    return !feedback.answeredAt && feedback.dueAt.getTime() < ctx.now.getTime();
+  }
+
+  @FieldResolver(() => Boolean, { nullable: true, description: 'Answered by its due time; null while unanswered.' })
+  answeredInTime(@Root() feedback: Feedback): boolean | null {
+    return feedback.answeredAt ? feedback.answeredAt.getTime() <= feedback.dueAt.getTime() : null;
+  }
+
+  @FieldResolver(() => FeedbackSender, { nullable: true, description: 'The sender (personal data); null unless the token’s scope covers the agency.' })
+  async sender(@Root() feedback: Feedback, @Ctx() ctx: RequestContext): Promise<FeedbackSender | null> {
+    const agency = await ctx.loaders.agencyById.load(feedback.agencyId);
+    if (!agency || !canSeeAgencyPath(ctx.viewer, agency.path)) return null;
+    return { name: feedback.senderName, contact: feedback.senderContact };
+  }
+}

@@ -1,0 +1,44 @@
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { canSeeAgencyPath } from '../auth/access';
+import { Feedback } from '../entities';
+import { fromGlobalId, Node } from '../schema/node';
+import type { RequestContext } from '../schema/context';
+import { canSeeDossier } from './dossier.resolver';
+
+@Resolver()
+export class NodeResolver {
+  @Query(() => Node, { nullable: true, description: 'Refetch any object by its global ID; null when it does not exist for the caller.' })
+  async node(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Node | null> {
+    const parsed = fromGlobalId(id);
+    if (!parsed) return null;
+    const { loaders } = ctx;
+    switch (parsed.type) {
+      case 'Agency':
+        return loaders.agencyById.load(Number(parsed.databaseId));
+      case 'Procedure':
+        return loaders.procedureById.load(Number(parsed.databaseId));
+      case 'ServiceCommitment':
+        return loaders.serviceCommitmentById.load(Number(parsed.databaseId));
+      case 'Dossier': {
+        const dossier = await loaders.dossierById.load(parsed.databaseId);
+        return dossier && (await canSeeDossier(ctx, dossier)) ? dossier : null;
+      }
+      case 'DossierEvent': {
+        const event = await loaders.dossierEventById.load(parsed.databaseId);
+        const dossier = event && (await loaders.dossierById.load(event.dossierId));
+        return event && dossier && (await canSeeDossier(ctx, dossier)) ? event : null;
+      }
+      case 'Feedback': {
+        const feedback = await loaders.feedbackById.load(parsed.databaseId);
+        return feedback && (await this.canSeeFeedback(ctx, feedback)) ? feedback : null;
+      }
+      default:
+        return null;
+    }
+  }
+
+  private async canSeeFeedback(ctx: RequestContext, feedback: Feedback): Promise<boolean> {
+    const agency = await ctx.loaders.agencyById.load(feedback.agencyId);
+    return !!agency && canSeeAgencyPath(ctx.viewer, agency.path);
+  }
+}

@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import './enums';
+import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { AgencyResolver } from '../resolvers/agency.resolver';
+import { CalendarResolver } from '../resolvers/calendar.resolver';
+import { DossierEventResolver, DossierResolver } from '../resolvers/dossier.resolver';
+import { FeedbackResolver } from '../resolvers/feedback.resolver';
+import { NodeResolver } from '../resolvers/node.resolver';
+import { ProcedureResolver, ServiceCommitmentResolver } from '../resolvers/procedure.resolver';
+import { Agency, Dossier, DossierEvent, Feedback, Procedure, ServiceCommitment } from '../entities';
+import { DateTimeScalar } from './scalars';
+import { validateArgument } from './validation';
+
+let schema: Promise<GraphQLSchema> | undefined;
+
+/** Builds the executable schema once per process (type-graphql metadata is global anyway). */
+export function getSchema(): Promise<GraphQLSchema> {
+  schema ??= buildSchema({
+    resolvers: [NodeResolver, AgencyResolver, ProcedureResolver, ServiceCommitmentResolver, DossierResolver, DossierEventResolver, FeedbackResolver, CalendarResolver],
+    // Every Node implementation must be in the schema even if only reachable through node(id).
+    orphanedTypes: [Agency, Procedure, Dossier, DossierEvent, Feedback, ServiceCommitment],
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    validateFn: validateArgument,
+    emitSchemaFile: false,
+  }).then(describeRootTypes);
+  return schema;
+}
+
+function describeRootTypes(built: GraphQLSchema): GraphQLSchema {
+  const query = built.getQueryType();
+  const mutation = built.getMutationType();
+  if (query) query.description = 'Service Index: agencies, procedures, dossiers and feedback, and how well agencies serve people and businesses.';
+  if (mutation) mutation.description = 'Changes: the dossier lifecycle and feedback. Each mutation is one transaction.';
+  return built;
+}
+
+/** The SDL clients build on, sorted so that the committed schema.graphql diff stays readable. */
+export async function printSchemaSdl(): Promise<string> {
+  return `${printSchema(lexicographicSortSchema(await getSchema()))}\n`;
+}

@@ -1,0 +1,66 @@
+import { DataSource } from 'typeorm';
+import { Viewer } from '../auth/access';
+import { bearerToken, verifyToken } from '../auth/tokens';
+import { AppConfig } from '../config';
+import { createLoaders, Loaders } from '../db/loaders';
+import { AgencyDirectory } from '../services/agency-directory';
+import { CalendarService } from '../services/calendar-service';
+import { DossierService } from '../services/dossier-service';
+import { FeedbackService } from '../services/feedback-service';
+import { ListQueries } from '../services/list-queries';
+import { DomainEvents } from '../subscriptions/domain-events';
+import { apiError, ErrorCode } from './errors';
+
+/** Long-lived collaborators shared by every request of one API instance. */
+export interface Services {
+  config: AppConfig;
+  dataSource: DataSource;
+  events: DomainEvents;
+  calendars: CalendarService;
+  agencies: AgencyDirectory;
+  dossiers: DossierService;
+  feedback: FeedbackService;
+  lists: ListQueries;
+  clock: () => Date;
+}
+
+export function createServices(config: AppConfig, dataSource: DataSource, clock: () => Date = () => new Date()): Services {
+  const events = new DomainEvents();
+  const calendars = new CalendarService(dataSource);
+  return {
+    config,
+    dataSource,
+    events,
+    calendars,
+    agencies: new AgencyDirectory(dataSource),
+    dossiers: new DossierService(dataSource, calendars, events, clock),
+    feedback: new FeedbackService(dataSource, calendars, events, clock),
+    lists: new ListQueries(dataSource),
+    clock,
+  };
+}
+
+/** What every resolver receives. */
+export interface RequestContext {
+  services: Services;
+  loaders: Loaders;
+  /** The verified caller, or undefined for anonymous (public) requests. */
+  viewer?: Viewer;
+  /** Dossiers whose lookup secret the caller presented in this request (citizen access). */
+  grantedDossierIds: Set<string>;
+  /** One instant per request, so every timeliness in a response agrees. */
+  now: Date;
+}
+
+/** Builds the per-request context from the Authorization header (HTTP) or connection_init (WS). */
+export async function createRequestContext(services: Services, authorization: string | undefined): Promise<RequestContext> {
+  const token = bearerToken(authorization);
+  let viewer: Viewer | undefined;
+  if (token) {
+    const principal = verifyToken(token, services.config.jwtSecret);
+    const agencyPath = await services.agencies.pathOf(principal.agencyCode);
+    if (!agencyPath) throw apiError(ErrorCode.UNAUTHENTICATED, `Authentication failed: the token's agency "${principal.agencyCode}" does not exist.`);
+    viewer = { ...principal, agencyPath };
+  }
+  return { services, loaders: createLoaders(services.dataSource), viewer, grantedDossierIds: new Set(), now: services.clock() };
+}

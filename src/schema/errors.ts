@@ -1,0 +1,79 @@
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { ArgumentValidationError } from 'type-graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { InvalidTransitionError } from '../domain/lifecycle';
+
+/**
+ * The stable codes clients branch on, in `extensions.code`. Every error the API raises on
+ * purpose goes through `apiError`; anything else is an internal error and is masked.
+ */
+export enum ErrorCode {
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  FORBIDDEN = 'FORBIDDEN',
+  NOT_FOUND = 'NOT_FOUND',
+  CONFLICT = 'CONFLICT',
+  INVALID_TRANSITION = 'INVALID_TRANSITION',
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+}
+
+export interface ErrorDetails {
+  /** Input path of the offending argument or field, e.g. "input.receivedAt". */
+  field?: string;
+  [key: string]: unknown;
+}
+
+/** The one way to raise an error a client is meant to read. */
+export function apiError(code: ErrorCode, message: string, details: ErrorDetails = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...details } });
+}
+
+export const badInput = (field: string, message: string) => apiError(ErrorCode.BAD_USER_INPUT, message, { field });
+export const notFound = (type: string, key: string) => apiError(ErrorCode.NOT_FOUND, `${type} "${key}" was not found.`, { type, key });
+
+/**
+ * Turns what resolvers threw into the client-facing shape: domain errors get their code,
+ * class-validator failures become BAD_USER_INPUT naming each field, and anything unexpected
+ * is logged and masked outside development so no stack or SQL leaks.
+ */
+export function formatError(exposeDetails: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof InvalidTransitionError) {
+      return { ...formatted, message: original.message, extensions: { code: ErrorCode.INVALID_TRANSITION, from: original.from, action: original.action } };
+    }
+    if (original instanceof ArgumentValidationError) {
+      const fields = flattenValidation(original.extensions.validationErrors as ValidationLike[]);
+      return {
+        ...formatted,
+        message: `Invalid input: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
+        extensions: { code: ErrorCode.BAD_USER_INPUT, field: fields[0]?.field, fields },
+      };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+      // GraphQL validation errors and our own apiError()s: safe to show, but never a stack.
+      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+      return exposeDetails ? formatted : { ...formatted, extensions };
+    }
+    if (!exposeDetails) {
+      process.stderr.write(`[error] ${original instanceof Error ? original.stack : String(original)}\n`);
+      return { message: 'Internal server error.', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+    }
+    return formatted;
+  };
+}
+
+interface ValidationLike {
+  property: string;
+  constraints?: Record<string, string>;
+  children?: ValidationLike[];
+}
+
+function flattenValidation(errors: ValidationLike[], prefix = ''): { field: string; message: string }[] {
+  return errors.flatMap((e) => {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
+    return [...own, ...flattenValidation(e.children ?? [], field)];
+  });
+}

@@ -1,0 +1,52 @@
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLLocalDate } from 'graphql-scalars';
+import { VN_UTC_OFFSET_MINUTES } from '../domain/calendar';
+
+/** ISO-8601 with an explicit offset: "2025-04-29T17:00:00+07:00" or "…Z". */
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Formats an instant in Vietnam's local time with its offset, the way agencies read it. */
+export function formatVietnamTime(instant: Date): string {
+  const local = new Date(instant.getTime() + VN_UTC_OFFSET_MINUTES * 60_000);
+  const iso = local.toISOString(); // "YYYY-MM-DDTHH:MM:SS.mmmZ" in local wall time
+  const ms = iso.slice(19, 23) === '.000' ? '' : iso.slice(19, 23);
+  return `${iso.slice(0, 19)}${ms}+07:00`;
+}
+
+function parseDateTime(value: unknown): Date {
+  if (typeof value !== 'string' || !ISO_WITH_OFFSET.test(value)) {
+    throw new GraphQLError('DateTime must be an ISO-8601 string with an offset, e.g. "2025-04-25T16:00:00+07:00".', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
+  const instant = new Date(value);
+  if (Number.isNaN(instant.getTime())) {
+    throw new GraphQLError(`"${value}" is not a valid DateTime.`, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  return instant;
+}
+
+/**
+ * An instant, always written with its offset. Output is in Vietnam time (+07:00) because every
+ * deadline in this API is a Vietnamese office time; input accepts any offset but never a bare
+ * local time, which would be ambiguous.
+ */
+export const DateTimeScalar = new GraphQLScalarType<Date, string>({
+  name: 'DateTime',
+  description: 'An instant in ISO-8601 with an offset. Output uses Vietnam time, e.g. "2025-04-29T17:00:00+07:00".',
+  serialize(value) {
+    const instant = value instanceof Date ? value : new Date(value as string);
+    if (Number.isNaN(instant.getTime())) throw new GraphQLError('DateTime cannot represent an invalid date.');
+    return formatVietnamTime(instant);
+  },
+  parseValue: parseDateTime,
+  parseLiteral(ast) {
+    if (ast.kind !== Kind.STRING) {
+      throw new GraphQLError('DateTime must be a string.', { extensions: { code: 'BAD_USER_INPUT' } });
+    }
+    return parseDateTime(ast.value);
+  },
+});
+
+/** A calendar date without time ("2025-04-30"), as holidays and validity dates are given. */
+export const LocalDateScalar = GraphQLLocalDate;

@@ -1,0 +1,36 @@
+import { validate, ValidationError } from 'class-validator';
+import { getNamedType, GraphQLResolveInfo } from 'graphql';
+import { ArgumentValidationError, getMetadataStorage } from 'type-graphql';
+
+/**
+ * Formats of public codes, checked on every input that carries one (class-validator @Matches).
+ * They are deliberately a little wider than today's data so that a new agency or a sync
+ * source with its own numbering is not turned away.
+ */
+export const AGENCY_CODE = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
+export const PROCEDURE_CODE = /^[0-9]{1,2}\.[0-9]{6}(\.[0-9A-Za-z]+)?$/;
+export const DOSSIER_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{2,59}$/;
+export const FEEDBACK_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{2,59}$/;
+
+/**
+ * class-validator for every resolver argument, like type-graphql's own, but errors carry the
+ * argument name so `extensions.field` reads "input.applicant.idNumber", not "idNumber".
+ * Arguments flattened with @Args() are already named by their property.
+ */
+export async function validateArgument(argValue: unknown, argType: unknown, resolverData: { info: GraphQLResolveInfo }): Promise<void> {
+  if (argValue === null || typeof argValue !== 'object') return;
+  const options = { skipMissingProperties: true, forbidUnknownValues: false };
+  const items = Array.isArray(argValue) ? argValue.filter((v) => v !== null && typeof v === 'object') : [argValue];
+  const errors = (await Promise.all(items.map((item) => validate(item as object, options)))).flat();
+  if (errors.length === 0) return;
+  const typeName = typeof argType === 'function' ? getInputTypeName(argType) : undefined;
+  const field = resolverData.info.parentType.getFields()[resolverData.info.fieldName];
+  const argument = typeName ? field?.args.find((a) => getNamedType(a.type).name === typeName) : undefined;
+  if (!argument) throw new ArgumentValidationError(errors);
+  const wrapper = Object.assign(new ValidationError(), { property: argument.name, children: errors, constraints: {} });
+  throw new ArgumentValidationError([wrapper]);
+}
+
+function getInputTypeName(argType: Function): string | undefined {
+  return getMetadataStorage().inputTypes.find((t) => t.target === argType)?.name;
+}

@@ -1,0 +1,301 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { requireAgencyInScope, Viewer } from '../auth/access';
+import { OfficeHours, WorkingCalendar } from '../domain/calendar';
+import { computeDueAt, extendForClockStop, ServiceCommitment as CommitmentRule } from '../domain/deadlines';
+import { ApplicantKind, DossierChannel, DossierEventKind, ServiceCommitmentKind } from '../domain/enums';
+import { DossierAction, DossierStatus, isOpen, nextStatus } from '../domain/lifecycle';
+import { classifyTimeliness, Timeliness } from '../domain/timeliness';
+import { Agency, Dossier, DossierEvent, Procedure, SatisfactionRating, ServiceCommitment } from '../entities';
+import type { DossierEventDetails } from '../entities/DossierEvent';
+import { SatisfactionLevel } from '../domain/enums';
+import { apiError, badInput, ErrorCode, notFound } from '../schema/errors';
+import { DomainEvents } from '../subscriptions/domain-events';
+import { CalendarService } from './calendar-service';
+import { lockInScope } from './scoped-lookup';
+
+export interface ReceiveDossierCommand {
+  code: string;
+  procedureCode: string;
+  agencyCode: string;
+  channel: DossierChannel;
+  receivedAt?: Date;
+  applicant: { kind: ApplicantKind; name: string; idNumber: string; phone?: string | null; address?: string | null };
+  digitizedAtReceipt?: boolean;
+  reusedDigitizedData?: boolean;
+  feePaidOnline?: boolean;
+  transferredIn?: boolean;
+  lookupSecret?: string;
+}
+
+/** A dossier with, when this call created it, the lookup secret to hand to the applicant. */
+export interface ReceivedDossier {
+  dossier: Dossier;
+  lookupSecret: string | null;
+}
+
+/** How long a client clock may run ahead of ours before a receipt time counts as "future". */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+export function hashLookupSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+/** Constant-time check of a lookup secret against its stored hash. */
+export function lookupSecretMatches(secret: string, storedHash: string): boolean {
+  const given = Buffer.from(hashLookupSecret(secret), 'hex');
+  const stored = Buffer.from(storedHash, 'hex');
+  return given.length === stored.length && timingSafeEqual(given, stored);
+}
+
+function commitmentRule(c: ServiceCommitment): CommitmentRule | null {
+  if (c.kind === ServiceCommitmentKind.MAX_WORKING_DAYS && c.workingDays != null) return { kind: 'MAX_WORKING_DAYS', workingDays: c.workingDays };
+  if (c.kind === ServiceCommitmentKind.FRIDAY_WITHOUT_WAITING) {
+    return { kind: 'FRIDAY_WITHOUT_WAITING', cutoff: c.cutoff ?? '15:30', nextDayAt: c.nextDayAt ?? '09:00' };
+  }
+  return null;
+}
+
+/** Timeliness of a dossier now: fixed at completion, live while open, none once it left. */
+export function timelinessOf(dossier: Dossier, now: Date): Timeliness | null {
+  if (dossier.completionTimeliness) return dossier.completionTimeliness;
+  return isOpen(dossier.status) ? classifyTimeliness({ dueAt: dossier.dueAt, completedAt: null, now }) : null;
+}
+
+/** What a lifecycle command needs beyond the dossier code. */
+export interface TransitionOptions {
+  reason?: string;
+  electronicResult?: boolean;
+  transferToAgencyCode?: string;
+}
+
+const EVENT_OF_ACTION: Record<DossierAction, DossierEventKind> = {
+  [DossierAction.START_PROCESSING]: DossierEventKind.PROCESSING_STARTED,
+  [DossierAction.REQUEST_SUPPLEMENT]: DossierEventKind.SUPPLEMENT_REQUESTED,
+  [DossierAction.RESUME]: DossierEventKind.RESUMED,
+  [DossierAction.COMPLETE]: DossierEventKind.COMPLETED,
+  [DossierAction.RETURN_RESULT]: DossierEventKind.RESULT_RETURNED,
+  [DossierAction.WITHDRAW]: DossierEventKind.WITHDRAWN,
+  [DossierAction.REJECT]: DossierEventKind.REJECTED,
+  [DossierAction.TRANSFER]: DossierEventKind.TRANSFERRED,
+};
+
+/**
+ * The dossier lifecycle with its I/O: every command is one transaction that locks the dossier,
+ * applies the domain's state machine and deadline rules, and appends the event; the domain
+ * event is emitted only after commit.
+ */
+export class DossierService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly calendars: CalendarService,
+    private readonly events: DomainEvents,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async receive(viewer: Viewer | undefined, command: ReceiveDossierCommand): Promise<ReceivedDossier> {
+    const now = this.clock();
+    const receivedAt = command.receivedAt ?? now;
+    if (receivedAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) throw badInput('input.receivedAt', 'receivedAt cannot be in the future.');
+    const calendar = await this.calendars.get();
+
+    const result = await this.dataSource.transaction(async (em) => {
+      const agency = await em.findOneBy(Agency, { code: command.agencyCode });
+      if (!agency) throw notFound('Agency', command.agencyCode);
+      requireAgencyInScope(viewer, agency.path, `agency ${agency.code}`);
+      const procedure = await em.findOneBy(Procedure, { code: command.procedureCode });
+      if (!procedure) throw notFound('Procedure', command.procedureCode);
+
+      const existing = await em.findOneBy(Dossier, { code: command.code });
+      if (existing) return { dossier: this.sameReceipt(existing, agency, procedure, command, receivedAt), lookupSecret: null, created: false };
+
+      const commitments = await em.findBy(ServiceCommitment, { agencyId: agency.databaseId, procedureId: procedure.databaseId });
+      const hours = agency.officeHours;
+      const dueAt = computeDueAt({
+        calendar,
+        receivedAt,
+        processingDays: procedure.processingDays,
+        hours,
+        commitments: commitments.filter((c) => inForce(c, calendar, receivedAt)).map(commitmentRule).filter((c): c is CommitmentRule => c !== null),
+      });
+      const lookupSecret = command.lookupSecret ?? randomBytes(12).toString('base64url');
+      const dossier = em.create(Dossier, {
+        code: command.code,
+        procedureId: procedure.databaseId,
+        agencyId: agency.databaseId,
+        channel: command.channel,
+        status: DossierStatus.RECEIVED,
+        applicantKind: command.applicant.kind,
+        applicantName: command.applicant.name,
+        applicantIdNumber: command.applicant.idNumber,
+        applicantPhone: command.applicant.phone ?? null,
+        applicantAddress: command.applicant.address ?? null,
+        lookupSecretHash: hashLookupSecret(lookupSecret),
+        receivedAt,
+        processingDays: procedure.processingDays,
+        baseDueAt: dueAt,
+        dueAt,
+        digitizedAtReceipt: command.digitizedAtReceipt ?? false,
+        reusedDigitizedData: command.reusedDigitizedData ?? false,
+        feePaidOnline: command.feePaidOnline ?? false,
+        transferredIn: command.transferredIn ?? false,
+      });
+      await em.save(dossier);
+      await this.appendEvent(em, dossier, viewer, DossierEventKind.RECEIVED, null, receivedAt, agency.databaseId);
+      return { dossier, lookupSecret, created: true };
+    });
+    if (result.created) this.emitChanged(result.dossier, DossierEventKind.RECEIVED, receivedAt);
+    return { dossier: result.dossier, lookupSecret: result.lookupSecret };
+  }
+
+  /** Applies one lifecycle action to a dossier (start, supplement, resume, complete, …). */
+  async transition(viewer: Viewer | undefined, code: string, action: DossierAction, options: TransitionOptions = {}): Promise<Dossier> {
+    const now = this.clock();
+    const calendar = await this.calendars.get();
+    const dossier = await this.dataSource.transaction(async (em) => {
+      const { record: dossier, agency } = await lockInScope(em, viewer, Dossier, code);
+      const from = dossier.status;
+      dossier.status = nextStatus(from, action);
+      const details: DossierEventDetails = {};
+      switch (action) {
+        case DossierAction.REQUEST_SUPPLEMENT:
+          dossier.supplementRequestedAt = now;
+          break;
+        case DossierAction.RESUME:
+          this.stopWaiting(dossier, calendar, agency.officeHours, now, details);
+          break;
+        case DossierAction.COMPLETE:
+          dossier.completedAt = now;
+          dossier.electronicResult = options.electronicResult ?? false;
+          dossier.completionTimeliness = classifyTimeliness({ dueAt: dossier.dueAt, completedAt: now, now });
+          details.electronicResult = dossier.electronicResult;
+          details.timeliness = dossier.completionTimeliness;
+          break;
+        case DossierAction.RETURN_RESULT:
+          dossier.resultReturnedAt = now;
+          break;
+        case DossierAction.REJECT:
+          dossier.rejectionReason = options.reason ?? null;
+          break;
+        case DossierAction.TRANSFER: {
+          const target = await em.findOneBy(Agency, { code: options.transferToAgencyCode ?? '' });
+          if (!target) throw notFound('Agency', options.transferToAgencyCode ?? '');
+          if (target.databaseId === agency.databaseId) throw badInput('toAgencyCode', 'A dossier cannot be transferred to the agency that holds it.');
+          dossier.transferredToAgencyId = target.databaseId;
+          details.toAgencyCode = target.code;
+          break;
+        }
+        default:
+          break;
+      }
+      // Leaving AWAITING_SUPPLEMENT any other way also ends the clock stop.
+      if (from === DossierStatus.AWAITING_SUPPLEMENT && action !== DossierAction.RESUME) {
+        this.stopWaiting(dossier, calendar, agency.officeHours, now, details);
+      }
+      await em.save(dossier);
+      await this.appendEvent(em, dossier, viewer, EVENT_OF_ACTION[action], from, now, agency.databaseId, options.reason, details);
+      return dossier;
+    });
+    this.emitChanged(dossier, EVENT_OF_ACTION[action], now);
+    return dossier;
+  }
+
+  /**
+   * Records an apology letter (thư xin lỗi) with a new appointment (Decree 61/2018 art. 19):
+   * for a dossier that is open (it may be issued before the due time when a delay is
+   * foreseen) or completed late.
+   */
+  async issueApology(viewer: Viewer | undefined, code: string, newAppointmentAt: Date, reason: string): Promise<Dossier> {
+    const now = this.clock();
+    const dossier = await this.dataSource.transaction(async (em) => {
+      const { record: dossier, agency } = await lockInScope(em, viewer, Dossier, code);
+      const lateOrOpen = isOpen(dossier.status) || dossier.completionTimeliness === Timeliness.LATE;
+      if (!lateOrOpen) {
+        throw apiError(ErrorCode.INVALID_TRANSITION, `An apology is owed only for an open or late dossier; ${code} is ${dossier.status}${dossier.completionTimeliness ? ` (${dossier.completionTimeliness})` : ''}.`, { from: dossier.status, action: 'ISSUE_APOLOGY' });
+      }
+      if (newAppointmentAt.getTime() <= Math.max(now.getTime(), dossier.dueAt.getTime()) && isOpen(dossier.status)) {
+        throw badInput('newAppointmentAt', 'The new appointment must be later than both now and the current due time.');
+      }
+      dossier.apologyIssuedAt = now;
+      dossier.apologyNewAppointmentAt = newAppointmentAt;
+      await em.save(dossier);
+      await this.appendEvent(em, dossier, viewer, DossierEventKind.APOLOGY_ISSUED, dossier.status, now, agency.databaseId, reason, {
+        newAppointmentAt: newAppointmentAt.toISOString(),
+      });
+      return dossier;
+    });
+    this.emitChanged(dossier, DossierEventKind.APOLOGY_ISSUED, now);
+    return dossier;
+  }
+
+  /** The applicant rates a completed dossier, proving it with the lookup secret; once only. */
+  async rate(code: string, secret: string, level: SatisfactionLevel): Promise<SatisfactionRating> {
+    return this.dataSource.transaction(async (em) => {
+      const dossier = await em.findOneBy(Dossier, { code });
+      if (!dossier || !lookupSecretMatches(secret, dossier.lookupSecretHash)) throw notFound('Dossier', code);
+      if (!dossier.completedAt) throw apiError(ErrorCode.INVALID_TRANSITION, 'Only a completed dossier can be rated.', { from: dossier.status, action: 'RATE' });
+      if (await em.existsBy(SatisfactionRating, { dossierId: dossier.databaseId })) throw apiError(ErrorCode.CONFLICT, `Dossier ${code} has already been rated.`);
+      return em.save(em.create(SatisfactionRating, { dossierId: dossier.databaseId, level, ratedAt: this.clock() }));
+    });
+  }
+
+  /**
+   * A repeated receipt is the same dossier when it names the same agency, procedure, channel
+   * and receipt time: then the call is a retry and returns it; anything else is a conflict.
+   */
+  private sameReceipt(existing: Dossier, agency: Agency, procedure: Procedure, command: ReceiveDossierCommand, receivedAt: Date): Dossier {
+    const same =
+      existing.agencyId === agency.databaseId &&
+      existing.procedureId === procedure.databaseId &&
+      existing.channel === command.channel &&
+      (command.receivedAt === undefined || existing.receivedAt.getTime() === receivedAt.getTime());
+    if (!same) throw apiError(ErrorCode.CONFLICT, `Dossier code ${command.code} is already used by a different dossier.`, { field: 'input.code' });
+    return existing;
+  }
+
+  /** Ends a clock stop: the due time moves later by the office time spent waiting (SPEC §2). */
+  private stopWaiting(dossier: Dossier, calendar: WorkingCalendar, hours: OfficeHours | undefined, now: Date, details: DossierEventDetails) {
+    if (!dossier.supplementRequestedAt) return;
+    const waited = Math.round(calendar.workingMinutesBetween(dossier.supplementRequestedAt, now, hours));
+    dossier.pausedWorkingMinutes += waited;
+    dossier.dueAt = extendForClockStop(dossier.baseDueAt, dossier.pausedWorkingMinutes, calendar, hours);
+    dossier.supplementRequestedAt = null;
+    details.waitedWorkingMinutes = waited;
+    details.dueAt = dossier.dueAt.toISOString();
+  }
+
+  private async appendEvent(
+    em: EntityManager,
+    dossier: Dossier,
+    viewer: Viewer | undefined,
+    kind: DossierEventKind,
+    from: DossierStatus | null,
+    occurredAt: Date,
+    actorAgencyId: number,
+    reason?: string,
+    details?: DossierEventDetails,
+  ): Promise<void> {
+    await em.insert(DossierEvent, {
+      dossierId: dossier.databaseId,
+      kind,
+      fromStatus: from,
+      toStatus: dossier.status,
+      actor: viewer?.sub ?? 'system',
+      actorAgencyId,
+      reason: reason ?? null,
+      details: details && Object.keys(details).length ? details : null,
+      occurredAt,
+    });
+  }
+
+  private emitChanged(dossier: Dossier, kind: DossierEventKind, occurredAt: Date) {
+    this.events.emit('dossierChanged', { dossierId: dossier.databaseId, code: dossier.code, agencyId: dossier.agencyId, kind, status: dossier.status, occurredAt });
+  }
+}
+
+/** A commitment counts when the day of receipt lies in its validity range. */
+function inForce(c: ServiceCommitment, calendar: WorkingCalendar, receivedAt: Date): boolean {
+  const day = calendar.localDateOf(receivedAt);
+  return (!c.validFrom || c.validFrom <= day) && (!c.validTo || day < c.validTo);
+}
+

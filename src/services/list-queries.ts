@@ -1,0 +1,190 @@
+import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
+import { scopePrefix, Viewer } from '../auth/access';
+import { AgencyKind, DossierChannel, OnlineLevel, ProcedureLevel } from '../domain/enums';
+import { DossierStatus, OPEN_STATUSES } from '../domain/lifecycle';
+import { Timeliness } from '../domain/timeliness';
+import { foldedSql, foldVietnamese } from '../domain/text';
+import { Agency, Dossier, Feedback, Procedure } from '../entities';
+import { paginate, SortKey } from '../db/paginate';
+import { ConnectionShape, PageArgs } from '../schema/connection';
+import { apiError, ErrorCode, notFound } from '../schema/errors';
+
+export interface AgencyListFilter {
+  kind?: AgencyKind;
+  parentCode?: string;
+  search?: string;
+  /** Only agencies that exist on this local date. */
+  validOn?: string;
+}
+
+export interface ProcedureListFilter {
+  search?: string;
+  field?: string;
+  onlineLevel?: OnlineLevel;
+  level?: ProcedureLevel;
+  /** Procedures announced by this agency or any of its descendants. */
+  agencyCode?: string;
+}
+
+export enum SortDirection {
+  ASC = 'ASC',
+  DESC = 'DESC',
+}
+
+export enum DossierOrderField {
+  RECEIVED_AT = 'RECEIVED_AT',
+  DUE_AT = 'DUE_AT',
+}
+
+export interface DossierListFilter {
+  agencyCode?: string;
+  statuses?: DossierStatus[];
+  timeliness?: Timeliness[];
+  channels?: DossierChannel[];
+  procedureCode?: string;
+  receivedFrom?: Date;
+  receivedTo?: Date;
+  dueFrom?: Date;
+  dueTo?: Date;
+  codePrefix?: string;
+  apologyIssued?: boolean;
+  syncedToNationalPortal?: boolean;
+  orderBy?: { field: DossierOrderField; direction: SortDirection };
+}
+
+export interface FeedbackListFilter {
+  agencyCode?: string;
+  procedureCode?: string;
+  answered?: boolean;
+  /** Unanswered and past due (true) or not (false). */
+  overdue?: boolean;
+  receivedFrom?: Date;
+  receivedTo?: Date;
+}
+
+/** Escapes LIKE wildcards in user text. */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Filtered, scoped, keyset-paginated lists: the read side of every connection. Scope is
+ * applied here, in SQL, so a page never contains a row the viewer may not see.
+ */
+export class ListQueries {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async agencies(filter: AgencyListFilter, page: PageArgs): Promise<ConnectionShape<Agency>> {
+    const qb = this.dataSource.getRepository(Agency).createQueryBuilder('a');
+    if (filter.kind) qb.andWhere('a.kind = :kind', { kind: filter.kind });
+    if (filter.parentCode) {
+      const parent = await this.agencyByCode(filter.parentCode);
+      qb.andWhere('a.parent_id = :parentId', { parentId: parent.databaseId });
+    }
+    if (filter.search) qb.andWhere(`${foldedSql("(a.code || ' ' || a.name)")} LIKE :search ESCAPE '\\'`, { search: `%${likeLiteral(foldVietnamese(filter.search.trim()))}%` });
+    if (filter.validOn) {
+      qb.andWhere('(a.valid_from IS NULL OR a.valid_from <= :validOn) AND (a.valid_to IS NULL OR a.valid_to > :validOn)', { validOn: filter.validOn });
+    }
+    return paginate(qb, page, [{ column: 'a.code', property: 'code', direction: 'ASC' }]);
+  }
+
+  async procedures(filter: ProcedureListFilter, page: PageArgs): Promise<ConnectionShape<Procedure>> {
+    const qb = this.dataSource.getRepository(Procedure).createQueryBuilder('p');
+    if (filter.search) qb.andWhere(`${foldedSql("(p.code || ' ' || p.name)")} LIKE :search ESCAPE '\\'`, { search: `%${likeLiteral(foldVietnamese(filter.search.trim()))}%` });
+    if (filter.field) qb.andWhere('p.field = :field', { field: filter.field });
+    if (filter.onlineLevel) qb.andWhere('p.online_level = :onlineLevel', { onlineLevel: filter.onlineLevel });
+    if (filter.level) qb.andWhere('p.level = :level', { level: filter.level });
+    if (filter.agencyCode) {
+      const agency = await this.agencyByCode(filter.agencyCode);
+      qb.andWhere(
+        `EXISTS (SELECT 1 FROM agency_procedure ap JOIN agency pa ON pa.id = ap.agency_id WHERE ap.procedure_id = p.id AND pa.path LIKE :procAgencyPath)`,
+        { procAgencyPath: `${agency.path}%` },
+      );
+    }
+    return paginate(qb, page, [{ column: 'p.code', property: 'code', direction: 'ASC' }]);
+  }
+
+  async dossiers(viewer: Viewer, filter: DossierListFilter, page: PageArgs, now: Date): Promise<ConnectionShape<Dossier>> {
+    const qb = this.dataSource.getRepository(Dossier).createQueryBuilder('d');
+    await this.restrictToAgencySubtree(qb, 'd', viewer, filter.agencyCode);
+    if (filter.statuses?.length) qb.andWhere('d.status IN (:...statuses)', { statuses: filter.statuses });
+    if (filter.channels?.length) qb.andWhere('d.channel IN (:...channels)', { channels: filter.channels });
+    if (filter.timeliness?.length) this.whereTimeliness(qb, filter.timeliness, now);
+    if (filter.procedureCode) {
+      qb.andWhere('d.procedure_id = (SELECT id FROM procedure WHERE code = :procedureCode)', { procedureCode: filter.procedureCode });
+    }
+    if (filter.receivedFrom) qb.andWhere('d.received_at >= :receivedFrom', { receivedFrom: filter.receivedFrom });
+    if (filter.receivedTo) qb.andWhere('d.received_at < :receivedTo', { receivedTo: filter.receivedTo });
+    if (filter.dueFrom) qb.andWhere('d.due_at >= :dueFrom', { dueFrom: filter.dueFrom });
+    if (filter.dueTo) qb.andWhere('d.due_at < :dueTo', { dueTo: filter.dueTo });
+    if (filter.codePrefix) qb.andWhere(`d.code LIKE :codePrefix ESCAPE '\\'`, { codePrefix: `${likeLiteral(filter.codePrefix)}%` });
+    if (filter.apologyIssued !== undefined) qb.andWhere(`d.apology_issued_at IS ${filter.apologyIssued ? 'NOT ' : ''}NULL`);
+    if (filter.syncedToNationalPortal !== undefined) qb.andWhere('d.synced_to_national_portal = :synced', { synced: filter.syncedToNationalPortal });
+
+    const order = filter.orderBy ?? { field: DossierOrderField.RECEIVED_AT, direction: SortDirection.DESC };
+    const keys: SortKey<Dossier>[] = [
+      order.field === DossierOrderField.DUE_AT
+        ? { column: 'd.due_at', property: 'dueAt', direction: order.direction }
+        : { column: 'd.received_at', property: 'receivedAt', direction: order.direction },
+      { column: 'd.id', property: 'databaseId', direction: order.direction },
+    ];
+    return paginate(qb, page, keys);
+  }
+
+  async feedbacks(viewer: Viewer, filter: FeedbackListFilter, page: PageArgs, now: Date): Promise<ConnectionShape<Feedback>> {
+    const qb = this.dataSource.getRepository(Feedback).createQueryBuilder('f');
+    await this.restrictToAgencySubtree(qb, 'f', viewer, filter.agencyCode);
+    if (filter.procedureCode) {
+      qb.andWhere('f.procedure_id = (SELECT id FROM procedure WHERE code = :procedureCode)', { procedureCode: filter.procedureCode });
+    }
+    if (filter.answered !== undefined) qb.andWhere(`f.answered_at IS ${filter.answered ? 'NOT ' : ''}NULL`);
+    if (filter.overdue !== undefined) {
+      qb.andWhere(filter.overdue ? '(f.answered_at IS NULL AND f.due_at < :now)' : 'NOT (f.answered_at IS NULL AND f.due_at < :now)', { now });
+    }
+    if (filter.receivedFrom) qb.andWhere('f.received_at >= :receivedFrom', { receivedFrom: filter.receivedFrom });
+    if (filter.receivedTo) qb.andWhere('f.received_at < :receivedTo', { receivedTo: filter.receivedTo });
+    return paginate(qb, page, [
+      { column: 'f.received_at', property: 'receivedAt', direction: 'DESC' },
+      { column: 'f.id', property: 'databaseId', direction: 'DESC' },
+    ]);
+  }
+
+  /**
+   * Keeps rows whose agency lies in the viewer's scope and, when asked, in one agency's
+   * subtree. An explicit agency outside the scope is FORBIDDEN: agencies are public, so
+   * saying so reveals nothing.
+   */
+  private async restrictToAgencySubtree(qb: SelectQueryBuilder<Dossier | Feedback>, alias: string, viewer: Viewer, agencyCode?: string) {
+    const prefixes: string[] = [];
+    const scope = scopePrefix(viewer);
+    if (scope) prefixes.push(scope);
+    if (agencyCode) {
+      const agency = await this.agencyByCode(agencyCode);
+      if (scope && !agency.path.startsWith(scope)) throw apiError(ErrorCode.FORBIDDEN, `Your token's agency does not cover agency ${agencyCode}.`);
+      prefixes.push(agency.path);
+    }
+    if (prefixes.length === 0) return;
+    // The longest prefix is the narrowest subtree and implies the others.
+    const narrowest = prefixes.reduce((a, b) => (b.length > a.length ? b : a));
+    qb.andWhere(`${alias}.agency_id IN (SELECT id FROM agency WHERE path LIKE :scopePath)`, { scopePath: `${likeLiteral(narrowest)}%` });
+  }
+
+  private whereTimeliness(qb: SelectQueryBuilder<Dossier>, wanted: Timeliness[], now: Date) {
+    const completed = wanted.filter((t) => t === Timeliness.EARLY || t === Timeliness.ON_TIME || t === Timeliness.LATE);
+    qb.andWhere(
+      new Brackets((or) => {
+        if (completed.length) or.orWhere('d.completion_timeliness IN (:...completedTimeliness)', { completedTimeliness: completed });
+        // Open dossiers are classified against the request's instant (SPEC §2 "Timeliness").
+        if (wanted.includes(Timeliness.OVERDUE)) or.orWhere('(d.status IN (:...openStatuses) AND d.due_at < :now)');
+        if (wanted.includes(Timeliness.PENDING)) or.orWhere('(d.status IN (:...openStatuses) AND d.due_at >= :now)');
+      }),
+      { openStatuses: [...OPEN_STATUSES], now },
+    );
+  }
+
+  private async agencyByCode(code: string): Promise<Agency> {
+    const agency = await this.dataSource.getRepository(Agency).findOneBy({ code });
+    if (!agency) throw notFound('Agency', code);
+    return agency;
+  }
+}

@@ -1,0 +1,67 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { createDataSource } from '../../ormconfig';
+import { signToken } from '../../src/auth/tokens';
+import { loadConfig } from '../../src/config';
+import { Role } from '../../src/domain/enums';
+import { createServices, Services } from '../../src/schema/context';
+import { RunningServer, startServer } from '../../src/server';
+import { createTestDatabase } from './database';
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  data?: T;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
+  extensions?: Record<string, any>;
+}
+
+export interface TestApp {
+  url: string;
+  dataSource: DataSource;
+  services: Services;
+  /** A signed token for a role at an agency (default sub derived from both). */
+  token(role: Role, agencyCode: string, sub?: string): string;
+  /** POSTs an operation over real HTTP and returns the parsed response with its status. */
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real API (Express + Apollo on a real port) over a fresh clone of the test
+ * template database. `clock` lets a test fix "now" for deadline-sensitive checks.
+ */
+export async function startTestApp(options: { clock?: () => Date } = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = loadConfig({ ...process.env, NODE_ENV: 'test', JWT_SECRET: 'test-secret-at-least-16-chars', PORT: '0' });
+  const dataSource = createDataSource(database.url, { poolSize: 5 });
+  await dataSource.initialize();
+  const services = createServices(config, dataSource, options.clock);
+  let server: RunningServer;
+  try {
+    server = await startServer(services, 0);
+  } catch (err) {
+    await dataSource.destroy();
+    await database.drop();
+    throw err;
+  }
+  return {
+    url: server.url,
+    dataSource,
+    services,
+    token: (role, agencyCode, sub) => signToken({ sub: sub ?? `${role.toLowerCase()}-${agencyCode}`, role, agencyCode }, config.jwtSecret, '1h'),
+    async gql(query, variables, token) {
+      const res = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as Omit<GraphQLResponse, 'status'>;
+      return { status: res.status, ...body } as never;
+    },
+    async close() {
+      await server.close();
+      await dataSource.destroy();
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+
+/**
+ * Where the test PostgreSQL comes from, in order: TEST_DATABASE_URL (any database on a server
+ * where we may create databases), the local server these machines run on 127.0.0.1:5432, or
+ * an embedded PostgreSQL started for the run. No mocked database, ever.
+ */
+export const LOCAL_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export async function adminQuery(adminUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Connection details the global setup hands to every test worker through the environment. */
+export interface TestDatabaseEnv {
+  adminUrl: string;
+  templateDatabase: string;
+}
+
+const ENV_FILE = path.resolve(__dirname, '../../.data/test-env.json');
+
+export function writeTestEnv(env: TestDatabaseEnv): void {
+  fs.mkdirSync(path.dirname(ENV_FILE), { recursive: true });
+  fs.writeFileSync(ENV_FILE, JSON.stringify(env));
+  process.env.SI_TEST_ADMIN_URL = env.adminUrl;
+  process.env.SI_TEST_TEMPLATE_DB = env.templateDatabase;
+}
+
+export function readTestEnv(): TestDatabaseEnv {
+  if (process.env.SI_TEST_ADMIN_URL && process.env.SI_TEST_TEMPLATE_DB) {
+    return { adminUrl: process.env.SI_TEST_ADMIN_URL, templateDatabase: process.env.SI_TEST_TEMPLATE_DB };
+  }
+  return JSON.parse(fs.readFileSync(ENV_FILE, 'utf8')) as TestDatabaseEnv;
+}
+
+let counter = 0;
+
+/** A fresh database cloned from the migrated, calendar-seeded template: isolated per test file. */
+export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const { adminUrl, templateDatabase } = readTestEnv();
+  const name = `${templateDatabase}_w${process.env.JEST_WORKER_ID ?? '0'}_${process.pid}_${++counter}`;
+  await adminQuery(adminUrl, `CREATE DATABASE "${name}" TEMPLATE "${templateDatabase}"`);
+  return {
+    url: withDatabase(adminUrl, name),
+    drop: () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+  };
+}

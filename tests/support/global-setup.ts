@@ -1,0 +1,42 @@
+import 'reflect-metadata';
+import os from 'node:os';
+import path from 'node:path';
+import { createDataSource } from '../../ormconfig';
+import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
+import fs from 'node:fs';
+import { parseCalendarDays } from '../../src/domain/calendar';
+import { CalendarDay, CalendarSettings } from '../../src/entities';
+import { adminQuery, canConnect, LOCAL_POSTGRES_URL, withDatabase, writeTestEnv } from './database';
+
+/**
+ * Once per `npm test`: find or start PostgreSQL, then build a template database with every
+ * migration applied and the official calendar loaded. Test files clone it in milliseconds.
+ */
+export default async function globalSetup(): Promise<void> {
+  let adminUrl = process.env.TEST_DATABASE_URL;
+  if (adminUrl && !(await canConnect(adminUrl))) throw new Error(`TEST_DATABASE_URL is set but PostgreSQL does not answer at ${adminUrl}.`);
+  if (!adminUrl && (await canConnect(LOCAL_POSTGRES_URL))) adminUrl = LOCAL_POSTGRES_URL;
+  if (!adminUrl) {
+    const port = 55000 + (process.pid % 1000);
+    console.log(`\n[tests] no PostgreSQL on 127.0.0.1:5432 and no TEST_DATABASE_URL: starting an embedded one on port ${port}`);
+    const embedded = await startEmbeddedPostgres({ dataDir: path.resolve(__dirname, '../../.data/test'), port, database: 'postgres' });
+    (globalThis as Record<string, unknown>).__embeddedPostgres = embedded;
+    adminUrl = embedded.url;
+  }
+
+  const templateDatabase = `si_test_${os.hostname().replace(/\W/g, '').slice(0, 12).toLowerCase()}_${process.pid}`;
+  await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${templateDatabase}" WITH (FORCE)`);
+  await adminQuery(adminUrl, `CREATE DATABASE "${templateDatabase}"`);
+  const dataSource = createDataSource(withDatabase(adminUrl, templateDatabase), { poolSize: 2 });
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations();
+    const days = parseCalendarDays(fs.readFileSync(path.resolve(__dirname, '../../seed-data/calendar-vn.json'), 'utf8'));
+    await dataSource.getRepository(CalendarDay).insert(days.map((d) => ({ date: d.date, kind: d.kind as never, name: d.name ?? '' })));
+    await dataSource.getRepository(CalendarSettings).insert({ id: 1 });
+  } finally {
+    await dataSource.destroy();
+  }
+  writeTestEnv({ adminUrl, templateDatabase });
+  (globalThis as Record<string, unknown>).__testTemplate = { adminUrl, templateDatabase };
+}
