@@ -1,9 +1,25 @@
-import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import { Length } from 'class-validator';
+import { Arg, Args, ArgsType, Ctx, Field, Mutation, Query, Resolver } from 'type-graphql';
+import { requireRole } from '../auth/access';
+import { CalendarDayKind, Role } from '../domain/enums';
 import { Between } from 'typeorm';
 import { CalendarDay, CalendarSettings } from '../entities';
 import { badInput } from '../schema/errors';
 import type { RequestContext } from '../schema/context';
 import { LocalDateScalar } from '../schema/scalars';
+
+@ArgsType()
+class SetCalendarDayArgs {
+  @Field(() => LocalDateScalar, { description: 'The date.' })
+  date: string;
+
+  @Field(() => CalendarDayKind, { description: 'Day off or extra working day.' })
+  kind: CalendarDayKind;
+
+  @Field({ description: 'What the day is, as in the official notice.' })
+  @Length(1, 200)
+  name: string;
+}
 
 /** The working-day calendar is public: anyone may check how a due date was computed. */
 @Resolver()
@@ -13,6 +29,18 @@ export class CalendarResolver {
     if (to < from) throw badInput('to', '`to` must not be before `from`.');
     if (Date.parse(to) - Date.parse(from) > 3 * 366 * 86_400_000) throw badInput('to', 'At most 3 years at a time.');
     return ctx.services.dataSource.getRepository(CalendarDay).find({ where: { date: Between(from, to) }, order: { date: 'ASC' } });
+  }
+
+  @Mutation(() => CalendarDay, { description: 'ADMIN: declare a day off or an extra working day (recorded with who and when). Deadlines already computed do not change.' })
+  setCalendarDay(@Args() day: SetCalendarDayArgs, @Ctx() ctx: RequestContext) {
+    const admin = requireRole(ctx.viewer, [Role.ADMIN]);
+    return ctx.services.calendars.setDay(admin.sub, { date: day.date, kind: day.kind, name: day.name });
+  }
+
+  @Mutation(() => Boolean, { description: 'ADMIN: return a date to the Monday–Friday rule; false when it had no entry.' })
+  removeCalendarDay(@Arg('date', () => LocalDateScalar) date: string, @Ctx() ctx: RequestContext) {
+    const admin = requireRole(ctx.viewer, [Role.ADMIN]);
+    return ctx.services.calendars.removeDay(admin.sub, date);
   }
 
   @Query(() => CalendarSettings, { description: 'National office hours and time zone used for deadlines, public.' })

@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { createCalendar, WorkingCalendar } from '../domain/calendar';
 import { CalendarDayKind } from '../domain/enums';
-import { CalendarDay, CalendarSettings } from '../entities';
+import { CalendarChange, CalendarDay, CalendarSettings } from '../entities';
 
 /** Reads the calendar table into the domain's WorkingCalendar. */
 export async function loadWorkingCalendar(manager: EntityManager): Promise<WorkingCalendar> {
@@ -31,5 +31,34 @@ export class CalendarService {
 
   invalidate(): void {
     this.cached = undefined;
+  }
+
+  /**
+   * Declares a day off or an extra working day (or renames it), recording who changed what.
+   * Due times already computed stay as they were: a dossier's deadline is fixed at receipt.
+   */
+  async setDay(changedBy: string, day: { date: string; kind: CalendarDayKind; name: string }): Promise<CalendarDay> {
+    const saved = await this.dataSource.transaction(async (em) => {
+      const before = await em.findOne(CalendarDay, { where: { date: day.date }, lock: { mode: 'pessimistic_write' } });
+      const after = em.create(CalendarDay, day);
+      await em.save(after);
+      await em.insert(CalendarChange, { date: day.date, before: before ? { ...before } : null, after: { ...day }, changedBy });
+      return after;
+    });
+    this.invalidate();
+    return saved;
+  }
+
+  /** Returns a date to the ordinary Monday–Friday rule; false when it had no entry. */
+  async removeDay(changedBy: string, date: string): Promise<boolean> {
+    const removed = await this.dataSource.transaction(async (em) => {
+      const before = await em.findOne(CalendarDay, { where: { date }, lock: { mode: 'pessimistic_write' } });
+      if (!before) return false;
+      await em.delete(CalendarDay, { date });
+      await em.insert(CalendarChange, { date, before: { ...before }, after: null, changedBy });
+      return true;
+    });
+    this.invalidate();
+    return removed;
   }
 }
