@@ -8,6 +8,10 @@ import { currentQueryStats, runWithQueryStats } from './db/query-stats';
 import { getSchema } from './schema/build';
 import { createRequestContext, RequestContext, Services } from './schema/context';
 import { formatError } from './schema/errors';
+import { AgencyKind } from './domain/enums';
+import { Agency } from './entities';
+import { rankingToCsv } from './services/index/rankings-csv';
+import { In } from 'typeorm';
 
 export interface RunningServer {
   httpServer: http.Server;
@@ -31,6 +35,29 @@ function queryStatsPlugin(): ApolloServerPlugin<RequestContext> {
   };
 }
 
+/** GET /rankings.csv?period=2024-09&kind=PROVINCE[&parentCode=HNI]: a public ranking as CSV. */
+function rankingsCsvHandler(services: Services): express.RequestHandler {
+  return async (req, res) => {
+    const { period, kind, parentCode } = req.query as Record<string, string | undefined>;
+    if (!period || !kind || !Object.values(AgencyKind).includes(kind as AgencyKind)) {
+      res.status(400).type('text/plain').send('Query parameters: period (e.g. 2024-09, 2024-Q3, 2024), kind (PROVINCE, MINISTRY, DEPARTMENT, DISTRICT, COMMUNE), parentCode for units inside a province.\n');
+      return;
+    }
+    try {
+      const cards = await services.index.ranking(period, kind as AgencyKind, parentCode);
+      const agencies = await services.dataSource.getRepository(Agency).findBy({ databaseId: In(cards.map((c) => c.agencyId)) });
+      res
+        .status(200)
+        .type('text/csv; charset=utf-8')
+        .setHeader('content-disposition', `attachment; filename="rankings-${kind}-${period}${parentCode ? `-${parentCode}` : ''}.csv"`)
+        .send(rankingToCsv(cards, new Map(agencies.map((a) => [a.databaseId, a]))));
+    } catch (err) {
+      const message = err instanceof GraphQLError ? err.message : 'Internal server error.';
+      res.status(err instanceof GraphQLError ? 400 : 500).type('text/plain').send(`${message}\n`);
+    }
+  };
+}
+
 /**
  * The HTTP server we own (so graphql-ws can share its port and path) with Apollo Server on
  * POST/GET /graphql. Resolvers get a per-request context with the verified viewer and fresh
@@ -48,6 +75,8 @@ export async function startServer(services: Services, port: number): Promise<Run
     introspection: true,
   });
   await apollo.start();
+
+  app.get('/rankings.csv', rankingsCsvHandler(services));
 
   app.use(
     '/graphql',

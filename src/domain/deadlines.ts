@@ -144,3 +144,16 @@ export function extendForClockStop(
 ): Date {
   return calendar.addWorkingMinutes(baseDueAt, pausedWorkingMinutes, hours);
 }
+
+/**
+ * Working days an agency has to publish an announced procedure in the National Database on
+ * Administrative Procedures after the announcing decision is signed (Decree 63/2010/NĐ-CP on
+ * the control of administrative procedures, as amended by Decree 92/2017/NĐ-CP). INDEX_METHOD
+ * `publishedOnTime` counts the procedures published by this time.
+ */
+export const PUBLICATION_WORKING_DAYS = 5;
+
+/** Office end of the PUBLICATION_WORKING_DAYS-th working day after the decision's date. */
+export function publicationDueAt(calendar: WorkingCalendar, announcedOn: string): Date {
+  return calendar.atLocalTime(calendar.addWorkingDays(announcedOn, PUBLICATION_WORKING_DAYS), calendar.officeHours.end);
+}

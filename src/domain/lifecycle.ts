@@ -100,3 +100,28 @@ export function canApply(from: DossierStatus, action: DossierAction): boolean {
 export function allowedActions(status: DossierStatus): DossierAction[] {
   return Object.values(DossierAction).filter((action) => canApply(status, action));
 }
+
+/**
+ * The steps a dossier's event history must show for its current status to count as
+ * "tracked electronically" (INDEX_METHOD `electronicTracking`: receipt, every step, result).
+ */
+const REQUIRED_HISTORY: Readonly<Record<DossierStatus, readonly string[]>> = {
+  [DossierStatus.RECEIVED]: ['RECEIVED'],
+  [DossierStatus.PROCESSING]: ['RECEIVED', 'PROCESSING_STARTED'],
+  [DossierStatus.AWAITING_SUPPLEMENT]: ['RECEIVED', 'PROCESSING_STARTED', 'SUPPLEMENT_REQUESTED'],
+  [DossierStatus.COMPLETED]: ['RECEIVED', 'PROCESSING_STARTED', 'COMPLETED'],
+  [DossierStatus.RESULT_RETURNED]: ['RECEIVED', 'PROCESSING_STARTED', 'COMPLETED', 'RESULT_RETURNED'],
+  [DossierStatus.WITHDRAWN]: ['RECEIVED', 'WITHDRAWN'],
+  [DossierStatus.REJECTED]: ['RECEIVED', 'REJECTED'],
+  [DossierStatus.TRANSFERRED]: ['RECEIVED', 'TRANSFERRED'],
+};
+
+export function requiredHistory(status: DossierStatus): readonly string[] {
+  return REQUIRED_HISTORY[status];
+}
+
+/** Whether the recorded event kinds cover every step the status implies. */
+export function isHistoryComplete(status: DossierStatus, eventKinds: Iterable<string>): boolean {
+  const seen = new Set(eventKinds);
+  return REQUIRED_HISTORY[status].every((kind) => seen.has(kind));
+}

@@ -16,6 +16,7 @@ import { Procedure } from './Procedure';
 @Entity()
 @Index('dossier_agency_received', ['agencyId', 'receivedAt'])
 @Index('dossier_open_due', ['dueAt'], { where: `status IN ('RECEIVED', 'PROCESSING', 'AWAITING_SUPPLEMENT')` })
+@Index('dossier_agency_completed', ['agencyId', 'completedAt'], { where: 'completed_at IS NOT NULL' })
 export class Dossier extends Node {
   @PrimaryGeneratedColumn({ name: 'id', type: 'bigint' })
   databaseId: string;
@@ -104,6 +105,20 @@ export class Dossier extends Node {
   @Field(() => Date, { nullable: true, description: 'When the result was handed to the applicant.' })
   @Column({ type: 'timestamptz', nullable: true })
   resultReturnedAt: Date | null;
+
+  /**
+   * When the dossier left the open states (completed, withdrawn, rejected or transferred): the
+   * index's overdue backlog at a period's end counts dossiers still open at that instant.
+   */
+  @Column({ type: 'timestamptz', nullable: true })
+  closedAt: Date | null;
+
+  /**
+   * Its event history holds every step its status implies (receipt, processing, completion,
+   * result): INDEX_METHOD `electronicTracking`. Kept up to date with each event.
+   */
+  @Column({ type: 'boolean', default: false })
+  historyComplete: boolean;
 
   /** Fixed at completion (EARLY / ON_TIME / LATE); open dossiers are classified against now. */
   @Column({ type: 'enum', enum: Timeliness, enumName: 'timeliness', nullable: true })

@@ -3,11 +3,14 @@ import { CalendarChange, CalendarDay, CalendarSettings } from './Calendar';
 import { Dossier } from './Dossier';
 import { DossierEvent } from './DossierEvent';
 import { Feedback } from './Feedback';
+import { IndexMethod, IndexMethodCriterion, IndexMethodGroup, IndexPeriod } from './IndexMethod';
+import { AgencyPeriodCounters, ScorecardRecord } from './Scorecard';
 import { Procedure } from './Procedure';
 import { SatisfactionRating } from './SatisfactionRating';
 import { ServiceCommitment } from './ServiceCommitment';
 
+export { AgencyPeriodCounters, IndexMethod, IndexMethodCriterion, IndexMethodGroup, IndexPeriod, ScorecardRecord };
 export { Agency, CalendarChange, CalendarDay, CalendarSettings, Dossier, DossierEvent, Feedback, Procedure, SatisfactionRating, ServiceCommitment };
 
 /** Every entity, for the one DataSource definition in ormconfig.ts. */
-export const ENTITIES = [Agency, Procedure, Dossier, DossierEvent, Feedback, SatisfactionRating, CalendarDay, CalendarSettings, CalendarChange, ServiceCommitment];
+export const ENTITIES = [Agency, Procedure, Dossier, DossierEvent, Feedback, SatisfactionRating, CalendarDay, CalendarSettings, CalendarChange, ServiceCommitment, IndexMethod, IndexMethodGroup, IndexMethodCriterion, IndexPeriod, AgencyPeriodCounters, ScorecardRecord];

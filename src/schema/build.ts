@@ -6,6 +6,7 @@ import { AgencyResolver } from '../resolvers/agency.resolver';
 import { CalendarResolver } from '../resolvers/calendar.resolver';
 import { DossierEventResolver, DossierResolver } from '../resolvers/dossier.resolver';
 import { FeedbackResolver } from '../resolvers/feedback.resolver';
+import { IndexResolver } from '../resolvers/index.resolver';
 import { NodeResolver } from '../resolvers/node.resolver';
 import { ProcedureResolver, ServiceCommitmentResolver } from '../resolvers/procedure.resolver';
 import { Agency, Dossier, DossierEvent, Feedback, Procedure, ServiceCommitment } from '../entities';
@@ -17,7 +18,7 @@ let schema: Promise<GraphQLSchema> | undefined;
 /** Builds the executable schema once per process (type-graphql metadata is global anyway). */
 export function getSchema(): Promise<GraphQLSchema> {
   schema ??= buildSchema({
-    resolvers: [NodeResolver, AgencyResolver, ProcedureResolver, ServiceCommitmentResolver, DossierResolver, DossierEventResolver, FeedbackResolver, CalendarResolver],
+    resolvers: [NodeResolver, AgencyResolver, ProcedureResolver, ServiceCommitmentResolver, DossierResolver, DossierEventResolver, FeedbackResolver, CalendarResolver, IndexResolver],
     // Every Node implementation must be in the schema even if only reachable through node(id).
     orphanedTypes: [Agency, Procedure, Dossier, DossierEvent, Feedback, ServiceCommitment],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],

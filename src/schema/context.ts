@@ -7,6 +7,7 @@ import { AgencyDirectory } from '../services/agency-directory';
 import { CalendarService } from '../services/calendar-service';
 import { DossierService } from '../services/dossier-service';
 import { FeedbackService } from '../services/feedback-service';
+import { IndexService } from '../services/index/index-service';
 import { ListQueries } from '../services/list-queries';
 import { DomainEvents } from '../subscriptions/domain-events';
 import { apiError, ErrorCode } from './errors';
@@ -21,6 +22,7 @@ export interface Services {
   dossiers: DossierService;
   feedback: FeedbackService;
   lists: ListQueries;
+  index: IndexService;
   clock: () => Date;
 }
 
@@ -36,6 +38,7 @@ export function createServices(config: AppConfig, dataSource: DataSource, clock:
     dossiers: new DossierService(dataSource, calendars, events, clock),
     feedback: new FeedbackService(dataSource, calendars, events, clock),
     lists: new ListQueries(dataSource),
+    index: new IndexService(dataSource, calendars, events, clock),
     clock,
   };
 }

@@ -4,7 +4,7 @@ import { requireAgencyInScope, Viewer } from '../auth/access';
 import { OfficeHours, WorkingCalendar } from '../domain/calendar';
 import { computeDueAt, extendForClockStop, ServiceCommitment as CommitmentRule } from '../domain/deadlines';
 import { ApplicantKind, DossierChannel, DossierEventKind, ServiceCommitmentKind } from '../domain/enums';
-import { DossierAction, DossierStatus, isOpen, nextStatus } from '../domain/lifecycle';
+import { DossierAction, DossierStatus, isHistoryComplete, isOpen, nextStatus } from '../domain/lifecycle';
 import { classifyTimeliness, Timeliness } from '../domain/timeliness';
 import { Agency, Dossier, DossierEvent, Procedure, SatisfactionRating, ServiceCommitment } from '../entities';
 import type { DossierEventDetails } from '../entities/DossierEvent';
@@ -140,6 +140,7 @@ export class DossierService {
         feePaidOnline: command.feePaidOnline ?? false,
         transferredIn: command.transferredIn ?? false,
       });
+      dossier.historyComplete = true; // its history is its receipt, recorded next
       await em.save(dossier);
       await this.appendEvent(em, dossier, viewer, DossierEventKind.RECEIVED, null, receivedAt, agency.databaseId);
       return { dossier, lookupSecret, created: true };
@@ -192,8 +193,10 @@ export class DossierService {
       if (from === DossierStatus.AWAITING_SUPPLEMENT && action !== DossierAction.RESUME) {
         this.stopWaiting(dossier, calendar, agency.officeHours, now, details);
       }
-      await em.save(dossier);
+      if (isOpen(from) && !isOpen(dossier.status)) dossier.closedAt = now;
       await this.appendEvent(em, dossier, viewer, EVENT_OF_ACTION[action], from, now, agency.databaseId, options.reason, details);
+      await this.refreshHistoryFlag(em, dossier);
+      await em.save(dossier);
       return dossier;
     });
     this.emitChanged(dossier, EVENT_OF_ACTION[action], now);
@@ -251,6 +254,12 @@ export class DossierService {
       (command.receivedAt === undefined || existing.receivedAt.getTime() === receivedAt.getTime());
     if (!same) throw apiError(ErrorCode.CONFLICT, `Dossier code ${command.code} is already used by a different dossier.`, { field: 'input.code' });
     return existing;
+  }
+
+  /** Recomputes INDEX_METHOD `electronicTracking` for the dossier from its recorded events. */
+  private async refreshHistoryFlag(em: EntityManager, dossier: Dossier): Promise<void> {
+    const events = await em.find(DossierEvent, { where: { dossierId: dossier.databaseId }, select: { kind: true } });
+    dossier.historyComplete = isHistoryComplete(dossier.status, events.map((e) => e.kind));
   }
 
   /** Ends a clock stop: the due time moves later by the office time spent waiting (SPEC §2). */

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { DossierEventKind } from '../domain/enums';
 import { DossierStatus } from '../domain/lifecycle';
+import type { ScorecardChange } from '../domain/scoring';
 
 /** Emitted after a dossier change has committed: the seam for alerts and index updates. */
 export interface DossierChanged {
@@ -23,6 +24,8 @@ export interface FeedbackChanged {
 interface DomainEventMap {
   dossierChanged: [DossierChanged];
   feedbackChanged: [FeedbackChanged];
+  /** A recompute moved a rank or dropped a score (INDEX_METHOD; alerts RANKING_CHANGED, SCORE_DROPPED). */
+  indexChanged: [ScorecardChange<number>];
 }
 
 /**

@@ -134,3 +134,19 @@ describe('open states and allowed actions', () => {
     expect(isOpen(S.COMPLETED)).toBe(false);
   });
 });
+
+describe('history completeness (INDEX_METHOD electronicTracking)', () => {
+  const { isHistoryComplete, requiredHistory, DossierStatus: S } = require('../../src/domain/lifecycle') as typeof import('../../src/domain/lifecycle');
+
+  it('needs receipt, every step and the result for the status', () => {
+    expect(isHistoryComplete(S.RECEIVED, ['RECEIVED'])).toBe(true);
+    expect(isHistoryComplete(S.RESULT_RETURNED, ['RECEIVED', 'PROCESSING_STARTED', 'COMPLETED', 'RESULT_RETURNED'])).toBe(true);
+    expect(isHistoryComplete(S.RESULT_RETURNED, ['RECEIVED', 'COMPLETED', 'RESULT_RETURNED'])).toBe(false);
+    expect(isHistoryComplete(S.COMPLETED, ['PROCESSING_STARTED', 'COMPLETED'])).toBe(false);
+    expect(isHistoryComplete(S.REJECTED, ['RECEIVED', 'PROCESSING_STARTED', 'REJECTED'])).toBe(true);
+  });
+
+  it('every status requires its receipt', () => {
+    for (const status of Object.values(S)) expect(requiredHistory(status)[0]).toBe('RECEIVED');
+  });
+});

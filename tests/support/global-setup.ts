@@ -6,6 +6,7 @@ import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
 import fs from 'node:fs';
 import { parseCalendarDays } from '../../src/domain/calendar';
 import { CalendarDay, CalendarSettings } from '../../src/entities';
+import { seedIndexMethod } from '../../src/services/index/index-service';
 import { adminQuery, canConnect, LOCAL_POSTGRES_URL, withDatabase, writeTestEnv } from './database';
 
 /**
@@ -34,6 +35,7 @@ export default async function globalSetup(): Promise<void> {
     const days = parseCalendarDays(fs.readFileSync(path.resolve(__dirname, '../../seed-data/calendar-vn.json'), 'utf8'));
     await dataSource.getRepository(CalendarDay).insert(days.map((d) => ({ date: d.date, kind: d.kind as never, name: d.name ?? '' })));
     await dataSource.getRepository(CalendarSettings).insert({ id: 1 });
+    await seedIndexMethod(dataSource.manager);
   } finally {
     await dataSource.destroy();
   }

@@ -1,0 +1,323 @@
+import { DataSource, EntityManager, In } from 'typeorm';
+import { AgencyKind } from '../../domain/enums';
+import { isFinalByDefault, parsePeriod, Period, periodsBetween, periodsContaining } from '../../domain/periods';
+import { badInput } from '../../schema/errors';
+import { Counters, detectChanges, IndexMethod, parseCounters, ScorecardChange, SI_2024 } from '../../domain/scoring';
+import { Agency, AgencyPeriodCounters, Dossier, IndexMethod as IndexMethodRow, IndexMethodCriterion, IndexMethodGroup, IndexPeriod, ScorecardRecord } from '../../entities';
+import { DomainEvents } from '../../subscriptions/domain-events';
+import { CalendarService } from '../calendar-service';
+import { countOwnDossierCounters, CountWindow, loadAnnouncedProcedures, OwnCounters } from './own-counters';
+import { readScorecards, ScorecardView } from './scorecard-views';
+import { additiveCounters, AgencyNode, AgencyStructure, existsAtEnd, peerGroupOf, procedureCounters, rankPeerGroups, ScorecardRow, scoreRow } from './scorecards';
+
+export const DEFAULT_METHOD_KEY = SI_2024.key;
+
+/** Writes a method definition into the method tables (idempotent): the method is data. */
+export async function seedIndexMethod(em: EntityManager, method: IndexMethod = SI_2024): Promise<void> {
+  await em.createQueryBuilder().insert().into(IndexMethodRow).values({ key: method.key, name: method.name }).orIgnore().execute();
+  await em
+    .createQueryBuilder()
+    .insert()
+    .into(IndexMethodGroup)
+    .values(method.groups.map((g, i) => ({ methodKey: method.key, key: g.key, name: g.name, maxPoints: g.maxPoints, position: i })))
+    .orIgnore()
+    .execute();
+  await em
+    .createQueryBuilder()
+    .insert()
+    .into(IndexMethodCriterion)
+    .values(
+      method.groups.flatMap((g) =>
+        g.criteria.map((c, i) => ({
+          methodKey: method.key,
+          key: c.key,
+          groupKey: g.key,
+          name: c.name,
+          maxPoints: c.maxPoints,
+          numeratorCounter: c.numerator,
+          denominatorCounter: c.denominator,
+          position: i,
+        })),
+      ),
+    )
+    .orIgnore()
+    .execute();
+}
+
+/** A computed period's scorecard rows as the read side needs them. */
+export interface StoredScorecard extends ScorecardRow {
+  computedAt: Date;
+}
+
+/**
+ * The index (INDEX_METHOD.md): counts in SQL, scores with the domain, stores scorecards per
+ * agency and period, keeps them current as dossiers change, and rebuilds a period on demand
+ * with identical figures. Every write to a period holds that period's advisory lock, so two
+ * instances never interleave their updates of one ranking.
+ */
+export class IndexService {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly calendars: CalendarService,
+    private readonly events: DomainEvents,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    events.on('dossierChanged', (e) => this.enqueue(() => this.onDossierChanged(e.dossierId)));
+    events.on('feedbackChanged', (e) => this.enqueue(() => this.onAgencyChanged(e.agencyId, [this.clock()], [])));
+  }
+
+  /** Resolves when every queued incremental update has been applied (tests, shutdown). */
+  whenIdle(): Promise<void> {
+    return this.queue.then(() => undefined);
+  }
+
+  private enqueue(task: () => Promise<void>) {
+    this.queue = this.queue.then(task).catch((err) => process.stderr.write(`[index] incremental update failed: ${String(err)}\n`));
+  }
+
+  // --- reading ----------------------------------------------------------------------------
+
+  async method(key: string): Promise<IndexMethod> {
+    const em = this.dataSource.manager;
+    const row = await em.findOneBy(IndexMethodRow, { key });
+    if (!row) throw new Error(`Index method ${key} is not defined`);
+    const groups = await em.find(IndexMethodGroup, { where: { methodKey: key }, order: { position: 'ASC' } });
+    const criteria = await em.find(IndexMethodCriterion, { where: { methodKey: key }, order: { position: 'ASC' } });
+    return {
+      key,
+      name: row.name,
+      groups: groups.map((g) => ({
+        key: g.key,
+        name: g.name,
+        maxPoints: g.maxPoints,
+        criteria: criteria
+          .filter((c) => c.groupKey === g.key)
+          .map((c) => ({ key: c.key, name: c.name, maxPoints: c.maxPoints, numerator: c.numeratorCounter as never, denominator: c.denominatorCounter as never })),
+      })),
+    };
+  }
+
+  /** The stored scorecards of a period, computing the period first if it never was. */
+  async scorecards(periodKey: string, where: { agencyIds?: number[]; peerGroup?: string }): Promise<StoredScorecard[]> {
+    await this.ensureComputed(parsePeriod(periodKey));
+    const records = await this.dataSource.getRepository(ScorecardRecord).find({
+      where: { period: periodKey, ...(where.agencyIds ? { agencyId: In(where.agencyIds) } : {}), ...(where.peerGroup ? { peerGroup: where.peerGroup } : {}) },
+    });
+    return records.map((r) => ({ ...r, counters: parseCounters(r.counters), peerGroup: r.peerGroup }));
+  }
+
+  async periodInfo(periodKey: string): Promise<{ methodKey: string; final: boolean }> {
+    const period = parsePeriod(periodKey);
+    await this.ensureComputed(period);
+    const row = await this.dataSource.getRepository(IndexPeriod).findOneByOrFail({ period: periodKey });
+    const final = !row.reopened && (row.finalizedAt !== null || isFinalByDefault(period, this.clock(), await this.calendars.get()));
+    return { methodKey: row.methodKey, final };
+  }
+
+  /** Closes a period to late data ahead of the default 10 working days (ADMIN). */
+  async finalize(periodKey: string, by: string): Promise<void> {
+    await this.ensureComputed(parsePeriod(periodKey));
+    await this.dataSource.getRepository(IndexPeriod).update({ period: periodKey }, { finalizedAt: this.clock(), finalizedBy: by, reopened: false });
+  }
+
+  private async ensureComputed(period: Period): Promise<void> {
+    if (await this.dataSource.getRepository(IndexPeriod).existsBy({ period: period.key })) return;
+    await this.recompute(period.key, { onlyIfMissing: true });
+  }
+
+  /** Scorecards as clients read them (with deltas against the previous period). */
+  scorecardsOf(periodKey: string, where: { agencyIds?: number[]; peerGroup?: string }): Promise<ScorecardView[]> {
+    return readScorecards(this, periodKey, where);
+  }
+
+  /**
+   * The ranking of a peer group, best first (unranked last, by code): provinces or ministries
+   * nationally, or one kind of unit inside a province (INDEX_METHOD "Peers and ranks").
+   */
+  async ranking(periodKey: string, kind: AgencyKind, parentCode?: string): Promise<ScorecardView[]> {
+    const national = kind === AgencyKind.PROVINCE || kind === AgencyKind.MINISTRY;
+    if (!national && !parentCode) throw badInput('parentCode', `${kind} units rank inside their province: give parentCode.`);
+    const period = parsePeriodArg(periodKey, 'period');
+    const peerGroup = national ? kind : `${kind}:${parentCode}`;
+    const cards = await this.scorecardsOf(period.key, { peerGroup });
+    return cards.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.agencyId - b.agencyId);
+  }
+
+  /** One agency's scorecards over consecutive periods of one kind, oldest first. */
+  async trend(agencyId: number, fromKey: string, toKey: string): Promise<ScorecardView[]> {
+    parsePeriodArg(fromKey, 'from');
+    parsePeriodArg(toKey, 'to');
+    let periods: Period[];
+    try {
+      periods = periodsBetween(fromKey, toKey);
+    } catch (err) {
+      throw badInput('to', err instanceof Error ? err.message : String(err));
+    }
+    const cards: ScorecardView[] = [];
+    for (const p of periods) cards.push(...(await this.scorecardsOf(p.key, { agencyIds: [agencyId] })));
+    return cards;
+  }
+
+  /** The counting window of a period as of now (for reports that count like the index). */
+  windowFor(periodKey: string): CountWindow {
+    return windowOf(parsePeriodArg(periodKey, 'period'), this.clock());
+  }
+
+  // --- computing --------------------------------------------------------------------------
+
+  /**
+   * Rebuilds a period from scratch: own counters of every agency (one GROUP BY per family),
+   * rolled up through the structure, scored and ranked. Reproducible: the same data, method
+   * and instant give the same figures.
+   */
+  async recompute(periodKey: string, options: { onlyIfMissing?: boolean } = {}): Promise<{ scorecards: number; computedAt: Date; changes: ScorecardChange<number>[] }> {
+    const period = parsePeriod(periodKey);
+    const computedAt = this.clock();
+    const calendar = await this.calendars.get();
+    const outcome = await this.dataSource.transaction(async (em) => {
+      await lockPeriod(em, period.key);
+      const existing = await em.findOneBy(IndexPeriod, { period: period.key });
+      if (existing && options.onlyIfMissing) return null;
+      const methodKey = existing?.methodKey ?? DEFAULT_METHOD_KEY;
+      const method = await this.method(methodKey);
+      const structure = new AgencyStructure(await loadAgencyNodes(em));
+      const own = await countOwnDossierCounters(em, windowOf(period, computedAt));
+      const procedures = await loadAnnouncedProcedures(em);
+      const proceduresByAgency = new Map<number, typeof procedures>();
+      for (const p of procedures) (proceduresByAgency.get(p.agencyId) ?? proceduresByAgency.set(p.agencyId, []).get(p.agencyId)!).push(p);
+
+      const rows = structure.scorable(period).map((agency) => {
+        const contributors = structure.contributors(agency.id);
+        const listed = [...contributors].flatMap((id) => proceduresByAgency.get(id) ?? []);
+        const counters: Counters = { ...additiveCounters(contributors, own), ...procedureCounters(listed, period, calendar) };
+        return scoreRow(method, { agencyId: agency.id, period: period.key, methodKey, peerGroup: existsAtEnd(agency, period) ? peerGroupOf(agency) : null, counters });
+      });
+      rankPeerGroups(rows);
+      const before = await em.find(ScorecardRecord, { where: { period: period.key }, select: { agencyId: true, total: true, rank: true, period: true } });
+
+      await em.delete(AgencyPeriodCounters, { period: period.key });
+      await insertChunked(em, AgencyPeriodCounters, [...own].map(([agencyId, counters]) => ({ agencyId, period: period.key, counters, computedAt })));
+      await em.delete(ScorecardRecord, { period: period.key });
+      await insertChunked(em, ScorecardRecord, rows.map((r) => toRecord(r, computedAt)));
+      await em.upsert(IndexPeriod, { period: period.key, methodKey }, ['period']);
+      return { rows, changes: detectChanges(before.map(snapshot), rows.map(snapshot)) };
+    });
+    if (!outcome) return { scorecards: 0, computedAt, changes: [] };
+    this.emitChanges(outcome.changes);
+    return { scorecards: outcome.rows.length, computedAt, changes: outcome.changes };
+  }
+
+  /** A committed dossier change: update the periods it counts in that have been computed. */
+  private async onDossierChanged(dossierId: string): Promise<void> {
+    const dossier = await this.dataSource.getRepository(Dossier).findOneBy({ databaseId: dossierId });
+    if (!dossier) return;
+    const instants = [dossier.receivedAt, this.clock(), ...(dossier.completedAt ? [dossier.completedAt] : [])];
+    await this.onAgencyChanged(dossier.agencyId, instants, []);
+  }
+
+  /**
+   * Incremental update: recount only this agency's own rows (indexed by agency), then
+   * re-score the agencies whose figures include it and re-rank their peer groups. Procedure
+   * counters are unchanged by dossier events and are kept from the stored scorecard.
+   */
+  async onAgencyChanged(agencyId: number, instants: Date[], extraPeriods: string[]): Promise<void> {
+    const keys = new Set<string>(extraPeriods);
+    for (const instant of instants) for (const p of periodsContaining(instant)) keys.add(p.key);
+    const computed = await this.dataSource.getRepository(IndexPeriod).find({ where: { period: In([...keys]) }, select: { period: true } });
+    for (const { period } of computed) {
+      const changes = await this.updatePeriodForAgency(parsePeriod(period), agencyId);
+      this.emitChanges(changes);
+    }
+  }
+
+  private async updatePeriodForAgency(period: Period, agencyId: number): Promise<ScorecardChange<number>[]> {
+    const computedAt = this.clock();
+    return this.dataSource.transaction(async (em) => {
+      await lockPeriod(em, period.key);
+      const periodRow = await em.findOneByOrFail(IndexPeriod, { period: period.key });
+      const method = await this.method(periodRow.methodKey);
+      const structure = new AgencyStructure(await loadAgencyNodes(em));
+      const recounted = (await countOwnDossierCounters(em, windowOf(period, computedAt), [agencyId])).get(agencyId);
+      if (recounted) await em.upsert(AgencyPeriodCounters, { agencyId, period: period.key, counters: recounted, computedAt }, ['agencyId', 'period']);
+      else await em.delete(AgencyPeriodCounters, { agencyId, period: period.key });
+
+      // Re-score every stored scorecard whose figures include this agency…
+      const affected = structure.containers(agencyId);
+      const stored = await em.find(ScorecardRecord, { where: { period: period.key, agencyId: In(affected) } });
+      const own = await loadOwnCounters(em, period.key, new Set(stored.flatMap((r) => [...structure.contributors(r.agencyId)])));
+      const rescored = new Map<number, ScorecardRow>();
+      for (const record of stored) {
+        const additive = withoutProcedureCounters(additiveCounters(structure.contributors(record.agencyId), own));
+        rescored.set(record.agencyId, scoreRow(method, { ...fromRecord(record), counters: { ...parseCounters(record.counters), ...additive } }));
+      }
+      // …then re-rank the peer groups they belong to, with their other members as stored.
+      const groups = [...new Set(stored.map((r) => r.peerGroup).filter((g): g is string => g !== null))];
+      const members = groups.length ? await em.find(ScorecardRecord, { where: { period: period.key, peerGroup: In(groups) } }) : [];
+      const previous = new Map([...members, ...stored].map((r) => [r.agencyId, r]));
+      const after = [...previous.values()].map((r) => rescored.get(r.agencyId) ?? fromRecord(r));
+      rankPeerGroups(after);
+      const toWrite = after.filter((row) => rescored.has(row.agencyId) || previous.get(row.agencyId)!.rank !== row.rank || previous.get(row.agencyId)!.rankOutOf !== row.rankOutOf);
+      if (toWrite.length) await em.upsert(ScorecardRecord, toWrite.map((r) => toRecord(r, computedAt)), ['agencyId', 'period']);
+      return detectChanges([...previous.values()].map(snapshot), after.map(snapshot));
+    });
+  }
+
+  private emitChanges(changes: ScorecardChange<number>[]) {
+    for (const change of changes) this.events.emit('indexChanged', change);
+  }
+}
+
+function parsePeriodArg(key: string, field: string): Period {
+  try {
+    return parsePeriod(key);
+  } catch (err) {
+    throw badInput(field, err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** Serialises writers of one period across every API instance. */
+async function lockPeriod(em: EntityManager, periodKey: string): Promise<void> {
+  await em.query(`SELECT pg_advisory_xact_lock(hashtext('index-period:' || $1))`, [periodKey]);
+}
+
+function windowOf(period: Period, now: Date): CountWindow {
+  // A running period's backlog is judged now; a past one at its end.
+  return { start: period.start, end: period.end, asOf: now.getTime() < period.end.getTime() ? now : period.end };
+}
+
+async function loadAgencyNodes(em: EntityManager): Promise<AgencyNode[]> {
+  const agencies = await em.find(Agency, { select: { databaseId: true, code: true, kind: true, parentId: true, successorId: true, path: true, validFrom: true, validTo: true } });
+  return agencies.map((a) => ({ id: a.databaseId, code: a.code, kind: a.kind, parentId: a.parentId, successorId: a.successorId, path: a.path, validFrom: a.validFrom, validTo: a.validTo }));
+}
+
+async function loadOwnCounters(em: EntityManager, period: string, agencyIds: Set<number>): Promise<Map<number, OwnCounters>> {
+  const rows = await em.find(AgencyPeriodCounters, { where: { period, agencyId: In([...agencyIds]) } });
+  return new Map(rows.map((r) => [r.agencyId, r.counters]));
+}
+
+const PROCEDURE_COUNTERS = ['proceduresAnnounced', 'proceduresPublishedOnTime', 'proceduresOnlineEligible', 'proceduresFullOnline', 'feeProcedures', 'feeProceduresWithOnlinePayment'] as const;
+
+function withoutProcedureCounters(c: Counters): Partial<Counters> {
+  const copy: Partial<Counters> = { ...c };
+  for (const key of PROCEDURE_COUNTERS) delete copy[key];
+  return copy;
+}
+
+function snapshot(r: { agencyId: number; period: string; total: number | null; rank: number | null }) {
+  return { agencyId: r.agencyId, period: r.period, total: r.total, rank: r.rank };
+}
+
+function toRecord(r: ScorecardRow, computedAt: Date): Partial<ScorecardRecord> {
+  return { agencyId: r.agencyId, period: r.period, methodKey: r.methodKey, peerGroup: r.peerGroup, total: r.total, rank: r.rank, rankOutOf: r.rankOutOf, overdueBacklog: r.overdueBacklog, counters: r.counters, computedAt };
+}
+
+function fromRecord(r: ScorecardRecord): ScorecardRow {
+  return { agencyId: r.agencyId, period: r.period, methodKey: r.methodKey, peerGroup: r.peerGroup, total: r.total, rank: r.rank, rankOutOf: r.rankOutOf, overdueBacklog: r.overdueBacklog, counters: parseCounters(r.counters) };
+}
+
+async function insertChunked<E extends object>(em: EntityManager, entity: new () => E, rows: Partial<E>[], chunk = 500): Promise<void> {
+  for (let i = 0; i < rows.length; i += chunk) await em.insert(entity, rows.slice(i, i + chunk) as never);
+}
+

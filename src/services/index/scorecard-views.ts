@@ -1,0 +1,96 @@
+import { parsePeriod, previousPeriod } from '../../domain/periods';
+import { computeScorecard, IndexMethod, rankDelta, roundScore, scoreDelta, truncatePercent } from '../../domain/scoring';
+import type { IndexService, StoredScorecard } from './index-service';
+
+/** A scorecard as clients read it, without its agency (resolved by the caller's loaders). */
+export interface ScorecardView {
+  agencyId: number;
+  period: string;
+  method: { key: string; name: string };
+  total: number | null;
+  rank: number | null;
+  rankOutOf: number | null;
+  rankDelta: number | null;
+  scoreDelta: number | null;
+  previousTotal: number | null;
+  computedAt: Date;
+  final: boolean;
+  overdueBacklog: number;
+  notApplicable: string[];
+  dossiersReceived: number;
+  dossiersTransferredIn: number;
+  groups: {
+    key: string;
+    name: string;
+    score: number | null;
+    maxScore: number;
+    criteria: {
+      key: string;
+      name: string;
+      value: number | null;
+      valuePercent: string | null;
+      numerator: number;
+      denominator: number;
+      numeratorCounter: string;
+      denominatorCounter: string;
+      score: number | null;
+      maxScore: number;
+      applicable: boolean;
+    }[];
+  }[];
+}
+
+function view(record: StoredScorecard, method: IndexMethod, previous: StoredScorecard | undefined, final: boolean): ScorecardView {
+  const result = computeScorecard(method, record.counters);
+  const round = (x: number | null) => (x === null ? null : roundScore(x));
+  return {
+    agencyId: record.agencyId,
+    period: record.period,
+    method: { key: method.key, name: method.name },
+    total: round(record.total),
+    rank: record.rank,
+    rankOutOf: record.rankOutOf,
+    rankDelta: rankDelta(previous?.rank, record.rank),
+    scoreDelta: scoreDelta(previous?.total, record.total),
+    previousTotal: round(previous?.total ?? null),
+    computedAt: record.computedAt,
+    final,
+    overdueBacklog: record.overdueBacklog,
+    notApplicable: result.notApplicable,
+    dossiersReceived: record.counters.dossiersReceived,
+    dossiersTransferredIn: record.counters.dossiersTransferredIn,
+    groups: result.groups.map((g) => ({
+      key: g.key,
+      name: g.name,
+      score: round(g.score),
+      maxScore: g.maxScore,
+      criteria: g.criteria.map((c) => ({
+        key: c.key,
+        name: c.name,
+        value: c.value,
+        valuePercent: c.applicable ? truncatePercent(Math.min(c.numerator, c.denominator), c.denominator) : null,
+        numerator: c.numerator,
+        denominator: c.denominator,
+        numeratorCounter: c.numeratorCounter,
+        denominatorCounter: c.denominatorCounter,
+        score: round(c.points),
+        maxScore: c.maxPoints,
+        applicable: c.applicable,
+      })),
+    })),
+  };
+}
+
+/**
+ * Scorecards of a period for some agencies or a peer group, with the previous period's rank
+ * and total for the deltas. Periods are computed on first read.
+ */
+export async function readScorecards(index: IndexService, periodKey: string, where: { agencyIds?: number[]; peerGroup?: string }): Promise<ScorecardView[]> {
+  const records = await index.scorecards(periodKey, where);
+  if (records.length === 0) return [];
+  const info = await index.periodInfo(periodKey);
+  const method = await index.method(info.methodKey);
+  const previousKey = previousPeriod(parsePeriod(periodKey)).key;
+  const previous = new Map((await index.scorecards(previousKey, { agencyIds: records.map((r) => r.agencyId) })).map((r) => [r.agencyId, r]));
+  return records.map((r) => view(r, method, previous.get(r.agencyId), info.final));
+}

@@ -1,0 +1,182 @@
+import { WorkingCalendar } from '../../domain/calendar';
+import { publicationDueAt } from '../../domain/deadlines';
+import { AgencyKind, OnlineLevel } from '../../domain/enums';
+import { lastDayOf, Period } from '../../domain/periods';
+import { ADDITIVE_COUNTER_KEYS, competitionRanks, computeScorecard, Counters, deriveCounters, emptyCounters, IndexMethod } from '../../domain/scoring';
+import type { AnnouncedProcedure, OwnCounters } from './own-counters';
+
+/** What the index needs of an agency to place it in the structure of a period. */
+export interface AgencyNode {
+  id: number;
+  code: string;
+  kind: AgencyKind;
+  parentId: number | null;
+  successorId: number | null;
+  path: string;
+  validFrom: string | null;
+  validTo: string | null;
+}
+
+export interface ScorecardRow {
+  agencyId: number;
+  period: string;
+  methodKey: string;
+  /** Null for an agency that no longer existed at the period's end: scored, not ranked. */
+  peerGroup: string | null;
+  total: number | null;
+  rank: number | null;
+  rankOutOf: number | null;
+  overdueBacklog: number;
+  counters: Counters;
+}
+
+/** Whether an agency existed at some time in [startDate, endDate). */
+function existsDuring(a: AgencyNode, p: Period): boolean {
+  return (!a.validFrom || a.validFrom < p.endDate) && (!a.validTo || a.validTo > p.startDate);
+}
+
+/** Whether an agency existed on the period's last day: the structure a period is ranked in. */
+export function existsAtEnd(a: AgencyNode, p: Period): boolean {
+  const last = lastDayOf(p);
+  return (!a.validFrom || a.validFrom <= last) && (!a.validTo || a.validTo > last);
+}
+
+/**
+ * Who an agency ranks among (INDEX_METHOD "Peers and ranks"): provinces nationally,
+ * ministries nationally, and departments, districts and communes among the units of the same
+ * kind inside their province (the first code of their path).
+ */
+export function peerGroupOf(a: Pick<AgencyNode, 'kind' | 'path'>): string {
+  if (a.kind === AgencyKind.PROVINCE || a.kind === AgencyKind.MINISTRY) return a.kind;
+  const province = a.path.split('/')[1];
+  return `${a.kind}:${province}`;
+}
+
+/**
+ * The structure of agencies for one period: whose figures make up whose. A parent includes
+ * its descendants (INDEX_METHOD "Parents include descendants"), and an agency created by a
+ * merger includes the agencies merged into it (their `successor`), so a year that spans the
+ * 1 July 2025 restructure scores the new province with the old ones' first half. Contributors
+ * are sets, so an old unit that is both a child of a province and a predecessor of one of
+ * its new units is counted once.
+ */
+export class AgencyStructure {
+  private readonly children = new Map<number, AgencyNode[]>();
+  private readonly predecessors = new Map<number, AgencyNode[]>();
+  private readonly contributorCache = new Map<number, ReadonlySet<number>>();
+  readonly byId = new Map<number, AgencyNode>();
+
+  constructor(readonly agencies: readonly AgencyNode[]) {
+    for (const a of agencies) {
+      this.byId.set(a.id, a);
+      if (a.parentId != null) push(this.children, a.parentId, a);
+      if (a.successorId != null) push(this.predecessors, a.successorId, a);
+    }
+  }
+
+  /** The agency itself, its descendants and its predecessors, recursively. */
+  contributors(agencyId: number): ReadonlySet<number> {
+    const cached = this.contributorCache.get(agencyId);
+    if (cached) return cached;
+    const set = new Set<number>([agencyId]);
+    this.contributorCache.set(agencyId, set); // guards against a cycle in bad data
+    for (const next of [...(this.children.get(agencyId) ?? []), ...(this.predecessors.get(agencyId) ?? [])]) {
+      for (const id of this.contributors(next.id)) set.add(id);
+    }
+    return set;
+  }
+
+  /** Agencies whose figures include this one's: itself and everything above it. */
+  containers(agencyId: number): number[] {
+    const out: number[] = [];
+    const seen = new Set<number>();
+    const visit = (id: number) => {
+      if (seen.has(id)) return;
+      seen.add(id);
+      out.push(id);
+      const a = this.byId.get(id);
+      if (a?.parentId != null) visit(a.parentId);
+      if (a?.successorId != null) visit(a.successorId);
+    };
+    visit(agencyId);
+    return out;
+  }
+
+  scorable(period: Period): AgencyNode[] {
+    return this.agencies.filter((a) => existsDuring(a, period));
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * Procedure counters of a set of agencies: DISTINCT procedures listed in the subtree (the
+ * domain's CounterUnit PROCEDURE), announced in the period for publication, or listed at its
+ * end for the online and payment criteria.
+ */
+export function procedureCounters(
+  procedures: readonly AnnouncedProcedure[],
+  period: Period,
+  calendar: WorkingCalendar,
+): Pick<Counters, 'proceduresAnnounced' | 'proceduresPublishedOnTime' | 'proceduresOnlineEligible' | 'proceduresFullOnline' | 'feeProcedures' | 'feeProceduresWithOnlinePayment'> {
+  const distinct = new Map<number, AnnouncedProcedure>();
+  for (const p of procedures) distinct.set(p.procedureId, p);
+  const c = { proceduresAnnounced: 0, proceduresPublishedOnTime: 0, proceduresOnlineEligible: 0, proceduresFullOnline: 0, feeProcedures: 0, feeProceduresWithOnlinePayment: 0 };
+  for (const p of distinct.values()) {
+    if (p.announcedOn >= period.startDate && p.announcedOn < period.endDate) {
+      c.proceduresAnnounced++;
+      if (p.publishedAt && p.publishedAt.getTime() <= publicationDueAt(calendar, p.announcedOn).getTime()) c.proceduresPublishedOnTime++;
+    }
+    if (p.onlineEligible) {
+      c.proceduresOnlineEligible++;
+      if (p.onlineLevel === OnlineLevel.FULL) c.proceduresFullOnline++;
+    }
+    if (p.feeVnd > 0) {
+      c.feeProcedures++;
+      if (p.acceptsOnlinePayment) c.feeProceduresWithOnlinePayment++;
+    }
+  }
+  return c;
+}
+
+/** Sums the own dossier, rating and feedback counters of a set of agencies into domain counters. */
+export function additiveCounters(contributors: Iterable<number>, own: ReadonlyMap<number, OwnCounters>): Counters {
+  const c = emptyCounters();
+  let lateCompletedWithApology = 0;
+  let backlogWithApology = 0;
+  for (const id of contributors) {
+    const o = own.get(id);
+    if (!o) continue;
+    for (const key of ADDITIVE_COUNTER_KEYS) c[key] += o[key] ?? 0;
+    lateCompletedWithApology += o.lateCompletedWithApology ?? 0;
+    backlogWithApology += o.backlogWithApology ?? 0;
+  }
+  c.lateOrOverdueWithApology = lateCompletedWithApology + backlogWithApology;
+  return deriveCounters(c);
+}
+
+export type UnscoredRow = Omit<ScorecardRow, 'total' | 'rank' | 'rankOutOf' | 'overdueBacklog'>;
+
+/** Scores one row's counters with the method; ranks are set by rankPeerGroups. */
+export function scoreRow(method: IndexMethod, row: UnscoredRow): ScorecardRow {
+  const result = computeScorecard(method, row.counters);
+  return { ...row, total: result.total, overdueBacklog: result.overdueBacklog, rank: null, rankOutOf: null };
+}
+
+/** Competition ranks within each peer group, in place. */
+export function rankPeerGroups(rows: ScorecardRow[]): void {
+  const groups = new Map<string, ScorecardRow[]>();
+  for (const row of rows) if (row.peerGroup) push(groups, row.peerGroup, row);
+  for (const group of groups.values()) {
+    const ranks = competitionRanks(group.map((r) => ({ id: r.agencyId, total: r.total })));
+    for (const row of group) {
+      const r = ranks.get(row.agencyId)!;
+      row.rank = r.rank;
+      row.rankOutOf = r.outOf;
+    }
+  }
+}
