@@ -7,6 +7,7 @@ import { Role } from './domain/enums';
 import { createServices } from './schema/context';
 import { isSeeded, seedDemoData } from './seed';
 import { startServer } from './server';
+import { seedIndexMethod } from './services/index/index-service';
 
 /** `npm start`: PostgreSQL (embedded unless DATABASE_URL), migrations, demo data on first run, the API. */
 async function main() {
@@ -22,6 +23,7 @@ async function main() {
   await dataSource.initialize();
   const applied = await dataSource.runMigrations();
   if (applied.length) console.log(`Applied ${applied.length} migration(s).`);
+  await seedIndexMethod(dataSource.manager);
   if (!(await isSeeded(dataSource))) {
     console.log('Empty database: loading demo data (first start only) …');
     const started = Date.now();

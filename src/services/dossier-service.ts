@@ -233,13 +233,16 @@ export class DossierService {
 
   /** The applicant rates a completed dossier, proving it with the lookup secret; once only. */
   async rate(code: string, secret: string, level: SatisfactionLevel): Promise<SatisfactionRating> {
-    return this.dataSource.transaction(async (em) => {
+    const { rating, agencyId } = await this.dataSource.transaction(async (em) => {
       const dossier = await em.findOneBy(Dossier, { code });
       if (!dossier || !lookupSecretMatches(secret, dossier.lookupSecretHash)) throw notFound('Dossier', code);
       if (!dossier.completedAt) throw apiError(ErrorCode.INVALID_TRANSITION, 'Only a completed dossier can be rated.', { from: dossier.status, action: 'RATE' });
       if (await em.existsBy(SatisfactionRating, { dossierId: dossier.databaseId })) throw apiError(ErrorCode.CONFLICT, `Dossier ${code} has already been rated.`);
-      return em.save(em.create(SatisfactionRating, { dossierId: dossier.databaseId, level, ratedAt: this.clock() }));
+      const saved = await em.save(em.create(SatisfactionRating, { dossierId: dossier.databaseId, level, ratedAt: this.clock() }));
+      return { rating: saved, agencyId: dossier.agencyId };
     });
+    this.events.emit('dossierRated', { dossierId: rating.dossierId, agencyId, ratedAt: rating.ratedAt });
+    return rating;
   }
 
   /**

@@ -57,7 +57,7 @@ export class FeedbackService {
         }),
       );
     });
-    this.events.emit('feedbackChanged', { feedbackId: feedback.databaseId, code: feedback.code, agencyId: feedback.agencyId, answered: false });
+    this.events.emit('feedbackChanged', { feedbackId: feedback.databaseId, code: feedback.code, agencyId: feedback.agencyId, answered: false, dueAt: feedback.dueAt });
     return feedback;
   }
 
@@ -71,7 +71,7 @@ export class FeedbackService {
       feedback.answeredBy = answerer.sub;
       return em.save(feedback);
     });
-    this.events.emit('feedbackChanged', { feedbackId: feedback.databaseId, code: feedback.code, agencyId: feedback.agencyId, answered: true });
+    this.events.emit('feedbackChanged', { feedbackId: feedback.databaseId, code: feedback.code, agencyId: feedback.agencyId, answered: true, dueAt: feedback.dueAt });
     return feedback;
   }
 }

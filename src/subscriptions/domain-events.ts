@@ -19,10 +19,20 @@ export interface FeedbackChanged {
   code: string;
   agencyId: number;
   answered: boolean;
+  /** Feedback counts in the index in the period its answer falls due. */
+  dueAt: Date;
+}
+
+/** Emitted after an applicant rated a completed dossier. */
+export interface DossierRated {
+  dossierId: string;
+  agencyId: number;
+  ratedAt: Date;
 }
 
 interface DomainEventMap {
   dossierChanged: [DossierChanged];
+  dossierRated: [DossierRated];
   feedbackChanged: [FeedbackChanged];
   /** A recompute moved a rank or dropped a score (INDEX_METHOD; alerts RANKING_CHANGED, SCORE_DROPPED). */
   indexChanged: [ScorecardChange<number>];

@@ -306,3 +306,24 @@ describe('delay accountability', () => {
     expect((await app.gql(query, {}, app.token(Role.LEADER, 'TPB'))).errors![0].extensions!.code).toBe('FORBIDDEN');
   });
 });
+
+describe('the first computation of a period compares with the previous one', () => {
+  it('raises SCORE_DROPPED with both totals when a month opens lower than the last closed (the Ha Noi 2024-09 case)', async () => {
+    const hni = await addAgency('HNX', AgencyKind.PROVINCE);
+    const add = (prefix: string, month: string, count: number, timeliness: 'EARLY' | 'LATE') =>
+      insertBulkDossiers(app.dataSource, { prefix, agencyId: hni.databaseId, procedureId: f.birth.databaseId, count, receivedAt: `${month}-03T09:00:00+07:00`, completedAt: `${month}-10T09:00:00+07:00`, completionTimeliness: timeliness, status: 'COMPLETED' as never });
+    await add('HNX-8', '2024-08', 10, 'EARLY');
+    await add('HNX-9a', '2024-09', 6, 'EARLY');
+    await add('HNX-9b', '2024-09', 4, 'LATE');
+    await app.services.index.recompute('2024-08');
+    const seen: { kind: string; agencyId: number; oldTotal?: number; newTotal?: number; comparedWith: string }[] = [];
+    const listener = (e: (typeof seen)[number]) => seen.push(e);
+    app.services.events.on('indexChanged', listener);
+    const september = await scorecard('HNX', '2024-09'); // first read computes the period
+    app.services.events.off('indexChanged', listener);
+    const drop = seen.find((e) => e.agencyId === hni.databaseId && e.kind === 'SCORE_DROPPED');
+    expect(drop).toMatchObject({ comparedWith: '2024-08', newTotal: september.total });
+    expect(september.scoreDelta).toBeCloseTo(september.total! - drop!.oldTotal!, 2);
+    expect(september.scoreDelta).toBeLessThan(0);
+  });
+});

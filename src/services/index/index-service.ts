@@ -1,6 +1,6 @@
 import { DataSource, EntityManager, In } from 'typeorm';
 import { AgencyKind } from '../../domain/enums';
-import { isFinalByDefault, parsePeriod, Period, periodsBetween, periodsContaining } from '../../domain/periods';
+import { isFinalByDefault, parsePeriod, Period, periodsBetween, periodsContaining, previousPeriod } from '../../domain/periods';
 import { badInput } from '../../schema/errors';
 import { Counters, detectChanges, IndexMethod, parseCounters, ScorecardChange, SI_2024 } from '../../domain/scoring';
 import { Agency, AgencyPeriodCounters, Dossier, IndexMethod as IndexMethodRow, IndexMethodCriterion, IndexMethodGroup, IndexPeriod, ScorecardRecord } from '../../entities';
@@ -65,7 +65,8 @@ export class IndexService {
     private readonly clock: () => Date = () => new Date(),
   ) {
     events.on('dossierChanged', (e) => this.enqueue(() => this.onDossierChanged(e.dossierId)));
-    events.on('feedbackChanged', (e) => this.enqueue(() => this.onAgencyChanged(e.agencyId, [this.clock()], [])));
+    events.on('dossierRated', (e) => this.enqueue(() => this.onAgencyChanged(e.agencyId, [e.ratedAt])));
+    events.on('feedbackChanged', (e) => this.enqueue(() => this.onAgencyChanged(e.agencyId, [e.dueAt])));
   }
 
   /** Resolves when every queued incremental update has been applied (tests, shutdown). */
@@ -195,7 +196,10 @@ export class IndexService {
         return scoreRow(method, { agencyId: agency.id, period: period.key, methodKey, peerGroup: existsAtEnd(agency, period) ? peerGroupOf(agency) : null, counters });
       });
       rankPeerGroups(rows);
-      const before = await em.find(ScorecardRecord, { where: { period: period.key }, select: { agencyId: true, total: true, rank: true, period: true } });
+      // Compared with this period as stored before; on its first computation, with the previous
+      // period (a new month that opens lower than the last one closed raises SCORE_DROPPED).
+      const snapshotOf = (key: string) => em.find(ScorecardRecord, { where: { period: key }, select: { agencyId: true, total: true, rank: true, period: true } });
+      const before = existing ? await snapshotOf(period.key) : await snapshotOf(previousPeriod(period).key);
 
       await em.delete(AgencyPeriodCounters, { period: period.key });
       await insertChunked(em, AgencyPeriodCounters, [...own].map(([agencyId, counters]) => ({ agencyId, period: period.key, counters, computedAt })));
@@ -214,7 +218,7 @@ export class IndexService {
     const dossier = await this.dataSource.getRepository(Dossier).findOneBy({ databaseId: dossierId });
     if (!dossier) return;
     const instants = [dossier.receivedAt, this.clock(), ...(dossier.completedAt ? [dossier.completedAt] : [])];
-    await this.onAgencyChanged(dossier.agencyId, instants, []);
+    await this.onAgencyChanged(dossier.agencyId, instants);
   }
 
   /**
@@ -222,8 +226,8 @@ export class IndexService {
    * re-score the agencies whose figures include it and re-rank their peer groups. Procedure
    * counters are unchanged by dossier events and are kept from the stored scorecard.
    */
-  async onAgencyChanged(agencyId: number, instants: Date[], extraPeriods: string[]): Promise<void> {
-    const keys = new Set<string>(extraPeriods);
+  async onAgencyChanged(agencyId: number, instants: Date[]): Promise<void> {
+    const keys = new Set<string>();
     for (const instant of instants) for (const p of periodsContaining(instant)) keys.add(p.key);
     const computed = await this.dataSource.getRepository(IndexPeriod).find({ where: { period: In([...keys]) }, select: { period: true } });
     for (const { period } of computed) {
