@@ -5,7 +5,9 @@ import { loadConfig } from './config';
 import { RunningPostgres, startEmbeddedPostgres } from './db/embedded-postgres';
 import { Role } from './domain/enums';
 import { createServices } from './schema/context';
-import { isSeeded, seedDemoData } from './seed';
+import { DataSource } from 'typeorm';
+import { demoLookupSecret, isSeeded, seedDemoData } from './seed';
+import { lookupSecretMatches } from './services/dossier-service';
 import { startServer } from './server';
 import { seedIndexMethod } from './services/index/index-service';
 
@@ -32,9 +34,10 @@ async function main() {
   }
 
   const services = createServices(config, dataSource);
+  const example = await demoDossierExample(dataSource);
   const server = await startServer(services, config.port);
   const token = signToken({ sub: 'dev-admin', role: Role.ADMIN, agencyCode: 'HNI' }, config.jwtSecret, '30d');
-  console.log(`\nService Index API ready\n  GraphQL:   ${server.url}\n  WebSocket: ${server.url.replace('http', 'ws')} (graphql-transport-ws)\n  ADMIN token (30 days, dev only):\n    ${token}\n  Try: curl -s ${server.url} -H 'content-type: application/json' -d '{"query":"{ agencies(kind: PROVINCE, first: 3) { totalCount nodes { code name } } }"}'\n`);
+  console.log(`\nService Index API ready\n  GraphQL:   ${server.url}\n  ADMIN token (30 days, dev only):\n    ${token}\n  Try: curl -s ${server.url} -H 'content-type: application/json' -d '{"query":"{ rankings(period: \\"2024-09\\", kind: PROVINCE) { rank total agency { code name } } }"}'\n  Ranking as CSV: ${server.url.replace('/graphql', '/rankings.csv?period=2024-09&kind=PROVINCE')}\n${example ? `  A demo dossier to follow without a token: trackDossier(code: "${example.code}", secret: "${example.secret}")\n` : ''}`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -48,6 +51,14 @@ async function main() {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** A seeded dossier and its demo lookup secret, when the data is the demo data set. */
+async function demoDossierExample(dataSource: DataSource): Promise<{ code: string; secret: string } | null> {
+  const [row] = await dataSource.query(`SELECT code, lookup_secret_hash FROM dossier ORDER BY id DESC LIMIT 1`);
+  if (!row) return null;
+  const secret = demoLookupSecret(row.code);
+  return lookupSecretMatches(secret, row.lookup_secret_hash) ? { code: row.code, secret } : null;
 }
 
 main().catch((err) => {

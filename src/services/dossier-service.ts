@@ -2,8 +2,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { requireAgencyInScope, Viewer } from '../auth/access';
 import { OfficeHours, WorkingCalendar } from '../domain/calendar';
-import { computeDueAt, extendForClockStop, ServiceCommitment as CommitmentRule } from '../domain/deadlines';
-import { ApplicantKind, DossierChannel, DossierEventKind, ServiceCommitmentKind } from '../domain/enums';
+import { computeDueAt, extendForClockStop } from '../domain/deadlines';
+import { ApplicantKind, DossierChannel, DossierEventKind } from '../domain/enums';
 import { DossierAction, DossierStatus, isHistoryComplete, isOpen, nextStatus } from '../domain/lifecycle';
 import { classifyTimeliness, Timeliness } from '../domain/timeliness';
 import { Agency, Dossier, DossierEvent, Procedure, SatisfactionRating, ServiceCommitment } from '../entities';
@@ -12,6 +12,7 @@ import { SatisfactionLevel } from '../domain/enums';
 import { apiError, badInput, ErrorCode, notFound } from '../schema/errors';
 import { DomainEvents } from '../subscriptions/domain-events';
 import { CalendarService } from './calendar-service';
+import { commitmentRulesInForce } from './commitments';
 import { lockInScope } from './scoped-lookup';
 
 export interface ReceiveDossierCommand {
@@ -46,14 +47,6 @@ export function lookupSecretMatches(secret: string, storedHash: string): boolean
   const given = Buffer.from(hashLookupSecret(secret), 'hex');
   const stored = Buffer.from(storedHash, 'hex');
   return given.length === stored.length && timingSafeEqual(given, stored);
-}
-
-function commitmentRule(c: ServiceCommitment): CommitmentRule | null {
-  if (c.kind === ServiceCommitmentKind.MAX_WORKING_DAYS && c.workingDays != null) return { kind: 'MAX_WORKING_DAYS', workingDays: c.workingDays };
-  if (c.kind === ServiceCommitmentKind.FRIDAY_WITHOUT_WAITING) {
-    return { kind: 'FRIDAY_WITHOUT_WAITING', cutoff: c.cutoff ?? '15:30', nextDayAt: c.nextDayAt ?? '09:00' };
-  }
-  return null;
 }
 
 /** Timeliness of a dossier now: fixed at completion, live while open, none once it left. */
@@ -111,13 +104,8 @@ export class DossierService {
 
       const commitments = await em.findBy(ServiceCommitment, { agencyId: agency.databaseId, procedureId: procedure.databaseId });
       const hours = agency.officeHours;
-      const dueAt = computeDueAt({
-        calendar,
-        receivedAt,
-        processingDays: procedure.processingDays,
-        hours,
-        commitments: commitments.filter((c) => inForce(c, calendar, receivedAt)).map(commitmentRule).filter((c): c is CommitmentRule => c !== null),
-      });
+      const { rules, workingDays } = commitmentRulesInForce(commitments, calendar.localDateOf(receivedAt));
+      const dueAt = computeDueAt({ calendar, receivedAt, processingDays: procedure.processingDays, hours, commitments: rules });
       const lookupSecret = command.lookupSecret ?? randomBytes(12).toString('base64url');
       const dossier = em.create(Dossier, {
         code: command.code,
@@ -132,7 +120,7 @@ export class DossierService {
         applicantAddress: command.applicant.address ?? null,
         lookupSecretHash: hashLookupSecret(lookupSecret),
         receivedAt,
-        processingDays: procedure.processingDays,
+        processingDays: workingDays === null ? procedure.processingDays : Math.min(procedure.processingDays, workingDays),
         baseDueAt: dueAt,
         dueAt,
         digitizedAtReceipt: command.digitizedAtReceipt ?? false,
@@ -305,9 +293,4 @@ export class DossierService {
   }
 }
 
-/** A commitment counts when the day of receipt lies in its validity range. */
-function inForce(c: ServiceCommitment, calendar: WorkingCalendar, receivedAt: Date): boolean {
-  const day = calendar.localDateOf(receivedAt);
-  return (!c.validFrom || c.validFrom <= day) && (!c.validTo || day < c.validTo);
-}
 

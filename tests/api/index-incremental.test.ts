@@ -25,6 +25,7 @@ type Op =
   | { kind: 'receive'; agency: string; procedure: string; channel: DossierChannel; digitized: boolean; minutesAgo: number }
   | { kind: 'act'; target: number; action: DossierAction; electronic: boolean }
   | { kind: 'apology'; target: number }
+  | { kind: 'settle'; target: number; electronic: boolean }
   | { kind: 'rate'; target: number; satisfied: boolean }
   | { kind: 'feedback'; agency: string; daysAgo: number }
   | { kind: 'answer'; target: number };
@@ -46,6 +47,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     electronic: fc.boolean(),
   }),
   fc.record({ kind: fc.constant('apology' as const), target: fc.nat(3) }),
+  // Start and complete one dossier: the main path, so that completions and ratings happen.
+  fc.record({ kind: fc.constant('settle' as const), target: fc.nat(3), electronic: fc.boolean() }),
   fc.record({ kind: fc.constant('rate' as const), target: fc.nat(3), satisfied: fc.boolean() }),
   // Feedback received 10–25 working days ago falls due in the run's month or the one before.
   fc.record({ kind: fc.constant('feedback' as const), agency: fc.constantFrom('TPA-STP', 'TPA-X01', 'TPB-STP'), daysAgo: fc.integer({ min: 0, max: 30 }) }),
@@ -72,6 +75,7 @@ it('incrementally updated scorecards equal a full recompute, for random command 
       const codes: string[] = [];
       const secrets: string[] = [];
       const feedbackCodes: string[] = [];
+      const completed: number[] = [];
       for (const op of ops) {
         try {
           if (op.kind === 'receive') {
@@ -89,9 +93,16 @@ it('incrementally updated scorecards equal a full recompute, for random command 
             secrets.push(lookupSecret!);
           } else if (op.kind === 'act' && codes.length) {
             const options = { reason: 'lý do', electronicResult: op.electronic, transferToAgencyCode: 'TPB-STP' };
-            await app.services.dossiers.transition(viewer, codes[codes.length - 1 - (op.target % codes.length)], op.action, options);
-          } else if (op.kind === 'rate' && codes.length) {
             const i = codes.length - 1 - (op.target % codes.length);
+            await app.services.dossiers.transition(viewer, codes[i], op.action, options);
+            if (op.action === DossierAction.COMPLETE) completed.push(i);
+          } else if (op.kind === 'settle' && codes.length) {
+            const i = codes.length - 1 - (op.target % codes.length);
+            await app.services.dossiers.transition(viewer, codes[i], DossierAction.START_PROCESSING);
+            await app.services.dossiers.transition(viewer, codes[i], DossierAction.COMPLETE, { electronicResult: op.electronic });
+            completed.push(i);
+          } else if (op.kind === 'rate' && completed.length) {
+            const i = completed[op.target % completed.length];
             await app.services.dossiers.rate(codes[i], secrets[i], op.satisfied ? SatisfactionLevel.SATISFIED : SatisfactionLevel.UNSATISFIED);
           } else if (op.kind === 'feedback') {
             const receivedAt = new Date(now.getTime() - op.daysAgo * 86_400_000);

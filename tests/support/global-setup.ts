@@ -3,9 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDataSource } from '../../ormconfig';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
-import fs from 'node:fs';
-import { parseCalendarDays } from '../../src/domain/calendar';
-import { CalendarDay, CalendarSettings } from '../../src/entities';
+import { seedCalendar } from '../../src/seed/calendar';
 import { seedIndexMethod } from '../../src/services/index/index-service';
 import { adminQuery, canConnect, LOCAL_POSTGRES_URL, withDatabase, writeTestEnv } from './database';
 
@@ -16,7 +14,8 @@ import { adminQuery, canConnect, LOCAL_POSTGRES_URL, withDatabase, writeTestEnv 
 export default async function globalSetup(): Promise<void> {
   let adminUrl = process.env.TEST_DATABASE_URL;
   if (adminUrl && !(await canConnect(adminUrl))) throw new Error(`TEST_DATABASE_URL is set but PostgreSQL does not answer at ${adminUrl}.`);
-  if (!adminUrl && (await canConnect(LOCAL_POSTGRES_URL))) adminUrl = LOCAL_POSTGRES_URL;
+  const forceEmbedded = process.env.TEST_EMBEDDED_POSTGRES === '1';
+  if (!adminUrl && !forceEmbedded && (await canConnect(LOCAL_POSTGRES_URL))) adminUrl = LOCAL_POSTGRES_URL;
   if (!adminUrl) {
     const port = 55000 + (process.pid % 1000);
     console.log(`\n[tests] no PostgreSQL on 127.0.0.1:5432 and no TEST_DATABASE_URL: starting an embedded one on port ${port}`);
@@ -32,9 +31,7 @@ export default async function globalSetup(): Promise<void> {
   await dataSource.initialize();
   try {
     await dataSource.runMigrations();
-    const days = parseCalendarDays(fs.readFileSync(path.resolve(__dirname, '../../seed-data/calendar-vn.json'), 'utf8'));
-    await dataSource.getRepository(CalendarDay).insert(days.map((d) => ({ date: d.date, kind: d.kind as never, name: d.name ?? '' })));
-    await dataSource.getRepository(CalendarSettings).insert({ id: 1 });
+    await seedCalendar(dataSource.manager);
     await seedIndexMethod(dataSource.manager);
   } finally {
     await dataSource.destroy();

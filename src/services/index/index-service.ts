@@ -213,12 +213,27 @@ export class IndexService {
     return { scorecards: outcome.rows.length, computedAt, changes: outcome.changes };
   }
 
-  /** A committed dossier change: update the periods it counts in that have been computed. */
+  /**
+   * A committed dossier change: update every computed period it may count in. Beyond the
+   * periods of its receipt and completion, that is every period ending after its receipt,
+   * since the overdue backlog at a period's end counts it whatever its receipt date (a
+   * dossier registered late, or whose due time moved, changes the backlog of the periods
+   * in between).
+   */
   private async onDossierChanged(dossierId: string): Promise<void> {
     const dossier = await this.dataSource.getRepository(Dossier).findOneBy({ databaseId: dossierId });
     if (!dossier) return;
-    const instants = [dossier.receivedAt, this.clock(), ...(dossier.completedAt ? [dossier.completedAt] : [])];
-    await this.onAgencyChanged(dossier.agencyId, instants);
+    const computed = await this.dataSource.getRepository(IndexPeriod).find({ select: { period: true } });
+    const affected = computed.map((row) => parsePeriod(row.period)).filter((p) => p.end.getTime() > dossier.receivedAt.getTime());
+    await this.updatePeriods(dossier.agencyId, affected);
+  }
+
+  /** A rating or feedback: update the computed periods containing the instants it counts at. */
+  async onAgencyChanged(agencyId: number, instants: Date[]): Promise<void> {
+    const keys = new Set<string>();
+    for (const instant of instants) for (const p of periodsContaining(instant)) keys.add(p.key);
+    const computed = await this.dataSource.getRepository(IndexPeriod).find({ where: { period: In([...keys]) }, select: { period: true } });
+    await this.updatePeriods(agencyId, computed.map((row) => parsePeriod(row.period)));
   }
 
   /**
@@ -226,14 +241,8 @@ export class IndexService {
    * re-score the agencies whose figures include it and re-rank their peer groups. Procedure
    * counters are unchanged by dossier events and are kept from the stored scorecard.
    */
-  async onAgencyChanged(agencyId: number, instants: Date[]): Promise<void> {
-    const keys = new Set<string>();
-    for (const instant of instants) for (const p of periodsContaining(instant)) keys.add(p.key);
-    const computed = await this.dataSource.getRepository(IndexPeriod).find({ where: { period: In([...keys]) }, select: { period: true } });
-    for (const { period } of computed) {
-      const changes = await this.updatePeriodForAgency(parsePeriod(period), agencyId);
-      this.emitChanges(changes);
-    }
+  private async updatePeriods(agencyId: number, periods: Period[]): Promise<void> {
+    for (const period of periods) this.emitChanges(await this.updatePeriodForAgency(period, agencyId));
   }
 
   private async updatePeriodForAgency(period: Period, agencyId: number): Promise<ScorecardChange<number>[]> {

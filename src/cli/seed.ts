@@ -1,0 +1,127 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { createDataSource } from '../../ormconfig';
+import { loadConfig } from '../config';
+import { startEmbeddedPostgres, RunningPostgres } from '../db/embedded-postgres';
+import { isSeeded, seedDemoData } from '../seed';
+
+/**
+ * Fills the database with demo data.
+ *
+ *   npm run seed -- [--dossiers 50000] [--feedback 2000] [--seed 1] [--now 2025-12-31T17:00:00+07:00] [--reset]
+ *
+ * Uses DATABASE_URL, or the embedded PostgreSQL under DATA_DIR when it is not set. Runs the
+ * migrations first. Refuses to seed a database that already has data unless --reset is given,
+ * which first empties every table but the migrations' (RESTART IDENTITY).
+ */
+
+const USAGE = 'Usage: npm run seed -- [--dossiers N] [--feedback N] [--seed N] [--now ISO-INSTANT] [--reset]';
+
+/** Every table of the schema but the migrations' own: what --reset empties. */
+async function dataTables(dataSource: DataSource): Promise<string[]> {
+  const rows: { name: string }[] = await dataSource.query(
+    `SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT IN ('migrations', 'typeorm_metadata') ORDER BY tablename`,
+  );
+  return rows.map((r) => r.name);
+}
+
+interface Args {
+  dossiers: number;
+  feedback: number;
+  seed: number;
+  now?: Date;
+  reset: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { dossiers: 50_000, feedback: 2_000, seed: 1, reset: false };
+  const integer = (name: string, value: string | undefined, min: number, max: number): number => {
+    const n = Number(value);
+    if (value === undefined || !Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} needs an integer between ${min} and ${max}.\n${USAGE}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split('=', 2);
+    const value = () => inline ?? argv[++i];
+    switch (flag) {
+      case '--dossiers':
+        args.dossiers = integer('dossiers', value(), 0, 20_000_000);
+        break;
+      case '--feedback':
+        args.feedback = integer('feedback', value(), 0, 10_000_000);
+        break;
+      case '--seed':
+        args.seed = integer('seed', value(), 0, 2 ** 31 - 1);
+        break;
+      case '--now': {
+        const raw = value();
+        const now = new Date(raw ?? '');
+        if (!raw || Number.isNaN(now.getTime())) throw new Error(`--now needs an ISO instant, e.g. 2025-12-31T17:00:00+07:00.\n${USAGE}`);
+        args.now = now;
+        break;
+      }
+      case '--reset':
+        args.reset = true;
+        break;
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`Unknown argument "${argv[i]}".\n${USAGE}`);
+    }
+  }
+  return args;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const config = loadConfig();
+  let embedded: RunningPostgres | undefined;
+  let url = config.databaseUrl;
+  if (!url) {
+    console.log(`DATABASE_URL is not set: starting the embedded PostgreSQL (${config.dataDir}, port ${config.embeddedPostgresPort}).`);
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, database: 'service_index' });
+    url = embedded.url;
+  }
+  let dataSource: DataSource | undefined;
+  try {
+    dataSource = await createDataSource(url, { applicationName: 'service-index-seed' }).initialize();
+    const migrations = await dataSource.runMigrations({ transaction: 'each' });
+    if (migrations.length) console.log(`Ran ${migrations.length} migration(s).`);
+
+    if (args.reset) {
+      const tables = await dataTables(dataSource);
+      if (tables.length) await dataSource.query(`TRUNCATE ${tables.join(', ')} RESTART IDENTITY CASCADE`);
+      console.log(`Emptied ${tables.length} tables (--reset).`);
+    } else if (await isSeeded(dataSource)) {
+      throw new Error('The database already has data. Run with --reset to empty it and seed again.');
+    }
+
+    const summary = await seedDemoData(dataSource, { seed: args.seed, dossiers: args.dossiers, feedback: args.feedback, now: args.now, log: (m) => console.log(m) });
+    const statuses = Object.entries(summary.byStatus)
+      .sort((a, b) => b[1] - a[1])
+      .map(([status, n]) => `${status} ${n.toLocaleString('en')}`)
+      .join(', ');
+    console.log(
+      [
+        `Seeded in ${(summary.milliseconds / 1000).toFixed(1)} s (seed ${summary.seed}):`,
+        `  ${summary.agencies} agencies, ${summary.procedures} procedures (${summary.agencyProcedures} agency links, ${summary.commitments} commitments), ${summary.calendarDays} calendar days`,
+        `  ${summary.dossiers.toLocaleString('en')} dossiers (${statuses})`,
+        `  ${summary.events.toLocaleString('en')} events, ${summary.ratings.toLocaleString('en')} ratings, ${summary.feedback.toLocaleString('en')} feedback`,
+      ].join('\n'),
+    );
+  } finally {
+    await dataSource?.destroy();
+    await embedded?.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

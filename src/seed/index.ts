@@ -1,0 +1,91 @@
+import { DataSource } from 'typeorm';
+import { seedIndexMethod } from '../services/index/index-service';
+import { seedAgencies } from './agencies';
+import { loadWorkingCalendar, seedCalendar } from './calendar';
+import { DEFAULT_SEED_NOW, seedDossiers, SeedDossiersResult } from './dossiers';
+import { seedProcedures } from './procedures';
+import { createRng } from './random';
+
+export { seedCalendar, loadWorkingCalendar } from './calendar';
+export { seedAgencies } from './agencies';
+export { seedProcedures } from './procedures';
+export { seedDossiers, demoLookupSecret, DEFAULT_SEED_NOW, DEFAULT_SEED_FROM } from './dossiers';
+export { createRng, Rng } from './random';
+
+export interface SeedDemoOptions {
+  /** Random seed: the same seed gives the same data (default 1). */
+  seed?: number;
+  /** Number of dossiers (default 50,000). */
+  dossiers?: number;
+  /** Number of feedback items (default 2,000). */
+  feedback?: number;
+  /** The demo's "now" (default 2025-12-31 17:00 local): nothing is received or happens after it. */
+  now?: Date;
+  log?: (message: string) => void;
+}
+
+export interface SeedSummary extends SeedDossiersResult {
+  seed: number;
+  agencies: number;
+  procedures: number;
+  agencyProcedures: number;
+  commitments: number;
+  calendarDays: number;
+  milliseconds: number;
+}
+
+/** True when the database already holds data (any agency). */
+export async function isSeeded(dataSource: DataSource): Promise<boolean> {
+  const rows: { seeded: boolean }[] = await dataSource.query('SELECT EXISTS (SELECT 1 FROM agency) AS seeded');
+  return rows[0]?.seeded === true;
+}
+
+/**
+ * Fills an empty, migrated database with the demo data: the index method SI-2024, the official
+ * calendar, the agency structure before and after 1 July 2025, the procedure catalogue with
+ * service commitments, then dossiers with their histories, ratings and feedback.
+ */
+export async function seedDemoData(dataSource: DataSource, options: SeedDemoOptions = {}): Promise<SeedSummary> {
+  const started = Date.now();
+  const seed = options.seed ?? 1;
+  const now = options.now ?? DEFAULT_SEED_NOW;
+  const log = options.log ?? (() => undefined);
+  const rng = createRng(seed);
+
+  log(`Seeding demo data (seed ${seed}, now ${now.toISOString()})`);
+  const reference = await dataSource.transaction(async (em) => {
+    await seedIndexMethod(em);
+    const calendarRows = await seedCalendar(em);
+    log(`  calendar: ${calendarRows.days.length} days`);
+    const calendar = await loadWorkingCalendar(em);
+    const agencies = await seedAgencies(em);
+    log(`  agencies: ${agencies.length}`);
+    const catalogue = await seedProcedures(em, rng.fork('procedures'), agencies, { calendar, now });
+    let links = 0;
+    for (const list of catalogue.byAgency.values()) links += list.length;
+    log(`  procedures: ${catalogue.procedures.length} (${links} agency links, ${catalogue.commitments.length} commitments)`);
+    return { calendar, agencies, catalogue, links, calendarDays: calendarRows.days.length };
+  });
+
+  const result = await seedDossiers(dataSource, {
+    rng,
+    count: options.dossiers ?? 50_000,
+    feedbackCount: options.feedback ?? 2_000,
+    now,
+    agencies: reference.agencies,
+    procedures: reference.catalogue,
+    calendar: reference.calendar,
+    log,
+  });
+  await dataSource.query('ANALYZE');
+  return {
+    seed,
+    agencies: reference.agencies.length,
+    procedures: reference.catalogue.procedures.length,
+    agencyProcedures: reference.links,
+    commitments: reference.catalogue.commitments.length,
+    calendarDays: reference.calendarDays,
+    ...result,
+    milliseconds: Date.now() - started,
+  };
+}
