@@ -45,6 +45,7 @@ async function main() {
     stopping = true;
     console.log(`${signal}: shutting down …`);
     await server.close();
+    await services.index.whenIdle();
     await dataSource.destroy();
     await embedded?.stop();
     process.exit(0);

@@ -60,6 +60,7 @@ export async function startTestApp(options: { clock?: () => Date } = {}): Promis
     },
     async close() {
       await server.close();
+      await services.index.whenIdle();
       await dataSource.destroy();
       await database.drop();
     },
