@@ -13,6 +13,12 @@ export interface AppConfig {
   jwtSecret: string;
   /** Expose per-request SQL statement counts in `extensions.sqlStatements` (never in production). */
   exposeQueryStats: boolean;
+  /** Redis for pub/sub between instances; in memory when absent. */
+  redisUrl: string | undefined;
+  /** DOSSIER_DUE_SOON lead time in working hours. */
+  dueSoonWorkingHours: number;
+  /** How often the detectors scan, in ms. */
+  scanIntervalMs: number;
 }
 
 const DEV_JWT_SECRET = 'service-index-dev-secret-change-me';
@@ -27,6 +33,12 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}".`);
   }
   return value;
+}
+
+function redisUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const url = env.REDIS_URL || undefined;
+  if (url && !/^rediss?:\/\//.test(url)) throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL.');
+  return url;
 }
 
 /** Reads and checks every environment variable once, naming the culprit on error. */
@@ -51,5 +63,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     embeddedPostgresPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
     jwtSecret,
     exposeQueryStats: nodeEnv !== 'production',
+    redisUrl: redisUrl(env),
+    dueSoonWorkingHours: int(env, 'DUE_SOON_WORKING_HOURS', 9, 1, 200),
+    scanIntervalMs: int(env, 'ALERT_SCAN_INTERVAL_MS', 1000, 100, 60_000),
   };
 }

@@ -35,9 +35,10 @@ async function main() {
 
   const services = createServices(config, dataSource);
   const example = await demoDossierExample(dataSource);
+  await services.realtime.start();
   const server = await startServer(services, config.port);
   const token = signToken({ sub: 'dev-admin', role: Role.ADMIN, agencyCode: 'HNI' }, config.jwtSecret, '30d');
-  console.log(`\nService Index API ready\n  GraphQL:   ${server.url}\n  ADMIN token (30 days, dev only):\n    ${token}\n  Try: curl -s ${server.url} -H 'content-type: application/json' -d '{"query":"{ rankings(period: \\"2024-09\\", kind: PROVINCE) { rank total agency { code name } } }"}'\n  Ranking as CSV: ${server.url.replace('/graphql', '/rankings.csv?period=2024-09&kind=PROVINCE')}\n${example ? `  A demo dossier to follow without a token: trackDossier(code: "${example.code}", secret: "${example.secret}")\n` : ''}`);
+  console.log(`\nService Index API ready\n  GraphQL:   ${server.url}\n  WebSocket: ${server.url.replace('http', 'ws')} (graphql-transport-ws; alerts, rankingChanged, dossierUpdated)\n  ADMIN token (30 days, dev only):\n    ${token}\n  Try: curl -s ${server.url} -H 'content-type: application/json' -d '{"query":"{ rankings(period: \\"2024-09\\", kind: PROVINCE) { rank total agency { code name } } }"}'\n  Ranking as CSV: ${server.url.replace('/graphql', '/rankings.csv?period=2024-09&kind=PROVINCE')}\n${example ? `  A demo dossier to follow without a token: trackDossier(code: "${example.code}", secret: "${example.secret}")\n` : ''}`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -45,6 +46,7 @@ async function main() {
     stopping = true;
     console.log(`${signal}: shutting down …`);
     await server.close();
+    await services.realtime.stop();
     await services.index.whenIdle();
     await dataSource.destroy();
     await embedded?.stop();

@@ -3,7 +3,11 @@ import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, GraphQLSchema, Kind, parse } from 'graphql';
+import type { Context as WsContext } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocket, WebSocketServer } from 'ws';
+import { bearerToken, verifyToken } from './auth/tokens';
 import { currentQueryStats, runWithQueryStats } from './db/query-stats';
 import { getSchema } from './schema/build';
 import { createRequestContext, RequestContext, Services } from './schema/context';
@@ -33,6 +37,62 @@ function queryStatsPlugin(): ApolloServerPlugin<RequestContext> {
       };
     },
   };
+}
+
+/** Closes the socket with a graphql-ws close code, e.g. 4401 Unauthorized or 4403 Forbidden. */
+function closeSocket(ctx: WsContext, code: number, reason: string) {
+  (ctx.extra as { socket: WebSocket }).socket.close(code, reason);
+}
+
+function authorizationOf(ctx: WsContext): string | undefined {
+  const value = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Subscriptions that need a caller: without a token (or a dossier secret) they close 4401. */
+const NEEDS_CALLER = new Set(['alerts', 'dossierUpdated']);
+
+/**
+ * graphql-ws (protocol graphql-transport-ws) on the HTTP server's port and path. The token in
+ * connection_init is checked once per connection (a bad one closes 4403) and again on every
+ * subscribe (an expired one closes 4403; none, for a stream that needs one, closes 4401).
+ */
+function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSocketServer) {
+  const checkToken = (ctx: WsContext): boolean => {
+    const header = authorizationOf(ctx);
+    if (!header) return true;
+    try {
+      const token = bearerToken(header);
+      if (token) verifyToken(token, services.config.jwtSecret);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return useServer(
+    {
+      schema,
+      onConnect: (ctx) => checkToken(ctx),
+      onSubscribe: (ctx, _id, payload) => {
+        if (!checkToken(ctx)) return closeSocket(ctx, 4403, 'Forbidden');
+        if (authorizationOf(ctx)) return undefined;
+        const fields = rootFieldsOf(payload.query);
+        const secretGiven = JSON.stringify(payload.variables ?? {}).includes('secret') || /secret\s*:/.test(payload.query);
+        if (fields.some((f) => NEEDS_CALLER.has(f) && !(f === 'dossierUpdated' && secretGiven))) closeSocket(ctx, 4401, 'Unauthorized');
+        return undefined;
+      },
+      context: (ctx) => createRequestContext(services, authorizationOf(ctx)),
+    },
+    wsServer,
+  );
+}
+
+function rootFieldsOf(query: string): string[] {
+  try {
+    return parse(query).definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? d.selectionSet.selections.map((s) => (s.kind === Kind.FIELD ? s.name.value : '')) : []));
+  } catch {
+    return [];
+  }
 }
 
 /** GET /rankings.csv?period=2024-09&kind=PROVINCE[&parentCode=HNI]: a public ranking as CSV. */
@@ -67,9 +127,17 @@ export async function startServer(services: Services, port: number): Promise<Run
   const app = express();
   const httpServer = http.createServer(app);
   const exposeDetails = services.config.nodeEnv !== 'production';
+  const schema = await getSchema();
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsCleanup = useGraphqlWs(services, schema, wsServer);
   const apollo = new ApolloServer<RequestContext>({
-    schema: await getSchema(),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...(services.config.exposeQueryStats ? [queryStatsPlugin()] : [])],
+    schema,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Closes every WebSocket (going away) when the server stops, after HTTP drains.
+      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      ...(services.config.exposeQueryStats ? [queryStatsPlugin()] : []),
+    ],
     formatError: formatError(exposeDetails),
     includeStacktraceInErrorResponses: exposeDetails,
     introspection: true,

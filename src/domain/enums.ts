@@ -87,3 +87,17 @@ export enum Role {
   LEADER = 'LEADER',
   ADMIN = 'ADMIN',
 }
+
+/** What an alert to the people who must act is about (SPEC §4). */
+export enum AlertKind {
+  /** An open dossier will be due within the lead time (default one working day). */
+  DOSSIER_DUE_SOON = 'DOSSIER_DUE_SOON',
+  /** An open dossier's due time has passed. */
+  DOSSIER_OVERDUE = 'DOSSIER_OVERDUE',
+  /** Feedback is unanswered past its due time. */
+  FEEDBACK_OVERDUE = 'FEEDBACK_OVERDUE',
+  /** An agency's rank among its peers changed. */
+  RANKING_CHANGED = 'RANKING_CHANGED',
+  /** An agency's total went down. */
+  SCORE_DROPPED = 'SCORE_DROPPED',
+}

@@ -17,6 +17,10 @@ import { Procedure } from './Procedure';
 @Index('dossier_agency_received', ['agencyId', 'receivedAt'])
 @Index('dossier_open_due', ['dueAt'], { where: `status IN ('RECEIVED', 'PROCESSING', 'AWAITING_SUPPLEMENT')` })
 @Index('dossier_agency_completed', ['agencyId', 'completedAt'], { where: 'completed_at IS NOT NULL' })
+// What the overdue scanner reads: open dossiers not yet alerted, by due time. Its cost does not
+// grow with closed dossiers.
+@Index('dossier_overdue_scan', ['dueAt'], { where: `status IN ('RECEIVED', 'PROCESSING', 'AWAITING_SUPPLEMENT') AND overdue_alerted_at IS NULL` })
+@Index('dossier_due_soon_scan', ['dueAt'], { where: `status IN ('RECEIVED', 'PROCESSING', 'AWAITING_SUPPLEMENT') AND due_soon_alerted_at IS NULL` })
 export class Dossier extends Node {
   @PrimaryGeneratedColumn({ name: 'id', type: 'bigint' })
   databaseId: string;
@@ -119,6 +123,14 @@ export class Dossier extends Node {
    */
   @Column({ type: 'boolean', default: false })
   historyComplete: boolean;
+
+  /** When DOSSIER_DUE_SOON was raised (once per dossier). */
+  @Column({ type: 'timestamptz', nullable: true })
+  dueSoonAlertedAt: Date | null;
+
+  /** When DOSSIER_OVERDUE was raised (once per dossier). */
+  @Column({ type: 'timestamptz', nullable: true })
+  overdueAlertedAt: Date | null;
 
   /** Fixed at completion (EARLY / ON_TIME / LATE); open dossiers are classified against now. */
   @Column({ type: 'enum', enum: Timeliness, enumName: 'timeliness', nullable: true })

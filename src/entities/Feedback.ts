@@ -10,6 +10,7 @@ import { Procedure } from './Procedure';
 @Entity()
 @Index('feedback_agency_received', ['agencyId', 'receivedAt'])
 @Index('feedback_open_due', ['dueAt'], { where: 'answered_at IS NULL' })
+@Index('feedback_overdue_scan', ['dueAt'], { where: 'answered_at IS NULL AND overdue_alerted_at IS NULL' })
 export class Feedback extends Node {
   @PrimaryGeneratedColumn({ name: 'id', type: 'bigint' })
   databaseId: string;
@@ -75,6 +76,10 @@ export class Feedback extends Node {
   @Field(() => SatisfactionLevel, { nullable: true, description: 'The sender’s satisfaction with the answer.' })
   @Column({ type: 'enum', enum: SatisfactionLevel, enumName: 'satisfaction_level', nullable: true })
   satisfaction: SatisfactionLevel | null;
+
+  /** When FEEDBACK_OVERDUE was raised (once per feedback). */
+  @Column({ type: 'timestamptz', nullable: true })
+  overdueAlertedAt: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -1,4 +1,5 @@
 import { Agency } from './Agency';
+import { Alert } from './Alert';
 import { CalendarChange, CalendarDay, CalendarSettings } from './Calendar';
 import { Dossier } from './Dossier';
 import { DossierEvent } from './DossierEvent';
@@ -9,8 +10,9 @@ import { Procedure } from './Procedure';
 import { SatisfactionRating } from './SatisfactionRating';
 import { ServiceCommitment } from './ServiceCommitment';
 
+export { Alert };
 export { AgencyPeriodCounters, IndexMethod, IndexMethodCriterion, IndexMethodGroup, IndexPeriod, ScorecardRecord };
 export { Agency, CalendarChange, CalendarDay, CalendarSettings, Dossier, DossierEvent, Feedback, Procedure, SatisfactionRating, ServiceCommitment };
 
 /** Every entity, for the one DataSource definition in ormconfig.ts. */
-export const ENTITIES = [Agency, Procedure, Dossier, DossierEvent, Feedback, SatisfactionRating, CalendarDay, CalendarSettings, CalendarChange, ServiceCommitment, IndexMethod, IndexMethodGroup, IndexMethodCriterion, IndexPeriod, AgencyPeriodCounters, ScorecardRecord];
+export const ENTITIES = [Agency, Procedure, Dossier, DossierEvent, Feedback, SatisfactionRating, CalendarDay, CalendarSettings, CalendarChange, ServiceCommitment, IndexMethod, IndexMethodGroup, IndexMethodCriterion, IndexPeriod, AgencyPeriodCounters, ScorecardRecord, Alert];

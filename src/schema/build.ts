@@ -3,6 +3,7 @@ import './enums';
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AgencyResolver } from '../resolvers/agency.resolver';
+import { AlertResolver, RankingChangeResolver } from '../resolvers/alert.resolver';
 import { CalendarResolver } from '../resolvers/calendar.resolver';
 import { DossierEventResolver, DossierResolver } from '../resolvers/dossier.resolver';
 import { FeedbackResolver } from '../resolvers/feedback.resolver';
@@ -15,15 +16,27 @@ import { validateArgument } from './validation';
 
 let schema: Promise<GraphQLSchema> | undefined;
 
+const topicPubSubUnused = {
+  publish(): never {
+    throw new Error('Subscriptions are served by src/subscriptions, not by type-graphql topics');
+  },
+  subscribe(): never {
+    throw new Error('Subscriptions are served by src/subscriptions, not by type-graphql topics');
+  },
+};
+
 /** Builds the executable schema once per process (type-graphql metadata is global anyway). */
 export function getSchema(): Promise<GraphQLSchema> {
   schema ??= buildSchema({
-    resolvers: [NodeResolver, AgencyResolver, ProcedureResolver, ServiceCommitmentResolver, DossierResolver, DossierEventResolver, FeedbackResolver, CalendarResolver, IndexResolver],
+    resolvers: [NodeResolver, AgencyResolver, ProcedureResolver, ServiceCommitmentResolver, DossierResolver, DossierEventResolver, FeedbackResolver, CalendarResolver, IndexResolver, AlertResolver, RankingChangeResolver],
     // Every Node implementation must be in the schema even if only reachable through node(id).
     orphanedTypes: [Agency, Procedure, Dossier, DossierEvent, Feedback, ServiceCommitment],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validateFn: validateArgument,
     emitSchemaFile: false,
+    // Every @Subscription brings its own `subscribe` (replay from PostgreSQL, then the live hub), so
+    // type-graphql's topic pub/sub is never used; type-graphql still insists on being given one.
+    pubSub: topicPubSubUnused,
   }).then(describeRootTypes);
   return schema;
 }
@@ -33,6 +46,8 @@ function describeRootTypes(built: GraphQLSchema): GraphQLSchema {
   const mutation = built.getMutationType();
   if (query) query.description = 'Service Index: agencies, procedures, dossiers and feedback, and how well agencies serve people and businesses.';
   if (mutation) mutation.description = 'Changes: the dossier lifecycle and feedback. Each mutation is one transaction.';
+  const subscription = built.getSubscriptionType();
+  if (subscription) subscription.description = 'Live streams over graphql-ws at the same URL: alerts, ranking changes, dossier updates.';
   return built;
 }
 

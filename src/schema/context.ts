@@ -10,6 +10,7 @@ import { FeedbackService } from '../services/feedback-service';
 import { IndexService } from '../services/index/index-service';
 import { ListQueries } from '../services/list-queries';
 import { DomainEvents } from '../subscriptions/domain-events';
+import { Realtime } from '../subscriptions/realtime';
 import { apiError, ErrorCode } from './errors';
 
 /** Long-lived collaborators shared by every request of one API instance. */
@@ -23,6 +24,7 @@ export interface Services {
   feedback: FeedbackService;
   lists: ListQueries;
   index: IndexService;
+  realtime: Realtime;
   clock: () => Date;
 }
 
@@ -39,6 +41,11 @@ export function createServices(config: AppConfig, dataSource: DataSource, clock:
     feedback: new FeedbackService(dataSource, calendars, events, clock),
     lists: new ListQueries(dataSource),
     index: new IndexService(dataSource, calendars, events, clock),
+    realtime: new Realtime(dataSource, calendars, events, {
+      redisUrl: config.redisUrl,
+      clock,
+      detectors: { intervalMs: config.scanIntervalMs, dueSoonWorkingMinutes: config.dueSoonWorkingHours * 60 },
+    }),
     clock,
   };
 }

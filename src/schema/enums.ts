@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { AgencyKind, ApplicantKind, CalendarDayKind, DossierChannel, DossierEventKind, OnlineLevel, ProcedureLevel, Role, SatisfactionLevel, ServiceCommitmentKind } from '../domain/enums';
+import { AgencyKind, AlertKind, ApplicantKind, CalendarDayKind, DossierChannel, DossierEventKind, OnlineLevel, ProcedureLevel, Role, SatisfactionLevel, ServiceCommitmentKind } from '../domain/enums';
 import { DossierAction, DossierStatus } from '../domain/lifecycle';
 import { Timeliness } from '../domain/timeliness';
 
@@ -39,3 +39,14 @@ registerEnumType(Timeliness, {
   },
 });
 registerEnumType(DossierAction, { name: 'DossierAction', description: 'A lifecycle step that can be applied to a dossier.' });
+registerEnumType(AlertKind, {
+  name: 'AlertKind',
+  description: 'What an alert is about (SPEC §4).',
+  valuesConfig: {
+    DOSSIER_DUE_SOON: { description: 'An open dossier falls due within the lead time (default one working day).' },
+    DOSSIER_OVERDUE: { description: 'An open dossier is past its due time.' },
+    FEEDBACK_OVERDUE: { description: 'Feedback is unanswered past its due time.' },
+    RANKING_CHANGED: { description: 'An agency’s rank among its peers changed.' },
+    SCORE_DROPPED: { description: 'An agency’s total for a period went down.' },
+  },
+});

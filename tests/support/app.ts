@@ -17,6 +17,8 @@ export interface GraphQLResponse<T = Record<string, any>> {
 
 export interface TestApp {
   url: string;
+  /** ws:// URL of the same endpoint (graphql-transport-ws). */
+  wsUrl: string;
   dataSource: DataSource;
   services: Services;
   /** A signed token for a role at an agency (default sub derived from both). */
@@ -30,22 +32,25 @@ export interface TestApp {
  * Starts the real API (Express + Apollo on a real port) over a fresh clone of the test
  * template database. `clock` lets a test fix "now" for deadline-sensitive checks.
  */
-export async function startTestApp(options: { clock?: () => Date } = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
-  const config = loadConfig({ ...process.env, NODE_ENV: 'test', JWT_SECRET: 'test-secret-at-least-16-chars', PORT: '0' });
+export async function startTestApp(options: { clock?: () => Date; realtime?: boolean | { detectors: boolean }; databaseUrl?: string; env?: Record<string, string> } = {}): Promise<TestApp> {
+  const database = options.databaseUrl ? { url: options.databaseUrl, drop: async () => undefined } : await createTestDatabase();
+  const config = loadConfig({ ...process.env, REDIS_URL: '', NODE_ENV: 'test', JWT_SECRET: 'test-secret-at-least-16-chars', PORT: '0', ...options.env });
   const dataSource = createDataSource(database.url, { poolSize: 5 });
   await dataSource.initialize();
   const services = createServices(config, dataSource, options.clock);
   let server: RunningServer;
   try {
+    if (options.realtime) await services.realtime.start({ detectors: options.realtime === true || options.realtime.detectors });
     server = await startServer(services, 0);
   } catch (err) {
+    await services.realtime.stop();
     await dataSource.destroy();
     await database.drop();
     throw err;
   }
   return {
     url: server.url,
+    wsUrl: server.url.replace(/^http/, 'ws'),
     dataSource,
     services,
     token: (role, agencyCode, sub) => signToken({ sub: sub ?? `${role.toLowerCase()}-${agencyCode}`, role, agencyCode }, config.jwtSecret, '1h'),
@@ -60,6 +65,7 @@ export async function startTestApp(options: { clock?: () => Date } = {}): Promis
     },
     async close() {
       await server.close();
+      await services.realtime.stop();
       await services.index.whenIdle();
       await dataSource.destroy();
       await database.drop();

@@ -1,5 +1,6 @@
 import { DataSource, EntityManager, In } from 'typeorm';
-import { AgencyKind } from '../../domain/enums';
+import { AgencyKind, AlertKind } from '../../domain/enums';
+import { NewAlert, recordAlerts } from '../../subscriptions/alert-outbox';
 import { isFinalByDefault, parsePeriod, Period, periodsBetween, periodsContaining, previousPeriod } from '../../domain/periods';
 import { badInput } from '../../schema/errors';
 import { Counters, detectChanges, IndexMethod, parseCounters, ScorecardChange, SI_2024 } from '../../domain/scoring';
@@ -206,7 +207,9 @@ export class IndexService {
       await em.delete(ScorecardRecord, { period: period.key });
       await insertChunked(em, ScorecardRecord, rows.map((r) => toRecord(r, computedAt)));
       await em.upsert(IndexPeriod, { period: period.key, methodKey }, ['period']);
-      return { rows, changes: detectChanges(before.map(snapshot), rows.map(snapshot)) };
+      const changes = detectChanges(before.map(snapshot), rows.map(snapshot));
+      await recordAlerts(em, changes.map((c) => indexAlert(c, structure, rows)));
+      return { rows, changes };
     });
     if (!outcome) return { scorecards: 0, computedAt, changes: [] };
     this.emitChanges(outcome.changes);
@@ -273,7 +276,9 @@ export class IndexService {
       rankPeerGroups(after);
       const toWrite = after.filter((row) => rescored.has(row.agencyId) || previous.get(row.agencyId)!.rank !== row.rank || previous.get(row.agencyId)!.rankOutOf !== row.rankOutOf);
       if (toWrite.length) await em.upsert(ScorecardRecord, toWrite.map((r) => toRecord(r, computedAt)), ['agencyId', 'period']);
-      return detectChanges([...previous.values()].map(snapshot), after.map(snapshot));
+      const changes = detectChanges([...previous.values()].map(snapshot), after.map(snapshot));
+      await recordAlerts(em, changes.map((c) => indexAlert(c, structure, after)));
+      return changes;
     });
   }
 
@@ -288,6 +293,30 @@ function parsePeriodArg(key: string, field: string): Period {
   } catch (err) {
     throw badInput(field, err instanceof Error ? err.message : String(err));
   }
+}
+
+/**
+ * The alert for a rank that moved or a score that dropped, written in the transaction that
+ * stored the new figures (the outbox), with what the rankingChanged subscription filters on.
+ */
+function indexAlert(change: ScorecardChange<number>, structure: AgencyStructure, rows: ScorecardRow[]): NewAlert {
+  const agency = structure.byId.get(change.agencyId)!;
+  const peerGroup = rows.find((r) => r.agencyId === change.agencyId)?.peerGroup ?? null;
+  const base = { agencyId: agency.id, agencyPath: agency.path };
+  if (change.kind === 'RANKING_CHANGED') {
+    return {
+      ...base,
+      kind: AlertKind.RANKING_CHANGED,
+      message: `${agency.code}: hạng kỳ ${change.period} thay đổi từ ${change.oldRank ?? '–'} thành ${change.newRank ?? '–'}.`,
+      data: { period: change.period, comparedWith: change.comparedWith, peerGroup, oldRank: change.oldRank, newRank: change.newRank },
+    };
+  }
+  return {
+    ...base,
+    kind: AlertKind.SCORE_DROPPED,
+    message: `${agency.code}: điểm kỳ ${change.period} giảm từ ${change.oldTotal.toFixed(2)} xuống ${change.newTotal.toFixed(2)}.`,
+    data: { period: change.period, comparedWith: change.comparedWith, peerGroup, oldTotal: change.oldTotal, newTotal: change.newTotal },
+  };
 }
 
 /** Serialises writers of one period across every API instance. */

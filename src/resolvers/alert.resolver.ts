@@ -1,0 +1,198 @@
+import { IsEnum, IsOptional, Length, Matches } from 'class-validator';
+import { Args, ArgsType, Ctx, Field, FieldResolver, Float, Int, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
+import { canSeeAgencyPath, requireViewer, scopePrefix } from '../auth/access';
+import { AgencyKind, AlertKind } from '../domain/enums';
+import { Agency, Dossier, Feedback } from '../entities';
+import { lookupSecretMatches } from '../services/dossier-service';
+import type { RequestContext } from '../schema/context';
+import { apiError, badInput, ErrorCode, notFound } from '../schema/errors';
+import { AGENCY_CODE, DOSSIER_CODE } from '../schema/validation';
+import { alertStream } from '../subscriptions/alert-hub';
+import type { AlertMessage } from '../subscriptions/alert-sequencer';
+import { canSeeDossier } from './dossier.resolver';
+
+@ObjectType('Alert', { description: 'Something a leader must act on, stored before it is published; resume a stream after its cursor.' })
+export class AlertView {
+  @Field({ description: 'Opaque, increasing cursor in commit order: pass the last one seen as `after` to resume without loss or repeats.' })
+  cursor: string;
+
+  @Field(() => AlertKind, { description: 'What the alert is about.' })
+  kind: AlertKind;
+
+  @Field({ description: 'Human-readable text, in Vietnamese.' })
+  message: string;
+
+  @Field(() => Date, { description: 'When the alert was raised.' })
+  createdAt: Date;
+
+  @Field(() => String, { nullable: true, description: 'Period, for RANKING_CHANGED and SCORE_DROPPED.' })
+  period: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Rank before (RANKING_CHANGED).' })
+  oldRank: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Rank after (RANKING_CHANGED).' })
+  newRank: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Total before (SCORE_DROPPED).' })
+  oldTotal: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Total after (SCORE_DROPPED).' })
+  newTotal: number | null;
+
+  agencyId: number;
+  dossierId: string | null;
+  feedbackId: string | null;
+}
+
+function toView(alert: AlertMessage): AlertView {
+  const num = (v: unknown) => (typeof v === 'number' ? v : null);
+  return {
+    cursor: alert.seq,
+    kind: alert.kind as AlertKind,
+    message: alert.message,
+    createdAt: new Date(alert.createdAt),
+    period: typeof alert.data?.period === 'string' ? alert.data.period : null,
+    oldRank: num(alert.data?.oldRank),
+    newRank: num(alert.data?.newRank),
+    oldTotal: num(alert.data?.oldTotal),
+    newTotal: num(alert.data?.newTotal),
+    agencyId: alert.agencyId,
+    dossierId: alert.dossierId,
+    feedbackId: alert.feedbackId,
+  };
+}
+
+@ArgsType()
+class AlertsArgs {
+  @Field({ nullable: true, description: 'Only alerts of this agency and its descendants (within the token’s scope).' })
+  @IsOptional()
+  @Matches(AGENCY_CODE, { message: 'agencyCode must be an agency code such as "HNI"' })
+  agencyCode?: string;
+
+  @Field(() => [AlertKind], { nullable: true, description: 'Only these kinds.' })
+  @IsOptional()
+  kinds?: AlertKind[];
+
+  @Field({ nullable: true, description: 'Resume after this cursor: every stored alert after it is replayed, then live ones. Omit for live alerts only.' })
+  @IsOptional()
+  @Matches(/^\d{1,18}$/, { message: 'after must be a cursor received from this stream' })
+  after?: string;
+}
+
+@ArgsType()
+class RankingChangedArgs {
+  @Field(() => AgencyKind, { description: 'PROVINCE or MINISTRY nationally; other kinds inside the province given as parentCode.' })
+  @IsEnum(AgencyKind)
+  kind: AgencyKind;
+
+  @Field({ nullable: true, description: 'Only changes of this period.' })
+  @IsOptional()
+  @Length(4, 7)
+  period?: string;
+
+  @Field({ nullable: true, description: 'The province, for departments, districts and communes.' })
+  @IsOptional()
+  @Matches(AGENCY_CODE, { message: 'parentCode must be an agency code such as "HNI"' })
+  parentCode?: string;
+}
+
+@ArgsType()
+class DossierUpdatedArgs {
+  @Field({ description: 'Dossier code.' })
+  @Matches(DOSSIER_CODE, { message: 'code must be a dossier code' })
+  code: string;
+
+  @Field({ nullable: true, description: 'The applicant’s lookup secret, instead of a token.' })
+  @IsOptional()
+  @Length(1, 100)
+  secret?: string;
+}
+
+@ObjectType({ description: 'A rank that moved or a score that dropped, for a public ranking.' })
+export class RankingChange extends AlertView {}
+
+@Resolver(() => AlertView)
+export class AlertResolver {
+  @Subscription(() => AlertView, {
+    description: 'LEADER/ADMIN (any role within its scope): alerts of the token’s agency subtree, replayed after `after`, then live; in cursor order, none lost, none repeated.',
+    subscribe: async ({ args, context }: { args: AlertsArgs; context: RequestContext }) => {
+      const viewer = requireViewer(context.viewer);
+      let pathPrefix = scopePrefix(viewer);
+      if (args.agencyCode) {
+        const agency = await context.loaders.agencyByCode.load(args.agencyCode);
+        if (!agency) throw notFound('Agency', args.agencyCode);
+        if (!canSeeAgencyPath(viewer, agency.path)) throw apiError(ErrorCode.FORBIDDEN, `Your token's agency does not cover agency ${args.agencyCode}.`);
+        pathPrefix = agency.path;
+      }
+      if (args.after !== undefined && args.after !== null && !/^\d{1,18}$/.test(args.after)) throw badInput('after', 'after must be a cursor received from this stream.');
+      const after = args.after ? BigInt(args.after) : null;
+      return alertStream(context.services.realtime.hub, { pathPrefix, kinds: args.kinds ?? null }, after);
+    },
+  })
+  alerts(@Root() alert: AlertMessage, @Args() _args: AlertsArgs): AlertView {
+    return toView(alert);
+  }
+
+  @Subscription(() => RankingChange, {
+    description: 'Public: ranks that move and scores that drop in a ranking, live.',
+    subscribe: async ({ args, context }: { args: RankingChangedArgs; context: RequestContext }) => {
+      const national = args.kind === AgencyKind.PROVINCE || args.kind === AgencyKind.MINISTRY;
+      if (!national && !args.parentCode) throw badInput('parentCode', `${args.kind} units rank inside their province: give parentCode.`);
+      const peerGroup = national ? args.kind : `${args.kind}:${args.parentCode}`;
+      const stream = alertStream(context.services.realtime.hub, { pathPrefix: null, kinds: [AlertKind.RANKING_CHANGED, AlertKind.SCORE_DROPPED] }, null);
+      return filterStream(stream, (a) => a.data?.peerGroup === peerGroup && (!args.period || a.data?.period === args.period));
+    },
+  })
+  rankingChanged(@Root() alert: AlertMessage, @Args() _args: RankingChangedArgs): RankingChange {
+    return toView(alert);
+  }
+
+  @Subscription(() => Dossier, {
+    description: 'A dossier each time it changes: for a token whose scope covers it, or with its lookup secret.',
+    subscribe: async ({ args, context }: { args: DossierUpdatedArgs; context: RequestContext }) => {
+      const dossier = await context.loaders.dossierByCode.load(args.code);
+      if (dossier && args.secret && lookupSecretMatches(args.secret, dossier.lookupSecretHash)) context.grantedDossierIds.add(dossier.databaseId);
+      if (!dossier || !(await canSeeDossier(context, dossier))) {
+        if (!context.viewer && !args.secret) throw apiError(ErrorCode.UNAUTHENTICATED, 'This needs a bearer token or the dossier’s lookup secret.');
+        throw notFound('Dossier', args.code);
+      }
+      return context.services.realtime.dossierUpdates(dossier.databaseId);
+    },
+  })
+  async dossierUpdated(@Root() update: { dossierId: string }, @Args() _args: DossierUpdatedArgs, @Ctx() ctx: RequestContext): Promise<Dossier> {
+    // Each update is read fresh: the connection's loaders do not cache across events.
+    return (await ctx.services.dataSource.getRepository(Dossier).findOneByOrFail({ databaseId: update.dossierId }));
+  }
+
+  @FieldResolver(() => Agency, { description: 'The agency concerned.' })
+  async agency(@Root() alert: AlertView, @Ctx() ctx: RequestContext): Promise<Agency> {
+    return (await ctx.loaders.agencyById.load(alert.agencyId))!;
+  }
+
+  @FieldResolver(() => Dossier, { nullable: true, description: 'The dossier, for dossier alerts.' })
+  async dossier(@Root() alert: AlertView, @Ctx() ctx: RequestContext): Promise<Dossier | null> {
+    return alert.dossierId ? ctx.services.dataSource.getRepository(Dossier).findOneBy({ databaseId: alert.dossierId }) : null;
+  }
+
+  @FieldResolver(() => Feedback, { nullable: true, description: 'The feedback, for FEEDBACK_OVERDUE.' })
+  async feedback(@Root() alert: AlertView, @Ctx() ctx: RequestContext): Promise<Feedback | null> {
+    return alert.feedbackId ? ctx.services.dataSource.getRepository(Feedback).findOneBy({ databaseId: alert.feedbackId }) : null;
+  }
+}
+
+async function* filterStream<T>(source: AsyncGenerator<T>, keep: (item: T) => boolean): AsyncGenerator<T> {
+  try {
+    for await (const item of source) if (keep(item)) yield item;
+  } finally {
+    await source.return(undefined);
+  }
+}
+
+@Resolver(() => RankingChange)
+export class RankingChangeResolver {
+  @FieldResolver(() => Agency, { description: 'The agency whose rank or score changed.' })
+  async agency(@Root() change: RankingChange, @Ctx() ctx: RequestContext): Promise<Agency> {
+    return (await ctx.loaders.agencyById.load(change.agencyId))!;
+  }
+}

@@ -1,0 +1,155 @@
+import { DataSource } from 'typeorm';
+import { ALERTS_CHANNEL, AlertMessage, toAlertMessage } from './alert-sequencer';
+import { PubSub } from './pubsub';
+
+type Listener = (alert: AlertMessage) => void;
+
+/**
+ * One per API instance: turns the pub/sub feed into a complete, ordered stream of every
+ * sequenced alert. A message lost on the way (Redis restarting, a slow subscriber) shows as
+ * a gap in the cursors or as silence, and is read back from PostgreSQL: the gap is filled
+ * before anything after it is delivered, and a catch-up poll covers the silence.
+ */
+export class AlertHub {
+  private lastSeq = 0n;
+  private readonly listeners = new Set<Listener>();
+  private chain: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => Promise<void>) | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly pubsub: PubSub,
+    private readonly catchUpMs = 1000,
+  ) {}
+
+  async start(): Promise<void> {
+    const [{ max }] = await this.dataSource.query(`SELECT coalesce(max(seq), 0)::bigint AS max FROM alert`);
+    this.lastSeq = BigInt(max);
+    this.unsubscribe = await this.pubsub.subscribe(ALERTS_CHANNEL, (batch) => this.enqueue(() => this.deliver(batch as AlertMessage[])));
+    this.timer = setInterval(() => this.enqueue(() => this.catchUp()), this.catchUpMs);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.unsubscribe?.();
+    await this.chain;
+  }
+
+  /** The cursor of the last alert this instance delivered. */
+  get position(): bigint {
+    return this.lastSeq;
+  }
+
+  /** Listens to every alert from now on, in cursor order; returns the unsubscribe function. */
+  listen(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Reads sequenced alerts after a cursor, in order (replay and gap filling). */
+  async readAfter(after: bigint, limit: number, filter?: { pathPrefix?: string | null; kinds?: string[] | null }): Promise<AlertMessage[]> {
+    const params: unknown[] = [String(after), limit];
+    let where = 'seq > $1';
+    if (filter?.pathPrefix) {
+      params.push(`${filter.pathPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where += ` AND agency_path LIKE $${params.length}`;
+    }
+    if (filter?.kinds?.length) {
+      params.push(filter.kinds);
+      where += ` AND kind::text = ANY($${params.length}::text[])`;
+    }
+    const rows: Record<string, unknown>[] = await this.dataSource.query(`SELECT * FROM alert WHERE ${where} ORDER BY seq LIMIT $2`, params);
+    return rows.map(toAlertMessage);
+  }
+
+  private enqueue(task: () => Promise<void>) {
+    this.chain = this.chain.then(task).catch((err) => {
+      process.stderr.write(`[alerts] hub: ${String(err)}\n`);
+    });
+  }
+
+  private async deliver(batch: AlertMessage[]): Promise<void> {
+    for (const alert of batch) {
+      const seq = BigInt(alert.seq);
+      if (seq <= this.lastSeq) continue;
+      if (seq > this.lastSeq + 1n) await this.fill(seq);
+      this.emit(alert);
+    }
+  }
+
+  /** Delivers from PostgreSQL whatever lies between the last delivered cursor and `before`. */
+  private async fill(before: bigint): Promise<void> {
+    while (this.lastSeq + 1n < before) {
+      const missing = await this.readAfter(this.lastSeq, 1000);
+      const inGap = missing.filter((a) => BigInt(a.seq) < before);
+      if (inGap.length === 0) return;
+      for (const alert of inGap) this.emit(alert);
+    }
+  }
+
+  private async catchUp(): Promise<void> {
+    for (;;) {
+      const next = await this.readAfter(this.lastSeq, 1000);
+      for (const alert of next) this.emit(alert);
+      if (next.length < 1000) return;
+    }
+  }
+
+  private emit(alert: AlertMessage) {
+    this.lastSeq = BigInt(alert.seq);
+    for (const listener of this.listeners) listener(alert);
+  }
+}
+
+/** What a subscriber wants of the alert stream. */
+export interface AlertFilter {
+  /** Agency subtree (path prefix); null = everything. */
+  pathPrefix: string | null;
+  kinds: string[] | null;
+}
+
+function matches(alert: AlertMessage, filter: AlertFilter): boolean {
+  return (!filter.pathPrefix || alert.agencyPath.startsWith(filter.pathPrefix)) && (!filter.kinds?.length || filter.kinds.includes(alert.kind));
+}
+
+/**
+ * A subscriber's stream: every stored alert after `after` (replay), then live ones, in cursor
+ * order, none missing and none repeated. Live alerts are buffered from before the replay
+ * starts and delivered only past the last replayed cursor, so the hand-over has no gap.
+ * Without `after`, only alerts from now on.
+ */
+export async function* alertStream(hub: AlertHub, filter: AlertFilter, after: bigint | null): AsyncGenerator<AlertMessage> {
+  const buffer: AlertMessage[] = [];
+  let wake: (() => void) | undefined;
+  const stop = hub.listen((alert) => {
+    if (!matches(alert, filter)) return;
+    buffer.push(alert);
+    wake?.();
+  });
+  try {
+    let last = after ?? hub.position;
+    if (after !== null) {
+      for (;;) {
+        const page = await hub.readAfter(last, 500, filter);
+        for (const alert of page) {
+          last = BigInt(alert.seq);
+          yield alert;
+        }
+        if (page.length < 500) break;
+      }
+    }
+    for (;;) {
+      while (buffer.length) {
+        const alert = buffer.shift()!;
+        if (BigInt(alert.seq) <= last) continue;
+        last = BigInt(alert.seq);
+        yield alert;
+      }
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+  } finally {
+    stop();
+  }
+}

@@ -1,0 +1,36 @@
+import { EntityManager } from 'typeorm';
+import { AlertKind } from '../domain/enums';
+import { Alert } from '../entities';
+
+export interface NewAlert {
+  kind: AlertKind;
+  agencyId: number;
+  agencyPath: string;
+  dossierId?: string | null;
+  feedbackId?: string | null;
+  /** Alerts with the same key are raised once: the last guard of "once per dossier and kind". */
+  dedupeKey?: string | null;
+  message: string;
+  data?: Record<string, string | number | boolean | null> | null;
+}
+
+export const ALERTS_PENDING_CHANNEL = 'alerts_pending';
+
+/**
+ * Writes alerts in the caller's transaction (transactional outbox): they exist if and only if
+ * the change that caused them committed. A duplicate dedupe key is skipped, not an error.
+ * NOTIFY wakes the sequencer at commit (PostgreSQL delivers notifications only then).
+ */
+export async function recordAlerts(em: EntityManager, alerts: NewAlert[]): Promise<number> {
+  if (alerts.length === 0) return 0;
+  const result = await em
+    .createQueryBuilder()
+    .insert()
+    .into(Alert)
+    .values(alerts.map((a) => ({ ...a, dossierId: a.dossierId ?? null, feedbackId: a.feedbackId ?? null, dedupeKey: a.dedupeKey ?? null, data: a.data ?? null })))
+    .orIgnore()
+    .returning(['databaseId'])
+    .execute();
+  await em.query(`SELECT pg_notify($1, '')`, [ALERTS_PENDING_CHANNEL]);
+  return result.raw.length;
+}

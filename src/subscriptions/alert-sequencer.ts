@@ -1,0 +1,133 @@
+import { queryReturning } from '../db/returning';
+import { DataSource, QueryRunner } from 'typeorm';
+import { Alert } from '../entities';
+import { PubSub } from './pubsub';
+
+export const ALERTS_CHANNEL = 'service-index:alerts';
+/** Advisory lock key held by the one sequencer of a cluster. */
+const SEQUENCER_LOCK = 766_2022;
+
+/** An alert as it travels over pub/sub and reaches subscribers. */
+export interface AlertMessage {
+  seq: string;
+  id: string;
+  kind: string;
+  agencyId: number;
+  agencyPath: string;
+  dossierId: string | null;
+  feedbackId: string | null;
+  message: string;
+  data: Record<string, string | number | boolean | null> | null;
+  createdAt: string;
+}
+
+export function toAlertMessage(row: Record<string, unknown>): AlertMessage {
+  return {
+    seq: String(row.seq),
+    id: String(row.id),
+    kind: String(row.kind),
+    agencyId: Number(row.agency_id),
+    agencyPath: String(row.agency_path),
+    dossierId: row.dossier_id == null ? null : String(row.dossier_id),
+    feedbackId: row.feedback_id == null ? null : String(row.feedback_id),
+    message: String(row.message),
+    data: (row.data as AlertMessage['data']) ?? null,
+    createdAt: new Date(row.created_at as string).toISOString(),
+  };
+}
+
+/**
+ * Gives committed alerts their cursor, in commit order, and publishes them. One instance of
+ * the cluster does it at a time (a session advisory lock; another takes over within a tick
+ * if it dies). Because it only ever sees committed rows and numbers them after every number
+ * it gave before, an alert that commits late, even with a smaller id, gets a larger cursor:
+ * a client resuming after cursor N never skips anything (SPEC §4).
+ */
+export class AlertSequencer {
+  private runner: QueryRunner | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private leader = false;
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly pubsub: PubSub,
+    private readonly intervalMs = 50,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.running = this.running.then(() => this.tick()).catch((err) => this.onError(err));
+    }, this.intervalMs);
+  }
+
+  /** Sequences and publishes what is pending now (tests and shutdown flush with it). */
+  flush(): Promise<void> {
+    this.running = this.running.then(() => this.tick()).catch((err) => this.onError(err));
+    return this.running;
+  }
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+    if (this.runner && !this.runner.isReleased) {
+      if (this.leader) await this.runner.query('SELECT pg_advisory_unlock($1)', [SEQUENCER_LOCK]).catch(() => undefined);
+      await this.runner.release();
+    }
+    this.leader = false;
+  }
+
+  private onError(err: unknown) {
+    // A lost connection loses the lock with it: start over as a follower.
+    this.leader = false;
+    const runner = this.runner;
+    this.runner = undefined;
+    void runner?.release().catch(() => undefined);
+    process.stderr.write(`[alerts] sequencer: ${String(err)}\n`);
+  }
+
+  private async tick(): Promise<void> {
+    if (!this.runner) {
+      this.runner = this.dataSource.createQueryRunner();
+      await this.runner.connect();
+    }
+    if (!this.leader) {
+      const [{ locked }] = await this.runner.query('SELECT pg_try_advisory_lock($1) AS locked', [SEQUENCER_LOCK]);
+      this.leader = locked === true;
+      if (!this.leader) return;
+    }
+    for (;;) {
+      const batch = await this.sequenceBatch(this.runner);
+      if (batch.length === 0) return;
+      await this.pubsub.publish(ALERTS_CHANNEL, batch);
+    }
+  }
+
+  private async sequenceBatch(runner: QueryRunner): Promise<AlertMessage[]> {
+    await runner.startTransaction();
+    try {
+      const pending: { id: string }[] = await runner.query(`SELECT id FROM alert WHERE seq IS NULL ORDER BY id LIMIT 1000 FOR UPDATE`);
+      if (pending.length === 0) {
+        await runner.commitTransaction();
+        return [];
+      }
+      const [{ max }] = await runner.query(`SELECT coalesce(max(seq), 0)::bigint AS max FROM alert`);
+      const first = BigInt(max) + 1n;
+      const rows = await queryReturning<Record<string, unknown>>(
+        runner,
+        `UPDATE alert a SET seq = v.seq FROM unnest($1::bigint[], $2::bigint[]) AS v(id, seq) WHERE a.id = v.id RETURNING a.*`,
+        [pending.map((p) => p.id), pending.map((_, i) => String(first + BigInt(i)))],
+      );
+      await runner.commitTransaction();
+      return rows.map(toAlertMessage).sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
+    } catch (err) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      throw err;
+    }
+  }
+}
+

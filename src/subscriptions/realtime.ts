@@ -1,0 +1,79 @@
+import { DataSource } from 'typeorm';
+import { CalendarService } from '../services/calendar-service';
+import { AlertHub } from './alert-hub';
+import { AlertSequencer } from './alert-sequencer';
+import { DEFAULT_DETECTOR_OPTIONS, DetectorOptions, Detectors } from './detectors';
+import { DomainEvents } from './domain-events';
+import { createPubSub, PubSub } from './pubsub';
+
+const DOSSIER_UPDATES_CHANNEL = 'service-index:dossier-updated';
+
+/**
+ * The real-time half of one API instance: the pub/sub (Redis or memory), the alert sequencer
+ * (active on one instance of the cluster), the hub that feeds this instance's subscribers,
+ * the detectors, and dossier updates relayed to every instance.
+ */
+export class Realtime {
+  readonly pubsub: PubSub;
+  readonly sequencer: AlertSequencer;
+  readonly hub: AlertHub;
+  readonly detectors: Detectors;
+  private started = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    calendars: CalendarService,
+    private readonly events: DomainEvents,
+    options: { redisUrl?: string; clock?: () => Date; detectors?: Partial<DetectorOptions>; sequencerIntervalMs?: number; catchUpMs?: number } = {},
+  ) {
+    this.pubsub = createPubSub(options.redisUrl);
+    this.sequencer = new AlertSequencer(dataSource, this.pubsub, options.sequencerIntervalMs);
+    this.hub = new AlertHub(dataSource, this.pubsub, options.catchUpMs);
+    this.detectors = new Detectors(dataSource, calendars, options.clock, { ...DEFAULT_DETECTOR_OPTIONS, ...options.detectors });
+    this.relayDossierChanges = this.relayDossierChanges.bind(this);
+  }
+
+  async start(options: { detectors?: boolean } = {}): Promise<void> {
+    await this.hub.start();
+    this.sequencer.start();
+    if (options.detectors !== false) this.detectors.start();
+    this.events.on('dossierChanged', this.relayDossierChanges);
+    this.started = true;
+  }
+
+  /** Stops scanning, then sequences and publishes what is pending, so nothing waits for the next instance. */
+  async stop(): Promise<void> {
+    if (!this.started) return this.pubsub.close();
+    this.events.off('dossierChanged', this.relayDossierChanges);
+    await this.detectors.stop();
+    await this.sequencer.flush();
+    await this.sequencer.stop();
+    await this.hub.stop();
+    await this.pubsub.close();
+  }
+
+  /** Updates of one dossier, from any instance, as they are published (live only). */
+  async *dossierUpdates(dossierId: string): AsyncGenerator<{ dossierId: string }> {
+    const queue: { dossierId: string }[] = [];
+    let wake: (() => void) | undefined;
+    const unsubscribe = await this.pubsub.subscribe(DOSSIER_UPDATES_CHANNEL, (message) => {
+      const update = message as { dossierId: string };
+      if (update.dossierId !== dossierId) return;
+      queue.push(update);
+      wake?.();
+    });
+    try {
+      for (;;) {
+        while (queue.length) yield queue.shift()!;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+    } finally {
+      await unsubscribe();
+    }
+  }
+
+  private relayDossierChanges(change: { dossierId: string }) {
+    void this.pubsub.publish(DOSSIER_UPDATES_CHANNEL, { dossierId: change.dossierId }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,184 @@
+import { Role } from '../../src/domain/enums';
+import { AlertKind } from '../../src/domain/enums';
+import { recordAlerts } from '../../src/subscriptions/alert-outbox';
+import { Detectors } from '../../src/subscriptions/detectors';
+import { startTestApp, TestApp } from '../support/app';
+import { insertBulkDossiers } from '../support/dossiers';
+import { seedFixtures } from '../support/fixtures';
+import { closeCodeOf, collect, wsClient } from '../support/ws';
+
+let app: TestApp;
+let f: Awaited<ReturnType<typeof seedFixtures>>;
+
+beforeAll(async () => {
+  // Detectors are driven by hand here (scanOnce) so counts are exact.
+  app = await startTestApp({ realtime: { detectors: false } });
+  f = await seedFixtures(app.dataSource);
+});
+afterAll(() => app.close());
+
+const ALERTS = `subscription($after: String, $kinds: [AlertKind!], $agencyCode: String) {
+  alerts(after: $after, kinds: $kinds, agencyCode: $agencyCode) { cursor kind message agency { code } dossier { code } } }`;
+
+type AlertItem = { alerts: { cursor: string; kind: string; agency: { code: string }; dossier: { code: string } | null } };
+
+async function raise(count: number, agency = f.tpaJustice, prefix = 'T') {
+  await app.dataSource.transaction((em) =>
+    recordAlerts(
+      em,
+      Array.from({ length: count }, (_, i) => ({ kind: AlertKind.DOSSIER_DUE_SOON, agencyId: agency.databaseId, agencyPath: agency.path, message: `${prefix}-${i}` })),
+    ),
+  );
+}
+
+describe('graphql-ws transport and auth', () => {
+  it('shares the HTTP port and path; a bad token closes 4403, no token on alerts closes 4401', async () => {
+    const bad = collect(wsClient(app.wsUrl, 'not-a-jwt'), ALERTS);
+    expect(await closeCodeOf(bad)).toBe(4403);
+    const anonymous = collect(wsClient(app.wsUrl), ALERTS);
+    expect(await closeCodeOf(anonymous)).toBe(4401);
+    const expired = collect(wsClient(app.wsUrl, app.token(Role.LEADER, 'TPA').replace(/\.[^.]+$/, '.x')), ALERTS);
+    expect(await closeCodeOf(expired)).toBe(4403);
+  });
+});
+
+describe('alerts: durable, resumable, in order', () => {
+  it('streams live alerts of the token’s subtree, then replays exactly what came after a cursor', async () => {
+    const leader = app.token(Role.LEADER, 'TPA');
+    const client = wsClient(app.wsUrl, leader);
+    const live = collect<AlertItem>(client, ALERTS);
+    await new Promise((r) => setTimeout(r, 300));
+    await raise(5);
+    await raise(3, f.tpbJustice, 'OTHER'); // outside the TPA subtree
+    const got = await live.waitFor(5);
+    expect(got.map((a) => a.alerts.agency.code)).toEqual(Array(5).fill('TPA-STP'));
+    const cursors = got.map((a) => BigInt(a.alerts.cursor));
+    expect([...cursors].sort((a, b) => (a < b ? -1 : 1))).toEqual(cursors);
+    live.dispose();
+
+    await raise(4);
+    const resumed = collect<AlertItem>(client, ALERTS, { after: String(cursors[2]) });
+    const replay = await resumed.waitFor(6);
+    expect(replay.map((a) => a.alerts.cursor)).toEqual([...new Set(replay.map((a) => a.alerts.cursor))]);
+    expect(replay.slice(0, 2).map((a) => BigInt(a.alerts.cursor))).toEqual(cursors.slice(3));
+    resumed.dispose();
+    await client.dispose();
+  });
+
+  it('never skips an alert that commits after a later one was delivered (commit-ordered cursors)', async () => {
+    const admin = app.token(Role.ADMIN, 'TPA');
+    const client = wsClient(app.wsUrl, admin);
+    const stream = collect<AlertItem>(client, ALERTS, { kinds: ['FEEDBACK_OVERDUE'] });
+    await new Promise((r) => setTimeout(r, 300));
+    // A slow transaction inserts first (smaller id) and commits last.
+    const slow = app.dataSource.createQueryRunner();
+    await slow.connect();
+    await slow.startTransaction();
+    await recordAlerts(slow.manager, [{ kind: AlertKind.FEEDBACK_OVERDUE, agencyId: f.tpa.databaseId, agencyPath: f.tpa.path, message: 'slow' }]);
+    await app.dataSource.transaction((em) => recordAlerts(em, [{ kind: AlertKind.FEEDBACK_OVERDUE, agencyId: f.tpa.databaseId, agencyPath: f.tpa.path, message: 'fast' }]));
+    const [first] = await stream.waitFor(1);
+    await slow.commitTransaction();
+    await slow.release();
+    const both = await stream.waitFor(2);
+    expect(both.map((a) => a.alerts)).toEqual([expect.objectContaining({ kind: 'FEEDBACK_OVERDUE' }), expect.objectContaining({ kind: 'FEEDBACK_OVERDUE' })]);
+    const [{ slowSeq, slowId, fastId }] = await app.dataSource.query(
+      `SELECT (SELECT seq FROM alert WHERE message = 'slow') AS "slowSeq", (SELECT id FROM alert WHERE message = 'slow') AS "slowId", (SELECT id FROM alert WHERE message = 'fast') AS "fastId"`,
+    );
+    expect(BigInt(slowId)).toBeLessThan(BigInt(fastId));
+    expect(BigInt(slowSeq)).toBeGreaterThan(BigInt(first.alerts.cursor));
+    // A client that saw "fast" and resumes from it still gets "slow".
+    const resumed = collect<AlertItem>(client, ALERTS, { kinds: ['FEEDBACK_OVERDUE'], after: first.alerts.cursor });
+    expect((await resumed.waitFor(1))[0].alerts.cursor).toBe(String(slowSeq));
+    stream.dispose();
+    resumed.dispose();
+    await client.dispose();
+  });
+});
+
+describe('detectors', () => {
+  it('raise DOSSIER_OVERDUE once per dossier even with three scanners racing', async () => {
+    const common = { agencyId: f.tpaCommune.databaseId, procedureId: f.sameDay.databaseId, receivedAt: '2025-01-06T09:00:00+07:00', dueAt: '2025-01-06T17:00:00+07:00' };
+    await insertBulkDossiers(app.dataSource, { ...common, prefix: 'RACE', count: 600 });
+    const scanners = [1, 2, 3].map(() => new Detectors(app.dataSource, app.services.calendars, () => new Date(), { intervalMs: 1000, dueSoonWorkingMinutes: 540, batchSize: 50 }));
+    let raised = 0;
+    for (let round = 0; round < 20; round++) raised += (await Promise.all(scanners.map((s) => s.scanOnce()))).reduce((a, b) => a + b, 0);
+    const [{ alerts, dossiers }] = await app.dataSource.query(
+      `SELECT count(*)::int AS alerts, count(DISTINCT dossier_id)::int AS dossiers FROM alert WHERE kind = 'DOSSIER_OVERDUE' AND dossier_id IN (SELECT id FROM dossier WHERE code LIKE 'RACE-%')`,
+    );
+    expect({ alerts, dossiers, raised }).toEqual({ alerts: 600, dossiers: 600, raised: 600 });
+  });
+
+  it('an overdue dossier reaches a subscribed leader, and only once', async () => {
+    const client = wsClient(app.wsUrl, app.token(Role.LEADER, 'TPA'));
+    const stream = collect<AlertItem>(client, ALERTS, { kinds: ['DOSSIER_OVERDUE'], agencyCode: 'TPA-STP' });
+    await new Promise((r) => setTimeout(r, 300));
+    const officer = app.token(Role.OFFICER, 'TPA');
+    const res = await app.gql(
+      `mutation { receiveDossier(input: { code: "LATE-1", procedureCode: "1.000894", agencyCode: "TPA-STP", channel: ONLINE, receivedAt: "2025-03-03T09:00:00+07:00", applicant: { kind: CITIZEN, name: "Đỗ F", idNumber: "001090033333" } }) { dueAt } }`,
+      {},
+      officer,
+    );
+    expect(res.errors).toBeUndefined();
+    await app.services.realtime.detectors.scanOnce();
+    await app.services.realtime.detectors.scanOnce();
+    const [alert] = await stream.waitFor(1);
+    expect(alert.alerts).toMatchObject({ kind: 'DOSSIER_OVERDUE', dossier: { code: 'LATE-1' }, agency: { code: 'TPA-STP' } });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(stream.items).toHaveLength(1);
+    stream.dispose();
+    await client.dispose();
+  });
+
+  it('raise DOSSIER_DUE_SOON within the lead time in working minutes, and FEEDBACK_OVERDUE', async () => {
+    const now = new Date();
+    const soon = new Date(now.getTime() + 60_000);
+    const later = new Date(now.getTime() + 40 * 86_400_000);
+    await insertBulkDossiers(app.dataSource, { prefix: 'SOON', agencyId: f.tpaJustice.databaseId, procedureId: f.birth.databaseId, count: 2, receivedAt: now.toISOString(), dueAt: soon.toISOString() });
+    await insertBulkDossiers(app.dataSource, { prefix: 'LATER', agencyId: f.tpaJustice.databaseId, procedureId: f.birth.databaseId, count: 2, receivedAt: now.toISOString(), dueAt: later.toISOString() });
+    await app.dataSource.query(
+      `INSERT INTO feedback (code, agency_id, subject, content, sender_name, received_at, due_at) VALUES ('FB-LATE', $1, 's', 'c', 'n', now() - interval '20 days', now() - interval '1 day')`,
+      [f.tpaJustice.databaseId],
+    );
+    await app.services.realtime.detectors.scanOnce();
+    const rows = await app.dataSource.query(
+      `SELECT a.kind, coalesce(d.code, f.code) AS code FROM alert a LEFT JOIN dossier d ON d.id = a.dossier_id LEFT JOIN feedback f ON f.id = a.feedback_id
+        WHERE coalesce(d.code, f.code) IN ('SOON-1', 'SOON-2', 'LATER-1', 'LATER-2', 'FB-LATE') ORDER BY 2`,
+    );
+    // A minute away is due soon on a working day; outside office hours the working minutes left are 0 either way.
+    expect(rows).toEqual([
+      { kind: 'FEEDBACK_OVERDUE', code: 'FB-LATE' },
+      { kind: 'DOSSIER_DUE_SOON', code: 'SOON-1' },
+      { kind: 'DOSSIER_DUE_SOON', code: 'SOON-2' },
+    ]);
+  });
+});
+
+describe('rankingChanged', () => {
+  it('is public and streams rank changes of one ranking', async () => {
+    const client = wsClient(app.wsUrl);
+    const stream = collect<{ rankingChanged: { kind: string; period: string; agency: { code: string }; oldRank: number | null; newRank: number | null; oldTotal: number | null; newTotal: number | null } }>(
+      client,
+      `subscription { rankingChanged(kind: PROVINCE, period: "2025-05") { kind period agency { code } oldRank newRank oldTotal newTotal } }`,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const completed = (code: string, prefix: string, n: number, timeliness: 'EARLY' | 'LATE') =>
+      insertBulkDossiers(app.dataSource, { prefix, agencyId: code === 'TPA' ? f.tpaJustice.databaseId : f.tpbJustice.databaseId, procedureId: f.birth.databaseId, count: n, receivedAt: '2025-05-05T09:00:00+07:00', completedAt: '2025-05-06T09:00:00+07:00', completionTimeliness: timeliness, status: 'COMPLETED' as never });
+    await completed('TPA', 'RC-A', 10, 'EARLY');
+    await completed('TPB', 'RC-B', 10, 'LATE');
+    await app.services.index.recompute('2025-05');
+    const before = stream.items.length;
+    // TPA falls from first to second on time, TPB rises: both ranks move and TPA's total drops.
+    await completed('TPA', 'RC-A2', 30, 'LATE');
+    await completed('TPB', 'RC-B2', 30, 'EARLY');
+    await app.services.index.recompute('2025-05');
+    const changes = (await stream.waitFor(before + 3)).slice(before).map((c) => c.rankingChanged);
+    const moved = changes.filter((c) => c.kind === 'RANKING_CHANGED').map((c) => `${c.agency.code}:${c.oldRank}->${c.newRank}`);
+    expect(moved.sort()).toEqual(['TPA:1->2', 'TPB:2->1']);
+    const dropped = changes.filter((c) => c.kind === 'SCORE_DROPPED');
+    expect(dropped.map((c) => c.agency.code)).toEqual(['TPA']);
+    expect(dropped[0].newTotal!).toBeLessThan(dropped[0].oldTotal!);
+    expect(changes.every((c) => c.period === '2025-05')).toBe(true);
+    stream.dispose();
+    await client.dispose();
+  });
+});
