@@ -15,6 +15,8 @@ export interface AppConfig {
   exposeQueryStats: boolean;
   /** Redis for pub/sub between instances; in memory when absent. */
   redisUrl: string | undefined;
+  /** Prefix of this deployment's Redis channels, so deployments can share one Redis. */
+  redisChannelPrefix: string;
   /** DOSSIER_DUE_SOON lead time in working hours. */
   dueSoonWorkingHours: number;
   /** How often the detectors scan, in ms. */
@@ -41,6 +43,12 @@ function redisUrl(env: NodeJS.ProcessEnv): string | undefined {
   return url;
 }
 
+function channelPrefix(env: NodeJS.ProcessEnv): string {
+  const prefix = env.REDIS_CHANNEL_PREFIX || 'service-index';
+  if (!/^[\w.:-]{1,64}$/.test(prefix)) throw new ConfigError('REDIS_CHANNEL_PREFIX must be 1–64 letters, digits, or . : _ -');
+  return prefix;
+}
+
 /** Reads and checks every environment variable once, naming the culprit on error. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const nodeEnv = (env.NODE_ENV ?? 'development') as AppConfig['nodeEnv'];
@@ -64,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwtSecret,
     exposeQueryStats: nodeEnv !== 'production',
     redisUrl: redisUrl(env),
+    redisChannelPrefix: channelPrefix(env),
     dueSoonWorkingHours: int(env, 'DUE_SOON_WORKING_HOURS', 9, 1, 200),
     scanIntervalMs: int(env, 'ALERT_SCAN_INTERVAL_MS', 1000, 100, 60_000),
   };

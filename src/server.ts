@@ -58,6 +58,7 @@ const NEEDS_CALLER = new Set(['alerts', 'dossierUpdated']);
  * subscribe (an expired one closes 4403; none, for a stream that needs one, closes 4401).
  */
 function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSocketServer) {
+  const format = formatError(services.config.nodeEnv !== 'production');
   const checkToken = (ctx: WsContext): boolean => {
     const header = authorizationOf(ctx);
     if (!header) return true;
@@ -76,23 +77,42 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
       onSubscribe: (ctx, _id, payload) => {
         if (!checkToken(ctx)) return closeSocket(ctx, 4403, 'Forbidden');
         if (authorizationOf(ctx)) return undefined;
-        const fields = rootFieldsOf(payload.query);
-        const secretGiven = JSON.stringify(payload.variables ?? {}).includes('secret') || /secret\s*:/.test(payload.query);
-        if (fields.some((f) => NEEDS_CALLER.has(f) && !(f === 'dossierUpdated' && secretGiven))) closeSocket(ctx, 4401, 'Unauthorized');
+        if (needsCaller(payload.query, payload.variables ?? {})) closeSocket(ctx, 4401, 'Unauthorized');
         return undefined;
       },
       context: (ctx) => createRequestContext(services, authorizationOf(ctx)),
+      // The same error shaping as HTTP: stable codes, no stack trace or SQL outside development.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((error) => format(error.toJSON(), error)) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => format(error.toJSON(), error)),
     },
     wsServer,
   );
 }
 
-function rootFieldsOf(query: string): string[] {
+/**
+ * Whether an anonymous subscribe asks for a stream that needs a caller: `alerts`, or
+ * `dossierUpdated` without a lookup secret (as a literal or a non-empty variable).
+ */
+function needsCaller(query: string, variables: Record<string, unknown>): boolean {
+  let document;
   try {
-    return parse(query).definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? d.selectionSet.selections.map((s) => (s.kind === Kind.FIELD ? s.name.value : '')) : []));
+    document = parse(query);
   } catch {
-    return [];
+    return false; // graphql-ws answers a syntax error itself
   }
+  const fields = document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? d.selectionSet.selections : [])).filter((s) => s.kind === Kind.FIELD);
+  return fields.some((field) => {
+    if (!NEEDS_CALLER.has(field.name.value)) return false;
+    if (field.name.value !== 'dossierUpdated') return true;
+    const secret = field.arguments?.find((a) => a.name.value === 'secret')?.value;
+    if (secret?.kind === Kind.STRING) return secret.value === '';
+    if (secret?.kind === Kind.VARIABLE) {
+      const value = variables[secret.name.value];
+      return typeof value !== 'string' || value === '';
+    }
+    return true;
+  });
 }
 
 /** GET /rankings.csv?period=2024-09&kind=PROVINCE[&parentCode=HNI]: a public ranking as CSV. */

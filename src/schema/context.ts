@@ -43,6 +43,7 @@ export function createServices(config: AppConfig, dataSource: DataSource, clock:
     index: new IndexService(dataSource, calendars, events, clock),
     realtime: new Realtime(dataSource, calendars, events, {
       redisUrl: config.redisUrl,
+      redisChannelPrefix: config.redisChannelPrefix,
       clock,
       detectors: { intervalMs: config.scanIntervalMs, dueSoonWorkingMinutes: config.dueSoonWorkingHours * 60 },
     }),

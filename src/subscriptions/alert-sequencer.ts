@@ -3,7 +3,7 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { Alert } from '../entities';
 import { PubSub } from './pubsub';
 
-export const ALERTS_CHANNEL = 'service-index:alerts';
+export const ALERTS_CHANNEL = 'alerts';
 /** Advisory lock key held by the one sequencer of a cluster. */
 const SEQUENCER_LOCK = 766_2022;
 
@@ -90,6 +90,13 @@ export class AlertSequencer {
     process.stderr.write(`[alerts] sequencer: ${String(err)}\n`);
   }
 
+  private publishFailing = false;
+
+  private onPublishError(err: unknown) {
+    if (!this.publishFailing) process.stderr.write(`[alerts] publish failed, hubs will catch up from PostgreSQL: ${String(err)}\n`);
+    this.publishFailing = true;
+  }
+
   private async tick(): Promise<void> {
     if (!this.runner) {
       this.runner = this.dataSource.createQueryRunner();
@@ -102,8 +109,11 @@ export class AlertSequencer {
     }
     for (;;) {
       const batch = await this.sequenceBatch(this.runner);
+      if (batch.length > 0 && this.publishFailing) this.publishFailing = false;
       if (batch.length === 0) return;
-      await this.pubsub.publish(ALERTS_CHANNEL, batch);
+      // The batch is committed with its cursors: if the pub/sub is down, every hub still reads
+      // it from PostgreSQL on its catch-up poll, so a failed publish loses nothing.
+      await this.pubsub.publish(ALERTS_CHANNEL, batch).catch((err) => this.onPublishError(err));
     }
   }
 

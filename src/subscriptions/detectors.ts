@@ -5,6 +5,7 @@ import { VN_UTC_OFFSET_MINUTES } from '../domain/calendar';
 import { queryReturning } from '../db/returning';
 import { CalendarService } from '../services/calendar-service';
 import { NewAlert, recordAlerts } from './alert-outbox';
+import type { DomainEvents } from './domain-events';
 
 export interface DetectorOptions {
   /** How often to scan (the overdue alert must follow the due time within 5 s). */
@@ -22,6 +23,9 @@ const DUE_SOON_CALENDAR_WINDOW_MS = 15 * 86_400_000;
 
 const OPEN = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
 
+/** Open dossiers past due and not yet alerted: matches the partial index dossier_overdue_scan. */
+export const OVERDUE_CANDIDATES = `status IN (${OPEN}) AND overdue_alerted_at IS NULL AND due_at < $1`;
+
 /**
  * Raises DOSSIER_DUE_SOON, DOSSIER_OVERDUE and FEEDBACK_OVERDUE. Every instance may run it:
  * each scan claims rows with FOR UPDATE SKIP LOCKED, marks them alerted and writes their
@@ -38,6 +42,8 @@ export class Detectors {
     private readonly calendars: CalendarService,
     private readonly clock: () => Date = () => new Date(),
     private readonly options: DetectorOptions = DEFAULT_DETECTOR_OPTIONS,
+    /** Told after commit which agencies have newly overdue dossiers (the index backlog). */
+    private readonly events?: DomainEvents,
   ) {}
 
   start(): void {
@@ -60,13 +66,16 @@ export class Detectors {
   }
 
   private async scanOverdue(now: Date): Promise<number> {
-    return this.dataSource.transaction(async (em) => {
-      const rows = await this.claim(em, `status IN (${OPEN}) AND overdue_alerted_at IS NULL AND due_at < $1`, [now], 'overdue_alerted_at', now);
-      return recordAlerts(
+    const rows = await this.dataSource.transaction(async (em) => {
+      const claimed = await this.claim(em, OVERDUE_CANDIDATES, [now], 'overdue_alerted_at', now);
+      await recordAlerts(
         em,
-        rows.map((r) => dossierAlert(AlertKind.DOSSIER_OVERDUE, r, `Hồ sơ ${r.code} đã quá hạn xử lý (hạn ${formatDue(r.due_at)}).`)),
+        claimed.map((r) => dossierAlert(AlertKind.DOSSIER_OVERDUE, r, `Hồ sơ ${r.code} đã quá hạn xử lý (hạn ${formatDue(r.due_at)}).`)),
       );
+      return claimed;
     });
+    if (rows.length) this.events?.emit('dossiersOverdue', { agencyIds: [...new Set(rows.map((r) => Number(r.agency_id)))], at: now });
+    return rows.length;
   }
 
   private async scanDueSoon(now: Date): Promise<number> {

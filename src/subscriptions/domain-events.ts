@@ -30,10 +30,17 @@ export interface DossierRated {
   ratedAt: Date;
 }
 
+/** The overdue scanner found dossiers past due: the running periods' backlog grew. */
+export interface DossiersOverdue {
+  agencyIds: number[];
+  at: Date;
+}
+
 interface DomainEventMap {
   dossierChanged: [DossierChanged];
   dossierRated: [DossierRated];
   feedbackChanged: [FeedbackChanged];
+  dossiersOverdue: [DossiersOverdue];
   /** A recompute moved a rank or dropped a score (INDEX_METHOD; alerts RANKING_CHANGED, SCORE_DROPPED). */
   indexChanged: [ScorecardChange<number>];
 }

@@ -11,11 +11,15 @@ type Handler = (message: unknown) => void;
 export interface PubSub {
   publish(channel: string, message: unknown): Promise<void>;
   subscribe(channel: string, handler: Handler): Promise<() => Promise<void>>;
+  /** Waits (bounded) for the transport to be up; a pub/sub that is down is not fatal. */
+  connect(): Promise<void>;
   close(): Promise<void>;
 }
 
 export class MemoryPubSub implements PubSub {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
+
+  async connect(): Promise<void> {}
 
   async publish(channel: string, message: unknown): Promise<void> {
     // Through JSON, as over Redis, so both behave alike (dates become strings).
@@ -38,21 +42,34 @@ export class RedisPubSub implements PubSub {
   private readonly subscriber: Redis;
   private readonly handlers = new Map<string, Set<Handler>>();
 
-  constructor(url: string) {
-    const options = { maxRetriesPerRequest: null, enableOfflineQueue: true, lazyConnect: false } as const;
-    this.publisher = new Redis(url, options);
-    this.subscriber = new Redis(url, options);
+  constructor(
+    url: string,
+    private readonly prefix = 'service-index',
+  ) {
+    // The publisher fails fast while Redis is down (no offline queue) so that nothing waits on
+    // it; the subscriber queues its SUBSCRIBE until connected and resubscribes on reconnect.
+    this.publisher = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    this.subscriber = new Redis(url, { maxRetriesPerRequest: null, autoResubscribe: true });
     // ioredis reconnects by itself; a lost message is recovered from PostgreSQL by the hub.
     this.publisher.on('error', () => undefined);
     this.subscriber.on('error', () => undefined);
-    this.subscriber.on('message', (channel: string, raw: string) => {
+    this.subscriber.on('message', (redisChannel: string, raw: string) => {
       const message: unknown = JSON.parse(raw);
-      for (const handler of this.handlers.get(channel) ?? []) handler(message);
+      for (const handler of this.handlers.get(redisChannel.slice(this.prefix.length + 1)) ?? []) handler(message);
     });
   }
 
+  /** Resolves once both connections are up, or after `timeoutMs` (ioredis keeps retrying). */
+  async connect(timeoutMs = 3000): Promise<void> {
+    const ready = (redis: Redis) =>
+      redis.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all([ready(this.publisher), ready(this.subscriber)]), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+  }
+
   async publish(channel: string, message: unknown): Promise<void> {
-    await this.publisher.publish(channel, JSON.stringify(message));
+    await this.publisher.publish(`${this.prefix}:${channel}`, JSON.stringify(message));
   }
 
   async subscribe(channel: string, handler: Handler) {
@@ -60,7 +77,9 @@ export class RedisPubSub implements PubSub {
     if (!set) {
       set = new Set();
       this.handlers.set(channel, set);
-      await this.subscriber.subscribe(channel);
+      // Not awaited: while Redis is down the SUBSCRIBE waits in ioredis's queue, and the
+      // instance runs meanwhile on PostgreSQL catch-up alone.
+      this.subscriber.subscribe(`${this.prefix}:${channel}`).catch(() => undefined);
     }
     set.add(handler);
     return async () => {
@@ -74,6 +93,6 @@ export class RedisPubSub implements PubSub {
   }
 }
 
-export function createPubSub(redisUrl: string | undefined): PubSub {
-  return redisUrl ? new RedisPubSub(redisUrl) : new MemoryPubSub();
+export function createPubSub(redisUrl: string | undefined, channelPrefix?: string): PubSub {
+  return redisUrl ? new RedisPubSub(redisUrl, channelPrefix) : new MemoryPubSub();
 }

@@ -6,7 +6,7 @@ import { DEFAULT_DETECTOR_OPTIONS, DetectorOptions, Detectors } from './detector
 import { DomainEvents } from './domain-events';
 import { createPubSub, PubSub } from './pubsub';
 
-const DOSSIER_UPDATES_CHANNEL = 'service-index:dossier-updated';
+const DOSSIER_UPDATES_CHANNEL = 'dossier-updated';
 
 /**
  * The real-time half of one API instance: the pub/sub (Redis or memory), the alert sequencer
@@ -24,16 +24,17 @@ export class Realtime {
     private readonly dataSource: DataSource,
     calendars: CalendarService,
     private readonly events: DomainEvents,
-    options: { redisUrl?: string; clock?: () => Date; detectors?: Partial<DetectorOptions>; sequencerIntervalMs?: number; catchUpMs?: number } = {},
+    options: { redisUrl?: string; redisChannelPrefix?: string; clock?: () => Date; detectors?: Partial<DetectorOptions>; sequencerIntervalMs?: number; catchUpMs?: number } = {},
   ) {
-    this.pubsub = createPubSub(options.redisUrl);
+    this.pubsub = createPubSub(options.redisUrl, options.redisChannelPrefix);
     this.sequencer = new AlertSequencer(dataSource, this.pubsub, options.sequencerIntervalMs);
     this.hub = new AlertHub(dataSource, this.pubsub, options.catchUpMs);
-    this.detectors = new Detectors(dataSource, calendars, options.clock, { ...DEFAULT_DETECTOR_OPTIONS, ...options.detectors });
+    this.detectors = new Detectors(dataSource, calendars, options.clock, { ...DEFAULT_DETECTOR_OPTIONS, ...options.detectors }, events);
     this.relayDossierChanges = this.relayDossierChanges.bind(this);
   }
 
   async start(options: { detectors?: boolean } = {}): Promise<void> {
+    await this.pubsub.connect();
     await this.hub.start();
     this.sequencer.start();
     if (options.detectors !== false) this.detectors.start();

@@ -1,7 +1,8 @@
 import { Role } from '../../src/domain/enums';
+import { periodsContaining } from '../../src/domain/periods';
 import { AlertKind } from '../../src/domain/enums';
 import { recordAlerts } from '../../src/subscriptions/alert-outbox';
-import { Detectors } from '../../src/subscriptions/detectors';
+import { Detectors, OVERDUE_CANDIDATES } from '../../src/subscriptions/detectors';
 import { startTestApp, TestApp } from '../support/app';
 import { insertBulkDossiers } from '../support/dossiers';
 import { seedFixtures } from '../support/fixtures';
@@ -108,6 +109,18 @@ describe('detectors', () => {
     expect({ alerts, dossiers, raised }).toEqual({ alerts: 600, dossiers: 600, raised: 600 });
   });
 
+  it('scan open dossiers through a partial index, so closed dossiers add nothing to the cost', async () => {
+    await insertBulkDossiers(app.dataSource, {
+      prefix: 'CLOSED', agencyId: f.tpaCommune.databaseId, procedureId: f.sameDay.databaseId, count: 30_000,
+      receivedAt: '2024-01-08T09:00:00+07:00', dueAt: '2024-01-08T17:00:00+07:00', completedAt: '2024-01-08T10:00:00+07:00', completionTimeliness: 'EARLY',
+    });
+    await app.dataSource.query('ANALYZE dossier');
+    const plan: { 'QUERY PLAN': string }[] = await app.dataSource.query(`EXPLAIN SELECT id FROM dossier WHERE ${OVERDUE_CANDIDATES} ORDER BY due_at LIMIT 500`, [new Date()]);
+    const text = plan.map((row) => row['QUERY PLAN']).join('\n');
+    expect(text).toContain('dossier_overdue_scan');
+    expect(text).not.toMatch(/Seq Scan on dossier/);
+  });
+
   it('an overdue dossier reaches a subscribed leader, and only once', async () => {
     const client = wsClient(app.wsUrl, app.token(Role.LEADER, 'TPA'));
     const stream = collect<AlertItem>(client, ALERTS, { kinds: ['DOSSIER_OVERDUE'], agencyCode: 'TPA-STP' });
@@ -127,6 +140,22 @@ describe('detectors', () => {
     expect(stream.items).toHaveLength(1);
     stream.dispose();
     await client.dispose();
+  });
+
+  it('tell the index when dossiers fall overdue, so the running month’s overdue backlog grows', async () => {
+    const month = periodsContaining(new Date()).find((p) => p.kind === 'MONTH')!.key;
+    const backlog = async () => {
+      const res = await app.gql(`{ scorecard(agencyCode: "TPB-STP", period: "${month}") { overdueBacklog } }`);
+      expect(res.errors).toBeUndefined();
+      return res.data!.scorecard.overdueBacklog as number;
+    };
+    const dueAt = new Date(Date.now() + 1000);
+    await insertBulkDossiers(app.dataSource, { prefix: 'BACKLOG', agencyId: f.tpbJustice.databaseId, procedureId: f.birth.databaseId, count: 2, receivedAt: new Date(Date.now() - 3_600_000).toISOString(), dueAt: dueAt.toISOString() });
+    expect(await backlog()).toBe(0);
+    await new Promise((r) => setTimeout(r, 1100));
+    await app.services.realtime.detectors.scanOnce();
+    await app.services.index.whenIdle();
+    expect(await backlog()).toBe(2);
   });
 
   it('raise DOSSIER_DUE_SOON within the lead time in working minutes, and FEEDBACK_OVERDUE', async () => {
@@ -180,5 +209,41 @@ describe('rankingChanged', () => {
     expect(changes.every((c) => c.period === '2025-05')).toBe(true);
     stream.dispose();
     await client.dispose();
+  });
+});
+
+describe('dossierUpdated', () => {
+  const UPDATED = `subscription($code: String!, $secret: String) { dossierUpdated(code: $code, secret: $secret) { code status } }`;
+
+  it('streams a dossier’s changes to an officer of its agency and to the applicant holding the lookup secret, to no one else', async () => {
+    const officer = app.token(Role.OFFICER, 'TPA-STP');
+    const res = await app.gql(
+      `mutation { receiveDossier(input: { code: "UPD-1", procedureCode: "1.000894", agencyCode: "TPA-STP", channel: ONLINE, receivedAt: "${new Date().toISOString()}", applicant: { kind: CITIZEN, name: "Lê G", idNumber: "001090044444" } }) { lookupSecret } }`,
+      {},
+      officer,
+    );
+    expect(res.errors).toBeUndefined();
+    const secret = res.data!.receiveDossier.lookupSecret as string;
+
+    const officerClient = wsClient(app.wsUrl, officer);
+    const citizenClient = wsClient(app.wsUrl);
+    const asOfficer = collect<{ dossierUpdated: { code: string; status: string } }>(officerClient, UPDATED, { code: 'UPD-1' });
+    const asCitizen = collect<{ dossierUpdated: { code: string; status: string } }>(citizenClient, UPDATED, { code: 'UPD-1', secret });
+    const wrongSecret = collect(wsClient(app.wsUrl), UPDATED, { code: 'UPD-1', secret: 'not-the-secret' });
+    const otherProvince = collect(wsClient(app.wsUrl, app.token(Role.OFFICER, 'TPB')), UPDATED, { code: 'UPD-1' });
+    const anonymous = collect(wsClient(app.wsUrl), UPDATED, { code: 'UPD-1' });
+    await new Promise((r) => setTimeout(r, 300));
+
+    expect((await app.gql(`mutation { startProcessing(code: "UPD-1") { status } }`, {}, officer)).errors).toBeUndefined();
+    expect((await asOfficer.waitFor(1))[0].dossierUpdated).toEqual({ code: 'UPD-1', status: 'PROCESSING' });
+    expect((await asCitizen.waitFor(1))[0].dossierUpdated).toEqual({ code: 'UPD-1', status: 'PROCESSING' });
+    // Out of reach reads as not found, exactly as for an unknown code; no caller at all closes 4401.
+    expect(JSON.stringify(wrongSecret.errors)).toContain('NOT_FOUND');
+    expect(JSON.stringify(otherProvince.errors)).toContain('NOT_FOUND');
+    expect(await closeCodeOf(anonymous)).toBe(4401);
+    asOfficer.dispose();
+    asCitizen.dispose();
+    await officerClient.dispose();
+    await citizenClient.dispose();
   });
 });

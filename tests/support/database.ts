@@ -42,6 +42,9 @@ export async function adminQuery(adminUrl: string, sql: string): Promise<void> {
 export interface TestDatabaseEnv {
   adminUrl: string;
   templateDatabase: string;
+  /** Redis for the multi-instance tests, or null with the reason they are skipped. */
+  redisUrl: string | null;
+  redisAbsentReason?: string;
 }
 
 const ENV_FILE = path.resolve(__dirname, '../../.data/test-env.json');
@@ -51,11 +54,18 @@ export function writeTestEnv(env: TestDatabaseEnv): void {
   fs.writeFileSync(ENV_FILE, JSON.stringify(env));
   process.env.SI_TEST_ADMIN_URL = env.adminUrl;
   process.env.SI_TEST_TEMPLATE_DB = env.templateDatabase;
+  process.env.SI_TEST_REDIS_URL = env.redisUrl ?? '';
+  process.env.SI_TEST_REDIS_ABSENT = env.redisAbsentReason ?? '';
 }
 
 export function readTestEnv(): TestDatabaseEnv {
   if (process.env.SI_TEST_ADMIN_URL && process.env.SI_TEST_TEMPLATE_DB) {
-    return { adminUrl: process.env.SI_TEST_ADMIN_URL, templateDatabase: process.env.SI_TEST_TEMPLATE_DB };
+    return {
+      adminUrl: process.env.SI_TEST_ADMIN_URL,
+      templateDatabase: process.env.SI_TEST_TEMPLATE_DB,
+      redisUrl: process.env.SI_TEST_REDIS_URL || null,
+      redisAbsentReason: process.env.SI_TEST_REDIS_ABSENT || undefined,
+    };
   }
   return JSON.parse(fs.readFileSync(ENV_FILE, 'utf8')) as TestDatabaseEnv;
 }

@@ -5,6 +5,7 @@ import { createDataSource } from '../../ormconfig';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
 import { seedCalendar } from '../../src/seed/calendar';
 import { seedIndexMethod } from '../../src/services/index/index-service';
+import { findOrStartRedis } from './redis';
 import { adminQuery, canConnect, LOCAL_POSTGRES_URL, withDatabase, writeTestEnv } from './database';
 
 /**
@@ -36,6 +37,9 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await dataSource.destroy();
   }
-  writeTestEnv({ adminUrl, templateDatabase });
+  const redis = await findOrStartRedis();
+  if (redis.process) (globalThis as Record<string, unknown>).__redisServer = redis.process;
+  if (!redis.url) console.log(`\n[tests] multi-instance tests will be skipped: ${redis.absentReason}`);
+  writeTestEnv({ adminUrl, templateDatabase, redisUrl: redis.url, redisAbsentReason: redis.absentReason });
   (globalThis as Record<string, unknown>).__testTemplate = { adminUrl, templateDatabase };
 }

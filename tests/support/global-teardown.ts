@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import type { RunningPostgres } from '../../src/db/embedded-postgres';
 
@@ -15,5 +16,6 @@ export default async function globalTeardown(): Promise<void> {
       await client.end();
     }
   }
+  (g.__redisServer as ChildProcess | undefined)?.kill();
   await (g.__embeddedPostgres as RunningPostgres | undefined)?.stop();
 }

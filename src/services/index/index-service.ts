@@ -68,6 +68,10 @@ export class IndexService {
     events.on('dossierChanged', (e) => this.enqueue(() => this.onDossierChanged(e.dossierId)));
     events.on('dossierRated', (e) => this.enqueue(() => this.onAgencyChanged(e.agencyId, [e.ratedAt])));
     events.on('feedbackChanged', (e) => this.enqueue(() => this.onAgencyChanged(e.agencyId, [e.dueAt])));
+    // A dossier that falls overdue counts in the running periods' overdue backlog from now.
+    events.on('dossiersOverdue', (e) => {
+      for (const agencyId of e.agencyIds) this.enqueue(() => this.onAgencyChanged(agencyId, [e.at]));
+    });
   }
 
   /** Resolves when every queued incremental update has been applied (tests, shutdown). */
