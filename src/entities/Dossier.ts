@@ -157,6 +157,14 @@ export class Dossier extends Node {
   @Column({ type: 'boolean', default: false })
   syncedToNationalPortal: boolean;
 
+  /**
+   * Kept by its agency's own system through importDossierEvents (rebuilt from the synced
+   * events at each import) rather than by this API's lifecycle mutations.
+   */
+  @Field({ description: 'Kept by the agency’s own system through importDossierEvents; lifecycle mutations refuse it.' })
+  @Column({ type: 'boolean', default: false })
+  managedBySync: boolean;
+
   @Field({ description: 'The dossier came from another agency by transfer.' })
   @Column({ type: 'boolean', default: false })
   transferredIn: boolean;

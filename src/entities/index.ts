@@ -9,10 +9,11 @@ import { AgencyPeriodCounters, ScorecardRecord } from './Scorecard';
 import { Procedure } from './Procedure';
 import { SatisfactionRating } from './SatisfactionRating';
 import { ServiceCommitment } from './ServiceCommitment';
+import { SyncEvent } from './SyncEvent';
 
-export { Alert };
+export { Alert, SyncEvent };
 export { AgencyPeriodCounters, IndexMethod, IndexMethodCriterion, IndexMethodGroup, IndexPeriod, ScorecardRecord };
 export { Agency, CalendarChange, CalendarDay, CalendarSettings, Dossier, DossierEvent, Feedback, Procedure, SatisfactionRating, ServiceCommitment };
 
 /** Every entity, for the one DataSource definition in ormconfig.ts. */
-export const ENTITIES = [Agency, Procedure, Dossier, DossierEvent, Feedback, SatisfactionRating, CalendarDay, CalendarSettings, CalendarChange, ServiceCommitment, IndexMethod, IndexMethodGroup, IndexMethodCriterion, IndexPeriod, AgencyPeriodCounters, ScorecardRecord, Alert];
+export const ENTITIES = [Agency, Procedure, Dossier, DossierEvent, Feedback, SatisfactionRating, CalendarDay, CalendarSettings, CalendarChange, ServiceCommitment, IndexMethod, IndexMethodGroup, IndexMethodCriterion, IndexPeriod, AgencyPeriodCounters, ScorecardRecord, Alert, SyncEvent];

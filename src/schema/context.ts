@@ -9,6 +9,7 @@ import { DossierService } from '../services/dossier-service';
 import { FeedbackService } from '../services/feedback-service';
 import { IndexService } from '../services/index/index-service';
 import { ListQueries } from '../services/list-queries';
+import { SyncService } from '../services/sync-service';
 import { DomainEvents } from '../subscriptions/domain-events';
 import { Realtime } from '../subscriptions/realtime';
 import { apiError, ErrorCode } from './errors';
@@ -23,6 +24,7 @@ export interface Services {
   dossiers: DossierService;
   feedback: FeedbackService;
   lists: ListQueries;
+  sync: SyncService;
   index: IndexService;
   realtime: Realtime;
   clock: () => Date;
@@ -40,6 +42,7 @@ export function createServices(config: AppConfig, dataSource: DataSource, clock:
     dossiers: new DossierService(dataSource, calendars, events, clock),
     feedback: new FeedbackService(dataSource, calendars, events, clock),
     lists: new ListQueries(dataSource),
+    sync: new SyncService(dataSource, calendars, events, clock),
     index: new IndexService(dataSource, calendars, events, clock),
     realtime: new Realtime(dataSource, calendars, events, {
       redisUrl: config.redisUrl,

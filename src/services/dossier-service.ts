@@ -4,7 +4,8 @@ import { requireAgencyInScope, Viewer } from '../auth/access';
 import { OfficeHours, WorkingCalendar } from '../domain/calendar';
 import { computeDueAt, extendForClockStop } from '../domain/deadlines';
 import { ApplicantKind, DossierChannel, DossierEventKind } from '../domain/enums';
-import { DossierAction, DossierStatus, isHistoryComplete, isOpen, nextStatus } from '../domain/lifecycle';
+import { applyAction, apologyRefusal, EVENT_OF_ACTION } from '../domain/dossier-state';
+import { canApply, DossierAction, DossierStatus, isHistoryComplete, isOpen } from '../domain/lifecycle';
 import { classifyTimeliness, Timeliness } from '../domain/timeliness';
 import { Agency, Dossier, DossierEvent, Procedure, SatisfactionRating, ServiceCommitment } from '../entities';
 import type { DossierEventDetails } from '../entities/DossierEvent';
@@ -55,6 +56,11 @@ export function timelinessOf(dossier: Dossier, now: Date): Timeliness | null {
   return isOpen(dossier.status) ? classifyTimeliness({ dueAt: dossier.dueAt, completedAt: null, now }) : null;
 }
 
+/** A lifecycle mutation on a dossier kept by its agency's system through sync. */
+function managedBySyncError(code: string) {
+  return apiError(ErrorCode.CONFLICT, `Dossier ${code} is kept by its agency's own system through importDossierEvents; change it there.`, { field: 'code' });
+}
+
 /** What a lifecycle command needs beyond the dossier code. */
 export interface TransitionOptions {
   reason?: string;
@@ -62,16 +68,6 @@ export interface TransitionOptions {
   transferToAgencyCode?: string;
 }
 
-const EVENT_OF_ACTION: Record<DossierAction, DossierEventKind> = {
-  [DossierAction.START_PROCESSING]: DossierEventKind.PROCESSING_STARTED,
-  [DossierAction.REQUEST_SUPPLEMENT]: DossierEventKind.SUPPLEMENT_REQUESTED,
-  [DossierAction.RESUME]: DossierEventKind.RESUMED,
-  [DossierAction.COMPLETE]: DossierEventKind.COMPLETED,
-  [DossierAction.RETURN_RESULT]: DossierEventKind.RESULT_RETURNED,
-  [DossierAction.WITHDRAW]: DossierEventKind.WITHDRAWN,
-  [DossierAction.REJECT]: DossierEventKind.REJECTED,
-  [DossierAction.TRANSFER]: DossierEventKind.TRANSFERRED,
-};
 
 /**
  * The dossier lifecycle with its I/O: every command is one transaction that locks the dossier,
@@ -100,6 +96,7 @@ export class DossierService {
       if (!procedure) throw notFound('Procedure', command.procedureCode);
 
       const existing = await em.findOneBy(Dossier, { code: command.code });
+      if (existing?.managedBySync) throw managedBySyncError(command.code);
       if (existing) return { dossier: this.sameReceipt(existing, agency, procedure, command, receivedAt), lookupSecret: null, created: false };
 
       const commitments = await em.findBy(ServiceCommitment, { agencyId: agency.databaseId, procedureId: procedure.databaseId });
@@ -143,45 +140,16 @@ export class DossierService {
     const calendar = await this.calendars.get();
     const dossier = await this.dataSource.transaction(async (em) => {
       const { record: dossier, agency } = await lockInScope(em, viewer, Dossier, code);
+      if (dossier.managedBySync) throw managedBySyncError(code);
       const from = dossier.status;
-      dossier.status = nextStatus(from, action);
-      const details: DossierEventDetails = {};
-      switch (action) {
-        case DossierAction.REQUEST_SUPPLEMENT:
-          dossier.supplementRequestedAt = now;
-          break;
-        case DossierAction.RESUME:
-          this.stopWaiting(dossier, calendar, agency.officeHours, now, details);
-          break;
-        case DossierAction.COMPLETE:
-          dossier.completedAt = now;
-          dossier.electronicResult = options.electronicResult ?? false;
-          dossier.completionTimeliness = classifyTimeliness({ dueAt: dossier.dueAt, completedAt: now, now });
-          details.electronicResult = dossier.electronicResult;
-          details.timeliness = dossier.completionTimeliness;
-          break;
-        case DossierAction.RETURN_RESULT:
-          dossier.resultReturnedAt = now;
-          break;
-        case DossierAction.REJECT:
-          dossier.rejectionReason = options.reason ?? null;
-          break;
-        case DossierAction.TRANSFER: {
-          const target = await em.findOneBy(Agency, { code: options.transferToAgencyCode ?? '' });
-          if (!target) throw notFound('Agency', options.transferToAgencyCode ?? '');
-          if (target.databaseId === agency.databaseId) throw badInput('toAgencyCode', 'A dossier cannot be transferred to the agency that holds it.');
-          dossier.transferredToAgencyId = target.databaseId;
-          details.toAgencyCode = target.code;
-          break;
-        }
-        default:
-          break;
+      let transferTo: { agencyId: number; code: string } | undefined;
+      if (action === DossierAction.TRANSFER && canApply(from, action)) {
+        const target = await em.findOneBy(Agency, { code: options.transferToAgencyCode ?? '' });
+        if (!target) throw notFound('Agency', options.transferToAgencyCode ?? '');
+        if (target.databaseId === agency.databaseId) throw badInput('toAgencyCode', 'A dossier cannot be transferred to the agency that holds it.');
+        transferTo = { agencyId: target.databaseId, code: target.code };
       }
-      // Leaving AWAITING_SUPPLEMENT any other way also ends the clock stop.
-      if (from === DossierStatus.AWAITING_SUPPLEMENT && action !== DossierAction.RESUME) {
-        this.stopWaiting(dossier, calendar, agency.officeHours, now, details);
-      }
-      if (isOpen(from) && !isOpen(dossier.status)) dossier.closedAt = now;
+      const details = applyAction(dossier, action, now, calendar, agency.officeHours, { reason: options.reason, electronicResult: options.electronicResult, transferTo });
       await this.appendEvent(em, dossier, viewer, EVENT_OF_ACTION[action], from, now, agency.databaseId, options.reason, details);
       await this.refreshHistoryFlag(em, dossier);
       await em.save(dossier);
@@ -200,13 +168,10 @@ export class DossierService {
     const now = this.clock();
     const dossier = await this.dataSource.transaction(async (em) => {
       const { record: dossier, agency } = await lockInScope(em, viewer, Dossier, code);
-      const lateOrOpen = isOpen(dossier.status) || dossier.completionTimeliness === Timeliness.LATE;
-      if (!lateOrOpen) {
-        throw apiError(ErrorCode.INVALID_TRANSITION, `An apology is owed only for an open or late dossier; ${code} is ${dossier.status}${dossier.completionTimeliness ? ` (${dossier.completionTimeliness})` : ''}.`, { from: dossier.status, action: 'ISSUE_APOLOGY' });
-      }
-      if (newAppointmentAt.getTime() <= Math.max(now.getTime(), dossier.dueAt.getTime()) && isOpen(dossier.status)) {
-        throw badInput('newAppointmentAt', 'The new appointment must be later than both now and the current due time.');
-      }
+      if (dossier.managedBySync) throw managedBySyncError(code);
+      const refusal = apologyRefusal(dossier, now, newAppointmentAt);
+      if (refusal?.code === 'INVALID_TRANSITION') throw apiError(ErrorCode.INVALID_TRANSITION, `${code}: ${refusal.message}`, { from: dossier.status, action: 'ISSUE_APOLOGY' });
+      if (refusal) throw badInput('newAppointmentAt', refusal.message);
       dossier.apologyIssuedAt = now;
       dossier.apologyNewAppointmentAt = newAppointmentAt;
       await em.save(dossier);
@@ -251,17 +216,6 @@ export class DossierService {
   private async refreshHistoryFlag(em: EntityManager, dossier: Dossier): Promise<void> {
     const events = await em.find(DossierEvent, { where: { dossierId: dossier.databaseId }, select: { kind: true } });
     dossier.historyComplete = isHistoryComplete(dossier.status, events.map((e) => e.kind));
-  }
-
-  /** Ends a clock stop: the due time moves later by the office time spent waiting (SPEC §2). */
-  private stopWaiting(dossier: Dossier, calendar: WorkingCalendar, hours: OfficeHours | undefined, now: Date, details: DossierEventDetails) {
-    if (!dossier.supplementRequestedAt) return;
-    const waited = Math.round(calendar.workingMinutesBetween(dossier.supplementRequestedAt, now, hours));
-    dossier.pausedWorkingMinutes += waited;
-    dossier.dueAt = extendForClockStop(dossier.baseDueAt, dossier.pausedWorkingMinutes, calendar, hours);
-    dossier.supplementRequestedAt = null;
-    details.waitedWorkingMinutes = waited;
-    details.dueAt = dossier.dueAt.toISOString();
   }
 
   private async appendEvent(

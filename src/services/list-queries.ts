@@ -4,7 +4,7 @@ import { AgencyKind, DossierChannel, OnlineLevel, ProcedureLevel } from '../doma
 import { DossierStatus, OPEN_STATUSES } from '../domain/lifecycle';
 import { Timeliness } from '../domain/timeliness';
 import { foldedSql, foldVietnamese } from '../domain/text';
-import { Agency, Dossier, Feedback, Procedure } from '../entities';
+import { Agency, Dossier, Feedback, Procedure, SyncEvent } from '../entities';
 import { paginate, SortKey } from '../db/paginate';
 import { ConnectionShape, PageArgs } from '../schema/connection';
 import { apiError, ErrorCode, notFound } from '../schema/errors';
@@ -154,6 +154,43 @@ export class ListQueries {
    * subtree. An explicit agency outside the scope is FORBIDDEN: agencies are public, so
    * saying so reveals nothing.
    */
+  /**
+   * syncReport: dossiers of the subtree received in the window whose synced history has a
+   * gap: a step the status implies is missing, or an event of theirs is held.
+   */
+  async syncGapDossiers(viewer: Viewer, agencyCode: string, window: { from: Date; to: Date }, page: PageArgs): Promise<ConnectionShape<Dossier>> {
+    const qb = this.dataSource.getRepository(Dossier).createQueryBuilder('d');
+    await this.restrictToAgencySubtree(qb, 'd', viewer, agencyCode);
+    qb.andWhere('d.managed_by_sync AND NOT d.synced_to_national_portal');
+    qb.andWhere('d.received_at >= :from AND d.received_at < :to', window);
+    return paginate(qb, page, [
+      { column: 'd.received_at', property: 'receivedAt', direction: 'ASC' },
+      { column: 'd.id', property: 'databaseId', direction: 'ASC' },
+    ]);
+  }
+
+  /**
+   * syncReport: held events that happened in the window, of dossiers in the subtree or, for a
+   * dossier never received, imported by a token of the subtree.
+   */
+  async heldSyncEvents(viewer: Viewer, agencyCode: string, window: { from: Date; to: Date }, page: PageArgs): Promise<ConnectionShape<SyncEvent>> {
+    const agency = await this.agencyByCode(agencyCode);
+    const scope = scopePrefix(viewer);
+    if (scope && !agency.path.startsWith(scope)) throw apiError(ErrorCode.FORBIDDEN, `Your token's agency does not cover agency ${agencyCode}.`);
+    const qb = this.dataSource.getRepository(SyncEvent).createQueryBuilder('s');
+    qb.where('s.held_reason IS NOT NULL').andWhere('s.occurred_at >= :from AND s.occurred_at < :to', window);
+    qb.andWhere(
+      new Brackets((or) => {
+        or.where(`s.dossier_code IN (SELECT d.code FROM dossier d JOIN agency a ON a.id = d.agency_id WHERE a.path LIKE :heldPath)`, { heldPath: `${likeLiteral(agency.path)}%` });
+        or.orWhere(`(s.importer_path LIKE :heldPath AND NOT EXISTS (SELECT 1 FROM dossier d WHERE d.code = s.dossier_code))`);
+      }),
+    );
+    return paginate(qb, page, [
+      { column: 's.occurred_at', property: 'occurredAt', direction: 'ASC' },
+      { column: 's.event_id', property: 'eventId', direction: 'ASC' },
+    ]);
+  }
+
   private async restrictToAgencySubtree(qb: SelectQueryBuilder<Dossier | Feedback>, alias: string, viewer: Viewer, agencyCode?: string) {
     const prefixes: string[] = [];
     const scope = scopePrefix(viewer);

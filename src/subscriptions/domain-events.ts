@@ -36,11 +36,17 @@ export interface DossiersOverdue {
   at: Date;
 }
 
+/** importDossierEvents rebuilt these dossiers from their synced events (after commit). */
+export interface DossiersSynced {
+  dossiers: { dossierId: string; agencyId: number; since: Date }[];
+}
+
 interface DomainEventMap {
   dossierChanged: [DossierChanged];
   dossierRated: [DossierRated];
   feedbackChanged: [FeedbackChanged];
   dossiersOverdue: [DossiersOverdue];
+  dossiersSynced: [DossiersSynced];
   /** A recompute moved a rank or dropped a score (INDEX_METHOD; alerts RANKING_CHANGED, SCORE_DROPPED). */
   indexChanged: [ScorecardChange<number>];
 }

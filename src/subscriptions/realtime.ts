@@ -3,7 +3,7 @@ import { CalendarService } from '../services/calendar-service';
 import { AlertHub } from './alert-hub';
 import { AlertSequencer } from './alert-sequencer';
 import { DEFAULT_DETECTOR_OPTIONS, DetectorOptions, Detectors } from './detectors';
-import { DomainEvents } from './domain-events';
+import { DomainEvents, DossiersSynced } from './domain-events';
 import { createPubSub, PubSub } from './pubsub';
 
 const DOSSIER_UPDATES_CHANNEL = 'dossier-updated';
@@ -31,6 +31,7 @@ export class Realtime {
     this.hub = new AlertHub(dataSource, this.pubsub, options.catchUpMs);
     this.detectors = new Detectors(dataSource, calendars, options.clock, { ...DEFAULT_DETECTOR_OPTIONS, ...options.detectors }, events);
     this.relayDossierChanges = this.relayDossierChanges.bind(this);
+    this.relaySyncedDossiers = this.relaySyncedDossiers.bind(this);
   }
 
   async start(options: { detectors?: boolean } = {}): Promise<void> {
@@ -39,6 +40,7 @@ export class Realtime {
     this.sequencer.start();
     if (options.detectors !== false) this.detectors.start();
     this.events.on('dossierChanged', this.relayDossierChanges);
+    this.events.on('dossiersSynced', this.relaySyncedDossiers);
     this.started = true;
   }
 
@@ -46,6 +48,7 @@ export class Realtime {
   async stop(): Promise<void> {
     if (!this.started) return this.pubsub.close();
     this.events.off('dossierChanged', this.relayDossierChanges);
+    this.events.off('dossiersSynced', this.relaySyncedDossiers);
     await this.detectors.stop();
     await this.sequencer.flush();
     await this.sequencer.stop();
@@ -72,6 +75,10 @@ export class Realtime {
     } finally {
       await unsubscribe();
     }
+  }
+
+  private relaySyncedDossiers(synced: DossiersSynced) {
+    for (const d of synced.dossiers) this.relayDossierChanges(d);
   }
 
   private relayDossierChanges(change: { dossierId: string }) {

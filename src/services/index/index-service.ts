@@ -68,6 +68,12 @@ export class IndexService {
     events.on('dossierChanged', (e) => this.enqueue(() => this.onDossierChanged(e.dossierId)));
     events.on('dossierRated', (e) => this.enqueue(() => this.onAgencyChanged(e.agencyId, [e.ratedAt])));
     events.on('feedbackChanged', (e) => this.enqueue(() => this.onAgencyChanged(e.agencyId, [e.dueAt])));
+    // Synced dossiers: like a dossier change, for every agency, from its earliest receipt.
+    events.on('dossiersSynced', (e) => {
+      const earliest = new Map<number, Date>();
+      for (const d of e.dossiers) if (!earliest.has(d.agencyId) || d.since < earliest.get(d.agencyId)!) earliest.set(d.agencyId, d.since);
+      for (const [agencyId, since] of earliest) this.enqueue(() => this.onAgencyChangedSince(agencyId, since));
+    });
     // A dossier that falls overdue counts in the running periods' overdue backlog from now.
     events.on('dossiersOverdue', (e) => {
       for (const agencyId of e.agencyIds) this.enqueue(() => this.onAgencyChanged(agencyId, [e.at]));
@@ -210,7 +216,8 @@ export class IndexService {
       await insertChunked(em, AgencyPeriodCounters, [...own].map(([agencyId, counters]) => ({ agencyId, period: period.key, counters, computedAt })));
       await em.delete(ScorecardRecord, { period: period.key });
       await insertChunked(em, ScorecardRecord, rows.map((r) => toRecord(r, computedAt)));
-      await em.upsert(IndexPeriod, { period: period.key, methodKey }, ['period']);
+      // A full recompute takes in all late data: the period is no longer reopened.
+      await em.upsert(IndexPeriod, { period: period.key, methodKey, reopened: false }, ['period']);
       const changes = detectChanges(before.map(snapshot), rows.map(snapshot));
       await recordAlerts(em, changes.map((c) => indexAlert(c, structure, rows)));
       return { rows, changes };
@@ -230,9 +237,14 @@ export class IndexService {
   private async onDossierChanged(dossierId: string): Promise<void> {
     const dossier = await this.dataSource.getRepository(Dossier).findOneBy({ databaseId: dossierId });
     if (!dossier) return;
+    await this.onAgencyChangedSince(dossier.agencyId, dossier.receivedAt);
+  }
+
+  /** Updates every computed period ending after `since` for the agency's own dossiers. */
+  private async onAgencyChangedSince(agencyId: number, since: Date): Promise<void> {
     const computed = await this.dataSource.getRepository(IndexPeriod).find({ select: { period: true } });
-    const affected = computed.map((row) => parsePeriod(row.period)).filter((p) => p.end.getTime() > dossier.receivedAt.getTime());
-    await this.updatePeriods(dossier.agencyId, affected);
+    const affected = computed.map((row) => parsePeriod(row.period)).filter((p) => p.end.getTime() > since.getTime());
+    await this.updatePeriods(agencyId, affected);
   }
 
   /** A rating or feedback: update the computed periods containing the instants it counts at. */
@@ -260,6 +272,12 @@ export class IndexService {
       const method = await this.method(periodRow.methodKey);
       const structure = new AgencyStructure(await loadAgencyNodes(em));
       const recounted = (await countOwnDossierCounters(em, windowOf(period, computedAt), [agencyId])).get(agencyId);
+      // Late data that changes a final period reopens it: not final until recomputed (issue 6).
+      const before = await em.findOneBy(AgencyPeriodCounters, { agencyId, period: period.key });
+      if (!sameCounters(before?.counters, recounted) && !periodRow.reopened) {
+        const final = periodRow.finalizedAt !== null || isFinalByDefault(period, computedAt, await this.calendars.get());
+        if (final) await em.update(IndexPeriod, { period: period.key }, { reopened: true });
+      }
       if (recounted) await em.upsert(AgencyPeriodCounters, { agencyId, period: period.key, counters: recounted, computedAt }, ['agencyId', 'period']);
       else await em.delete(AgencyPeriodCounters, { agencyId, period: period.key });
 
@@ -367,3 +385,7 @@ async function insertChunked<E extends object>(em: EntityManager, entity: new ()
   for (let i = 0; i < rows.length; i += chunk) await em.insert(entity, rows.slice(i, i + chunk) as never);
 }
 
+function sameCounters(a: Record<string, number> | undefined, b: Record<string, number> | undefined): boolean {
+  const keys = new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})]);
+  return [...keys].every((k) => (a?.[k] ?? 0) === (b?.[k] ?? 0));
+}

@@ -1,0 +1,397 @@
+import { randomBytes } from 'node:crypto';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { canSeeAgencyPath, requireRole, Viewer } from '../auth/access';
+import { WorkingCalendar } from '../domain/calendar';
+import { computeDueAt } from '../domain/deadlines';
+import { ApplicantKind, DossierChannel, DossierEventKind, Role } from '../domain/enums';
+import { replayDossier, ReplayResult, SyncedEvent } from '../domain/sync-replay';
+import { Agency, Procedure, ServiceCommitment } from '../entities';
+import type { SyncEventPayload } from '../entities/SyncEvent';
+import { queryReturning } from '../db/returning';
+import { badInput, ErrorCode } from '../schema/errors';
+import { DOSSIER_CODE } from '../schema/validation';
+import { DomainEvents } from '../subscriptions/domain-events';
+import { CalendarService } from './calendar-service';
+import { commitmentRulesInForce } from './commitments';
+import { hashLookupSecret } from './dossier-service';
+
+/** The most events one importDossierEvents call takes. */
+export const MAX_IMPORT_BATCH = 5000;
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+const EVENT_ID = /^[\x21-\x7e]{1,100}$/;
+
+/** One event as an agency system sends it. */
+export interface ImportEventInput {
+  eventId: string;
+  dossierCode: string;
+  kind: DossierEventKind;
+  occurredAt: Date;
+  procedureCode?: string | null;
+  agencyCode?: string | null;
+  channel?: DossierChannel | null;
+  applicant?: { kind: ApplicantKind; name: string; idNumber: string; phone?: string | null; address?: string | null } | null;
+  lookupSecret?: string | null;
+  digitizedAtReceipt?: boolean | null;
+  reusedDigitizedData?: boolean | null;
+  feePaidOnline?: boolean | null;
+  transferredIn?: boolean | null;
+  reason?: string | null;
+  electronicResult?: boolean | null;
+  toAgencyCode?: string | null;
+  newAppointmentAt?: Date | null;
+}
+
+export interface ImportItemError {
+  index: number;
+  eventId: string | null;
+  code: ErrorCode;
+  message: string;
+  field: string | null;
+}
+
+export interface ImportOutcome {
+  /** New events stored (applied or held). */
+  accepted: number;
+  /** Events whose id was already stored, or repeated in the call: the first copy is kept. */
+  duplicates: number;
+  rejected: number;
+  /** Of the accepted ones, those waiting (no receipt yet, or a step missing before them). */
+  held: number;
+  /** Dossiers rebuilt by this call. */
+  dossiersReplayed: number;
+  errors: ImportItemError[];
+}
+
+interface ValidEvent {
+  index: number;
+  eventId: string;
+  dossierCode: string;
+  kind: DossierEventKind;
+  occurredAt: Date;
+  payload: SyncEventPayload;
+}
+
+interface StoredEventRow {
+  event_id: string;
+  dossier_code: string;
+  kind: DossierEventKind;
+  occurred_at: Date;
+  payload: SyncEventPayload;
+}
+
+/**
+ * Bulk sync from agency systems (SPEC §2 "Sync"). Events are checked one by one (a bad one is
+ * reported, the good ones land), stored once per event id in `sync_event` (the first copy
+ * wins), and every dossier they touch is rebuilt from all its stored events in time order, in
+ * one transaction and with set-based SQL: a handful of statements per call, whatever its size.
+ */
+export class SyncService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly calendars: CalendarService,
+    private readonly events: DomainEvents,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async importEvents(viewer: Viewer | undefined, inputs: ImportEventInput[]): Promise<ImportOutcome> {
+    const importer = requireRole(viewer, [Role.OFFICER, Role.ADMIN]);
+    if (inputs.length > MAX_IMPORT_BATCH) throw badInput('events', `At most ${MAX_IMPORT_BATCH} events per call; got ${inputs.length}.`);
+    const now = this.clock();
+    const calendar = await this.calendars.get();
+    const errors: ImportItemError[] = [];
+    const reject = (index: number, eventId: string | null, code: ErrorCode, message: string, field: string | null = null) => errors.push({ index, eventId, code, message, field });
+
+    // 1. Shape of each event, and repeats inside the call (the first copy is kept).
+    const seen = new Set<string>();
+    let duplicates = 0;
+    const shaped: ValidEvent[] = [];
+    inputs.forEach((input, index) => {
+      const problem = shapeProblem(input, now);
+      if (problem) return reject(index, typeof input.eventId === 'string' ? input.eventId : null, ErrorCode.BAD_USER_INPUT, problem.message, `events.${index}.${problem.field}`);
+      if (seen.has(input.eventId)) {
+        duplicates++;
+        return;
+      }
+      seen.add(input.eventId);
+      shaped.push({ index, eventId: input.eventId, dossierCode: input.dossierCode, kind: input.kind, occurredAt: input.occurredAt, payload: payloadOf(input) });
+    });
+
+    const outcome = await this.dataSource.transaction(async (em) => {
+      // 2. References and scope, with one query per kind of thing.
+      const agencyCodes = unique(shaped.flatMap((e) => [e.payload.agencyCode, e.payload.toAgencyCode]));
+      const agencies = new Map((agencyCodes.length ? await em.findBy(Agency, { code: In(agencyCodes) }) : []).map((a) => [a.code, a]));
+      const procedureCodes = unique(shaped.map((e) => e.payload.procedureCode));
+      const procedures = new Set((procedureCodes.length ? await em.find(Procedure, { where: { code: In(procedureCodes) }, select: { code: true } }) : []).map((p) => p.code));
+      const existing = new Map<string, { managed_by_sync: boolean; path: string }>(
+        (
+          await em.query(`SELECT d.code, d.managed_by_sync, a.path FROM dossier d JOIN agency a ON a.id = d.agency_id WHERE d.code = ANY($1::text[])`, [unique(shaped.map((e) => e.dossierCode))])
+        ).map((r: { code: string; managed_by_sync: boolean; path: string }) => [r.code, r]),
+      );
+      const valid = shaped.filter((e) => {
+        const fail = (code: ErrorCode, message: string, field: string | null = null) => (reject(e.index, e.eventId, code, message, field && `events.${e.index}.${field}`), false);
+        const dossier = existing.get(e.dossierCode);
+        if (dossier && !dossier.managed_by_sync) return fail(ErrorCode.CONFLICT, `Dossier ${e.dossierCode} is kept through this API's lifecycle mutations, not by sync.`, 'dossierCode');
+        if (dossier && !canSeeAgencyPath(importer, dossier.path)) return fail(ErrorCode.NOT_FOUND, `No dossier ${e.dossierCode} in your agency's scope.`, 'dossierCode');
+        if (e.kind === DossierEventKind.RECEIVED) {
+          const agency = agencies.get(e.payload.agencyCode!);
+          if (!agency) return fail(ErrorCode.NOT_FOUND, `No agency ${e.payload.agencyCode}.`, 'agencyCode');
+          if (!canSeeAgencyPath(importer, agency.path)) return fail(ErrorCode.FORBIDDEN, `Your token's agency does not cover agency ${agency.code}.`, 'agencyCode');
+          if (!procedures.has(e.payload.procedureCode!)) return fail(ErrorCode.NOT_FOUND, `No procedure ${e.payload.procedureCode}.`, 'procedureCode');
+        }
+        if (e.kind === DossierEventKind.TRANSFERRED && !agencies.has(e.payload.toAgencyCode!)) return fail(ErrorCode.NOT_FOUND, `No agency ${e.payload.toAgencyCode}.`, 'toAgencyCode');
+        return true;
+      });
+      if (valid.length === 0) return { valid: 0, accepted: new Set<string>(), replayed: [] as Replayed[] };
+
+      // 3. Store, first copy wins: one multi-row insert.
+      const inserted = await queryReturning<{ event_id: string }>(
+        em,
+        `INSERT INTO sync_event (event_id, dossier_code, kind, occurred_at, payload, importer_path, imported_by)
+         SELECT r.event_id, r.dossier_code, r.kind::dossier_event_kind, r.occurred_at, r.payload, $2, $3
+           FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, dossier_code text, kind text, occurred_at timestamptz, payload jsonb)
+         ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+        [JSON.stringify(valid.map((e) => ({ event_id: e.eventId, dossier_code: e.dossierCode, kind: e.kind, occurred_at: e.occurredAt.toISOString(), payload: e.payload }))), importer.agencyPath, importer.sub],
+      );
+      const accepted = new Set(inserted.map((r) => r.event_id));
+      const codes = unique(valid.filter((e) => accepted.has(e.eventId)).map((e) => e.dossierCode));
+      return { valid: valid.length, accepted, replayed: codes.length ? await this.replay(em, codes, calendar) : [] };
+    });
+
+    duplicates += outcome.valid - outcome.accepted.size;
+    const heldIds = new Set(outcome.replayed.flatMap((r) => r.result.held.map((h) => h.eventId)));
+    const touched = outcome.replayed.filter((r) => r.result.received);
+    if (touched.length) this.events.emit('dossiersSynced', { dossiers: touched.map((r) => ({ dossierId: r.dossierId!, agencyId: r.agencyId!, since: r.since! })) });
+    errors.sort((a, b) => a.index - b.index);
+    return {
+      accepted: outcome.accepted.size,
+      duplicates,
+      rejected: errors.length,
+      held: [...outcome.accepted].filter((id) => heldIds.has(id)).length,
+      dossiersReplayed: touched.length,
+      errors,
+    };
+  }
+
+  /**
+   * Rebuilds the given dossiers from every stored event of theirs, in time order. Holds a
+   * transaction-scoped advisory lock per dossier code so two imports of one dossier replay
+   * one after the other, each seeing the other's events once committed.
+   */
+  private async replay(em: EntityManager, codes: string[], calendar: WorkingCalendar): Promise<Replayed[]> {
+    await em.query(`SELECT pg_advisory_xact_lock(k) FROM (SELECT hashtextextended(c, 766) AS k FROM unnest($1::text[]) AS c ORDER BY 1) AS ordered`, [codes]);
+    const rows: StoredEventRow[] = await em.query(
+      `SELECT event_id, dossier_code, kind, occurred_at, payload FROM sync_event WHERE dossier_code = ANY($1::text[]) ORDER BY dossier_code, occurred_at`,
+      [codes],
+    );
+    const receipts = rows.filter((r) => r.kind === DossierEventKind.RECEIVED);
+    const agencyCodes = unique(rows.flatMap((r) => [r.payload.agencyCode, r.payload.toAgencyCode]));
+    const agencies = new Map((agencyCodes.length ? await em.findBy(Agency, { code: In(agencyCodes) }) : []).map((a) => [a.code, a]));
+    const procedureCodes = unique(receipts.map((r) => r.payload.procedureCode));
+    const procedures = new Map((procedureCodes.length ? await em.findBy(Procedure, { code: In(procedureCodes) }) : []).map((p) => [p.code, p]));
+    const agencyIds = unique(receipts.map((r) => agencies.get(r.payload.agencyCode!)?.databaseId));
+    const commitments = agencyIds.length ? await em.findBy(ServiceCommitment, { agencyId: In(agencyIds) }) : [];
+
+    const byCode = new Map<string, StoredEventRow[]>();
+    for (const row of rows) byCode.set(row.dossier_code, [...(byCode.get(row.dossier_code) ?? []), row]);
+    const results = codes.map((code) => {
+      const events = (byCode.get(code) ?? []).map((row) => toSyncedEvent(row, agencies, procedures, commitments, calendar));
+      const result = replayDossier(events, calendar);
+      return { code, result, rows: byCode.get(code) ?? [] };
+    });
+
+    // Write back with one statement per table.
+    const received = results.filter((r): r is typeof r & { result: Extract<ReplayResult, { received: true }> } => r.result.received);
+    const dossierRows = received.map(({ code, result, rows: events }) => {
+      const receipt = events.find((e) => e.event_id === result.receiptEventId)!.payload;
+      const s = result.state;
+      return {
+        code,
+        procedure_id: result.receipt.procedureId,
+        agency_id: result.receipt.agencyId,
+        channel: receipt.channel,
+        status: s.status,
+        applicant_kind: receipt.applicantKind,
+        applicant_name: receipt.applicantName,
+        applicant_id_number: receipt.applicantIdNumber,
+        applicant_phone: receipt.applicantPhone ?? null,
+        applicant_address: receipt.applicantAddress ?? null,
+        lookup_secret_hash: receipt.lookupSecretHash,
+        received_at: result.receivedAt.toISOString(),
+        processing_days: result.receipt.processingDays,
+        base_due_at: s.baseDueAt.toISOString(),
+        due_at: s.dueAt.toISOString(),
+        paused_working_minutes: s.pausedWorkingMinutes,
+        supplement_requested_at: iso(s.supplementRequestedAt),
+        completed_at: iso(s.completedAt),
+        result_returned_at: iso(s.resultReturnedAt),
+        closed_at: iso(s.closedAt),
+        history_complete: result.historyComplete,
+        completion_timeliness: s.completionTimeliness,
+        digitized_at_receipt: receipt.digitizedAtReceipt ?? false,
+        reused_digitized_data: receipt.reusedDigitizedData ?? false,
+        electronic_result: s.electronicResult,
+        fee_paid_online: receipt.feePaidOnline ?? false,
+        synced_to_national_portal: result.synced,
+        transferred_in: receipt.transferredIn ?? false,
+        apology_issued_at: iso(s.apologyIssuedAt),
+        apology_new_appointment_at: iso(s.apologyNewAppointmentAt),
+        rejection_reason: s.rejectionReason,
+        transferred_to_agency_id: s.transferredToAgencyId,
+      };
+    });
+    const ids = new Map<string, string>();
+    if (dossierRows.length) {
+      const columns = Object.keys(dossierRows[0]);
+      const saved: { id: string; code: string }[] = await em.query(
+        `INSERT INTO dossier (${columns.join(', ')}, managed_by_sync, version)
+         SELECT ${columns.map((c) => `r.${c}`).join(', ')}, true, 1
+           FROM jsonb_populate_recordset(NULL::dossier, $1::jsonb) AS r
+         ON CONFLICT (code) DO UPDATE SET ${columns.filter((c) => c !== 'code').map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
+           version = dossier.version + 1, updated_at = now()
+         RETURNING id, code`,
+        [JSON.stringify(dossierRows)],
+      );
+      for (const row of saved) ids.set(row.code, String(row.id));
+      // The applied history is a projection of the synced events: rebuilt, not patched.
+      await em.query(`DELETE FROM dossier_event WHERE dossier_id = ANY($1::bigint[])`, [[...ids.values()]]);
+      const eventRows = received.flatMap(({ code, result }) =>
+        result.applied.map((e) => ({
+          external_id: e.eventId,
+          dossier_id: ids.get(code),
+          kind: e.kind,
+          from_status: e.fromStatus,
+          to_status: e.toStatus,
+          actor: 'sync',
+          actor_agency_id: result.receipt.agencyId,
+          reason: e.reason,
+          details: e.details,
+          occurred_at: e.occurredAt.toISOString(),
+        })),
+      );
+      await em.query(
+        `INSERT INTO dossier_event (external_id, dossier_id, kind, from_status, to_status, actor, actor_agency_id, reason, details, occurred_at)
+         SELECT r.external_id, r.dossier_id, r.kind, r.from_status, r.to_status, r.actor, r.actor_agency_id, r.reason, r.details, r.occurred_at
+           FROM jsonb_populate_recordset(NULL::dossier_event, $1::jsonb) AS r`,
+        [JSON.stringify(eventRows)],
+      );
+    }
+    const held = new Map(results.flatMap((r) => r.result.held.map((h) => [h.eventId, h.reason] as const)));
+    await em.query(
+      `UPDATE sync_event s SET held_reason = r.reason
+         FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, reason text)
+        WHERE s.event_id = r.event_id AND s.held_reason IS DISTINCT FROM r.reason`,
+      [JSON.stringify(rows.map((r) => ({ event_id: r.event_id, reason: held.get(r.event_id) ?? null })))],
+    );
+    return results.map(({ code, result }) => ({
+      code,
+      result,
+      dossierId: ids.get(code),
+      agencyId: result.received ? result.receipt.agencyId : undefined,
+      since: result.received ? result.receivedAt : undefined,
+    }));
+  }
+}
+
+interface Replayed {
+  code: string;
+  result: ReplayResult;
+  dossierId?: string;
+  agencyId?: number;
+  /** Every index period ending after this instant may count the dossier. */
+  since?: Date;
+}
+
+function toSyncedEvent(
+  row: StoredEventRow,
+  agencies: Map<string, Agency>,
+  procedures: Map<string, Procedure>,
+  commitments: ServiceCommitment[],
+  calendar: WorkingCalendar,
+): SyncedEvent {
+  const occurredAt = new Date(row.occurred_at);
+  const p = row.payload;
+  const event: SyncedEvent = { eventId: row.event_id, kind: row.kind, occurredAt, reason: p.reason ?? null, electronicResult: p.electronicResult };
+  if (row.kind === DossierEventKind.RECEIVED) {
+    const agency = agencies.get(p.agencyCode!);
+    const procedure = procedures.get(p.procedureCode!);
+    if (agency && procedure) {
+      const own = commitments.filter((c) => c.agencyId === agency.databaseId && c.procedureId === procedure.databaseId);
+      const { rules, workingDays } = commitmentRulesInForce(own, calendar.localDateOf(occurredAt));
+      const dueAt = computeDueAt({ calendar, receivedAt: occurredAt, processingDays: procedure.processingDays, hours: agency.officeHours, commitments: rules });
+      const processingDays = workingDays === null ? procedure.processingDays : Math.min(procedure.processingDays, workingDays);
+      event.receipt = { agencyId: agency.databaseId, procedureId: procedure.databaseId, processingDays, dueAt, hours: agency.officeHours };
+    }
+  }
+  if (row.kind === DossierEventKind.TRANSFERRED) {
+    const target = agencies.get(p.toAgencyCode!);
+    if (target) event.transferTo = { agencyId: target.databaseId, code: target.code };
+  }
+  if (p.newAppointmentAt) event.newAppointmentAt = new Date(p.newAppointmentAt);
+  return event;
+}
+
+/** What the kind needs, present and well-formed; null when the event is acceptable. */
+function shapeProblem(e: ImportEventInput, now: Date): { field: string; message: string } | null {
+  if (typeof e.eventId !== 'string' || !EVENT_ID.test(e.eventId)) return { field: 'eventId', message: 'eventId must be 1–100 printable ASCII characters without spaces.' };
+  if (typeof e.dossierCode !== 'string' || !DOSSIER_CODE.test(e.dossierCode)) return { field: 'dossierCode', message: 'dossierCode must be a dossier code.' };
+  if (!Object.values(DossierEventKind).includes(e.kind)) return { field: 'kind', message: `Unknown kind ${String(e.kind)}.` };
+  if (!(e.occurredAt instanceof Date) || Number.isNaN(e.occurredAt.getTime())) return { field: 'occurredAt', message: 'occurredAt must be a DateTime.' };
+  if (e.occurredAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) return { field: 'occurredAt', message: 'occurredAt cannot be in the future.' };
+  if (e.occurredAt.getUTCFullYear() < 2000) return { field: 'occurredAt', message: 'occurredAt is before 2000.' };
+  switch (e.kind) {
+    case DossierEventKind.RECEIVED:
+      if (!e.procedureCode) return { field: 'procedureCode', message: 'A RECEIVED event needs procedureCode.' };
+      if (!e.agencyCode) return { field: 'agencyCode', message: 'A RECEIVED event needs agencyCode.' };
+      if (!e.channel) return { field: 'channel', message: 'A RECEIVED event needs channel.' };
+      if (!e.applicant?.name?.trim() || !e.applicant.idNumber?.trim() || !e.applicant.kind) return { field: 'applicant', message: 'A RECEIVED event needs the applicant (kind, name, idNumber).' };
+      break;
+    case DossierEventKind.REJECTED:
+      if (!e.reason?.trim()) return { field: 'reason', message: 'A REJECTED event needs a reason.' };
+      break;
+    case DossierEventKind.TRANSFERRED:
+      if (!e.toAgencyCode) return { field: 'toAgencyCode', message: 'A TRANSFERRED event needs toAgencyCode.' };
+      break;
+    case DossierEventKind.APOLOGY_ISSUED:
+      if (!e.newAppointmentAt) return { field: 'newAppointmentAt', message: 'An APOLOGY_ISSUED event needs newAppointmentAt.' };
+      break;
+    default:
+      break;
+  }
+  return null;
+}
+
+function payloadOf(e: ImportEventInput): SyncEventPayload {
+  const payload: SyncEventPayload = {};
+  if (e.kind === DossierEventKind.RECEIVED) {
+    Object.assign(payload, {
+      procedureCode: e.procedureCode!,
+      agencyCode: e.agencyCode!,
+      channel: e.channel!,
+      applicantKind: e.applicant!.kind,
+      applicantName: e.applicant!.name.trim(),
+      applicantIdNumber: e.applicant!.idNumber.trim(),
+      applicantPhone: e.applicant!.phone ?? null,
+      applicantAddress: e.applicant!.address ?? null,
+      // Without a secret from the agency system, none is known: the applicant follows the
+      // dossier through that system, which holds its own.
+      lookupSecretHash: hashLookupSecret(e.lookupSecret ?? randomBytes(12).toString('base64url')),
+      digitizedAtReceipt: e.digitizedAtReceipt ?? false,
+      reusedDigitizedData: e.reusedDigitizedData ?? false,
+      feePaidOnline: e.feePaidOnline ?? false,
+      transferredIn: e.transferredIn ?? false,
+    });
+  }
+  if (e.reason) payload.reason = e.reason;
+  if (e.kind === DossierEventKind.COMPLETED) payload.electronicResult = e.electronicResult ?? false;
+  if (e.toAgencyCode) payload.toAgencyCode = e.toAgencyCode;
+  if (e.newAppointmentAt) payload.newAppointmentAt = e.newAppointmentAt.toISOString();
+  return payload;
+}
+
+function unique<T>(values: (T | null | undefined)[]): T[] {
+  return [...new Set(values.filter((v): v is T => v !== null && v !== undefined))];
+}
+
+function iso(d: Date | null): string | null {
+  return d ? d.toISOString() : null;
+}

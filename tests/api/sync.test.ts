@@ -1,0 +1,168 @@
+import { Role } from '../../src/domain/enums';
+import { startTestApp, TestApp } from '../support/app';
+import { seedFixtures } from '../support/fixtures';
+
+let app: TestApp;
+let admin: string;
+let officerA: string;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  await seedFixtures(app.dataSource);
+  admin = app.token(Role.ADMIN, 'TPA');
+  officerA = app.token(Role.OFFICER, 'TPA');
+});
+afterAll(() => app.close());
+
+const IMPORT = `mutation($events: [DossierEventInput!]!) {
+  importDossierEvents(events: $events) { accepted duplicates rejected held dossiersReplayed errors { index eventId code message field } } }`;
+
+type Outcome = { accepted: number; duplicates: number; rejected: number; held: number; dossiersReplayed: number; errors: { index: number; eventId: string | null; code: string; message: string; field: string | null }[] };
+
+async function importEvents(events: Record<string, unknown>[], token = admin): Promise<Outcome> {
+  const res = await app.gql<{ importDossierEvents: Outcome }>(IMPORT, { events }, token);
+  expect(res.errors).toBeUndefined();
+  return res.data!.importDossierEvents;
+}
+
+const applicant = { kind: 'CITIZEN', name: 'Phạm Thị H', idNumber: '001090055555' };
+const receipt = (code: string, at: string, extra: Record<string, unknown> = {}) => ({
+  eventId: `${code}:r`, dossierCode: code, kind: 'RECEIVED', occurredAt: at, procedureCode: '1.001193', agencyCode: 'TPA-STP', channel: 'ONLINE', applicant, ...extra,
+});
+const step = (code: string, kind: string, at: string, extra: Record<string, unknown> = {}) => ({ eventId: `${code}:${kind}:${at}`, dossierCode: code, kind, occurredAt: at, ...extra });
+
+async function dossier(code: string) {
+  const res = await app.gql(`{ dossier(code: "${code}") { code status receivedAt dueAt completedAt timeliness syncedToNationalPortal managedBySync history { kind occurredAt } } }`, {}, admin);
+  expect(res.errors).toBeUndefined();
+  return res.data!.dossier;
+}
+
+describe('importDossierEvents', () => {
+  it('applies events in occurredAt order whatever order they arrive in, with the same due time as receiveDossier', async () => {
+    // Received Friday 25 April 2025 16:00, a 3-working-day procedure: due Tuesday 29 April 17:00 (SPEC §2).
+    const late = await importEvents([
+      step('SY-1', 'COMPLETED', '2025-04-29T10:00:00+07:00', { electronicResult: true }),
+      step('SY-1', 'PROCESSING_STARTED', '2025-04-28T08:00:00+07:00'),
+    ]);
+    expect(late).toMatchObject({ accepted: 2, duplicates: 0, rejected: 0, held: 2, dossiersReplayed: 0 });
+    expect(await dossier('SY-1')).toBeNull();
+
+    const arrived = await importEvents([receipt('SY-1', '2025-04-25T16:00:00+07:00')]);
+    expect(arrived).toMatchObject({ accepted: 1, held: 0, dossiersReplayed: 1 });
+    const d = await dossier('SY-1');
+    expect(d).toMatchObject({ status: 'COMPLETED', dueAt: '2025-04-29T17:00:00+07:00', completedAt: '2025-04-29T10:00:00+07:00', timeliness: 'ON_TIME', syncedToNationalPortal: true, managedBySync: true });
+    expect(d.history.map((e: { kind: string }) => e.kind)).toEqual(['RECEIVED', 'PROCESSING_STARTED', 'COMPLETED']);
+
+    const viaApi = await app.gql(
+      `mutation { receiveDossier(input: { code: "API-1", procedureCode: "1.001193", agencyCode: "TPA-STP", channel: ONLINE, receivedAt: "2025-04-25T16:00:00+07:00", applicant: { kind: CITIZEN, name: "X", idNumber: "001090055556" } }) { dueAt } }`,
+      {},
+      admin,
+    );
+    expect(viaApi.data!.receiveDossier.dueAt).toBe(d.dueAt);
+  });
+
+  it('recomputes timeliness from the ordered history: a late supplement request stops the clock retroactively', async () => {
+    await importEvents([receipt('SY-2', '2025-04-25T16:00:00+07:00'), step('SY-2', 'PROCESSING_STARTED', '2025-04-28T08:00:00+07:00'), step('SY-2', 'COMPLETED', '2025-05-06T10:00:00+07:00')]);
+    expect(await dossier('SY-2')).toMatchObject({ status: 'COMPLETED', timeliness: 'LATE' });
+    // The supplement request and resumption arrive later; waiting 28 April 09:00 → 6 May 09:00
+    // (with the 30 April and 1 May holidays) moves the due time past the completion.
+    const out = await importEvents([step('SY-2', 'SUPPLEMENT_REQUESTED', '2025-04-28T09:00:00+07:00', { reason: 'Thiếu giấy tờ' }), step('SY-2', 'RESUMED', '2025-05-06T09:00:00+07:00')]);
+    expect(out).toMatchObject({ accepted: 2, held: 0, dossiersReplayed: 1 });
+    const d = await dossier('SY-2');
+    expect(d.timeliness).toBe('EARLY');
+    expect(d.history.map((e: { kind: string }) => e.kind)).toEqual(['RECEIVED', 'PROCESSING_STARTED', 'SUPPLEMENT_REQUESTED', 'RESUMED', 'COMPLETED']);
+  });
+
+  it('is safe to repeat: a repeated call stores nothing and changes nothing', async () => {
+    const events = [receipt('SY-3', '2025-06-02T09:00:00+07:00'), step('SY-3', 'PROCESSING_STARTED', '2025-06-02T10:00:00+07:00')];
+    expect(await importEvents(events)).toMatchObject({ accepted: 2, duplicates: 0 });
+    const before = await dossier('SY-3');
+    expect(await importEvents([...events, events[0]])).toMatchObject({ accepted: 0, duplicates: 3, rejected: 0, dossiersReplayed: 0 });
+    expect(await dossier('SY-3')).toEqual(before);
+  });
+
+  it('reports each bad event with its index, code and field, and lands the good ones', async () => {
+    const out = await importEvents([
+      receipt('SY-4', '2025-06-02T09:00:00+07:00'),
+      receipt('SY-5', '2025-06-02T09:00:00+07:00', { procedureCode: '9.999999' }),
+      step('SY-4', 'REJECTED', '2025-06-02T10:00:00+07:00'),
+      receipt('SY-6', '2099-01-01T09:00:00+07:00'),
+      receipt('SY-7', '2025-06-02T09:00:00+07:00', { agencyCode: 'TPB-STP' }),
+      { ...receipt('SY-8', '2025-06-02T09:00:00+07:00'), applicant: null },
+      step('API-1', 'PROCESSING_STARTED', '2025-06-02T10:00:00+07:00'),
+      step('SY-4', 'PROCESSING_STARTED', '2025-06-02T10:00:00+07:00'),
+    ], officerA);
+    expect(out.accepted).toBe(2);
+    expect(out.rejected).toBe(6);
+    expect(out.errors.map((e) => [e.index, e.code, e.field])).toEqual([
+      [1, 'NOT_FOUND', 'events.1.procedureCode'],
+      [2, 'BAD_USER_INPUT', 'events.2.reason'],
+      [3, 'BAD_USER_INPUT', 'events.3.occurredAt'],
+      [4, 'FORBIDDEN', 'events.4.agencyCode'],
+      [5, 'BAD_USER_INPUT', 'events.5.applicant'],
+      [6, 'CONFLICT', 'events.6.dossierCode'],
+    ]);
+    expect(out.errors.every((e) => e.message.length > 0)).toBe(true);
+    expect((await dossier('SY-4')).status).toBe('PROCESSING');
+  });
+
+  it('refuses more than 5,000 events and callers without an OFFICER or ADMIN token', async () => {
+    const many = Array.from({ length: 5001 }, (_, i) => step('SY-X', 'PROCESSING_STARTED', '2025-06-02T10:00:00+07:00', { eventId: `x${i}` }));
+    const tooMany = await app.gql(IMPORT, { events: many }, admin);
+    expect(tooMany.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const leader = await app.gql(IMPORT, { events: [receipt('SY-9', '2025-06-02T09:00:00+07:00')] }, app.token(Role.LEADER, 'TPA'));
+    expect(leader.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const anonymous = await app.gql(IMPORT, { events: [receipt('SY-9', '2025-06-02T09:00:00+07:00')] });
+    expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(await dossier('SY-9')).toBeNull();
+  });
+
+  it('keeps lifecycle mutations off dossiers kept by sync', async () => {
+    const res = await app.gql(`mutation { rejectDossier(code: "SY-4", reason: "x") { status } }`, {}, admin);
+    expect(res.errors?.[0].extensions?.code).toBe('CONFLICT');
+  });
+});
+
+describe('syncReport', () => {
+  it('lists dossiers with gaps and events waiting for their receipt, within scope', async () => {
+    await importEvents([
+      receipt('GAP-1', '2025-07-01T09:00:00+07:00'),
+      step('GAP-1', 'COMPLETED', '2025-07-02T09:00:00+07:00'), // PROCESSING_STARTED never arrives
+      step('GAP-2', 'COMPLETED', '2025-07-03T09:00:00+07:00'), // completed without receipt
+    ], officerA);
+    const query = `{ syncReport(agencyCode: "TPA", period: "2025-07") { period agency { code }
+      dossiersWithGaps(first: 10) { totalCount nodes { code status syncedToNationalPortal history { kind } } }
+      heldEvents(first: 10) { totalCount nodes { eventId dossierCode kind heldReason } } } }`;
+    const res = await app.gql(query, {}, officerA);
+    expect(res.errors).toBeUndefined();
+    const report = res.data!.syncReport;
+    expect(report.dossiersWithGaps.nodes).toEqual([{ code: 'GAP-1', status: 'RECEIVED', syncedToNationalPortal: false, history: [{ kind: 'RECEIVED' }] }]);
+    expect(report.heldEvents.nodes.map((e: { dossierCode: string; kind: string }) => `${e.dossierCode}:${e.kind}`).sort()).toEqual(['GAP-1:COMPLETED', 'GAP-2:COMPLETED']);
+    expect(report.heldEvents.nodes.every((e: { heldReason: string }) => e.heldReason.length > 0)).toBe(true);
+
+    // The missing step arrives: the gap closes.
+    await importEvents([step('GAP-1', 'PROCESSING_STARTED', '2025-07-01T10:00:00+07:00')], officerA);
+    const after = (await app.gql(query, {}, officerA)).data!.syncReport;
+    expect(after.dossiersWithGaps.totalCount).toBe(0);
+    expect(after.heldEvents.nodes.map((e: { dossierCode: string }) => e.dossierCode)).toEqual(['GAP-2']);
+
+    const otherProvince = await app.gql(query, {}, app.token(Role.OFFICER, 'TPB'));
+    expect(otherProvince.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('late events and the index', () => {
+  it('a late event changing a final period updates it and reopens it until recomputed', async () => {
+    const card = async () =>
+      (await app.gql(`{ scorecard(agencyCode: "TPA-STP", period: "2024-03") { final overdueBacklog criteria: groups { criteria { key numerator denominator } } } }`)).data!.scorecard;
+    const before = await card();
+    expect(before.final).toBe(true);
+    await importEvents([receipt('LATE-2024', '2024-03-04T09:00:00+07:00'), step('LATE-2024', 'PROCESSING_STARTED', '2024-03-04T10:00:00+07:00')]);
+    await app.services.index.whenIdle();
+    const after = await card();
+    expect(after.final).toBe(false);
+    expect(after.overdueBacklog).toBe(before.overdueBacklog + 1);
+    await app.gql(`mutation { recomputeIndex(period: "2024-03") { scorecards } }`, {}, admin);
+    expect((await card()).final).toBe(true);
+  });
+});
