@@ -10,10 +10,11 @@ import { Procedure } from './Procedure';
 import { SatisfactionRating } from './SatisfactionRating';
 import { ServiceCommitment } from './ServiceCommitment';
 import { SyncEvent } from './SyncEvent';
+import { IdempotencyKey } from './IdempotencyKey';
 
-export { Alert, SyncEvent };
+export { Alert, IdempotencyKey, SyncEvent };
 export { AgencyPeriodCounters, IndexMethod, IndexMethodCriterion, IndexMethodGroup, IndexPeriod, ScorecardRecord };
 export { Agency, CalendarChange, CalendarDay, CalendarSettings, Dossier, DossierEvent, Feedback, Procedure, SatisfactionRating, ServiceCommitment };
 
 /** Every entity, for the one DataSource definition in ormconfig.ts. */
-export const ENTITIES = [Agency, Procedure, Dossier, DossierEvent, Feedback, SatisfactionRating, CalendarDay, CalendarSettings, CalendarChange, ServiceCommitment, IndexMethod, IndexMethodGroup, IndexMethodCriterion, IndexPeriod, AgencyPeriodCounters, ScorecardRecord, Alert, SyncEvent];
+export const ENTITIES = [Agency, Procedure, Dossier, DossierEvent, Feedback, SatisfactionRating, CalendarDay, CalendarSettings, CalendarChange, ServiceCommitment, IndexMethod, IndexMethodGroup, IndexMethodCriterion, IndexPeriod, AgencyPeriodCounters, ScorecardRecord, Alert, SyncEvent, IdempotencyKey];

@@ -34,15 +34,24 @@ class DossierCodeArgs {
   code: string;
 }
 
+/** Every lifecycle step takes an optional idempotency key, so a client may retry safely. */
 @ArgsType()
-class ReasonArgs extends DossierCodeArgs {
+class LifecycleArgs extends DossierCodeArgs {
+  @Field({ nullable: true, description: 'Any string unique to this request (e.g. a UUID): a retry with the same key returns the dossier instead of failing or repeating the step.' })
+  @IsOptional()
+  @Length(1, 100)
+  idempotencyKey?: string;
+}
+
+@ArgsType()
+class ReasonArgs extends LifecycleArgs {
   @Field({ description: 'Reason, as the applicant will read it.' })
   @Length(1, 2000)
   reason: string;
 }
 
 @ArgsType()
-class OptionalReasonArgs extends DossierCodeArgs {
+class OptionalReasonArgs extends LifecycleArgs {
   @Field({ nullable: true })
   @IsOptional()
   @Length(1, 2000)
@@ -50,7 +59,7 @@ class OptionalReasonArgs extends DossierCodeArgs {
 }
 
 @ArgsType()
-class CompleteArgs extends DossierCodeArgs {
+class CompleteArgs extends LifecycleArgs {
   @Field({ description: 'The result was issued as a signed electronic document.' })
   @IsBoolean()
   electronicResult: boolean;
@@ -130,51 +139,51 @@ export class DossierResolver {
   }
 
   @Mutation(() => Dossier, { description: 'RECEIVED → PROCESSING.' })
-  startProcessing(@Args() { code }: DossierCodeArgs, @Ctx() ctx: RequestContext) {
-    return ctx.services.dossiers.transition(ctx.viewer, code, DossierAction.START_PROCESSING);
+  startProcessing(@Args() { code, idempotencyKey }: LifecycleArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.dossiers.transition(ctx.viewer, code, DossierAction.START_PROCESSING, { idempotencyKey });
   }
 
   @Mutation(() => Dossier, { description: 'PROCESSING → AWAITING_SUPPLEMENT: ask the applicant for more; the clock stops.' })
-  requestSupplement(@Args() { code, reason }: ReasonArgs, @Ctx() ctx: RequestContext) {
-    return ctx.services.dossiers.transition(ctx.viewer, code, DossierAction.REQUEST_SUPPLEMENT, { reason });
+  requestSupplement(@Args() { code, reason, idempotencyKey }: ReasonArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.dossiers.transition(ctx.viewer, code, DossierAction.REQUEST_SUPPLEMENT, { reason, idempotencyKey });
   }
 
   @Mutation(() => Dossier, { description: 'AWAITING_SUPPLEMENT → PROCESSING: the due time moves later by the office time spent waiting.' })
-  resumeDossier(@Args() { code }: DossierCodeArgs, @Ctx() ctx: RequestContext) {
-    return ctx.services.dossiers.transition(ctx.viewer, code, DossierAction.RESUME);
+  resumeDossier(@Args() { code, idempotencyKey }: LifecycleArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.dossiers.transition(ctx.viewer, code, DossierAction.RESUME, { idempotencyKey });
   }
 
   @Mutation(() => Dossier, { description: 'PROCESSING → COMPLETED; fixes the timeliness (EARLY, ON_TIME or LATE).' })
-  completeDossier(@Args() { code, electronicResult }: CompleteArgs, @Ctx() ctx: RequestContext) {
-    return ctx.services.dossiers.transition(ctx.viewer, code, DossierAction.COMPLETE, { electronicResult });
+  completeDossier(@Args() { code, electronicResult, idempotencyKey }: CompleteArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.dossiers.transition(ctx.viewer, code, DossierAction.COMPLETE, { electronicResult, idempotencyKey });
   }
 
   @Mutation(() => Dossier, { description: 'COMPLETED → RESULT_RETURNED: the applicant has the result.' })
-  returnResult(@Args() { code }: DossierCodeArgs, @Ctx() ctx: RequestContext) {
-    return ctx.services.dossiers.transition(ctx.viewer, code, DossierAction.RETURN_RESULT);
+  returnResult(@Args() { code, idempotencyKey }: LifecycleArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.dossiers.transition(ctx.viewer, code, DossierAction.RETURN_RESULT, { idempotencyKey });
   }
 
   @Mutation(() => Dossier, { description: 'Open → REJECTED, with the reason the applicant is told.' })
-  rejectDossier(@Args() { code, reason }: ReasonArgs, @Ctx() ctx: RequestContext) {
-    return ctx.services.dossiers.transition(ctx.viewer, code, DossierAction.REJECT, { reason });
+  rejectDossier(@Args() { code, reason, idempotencyKey }: ReasonArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.dossiers.transition(ctx.viewer, code, DossierAction.REJECT, { reason, idempotencyKey });
   }
 
   @Mutation(() => Dossier, { description: 'Open → WITHDRAWN at the applicant’s request.' })
-  withdrawDossier(@Args() { code, reason }: OptionalReasonArgs, @Ctx() ctx: RequestContext) {
-    return ctx.services.dossiers.transition(ctx.viewer, code, DossierAction.WITHDRAW, { reason });
+  withdrawDossier(@Args() { code, reason, idempotencyKey }: OptionalReasonArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.dossiers.transition(ctx.viewer, code, DossierAction.WITHDRAW, { reason, idempotencyKey });
   }
 
   @Mutation(() => Dossier, { description: 'Open → TRANSFERRED to another agency, which registers it with transferredIn.' })
-  transferDossier(@Args() { code, toAgencyCode, reason }: TransferArgs, @Ctx() ctx: RequestContext) {
-    return ctx.services.dossiers.transition(ctx.viewer, code, DossierAction.TRANSFER, { transferToAgencyCode: toAgencyCode, reason });
+  transferDossier(@Args() { code, toAgencyCode, reason, idempotencyKey }: TransferArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.dossiers.transition(ctx.viewer, code, DossierAction.TRANSFER, { transferToAgencyCode: toAgencyCode, reason, idempotencyKey });
   }
 
   @Mutation(() => Dossier, { description: 'Record an apology letter (thư xin lỗi) with a new appointment, for an open or late dossier.' })
-  issueApology(@Args() { code, newAppointmentAt, reason }: ApologyArgs, @Ctx() ctx: RequestContext) {
-    return ctx.services.dossiers.issueApology(ctx.viewer, code, newAppointmentAt, reason);
+  issueApology(@Args() { code, newAppointmentAt, reason, idempotencyKey }: ApologyArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.dossiers.issueApology(ctx.viewer, code, newAppointmentAt, reason, idempotencyKey);
   }
 
-  @Mutation(() => SatisfactionRating, { description: 'The applicant rates a completed dossier, once, proving it with the lookup secret.' })
+  @Mutation(() => SatisfactionRating, { description: 'The applicant rates a completed dossier, once, proving it with the lookup secret. Repeating the same rating returns it; a different one is CONFLICT.' })
   rateDossier(@Args() { code, secret, level }: RateArgs, @Ctx() ctx: RequestContext) {
     return ctx.services.dossiers.rate(code, secret, level);
   }

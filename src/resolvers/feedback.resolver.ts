@@ -74,6 +74,11 @@ export class SubmitFeedbackInput {
   @Field(() => Date, { nullable: true, description: 'When it was received; now when omitted.' })
   @IsOptional()
   receivedAt?: Date;
+
+  @Field({ nullable: true, description: 'Any string unique to this request (e.g. a UUID): a retry with the same key returns what the first call did.' })
+  @IsOptional()
+  @Length(1, 100)
+  idempotencyKey?: string;
 }
 
 @ArgsType()
@@ -85,6 +90,11 @@ class AnswerFeedbackArgs {
   @Field({ description: 'The answer sent to the sender.' })
   @Length(1, 10000)
   answer: string;
+
+  @Field({ nullable: true, description: 'Any string unique to this request (e.g. a UUID): a retry with the same key returns what the first call did.' })
+  @IsOptional()
+  @Length(1, 100)
+  idempotencyKey?: string;
 }
 
 /** The sender of feedback (personal data). */
@@ -110,8 +120,8 @@ export class FeedbackResolver {
   }
 
   @Mutation(() => Feedback, { description: 'Answer feedback, once.' })
-  answerFeedback(@Args() { code, answer }: AnswerFeedbackArgs, @Ctx() ctx: RequestContext) {
-    return ctx.services.feedback.answer(ctx.viewer, code, answer);
+  answerFeedback(@Args() { code, answer, idempotencyKey }: AnswerFeedbackArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.feedback.answer(ctx.viewer, code, answer, idempotencyKey);
   }
 
   @FieldResolver(() => Agency, { description: 'The agency the feedback is about.' })

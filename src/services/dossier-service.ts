@@ -14,6 +14,7 @@ import { apiError, badInput, ErrorCode, notFound } from '../schema/errors';
 import { DomainEvents } from '../subscriptions/domain-events';
 import { CalendarService } from './calendar-service';
 import { commitmentRulesInForce } from './commitments';
+import { claimIdempotencyKey } from './idempotency';
 import { lockInScope } from './scoped-lookup';
 
 export interface ReceiveDossierCommand {
@@ -56,6 +57,11 @@ export function timelinessOf(dossier: Dossier, now: Date): Timeliness | null {
   return isOpen(dossier.status) ? classifyTimeliness({ dueAt: dossier.dueAt, completedAt: null, now }) : null;
 }
 
+/** Serialises writers of one dossier code within their transactions (receipt and sync replay). */
+export async function lockDossierCode(em: EntityManager, ...codes: string[]): Promise<void> {
+  await em.query(`SELECT pg_advisory_xact_lock(k) FROM (SELECT hashtextextended(c, 766) AS k FROM unnest($1::text[]) AS c ORDER BY 1) AS ordered`, [codes]);
+}
+
 /** A lifecycle mutation on a dossier kept by its agency's system through sync. */
 function managedBySyncError(code: string) {
   return apiError(ErrorCode.CONFLICT, `Dossier ${code} is kept by its agency's own system through importDossierEvents; change it there.`, { field: 'code' });
@@ -66,6 +72,8 @@ export interface TransitionOptions {
   reason?: string;
   electronicResult?: boolean;
   transferToAgencyCode?: string;
+  /** A retry with the same key returns the dossier as it is instead of failing. */
+  idempotencyKey?: string;
 }
 
 
@@ -95,6 +103,9 @@ export class DossierService {
       const procedure = await em.findOneBy(Procedure, { code: command.procedureCode });
       if (!procedure) throw notFound('Procedure', command.procedureCode);
 
+      // Concurrent retries of one receipt (and a sync import of the same code) take turns here,
+      // so the second sees the first's dossier instead of hitting the unique code.
+      await lockDossierCode(em, command.code);
       const existing = await em.findOneBy(Dossier, { code: command.code });
       if (existing?.managedBySync) throw managedBySyncError(command.code);
       if (existing) return { dossier: this.sameReceipt(existing, agency, procedure, command, receivedAt), lookupSecret: null, created: false };
@@ -138,9 +149,10 @@ export class DossierService {
   async transition(viewer: Viewer | undefined, code: string, action: DossierAction, options: TransitionOptions = {}): Promise<Dossier> {
     const now = this.clock();
     const calendar = await this.calendars.get();
-    const dossier = await this.dataSource.transaction(async (em) => {
-      const { record: dossier, agency } = await lockInScope(em, viewer, Dossier, code);
+    const { dossier, changed } = await this.dataSource.transaction(async (em) => {
+      const { record: dossier, agency, viewer: actor } = await lockInScope(em, viewer, Dossier, code);
       if (dossier.managedBySync) throw managedBySyncError(code);
+      if (options.idempotencyKey && (await claimIdempotencyKey(em, actor.sub, options.idempotencyKey, action, code)).replay) return { dossier, changed: false };
       const from = dossier.status;
       let transferTo: { agencyId: number; code: string } | undefined;
       if (action === DossierAction.TRANSFER && canApply(from, action)) {
@@ -153,9 +165,9 @@ export class DossierService {
       await this.appendEvent(em, dossier, viewer, EVENT_OF_ACTION[action], from, now, agency.databaseId, options.reason, details);
       await this.refreshHistoryFlag(em, dossier);
       await em.save(dossier);
-      return dossier;
+      return { dossier, changed: true };
     });
-    this.emitChanged(dossier, EVENT_OF_ACTION[action], now);
+    if (changed) this.emitChanged(dossier, EVENT_OF_ACTION[action], now);
     return dossier;
   }
 
@@ -164,11 +176,12 @@ export class DossierService {
    * for a dossier that is open (it may be issued before the due time when a delay is
    * foreseen) or completed late.
    */
-  async issueApology(viewer: Viewer | undefined, code: string, newAppointmentAt: Date, reason: string): Promise<Dossier> {
+  async issueApology(viewer: Viewer | undefined, code: string, newAppointmentAt: Date, reason: string, idempotencyKey?: string): Promise<Dossier> {
     const now = this.clock();
-    const dossier = await this.dataSource.transaction(async (em) => {
-      const { record: dossier, agency } = await lockInScope(em, viewer, Dossier, code);
+    const { dossier, changed } = await this.dataSource.transaction(async (em) => {
+      const { record: dossier, agency, viewer: actor } = await lockInScope(em, viewer, Dossier, code);
       if (dossier.managedBySync) throw managedBySyncError(code);
+      if (idempotencyKey && (await claimIdempotencyKey(em, actor.sub, idempotencyKey, 'ISSUE_APOLOGY', code)).replay) return { dossier, changed: false };
       const refusal = apologyRefusal(dossier, now, newAppointmentAt);
       if (refusal?.code === 'INVALID_TRANSITION') throw apiError(ErrorCode.INVALID_TRANSITION, `${code}: ${refusal.message}`, { from: dossier.status, action: 'ISSUE_APOLOGY' });
       if (refusal) throw badInput('newAppointmentAt', refusal.message);
@@ -178,23 +191,26 @@ export class DossierService {
       await this.appendEvent(em, dossier, viewer, DossierEventKind.APOLOGY_ISSUED, dossier.status, now, agency.databaseId, reason, {
         newAppointmentAt: newAppointmentAt.toISOString(),
       });
-      return dossier;
+      return { dossier, changed: true };
     });
-    this.emitChanged(dossier, DossierEventKind.APOLOGY_ISSUED, now);
+    if (changed) this.emitChanged(dossier, DossierEventKind.APOLOGY_ISSUED, now);
     return dossier;
   }
 
   /** The applicant rates a completed dossier, proving it with the lookup secret; once only. */
   async rate(code: string, secret: string, level: SatisfactionLevel): Promise<SatisfactionRating> {
-    const { rating, agencyId } = await this.dataSource.transaction(async (em) => {
+    const { rating, agencyId, repeated } = await this.dataSource.transaction(async (em) => {
       const dossier = await em.findOneBy(Dossier, { code });
       if (!dossier || !lookupSecretMatches(secret, dossier.lookupSecretHash)) throw notFound('Dossier', code);
       if (!dossier.completedAt) throw apiError(ErrorCode.INVALID_TRANSITION, 'Only a completed dossier can be rated.', { from: dossier.status, action: 'RATE' });
-      if (await em.existsBy(SatisfactionRating, { dossierId: dossier.databaseId })) throw apiError(ErrorCode.CONFLICT, `Dossier ${code} has already been rated.`);
+      // A retried rating (same level) returns the one recorded; a different level is a conflict.
+      const existing = await em.findOneBy(SatisfactionRating, { dossierId: dossier.databaseId });
+      if (existing?.level === level) return { rating: existing, agencyId: dossier.agencyId, repeated: true };
+      if (existing) throw apiError(ErrorCode.CONFLICT, `Dossier ${code} has already been rated.`);
       const saved = await em.save(em.create(SatisfactionRating, { dossierId: dossier.databaseId, level, ratedAt: this.clock() }));
-      return { rating: saved, agencyId: dossier.agencyId };
+      return { rating: saved, agencyId: dossier.agencyId, repeated: false };
     });
-    this.events.emit('dossierRated', { dossierId: rating.dossierId, agencyId, ratedAt: rating.ratedAt });
+    if (!repeated) this.events.emit('dossierRated', { dossierId: rating.dossierId, agencyId, ratedAt: rating.ratedAt });
     return rating;
   }
 

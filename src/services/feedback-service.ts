@@ -6,6 +6,7 @@ import { Agency, Feedback, Procedure } from '../entities';
 import { apiError, badInput, ErrorCode, notFound } from '../schema/errors';
 import { DomainEvents } from '../subscriptions/domain-events';
 import { CalendarService } from './calendar-service';
+import { claimIdempotencyKey, recordIdempotentResult, requestDigest } from './idempotency';
 import { lockInScope } from './scoped-lookup';
 
 export interface SubmitFeedbackCommand {
@@ -16,6 +17,8 @@ export interface SubmitFeedbackCommand {
   senderName: string;
   senderContact?: string | null;
   receivedAt?: Date;
+  /** A retry with the same key returns the feedback the first call registered. */
+  idempotencyKey?: string | null;
 }
 
 /** Feedback (phản ánh, kiến nghị): received with a due time, answered once. */
@@ -32,10 +35,15 @@ export class FeedbackService {
     const receivedAt = command.receivedAt ?? now;
     if (receivedAt.getTime() > now.getTime() + 5 * 60_000) throw badInput('input.receivedAt', 'receivedAt cannot be in the future.');
     const calendar = await this.calendars.get();
-    const feedback = await this.dataSource.transaction(async (em) => {
+    const { feedback, created } = await this.dataSource.transaction(async (em) => {
       const agency = await em.findOneBy(Agency, { code: command.agencyCode });
       if (!agency) throw notFound('Agency', command.agencyCode);
-      requireAgencyInScope(viewer, agency.path, `agency ${agency.code}`);
+      const submitter = requireAgencyInScope(viewer, agency.path, `agency ${agency.code}`);
+      const { idempotencyKey, ...request } = command;
+      if (idempotencyKey) {
+        const claim = await claimIdempotencyKey(em, submitter.sub, idempotencyKey, 'submitFeedback', requestDigest(request));
+        if (claim.replay) return { feedback: await em.findOneByOrFail(Feedback, { code: claim.result! }), created: false };
+      }
       let procedureId: number | null = null;
       if (command.procedureCode) {
         const procedure = await em.findOneBy(Procedure, { code: command.procedureCode });
@@ -43,7 +51,7 @@ export class FeedbackService {
         procedureId = procedure.databaseId;
       }
       const localDate = calendar.localDateOf(receivedAt).replaceAll('-', '');
-      return em.save(
+      const saved = await em.save(
         em.create(Feedback, {
           code: `PAKN-${agency.code}-${localDate}-${randomBytes(4).toString('hex').toUpperCase()}`,
           agencyId: agency.databaseId,
@@ -56,22 +64,25 @@ export class FeedbackService {
           dueAt: computeFeedbackDueAt(calendar, receivedAt, agency.officeHours),
         }),
       );
+      if (idempotencyKey) await recordIdempotentResult(em, submitter.sub, idempotencyKey, saved.code);
+      return { feedback: saved, created: true };
     });
-    this.events.emit('feedbackChanged', { feedbackId: feedback.databaseId, code: feedback.code, agencyId: feedback.agencyId, answered: false, dueAt: feedback.dueAt });
+    if (created) this.events.emit('feedbackChanged', { feedbackId: feedback.databaseId, code: feedback.code, agencyId: feedback.agencyId, answered: false, dueAt: feedback.dueAt });
     return feedback;
   }
 
-  async answer(viewer: Viewer | undefined, code: string, answer: string): Promise<Feedback> {
+  async answer(viewer: Viewer | undefined, code: string, answer: string, idempotencyKey?: string): Promise<Feedback> {
     const now = this.clock();
-    const feedback = await this.dataSource.transaction(async (em) => {
+    const { feedback, changed } = await this.dataSource.transaction(async (em) => {
       const { record: feedback, viewer: answerer } = await lockInScope(em, viewer, Feedback, code);
+      if (idempotencyKey && (await claimIdempotencyKey(em, answerer.sub, idempotencyKey, 'answerFeedback', code)).replay) return { feedback, changed: false };
       if (feedback.answeredAt) throw apiError(ErrorCode.CONFLICT, `Feedback ${code} was already answered.`);
       feedback.answer = answer;
       feedback.answeredAt = now;
       feedback.answeredBy = answerer.sub;
-      return em.save(feedback);
+      return { feedback: await em.save(feedback), changed: true };
     });
-    this.events.emit('feedbackChanged', { feedbackId: feedback.databaseId, code: feedback.code, agencyId: feedback.agencyId, answered: true, dueAt: feedback.dueAt });
+    if (changed) this.events.emit('feedbackChanged', { feedbackId: feedback.databaseId, code: feedback.code, agencyId: feedback.agencyId, answered: true, dueAt: feedback.dueAt });
     return feedback;
   }
 }

@@ -13,7 +13,7 @@ import { DOSSIER_CODE } from '../schema/validation';
 import { DomainEvents } from '../subscriptions/domain-events';
 import { CalendarService } from './calendar-service';
 import { commitmentRulesInForce } from './commitments';
-import { hashLookupSecret } from './dossier-service';
+import { hashLookupSecret, lockDossierCode } from './dossier-service';
 
 /** The most events one importDossierEvents call takes. */
 export const MAX_IMPORT_BATCH = 5000;
@@ -178,7 +178,7 @@ export class SyncService {
    * one after the other, each seeing the other's events once committed.
    */
   private async replay(em: EntityManager, codes: string[], calendar: WorkingCalendar): Promise<Replayed[]> {
-    await em.query(`SELECT pg_advisory_xact_lock(k) FROM (SELECT hashtextextended(c, 766) AS k FROM unnest($1::text[]) AS c ORDER BY 1) AS ordered`, [codes]);
+    await lockDossierCode(em, ...codes);
     const rows: StoredEventRow[] = await em.query(
       `SELECT event_id, dossier_code, kind, occurred_at, payload FROM sync_event WHERE dossier_code = ANY($1::text[]) ORDER BY dossier_code, occurred_at`,
       [codes],
@@ -248,6 +248,8 @@ export class SyncService {
            FROM jsonb_populate_recordset(NULL::dossier, $1::jsonb) AS r
          ON CONFLICT (code) DO UPDATE SET ${columns.filter((c) => c !== 'code').map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
            version = dossier.version + 1, updated_at = now()
+         -- never overwrite a dossier the API's mutations keep (a receipt that raced this import)
+         WHERE dossier.managed_by_sync
          RETURNING id, code`,
         [JSON.stringify(dossierRows)],
       );
