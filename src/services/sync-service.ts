@@ -4,7 +4,7 @@ import { canSeeAgencyPath, requireRole, Viewer } from '../auth/access';
 import { WorkingCalendar } from '../domain/calendar';
 import { computeDueAt } from '../domain/deadlines';
 import { ApplicantKind, DossierChannel, DossierEventKind, Role } from '../domain/enums';
-import { replayDossier, ReplayResult, SyncedEvent } from '../domain/sync-replay';
+import { compareSyncedEvents, replayDossier, ReplayResult, SyncedEvent } from '../domain/sync-replay';
 import { Agency, Procedure, ServiceCommitment } from '../entities';
 import type { SyncEventPayload } from '../entities/SyncEvent';
 import { queryReturning } from '../db/returning';
@@ -77,6 +77,7 @@ interface StoredEventRow {
   kind: DossierEventKind;
   occurred_at: Date;
   payload: SyncEventPayload;
+  held_reason: string | null;
 }
 
 /**
@@ -154,7 +155,7 @@ export class SyncService {
       );
       const accepted = new Set(inserted.map((r) => r.event_id));
       const codes = unique(valid.filter((e) => accepted.has(e.eventId)).map((e) => e.dossierCode));
-      return { valid: valid.length, accepted, replayed: codes.length ? await this.replay(em, codes, calendar) : [] };
+      return { valid: valid.length, accepted, replayed: codes.length ? await this.replay(em, codes, accepted, calendar) : [] };
     });
 
     duplicates += outcome.valid - outcome.accepted.size;
@@ -177,10 +178,10 @@ export class SyncService {
    * transaction-scoped advisory lock per dossier code so two imports of one dossier replay
    * one after the other, each seeing the other's events once committed.
    */
-  private async replay(em: EntityManager, codes: string[], calendar: WorkingCalendar): Promise<Replayed[]> {
+  private async replay(em: EntityManager, codes: string[], fresh: Set<string>, calendar: WorkingCalendar): Promise<Replayed[]> {
     await lockDossierCode(em, ...codes);
     const rows: StoredEventRow[] = await em.query(
-      `SELECT event_id, dossier_code, kind, occurred_at, payload FROM sync_event WHERE dossier_code = ANY($1::text[]) ORDER BY dossier_code, occurred_at`,
+      `SELECT event_id, dossier_code, kind, occurred_at, payload, held_reason FROM sync_event WHERE dossier_code = ANY($1::text[]) ORDER BY dossier_code, occurred_at`,
       [codes],
     );
     const receipts = rows.filter((r) => r.kind === DossierEventKind.RECEIVED);
@@ -254,12 +255,19 @@ export class SyncService {
         [JSON.stringify(dossierRows)],
       );
       for (const row of saved) ids.set(row.code, String(row.id));
-      // The applied history is a projection of the synced events: rebuilt, not patched.
-      await em.query(`DELETE FROM dossier_event WHERE dossier_id = ANY($1::bigint[])`, [[...ids.values()]]);
-      const eventRows = received.flatMap(({ code, result }) =>
-        result.applied.map((e) => ({
+      // The applied history is a projection of the synced events. When the new events only
+      // extend what was applied before (the usual case: a dossier's events arrive over days),
+      // the stored rows stay and only the new ones are added; otherwise it is rebuilt.
+      const rewritten: string[] = [];
+      const eventRows = received.flatMap(({ code, result, rows: events }) => {
+        const dossierId = ids.get(code);
+        if (!dossierId) return [];
+        const before = events.filter((e) => !fresh.has(e.event_id) && e.held_reason === null).map((e) => toSyncedEvent(e, new Map(), new Map(), [], calendar)).sort(compareSyncedEvents);
+        const extendsBefore = before.every((e, i) => result.applied[i]?.eventId === e.eventId);
+        if (!extendsBefore) rewritten.push(dossierId);
+        return result.applied.slice(extendsBefore ? before.length : 0).map((e) => ({
           external_id: e.eventId,
-          dossier_id: ids.get(code),
+          dossier_id: dossierId,
           kind: e.kind,
           from_status: e.fromStatus,
           to_status: e.toStatus,
@@ -268,8 +276,9 @@ export class SyncService {
           reason: e.reason,
           details: e.details,
           occurred_at: e.occurredAt.toISOString(),
-        })),
-      );
+        }));
+      });
+      if (rewritten.length) await em.query(`DELETE FROM dossier_event WHERE dossier_id = ANY($1::bigint[])`, [rewritten]);
       await em.query(
         `INSERT INTO dossier_event (external_id, dossier_id, kind, from_status, to_status, actor, actor_agency_id, reason, details, occurred_at)
          SELECT r.external_id, r.dossier_id, r.kind, r.from_status, r.to_status, r.actor, r.actor_agency_id, r.reason, r.details, r.occurred_at
