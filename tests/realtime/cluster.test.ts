@@ -1,5 +1,6 @@
 import { Client } from 'graphql-ws';
 import { AlertKind, Role } from '../../src/domain/enums';
+import { Rng } from '../../src/seed/random';
 import { recordAlerts } from '../../src/subscriptions/alert-outbox';
 import { startTestApp, TestApp } from '../support/app';
 import { createTestDatabase, readTestEnv } from '../support/database';
@@ -19,15 +20,6 @@ if (!redisUrl) console.warn(`[tests] skipping multi-instance real-time tests: ${
 const ALERTS = `subscription($after: String, $kinds: [AlertKind!]) { alerts(after: $after, kinds: $kinds) { cursor kind message agency { code } } }`;
 type AlertItem = { alerts: { cursor: string; kind: string; message: string; agency: { code: string } } };
 
-/** Small deterministic PRNG so a failure can be replayed (mulberry32). */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describeWithRedis('many instances sharing PostgreSQL and Redis', () => {
@@ -64,7 +56,8 @@ describeWithRedis('many instances sharing PostgreSQL and Redis', () => {
   }
 
   it('a client cut at random points and resuming with `after` on either instance misses nothing and repeats nothing, over thousands of alerts', async () => {
-    const random = prng(20261123);
+    const rng = new Rng('cluster-cuts');
+    const random = () => rng.next();
     const start = (await apps[0].dataSource.query(`SELECT coalesce(max(seq), 0)::text AS seq FROM alert`))[0].seq as string;
     const token = apps[0].token(Role.LEADER, 'TPA');
 

@@ -1,7 +1,9 @@
 /**
- * Generated dossier histories as an agency system would push them, with the final status
- * each history leads to: the oracle the bulk sync tests check the API against.
+ * Generated dossier histories as an agency system would push them (importDossierEvents
+ * input), with the final status each history leads to: the oracle of the bulk sync tests,
+ * and what `npm run seed -- --via-sync` pushes through the sync path.
  */
+import { Rng } from './random';
 
 export interface GeneratedEvent {
   eventId: string;
@@ -9,16 +11,6 @@ export interface GeneratedEvent {
   kind: string;
   occurredAt: string;
   [field: string]: unknown;
-}
-
-/** Deterministic PRNG (mulberry32) so a failing run can be replayed. */
-export function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const HOUR = 3_600_000;
@@ -31,12 +23,14 @@ const START = Date.parse('2025-01-06T08:00:00+07:00');
  * processing, sometimes a supplement round, then completion and return, or a withdrawal or
  * rejection. Returns the events in history order and each dossier's final status.
  */
-export function generateHistories(options: { prefix: string; dossiers: number; agencyCodes: string[]; procedureCodes: string[]; seed: number }) {
-  const random = prng(options.seed);
+export function generateHistories(options: { prefix: string; dossiers: number; agencyCodes: string[]; procedureCodes: string[]; seed: number; firstNumber?: number }) {
+  const rng = new Rng(`sync-histories:${options.seed}`);
+  const random = () => rng.next();
   const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
   const events: GeneratedEvent[] = [];
   const finalStatus = new Map<string, string>();
-  for (let n = 0; n < options.dossiers; n++) {
+  const first = options.firstNumber ?? 0;
+  for (let n = first; n < first + options.dossiers; n++) {
     const code = `${options.prefix}-${String(n).padStart(6, '0')}`;
     // Receipt on a weekday between 08:00 and 16:00, over ~10 months.
     const day = Math.floor(random() * 300);
