@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { createDataSource } from '../../ormconfig';
 import { loadConfig } from '../config';
-import { startEmbeddedPostgres, RunningPostgres } from '../db/embedded-postgres';
+import { createServices } from '../schema/context';
 import { isSeeded, seedDemoData } from '../seed';
+import { seedSyncedDossiers } from '../seed/synced-dossiers';
+import { openCliDatabase } from './database';
 
 /**
  * Fills the database with demo data.
@@ -15,7 +16,7 @@ import { isSeeded, seedDemoData } from '../seed';
  * which first empties every table but the migrations' (RESTART IDENTITY).
  */
 
-const USAGE = 'Usage: npm run seed -- [--dossiers N] [--feedback N] [--seed N] [--now ISO-INSTANT] [--reset]';
+const USAGE = 'Usage: npm run seed -- [--dossiers N] [--feedback N] [--synced-dossiers N] [--seed N] [--now ISO-INSTANT] [--reset]';
 
 /** Every table of the schema but the migrations' own: what --reset empties. */
 async function dataTables(dataSource: DataSource): Promise<string[]> {
@@ -28,13 +29,15 @@ async function dataTables(dataSource: DataSource): Promise<string[]> {
 interface Args {
   dossiers: number;
   feedback: number;
+  /** Dossiers pushed through the sync path (importDossierEvents' code) after the demo data. */
+  syncedDossiers: number;
   seed: number;
   now?: Date;
   reset: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { dossiers: 50_000, feedback: 2_000, seed: 1, reset: false };
+  const args: Args = { dossiers: 50_000, feedback: 2_000, syncedDossiers: 0, seed: 1, reset: false };
   const integer = (name: string, value: string | undefined, min: number, max: number): number => {
     const n = Number(value);
     if (value === undefined || !Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} needs an integer between ${min} and ${max}.\n${USAGE}`);
@@ -46,6 +49,9 @@ function parseArgs(argv: string[]): Args {
     switch (flag) {
       case '--dossiers':
         args.dossiers = integer('dossiers', value(), 0, 20_000_000);
+        break;
+      case '--synced-dossiers':
+        args.syncedDossiers = integer('synced-dossiers', value(), 0, 20_000_000);
         break;
       case '--feedback':
         args.feedback = integer('feedback', value(), 0, 10_000_000);
@@ -78,19 +84,8 @@ function parseArgs(argv: string[]): Args {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const config = loadConfig();
-  let embedded: RunningPostgres | undefined;
-  let url = config.databaseUrl;
-  if (!url) {
-    console.log(`DATABASE_URL is not set: starting the embedded PostgreSQL (${config.dataDir}, port ${config.embeddedPostgresPort}).`);
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, database: 'service_index' });
-    url = embedded.url;
-  }
-  let dataSource: DataSource | undefined;
+  const { dataSource, close } = await openCliDatabase(config, { applicationName: 'service-index-seed' });
   try {
-    dataSource = await createDataSource(url, { applicationName: 'service-index-seed' }).initialize();
-    const migrations = await dataSource.runMigrations({ transaction: 'each' });
-    if (migrations.length) console.log(`Ran ${migrations.length} migration(s).`);
-
     if (args.reset) {
       const tables = await dataTables(dataSource);
       if (tables.length) await dataSource.query(`TRUNCATE ${tables.join(', ')} RESTART IDENTITY CASCADE`);
@@ -112,9 +107,16 @@ async function main(): Promise<void> {
         `  ${summary.events.toLocaleString('en')} events, ${summary.ratings.toLocaleString('en')} ratings, ${summary.feedback.toLocaleString('en')} feedback`,
       ].join('\n'),
     );
+    if (args.syncedDossiers > 0) {
+      const services = createServices(config, dataSource);
+      const synced = await seedSyncedDossiers(dataSource, services.sync, { dossiers: args.syncedDossiers, seed: args.seed, log: (m) => console.log(m) });
+      await services.index.whenIdle();
+      console.log(
+        `  ${synced.dossiers.toLocaleString('en')} dossiers (${synced.events.toLocaleString('en')} events) pushed through the sync path in ${(synced.milliseconds / 1000).toFixed(1)} s (${Math.round(synced.events / (synced.milliseconds / 1000)).toLocaleString('en')} events/s)`,
+      );
+    }
   } finally {
-    await dataSource?.destroy();
-    await embedded?.stop();
+    await close();
   }
 }
 

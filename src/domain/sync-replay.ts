@@ -13,6 +13,8 @@ import { canApply, DossierStatus, isHistoryComplete } from './lifecycle';
 /** A receipt with what the service worked out for it (due time from calendar and commitments). */
 export interface ReceiptFacts {
   agencyId: number;
+  /** Materialised path of the receiving agency ("/HNI/HNI-STP/"). */
+  agencyPath: string;
   procedureId: number;
   processingDays: number;
   dueAt: Date;
@@ -29,6 +31,8 @@ export interface SyncedEvent {
   newAppointmentAt?: Date;
   /** RECEIVED only. */
   receipt?: ReceiptFacts;
+  /** Agency path the importing token covers ("/" for everything). */
+  importerPath?: string;
 }
 
 export interface AppliedEvent {
@@ -119,6 +123,12 @@ export function replayDossier(events: readonly SyncedEvent[], calendar: WorkingC
   for (const event of ordered) {
     if (event === receiptEvent) continue;
     const hold = (reason: string) => held.push({ eventId: event.eventId, reason });
+    // An event pushed before the receipt was checked against nothing: only a token covering
+    // the receiving agency may write this dossier's history.
+    if (event.importerPath && !receipt.agencyPath.startsWith(event.importerPath)) {
+      hold(`Imported by a token whose agency does not cover ${receipt.agencyPath}.`);
+      continue;
+    }
     if (event.occurredAt.getTime() < receiptEvent.occurredAt.getTime()) {
       hold(`Happened before the dossier’s receipt at ${receiptEvent.occurredAt.toISOString()}.`);
       continue;

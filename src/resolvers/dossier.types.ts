@@ -5,7 +5,7 @@ import { DossierStatus } from '../domain/lifecycle';
 import { Timeliness } from '../domain/timeliness';
 import { Agency, Procedure } from '../entities';
 import { DossierOrderField, SortDirection } from '../services/list-queries';
-import { AGENCY_CODE, DOSSIER_CODE, PROCEDURE_CODE } from '../schema/validation';
+import { AGENCY_CODE, DOSSIER_CODE, ID_NUMBER, PHONE, PROCEDURE_CODE } from '../schema/validation';
 
 registerEnumType(DossierOrderField, { name: 'DossierOrderField', description: 'What dossiers can be ordered by.' });
 registerEnumType(SortDirection, { name: 'SortDirection', description: 'Ascending or descending.' });
@@ -40,12 +40,12 @@ export class ApplicantInput {
   name: string;
 
   @Field({ description: 'Citizen ID (12 digits) or enterprise code (10 or 13 digits).' })
-  @Matches(/^[0-9]{9,13}(-[0-9]{3})?$/, { message: 'idNumber must be a citizen ID or enterprise code (digits)' })
+  @Matches(ID_NUMBER, { message: 'idNumber must be a citizen ID or enterprise code (digits)' })
   idNumber: string;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @Matches(/^\+?[0-9 .-]{8,20}$/, { message: 'phone must be a phone number' })
+  @Matches(PHONE, { message: 'phone must be a phone number' })
   phone?: string | null;
 
   @Field(() => String, { nullable: true })

@@ -10,6 +10,9 @@ import { ArgumentValidationError, getMetadataStorage } from 'type-graphql';
 export const AGENCY_CODE = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
 export const PROCEDURE_CODE = /^[0-9]{1,2}\.[0-9]{6}(\.[0-9A-Za-z]+)?$/;
 export const DOSSIER_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{2,59}$/;
+/** Citizen ID (9 or 12 digits) or enterprise code (10 or 13 digits, optional branch suffix). */
+export const ID_NUMBER = /^[0-9]{9,13}(-[0-9]{3})?$/;
+export const PHONE = /^\+?[0-9 .-]{8,20}$/;
 export const FEEDBACK_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{2,59}$/;
 
 /**

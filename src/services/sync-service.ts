@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { canSeeAgencyPath, requireRole, Viewer } from '../auth/access';
+import { canSeeAgencyPath, requireRole, scopePrefix, Viewer } from '../auth/access';
 import { WorkingCalendar } from '../domain/calendar';
 import { computeDueAt } from '../domain/deadlines';
 import { ApplicantKind, DossierChannel, DossierEventKind, Role } from '../domain/enums';
@@ -9,7 +9,7 @@ import { Agency, Procedure, ServiceCommitment } from '../entities';
 import type { SyncEventPayload } from '../entities/SyncEvent';
 import { queryReturning } from '../db/returning';
 import { badInput, ErrorCode } from '../schema/errors';
-import { DOSSIER_CODE } from '../schema/validation';
+import { AGENCY_CODE, DOSSIER_CODE, ID_NUMBER, PHONE, PROCEDURE_CODE } from '../schema/validation';
 import { DomainEvents } from '../subscriptions/domain-events';
 import { CalendarService } from './calendar-service';
 import { commitmentRulesInForce } from './commitments';
@@ -78,6 +78,7 @@ interface StoredEventRow {
   occurred_at: Date;
   payload: SyncEventPayload;
   held_reason: string | null;
+  importer_path: string;
 }
 
 /**
@@ -118,6 +119,9 @@ export class SyncService {
     });
 
     const outcome = await this.dataSource.transaction(async (em) => {
+      // Writers of these codes (other imports, receiveDossier) wait here, so what is checked
+      // below still holds when the dossiers are written.
+      await lockDossierCode(em, ...unique(shaped.map((e) => e.dossierCode)));
       // 2. References and scope, with one query per kind of thing.
       const agencyCodes = unique(shaped.flatMap((e) => [e.payload.agencyCode, e.payload.toAgencyCode]));
       const agencies = new Map((agencyCodes.length ? await em.findBy(Agency, { code: In(agencyCodes) }) : []).map((a) => [a.code, a]));
@@ -151,7 +155,8 @@ export class SyncService {
          SELECT r.event_id, r.dossier_code, r.kind::dossier_event_kind, r.occurred_at, r.payload, $2, $3
            FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, dossier_code text, kind text, occurred_at timestamptz, payload jsonb)
          ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-        [JSON.stringify(valid.map((e) => ({ event_id: e.eventId, dossier_code: e.dossierCode, kind: e.kind, occurred_at: e.occurredAt.toISOString(), payload: e.payload }))), importer.agencyPath, importer.sub],
+        // ADMIN's scope is everything: '/' covers every agency path.
+        [JSON.stringify(valid.map((e) => ({ event_id: e.eventId, dossier_code: e.dossierCode, kind: e.kind, occurred_at: e.occurredAt.toISOString(), payload: e.payload }))), scopePrefix(importer) ?? '/', importer.sub],
       );
       const accepted = new Set(inserted.map((r) => r.event_id));
       const codes = unique(valid.filter((e) => accepted.has(e.eventId)).map((e) => e.dossierCode));
@@ -179,9 +184,8 @@ export class SyncService {
    * one after the other, each seeing the other's events once committed.
    */
   private async replay(em: EntityManager, codes: string[], fresh: Set<string>, calendar: WorkingCalendar): Promise<Replayed[]> {
-    await lockDossierCode(em, ...codes);
     const rows: StoredEventRow[] = await em.query(
-      `SELECT event_id, dossier_code, kind, occurred_at, payload, held_reason FROM sync_event WHERE dossier_code = ANY($1::text[]) ORDER BY dossier_code, occurred_at`,
+      `SELECT event_id, dossier_code, kind, occurred_at, payload, held_reason, importer_path FROM sync_event WHERE dossier_code = ANY($1::text[]) ORDER BY dossier_code, occurred_at`,
       [codes],
     );
     const receipts = rows.filter((r) => r.kind === DossierEventKind.RECEIVED);
@@ -193,7 +197,7 @@ export class SyncService {
     const commitments = agencyIds.length ? await em.findBy(ServiceCommitment, { agencyId: In(agencyIds) }) : [];
 
     const byCode = new Map<string, StoredEventRow[]>();
-    for (const row of rows) byCode.set(row.dossier_code, [...(byCode.get(row.dossier_code) ?? []), row]);
+    for (const row of rows) (byCode.get(row.dossier_code) ?? byCode.set(row.dossier_code, []).get(row.dossier_code)!).push(row);
     const results = codes.map((code) => {
       const events = (byCode.get(code) ?? []).map((row) => toSyncedEvent(row, agencies, procedures, commitments, calendar));
       const result = replayDossier(events, calendar);
@@ -321,7 +325,7 @@ function toSyncedEvent(
 ): SyncedEvent {
   const occurredAt = new Date(row.occurred_at);
   const p = row.payload;
-  const event: SyncedEvent = { eventId: row.event_id, kind: row.kind, occurredAt, reason: p.reason ?? null, electronicResult: p.electronicResult };
+  const event: SyncedEvent = { eventId: row.event_id, kind: row.kind, occurredAt, reason: p.reason ?? null, electronicResult: p.electronicResult, importerPath: row.importer_path };
   if (row.kind === DossierEventKind.RECEIVED) {
     const agency = agencies.get(p.agencyCode!);
     const procedure = procedures.get(p.procedureCode!);
@@ -330,7 +334,7 @@ function toSyncedEvent(
       const { rules, workingDays } = commitmentRulesInForce(own, calendar.localDateOf(occurredAt));
       const dueAt = computeDueAt({ calendar, receivedAt: occurredAt, processingDays: procedure.processingDays, hours: agency.officeHours, commitments: rules });
       const processingDays = workingDays === null ? procedure.processingDays : Math.min(procedure.processingDays, workingDays);
-      event.receipt = { agencyId: agency.databaseId, procedureId: procedure.databaseId, processingDays, dueAt, hours: agency.officeHours };
+      event.receipt = { agencyId: agency.databaseId, agencyPath: agency.path, procedureId: procedure.databaseId, processingDays, dueAt, hours: agency.officeHours };
     }
   }
   if (row.kind === DossierEventKind.TRANSFERRED) {
@@ -341,34 +345,74 @@ function toSyncedEvent(
   return event;
 }
 
-/** What the kind needs, present and well-formed; null when the event is acceptable. */
-function shapeProblem(e: ImportEventInput, now: Date): { field: string; message: string } | null {
+type Problem = { field: string; message: string } | null;
+
+/** An optional string field: absent, or a string of 1..max characters. */
+function optionalText(value: unknown, field: string, max: number): Problem {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || value.trim().length === 0 || value.length > max) return { field, message: `${field} must be text of 1–${max} characters.` };
+  return null;
+}
+
+function optionalFlag(value: unknown, field: string): Problem {
+  return value === undefined || value === null || typeof value === 'boolean' ? null : { field, message: `${field} must be true or false.` };
+}
+
+function requiredText(value: unknown, field: string, max: number, kind: string): Problem {
+  if (value === undefined || value === null) return { field, message: `A ${kind} event needs ${field}.` };
+  return optionalText(value, field, max);
+}
+
+/**
+ * Every check the database would otherwise fail on, per event: types, lengths, formats and
+ * enums, and what the kind needs. The GraphQL layer checks types too, but the CLI and any
+ * other caller come here directly, and one bad value must never fail the whole call.
+ */
+function shapeProblem(e: ImportEventInput, now: Date): Problem {
   if (typeof e.eventId !== 'string' || !EVENT_ID.test(e.eventId)) return { field: 'eventId', message: 'eventId must be 1–100 printable ASCII characters without spaces.' };
-  if (typeof e.dossierCode !== 'string' || !DOSSIER_CODE.test(e.dossierCode)) return { field: 'dossierCode', message: 'dossierCode must be a dossier code.' };
+  if (typeof e.dossierCode !== 'string' || !DOSSIER_CODE.test(e.dossierCode)) return { field: 'dossierCode', message: 'dossierCode must be a dossier code (3–60 letters, digits, ".", "_" or "-").' };
   if (!Object.values(DossierEventKind).includes(e.kind)) return { field: 'kind', message: `Unknown kind ${String(e.kind)}.` };
   if (!(e.occurredAt instanceof Date) || Number.isNaN(e.occurredAt.getTime())) return { field: 'occurredAt', message: 'occurredAt must be a DateTime.' };
   if (e.occurredAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) return { field: 'occurredAt', message: 'occurredAt cannot be in the future.' };
   if (e.occurredAt.getUTCFullYear() < 2000) return { field: 'occurredAt', message: 'occurredAt is before 2000.' };
+  const common =
+    optionalText(e.reason, 'reason', 2000) ??
+    optionalFlag(e.electronicResult, 'electronicResult') ??
+    (e.newAppointmentAt !== undefined && e.newAppointmentAt !== null && (!(e.newAppointmentAt instanceof Date) || Number.isNaN(e.newAppointmentAt.getTime()))
+      ? { field: 'newAppointmentAt', message: 'newAppointmentAt must be a DateTime.' }
+      : null);
+  if (common) return common;
   switch (e.kind) {
-    case DossierEventKind.RECEIVED:
-      if (!e.procedureCode) return { field: 'procedureCode', message: 'A RECEIVED event needs procedureCode.' };
-      if (!e.agencyCode) return { field: 'agencyCode', message: 'A RECEIVED event needs agencyCode.' };
-      if (!e.channel) return { field: 'channel', message: 'A RECEIVED event needs channel.' };
-      if (!e.applicant?.name?.trim() || !e.applicant.idNumber?.trim() || !e.applicant.kind) return { field: 'applicant', message: 'A RECEIVED event needs the applicant (kind, name, idNumber).' };
-      break;
+    case DossierEventKind.RECEIVED: {
+      if (typeof e.procedureCode !== 'string' || !PROCEDURE_CODE.test(e.procedureCode)) return { field: 'procedureCode', message: 'A RECEIVED event needs procedureCode, a national procedure code such as "1.001193".' };
+      if (typeof e.agencyCode !== 'string' || !AGENCY_CODE.test(e.agencyCode)) return { field: 'agencyCode', message: 'A RECEIVED event needs agencyCode, an agency code such as "HNI-STP".' };
+      if (!Object.values(DossierChannel).includes(e.channel as DossierChannel)) return { field: 'channel', message: `A RECEIVED event needs channel: ${Object.values(DossierChannel).join(', ')}.` };
+      const a = e.applicant;
+      if (!a || typeof a !== 'object') return { field: 'applicant', message: 'A RECEIVED event needs the applicant (kind, name, idNumber).' };
+      if (!Object.values(ApplicantKind).includes(a.kind)) return { field: 'applicant.kind', message: `applicant.kind must be one of ${Object.values(ApplicantKind).join(', ')}.` };
+      const applicant =
+        requiredText(a.name, 'applicant.name', 200, 'RECEIVED') ??
+        (typeof a.idNumber !== 'string' || !ID_NUMBER.test(a.idNumber) ? { field: 'applicant.idNumber', message: 'applicant.idNumber must be a citizen ID or enterprise code (digits).' } : null) ??
+        (a.phone !== undefined && a.phone !== null && (typeof a.phone !== 'string' || !PHONE.test(a.phone)) ? { field: 'applicant.phone', message: 'applicant.phone must be a phone number.' } : null) ??
+        optionalText(a.address, 'applicant.address', 300);
+      if (applicant) return applicant;
+      return (
+        optionalText(e.lookupSecret, 'lookupSecret', 100) ??
+        optionalFlag(e.digitizedAtReceipt, 'digitizedAtReceipt') ??
+        optionalFlag(e.reusedDigitizedData, 'reusedDigitizedData') ??
+        optionalFlag(e.feePaidOnline, 'feePaidOnline') ??
+        optionalFlag(e.transferredIn, 'transferredIn')
+      );
+    }
     case DossierEventKind.REJECTED:
-      if (!e.reason?.trim()) return { field: 'reason', message: 'A REJECTED event needs a reason.' };
-      break;
+      return requiredText(e.reason, 'reason', 2000, 'REJECTED');
     case DossierEventKind.TRANSFERRED:
-      if (!e.toAgencyCode) return { field: 'toAgencyCode', message: 'A TRANSFERRED event needs toAgencyCode.' };
-      break;
+      return typeof e.toAgencyCode === 'string' && AGENCY_CODE.test(e.toAgencyCode) ? null : { field: 'toAgencyCode', message: 'A TRANSFERRED event needs toAgencyCode, an agency code.' };
     case DossierEventKind.APOLOGY_ISSUED:
-      if (!e.newAppointmentAt) return { field: 'newAppointmentAt', message: 'An APOLOGY_ISSUED event needs newAppointmentAt.' };
-      break;
+      return e.newAppointmentAt ? null : { field: 'newAppointmentAt', message: 'An APOLOGY_ISSUED event needs newAppointmentAt.' };
     default:
-      break;
+      return null;
   }
-  return null;
 }
 
 function payloadOf(e: ImportEventInput): SyncEventPayload {

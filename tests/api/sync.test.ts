@@ -1,6 +1,7 @@
 import { Role } from '../../src/domain/enums';
 import { startTestApp, TestApp } from '../support/app';
 import { seedFixtures } from '../support/fixtures';
+import { seedSyncedDossiers } from '../../src/seed/synced-dossiers';
 
 let app: TestApp;
 let admin: string;
@@ -106,6 +107,32 @@ describe('importDossierEvents', () => {
     expect((await dossier('SY-4')).status).toBe('PROCESSING');
   });
 
+  it('refuses a value the database could not store as that event alone, never the whole call', async () => {
+    const out = await importEvents([
+      receipt('SY-10', '2025-06-02T09:00:00+07:00', { applicant: { ...applicant, name: 'N'.repeat(250) } }),
+      receipt('SY-11', '2025-06-02T09:00:00+07:00', { applicant: { ...applicant, phone: 'call me maybe' } }),
+      step('SY-10', 'SUPPLEMENT_REQUESTED', '2025-06-02T10:00:00+07:00', { reason: 'x'.repeat(2001) }),
+      receipt('SY-12', '2025-06-02T09:00:00+07:00'),
+    ]);
+    expect(out.errors.map((e) => [e.index, e.code, e.field])).toEqual([
+      [0, 'BAD_USER_INPUT', 'events.0.applicant.name'],
+      [1, 'BAD_USER_INPUT', 'events.1.applicant.phone'],
+      [2, 'BAD_USER_INPUT', 'events.2.reason'],
+    ]);
+    expect(out.accepted).toBe(1);
+    expect((await dossier('SY-12')).status).toBe('RECEIVED');
+  });
+
+  it('holds events another agency pushed for a code before its receipt, instead of letting them write the history', async () => {
+    const officerB = app.token(Role.OFFICER, 'TPB');
+    await importEvents([step('SY-13', 'PROCESSING_STARTED', '2025-06-02T10:00:00+07:00'), step('SY-13', 'REJECTED', '2025-06-02T11:00:00+07:00', { reason: 'from TPB' })], officerB);
+    await importEvents([receipt('SY-13', '2025-06-02T09:00:00+07:00')], officerA);
+    const d = await dossier('SY-13');
+    expect(d).toMatchObject({ status: 'RECEIVED', syncedToNationalPortal: false });
+    const [{ n }] = await app.dataSource.query(`SELECT count(*)::int AS n FROM sync_event WHERE dossier_code = 'SY-13' AND held_reason LIKE 'Imported by a token%'`);
+    expect(n).toBe(2);
+  });
+
   it('refuses more than 5,000 events and callers without an OFFICER or ADMIN token', async () => {
     const many = Array.from({ length: 5001 }, (_, i) => step('SY-X', 'PROCESSING_STARTED', '2025-06-02T10:00:00+07:00', { eventId: `x${i}` }));
     const tooMany = await app.gql(IMPORT, { events: many }, admin);
@@ -164,5 +191,17 @@ describe('late events and the index', () => {
     expect(after.overdueBacklog).toBe(before.overdueBacklog + 1);
     await app.gql(`mutation { recomputeIndex(period: "2024-03") { scorecards } }`, {}, admin);
     expect((await card()).final).toBe(true);
+  });
+});
+
+describe('seed --synced-dossiers', () => {
+  it('pushes generated histories through the sync path: every dossier kept by sync, complete and in sync', async () => {
+    const result = await seedSyncedDossiers(app.dataSource, app.services.sync, { dossiers: 3000, seed: 5 });
+    const [row] = await app.dataSource.query(
+      `SELECT count(*)::int AS dossiers, count(*) FILTER (WHERE managed_by_sync AND synced_to_national_portal AND history_complete)::int AS synced,
+              (SELECT count(*)::int FROM dossier_event e JOIN dossier d ON d.id = e.dossier_id WHERE d.code LIKE 'SYNC-%') AS events
+         FROM dossier WHERE code LIKE 'SYNC-%'`,
+    );
+    expect(row).toEqual({ dossiers: 3000, synced: 3000, events: result.events });
   });
 });

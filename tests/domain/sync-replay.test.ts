@@ -14,7 +14,7 @@ function receipt(at: string, processingDays = 3): SyncedEvent {
     eventId: 'r',
     kind: DossierEventKind.RECEIVED,
     occurredAt,
-    receipt: { agencyId: 1, procedureId: 1, processingDays, dueAt: computeDueAt({ calendar, receivedAt: occurredAt, processingDays }), hours: undefined },
+    receipt: { agencyId: 1, agencyPath: '/A/', procedureId: 1, processingDays, dueAt: computeDueAt({ calendar, receivedAt: occurredAt, processingDays }), hours: undefined },
   };
 }
 const step = (eventId: string, kind: DossierEventKind, at: string, extra: Partial<SyncedEvent> = {}): SyncedEvent => ({ eventId, kind, occurredAt: vn(at), ...extra });
