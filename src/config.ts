@@ -21,6 +21,18 @@ export interface AppConfig {
   dueSoonWorkingHours: number;
   /** How often the detectors scan, in ms. */
   scanIntervalMs: number;
+  /** What one operation may ask for, on HTTP and WebSocket alike. */
+  queryLimits: { maxDepth: number; maxAliases: number; maxCost: number; maxTokens: number };
+  /** Largest HTTP request body, in bytes (importDossierEvents sends up to 5,000 events). */
+  maxBodyBytes: number;
+  /** Largest WebSocket message, in bytes. */
+  maxWsPayloadBytes: number;
+  /** Browser origins allowed for CORS and WebSocket upgrades; ["*"] allows any. Clients without Origin are always allowed. */
+  allowedOrigins: string[];
+  /** A socket that sends no connection_init within this is closed (4408). */
+  wsInitTimeoutMs: number;
+  /** Server pings every socket this often and drops those that missed the previous ping. */
+  wsKeepAliveMs: number;
 }
 
 const DEV_JWT_SECRET = 'service-index-dev-secret-change-me';
@@ -41,6 +53,14 @@ function redisUrl(env: NodeJS.ProcessEnv): string | undefined {
   const url = env.REDIS_URL || undefined;
   if (url && !/^rediss?:\/\//.test(url)) throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL.');
   return url;
+}
+
+/** ALLOWED_ORIGINS: comma-separated origins, or "*". Development allows any by default, production none. */
+function origins(env: NodeJS.ProcessEnv, nodeEnv: string): string[] {
+  const raw = env.ALLOWED_ORIGINS ?? (nodeEnv === 'production' ? '' : '*');
+  const list = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const o of list) if (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o)) throw new ConfigError(`ALLOWED_ORIGINS entries must be origins like https://dashboard.example.gov.vn, got "${o}".`);
+  return list;
 }
 
 function channelPrefix(env: NodeJS.ProcessEnv): string {
@@ -75,5 +95,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisChannelPrefix: channelPrefix(env),
     dueSoonWorkingHours: int(env, 'DUE_SOON_WORKING_HOURS', 9, 1, 200),
     scanIntervalMs: int(env, 'ALERT_SCAN_INTERVAL_MS', 1000, 100, 60_000),
+    queryLimits: {
+      maxDepth: int(env, 'MAX_QUERY_DEPTH', 12, 2, 100),
+      maxAliases: int(env, 'MAX_QUERY_ALIASES', 30, 0, 1000),
+      maxCost: int(env, 'MAX_QUERY_COST', 10_000, 10, 10_000_000),
+      maxTokens: int(env, 'MAX_QUERY_TOKENS', 5_000, 100, 1_000_000),
+    },
+    maxBodyBytes: int(env, 'MAX_BODY_BYTES', 4_000_000, 1_000, 100_000_000),
+    maxWsPayloadBytes: int(env, 'MAX_WS_PAYLOAD_BYTES', 256_000, 1_000, 100_000_000),
+    allowedOrigins: origins(env, nodeEnv),
+    wsInitTimeoutMs: int(env, 'WS_INIT_TIMEOUT_MS', 5_000, 100, 120_000),
+    wsKeepAliveMs: int(env, 'WS_KEEPALIVE_MS', 30_000, 100, 600_000),
   };
 }

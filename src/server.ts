@@ -3,7 +3,8 @@ import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { GraphQLError, GraphQLSchema, Kind, parse } from 'graphql';
+import { DocumentNode, GraphQLError, GraphQLSchema, Kind, parse, validate } from 'graphql';
+import cors from 'cors';
 import type { Context as WsContext } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -12,6 +13,7 @@ import { currentQueryStats, runWithQueryStats } from './db/query-stats';
 import { getSchema } from './schema/build';
 import { createRequestContext, RequestContext, Services } from './schema/context';
 import { formatError } from './schema/errors';
+import { checkQueryLimits, isTokenLimitError, QueryCost, QueryLimits, tooLargeError } from './schema/limits';
 import { AgencyKind } from './domain/enums';
 import { Agency } from './entities';
 import { rankingToCsv } from './services/index/rankings-csv';
@@ -33,6 +35,27 @@ function queryStatsPlugin(): ApolloServerPlugin<RequestContext> {
           if (stats && response.body.kind === 'single') {
             response.body.singleResult.extensions = { ...response.body.singleResult.extensions, sqlStatements: stats.statements };
           }
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Query limits on HTTP (graphql-ws checks the same in onSubscribe): depth, aliases and cost
+ * once the operation is parsed and validated; every response tells its cost in
+ * `extensions.cost`, as Shopify's API does.
+ */
+function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      let cost: QueryCost | undefined;
+      return {
+        async didResolveOperation({ request, document, schema }) {
+          cost = checkQueryLimits(schema, document, request.variables, request.operationName, limits);
+        },
+        async willSendResponse({ response }) {
+          if (cost && response.body.kind === 'single') response.body.singleResult.extensions = { ...response.body.singleResult.extensions, cost };
         },
       };
     },
@@ -73,12 +96,30 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
   return useServer(
     {
       schema,
+      // A socket that never says connection_init is closed 4408 (protocol).
+      connectionInitWaitTimeout: services.config.wsInitTimeoutMs,
       onConnect: (ctx) => checkToken(ctx),
       onSubscribe: (ctx, _id, payload) => {
         if (!checkToken(ctx)) return closeSocket(ctx, 4403, 'Forbidden');
-        if (authorizationOf(ctx)) return undefined;
-        if (needsCaller(payload.query, payload.variables ?? {})) closeSocket(ctx, 4401, 'Unauthorized');
-        return undefined;
+        if (!authorizationOf(ctx) && needsCaller(payload.query, payload.variables ?? {})) return closeSocket(ctx, 4401, 'Unauthorized');
+        // Apollo's plugins do not run here: parse with the token limit, validate, then apply
+        // the same depth, alias and cost limits as HTTP.
+        const limits = services.config.queryLimits;
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, { maxTokens: limits.maxTokens });
+        } catch (err) {
+          return [err instanceof GraphQLError && isTokenLimitError(err) ? tooLargeError(`The query has more than ${limits.maxTokens} tokens.`) : (err as GraphQLError)];
+        }
+        const invalid = validate(schema, document);
+        if (invalid.length) return invalid;
+        try {
+          checkQueryLimits(schema, document, payload.variables ?? undefined, payload.operationName, limits);
+        } catch (err) {
+          if (err instanceof GraphQLError) return [err];
+          throw err;
+        }
+        return { schema, document, variableValues: payload.variables, operationName: payload.operationName };
       },
       context: (ctx) => createRequestContext(services, authorizationOf(ctx)),
       // The same error shaping as HTTP: stable codes, no stack trace or SQL outside development.
@@ -87,6 +128,9 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
       onError: (_ctx, _id, _payload, errors) => errors.map((error) => format(error.toJSON(), error)),
     },
     wsServer,
+    // graphql-ws pings every interval and terminates a socket that missed the last pong:
+    // dashboards stay connected for days, and half-open sockets must not pile up.
+    services.config.wsKeepAliveMs,
   );
 }
 
@@ -148,7 +192,14 @@ export async function startServer(services: Services, port: number): Promise<Run
   const httpServer = http.createServer(app);
   const exposeDetails = services.config.nodeEnv !== 'production';
   const schema = await getSchema();
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    maxPayload: services.config.maxWsPayloadBytes,
+    // Browsers send Origin; a page from an origin not allowed cannot open a dashboard stream
+    // with a user's token (cross-site WebSocket hijacking). Non-browser clients send none.
+    verifyClient: ({ origin }: { origin?: string }) => originAllowed(services.config.allowedOrigins, origin),
+  });
   const wsCleanup = useGraphqlWs(services, schema, wsServer);
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -156,8 +207,10 @@ export async function startServer(services: Services, port: number): Promise<Run
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Closes every WebSocket (going away) when the server stops, after HTTP drains.
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      queryLimitsPlugin(services.config.queryLimits),
       ...(services.config.exposeQueryStats ? [queryStatsPlugin()] : []),
     ],
+    parseOptions: { maxTokens: services.config.queryLimits.maxTokens },
     formatError: formatError(exposeDetails),
     includeStacktraceInErrorResponses: exposeDetails,
     introspection: true,
@@ -168,7 +221,8 @@ export async function startServer(services: Services, port: number): Promise<Run
 
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    cors({ origin: (origin, done) => done(null, originAllowed(services.config.allowedOrigins, origin)), maxAge: 600 }),
+    express.json({ limit: services.config.maxBodyBytes }),
     (_req, _res, next) => runWithQueryStats({ statements: 0 }, next),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
@@ -183,6 +237,21 @@ export async function startServer(services: Services, port: number): Promise<Run
     }),
   );
 
+  // Body parser failures as GraphQL errors with a code, never an HTML stack page.
+  app.use('/graphql', ((err, _req, res, next) => {
+    if (!err) return next();
+    const tooLarge = err.type === 'entity.too.large';
+    res
+      .status(tooLarge ? 413 : 400)
+      .json({
+        errors: [
+          tooLarge
+            ? { message: `The request body exceeds ${services.config.maxBodyBytes} bytes.`, extensions: { code: 'QUERY_TOO_LARGE' } }
+            : { message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } },
+        ],
+      });
+  }) as express.ErrorRequestHandler);
+
   await new Promise<void>((resolve) => httpServer.listen(port, resolve));
   const address = httpServer.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
@@ -191,4 +260,8 @@ export async function startServer(services: Services, port: number): Promise<Run
     url: `http://localhost:${actualPort}/graphql`,
     close: () => apollo.stop(),
   };
+}
+
+function originAllowed(allowed: string[], origin: string | undefined): boolean {
+  return !origin || allowed.includes('*') || allowed.includes(origin);
 }

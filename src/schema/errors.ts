@@ -1,3 +1,4 @@
+import { isTokenLimitError, LimitCode } from './limits';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
@@ -39,6 +40,9 @@ export const notFound = (type: string, key: string) => apiError(ErrorCode.NOT_FO
 export function formatError(exposeDetails: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
+    if (original instanceof Error && isTokenLimitError(original)) {
+      return { message: original.message, locations: formatted.locations, extensions: { code: LimitCode.QUERY_TOO_LARGE } };
+    }
     if (original instanceof InvalidTransitionError) {
       return { ...formatted, message: original.message, extensions: { code: ErrorCode.INVALID_TRANSITION, from: original.from, action: original.action } };
     }

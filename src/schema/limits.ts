@@ -1,0 +1,113 @@
+import { DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, Kind, SelectionSetNode } from 'graphql';
+import { ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { DEFAULT_PAGE_SIZE } from './connection';
+
+/** What one operation may ask for, on every transport (issue 7). */
+export interface QueryLimits {
+  maxDepth: number;
+  maxAliases: number;
+  /** Estimated cost: each field 1, times the page size asked for under a connection. */
+  maxCost: number;
+  /** Lexical tokens of the document, checked while parsing (before any quadratic validation). */
+  maxTokens: number;
+}
+
+export const LimitCode = {
+  QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
+  TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  QUERY_TOO_LARGE: 'QUERY_TOO_LARGE',
+} as const;
+
+/** What a response reports of its cost, as Shopify's Admin API does in `extensions.cost`. */
+export interface QueryCost {
+  requestedQueryCost: number;
+  maximumAvailable: number;
+}
+
+/**
+ * A list under `first`/`last` costs its children once per item asked for (the page size when
+ * neither is given); `importDossierEvents` costs one per event. Everything else costs 1 plus
+ * its children.
+ */
+const pageEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
+  const size = typeof args.first === 'number' ? args.first : typeof args.last === 'number' ? args.last : undefined;
+  if (size !== undefined) return 1 + childComplexity * Math.max(size, 1);
+  if (Array.isArray(args.events)) return 1 + args.events.length + childComplexity;
+  return undefined;
+};
+
+function limitError(code: string, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extensions, http: { status: 400 } } });
+}
+
+/** Deepest field nesting of an operation, following fragment spreads (each once per path). */
+function depthOf(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen: Set<string>, bail: number): number {
+  let deepest = 0;
+  for (const selection of selectionSet.selections) {
+    let depth = 0;
+    if (selection.kind === Kind.FIELD) depth = selection.selectionSet ? 1 + depthOf(selection.selectionSet, fragments, seen, bail - 1) : 1;
+    else if (selection.kind === Kind.INLINE_FRAGMENT) depth = depthOf(selection.selectionSet, fragments, seen, bail);
+    else {
+      const fragment = fragments.get(selection.name.value);
+      if (fragment && !seen.has(fragment.name.value)) depth = depthOf(fragment.selectionSet, fragments, new Set(seen).add(fragment.name.value), bail);
+    }
+    deepest = Math.max(deepest, depth);
+    if (deepest > bail) return deepest; // far enough to refuse: stop walking a hostile document
+  }
+  return deepest;
+}
+
+function aliasCount(document: DocumentNode): number {
+  let count = 0;
+  const walk = (set: SelectionSetNode) => {
+    for (const s of set.selections) {
+      if (s.kind === Kind.FIELD && s.alias) count++;
+      if (s.kind !== Kind.FRAGMENT_SPREAD && s.selectionSet) walk(s.selectionSet);
+    }
+  };
+  for (const d of document.definitions) if (d.kind === Kind.OPERATION_DEFINITION || d.kind === Kind.FRAGMENT_DEFINITION) walk(d.selectionSet);
+  return count;
+}
+
+/**
+ * Checks a parsed, validated operation against the limits and returns its cost, or throws a
+ * GraphQLError with a stable code and the measured figure. HTTP (an Apollo plugin) and
+ * graphql-ws (onSubscribe) both call this, so no transport is left open.
+ */
+export function checkQueryLimits(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined | null, limits: QueryLimits): QueryCost {
+  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+  for (const d of document.definitions) {
+    if (d.kind !== Kind.OPERATION_DEFINITION || (operationName && d.name?.value !== operationName)) continue;
+    const depth = depthOf(d.selectionSet, fragments, new Set(), limits.maxDepth + 1);
+    if (depth > limits.maxDepth) throw limitError(LimitCode.QUERY_TOO_DEEP, `The query is nested ${depth}${depth > limits.maxDepth + 1 ? '+' : ''} levels deep; the limit is ${limits.maxDepth}.`, { depth, maxDepth: limits.maxDepth });
+  }
+  const aliases = aliasCount(document);
+  if (aliases > limits.maxAliases) throw limitError(LimitCode.TOO_MANY_ALIASES, `The query uses ${aliases} aliases; the limit is ${limits.maxAliases}.`, { aliases, maxAliases: limits.maxAliases });
+  const cost = getComplexity({
+    schema,
+    query: document,
+    variables: variables ?? {},
+    operationName: operationName ?? undefined,
+    estimators: [pageEstimator, connectionDefaultEstimator, simpleEstimator({ defaultComplexity: 1 })],
+  });
+  if (cost > limits.maxCost) {
+    throw limitError(LimitCode.QUERY_TOO_COMPLEX, `The query costs ${cost}; the limit is ${limits.maxCost}. Ask for smaller pages or fewer fields.`, { cost: { requestedQueryCost: cost, maximumAvailable: limits.maxCost } });
+  }
+  return { requestedQueryCost: cost, maximumAvailable: limits.maxCost };
+}
+
+/** A connection asked for without `first`/`last` still returns a default page. */
+const connectionDefaultEstimator: ComplexityEstimator = ({ field, childComplexity }) => {
+  const type = String(field.type).replace(/[!\[\]]/g, '');
+  return type.endsWith('Connection') ? 1 + childComplexity * DEFAULT_PAGE_SIZE : undefined;
+};
+
+/** Maps graphql-js's token-limit syntax error to our code. */
+export function isTokenLimitError(error: GraphQLError | Error): boolean {
+  return /Document contains more (than|that) \d+ tokens/.test(error.message);
+}
+
+export function tooLargeError(message: string): GraphQLError {
+  return limitError(LimitCode.QUERY_TOO_LARGE, message);
+}

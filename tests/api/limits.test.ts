@@ -1,0 +1,121 @@
+import WebSocket from 'ws';
+import { Role } from '../../src/domain/enums';
+import { startTestApp, TestApp } from '../support/app';
+import { seedFixtures } from '../support/fixtures';
+import { closeCodeOf, collect, wsClient } from '../support/ws';
+
+/**
+ * Queries that try to hurt the server, over HTTP and over graphql-ws: each is refused with
+ * its stable code before it costs anything, and the server answers normally afterwards.
+ */
+let app: TestApp;
+
+beforeAll(async () => {
+  app = await startTestApp({ realtime: { detectors: false }, env: { ALLOWED_ORIGINS: 'https://dashboard.example.gov.vn', WS_INIT_TIMEOUT_MS: '300' } });
+  await seedFixtures(app.dataSource);
+});
+afterAll(() => app.close());
+
+const deep = (levels: number) => `{ agency(code: "TPA-STP") { ${'parent { '.repeat(levels)}code${' }'.repeat(levels)} } }`;
+const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: agency(code: "TPA") { code }`).join(' ')} }`;
+const costBomb = `{ agencies(first: 100) { nodes { children(first: 100) { nodes { children(first: 100) { nodes { code name } } } } } } }`;
+
+async function stillAnswers() {
+  const res = await app.gql(`{ agency(code: "TPA") { code } }`);
+  expect(res.data).toEqual({ agency: { code: 'TPA' } });
+}
+
+describe('over HTTP', () => {
+  it('refuses depth, aliases, cost and size with stable codes and the measured figure', async () => {
+    const tooDeep = await app.gql(deep(1000));
+    expect(tooDeep.status).toBe(400);
+    expect(tooDeep.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_DEEP', maxDepth: 12 });
+
+    const manyAliases = await app.gql(aliases(31));
+    expect(manyAliases.errors?.[0].extensions).toMatchObject({ code: 'TOO_MANY_ALIASES', aliases: 31, maxAliases: 30 });
+    // 10,000 aliases never reach validation (whose field-merging check is quadratic): the
+    // parser stops at the token limit.
+    const aliasFlood = await app.gql(aliases(10_000));
+    expect(aliasFlood.errors?.[0].extensions?.code).toBe('QUERY_TOO_LARGE');
+
+    const bomb = await app.gql(costBomb);
+    expect(bomb.errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(bomb.errors?.[0].extensions?.cost.requestedQueryCost).toBeGreaterThan(1_000_000);
+    expect(bomb.data).toBeUndefined();
+    await stillAnswers();
+  });
+
+  it('tells every answered query its cost, as Shopify does', async () => {
+    const res = await app.gql(`{ agencies(first: 10) { nodes { code } } }`);
+    expect(res.extensions?.cost).toEqual({ requestedQueryCost: expect.any(Number), maximumAvailable: 10_000 });
+    expect(res.extensions!.cost.requestedQueryCost).toBeGreaterThanOrEqual(11);
+  });
+
+  it('refuses a 10 MB body with 413 and a code, and malformed JSON with 400', async () => {
+    const huge = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ __typename }`, variables: { pad: 'x'.repeat(10_000_000) } }) });
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('QUERY_TOO_LARGE');
+    const garbled = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(garbled.status).toBe(400);
+    expect(JSON.stringify(await garbled.json())).not.toMatch(/at .*\.js|node_modules/);
+    await stillAnswers();
+  });
+
+  it('answers CORS for allowed origins only', async () => {
+    const preflight = (origin: string) => fetch(app.url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    expect((await preflight('https://dashboard.example.gov.vn')).headers.get('access-control-allow-origin')).toBe('https://dashboard.example.gov.vn');
+    expect((await preflight('https://evil.example.com')).headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('over graphql-ws', () => {
+  const token = () => app.token(Role.LEADER, 'TPA');
+
+  it('applies the same limits on subscribe, where Apollo’s plugins do not run', async () => {
+    const client = wsClient(app.wsUrl, token());
+    const deepSub = collect(client, `subscription { rankingChanged(kind: PROVINCE) { agency { ${'parent { '.repeat(30)}code${' }'.repeat(30)} } } }`);
+    const bomb = collect(client, `subscription { rankingChanged(kind: PROVINCE) { agency { children(first: 100) { nodes { children(first: 100) { nodes { children(first: 100) { nodes { code } } } } } } } } }`);
+    const flood = collect(client, `subscription { ${Array.from({ length: 2000 }, (_, i) => `a${i}: rankingChanged(kind: PROVINCE) { period }`).join(' ')} }`);
+    const codes = async (c: ReturnType<typeof collect>) => {
+      for (let i = 0; i < 100 && c.errors.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      return JSON.stringify(c.errors);
+    };
+    expect(await codes(deepSub)).toContain('QUERY_TOO_DEEP');
+    expect(await codes(bomb)).toContain('QUERY_TOO_COMPLEX');
+    expect(await codes(flood)).toContain('QUERY_TOO_LARGE');
+    await client.dispose();
+    await stillAnswers();
+  });
+
+  it('refuses an upgrade from an origin not allowed, and closes a socket that never says connection_init (4408)', async () => {
+    const status = await new Promise<number>((resolve) => {
+      const socket = new WebSocket(app.wsUrl, 'graphql-transport-ws', { headers: { origin: 'https://evil.example.com' } });
+      socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      socket.on('open', () => resolve(101));
+    });
+    expect(status).toBe(401);
+
+    const code = await new Promise<number>((resolve) => {
+      const socket = new WebSocket(app.wsUrl, 'graphql-transport-ws', { headers: { origin: 'https://dashboard.example.gov.vn' } });
+      socket.on('close', (c) => resolve(c));
+    });
+    expect(code).toBe(4408);
+  });
+
+  it('closes a socket that sends a message over the payload limit (1009)', async () => {
+    const code = await new Promise<number>((resolve) => {
+      const socket = new WebSocket(app.wsUrl, 'graphql-transport-ws');
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { pad: 'x'.repeat(300_000) } })));
+      socket.on('close', (c) => resolve(c));
+    });
+    expect(code).toBe(1009);
+    const ok = collect(wsClient(app.wsUrl, token()), `subscription { rankingChanged(kind: PROVINCE) { period } }`);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(ok.errors).toEqual([]);
+    ok.dispose();
+  });
+
+  it('still closes a bad token 4403 on subscribe', async () => {
+    expect(await closeCodeOf(collect(wsClient(app.wsUrl, 'x.y.z'), `subscription { alerts { cursor } }`))).toBe(4403);
+  });
+});
