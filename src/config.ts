@@ -1,3 +1,4 @@
+import type { RateLimitConfig } from './schema/rate-limits';
 import path from 'node:path';
 
 /** Project root, whether running from src/ (ts-jest) or dist/src/ (compiled). */
@@ -33,6 +34,7 @@ export interface AppConfig {
   wsInitTimeoutMs: number;
   /** Server pings every socket this often and drops those that missed the previous ping. */
   wsKeepAliveMs: number;
+  rateLimits: RateLimitConfig;
 }
 
 const DEV_JWT_SECRET = 'service-index-dev-secret-change-me';
@@ -106,5 +108,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     allowedOrigins: origins(env, nodeEnv),
     wsInitTimeoutMs: int(env, 'WS_INIT_TIMEOUT_MS', 5_000, 100, 120_000),
     wsKeepAliveMs: int(env, 'WS_KEEPALIVE_MS', 30_000, 100, 600_000),
+    rateLimits: {
+      perTokenPerMinute: int(env, 'RATE_LIMIT_TOKEN_PER_MINUTE', 1_200, 1, 10_000_000),
+      perIpPerMinute: int(env, 'RATE_LIMIT_IP_PER_MINUTE', 600, 1, 10_000_000),
+      secretAttemptsPerMinute: int(env, 'RATE_LIMIT_SECRET_PER_MINUTE', 20, 1, 100_000),
+      subscriptionsPerConnection: int(env, 'WS_MAX_SUBSCRIPTIONS', 50, 1, 10_000),
+      wsMessagesPerSecond: int(env, 'WS_MESSAGES_PER_SECOND', 20, 1, 100_000),
+    },
   };
 }

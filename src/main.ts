@@ -47,6 +47,7 @@ async function main() {
     console.log(`${signal}: shutting down …`);
     await server.close();
     await services.realtime.stop();
+    await services.rateLimits.close();
     await services.index.whenIdle();
     await dataSource.destroy();
     await embedded?.stop();

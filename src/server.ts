@@ -3,7 +3,7 @@ import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { DocumentNode, GraphQLError, GraphQLSchema, Kind, parse, validate } from 'graphql';
+import { DocumentNode, GraphQLError, GraphQLFormattedError, GraphQLSchema, Kind, parse, validate } from 'graphql';
 import cors from 'cors';
 import type { Context as WsContext } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -13,6 +13,8 @@ import { currentQueryStats, runWithQueryStats } from './db/query-stats';
 import { getSchema } from './schema/build';
 import { createRequestContext, RequestContext, Services } from './schema/context';
 import { formatError } from './schema/errors';
+import { RATE_LIMITED, RateLimitedError } from './schema/rate-limits';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { checkQueryLimits, isTokenLimitError, QueryCost, QueryLimits, tooLargeError } from './schema/limits';
 import { AgencyKind } from './domain/enums';
 import { Agency } from './entities';
@@ -62,6 +64,26 @@ function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin<RequestConte
   };
 }
 
+/** Per token, or per IP without one, before any parsing: 429 with Retry-After when over. */
+function rateLimitHttp(services: Services): express.RequestHandler {
+  return (req, res, next) => {
+    let subject: string | undefined;
+    try {
+      const token = bearerToken(req.headers.authorization);
+      if (token) subject = verifyToken(token, services.config.jwtSecret).sub;
+    } catch {
+      // A bad token is answered 401 by the context; count it against the address.
+    }
+    services.rateLimits.request(subject, req.ip ?? 'unknown').then(
+      () => next(),
+      (err: unknown) => {
+        if (!(err instanceof RateLimitedError)) return next(err);
+        res.status(429).setHeader('retry-after', String(err.retryAfterSeconds)).json({ errors: [{ message: err.message, extensions: { code: RATE_LIMITED, retryAfter: err.retryAfterSeconds } }] });
+      },
+    );
+  };
+}
+
 /** Closes the socket with a graphql-ws close code, e.g. 4401 Unauthorized or 4403 Forbidden. */
 function closeSocket(ctx: WsContext, code: number, reason: string) {
   (ctx.extra as { socket: WebSocket }).socket.close(code, reason);
@@ -81,7 +103,19 @@ const NEEDS_CALLER = new Set(['alerts', 'dossierUpdated']);
  * subscribe (an expired one closes 4403; none, for a stream that needs one, closes 4401).
  */
 function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSocketServer) {
-  const format = formatError(services.config.nodeEnv !== 'production');
+  const connections = new WeakMap<object, { open: Set<string>; messages: RateLimiterMemory }>();
+  const connectionState = (ctx: WsContext) => {
+    let state = connections.get(ctx);
+    if (!state) connections.set(ctx, (state = { open: new Set(), messages: services.rateLimits.connectionMessages() }));
+    return state;
+  };
+  const formatHttp = formatError(services.config.nodeEnv !== 'production');
+  // As over HTTP, minus `extensions.http` (status and headers mean nothing on a socket).
+  const format = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const shaped = formatHttp(formatted, error);
+    const { http: _http, ...extensions } = shaped.extensions ?? {};
+    return { ...shaped, extensions };
+  };
   const checkToken = (ctx: WsContext): boolean => {
     const header = authorizationOf(ctx);
     if (!header) return true;
@@ -99,8 +133,20 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
       // A socket that never says connection_init is closed 4408 (protocol).
       connectionInitWaitTimeout: services.config.wsInitTimeoutMs,
       onConnect: (ctx) => checkToken(ctx),
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         if (!checkToken(ctx)) return closeSocket(ctx, 4403, 'Forbidden');
+        // Per connection: a flood of subscribe messages closes the socket (4429); beyond the
+        // cap of open subscriptions a new one is refused with RATE_LIMITED.
+        const state = connectionState(ctx);
+        try {
+          await state.messages.consume('subscribe');
+        } catch {
+          return closeSocket(ctx, 4429, 'Too many messages');
+        }
+        if (state.open.size >= services.config.rateLimits.subscriptionsPerConnection) {
+          return [new RateLimitedError(`subscriptions on this connection (at most ${services.config.rateLimits.subscriptionsPerConnection})`, 1)];
+        }
+
         if (!authorizationOf(ctx) && needsCaller(payload.query, payload.variables ?? {})) return closeSocket(ctx, 4401, 'Unauthorized');
         // Apollo's plugins do not run here: parse with the token limit, validate, then apply
         // the same depth, alias and cost limits as HTTP.
@@ -119,9 +165,11 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
           if (err instanceof GraphQLError) return [err];
           throw err;
         }
+        state.open.add(id);
         return { schema, document, variableValues: payload.variables, operationName: payload.operationName };
       },
-      context: (ctx) => createRequestContext(services, authorizationOf(ctx)),
+      context: (ctx) => createRequestContext(services, authorizationOf(ctx), (ctx.extra as { request: http.IncomingMessage }).request.socket.remoteAddress),
+      onComplete: (ctx, id) => void connectionState(ctx).open.delete(id),
       // The same error shaping as HTTP: stable codes, no stack trace or SQL outside development.
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((error) => format(error.toJSON(), error)) } : undefined,
@@ -222,12 +270,13 @@ export async function startServer(services: Services, port: number): Promise<Run
   app.use(
     '/graphql',
     cors({ origin: (origin, done) => done(null, originAllowed(services.config.allowedOrigins, origin)), maxAge: 600 }),
+    rateLimitHttp(services),
     express.json({ limit: services.config.maxBodyBytes }),
     (_req, _res, next) => runWithQueryStats({ statements: 0 }, next),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
-          return await createRequestContext(services, req.headers.authorization);
+          return await createRequestContext(services, req.headers.authorization, req.ip);
         } catch (err) {
           // A bad token is the client's fault: 401 with the error's code, not a 500.
           if (err instanceof GraphQLError) throw new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 401 } } });

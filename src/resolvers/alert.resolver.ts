@@ -140,8 +140,11 @@ export class AlertResolver {
       const national = args.kind === AgencyKind.PROVINCE || args.kind === AgencyKind.MINISTRY;
       if (!national && !args.parentCode) throw badInput('parentCode', `${args.kind} units rank inside their province: give parentCode.`);
       const peerGroup = national ? args.kind : `${args.kind}:${args.parentCode}`;
-      const stream = alertStream(context.services.realtime.hub, { pathPrefix: null, kinds: [AlertKind.RANKING_CHANGED, AlertKind.SCORE_DROPPED] }, null);
-      return filterStream(stream, (a) => a.data?.peerGroup === peerGroup && (!args.period || a.data?.period === args.period));
+      return alertStream(
+        context.services.realtime.hub,
+        { pathPrefix: null, kinds: [AlertKind.RANKING_CHANGED, AlertKind.SCORE_DROPPED], where: (a) => a.data?.peerGroup === peerGroup && (!args.period || a.data?.period === args.period) },
+        null,
+      );
     },
   })
   rankingChanged(@Root() alert: AlertMessage, @Args() _args: RankingChangedArgs): RankingChange {
@@ -151,6 +154,7 @@ export class AlertResolver {
   @Subscription(() => Dossier, {
     description: 'A dossier each time it changes: for a token whose scope covers it, or with its lookup secret.',
     subscribe: async ({ args, context }: { args: DossierUpdatedArgs; context: RequestContext }) => {
+      if (args.secret) await context.services.rateLimits.secretAttempt(context.clientIp);
       const dossier = await context.loaders.dossierByCode.load(args.code);
       if (dossier && args.secret && lookupSecretMatches(args.secret, dossier.lookupSecretHash)) context.grantedDossierIds.add(dossier.databaseId);
       if (!dossier || !(await canSeeDossier(context, dossier))) {
@@ -178,14 +182,6 @@ export class AlertResolver {
   @FieldResolver(() => Feedback, { nullable: true, description: 'The feedback, for FEEDBACK_OVERDUE.' })
   async feedback(@Root() alert: AlertView, @Ctx() ctx: RequestContext): Promise<Feedback | null> {
     return alert.feedbackId ? ctx.services.dataSource.getRepository(Feedback).findOneBy({ databaseId: alert.feedbackId }) : null;
-  }
-}
-
-async function* filterStream<T>(source: AsyncGenerator<T>, keep: (item: T) => boolean): AsyncGenerator<T> {
-  try {
-    for await (const item of source) if (keep(item)) yield item;
-  } finally {
-    await source.return(undefined);
   }
 }
 

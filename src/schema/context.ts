@@ -10,6 +10,7 @@ import { FeedbackService } from '../services/feedback-service';
 import { IndexService } from '../services/index/index-service';
 import { ListQueries } from '../services/list-queries';
 import { SyncService } from '../services/sync-service';
+import { RateLimits } from './rate-limits';
 import { DomainEvents } from '../subscriptions/domain-events';
 import { Realtime } from '../subscriptions/realtime';
 import { apiError, ErrorCode } from './errors';
@@ -25,6 +26,7 @@ export interface Services {
   feedback: FeedbackService;
   lists: ListQueries;
   sync: SyncService;
+  rateLimits: RateLimits;
   index: IndexService;
   realtime: Realtime;
   clock: () => Date;
@@ -43,6 +45,7 @@ export function createServices(config: AppConfig, dataSource: DataSource, clock:
     feedback: new FeedbackService(dataSource, calendars, events, clock),
     lists: new ListQueries(dataSource),
     sync: new SyncService(dataSource, calendars, events, clock),
+    rateLimits: new RateLimits(config.rateLimits, config.redisUrl, config.redisChannelPrefix),
     index: new IndexService(dataSource, calendars, events, clock),
     realtime: new Realtime(dataSource, calendars, events, {
       redisUrl: config.redisUrl,
@@ -64,10 +67,12 @@ export interface RequestContext {
   grantedDossierIds: Set<string>;
   /** One instant per request, so every timeliness in a response agrees. */
   now: Date;
+  /** The caller's address, for the per-IP limits on lookup-secret attempts. */
+  clientIp: string;
 }
 
 /** Builds the per-request context from the Authorization header (HTTP) or connection_init (WS). */
-export async function createRequestContext(services: Services, authorization: string | undefined): Promise<RequestContext> {
+export async function createRequestContext(services: Services, authorization: string | undefined, clientIp = 'unknown'): Promise<RequestContext> {
   const token = bearerToken(authorization);
   let viewer: Viewer | undefined;
   if (token) {
@@ -76,5 +81,5 @@ export async function createRequestContext(services: Services, authorization: st
     if (!agencyPath) throw apiError(ErrorCode.UNAUTHENTICATED, `Authentication failed: the token's agency "${principal.agencyCode}" does not exist.`);
     viewer = { ...principal, agencyPath };
   }
-  return { services, loaders: createLoaders(services.dataSource), viewer, grantedDossierIds: new Set(), now: services.clock() };
+  return { services, loaders: createLoaders(services.dataSource), viewer, grantedDossierIds: new Set(), now: services.clock(), clientIp };
 }

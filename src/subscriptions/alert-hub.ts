@@ -1,3 +1,4 @@
+import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
 import { DataSource } from 'typeorm';
 import { ALERTS_CHANNEL, AlertMessage, toAlertMessage } from './alert-sequencer';
 import { PubSub } from './pubsub';
@@ -107,49 +108,58 @@ export interface AlertFilter {
   /** Agency subtree (path prefix); null = everything. */
   pathPrefix: string | null;
   kinds: string[] | null;
+  /** Any further condition on a live or replayed alert. */
+  where?: (alert: AlertMessage) => boolean;
 }
 
 function matches(alert: AlertMessage, filter: AlertFilter): boolean {
-  return (!filter.pathPrefix || alert.agencyPath.startsWith(filter.pathPrefix)) && (!filter.kinds?.length || filter.kinds.includes(alert.kind));
+  return (
+    (!filter.pathPrefix || alert.agencyPath.startsWith(filter.pathPrefix)) &&
+    (!filter.kinds?.length || filter.kinds.includes(alert.kind)) &&
+    (!filter.where || filter.where(alert))
+  );
 }
+
+/**
+ * Alerts a subscriber may have waiting before it is cut off. A client that far behind is
+ * better served by reconnecting with its cursor (replay reads PostgreSQL page by page) than
+ * by the server holding an unbounded queue for it: memory per subscriber stays bounded.
+ */
+export const SUBSCRIBER_BUFFER = 5000;
 
 /**
  * A subscriber's stream: every stored alert after `after` (replay), then live ones, in cursor
  * order, none missing and none repeated. Live alerts are buffered from before the replay
  * starts and delivered only past the last replayed cursor, so the hand-over has no gap.
- * Without `after`, only alerts from now on.
+ * Without `after`, only alerts from now on. A Repeater, so that a client's `complete` ends it
+ * at once (an async generator waiting for the next alert could not be stopped until one came).
  */
-export async function* alertStream(hub: AlertHub, filter: AlertFilter, after: bigint | null): AsyncGenerator<AlertMessage> {
-  const buffer: AlertMessage[] = [];
-  let wake: (() => void) | undefined;
-  const stop = hub.listen((alert) => {
-    if (!matches(alert, filter)) return;
-    buffer.push(alert);
-    wake?.();
-  });
-  try {
+export function alertStream(hub: AlertHub, filter: AlertFilter, after: bigint | null): AsyncIterableIterator<AlertMessage> {
+  return new Repeater<AlertMessage>(async (push, stop) => {
     let last = after ?? hub.position;
-    if (after !== null) {
-      for (;;) {
+    let replaying = after !== null;
+    const held: AlertMessage[] = [];
+    const deliver = (alert: AlertMessage) => {
+      if (BigInt(alert.seq) <= last) return;
+      last = BigInt(alert.seq);
+      push(alert).catch(() => undefined);
+    };
+    const unlisten = hub.listen((alert) => {
+      if (!matches(alert, filter)) return;
+      if (replaying) held.push(alert);
+      else deliver(alert);
+    });
+    try {
+      while (replaying) {
         const page = await hub.readAfter(last, 500, filter);
-        for (const alert of page) {
-          last = BigInt(alert.seq);
-          yield alert;
-        }
-        if (page.length < 500) break;
+        for (const alert of page) if (!filter.where || filter.where(alert)) await push(alert);
+        if (page.length) last = BigInt(page[page.length - 1].seq);
+        if (page.length < 500) replaying = false;
       }
+      for (const alert of held.splice(0)) deliver(alert);
+      await stop;
+    } finally {
+      unlisten();
     }
-    for (;;) {
-      while (buffer.length) {
-        const alert = buffer.shift()!;
-        if (BigInt(alert.seq) <= last) continue;
-        last = BigInt(alert.seq);
-        yield alert;
-      }
-      await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
-    }
-  } finally {
-    stop();
-  }
+  }, new FixedBuffer(SUBSCRIBER_BUFFER));
 }

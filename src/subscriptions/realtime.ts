@@ -1,3 +1,4 @@
+import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
 import { DataSource } from 'typeorm';
 import { CalendarService } from '../services/calendar-service';
 import { AlertHub } from './alert-hub';
@@ -57,24 +58,19 @@ export class Realtime {
   }
 
   /** Updates of one dossier, from any instance, as they are published (live only). */
-  async *dossierUpdates(dossierId: string): AsyncGenerator<{ dossierId: string }> {
-    const queue: { dossierId: string }[] = [];
-    let wake: (() => void) | undefined;
-    const unsubscribe = await this.pubsub.subscribe(DOSSIER_UPDATES_CHANNEL, (message) => {
-      const update = message as { dossierId: string };
-      if (update.dossierId !== dossierId) return;
-      queue.push(update);
-      wake?.();
-    });
-    try {
-      for (;;) {
-        while (queue.length) yield queue.shift()!;
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
+  dossierUpdates(dossierId: string): AsyncIterableIterator<{ dossierId: string }> {
+    // Consecutive updates of one dossier say the same thing (read it fresh): keep the latest.
+    return new Repeater<{ dossierId: string }>(async (push, stop) => {
+      const unsubscribe = await this.pubsub.subscribe(DOSSIER_UPDATES_CHANNEL, (message) => {
+        const update = message as { dossierId: string };
+        if (update.dossierId === dossierId) push(update).catch(() => undefined);
+      });
+      try {
+        await stop;
+      } finally {
+        await unsubscribe();
       }
-    } finally {
-      await unsubscribe();
-    }
+    }, new SlidingBuffer(1));
   }
 
   private relaySyncedDossiers(synced: DossiersSynced) {

@@ -44,6 +44,7 @@ export async function startTestApp(options: { clock?: () => Date; realtime?: boo
     server = await startServer(services, 0);
   } catch (err) {
     await services.realtime.stop();
+    await services.rateLimits.close();
     await dataSource.destroy();
     await database.drop();
     throw err;
@@ -66,6 +67,7 @@ export async function startTestApp(options: { clock?: () => Date; realtime?: boo
     async close() {
       await server.close();
       await services.realtime.stop();
+      await services.rateLimits.close();
       await services.index.whenIdle();
       await dataSource.destroy();
       await database.drop();

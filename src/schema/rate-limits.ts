@@ -1,0 +1,84 @@
+import Redis from 'ioredis';
+import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { GraphQLError } from 'graphql';
+
+export interface RateLimitConfig {
+  /** Requests per minute for one token (its subject). */
+  perTokenPerMinute: number;
+  /** Requests per minute from one IP address without a token. */
+  perIpPerMinute: number;
+  /** Lookup-secret attempts (trackDossier, dossier with secret, rateDossier, dossierUpdated) per IP per minute. */
+  secretAttemptsPerMinute: number;
+  /** Subscriptions open at once on one WebSocket. */
+  subscriptionsPerConnection: number;
+  /** Subscribe messages per second on one WebSocket. */
+  wsMessagesPerSecond: number;
+}
+
+export const RATE_LIMITED = 'RATE_LIMITED';
+
+/** Refused: the caller should wait `retryAfterSeconds`. */
+export class RateLimitedError extends GraphQLError {
+  constructor(
+    what: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(`Too many ${what}; retry after ${retryAfterSeconds} s.`, { extensions: { code: RATE_LIMITED, retryAfter: retryAfterSeconds, http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) } } });
+  }
+}
+
+/**
+ * The API's rate limits (rate-limiter-flexible). With REDIS_URL the counters live in Redis so
+ * that a limit holds across every instance behind the load balancer; each Redis limiter falls
+ * back to an in-memory one while Redis is unreachable rather than refusing everyone.
+ */
+export class RateLimits {
+  private readonly perToken: RateLimiterAbstract;
+  private readonly perIp: RateLimiterAbstract;
+  private readonly secrets: RateLimiterAbstract;
+  private readonly redis: Redis | undefined;
+
+  constructor(
+    readonly config: RateLimitConfig,
+    redisUrl?: string,
+    prefix = 'service-index',
+  ) {
+    this.redis = redisUrl ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
+    this.redis?.on('error', () => undefined);
+    const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract => {
+      const memory = new RateLimiterMemory({ keyPrefix, points, duration });
+      return this.redis ? new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `${prefix}:rl:${keyPrefix}`, points, duration, insuranceLimiter: memory }) : memory;
+    };
+    this.perToken = make('token', config.perTokenPerMinute, 60);
+    this.perIp = make('ip', config.perIpPerMinute, 60);
+    this.secrets = make('secret', config.secretAttemptsPerMinute, 60);
+  }
+
+  /** One HTTP request: counted against the token's subject, or the IP without a token. */
+  request(subject: string | undefined, ip: string): Promise<void> {
+    return subject ? this.consume(this.perToken, subject, 'requests for this token') : this.consume(this.perIp, ip, 'requests from this address');
+  }
+
+  /** One attempt at a dossier's lookup secret: slows guessing to a crawl. */
+  secretAttempt(ip: string): Promise<void> {
+    return this.consume(this.secrets, ip, 'lookup-secret attempts from this address');
+  }
+
+  /** A fresh per-connection limiter for subscribe messages (memory: a socket lives on one instance). */
+  connectionMessages(): RateLimiterMemory {
+    return new RateLimiterMemory({ points: this.config.wsMessagesPerSecond, duration: 1 });
+  }
+
+  async close(): Promise<void> {
+    this.redis?.disconnect();
+  }
+
+  private async consume(limiter: RateLimiterAbstract, key: string, what: string): Promise<void> {
+    try {
+      await limiter.consume(key);
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) throw new RateLimitedError(what, Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
+      throw rejection;
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import { Role } from '../../src/domain/enums';
+import { startTestApp, TestApp } from '../support/app';
+import { createTestDatabase, readTestEnv } from '../support/database';
+import { seedFixtures } from '../support/fixtures';
+import { closeCodeOf, collect, wsClient } from '../support/ws';
+
+/** Rate limits with small numbers, so a test can cross them. */
+const LIMITS = { RATE_LIMIT_TOKEN_PER_MINUTE: '8', RATE_LIMIT_IP_PER_MINUTE: '6', RATE_LIMIT_SECRET_PER_MINUTE: '3', WS_MAX_SUBSCRIPTIONS: '3', WS_MESSAGES_PER_SECOND: '10' };
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp({ realtime: { detectors: false }, env: LIMITS });
+  await seedFixtures(app.dataSource);
+});
+afterAll(() => app.close());
+
+const post = (token?: string, query = `{ agency(code: "TPA") { code } }`) =>
+  fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query }) });
+
+describe('HTTP', () => {
+  it('limits each token: the request over the limit gets 429, RATE_LIMITED and Retry-After; other tokens go on', async () => {
+    const token = app.token(Role.LEADER, 'TPA', 'busy-leader');
+    const statuses = [];
+    for (let i = 0; i < 9; i++) statuses.push((await post(token)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 429]);
+    const refused = await post(token);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('RATE_LIMITED');
+    expect((await post(app.token(Role.LEADER, 'TPA', 'calm-leader'))).status).toBe(200);
+  });
+
+  it('limits each address without a token, and slows guessing of lookup secrets', async () => {
+    // The anonymous budget of this address: 6 a minute.
+    const anonymous = [];
+    for (let i = 0; i < 7; i++) anonymous.push((await post()).status);
+    expect(anonymous.slice(0, 6).every((s) => s === 200)).toBe(true);
+    expect(anonymous[6]).toBe(429);
+
+    const officer = app.token(Role.OFFICER, 'TPA', 'guesser');
+    const guess = (secret: string) => app.gql(`{ trackDossier(code: "NONE-1", secret: "${secret}") { status } }`, {}, officer);
+    const answers = [await guess('a'), await guess('b'), await guess('c'), await guess('d')];
+    expect(answers.slice(0, 3).map((a) => a.errors)).toEqual([undefined, undefined, undefined]);
+    expect(answers[3].status).toBe(429);
+    expect(answers[3].errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+  });
+});
+
+describe('WebSocket', () => {
+  it('caps open subscriptions per connection, and closes a subscribe flood with 4429', async () => {
+    const client = wsClient(app.wsUrl, app.token(Role.LEADER, 'TPA', 'ws-leader'));
+    const subscriptions = [1, 2, 3, 4].map(() => collect(client, `subscription { rankingChanged(kind: PROVINCE) { period } }`));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(subscriptions.slice(0, 3).map((s) => s.errors)).toEqual([[], [], []]);
+    expect(JSON.stringify(subscriptions[3].errors)).toContain('RATE_LIMITED');
+    // Ending one frees a place.
+    subscriptions[0].dispose();
+    await new Promise((r) => setTimeout(r, 100));
+    const again = collect(client, `subscription { rankingChanged(kind: PROVINCE) { period } }`);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(JSON.stringify(again.errors)).toBe("[]");
+    await client.dispose();
+
+    const flooder = wsClient(app.wsUrl, app.token(Role.LEADER, 'TPA', 'ws-flooder'));
+    const flood = Array.from({ length: 15 }, () => collect(flooder, `subscription { rankingChanged(kind: PROVINCE) { period } }`));
+    expect(await closeCodeOf(flood[0])).toBe(4429);
+  });
+});
+
+const { redisUrl } = readTestEnv();
+(redisUrl ? describe : describe.skip)('with Redis, across instances', () => {
+  it('one token’s budget is shared by every instance', async () => {
+    const database = await createTestDatabase();
+    const env = { ...LIMITS, REDIS_URL: redisUrl!, REDIS_CHANNEL_PREFIX: `si-test-${database.url.split('/').pop()}` };
+    const a = await startTestApp({ databaseUrl: database.url, env });
+    const b = await startTestApp({ databaseUrl: database.url, env });
+    try {
+      await seedFixtures(a.dataSource);
+      const token = a.token(Role.LEADER, 'TPA', 'shared-leader');
+      const statuses = [];
+      for (let i = 0; i < 9; i++) statuses.push((await (i % 2 ? b : a).gql(`{ agency(code: "TPA") { code } }`, {}, token)).status);
+      expect(statuses.filter((s) => s === 200)).toHaveLength(8);
+      expect(statuses[8]).toBe(429);
+    } finally {
+      await a.close();
+      await b.close();
+      await database.drop();
+    }
+  });
+});
