@@ -101,3 +101,11 @@ export enum AlertKind {
   /** An agency's total went down. */
   SCORE_DROPPED = 'SCORE_DROPPED',
 }
+
+/** Administrative changes recorded in the audit log. */
+export enum AuditAction {
+  CALENDAR_DAY_SET = 'CALENDAR_DAY_SET',
+  CALENDAR_DAY_REMOVED = 'CALENDAR_DAY_REMOVED',
+  INDEX_RECOMPUTED = 'INDEX_RECOMPUTED',
+  INDEX_PERIOD_FINALIZED = 'INDEX_PERIOD_FINALIZED',
+}

@@ -1,5 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { CalendarDayKind } from '../domain/enums';
 import { LocalDateScalar } from '../schema/scalars';
 
@@ -42,26 +42,4 @@ export class CalendarSettings {
   @Field({ description: 'Office closing time, "17:00".' })
   @Column({ type: 'varchar', length: 5, default: '17:00' })
   officeEnd: string;
-}
-
-/** Every edit of the calendar, so a deadline computed last month can be explained today. */
-@Entity()
-export class CalendarChange {
-  @PrimaryGeneratedColumn({ type: 'bigint' })
-  id: string;
-
-  @Column({ type: 'date' })
-  date: string;
-
-  @Column({ type: 'jsonb', nullable: true })
-  before: Record<string, unknown> | null;
-
-  @Column({ type: 'jsonb', nullable: true })
-  after: Record<string, unknown> | null;
-
-  @Column({ type: 'varchar', length: 100 })
-  changedBy: string;
-
-  @CreateDateColumn({ type: 'timestamptz' })
-  changedAt: Date;
 }

@@ -1,6 +1,7 @@
 import { Agency } from './Agency';
 import { Alert } from './Alert';
-import { CalendarChange, CalendarDay, CalendarSettings } from './Calendar';
+import { AuditEntry } from './AuditEntry';
+import { CalendarDay, CalendarSettings } from './Calendar';
 import { Dossier } from './Dossier';
 import { DossierEvent } from './DossierEvent';
 import { Feedback } from './Feedback';
@@ -12,9 +13,9 @@ import { ServiceCommitment } from './ServiceCommitment';
 import { SyncEvent } from './SyncEvent';
 import { IdempotencyKey } from './IdempotencyKey';
 
-export { Alert, IdempotencyKey, SyncEvent };
+export { Alert, AuditEntry, IdempotencyKey, SyncEvent };
 export { AgencyPeriodCounters, IndexMethod, IndexMethodCriterion, IndexMethodGroup, IndexPeriod, ScorecardRecord };
-export { Agency, CalendarChange, CalendarDay, CalendarSettings, Dossier, DossierEvent, Feedback, Procedure, SatisfactionRating, ServiceCommitment };
+export { Agency, CalendarDay, CalendarSettings, Dossier, DossierEvent, Feedback, Procedure, SatisfactionRating, ServiceCommitment };
 
 /** Every entity, for the one DataSource definition in ormconfig.ts. */
-export const ENTITIES = [Agency, Procedure, Dossier, DossierEvent, Feedback, SatisfactionRating, CalendarDay, CalendarSettings, CalendarChange, ServiceCommitment, IndexMethod, IndexMethodGroup, IndexMethodCriterion, IndexPeriod, AgencyPeriodCounters, ScorecardRecord, Alert, SyncEvent, IdempotencyKey];
+export const ENTITIES = [Agency, Procedure, Dossier, DossierEvent, Feedback, SatisfactionRating, CalendarDay, CalendarSettings, ServiceCommitment, IndexMethod, IndexMethodGroup, IndexMethodCriterion, IndexPeriod, AgencyPeriodCounters, ScorecardRecord, Alert, SyncEvent, IdempotencyKey, AuditEntry];

@@ -93,8 +93,8 @@ export class IndexResolver {
 
   @Mutation(() => RecomputeResult, { description: 'ADMIN: rebuild a period’s scorecards from scratch (the figures equal the incrementally updated ones).' })
   async recomputeIndex(@Args() { period }: PeriodArgs, @Ctx() ctx: RequestContext) {
-    requireRole(ctx.viewer, [Role.ADMIN]);
-    const result = await ctx.services.index.recompute(period);
+    const admin = requireRole(ctx.viewer, [Role.ADMIN]);
+    const result = await ctx.services.index.recompute(period, { actor: admin.sub });
     return { period, scorecards: result.scorecards, changes: result.changes.length, computedAt: result.computedAt };
   }
 

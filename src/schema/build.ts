@@ -4,6 +4,7 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AgencyResolver } from '../resolvers/agency.resolver';
 import { AlertResolver, RankingChangeResolver } from '../resolvers/alert.resolver';
+import { AuditResolver } from '../resolvers/audit.resolver';
 import { CalendarResolver } from '../resolvers/calendar.resolver';
 import { DossierEventResolver, DossierResolver } from '../resolvers/dossier.resolver';
 import { FeedbackResolver } from '../resolvers/feedback.resolver';
@@ -29,7 +30,7 @@ const topicPubSubUnused = {
 /** Builds the executable schema once per process (type-graphql metadata is global anyway). */
 export function getSchema(): Promise<GraphQLSchema> {
   schema ??= buildSchema({
-    resolvers: [NodeResolver, AgencyResolver, ProcedureResolver, ServiceCommitmentResolver, DossierResolver, DossierEventResolver, FeedbackResolver, CalendarResolver, IndexResolver, AlertResolver, RankingChangeResolver, SyncResolver],
+    resolvers: [NodeResolver, AgencyResolver, ProcedureResolver, ServiceCommitmentResolver, DossierResolver, DossierEventResolver, FeedbackResolver, CalendarResolver, IndexResolver, AlertResolver, RankingChangeResolver, SyncResolver, AuditResolver],
     // Every Node implementation must be in the schema even if only reachable through node(id).
     orphanedTypes: [Agency, Procedure, Dossier, DossierEvent, Feedback, ServiceCommitment],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],

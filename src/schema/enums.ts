@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { AgencyKind, AlertKind, ApplicantKind, CalendarDayKind, DossierChannel, DossierEventKind, OnlineLevel, ProcedureLevel, Role, SatisfactionLevel, ServiceCommitmentKind } from '../domain/enums';
+import { AgencyKind, AlertKind, AuditAction, ApplicantKind, CalendarDayKind, DossierChannel, DossierEventKind, OnlineLevel, ProcedureLevel, Role, SatisfactionLevel, ServiceCommitmentKind } from '../domain/enums';
 import { DossierAction, DossierStatus } from '../domain/lifecycle';
 import { Timeliness } from '../domain/timeliness';
 
@@ -50,3 +50,4 @@ registerEnumType(AlertKind, {
     SCORE_DROPPED: { description: 'An agency’s total for a period went down.' },
   },
 });
+registerEnumType(AuditAction, { name: 'AuditAction', description: 'An administrative change recorded in the audit log.' });

@@ -1,7 +1,9 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { createCalendar, WorkingCalendar } from '../domain/calendar';
 import { CalendarDayKind } from '../domain/enums';
-import { CalendarChange, CalendarDay, CalendarSettings } from '../entities';
+import { CalendarDay, CalendarSettings } from '../entities';
+import { AuditAction } from '../domain/enums';
+import { recordAudit } from './audit';
 
 /** Reads the calendar table into the domain's WorkingCalendar. */
 export async function loadWorkingCalendar(manager: EntityManager): Promise<WorkingCalendar> {
@@ -42,7 +44,7 @@ export class CalendarService {
       const before = await em.findOne(CalendarDay, { where: { date: day.date }, lock: { mode: 'pessimistic_write' } });
       const after = em.create(CalendarDay, day);
       await em.save(after);
-      await em.insert(CalendarChange, { date: day.date, before: before ? { ...before } : null, after: { ...day }, changedBy });
+      await recordAudit(em, { action: AuditAction.CALENDAR_DAY_SET, actor: changedBy, target: `calendar:${day.date}`, before: before ? { ...before } : null, after: { ...day } });
       return after;
     });
     this.invalidate();
@@ -55,7 +57,7 @@ export class CalendarService {
       const before = await em.findOne(CalendarDay, { where: { date }, lock: { mode: 'pessimistic_write' } });
       if (!before) return false;
       await em.delete(CalendarDay, { date });
-      await em.insert(CalendarChange, { date, before: { ...before }, after: null, changedBy });
+      await recordAudit(em, { action: AuditAction.CALENDAR_DAY_REMOVED, actor: changedBy, target: `calendar:${date}`, before: { ...before }, after: null });
       return true;
     });
     this.invalidate();

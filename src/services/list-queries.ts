@@ -1,10 +1,10 @@
 import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
 import { scopePrefix, Viewer } from '../auth/access';
-import { AgencyKind, DossierChannel, OnlineLevel, ProcedureLevel } from '../domain/enums';
+import { AgencyKind, AuditAction, DossierChannel, OnlineLevel, ProcedureLevel } from '../domain/enums';
 import { DossierStatus, OPEN_STATUSES } from '../domain/lifecycle';
 import { Timeliness } from '../domain/timeliness';
 import { foldedSql, foldVietnamese } from '../domain/text';
-import { Agency, Dossier, Feedback, Procedure, SyncEvent } from '../entities';
+import { Agency, AuditEntry, Dossier, Feedback, Procedure, SyncEvent } from '../entities';
 import { paginate, SortKey } from '../db/paginate';
 import { ConnectionShape, PageArgs } from '../schema/connection';
 import { apiError, ErrorCode, notFound } from '../schema/errors';
@@ -188,6 +188,17 @@ export class ListQueries {
     return paginate(qb, page, [
       { column: 's.occurred_at', property: 'occurredAt', direction: 'ASC' },
       { column: 's.event_id', property: 'eventId', direction: 'ASC' },
+    ]);
+  }
+
+  /** The audit log, newest first (ADMIN only; the resolver checks the role). */
+  async auditEntries(filter: { actions?: AuditAction[]; targetPrefix?: string }, page: PageArgs): Promise<ConnectionShape<AuditEntry>> {
+    const qb = this.dataSource.getRepository(AuditEntry).createQueryBuilder('x');
+    if (filter.actions?.length) qb.andWhere('x.action IN (:...actions)', { actions: filter.actions });
+    if (filter.targetPrefix) qb.andWhere(`x.target LIKE :target ESCAPE '\\'`, { target: `${likeLiteral(filter.targetPrefix)}%` });
+    return paginate(qb, page, [
+      { column: 'x.at', property: 'at', direction: 'DESC' },
+      { column: 'x.id', property: 'id', direction: 'DESC' },
     ]);
   }
 

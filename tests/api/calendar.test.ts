@@ -50,10 +50,13 @@ describe('the working-day calendar as data', () => {
     expect((await app.gql(`mutation { removeCalendarDay(date: "2025-06-02") }`, {}, admin)).data!.removeCalendarDay).toBe(false);
     expect((await receive('CAL-3', officer)).data!.receiveDossier.dueAt).toBe('2025-06-02T17:00:00+07:00');
 
-    const changes = await app.dataSource.query(`SELECT date::text, before, after, changed_by FROM calendar_change ORDER BY id`);
-    expect(changes).toEqual([
-      { date: '2025-06-02', before: null, after: { date: '2025-06-02', kind: 'DAY_OFF', name: 'Nghỉ bù' }, changed_by: 'admin-1' },
-      { date: '2025-06-02', before: { date: '2025-06-02', kind: 'DAY_OFF', name: 'Nghỉ bù' }, after: null, changed_by: 'admin-1' },
+    // Both edits are in the audit log, newest first, for ADMIN only.
+    const log = await app.gql(`{ auditLog(first: 10, target: "calendar:") { totalCount nodes { action actor target before after at } } }`, {}, admin);
+    expect(log.errors).toBeUndefined();
+    expect(log.data!.auditLog.nodes.map(({ at: _at, ...entry }: { at: string }) => entry)).toEqual([
+      { action: 'CALENDAR_DAY_REMOVED', actor: 'admin-1', target: 'calendar:2025-06-02', before: { date: '2025-06-02', kind: 'DAY_OFF', name: 'Nghỉ bù' }, after: null },
+      { action: 'CALENDAR_DAY_SET', actor: 'admin-1', target: 'calendar:2025-06-02', before: null, after: { date: '2025-06-02', kind: 'DAY_OFF', name: 'Nghỉ bù' } },
     ]);
+    expect((await app.gql(`{ auditLog(first: 10) { totalCount } }`, {}, officer)).errors![0].extensions!.code).toBe('FORBIDDEN');
   });
 });

@@ -1,5 +1,6 @@
 import { DataSource, EntityManager, In } from 'typeorm';
-import { AgencyKind, AlertKind } from '../../domain/enums';
+import { AgencyKind, AlertKind, AuditAction } from '../../domain/enums';
+import { recordAudit } from '../audit';
 import { NewAlert, recordAlerts } from '../../subscriptions/alert-outbox';
 import { isFinalByDefault, parsePeriod, Period, periodsBetween, periodsContaining, previousPeriod } from '../../domain/periods';
 import { badInput } from '../../schema/errors';
@@ -131,7 +132,19 @@ export class IndexService {
   /** Closes a period to late data ahead of the default 10 working days (ADMIN). */
   async finalize(periodKey: string, by: string): Promise<void> {
     await this.ensureComputed(parsePeriod(periodKey));
-    await this.dataSource.getRepository(IndexPeriod).update({ period: periodKey }, { finalizedAt: this.clock(), finalizedBy: by, reopened: false });
+    await this.dataSource.transaction(async (em) => {
+      await lockPeriod(em, periodKey);
+      const before = await em.findOneByOrFail(IndexPeriod, { period: periodKey });
+      const after = { finalizedAt: this.clock(), finalizedBy: by, reopened: false };
+      await em.update(IndexPeriod, { period: periodKey }, after);
+      await recordAudit(em, {
+        action: AuditAction.INDEX_PERIOD_FINALIZED,
+        actor: by,
+        target: `period:${periodKey}`,
+        before: { finalizedAt: before.finalizedAt?.toISOString() ?? null, finalizedBy: before.finalizedBy, reopened: before.reopened },
+        after: { ...after, finalizedAt: after.finalizedAt.toISOString() },
+      });
+    });
   }
 
   private async ensureComputed(period: Period): Promise<void> {
@@ -184,7 +197,7 @@ export class IndexService {
    * rolled up through the structure, scored and ranked. Reproducible: the same data, method
    * and instant give the same figures.
    */
-  async recompute(periodKey: string, options: { onlyIfMissing?: boolean } = {}): Promise<{ scorecards: number; computedAt: Date; changes: ScorecardChange<number>[] }> {
+  async recompute(periodKey: string, options: { onlyIfMissing?: boolean; actor?: string } = {}): Promise<{ scorecards: number; computedAt: Date; changes: ScorecardChange<number>[] }> {
     const period = parsePeriod(periodKey);
     const computedAt = this.clock();
     const calendar = await this.calendars.get();
@@ -220,6 +233,16 @@ export class IndexService {
       await em.upsert(IndexPeriod, { period: period.key, methodKey, reopened: false }, ['period']);
       const changes = detectChanges(before.map(snapshot), rows.map(snapshot));
       await recordAlerts(em, changes.map((c) => indexAlert(c, structure, rows)));
+      if (options.actor) {
+        const totals = (list: { agencyId: number; total: number | null }[]) => Object.fromEntries(list.map((r) => [r.agencyId, r.total]));
+        await recordAudit(em, {
+          action: AuditAction.INDEX_RECOMPUTED,
+          actor: options.actor,
+          target: `period:${period.key}`,
+          before: existing ? { methodKey: existing.methodKey, reopened: existing.reopened, totals: totals(before.filter((r) => r.period === period.key)) } : null,
+          after: { methodKey, reopened: false, computedAt: computedAt.toISOString(), totals: totals(rows) },
+        });
+      }
       return { rows, changes };
     });
     if (!outcome) return { scorecards: 0, computedAt, changes: [] };
