@@ -35,6 +35,8 @@ export interface AppConfig {
   /** Server pings every socket this often and drops those that missed the previous ping. */
   wsKeepAliveMs: number;
   rateLimits: RateLimitConfig;
+  /** Schema introspection (and so GraphiQL's docs): on outside production unless INTROSPECTION=false. */
+  introspection: boolean;
 }
 
 const DEV_JWT_SECRET = 'service-index-dev-secret-change-me';
@@ -49,6 +51,14 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}".`);
   }
   return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}".`);
 }
 
 function redisUrl(env: NodeJS.ProcessEnv): string | undefined {
@@ -108,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     allowedOrigins: origins(env, nodeEnv),
     wsInitTimeoutMs: int(env, 'WS_INIT_TIMEOUT_MS', 5_000, 100, 120_000),
     wsKeepAliveMs: int(env, 'WS_KEEPALIVE_MS', 30_000, 100, 600_000),
+    introspection: flag(env, 'INTROSPECTION', nodeEnv !== 'production'),
     rateLimits: {
       perTokenPerMinute: int(env, 'RATE_LIMIT_TOKEN_PER_MINUTE', 1_200, 1, 10_000_000),
       perIpPerMinute: int(env, 'RATE_LIMIT_IP_PER_MINUTE', 600, 1, 10_000_000),

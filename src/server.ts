@@ -109,7 +109,7 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
     if (!state) connections.set(ctx, (state = { open: new Set(), messages: services.rateLimits.connectionMessages() }));
     return state;
   };
-  const formatHttp = formatError(services.config.nodeEnv !== 'production');
+  const formatHttp = formatError(services.config.nodeEnv === 'development');
   // As over HTTP, minus `extensions.http` (status and headers mean nothing on a socket).
   const format = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const shaped = formatHttp(formatted, error);
@@ -238,7 +238,7 @@ function rankingsCsvHandler(services: Services): express.RequestHandler {
 export async function startServer(services: Services, port: number): Promise<RunningServer> {
   const app = express();
   const httpServer = http.createServer(app);
-  const exposeDetails = services.config.nodeEnv !== 'production';
+  const exposeDetails = services.config.nodeEnv === 'development';
   const schema = await getSchema();
   const wsServer = new WebSocketServer({
     server: httpServer,
@@ -261,7 +261,7 @@ export async function startServer(services: Services, port: number): Promise<Run
     parseOptions: { maxTokens: services.config.queryLimits.maxTokens },
     formatError: formatError(exposeDetails),
     includeStacktraceInErrorResponses: exposeDetails,
-    introspection: true,
+    introspection: services.config.introspection,
   });
   await apollo.start();
 
