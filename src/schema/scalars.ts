@@ -13,6 +13,9 @@ export function formatVietnamTime(instant: Date): string {
   return `${iso.slice(0, 19)}${ms}+07:00`;
 }
 
+const MIN_YEAR = 1990;
+const MAX_YEAR = 2100;
+
 function parseDateTime(value: unknown): Date {
   if (typeof value !== 'string' || !ISO_WITH_OFFSET.test(value)) {
     throw new GraphQLError('DateTime must be an ISO-8601 string with an offset, e.g. "2025-04-25T16:00:00+07:00".', {
@@ -22,6 +25,12 @@ function parseDateTime(value: unknown): Date {
   const instant = new Date(value);
   if (Number.isNaN(instant.getTime())) {
     throw new GraphQLError(`"${value}" is not a valid DateTime.`, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  // Nothing in this domain predates e-government or lies a lifetime ahead: such a value is a
+  // typo or a probe, and would only produce absurd deadlines.
+  const year = instant.getUTCFullYear();
+  if (year < MIN_YEAR || year > MAX_YEAR) {
+    throw new GraphQLError(`"${value}" is out of range: DateTime must fall between ${MIN_YEAR} and ${MAX_YEAR}.`, { extensions: { code: 'BAD_USER_INPUT' } });
   }
   return instant;
 }

@@ -119,3 +119,11 @@ describe('over graphql-ws', () => {
     expect(await closeCodeOf(collect(wsClient(app.wsUrl, 'x.y.z'), `subscription { alerts { cursor } }`))).toBe(4403);
   });
 });
+
+describe('input ranges', () => {
+  it('refuses DateTimes outside 1990–2100 with BAD_USER_INPUT', async () => {
+    const res = await app.gql(`query($from: DateTime) { dossiers(first: 1, filter: { receivedFrom: $from }) { totalCount } }`, { from: '0001-01-01T00:00:00Z' }, app.token(Role.ADMIN, 'TPA'));
+    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.errors?.[0].message).toContain('out of range');
+  });
+});
