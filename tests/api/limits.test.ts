@@ -11,7 +11,7 @@ import { closeCodeOf, collect, wsClient } from '../support/ws';
 let app: TestApp;
 
 beforeAll(async () => {
-  app = await startTestApp({ realtime: { detectors: false }, env: { ALLOWED_ORIGINS: 'https://dashboard.example.gov.vn', WS_INIT_TIMEOUT_MS: '300' } });
+  app = await startTestApp({ realtime: { detectors: false }, env: { ALLOWED_ORIGINS: 'https://dashboard.example.gov.vn', WS_INIT_TIMEOUT_MS: '300', RATE_LIMIT_IP_PER_MINUTE: '100000' } });
   await seedFixtures(app.dataSource);
 });
 afterAll(() => app.close());
@@ -125,5 +125,25 @@ describe('input ranges', () => {
     const res = await app.gql(`query($from: DateTime) { dossiers(first: 1, filter: { receivedFrom: $from }) { totalCount } }`, { from: '0001-01-01T00:00:00Z' }, app.token(Role.ADMIN, 'TPA'));
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(res.errors?.[0].message).toContain('out of range');
+  });
+});
+
+describe('memory', () => {
+  it('stays bounded under repeated attacks: 40 bodies of 10 MB, 200 alias floods and cost bombs hold nothing', async () => {
+    const heap = () => process.memoryUsage().heapUsed;
+    const before = heap();
+    const body = JSON.stringify({ query: `{ __typename }`, variables: { pad: 'x'.repeat(10_000_000) } });
+    for (let i = 0; i < 40; i++) {
+      const res = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(res.status).toBe(413);
+      await res.arrayBuffer();
+    }
+    for (let i = 0; i < 100; i++) {
+      expect((await app.gql(aliases(10_000))).errors?.[0].extensions?.code).toBe('QUERY_TOO_LARGE');
+      expect((await app.gql(costBomb)).errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    }
+    // 400 MB went through; what remains must be far less (garbage not yet collected included).
+    expect(heap() - before).toBeLessThan(150_000_000);
+    await stillAnswers();
   });
 });
