@@ -46,7 +46,11 @@ function depthOf(selectionSet: SelectionSetNode, fragments: Map<string, Fragment
   let deepest = 0;
   for (const selection of selectionSet.selections) {
     let depth = 0;
-    if (selection.kind === Kind.FIELD) depth = selection.selectionSet ? 1 + depthOf(selection.selectionSet, fragments, seen, bail - 1) : 1;
+    // Introspection (__schema, __type) is answered from memory and the standard query GraphiQL
+    // and code generators send is 14 deep: its depth is not the API's to limit (the token and
+    // cost limits still apply).
+    if (selection.kind === Kind.FIELD && selection.name.value.startsWith('__')) depth = 1;
+    else if (selection.kind === Kind.FIELD) depth = selection.selectionSet ? 1 + depthOf(selection.selectionSet, fragments, seen, bail - 1) : 1;
     else if (selection.kind === Kind.INLINE_FRAGMENT) depth = depthOf(selection.selectionSet, fragments, seen, bail);
     else {
       const fragment = fragments.get(selection.name.value);

@@ -92,8 +92,8 @@ export class IndexService {
 
   // --- reading ----------------------------------------------------------------------------
 
-  async method(key: string): Promise<IndexMethod> {
-    const em = this.dataSource.manager;
+  /** The method as stored; inside a transaction pass its manager, never take a second connection. */
+  async method(key: string, em: EntityManager = this.dataSource.manager): Promise<IndexMethod> {
     const row = await em.findOneBy(IndexMethodRow, { key });
     if (!row) throw new Error(`Index method ${key} is not defined`);
     const groups = await em.find(IndexMethodGroup, { where: { methodKey: key }, order: { position: 'ASC' } });
@@ -206,7 +206,7 @@ export class IndexService {
       const existing = await em.findOneBy(IndexPeriod, { period: period.key });
       if (existing && options.onlyIfMissing) return null;
       const methodKey = existing?.methodKey ?? DEFAULT_METHOD_KEY;
-      const method = await this.method(methodKey);
+      const method = await this.method(methodKey, em);
       const structure = new AgencyStructure(await loadAgencyNodes(em));
       const own = await countOwnDossierCounters(em, windowOf(period, computedAt));
       const procedures = await loadAnnouncedProcedures(em);
@@ -289,16 +289,18 @@ export class IndexService {
 
   private async updatePeriodForAgency(period: Period, agencyId: number): Promise<ScorecardChange<number>[]> {
     const computedAt = this.clock();
+    // Read before the transaction: a cold cache would take a second pool connection inside it.
+    const calendar = await this.calendars.get();
     return this.dataSource.transaction(async (em) => {
       await lockPeriod(em, period.key);
       const periodRow = await em.findOneByOrFail(IndexPeriod, { period: period.key });
-      const method = await this.method(periodRow.methodKey);
+      const method = await this.method(periodRow.methodKey, em);
       const structure = new AgencyStructure(await loadAgencyNodes(em));
       const recounted = (await countOwnDossierCounters(em, windowOf(period, computedAt), [agencyId])).get(agencyId);
       // Late data that changes a final period reopens it: not final until recomputed (issue 6).
       const before = await em.findOneBy(AgencyPeriodCounters, { agencyId, period: period.key });
       if (!sameCounters(before?.counters, recounted) && !periodRow.reopened) {
-        const final = periodRow.finalizedAt !== null || isFinalByDefault(period, computedAt, await this.calendars.get());
+        const final = periodRow.finalizedAt !== null || isFinalByDefault(period, computedAt, calendar);
         if (final) await em.update(IndexPeriod, { period: period.key }, { reopened: true });
       }
       if (recounted) await em.upsert(AgencyPeriodCounters, { agencyId, period: period.key, counters: recounted, computedAt }, ['agencyId', 'period']);
