@@ -64,6 +64,14 @@ describe('over HTTP', () => {
     await stillAnswers();
   });
 
+  it('keeps Apollo’s CSRF prevention on: a simple cross-site request (no preflight) is refused', async () => {
+    const simple = await fetch(`${app.url}?query=${encodeURIComponent('{ __typename }')}`, { method: 'GET' });
+    expect(simple.status).toBe(400);
+    expect(await simple.text()).toMatch(/CSRF|preflight/i);
+    const formPost = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    expect(formPost.ok).toBe(false);
+  });
+
   it('answers CORS for allowed origins only', async () => {
     const preflight = (origin: string) => fetch(app.url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
     expect((await preflight('https://dashboard.example.gov.vn')).headers.get('access-control-allow-origin')).toBe('https://dashboard.example.gov.vn');
