@@ -19,6 +19,7 @@ import { checkQueryLimits, isTokenLimitError, QueryCost, QueryLimits, tooLargeEr
 import { AgencyKind } from './domain/enums';
 import { Agency } from './entities';
 import { rankingToCsv } from './services/index/rankings-csv';
+import { readiness } from './services/health';
 import { In } from 'typeorm';
 
 export interface RunningServer {
@@ -266,6 +267,12 @@ export async function startServer(services: Services, port: number): Promise<Run
   await apollo.start();
 
   app.get('/rankings.csv', rankingsCsvHandler(services));
+  // Liveness: the process answers. Readiness: it can serve (database, migrations, Redis).
+  app.get('/health/live', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/health/ready', async (_req, res) => {
+    const ready = await readiness(services.dataSource, services.realtime.pubsub, Boolean(services.config.redisUrl));
+    res.status(ready.status === 'ok' ? 200 : 503).json(ready);
+  });
 
   app.use(
     '/graphql',

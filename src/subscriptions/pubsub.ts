@@ -13,6 +13,8 @@ export interface PubSub {
   subscribe(channel: string, handler: Handler): Promise<() => Promise<void>>;
   /** Waits (bounded) for the transport to be up; a pub/sub that is down is not fatal. */
   connect(): Promise<void>;
+  /** Whether the transport answers now (readiness); always true in memory. */
+  healthy(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -20,6 +22,10 @@ export class MemoryPubSub implements PubSub {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
 
   async connect(): Promise<void> {}
+
+  async healthy(): Promise<boolean> {
+    return true;
+  }
 
   async publish(channel: string, message: unknown): Promise<void> {
     // Through JSON, as over Redis, so both behave alike (dates become strings).
@@ -66,6 +72,14 @@ export class RedisPubSub implements PubSub {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.all([ready(this.publisher), ready(this.subscriber)]), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
     clearTimeout(timer);
+  }
+
+  async healthy(): Promise<boolean> {
+    try {
+      return (await this.publisher.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
   }
 
   async publish(channel: string, message: unknown): Promise<void> {

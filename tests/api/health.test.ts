@@ -1,0 +1,62 @@
+import { startTestApp, TestApp } from '../support/app';
+import { readTestEnv } from '../support/database';
+import { startTcpProxy } from '../support/redis';
+
+type Ready = { status: string; checks: Record<string, { ok: boolean; detail?: string }> };
+const ready = async (app: TestApp) => {
+  const res = await fetch(app.url.replace('/graphql', '/health/ready'));
+  return { status: res.status, body: (await res.json()) as Ready };
+};
+
+describe('health', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app.close());
+
+  it('is live, and ready when the database answers and every migration is applied', async () => {
+    const live = await fetch(app.url.replace('/graphql', '/health/live'));
+    expect(live.status).toBe(200);
+    expect(await live.json()).toEqual({ status: 'ok' });
+    const ok = await ready(app);
+    expect(ok).toMatchObject({ status: 200, body: { status: 'ok', checks: { database: { ok: true }, migrations: { ok: true } } } });
+    expect(ok.body.checks.redis).toBeUndefined();
+  });
+
+  it('is not ready (503) while a migration is pending', async () => {
+    await app.dataSource.undoLastMigration();
+    try {
+      const pending = await ready(app);
+      expect(pending.status).toBe(503);
+      expect(pending.body.checks.migrations).toMatchObject({ ok: false, detail: 'migrations are pending' });
+    } finally {
+      await app.dataSource.runMigrations();
+    }
+    expect((await ready(app)).status).toBe(200);
+  });
+});
+
+const { redisUrl } = readTestEnv();
+(redisUrl ? it : it.skip)('is not ready while Redis is configured and unreachable, and ready again when it returns', async () => {
+  const redis = new URL(redisUrl!);
+  const proxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
+  const app = await startTestApp({ realtime: { detectors: false }, env: { REDIS_URL: proxy.url, REDIS_CHANNEL_PREFIX: `si-test-health-${process.pid}` } });
+  try {
+    expect((await ready(app)).body.checks.redis.ok).toBe(true);
+    await proxy.cut();
+    const down = await ready(app);
+    expect(down.status).toBe(503);
+    expect(down.body.checks.redis.ok).toBe(false);
+    await proxy.restore();
+    let back = await ready(app);
+    for (let i = 0; i < 50 && back.status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      back = await ready(app);
+    }
+    expect(back.status).toBe(200);
+  } finally {
+    await app.close();
+    await proxy.close();
+  }
+});
