@@ -20,6 +20,7 @@ import { AgencyKind } from './domain/enums';
 import { Agency } from './entities';
 import { rankingToCsv } from './services/index/rankings-csv';
 import { readiness } from './services/health';
+import { Metrics, operationLabel } from './services/metrics';
 import { In } from 'typeorm';
 
 export interface RunningServer {
@@ -85,6 +86,27 @@ function rateLimitHttp(services: Services): express.RequestHandler {
   };
 }
 
+/** Counts and times every HTTP operation by name and outcome, and errors by code. */
+function metricsPlugin(metrics: Metrics): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart({ request }) {
+      const started = process.hrtime.bigint();
+      let outcome = 'ok';
+      return {
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) metrics.errors.inc({ code: String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
+          outcome = String(errors[0]?.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+        },
+        async willSendResponse({ operationName }) {
+          const labels = { operation: operationLabel(operationName ?? request.operationName), outcome };
+          metrics.requests.inc(labels);
+          metrics.requestDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+        },
+      };
+    },
+  };
+}
+
 /** Closes the socket with a graphql-ws close code, e.g. 4401 Unauthorized or 4403 Forbidden. */
 function closeSocket(ctx: WsContext, code: number, reason: string) {
   (ctx.extra as { socket: WebSocket }).socket.close(code, reason);
@@ -105,6 +127,7 @@ const NEEDS_CALLER = new Set(['alerts', 'dossierUpdated']);
  */
 function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSocketServer) {
   const connections = new WeakMap<object, { open: Set<string>; messages: RateLimiterMemory }>();
+  const connected = new WeakSet<object>();
   const connectionState = (ctx: WsContext) => {
     let state = connections.get(ctx);
     if (!state) connections.set(ctx, (state = { open: new Set(), messages: services.rateLimits.connectionMessages() }));
@@ -133,7 +156,21 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
       schema,
       // A socket that never says connection_init is closed 4408 (protocol).
       connectionInitWaitTimeout: services.config.wsInitTimeoutMs,
-      onConnect: (ctx) => checkToken(ctx),
+      onConnect: (ctx) => {
+        if (!checkToken(ctx)) return false;
+        services.metrics.wsConnections.inc();
+        connected.add(ctx);
+        return true;
+      },
+      onClose: (ctx) => {
+        if (!connected.delete(ctx)) return;
+        services.metrics.wsConnections.dec();
+        // Subscriptions still counted end with the socket; clearing them keeps a late
+        // onComplete from counting them down twice.
+        const open = connectionState(ctx).open;
+        services.metrics.wsSubscriptions.dec(open.size);
+        open.clear();
+      },
       onSubscribe: async (ctx, id, payload) => {
         if (!checkToken(ctx)) return closeSocket(ctx, 4403, 'Forbidden');
         // Per connection: a flood of subscribe messages closes the socket (4429); beyond the
@@ -167,10 +204,13 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
           throw err;
         }
         state.open.add(id);
+        services.metrics.wsSubscriptions.inc();
         return { schema, document, variableValues: payload.variables, operationName: payload.operationName };
       },
       context: (ctx) => createRequestContext(services, authorizationOf(ctx), (ctx.extra as { request: http.IncomingMessage }).request.socket.remoteAddress),
-      onComplete: (ctx, id) => void connectionState(ctx).open.delete(id),
+      onComplete: (ctx, id) => {
+        if (connectionState(ctx).open.delete(id)) services.metrics.wsSubscriptions.dec();
+      },
       // The same error shaping as HTTP: stable codes, no stack trace or SQL outside development.
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((error) => format(error.toJSON(), error)) } : undefined,
@@ -257,6 +297,7 @@ export async function startServer(services: Services, port: number): Promise<Run
       // Closes every WebSocket (going away) when the server stops, after HTTP drains.
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
       queryLimitsPlugin(services.config.queryLimits),
+      metricsPlugin(services.metrics),
       ...(services.config.exposeQueryStats ? [queryStatsPlugin()] : []),
     ],
     parseOptions: { maxTokens: services.config.queryLimits.maxTokens },
@@ -267,6 +308,9 @@ export async function startServer(services: Services, port: number): Promise<Run
   await apollo.start();
 
   app.get('/rankings.csv', rankingsCsvHandler(services));
+  app.get('/metrics', async (_req, res) => {
+    res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
+  });
   // Liveness: the process answers. Readiness: it can serve (database, migrations, Redis).
   app.get('/health/live', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/health/ready', async (_req, res) => {

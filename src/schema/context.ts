@@ -11,6 +11,7 @@ import { IndexService } from '../services/index/index-service';
 import { ListQueries } from '../services/list-queries';
 import { SyncService } from '../services/sync-service';
 import { RateLimits } from './rate-limits';
+import { Metrics } from '../services/metrics';
 import { DomainEvents } from '../subscriptions/domain-events';
 import { Realtime } from '../subscriptions/realtime';
 import { apiError, ErrorCode } from './errors';
@@ -26,6 +27,7 @@ export interface Services {
   feedback: FeedbackService;
   lists: ListQueries;
   sync: SyncService;
+  metrics: Metrics;
   rateLimits: RateLimits;
   index: IndexService;
   realtime: Realtime;
@@ -34,6 +36,7 @@ export interface Services {
 
 export function createServices(config: AppConfig, dataSource: DataSource, clock: () => Date = () => new Date()): Services {
   const events = new DomainEvents();
+  const metrics = new Metrics(dataSource);
   const calendars = new CalendarService(dataSource);
   return {
     config,
@@ -46,10 +49,12 @@ export function createServices(config: AppConfig, dataSource: DataSource, clock:
     lists: new ListQueries(dataSource),
     sync: new SyncService(dataSource, calendars, events, clock),
     rateLimits: new RateLimits(config.rateLimits, config.redisUrl, config.redisChannelPrefix),
-    index: new IndexService(dataSource, calendars, events, clock),
+    index: new IndexService(dataSource, calendars, events, clock, metrics),
+    metrics,
     realtime: new Realtime(dataSource, calendars, events, {
       redisUrl: config.redisUrl,
       redisChannelPrefix: config.redisChannelPrefix,
+      metrics,
       clock,
       detectors: { intervalMs: config.scanIntervalMs, dueSoonWorkingMinutes: config.dueSoonWorkingHours * 60 },
     }),

@@ -2,6 +2,7 @@ import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
 import { DataSource } from 'typeorm';
 import { ALERTS_CHANNEL, AlertMessage, toAlertMessage } from './alert-sequencer';
 import { PubSub } from './pubsub';
+import type { Metrics } from '../services/metrics';
 
 type Listener = (alert: AlertMessage) => void;
 
@@ -22,6 +23,7 @@ export class AlertHub {
     private readonly dataSource: DataSource,
     private readonly pubsub: PubSub,
     private readonly catchUpMs = 1000,
+    private readonly metrics?: Metrics,
   ) {}
 
   async start(): Promise<void> {
@@ -99,6 +101,8 @@ export class AlertHub {
 
   private emit(alert: AlertMessage) {
     this.lastSeq = BigInt(alert.seq);
+    // From the alert's transaction to this hand-over (sequencing, pub/sub, gap filling).
+    this.metrics?.alertDeliveryLag.observe(Math.max(0, Date.now() - Date.parse(alert.createdAt)) / 1000);
     for (const listener of this.listeners) listener(alert);
   }
 }

@@ -2,6 +2,7 @@ import { queryReturning } from '../db/returning';
 import { DataSource, QueryRunner } from 'typeorm';
 import { Alert } from '../entities';
 import { PubSub } from './pubsub';
+import type { Metrics } from '../services/metrics';
 
 export const ALERTS_CHANNEL = 'alerts';
 /** Advisory lock key held by the one sequencer of a cluster. */
@@ -53,6 +54,7 @@ export class AlertSequencer {
     private readonly dataSource: DataSource,
     private readonly pubsub: PubSub,
     private readonly intervalMs = 50,
+    private readonly metrics?: Metrics,
   ) {}
 
   start(): void {
@@ -110,6 +112,7 @@ export class AlertSequencer {
     for (;;) {
       const batch = await this.sequenceBatch(this.runner);
       if (batch.length > 0 && this.publishFailing) this.publishFailing = false;
+      for (const alert of batch) this.metrics?.alertsPublished.inc({ kind: alert.kind });
       if (batch.length === 0) return;
       // The batch is committed with its cursors: if the pub/sub is down, every hub still reads
       // it from PostgreSQL on its catch-up poll, so a failed publish loses nothing.

@@ -6,6 +6,7 @@ import { queryReturning } from '../db/returning';
 import { CalendarService } from '../services/calendar-service';
 import { NewAlert, recordAlerts } from './alert-outbox';
 import type { DomainEvents } from './domain-events';
+import type { Metrics } from '../services/metrics';
 
 export interface DetectorOptions {
   /** How often to scan (the overdue alert must follow the due time within 5 s). */
@@ -44,6 +45,7 @@ export class Detectors {
     private readonly options: DetectorOptions = DEFAULT_DETECTOR_OPTIONS,
     /** Told after commit which agencies have newly overdue dossiers (the index backlog). */
     private readonly events?: DomainEvents,
+    private readonly metrics?: Metrics,
   ) {}
 
   start(): void {
@@ -59,7 +61,12 @@ export class Detectors {
   scanOnce(): Promise<number> {
     const scan = this.running.then(async () => {
       const now = this.clock();
-      return (await this.scanOverdue(now)) + (await this.scanDueSoon(now)) + (await this.scanFeedback(now));
+      const end = this.metrics?.scanDuration.startTimer();
+      try {
+        return (await this.scanOverdue(now)) + (await this.scanDueSoon(now)) + (await this.scanFeedback(now));
+      } finally {
+        end?.();
+      }
     });
     this.running = scan.catch((err) => process.stderr.write(`[alerts] detectors: ${String(err)}\n`));
     return scan;

@@ -5,6 +5,7 @@ import { AlertHub } from './alert-hub';
 import { AlertSequencer } from './alert-sequencer';
 import { DEFAULT_DETECTOR_OPTIONS, DetectorOptions, Detectors } from './detectors';
 import { DomainEvents, DossiersSynced } from './domain-events';
+import type { Metrics } from '../services/metrics';
 import { createPubSub, PubSub } from './pubsub';
 
 const DOSSIER_UPDATES_CHANNEL = 'dossier-updated';
@@ -25,12 +26,12 @@ export class Realtime {
     private readonly dataSource: DataSource,
     calendars: CalendarService,
     private readonly events: DomainEvents,
-    options: { redisUrl?: string; redisChannelPrefix?: string; clock?: () => Date; detectors?: Partial<DetectorOptions>; sequencerIntervalMs?: number; catchUpMs?: number } = {},
+    options: { redisUrl?: string; redisChannelPrefix?: string; clock?: () => Date; detectors?: Partial<DetectorOptions>; sequencerIntervalMs?: number; catchUpMs?: number; metrics?: Metrics } = {},
   ) {
     this.pubsub = createPubSub(options.redisUrl, options.redisChannelPrefix);
-    this.sequencer = new AlertSequencer(dataSource, this.pubsub, options.sequencerIntervalMs);
-    this.hub = new AlertHub(dataSource, this.pubsub, options.catchUpMs);
-    this.detectors = new Detectors(dataSource, calendars, options.clock, { ...DEFAULT_DETECTOR_OPTIONS, ...options.detectors }, events);
+    this.sequencer = new AlertSequencer(dataSource, this.pubsub, options.sequencerIntervalMs, options.metrics);
+    this.hub = new AlertHub(dataSource, this.pubsub, options.catchUpMs, options.metrics);
+    this.detectors = new Detectors(dataSource, calendars, options.clock, { ...DEFAULT_DETECTOR_OPTIONS, ...options.detectors }, events, options.metrics);
     this.relayDossierChanges = this.relayDossierChanges.bind(this);
     this.relaySyncedDossiers = this.relaySyncedDossiers.bind(this);
   }

@@ -8,6 +8,7 @@ import { Counters, detectChanges, IndexMethod, parseCounters, ScorecardChange, S
 import { Agency, AgencyPeriodCounters, Dossier, IndexMethod as IndexMethodRow, IndexMethodCriterion, IndexMethodGroup, IndexPeriod, ScorecardRecord } from '../../entities';
 import { DomainEvents } from '../../subscriptions/domain-events';
 import { CalendarService } from '../calendar-service';
+import type { Metrics } from '../metrics';
 import { countOwnDossierCounters, CountWindow, loadAnnouncedProcedures, OwnCounters } from './own-counters';
 import { readScorecards, ScorecardView } from './scorecard-views';
 import { additiveCounters, AgencyNode, AgencyStructure, existsAtEnd, peerGroupOf, procedureCounters, rankPeerGroups, ScorecardRow, scoreRow } from './scorecards';
@@ -65,6 +66,7 @@ export class IndexService {
     private readonly calendars: CalendarService,
     private readonly events: DomainEvents,
     private readonly clock: () => Date = () => new Date(),
+    private readonly metrics?: Metrics,
   ) {
     events.on('dossierChanged', (e) => this.enqueue(() => this.onDossierChanged(e.dossierId)));
     events.on('dossierRated', (e) => this.enqueue(() => this.onAgencyChanged(e.agencyId, [e.ratedAt])));
@@ -201,6 +203,7 @@ export class IndexService {
     const period = parsePeriod(periodKey);
     const computedAt = this.clock();
     const calendar = await this.calendars.get();
+    const endTimer = this.metrics?.indexDuration.startTimer({ kind: 'recompute' });
     const outcome = await this.dataSource.transaction(async (em) => {
       await lockPeriod(em, period.key);
       const existing = await em.findOneBy(IndexPeriod, { period: period.key });
@@ -245,6 +248,7 @@ export class IndexService {
       }
       return { rows, changes };
     });
+    endTimer?.();
     if (!outcome) return { scorecards: 0, computedAt, changes: [] };
     this.emitChanges(outcome.changes);
     return { scorecards: outcome.rows.length, computedAt, changes: outcome.changes };
@@ -284,7 +288,11 @@ export class IndexService {
    * counters are unchanged by dossier events and are kept from the stored scorecard.
    */
   private async updatePeriods(agencyId: number, periods: Period[]): Promise<void> {
-    for (const period of periods) this.emitChanges(await this.updatePeriodForAgency(period, agencyId));
+    for (const period of periods) {
+      const end = this.metrics?.indexDuration.startTimer({ kind: 'incremental' });
+      this.emitChanges(await this.updatePeriodForAgency(period, agencyId));
+      end?.();
+    }
   }
 
   private async updatePeriodForAgency(period: Period, agencyId: number): Promise<ScorecardChange<number>[]> {

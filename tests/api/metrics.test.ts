@@ -1,0 +1,57 @@
+import { Role } from '../../src/domain/enums';
+import { AlertKind } from '../../src/domain/enums';
+import { recordAlerts } from '../../src/subscriptions/alert-outbox';
+import { startTestApp, TestApp } from '../support/app';
+import { seedFixtures } from '../support/fixtures';
+import { collect, wsClient } from '../support/ws';
+
+let app: TestApp;
+let f: Awaited<ReturnType<typeof seedFixtures>>;
+beforeAll(async () => {
+  app = await startTestApp({ realtime: { detectors: true } });
+  f = await seedFixtures(app.dataSource);
+});
+afterAll(() => app.close());
+
+async function scrape(): Promise<string> {
+  const res = await fetch(app.url.replace('/graphql', '/metrics'));
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/text\/plain/);
+  return res.text();
+}
+const value = (text: string, series: string): number => {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.split(' ').pop()) : NaN;
+};
+
+it('exposes requests by operation and outcome, errors by code, WebSocket and alert figures, pool and recompute timings', async () => {
+  await app.gql(`query Rankings { rankings(period: "2024-09", kind: PROVINCE) { rank } }`);
+  await app.gql(`query Mine { dossiers(first: 1) { totalCount } }`); // no token: UNAUTHENTICATED
+  const client = wsClient(app.wsUrl, app.token(Role.LEADER, 'TPA'));
+  const stream = collect(client, `subscription { alerts { cursor } }`);
+  await new Promise((r) => setTimeout(r, 300));
+  await app.dataSource.transaction((em) => recordAlerts(em, [{ kind: AlertKind.FEEDBACK_OVERDUE, agencyId: f.tpa.databaseId, agencyPath: f.tpa.path, message: 'm' }]));
+  await stream.waitFor(1);
+  await new Promise((r) => setTimeout(r, 1200)); // at least one detector scan
+
+  const text = await scrape();
+  expect(value(text, 'graphql_requests_total{operation="Rankings",outcome="ok"}')).toBe(1);
+  expect(value(text, 'graphql_requests_total{operation="Mine",outcome="UNAUTHENTICATED"}')).toBe(1);
+  expect(value(text, 'graphql_errors_total{code="UNAUTHENTICATED"}')).toBe(1);
+  expect(value(text, 'graphql_request_duration_seconds_count{operation="Rankings",outcome="ok"}')).toBe(1);
+  expect(value(text, 'ws_connections')).toBe(1);
+  expect(value(text, 'ws_subscriptions')).toBe(1);
+  expect(value(text, 'alerts_published_total{kind="FEEDBACK_OVERDUE"}')).toBe(1);
+  expect(value(text, 'alert_delivery_lag_seconds_count')).toBeGreaterThanOrEqual(1);
+  expect(value(text, 'alert_scan_duration_seconds_count')).toBeGreaterThanOrEqual(1);
+  expect(value(text, 'index_update_duration_seconds_count{kind="recompute"}')).toBeGreaterThanOrEqual(1);
+  expect(value(text, 'db_pool_connections')).toBeGreaterThanOrEqual(1);
+  expect(text).toContain('process_cpu_seconds_total');
+
+  stream.dispose();
+  await client.dispose();
+  await new Promise((r) => setTimeout(r, 200));
+  const after = await scrape();
+  expect(value(after, 'ws_connections')).toBe(0);
+  expect(value(after, 'ws_subscriptions')).toBe(0);
+});
