@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { log } from './log';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -86,10 +88,13 @@ function rateLimitHttp(services: Services): express.RequestHandler {
   };
 }
 
-/** Counts and times every HTTP operation by name and outcome, and errors by code. */
-function metricsPlugin(metrics: Metrics): ApolloServerPlugin<RequestContext> {
+/**
+ * Counts and times every HTTP operation by name and outcome, counts errors by code, and logs
+ * one line per operation: request id, operation, duration, outcome, the token's subject.
+ */
+function observabilityPlugin(metrics: Metrics): ApolloServerPlugin<RequestContext> {
   return {
-    async requestDidStart({ request }) {
+    async requestDidStart({ request, contextValue }) {
       const started = process.hrtime.bigint();
       let outcome = 'ok';
       return {
@@ -98,9 +103,11 @@ function metricsPlugin(metrics: Metrics): ApolloServerPlugin<RequestContext> {
           outcome = String(errors[0]?.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
         },
         async willSendResponse({ operationName }) {
+          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           const labels = { operation: operationLabel(operationName ?? request.operationName), outcome };
           metrics.requests.inc(labels);
-          metrics.requestDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+          metrics.requestDuration.observe(labels, seconds);
+          log.info({ requestId: contextValue.requestId, operation: labels.operation, durationMs: Math.round(seconds * 1000), outcome, user: contextValue.viewer?.sub ?? null }, 'graphql');
         },
       };
     },
@@ -297,7 +304,7 @@ export async function startServer(services: Services, port: number): Promise<Run
       // Closes every WebSocket (going away) when the server stops, after HTTP drains.
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
       queryLimitsPlugin(services.config.queryLimits),
-      metricsPlugin(services.metrics),
+      observabilityPlugin(services.metrics),
       ...(services.config.exposeQueryStats ? [queryStatsPlugin()] : []),
     ],
     parseOptions: { maxTokens: services.config.queryLimits.maxTokens },
@@ -320,14 +327,20 @@ export async function startServer(services: Services, port: number): Promise<Run
 
   app.use(
     '/graphql',
+    // A client's own request id (when well-formed) or a fresh one, echoed back.
+    (req, res, next) => {
+      const given = req.headers['x-request-id'];
+      res.setHeader('x-request-id', typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID());
+      next();
+    },
     cors({ origin: (origin, done) => done(null, originAllowed(services.config.allowedOrigins, origin)), maxAge: 600 }),
     rateLimitHttp(services),
     express.json({ limit: services.config.maxBodyBytes }),
     (_req, _res, next) => runWithQueryStats({ statements: 0 }, next),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
         try {
-          return await createRequestContext(services, req.headers.authorization, req.ip);
+          return await createRequestContext(services, req.headers.authorization, req.ip, res.getHeader('x-request-id') as string);
         } catch (err) {
           // A bad token is the client's fault: 401 with the error's code, not a 500.
           if (err instanceof GraphQLError) throw new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 401 } } });

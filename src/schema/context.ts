@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Viewer } from '../auth/access';
 import { bearerToken, verifyToken } from '../auth/tokens';
@@ -74,10 +75,12 @@ export interface RequestContext {
   now: Date;
   /** The caller's address, for the per-IP limits on lookup-secret attempts. */
   clientIp: string;
+  /** Correlates this operation's log line with the client's report (X-Request-Id). */
+  requestId: string;
 }
 
 /** Builds the per-request context from the Authorization header (HTTP) or connection_init (WS). */
-export async function createRequestContext(services: Services, authorization: string | undefined, clientIp = 'unknown'): Promise<RequestContext> {
+export async function createRequestContext(services: Services, authorization: string | undefined, clientIp = 'unknown', requestId: string = randomUUID()): Promise<RequestContext> {
   const token = bearerToken(authorization);
   let viewer: Viewer | undefined;
   if (token) {
@@ -86,5 +89,5 @@ export async function createRequestContext(services: Services, authorization: st
     if (!agencyPath) throw apiError(ErrorCode.UNAUTHENTICATED, `Authentication failed: the token's agency "${principal.agencyCode}" does not exist.`);
     viewer = { ...principal, agencyPath };
   }
-  return { services, loaders: createLoaders(services.dataSource), viewer, grantedDossierIds: new Set(), now: services.clock(), clientIp };
+  return { services, loaders: createLoaders(services.dataSource), viewer, grantedDossierIds: new Set(), now: services.clock(), clientIp, requestId };
 }

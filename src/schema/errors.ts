@@ -1,3 +1,4 @@
+import { log } from '../log';
 import { isTokenLimitError, LimitCode } from './limits';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
@@ -61,7 +62,7 @@ export function formatError(exposeDetails: boolean) {
       return exposeDetails ? formatted : { ...formatted, extensions };
     }
     if (!exposeDetails) {
-      process.stderr.write(`[error] ${original instanceof Error ? original.stack : String(original)}\n`);
+      log.error({ err: original }, 'internal error');
       return { message: 'Internal server error.', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
     }
     return formatted;

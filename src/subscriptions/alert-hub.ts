@@ -1,3 +1,4 @@
+import { log } from '../log';
 import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
 import { DataSource } from 'typeorm';
 import { ALERTS_CHANNEL, AlertMessage, toAlertMessage } from './alert-sequencer';
@@ -68,7 +69,7 @@ export class AlertHub {
 
   private enqueue(task: () => Promise<void>) {
     this.chain = this.chain.then(task).catch((err) => {
-      process.stderr.write(`[alerts] hub: ${String(err)}\n`);
+      log.warn({ err }, 'alerts: hub delivery failed; the next catch-up retries');
     });
   }
 

@@ -1,3 +1,4 @@
+import { log } from '../log';
 import { queryReturning } from '../db/returning';
 import { DataSource, QueryRunner } from 'typeorm';
 import { Alert } from '../entities';
@@ -89,13 +90,13 @@ export class AlertSequencer {
     const runner = this.runner;
     this.runner = undefined;
     void runner?.release().catch(() => undefined);
-    process.stderr.write(`[alerts] sequencer: ${String(err)}\n`);
+    log.warn({ err }, 'alerts: sequencer lost its connection; retrying as a follower');
   }
 
   private publishFailing = false;
 
   private onPublishError(err: unknown) {
-    if (!this.publishFailing) process.stderr.write(`[alerts] publish failed, hubs will catch up from PostgreSQL: ${String(err)}\n`);
+    if (!this.publishFailing) log.warn({ err }, 'alerts: publish failed; hubs catch up from PostgreSQL');
     this.publishFailing = true;
   }
 

@@ -1,3 +1,4 @@
+import { log } from '../log';
 import { DataSource, EntityManager } from 'typeorm';
 import { AlertKind } from '../domain/enums';
 import { OPEN_STATUSES } from '../domain/lifecycle';
@@ -68,7 +69,7 @@ export class Detectors {
         end?.();
       }
     });
-    this.running = scan.catch((err) => process.stderr.write(`[alerts] detectors: ${String(err)}\n`));
+    this.running = scan.catch((err) => log.warn({ err }, 'alerts: detector scan failed'));
     return scan;
   }
 

@@ -4,6 +4,7 @@ import { recordAlerts } from '../../src/subscriptions/alert-outbox';
 import { startTestApp, TestApp } from '../support/app';
 import { seedFixtures } from '../support/fixtures';
 import { collect, wsClient } from '../support/ws';
+import { log } from '../../src/log';
 
 let app: TestApp;
 let f: Awaited<ReturnType<typeof seedFixtures>>;
@@ -54,4 +55,23 @@ it('exposes requests by operation and outcome, errors by code, WebSocket and ale
   const after = await scrape();
   expect(value(after, 'ws_connections')).toBe(0);
   expect(value(after, 'ws_subscriptions')).toBe(0);
+});
+
+it('logs one line per operation with request id, operation, duration, outcome and the token subject, and echoes the request id', async () => {
+  const spy = jest.spyOn(log, 'info');
+  try {
+    const res = await fetch(app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'dash-42', authorization: `Bearer ${app.token(Role.OFFICER, 'TPA', 'officer-log')}` },
+      body: JSON.stringify({ query: 'query Overdue { dossiers(first: 5) { nodes { applicant { name } } } }' }),
+    });
+    expect(res.headers.get('x-request-id')).toBe('dash-42');
+    const lines = spy.mock.calls.filter(([fields]) => (fields as { requestId?: string }).requestId === 'dash-42');
+    expect(lines).toHaveLength(1);
+    expect(lines[0][0]).toEqual({ requestId: 'dash-42', operation: 'Overdue', durationMs: expect.any(Number), outcome: 'ok', user: 'officer-log' });
+    const generated = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  } finally {
+    spy.mockRestore();
+  }
 });

@@ -1,3 +1,4 @@
+import { log } from '../../log';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { AgencyKind, AlertKind, AuditAction } from '../../domain/enums';
 import { recordAudit } from '../audit';
@@ -89,7 +90,7 @@ export class IndexService {
   }
 
   private enqueue(task: () => Promise<void>) {
-    this.queue = this.queue.then(task).catch((err) => process.stderr.write(`[index] incremental update failed: ${String(err)}\n`));
+    this.queue = this.queue.then(task).catch((err) => log.error({ err }, 'index: incremental update failed'));
   }
 
   // --- reading ----------------------------------------------------------------------------
