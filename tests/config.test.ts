@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../src/config';
+
+const root = path.resolve(__dirname, '..');
+
+/** Every environment variable the API reads, found in its sources. */
+function variablesRead(): Set<string> {
+  const found = new Set<string>();
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (file.endsWith('.ts') && !file.includes(`${path.sep}cli${path.sep}`) && !file.includes(`${path.sep}seed${path.sep}`)) {
+        const text = fs.readFileSync(file, 'utf8');
+        for (const m of text.matchAll(/env\.([A-Z][A-Z0-9_]+)|env, '([A-Z][A-Z0-9_]+)'/g)) found.add(m[1] ?? m[2]);
+      }
+    }
+  };
+  walk(path.join(root, 'src'));
+  return found;
+}
+
+describe('configuration', () => {
+  it('.env.example documents every variable the API reads, and nothing else', () => {
+    const documented = new Set([...fs.readFileSync(path.join(root, '.env.example'), 'utf8').matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
+    expect([...documented].sort()).toEqual([...variablesRead()].sort());
+  });
+
+  it('names the variable in every error', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
+    expect(() => loadConfig({ REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
+    expect(() => loadConfig({ ALLOWED_ORIGINS: 'not an origin' })).toThrow(/ALLOWED_ORIGINS/);
+    expect(() => loadConfig({ INTROSPECTION: 'maybe' })).toThrow(/INTROSPECTION/);
+    expect(() => loadConfig({ MAX_QUERY_DEPTH: '1' })).toThrow(/MAX_QUERY_DEPTH/);
+  });
+});
