@@ -35,6 +35,8 @@ export interface AppConfig {
   /** Server pings every socket this often and drops those that missed the previous ping. */
   wsKeepAliveMs: number;
   rateLimits: RateLimitConfig;
+  /** Proxy hops in front of the API whose X-Forwarded-For is trusted for the client address (0: none). */
+  trustProxyHops: number;
   /** Schema introspection (and so GraphiQL's docs): on outside production unless INTROSPECTION=false. */
   introspection: boolean;
 }
@@ -118,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     allowedOrigins: origins(env, nodeEnv),
     wsInitTimeoutMs: int(env, 'WS_INIT_TIMEOUT_MS', 5_000, 100, 120_000),
     wsKeepAliveMs: int(env, 'WS_KEEPALIVE_MS', 30_000, 100, 600_000),
+    trustProxyHops: int(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
     introspection: flag(env, 'INTROSPECTION', nodeEnv !== 'production'),
     rateLimits: {
       perTokenPerMinute: int(env, 'RATE_LIMIT_TOKEN_PER_MINUTE', 1_200, 1, 10_000_000),

@@ -285,6 +285,8 @@ function rankingsCsvHandler(services: Services): express.RequestHandler {
  */
 export async function startServer(services: Services, port: number): Promise<RunningServer> {
   const app = express();
+  // Behind a load balancer the client's address (per-IP limits) is in X-Forwarded-For.
+  app.set('trust proxy', services.config.trustProxyHops);
   const httpServer = http.createServer(app);
   const exposeDetails = services.config.nodeEnv === 'development';
   const schema = await getSchema();
