@@ -37,6 +37,8 @@ export interface AppConfig {
   rateLimits: RateLimitConfig;
   /** Proxy hops in front of the API whose X-Forwarded-For is trusted for the client address (0: none). */
   trustProxyHops: number;
+  /** GraphiQL at /graphiql (on outside production unless GRAPHIQL=false). */
+  graphiql: boolean;
   /** Schema introspection (and so GraphiQL's docs): on outside production unless INTROSPECTION=false. */
   introspection: boolean;
 }
@@ -122,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     wsKeepAliveMs: int(env, 'WS_KEEPALIVE_MS', 30_000, 100, 600_000),
     trustProxyHops: int(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
     introspection: flag(env, 'INTROSPECTION', nodeEnv !== 'production'),
+    graphiql: flag(env, 'GRAPHIQL', nodeEnv !== 'production'),
     rateLimits: {
       perTokenPerMinute: int(env, 'RATE_LIMIT_TOKEN_PER_MINUTE', 1_200, 1, 10_000_000),
       perIpPerMinute: int(env, 'RATE_LIMIT_IP_PER_MINUTE', 600, 1, 10_000_000),

@@ -3,6 +3,8 @@ import http from 'node:http';
 import { log } from './log';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { graphiqlRouter } from './web/graphiql';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { DocumentNode, GraphQLError, GraphQLFormattedError, GraphQLSchema, Kind, parse, validate } from 'graphql';
@@ -305,6 +307,8 @@ export async function startServer(services: Services, port: number): Promise<Run
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Closes every WebSocket (going away) when the server stops, after HTTP drains.
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      // GraphiQL is served from our own npm packages (src/web); Apollo's landing page would load from a CDN.
+      ApolloServerPluginLandingPageDisabled(),
       queryLimitsPlugin(services.config.queryLimits),
       observabilityPlugin(services.metrics),
       ...(services.config.exposeQueryStats ? [queryStatsPlugin()] : []),
@@ -316,6 +320,7 @@ export async function startServer(services: Services, port: number): Promise<Run
   });
   await apollo.start();
 
+  if (services.config.graphiql) app.use(graphiqlRouter());
   app.get('/rankings.csv', rankingsCsvHandler(services));
   app.get('/metrics', async (_req, res) => {
     res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());

@@ -1,0 +1,65 @@
+import path from 'node:path';
+import express from 'express';
+
+/** Browser assets served from npm packages, so GraphiQL works with no internet access. */
+const ASSETS: Record<string, { module: string; file: string; type: string }> = {
+  'react.js': { module: 'react', file: 'umd/react.production.min.js', type: 'text/javascript' },
+  'react-dom.js': { module: 'react-dom', file: 'umd/react-dom.production.min.js', type: 'text/javascript' },
+  'graphiql.js': { module: 'graphiql', file: 'graphiql.min.js', type: 'text/javascript' },
+  'graphiql.css': { module: 'graphiql', file: 'graphiql.min.css', type: 'text/css' },
+  'graphql-ws.js': { module: 'graphql-ws', file: 'umd/graphql-ws.min.js', type: 'text/javascript' },
+};
+
+function assetPath(module: string, file: string): string {
+  return path.join(path.dirname(require.resolve(`${module}/package.json`)), file);
+}
+
+/**
+ * GraphiQL at /graphiql (and for a browser opening /graphql), queries over HTTP and
+ * subscriptions over graphql-ws on the same URL. A token given once (`?token=` or the
+ * headers editor) is kept in the browser and sent with both.
+ */
+const PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Service Index · GraphiQL</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/assets/graphiql.css">
+<style>html,body,#graphiql{height:100%;margin:0}</style></head>
+<body><div id="graphiql">Loading…</div>
+<script src="/assets/react.js"></script><script src="/assets/react-dom.js"></script>
+<script src="/assets/graphql-ws.js"></script><script src="/assets/graphiql.js"></script>
+<script>
+  const params = new URLSearchParams(location.search);
+  if (params.get('token')) { localStorage.setItem('si-token', params.get('token')); history.replaceState(null, '', location.pathname); }
+  const token = localStorage.getItem('si-token');
+  const url = location.origin + '/graphql';
+  const wsClient = graphqlWs.createClient({
+    url: url.replace(/^http/, 'ws'),
+    connectionParams: () => (token ? { authorization: 'Bearer ' + token } : {}),
+    lazy: true,
+  });
+  const fetcher = GraphiQL.createFetcher({ url, wsClient, headers: { 'apollo-require-preflight': 'true' } });
+  const root = ReactDOM.createRoot(document.getElementById('graphiql'));
+  root.render(React.createElement(GraphiQL, {
+    fetcher,
+    defaultHeaders: token ? JSON.stringify({ Authorization: 'Bearer ' + token }, null, 2) : undefined,
+    defaultQuery: '# Service Index. Public: rankings, scorecards, agencies, procedures.\\n# With a token (?token=…): dossiers, feedback, and live alerts.\\n\\n{\\n  rankings(period: "2024-09", kind: PROVINCE) {\\n    rank total rankDelta\\n    agency { code name }\\n  }\\n}\\n',
+  }));
+</script></body></html>`;
+
+export function graphiqlRouter(): express.Router {
+  const router = express.Router();
+  router.get('/graphiql', (_req, res) => void res.type('html').send(PAGE));
+  // A browser opening the API's URL gets GraphiQL; clients (which send no text/html) do not.
+  // A middleware, not a GET route: a route would also answer CORS preflights (OPTIONS) here.
+  router.use('/graphql', (req, res, next) => {
+    if (req.method === 'GET' && req.path === '/' && req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html' && !req.query.query) return res.redirect(302, '/graphiql');
+    next();
+  });
+  router.get('/assets/:name', (req, res) => {
+    const asset = ASSETS[req.params.name];
+    if (!asset) return void res.sendStatus(404);
+    res.type(asset.type).setHeader('cache-control', 'public, max-age=86400');
+    res.sendFile(assetPath(asset.module, asset.file));
+  });
+  return router;
+}

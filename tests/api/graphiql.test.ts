@@ -1,0 +1,46 @@
+import { startTestApp, TestApp } from '../support/app';
+
+let app: TestApp;
+const base = () => app.url.replace('/graphql', '');
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app.close());
+
+describe('GraphiQL', () => {
+  it('is served at /graphiql with every asset from the API itself (no CDN)', async () => {
+    const page = await fetch(`${base()}/graphiql`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+    expect(sources.sort()).toEqual(['/assets/graphiql.css', '/assets/graphiql.js', '/assets/graphql-ws.js', '/assets/react-dom.js', '/assets/react.js']);
+    for (const source of sources) {
+      const asset = await fetch(`${base()}${source}`);
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('content-type')).toMatch(source.endsWith('.css') ? /text\/css/ : /javascript/);
+      expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(5_000);
+    }
+    expect(html).toContain('graphqlWs.createClient'); // subscriptions over graphql-ws
+    expect((await fetch(`${base()}/assets/../../package.json`)).status).toBe(404);
+  });
+
+  it('opens for a browser visiting /graphql, while API clients there are untouched', async () => {
+    const browser = await fetch(app.url, { headers: { accept: 'text/html,application/xhtml+xml' }, redirect: 'manual' });
+    expect(browser.status).toBe(302);
+    expect(browser.headers.get('location')).toBe('/graphiql');
+    const client = await app.gql(`{ __typename }`);
+    expect(client.data).toEqual({ __typename: 'Query' });
+  });
+});
+
+describe('in production', () => {
+  let prod: TestApp;
+  beforeAll(async () => {
+    prod = await startTestApp({ env: { NODE_ENV: 'production', ALLOWED_ORIGINS: '' } });
+  });
+  afterAll(() => prod.close());
+
+  it('is off by default', async () => {
+    expect((await fetch(prod.url.replace('/graphql', '/graphiql'))).status).toBe(404);
+  });
+});
