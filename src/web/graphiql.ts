@@ -49,6 +49,7 @@ const PAGE = `<!doctype html>
 export function graphiqlRouter(): express.Router {
   const router = express.Router();
   router.get('/graphiql', (_req, res) => void res.type('html').send(PAGE));
+  router.get('/favicon.ico', (_req, res) => void res.sendStatus(204));
   // A browser opening the API's URL gets GraphiQL; clients (which send no text/html) do not.
   // A middleware, not a GET route: a route would also answer CORS preflights (OPTIONS) here.
   router.use('/graphql', (req, res, next) => {
