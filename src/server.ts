@@ -4,7 +4,9 @@ import { log } from './log';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { assetsRouter } from './web/assets';
 import { graphiqlRouter } from './web/graphiql';
+import { rankingsPageRouter } from './web/rankings';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { DocumentNode, GraphQLError, GraphQLFormattedError, GraphQLSchema, Kind, parse, validate } from 'graphql';
@@ -321,6 +323,7 @@ export async function startServer(services: Services, port: number): Promise<Run
   await apollo.start();
 
   if (services.config.graphiql) app.use(graphiqlRouter());
+  app.use(assetsRouter(), rankingsPageRouter());
   app.get('/rankings.csv', rankingsCsvHandler(services));
   app.get('/metrics', async (_req, res) => {
     res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());

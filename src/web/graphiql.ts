@@ -1,18 +1,4 @@
-import path from 'node:path';
 import express from 'express';
-
-/** Browser assets served from npm packages, so GraphiQL works with no internet access. */
-const ASSETS: Record<string, { module: string; file: string; type: string }> = {
-  'react.js': { module: 'react', file: 'umd/react.production.min.js', type: 'text/javascript' },
-  'react-dom.js': { module: 'react-dom', file: 'umd/react-dom.production.min.js', type: 'text/javascript' },
-  'graphiql.js': { module: 'graphiql', file: 'graphiql.min.js', type: 'text/javascript' },
-  'graphiql.css': { module: 'graphiql', file: 'graphiql.min.css', type: 'text/css' },
-  'graphql-ws.js': { module: 'graphql-ws', file: 'umd/graphql-ws.min.js', type: 'text/javascript' },
-};
-
-function assetPath(module: string, file: string): string {
-  return path.join(path.dirname(require.resolve(`${module}/package.json`)), file);
-}
 
 /**
  * GraphiQL at /graphiql (and for a browser opening /graphql), queries over HTTP and
@@ -49,18 +35,11 @@ const PAGE = `<!doctype html>
 export function graphiqlRouter(): express.Router {
   const router = express.Router();
   router.get('/graphiql', (_req, res) => void res.type('html').send(PAGE));
-  router.get('/favicon.ico', (_req, res) => void res.sendStatus(204));
   // A browser opening the API's URL gets GraphiQL; clients (which send no text/html) do not.
   // A middleware, not a GET route: a route would also answer CORS preflights (OPTIONS) here.
   router.use('/graphql', (req, res, next) => {
     if (req.method === 'GET' && req.path === '/' && req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html' && !req.query.query) return res.redirect(302, '/graphiql');
     next();
-  });
-  router.get('/assets/:name', (req, res) => {
-    const asset = ASSETS[req.params.name];
-    if (!asset) return void res.sendStatus(404);
-    res.type(asset.type).setHeader('cache-control', 'public, max-age=86400');
-    res.sendFile(assetPath(asset.module, asset.file));
   });
   return router;
 }

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Browser, chromium } from 'playwright-core';
+import { startTestApp, TestApp } from '../support/app';
+import { insertBulkDossiers } from '../support/dossiers';
+import { seedFixtures } from '../support/fixtures';
+
+/** The journalists' rankings page in Chromium, checked against the API. */
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = fs.existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`[tests] skipping browser tests: no ${CHROMIUM} (apt-get install -y chromium)`);
+
+(haveChromium ? describe : describe.skip)('/rankings in Chromium', () => {
+  let app: TestApp;
+  let browser: Browser;
+  beforeAll(async () => {
+    app = await startTestApp();
+    const f = await seedFixtures(app.dataSource);
+    const completed = (agencyId: number, prefix: string, timeliness: 'EARLY' | 'LATE', count: number) =>
+      insertBulkDossiers(app.dataSource, { prefix, agencyId, procedureId: f.birth.databaseId, count, receivedAt: '2024-09-09T09:00:00+07:00', completedAt: '2024-09-10T09:00:00+07:00', completionTimeliness: timeliness });
+    await completed(f.tpaJustice.databaseId, 'RK-A', 'EARLY', 30);
+    await completed(f.tpbJustice.databaseId, 'RK-B', 'LATE', 30);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('shows the ranking the API gives, draws an agency’s trend on click, links the CSV, with no outside request', async () => {
+    const api = await app.gql(`{ rankings(period: "2024-09", kind: PROVINCE) { rank total rankDelta agency { name } } }`);
+    // Rank change: positive = moved up, shown with its sign.
+    const expected = api.data!.rankings.map((r: { rank: number | null; total: number | null; rankDelta: number | null; agency: { name: string } }) => [
+      String(r.rank ?? '–'),
+      r.agency.name,
+      r.total == null ? '–' : r.total.toFixed(2),
+      r.rankDelta == null ? '' : `${r.rankDelta > 0 ? '+' : ''}${r.rankDelta}`,
+    ]);
+    expect(expected.length).toBeGreaterThanOrEqual(2);
+
+    const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+    const origin = app.url.replace('/graphql', '');
+    const outside: string[] = [];
+    const failed: string[] = [];
+    page.on('request', (request) => void (request.url().startsWith(origin) || outside.push(request.url())));
+    page.on('pageerror', (error) => failed.push(error.message));
+    await page.goto(`${origin}/rankings?period=2024-09&kind=PROVINCE`);
+    await page.waitForSelector('#rows tr');
+    // Evaluated in the page as a string: this project compiles without DOM types.
+    const shown = await page.evaluate(`[...document.querySelectorAll('#rows tr')].map((row) => [...row.querySelectorAll('td')].slice(0, 4).map((td) => td.textContent))`);
+    expect(shown).toEqual(expected);
+    expect(await page.getAttribute('#csv', 'href')).toBe('/rankings.csv?period=2024-09&kind=PROVINCE');
+
+    await page.click('#rows tr:first-child');
+    await page.waitForSelector('#trend:not([hidden])');
+    expect(await page.textContent('#trend-title')).toContain(expected[0][1]);
+    // Chart.js drew on the canvas: some pixel is no longer transparent.
+    await page.waitForFunction(`(() => { const c = document.getElementById('chart'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true; return false; })()`);
+    if (process.env.SCREENSHOTS) await page.screenshot({ path: path.resolve(__dirname, '../../docs/rankings-test.png') });
+    expect(outside).toEqual([]);
+    expect(failed).toEqual([]);
+    await page.close();
+  });
+});
