@@ -2,12 +2,11 @@ import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, InputType, Int, Mutatio
 import { Length, Matches } from 'class-validator';
 import { requireRole } from '../auth/access';
 import { DossierChannel, DossierEventKind, Role } from '../domain/enums';
-import { parsePeriod } from '../domain/periods';
 import { Agency, SyncEvent } from '../entities';
 import { Connection, PageArgs } from '../schema/connection';
 import type { RequestContext } from '../schema/context';
-import { badInput, ErrorCode, notFound } from '../schema/errors';
-import { AGENCY_CODE } from '../schema/validation';
+import { ErrorCode, notFound } from '../schema/errors';
+import { AGENCY_CODE, parsePeriodArg } from '../schema/validation';
 import { ImportOutcome, MAX_IMPORT_BATCH } from '../services/sync-service';
 import { DossierConnection } from './dossier.resolver';
 import { ApplicantInput } from './dossier.types';
@@ -144,12 +143,7 @@ export class SyncResolver {
   @Query(() => SyncReport, { description: 'OFFICER, LEADER or ADMIN within scope: dossiers with gaps in their synced history, and events waiting for what they need.' })
   async syncReport(@Args() { agencyCode, period }: SyncReportArgs, @Ctx() ctx: RequestContext): Promise<SyncReport> {
     requireRole(ctx.viewer, [Role.OFFICER, Role.LEADER, Role.ADMIN]);
-    let parsed;
-    try {
-      parsed = parsePeriod(period);
-    } catch (err) {
-      throw badInput('period', err instanceof Error ? err.message : String(err));
-    }
+    const parsed = parsePeriodArg(period, 'period');
     if (!(await ctx.loaders.agencyByCode.load(agencyCode))) throw notFound('Agency', agencyCode);
     return { period: parsed.key, agencyCode, window: { from: parsed.start, to: parsed.end } };
   }

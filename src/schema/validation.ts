@@ -1,6 +1,8 @@
 import { validate, ValidationError } from 'class-validator';
 import { getNamedType, GraphQLResolveInfo } from 'graphql';
 import { ArgumentValidationError, getMetadataStorage } from 'type-graphql';
+import { parsePeriod, Period } from '../domain/periods';
+import { badInput } from './errors';
 
 /**
  * Formats of public codes, checked on every input that carries one (class-validator @Matches).
@@ -36,4 +38,13 @@ export async function validateArgument(argValue: unknown, argType: unknown, reso
 
 function getInputTypeName(argType: Function): string | undefined {
   return getMetadataStorage().inputTypes.find((t) => t.target === argType)?.name;
+}
+
+/** A period argument ("2024-09", "2024-Q3", "2024"), or BAD_USER_INPUT naming the argument. */
+export function parsePeriodArg(key: string, field: string): Period {
+  try {
+    return parsePeriod(key);
+  } catch (err) {
+    throw badInput(field, err instanceof Error ? err.message : String(err));
+  }
 }

@@ -33,14 +33,4 @@ export class Metrics {
       new Gauge({ name: 'db_pool_waiting', help: 'Requests waiting for a pool connection.', registers: [this.registry], collect() { this.set(pool()?.waitingCount ?? 0); } });
     }
   }
-
-  /** Times an async task into a histogram. */
-  async time<T>(histogram: Histogram<string>, labels: Record<string, string>, task: () => Promise<T>): Promise<T> {
-    const end = histogram.startTimer(labels);
-    try {
-      return await task();
-    } finally {
-      end();
-    }
-  }
 }

@@ -1,5 +1,5 @@
-import fs from 'node:fs';
-import { Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { haveChromium, launchChromium } from '../support/browser';
 import { Role } from '../../src/domain/enums';
 import { startTestApp, TestApp } from '../support/app';
 import { seedFixtures } from '../support/fixtures';
@@ -8,17 +8,13 @@ import { seedFixtures } from '../support/fixtures';
  * GraphiQL in a real browser: Debian's Chromium driven by playwright-core. Skipped, saying
  * why, where Chromium is not installed (apt-get install -y chromium).
  */
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = fs.existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`[tests] skipping browser tests: no ${CHROMIUM} (apt-get install -y chromium)`);
-
 (haveChromium ? describe : describe.skip)('GraphiQL in Chromium', () => {
   let app: TestApp;
   let browser: Browser;
   beforeAll(async () => {
     app = await startTestApp({ realtime: { detectors: false } });
     await seedFixtures(app.dataSource);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

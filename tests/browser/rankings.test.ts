@@ -1,15 +1,11 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { haveChromium, launchChromium } from '../support/browser';
 import { startTestApp, TestApp } from '../support/app';
 import { insertBulkDossiers } from '../support/dossiers';
 import { seedFixtures } from '../support/fixtures';
 
 /** The journalists' rankings page in Chromium, checked against the API. */
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = fs.existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`[tests] skipping browser tests: no ${CHROMIUM} (apt-get install -y chromium)`);
-
 (haveChromium ? describe : describe.skip)('/rankings in Chromium', () => {
   let app: TestApp;
   let browser: Browser;
@@ -20,7 +16,7 @@ if (!haveChromium) console.warn(`[tests] skipping browser tests: no ${CHROMIUM} 
       insertBulkDossiers(app.dataSource, { prefix, agencyId, procedureId: f.birth.databaseId, count, receivedAt: '2024-09-09T09:00:00+07:00', completedAt: '2024-09-10T09:00:00+07:00', completionTimeliness: timeliness });
     await completed(f.tpaJustice.databaseId, 'RK-A', 'EARLY', 30);
     await completed(f.tpbJustice.databaseId, 'RK-B', 'LATE', 30);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,6 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { Client } from 'graphql-ws';
 import { DataSource } from 'typeorm';
@@ -10,6 +9,7 @@ import { AlertKind, Role } from '../../src/domain/enums';
 import { recordAlerts } from '../../src/subscriptions/alert-outbox';
 import { createTestDatabase } from '../support/database';
 import { seedFixtures } from '../support/fixtures';
+import { freePort } from '../support/ports';
 import { wsClient } from '../support/ws';
 
 /**
@@ -24,15 +24,6 @@ let outDir: string;
 let database: { url: string; drop: () => Promise<void> };
 let dataSource: DataSource;
 let tpa: { databaseId: number; path: string };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startApi(): Promise<{ process: ChildProcess; url: string; exited: Promise<number | null> }> {
   const port = await freePort();

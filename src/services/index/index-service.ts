@@ -5,6 +5,7 @@ import { recordAudit } from '../audit';
 import { NewAlert, recordAlerts } from '../../subscriptions/alert-outbox';
 import { isFinalByDefault, parsePeriod, Period, periodsBetween, periodsContaining, previousPeriod } from '../../domain/periods';
 import { badInput } from '../../schema/errors';
+import { parsePeriodArg } from '../../schema/validation';
 import { Counters, detectChanges, IndexMethod, parseCounters, ScorecardChange, SI_2024 } from '../../domain/scoring';
 import { Agency, AgencyPeriodCounters, Dossier, IndexMethod as IndexMethodRow, IndexMethodCriterion, IndexMethodGroup, IndexPeriod, ScorecardRecord } from '../../entities';
 import { DomainEvents } from '../../subscriptions/domain-events';
@@ -343,13 +344,6 @@ export class IndexService {
   }
 }
 
-function parsePeriodArg(key: string, field: string): Period {
-  try {
-    return parsePeriod(key);
-  } catch (err) {
-    throw badInput(field, err instanceof Error ? err.message : String(err));
-  }
-}
 
 /**
  * The alert for a rank that moved or a score that dropped, written in the transaction that
