@@ -6,6 +6,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { assetsRouter } from './web/assets';
 import { graphiqlRouter } from './web/graphiql';
+import { dashboardPageRouter } from './web/dashboard';
 import { rankingsPageRouter } from './web/rankings';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -323,7 +324,7 @@ export async function startServer(services: Services, port: number): Promise<Run
   await apollo.start();
 
   if (services.config.graphiql) app.use(graphiqlRouter());
-  app.use(assetsRouter(), rankingsPageRouter());
+  app.use(assetsRouter(), rankingsPageRouter(), dashboardPageRouter());
   app.get('/rankings.csv', rankingsCsvHandler(services));
   app.get('/metrics', async (_req, res) => {
     res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());

@@ -46,6 +46,13 @@ it('accepts a token that expired within the bounded clock skew (30 s), and answe
   expect(res.errors).toBeUndefined();
 });
 
+it('viewer tells a client whose token it holds, without the account id, and is null without a token', async () => {
+  const res = await app.gql(`{ viewer { role agency { code name } } }`, {}, app.token(Role.LEADER, 'TPA-STP', 'leader-42'));
+  expect(res.data!.viewer).toEqual({ role: 'LEADER', agency: { code: 'TPA-STP', name: expect.any(String) } });
+  expect(JSON.stringify(res)).not.toContain('leader-42');
+  expect((await app.gql(`{ viewer { role } }`)).data!.viewer).toBeNull();
+});
+
 describe('in production', () => {
   let prod: TestApp;
   beforeAll(async () => {

@@ -1,0 +1,193 @@
+import express from 'express';
+
+/**
+ * The leadership dashboard: sign in with a token, see the agency's scorecard, rank and
+ * 12-month trend, the dossiers due soon and overdue, and alerts arriving live over graphql-ws.
+ * The last alert cursor is kept in the browser, so a reload resumes the stream where it stopped
+ * (the server replays what came in between) instead of losing or repeating alerts. Plain HTML
+ * and JavaScript over the GraphQL API, with Chart.js and graphql-ws from npm: no CDN, no build.
+ * The lists show codes, procedures and due times, never an applicant's personal data.
+ */
+const PAGE = `<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><title>Chỉ số phục vụ · Bảng điều hành</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+  [hidden] { display: none !important; }
+  body { font: 14px/1.4 system-ui, sans-serif; margin: 1rem auto; max-width: 1180px; color: #1b1f24; padding: 0 1rem; }
+  h1 { font-size: 1.3rem; margin: 0; } h2 { font-size: 1.05rem; margin: 0 0 .5rem; }
+  header { display: flex; justify-content: space-between; align-items: center; gap: 1rem; flex-wrap: wrap; margin-bottom: 1rem; }
+  .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 1rem; }
+  .card { border: 1px solid #d0d7de; border-radius: 8px; padding: .75rem 1rem; }
+  .big { font-size: 2.2rem; font-weight: 600; font-variant-numeric: tabular-nums; } .muted { color: #57606a; }
+  table { border-collapse: collapse; width: 100%; } th, td { padding: .25rem .4rem; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }
+  td.num { text-align: right; font-variant-numeric: tabular-nums; }
+  .up { color: #1a7f37; } .down { color: #cf222e; }
+  #alerts { list-style: none; padding: 0; margin: 0; max-height: 420px; overflow: auto; }
+  #alerts li { border-left: 4px solid #bf8700; padding: .3rem .6rem; margin-bottom: .4rem; background: #fff8c5; }
+  #alerts li[data-kind="DOSSIER_OVERDUE"], #alerts li[data-kind="SCORE_DROPPED"] { border-color: #cf222e; background: #ffebe9; }
+  #alerts li[data-kind="RANKING_CHANGED"] { border-color: #0969da; background: #ddf4ff; }
+  #live[data-state="open"] { color: #1a7f37; } #live[data-state="closed"] { color: #cf222e; }
+  form#signin { max-width: 520px; display: flex; flex-direction: column; gap: .5rem; }
+</style></head>
+<body>
+<header><h1>Bảng điều hành · Chỉ số phục vụ người dân, doanh nghiệp</h1>
+  <span id="who" class="muted"></span>
+  <span><label>Kỳ <input id="period" size="8" pattern="\\d{4}-\\d{2}"></label> <button id="signout" hidden>Đăng xuất</button></span></header>
+<form id="signin" hidden>
+  <label for="token">Mã truy cập (bearer token) của lãnh đạo</label>
+  <textarea id="token" rows="4" required></textarea>
+  <button>Đăng nhập</button><p id="signin-error" class="down"></p>
+</form>
+<main id="board" hidden>
+  <div class="grid">
+    <section class="card"><h2>Điểm chỉ số</h2>
+      <div><span id="total" class="big">–</span> <span class="muted">/ 100</span> <span id="score-delta"></span></div>
+      <div>Hạng <b id="rank">–</b> <span id="rank-out-of" class="muted"></span> <span id="rank-delta"></span></div>
+      <table id="groups"><tbody></tbody></table></section>
+    <section class="card"><h2>Xu hướng 12 tháng</h2><canvas id="chart" height="180"></canvas></section>
+  </div>
+  <div class="grid" style="margin-top:1rem">
+    <section class="card"><h2>Quá hạn <span id="overdue-count" class="muted"></span></h2><table><tbody id="overdue"></tbody></table></section>
+    <section class="card"><h2>Sắp đến hạn <span id="due-soon-count" class="muted"></span></h2><table><tbody id="due-soon"></tbody></table></section>
+    <section class="card"><h2>Cảnh báo trực tiếp <small id="live" data-state="connecting">đang kết nối…</small></h2><ul id="alerts"></ul></section>
+  </div>
+</main>
+<script src="/assets/chart.js"></script>
+<script src="/assets/graphql-ws.js"></script>
+<script>
+  const KEEP_ALERTS = 50;
+  const params = new URLSearchParams(location.search);
+  if (params.get('token')) { localStorage.setItem('si-token', params.get('token')); params.delete('token'); history.replaceState(null, '', '?' + params); }
+  const $ = (id) => document.getElementById(id);
+  const vnMonth = () => new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 7);
+  $('period').value = params.get('period') || vnMonth();
+  const signed = (n, digits) => n == null ? '' : (n > 0 ? '+' : '') + n.toFixed(digits);
+  const fmt = (iso) => new Date(iso).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' });
+  let token = localStorage.getItem('si-token'), viewer, chart, wsClient, unsubscribe, retryTimer, generation = 0;
+
+  async function gql(query, variables) {
+    const r = await fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token }, body: JSON.stringify({ query, variables }) });
+    const body = await r.json();
+    if (body.errors) { const e = new Error(body.errors[0].message); e.code = body.errors[0].extensions?.code; throw e; }
+    return body.data;
+  }
+
+  function showSignIn(message) {
+    stopLive();
+    $('board').hidden = true; $('signout').hidden = true; $('signin').hidden = false; $('who').textContent = '';
+    $('signin-error').textContent = message || '';
+  }
+
+  async function start() {
+    if (!token) return showSignIn();
+    try { ({ viewer } = await gql('{ viewer { role agency { code name } } }')); }
+    catch (err) { return showSignIn(err.code === 'UNAUTHENTICATED' ? 'Mã truy cập không hợp lệ hoặc đã hết hạn.' : err.message); }
+    if (!viewer) return showSignIn();
+    $('signin').hidden = true; $('board').hidden = false; $('signout').hidden = false;
+    $('who').textContent = viewer.agency.name + ' · ' + viewer.role;
+    renderStoredAlerts();
+    startLive();
+    await Promise.all([loadScore(), loadDossiers()]);
+  }
+
+  function monthsBefore(period, n) {
+    const [y, m] = period.split('-').map(Number);
+    const d = new Date(Date.UTC(y, m - 1 - n, 1));
+    return d.getUTCFullYear() + '-' + String(d.getUTCMonth() + 1).padStart(2, '0');
+  }
+
+  async function loadScore() {
+    const period = $('period').value;
+    const { scorecard, scoreTrend } = await gql('query($code: String!, $period: String!, $from: String!) { scorecard(agencyCode: $code, period: $period) { total rank rankOutOf rankDelta scoreDelta final groups { name score maxScore } } scoreTrend(agencyCode: $code, from: $from, to: $period) { period total rank } }',
+      { code: viewer.agency.code, period, from: monthsBefore(period, 11) });
+    $('total').textContent = scorecard?.total == null ? '–' : scorecard.total.toFixed(2);
+    $('score-delta').textContent = signed(scorecard?.scoreDelta, 2); $('score-delta').className = scorecard?.scoreDelta < 0 ? 'down' : 'up';
+    $('rank').textContent = scorecard?.rank ?? '–';
+    $('rank-out-of').textContent = scorecard?.rankOutOf ? '/ ' + scorecard.rankOutOf : '';
+    $('rank-delta').textContent = signed(scorecard?.rankDelta, 0); $('rank-delta').className = scorecard?.rankDelta < 0 ? 'down' : 'up';
+    $('groups').tBodies[0].replaceChildren(...(scorecard?.groups ?? []).map((g) => row([g.name, (g.score == null ? '–' : g.score.toFixed(2)) + ' / ' + g.maxScore], [false, true])));
+    chart?.destroy();
+    chart = new Chart($('chart'), {
+      type: 'line',
+      data: { labels: scoreTrend.map((p) => p.period), datasets: [
+        { label: 'Điểm', data: scoreTrend.map((p) => p.total), yAxisID: 'y', tension: 0.2 },
+        { label: 'Hạng', data: scoreTrend.map((p) => p.rank), yAxisID: 'rank', tension: 0.2, borderDash: [4, 4] },
+      ] },
+      options: { animation: false, scales: { y: { suggestedMin: 0, suggestedMax: 100 }, rank: { position: 'right', reverse: true, suggestedMin: 1, ticks: { precision: 0 }, grid: { drawOnChartArea: false } } } },
+    });
+  }
+
+  function row(values, numeric = []) {
+    const tr = document.createElement('tr');
+    values.forEach((v, i) => { const td = document.createElement('td'); td.textContent = v; if (numeric[i]) td.className = 'num'; tr.append(td); });
+    return tr;
+  }
+
+  const DOSSIERS = 'query($filter: DossierFilter) { dossiers(first: 15, filter: $filter) { totalCount nodes { code dueAt procedure { name } agency { name } } } }';
+  async function loadDossiers() {
+    const orderBy = { field: 'DUE_AT', direction: 'ASC' };
+    const soon = new Date(Date.now() + 3 * 86400e3).toISOString();
+    const [overdue, dueSoon] = await Promise.all([
+      gql(DOSSIERS, { filter: { timeliness: ['OVERDUE'], orderBy } }),
+      gql(DOSSIERS, { filter: { timeliness: ['PENDING'], dueTo: soon, orderBy } }),
+    ]);
+    for (const [id, { dossiers }] of [['overdue', overdue], ['due-soon', dueSoon]]) {
+      $(id + '-count').textContent = '(' + dossiers.totalCount + ')';
+      $(id).replaceChildren(...dossiers.nodes.map((d) => { const tr = row([d.code, d.procedure.name + ' · ' + d.agency.name, fmt(d.dueAt)]); tr.dataset.code = d.code; return tr; }));
+    }
+  }
+
+  // --- live alerts: resume after the stored cursor, keep the last few to show after a reload ---
+  const storeKey = () => 'si-dashboard:' + viewer.agency.code;
+  const stored = () => JSON.parse(localStorage.getItem(storeKey()) || '{"cursor":null,"alerts":[]}');
+  function renderAlert(a, prepend) {
+    const li = document.createElement('li');
+    li.dataset.kind = a.kind; li.dataset.cursor = a.cursor; if (a.dossier) li.dataset.code = a.dossier.code;
+    const when = document.createElement('small'); when.className = 'muted'; when.textContent = fmt(a.createdAt) + ' · ' + a.agency.name;
+    li.append(document.createTextNode(a.message), document.createElement('br'), when);
+    prepend ? $('alerts').prepend(li) : $('alerts').append(li);
+  }
+  function renderStoredAlerts() { $('alerts').replaceChildren(); stored().alerts.forEach((a) => renderAlert(a, false)); }
+
+  function setLive(state, text) { $('live').dataset.state = state; $('live').textContent = text; }
+  function startLive() {
+    stopLive();
+    const mine = ++generation; // a stream we stopped on purpose must not schedule a retry
+    const retry = () => { if (mine !== generation) return; setLive('closed', '○ mất kết nối, đang thử lại…'); retryTimer = setTimeout(startLive, 2000); };
+    wsClient = graphqlWs.createClient({
+      url: location.origin.replace(/^http/, 'ws') + '/graphql',
+      connectionParams: { authorization: 'Bearer ' + token },
+      retryAttempts: 0, // resubscribing ourselves carries the latest cursor; the client's own retry would resend the first one
+      on: { connected: () => setLive('open', '● trực tiếp'), closed: () => setLive('closed', '○ mất kết nối, đang thử lại…') },
+    });
+    const { cursor } = stored();
+    unsubscribe = wsClient.subscribe(
+      { query: 'subscription($after: String) { alerts(after: $after) { cursor kind message createdAt agency { name } dossier { code } } }', variables: { after: cursor } },
+      {
+        next: ({ data, errors }) => {
+          if (errors) return setLive('closed', errors[0].message);
+          const a = data.alerts, s = stored();
+          s.cursor = a.cursor; s.alerts = [a, ...s.alerts].slice(0, KEEP_ALERTS);
+          localStorage.setItem(storeKey(), JSON.stringify(s));
+          renderAlert(a, true);
+          if (a.kind.startsWith('DOSSIER_')) loadDossiers();
+          if (a.kind === 'SCORE_DROPPED' || a.kind === 'RANKING_CHANGED') loadScore();
+        },
+        error: retry,
+        complete: retry,
+      },
+    );
+  }
+  function stopLive() { generation++; clearTimeout(retryTimer); const client = wsClient; wsClient = null; unsubscribe?.(); unsubscribe = null; client?.dispose(); }
+
+  $('signin').addEventListener('submit', (e) => { e.preventDefault(); token = $('token').value.trim(); localStorage.setItem('si-token', token); start(); });
+  $('signout').addEventListener('click', () => { localStorage.removeItem('si-token'); token = null; showSignIn(); });
+  $('period').addEventListener('change', () => { params.set('period', $('period').value); history.replaceState(null, '', '?' + params); if (viewer) loadScore(); });
+  start();
+</script></body></html>`;
+
+export function dashboardPageRouter(): express.Router {
+  const router = express.Router();
+  router.get('/dashboard', (_req, res) => void res.type('html').send(PAGE));
+  return router;
+}

@@ -1,0 +1,104 @@
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { Role } from '../../src/domain/enums';
+import { haveChromium, launchChromium } from '../support/browser';
+import { startTestApp, TestApp } from '../support/app';
+import { insertBulkDossiers } from '../support/dossiers';
+import { seedFixtures } from '../support/fixtures';
+
+/** The leadership dashboard in Chromium: sign in, figures as the API gives them, alerts live and resumed after a reload. */
+(haveChromium ? describe : describe.skip)('/dashboard in Chromium', () => {
+  let app: TestApp;
+  let browser: Browser;
+  let origin: string;
+  beforeAll(async () => {
+    // Scans run when the test says so, so the alert is caused by the dossier the test makes overdue.
+    app = await startTestApp({ realtime: { detectors: false } });
+    origin = app.url.replace('/graphql', '');
+    const f = await seedFixtures(app.dataSource);
+    const completed = (agencyId: number, prefix: string, month: string, timeliness: 'EARLY' | 'LATE', count: number) =>
+      insertBulkDossiers(app.dataSource, { prefix, agencyId, procedureId: f.birth.databaseId, count, receivedAt: `${month}-09T09:00:00+07:00`, completedAt: `${month}-10T09:00:00+07:00`, completionTimeliness: timeliness });
+    // A few months, so the trend chart has a line to draw.
+    for (const [i, month] of ['2024-06', '2024-07', '2024-08', '2024-09'].entries()) {
+      await completed(f.tpaJustice.databaseId, `DB-A${i}-E`, month, 'EARLY', 20 - 5 * i);
+      await completed(f.tpaJustice.databaseId, `DB-A${i}-L`, month, 'LATE', 5 + 5 * i);
+      await completed(f.tpbJustice.databaseId, `DB-B${i}`, month, 'EARLY', 20);
+    }
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  /** Receives a same-day dossier months ago (so it is overdue now) and runs the overdue scan. */
+  async function makeOverdue(code: string) {
+    const res = await app.gql(
+      `mutation($code: String!) { receiveDossier(input: { code: $code, procedureCode: "1.000894", agencyCode: "TPA-STP", channel: ONLINE, receivedAt: "2025-03-03T09:00:00+07:00", applicant: { kind: CITIZEN, name: "Đỗ F", idNumber: "001090033333" } }) { code } }`,
+      { code },
+      app.token(Role.OFFICER, 'TPA'),
+    );
+    expect(res.errors).toBeUndefined();
+    await app.services.realtime.detectors.scanOnce();
+  }
+
+  const alertCodes = (page: Page) => page.evaluate(`[...document.querySelectorAll('#alerts li[data-code]')].map((li) => li.dataset.code)`);
+
+  it('signs in, shows the scorecard and rank the API gives, and an overdue dossier’s alert arrives live, then resumes from its cursor after a reload', async () => {
+    const leader = app.token(Role.LEADER, 'TPA');
+    const api = await app.gql(`{ scorecard(agencyCode: "TPA", period: "2024-09") { total rank rankOutOf } }`);
+    const { total, rank, rankOutOf } = api.data!.scorecard;
+    expect(rank).not.toBeNull();
+
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const outside: string[] = [];
+    const failed: string[] = [];
+    page.on('request', (request) => void (request.url().startsWith(origin) || request.url().startsWith(origin.replace('http', 'ws')) || outside.push(request.url())));
+    page.on('pageerror', (error) => failed.push(error.message));
+    await page.goto(`${origin}/dashboard?period=2024-09`);
+
+    // A bad token is refused with a message; the right one signs in.
+    await page.fill('#token', 'not-a-token');
+    await page.click('#signin button');
+    await page.waitForFunction(`document.getElementById('signin-error').textContent.length > 0`);
+    await page.fill('#token', leader);
+    await page.click('#signin button');
+    await page.waitForSelector('#board:not([hidden])');
+    expect(await page.isVisible('#signin')).toBe(false);
+    await page.waitForFunction(`document.getElementById('total').textContent !== '–'`);
+    expect(await page.textContent('#who')).toContain('LEADER');
+    expect(await page.textContent('#total')).toBe(total.toFixed(2));
+    expect(await page.textContent('#rank')).toBe(String(rank));
+    expect(await page.textContent('#rank-out-of')).toBe(`/ ${rankOutOf}`);
+    await page.waitForFunction(`(() => { const c = document.getElementById('chart'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true; return false; })()`);
+    await page.waitForSelector('#live[data-state="open"]');
+
+    // Live: the alert and the overdue list update with no reload (the marker survives).
+    await page.evaluate(`window.noReload = true`);
+    await makeOverdue('DASH-1');
+    await page.waitForSelector('#alerts li[data-code="DASH-1"]', { timeout: 15_000 });
+    await page.waitForSelector('#overdue tr[data-code="DASH-1"]', { timeout: 15_000 });
+    expect(await page.evaluate(`window.noReload`)).toBe(true);
+    expect(await page.textContent('#alerts li[data-code="DASH-1"]')).toContain('DASH-1');
+    if (process.env.SCREENSHOTS) await page.screenshot({ path: path.resolve(__dirname, '../../docs/dashboard.png'), fullPage: true });
+
+    // Away from the page, another dossier falls overdue; back on it, the stream resumes after
+    // the stored cursor: the missed alert arrives, the one already shown is not repeated.
+    await page.goto('about:blank');
+    await makeOverdue('DASH-2');
+    await page.goto(`${origin}/dashboard?period=2024-09`);
+    await page.waitForSelector('#alerts li[data-code="DASH-2"]', { timeout: 15_000 });
+    await page.waitForSelector('#live[data-state="open"]');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await alertCodes(page)).toEqual(['DASH-2', 'DASH-1']);
+
+    // Signing out forgets the token and shows the form again.
+    await page.click('#signout');
+    await page.waitForSelector('#signin:not([hidden])');
+    expect(await page.isVisible('#board')).toBe(false);
+    expect(await page.evaluate(`localStorage.getItem('si-token')`)).toBeNull();
+    expect(outside).toEqual([]);
+    expect(failed).toEqual([]);
+    await page.close();
+  });
+});
