@@ -21,6 +21,8 @@ export interface SeedDemoOptions {
   feedback?: number;
   /** The demo's "now" (default 2025-12-31 17:00 local): nothing is received or happens after it. */
   now?: Date;
+  /** First receipt day (default 1 January 2024). */
+  from?: Date;
   log?: (message: string) => void;
 }
 
@@ -72,6 +74,7 @@ export async function seedDemoData(dataSource: DataSource, options: SeedDemoOpti
     count: options.dossiers ?? 50_000,
     feedbackCount: options.feedback ?? 2_000,
     now,
+    from: options.from,
     agencies: reference.agencies,
     procedures: reference.catalogue,
     calendar: reference.calendar,

@@ -1,42 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 
 /**
  * Where the test PostgreSQL comes from, in order: TEST_DATABASE_URL (any database on a server
  * where we may create databases), the local server these machines run on 127.0.0.1:5432, or
  * an embedded PostgreSQL started for the run. No mocked database, ever.
  */
-export const LOCAL_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+import { adminQuery, withDatabase } from '../../src/db/admin';
 
-export function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-export async function canConnect(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-export async function adminQuery(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+export { adminQuery, canConnect, LOCAL_POSTGRES_URL, withDatabase } from '../../src/db/admin';
 
 /** Connection details the global setup hands to every test worker through the environment. */
 export interface TestDatabaseEnv {

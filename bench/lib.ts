@@ -1,0 +1,126 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Shared pieces of the benchmarks: figures over runs, child processes, HTTP to the API. */
+
+export const ROOT = path.resolve(__dirname, '../..');
+export const DIST = path.join(ROOT, 'dist');
+
+/** A measure over several runs: the median, with min and max shown next to it. */
+export interface Figure {
+  median: number;
+  min: number;
+  max: number;
+  runs: number[];
+}
+
+export function figure(runs: number[]): Figure {
+  if (runs.length === 0) throw new Error('a figure needs at least one run');
+  const sorted = [...runs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median, min: sorted[0], max: sorted[sorted.length - 1], runs };
+}
+
+/** Nearest-rank percentile of unsorted values. */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs: number, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+/** A Node child process whose output goes to a log file; rejects `exited` on a non-zero exit. */
+export function spawnNode(script: string, args: string[], options: { env?: Record<string, string>; log: string; ipc?: boolean; nodeArgs?: string[] }): ChildProcess {
+  const out = fs.openSync(options.log, 'a');
+  return spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', out, out, ...(options.ipc ? (['ipc'] as const) : [])],
+  });
+}
+
+/** Runs a child to its end; throws with the tail of its log when it fails. */
+export function runNode(script: string, args: string[], options: { env?: Record<string, string>; log: string }): Promise<void> {
+  const child = spawnNode(script, args, options);
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) => {
+      if (code === 0) return resolve();
+      const tail = fs.readFileSync(options.log, 'utf8').split('\n').slice(-15).join('\n');
+      reject(new Error(`${path.basename(script)} ${args.join(' ')} exited with ${code}:\n${tail}`));
+    });
+  });
+}
+
+export async function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export interface GraphQLResult<T = any> {
+  data?: T;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+  extensions?: Record<string, unknown>;
+}
+
+export async function gql<T = any>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GraphQLResult<T>> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as GraphQLResult<T>;
+}
+
+/** Like gql, but throws on any error: the bench cannot go on without the answer. */
+export async function gqlOk<T = any>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+  const res = await gql<T>(url, query, variables, token);
+  if (res.errors?.length || !res.data) throw new Error(`GraphQL error: ${JSON.stringify(res.errors ?? res)}`);
+  return res.data;
+}
+
+/** One value of a Prometheus text exposition (the first sample of that name). */
+export async function metric(metricsUrl: string, name: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  if (!line) throw new Error(`no metric ${name}`);
+  return Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  latencyP99Ms: number;
+  non2xx: number;
+  errors: number;
+}
+
+/** autocannon in its own process (the load generator never shares the server's event loop). */
+export async function autocannon(url: string, options: { connections: number; seconds: number; body?: string; headers?: Record<string, string>; log: string }): Promise<LoadResult> {
+  const bin = path.join(ROOT, 'node_modules/autocannon/autocannon.js');
+  const args = ['-c', String(options.connections), '-d', String(options.seconds), '--json'];
+  if (options.body !== undefined) args.push('-m', 'POST', '-b', options.body);
+  for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', `${name}=${value}`);
+  args.push(url);
+  const child = spawn(process.execPath, [bin, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', fs.openSync(options.log, 'a')] });
+  let stdout = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`autocannon exited with ${code}`);
+  const result = JSON.parse(stdout.trim().split('\n').pop()!);
+  return { requestsPerSecond: result.requests.average, latencyP99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+}

@@ -1,0 +1,197 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { createDataSource } from '../ormconfig';
+import { signToken } from '../src/auth/tokens';
+import { adminQuery, canConnect, LOCAL_POSTGRES_URL, withDatabase } from '../src/db/admin';
+import { RunningPostgres, startEmbeddedPostgres } from '../src/db/embedded-postgres';
+import { Role } from '../src/domain/enums';
+import { DIST, ROOT, runNode, spawnNode, stopChild, waitFor } from './lib';
+import { alertFanOut, BenchContext, dossierPage, Measure, monthRecompute, overdueLag, publicRankings, syncImport } from './measures';
+
+/**
+ * `npm run bench [-- --quick] [-- --out file] [-- --only P1,P3]`: the product against its limits
+ * (issue 8), each figure a ratio against a baseline measured in the same run, the median of
+ * at least three runs with min and max. Starts PostgreSQL (BENCH_DATABASE_URL, else the local
+ * server, else an embedded one), seeds with the seed command, runs the API as its own process,
+ * and load generators in others. Exits non-zero only when it cannot run; a missed target is a
+ * figure, not a failure.
+ */
+const SIZES = {
+  full: { seedDossiers: 1_000_000, openDossiers: 1_000_000, p1Seconds: 10, p3Subscribers: 10_000, p3Alerts: 10, p5EventsPerRun: 50_000, p6Dossiers: 20 },
+  quick: { seedDossiers: 5_000, openDossiers: 10_000, p1Seconds: 1, p3Subscribers: 200, p3Alerts: 3, p5EventsPerRun: 3_000, p6Dossiers: 4 },
+};
+const PERIOD = '2025-11';
+const JWT_SECRET = 'bench-secret-of-at-least-16-chars';
+
+function parseArgs(argv: string[]) {
+  const args = { quick: false, out: path.join(ROOT, 'bench/results.json'), only: null as string[] | null };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split('=', 2);
+    const value = () => inline ?? argv[++i];
+    if (flag === '--quick') args.quick = true;
+    else if (flag === '--out') args.out = path.resolve(value());
+    else if (flag === '--only') args.only = value().split(',').map((s) => s.trim().toUpperCase());
+    else throw new Error(`Unknown argument "${argv[i]}". Usage: npm run bench -- [--quick] [--out results.json] [--only P1,P2]`);
+  }
+  return args;
+}
+
+async function findPostgres(workDir: string): Promise<{ adminUrl: string; embedded?: RunningPostgres; where: string }> {
+  const given = process.env.BENCH_DATABASE_URL;
+  if (given) {
+    if (!(await canConnect(given))) throw new Error(`BENCH_DATABASE_URL is set but PostgreSQL does not answer at ${given}`);
+    return { adminUrl: given, where: 'BENCH_DATABASE_URL' };
+  }
+  if (await canConnect(LOCAL_POSTGRES_URL)) return { adminUrl: LOCAL_POSTGRES_URL, where: 'local PostgreSQL 127.0.0.1:5432' };
+  const port = 56000 + (process.pid % 1000);
+  const embedded = await startEmbeddedPostgres({ dataDir: path.join(workDir, 'pg'), port, database: 'postgres' });
+  return { adminUrl: embedded.url, embedded, where: `embedded PostgreSQL on ${port}` };
+}
+
+function table(measures: Measure[]): string {
+  const rows = [['#', 'measure', 'figures: median (min–max) over runs', 'result', 'target', '']];
+  for (const m of measures) {
+    const figures = Object.entries(m.figures)
+      .map(([name, f]) => `${name} ${f.median} (${f.min}–${f.max}) ${f.unit}`)
+      .join('; ');
+    rows.push([m.id, m.measure, figures, m.result, m.target, m.met ? 'met' : 'MISSED']);
+  }
+  return rows.map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+/** The API as its own process; resolves once /health/ready answers. */
+async function startApi(databaseUrl: string, port: number, nodeEnv: 'production' | 'test', workDir: string, nodeArgs: string[]) {
+  const api = spawnNode(path.join(DIST, 'src/main.js'), [], {
+    env: {
+      NODE_ENV: nodeEnv,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      JWT_SECRET,
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      RATE_LIMIT_IP_PER_MINUTE: '10000000',
+      RATE_LIMIT_TOKEN_PER_MINUTE: '10000000',
+      REDIS_URL: '',
+    },
+    log: path.join(workDir, `api-${port}.log`),
+    nodeArgs,
+  });
+  const exited = new Promise<never>((_, reject) => api.once('exit', (code) => reject(new Error(`the API exited with ${code}; see ${path.join(workDir, `api-${port}.log`)}`))));
+  exited.catch(() => undefined);
+  await Promise.race([waitFor('the API to be ready', async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok, 120_000, 250), exited]);
+  return api;
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const sizes = args.quick ? SIZES.quick : SIZES.full;
+  const workDir = path.join(ROOT, '.data', `bench-${process.pid}`);
+  fs.mkdirSync(workDir, { recursive: true });
+  const log = (message: string) => console.log(message);
+  const started = Date.now();
+  const { adminUrl, embedded, where } = await findPostgres(path.join(ROOT, '.data/bench-pg'));
+  const database = `si_bench_${args.quick ? 'quick_' : ''}${process.pid}`;
+  const databaseUrl = withDatabase(adminUrl, database);
+  let api: ReturnType<typeof spawnNode> | undefined;
+  let pool: pg.Pool | undefined;
+  const dataSource = createDataSource(databaseUrl, { poolSize: 4, applicationName: 'service-index-bench' });
+  try {
+    await adminQuery(adminUrl, `CREATE DATABASE "${database}"`);
+    log(`Bench ${args.quick ? '(quick) ' : ''}on ${where}, database ${database}; logs in ${path.relative(ROOT, workDir)}/`);
+
+    // Data: the seed command, its dossiers packed into one month (P4), then open dossiers (P6).
+    let t = Date.now();
+    await runNode(path.join(DIST, 'src/cli/seed.js'), ['--dossiers', String(sizes.seedDossiers), '--from', `${PERIOD}-01T00:00:00+07:00`, '--now', `${PERIOD}-30T17:00:00+07:00`], { env: { DATABASE_URL: databaseUrl }, log: path.join(workDir, 'seed.log') });
+    log(`Seeded ${sizes.seedDossiers.toLocaleString('en')} dossiers in ${PERIOD} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+    t = Date.now();
+    // Open, received before the month (so P2's page stays on the seeded dossiers) and due between
+    // two days and a year from now: nothing the run should alert on, all of it in the scanners' way.
+    await pool.query(
+      `INSERT INTO dossier (code, procedure_id, agency_id, channel, status, applicant_kind, applicant_name, applicant_id_number, lookup_secret_hash,
+         received_at, processing_days, base_due_at, due_at, version)
+       SELECT 'OPEN-' || g, t.procedure_id, t.agency_id, t.channel, 'PROCESSING', t.applicant_kind, t.applicant_name, t.applicant_id_number, t.lookup_secret_hash,
+         timestamptz '2025-09-15T09:00:00+07:00', t.processing_days, now() + interval '2 days' + (g % 360) * interval '1 day', now() + interval '2 days' + (g % 360) * interval '1 day', 1
+       FROM generate_series(1, $1) g JOIN (SELECT row_number() OVER (ORDER BY id) - 1 AS k, * FROM dossier ORDER BY id LIMIT 1000) t ON t.k = g % 1000`,
+      [sizes.openDossiers],
+    );
+    await pool.query('ANALYZE dossier');
+    log(`Added ${sizes.openDossiers.toLocaleString('en')} open dossiers in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    await dataSource.initialize();
+
+    // The API, as its own process, configured as in production.
+    const port = 46000 + (process.pid % 1000);
+    api = await startApi(databaseUrl, port, 'production', workDir, process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${workDir}`] : []);
+    const base = `http://127.0.0.1:${port}`;
+    const ctx: BenchContext = {
+      quick: args.quick,
+      runs: 3,
+      workDir,
+      api: { url: `${base}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql`, metricsUrl: `${base}/metrics` },
+      // Production hides extensions.sqlStatements (and skips counting them), so P2 counts on a second, development-mode instance.
+      withStatementCounts: async (use) => {
+        const countingPort = port + 1;
+        const counting = await startApi(databaseUrl, countingPort, 'test', workDir, []);
+        try {
+          return await use(`http://127.0.0.1:${countingPort}/graphql`);
+        } finally {
+          await stopChild(counting);
+        }
+      },
+      pool,
+      dataSource,
+      adminToken: signToken({ sub: 'bench', role: Role.ADMIN, agencyCode: 'HNI' }, JWT_SECRET, '12h'),
+      period: PERIOD,
+      sizes,
+      log,
+    };
+    const wanted = (id: string) => !args.only || args.only.includes(id);
+    const steps: [string, () => Promise<Measure>][] = [
+      ['P1', () => publicRankings(ctx)],
+      ['P2', () => dossierPage(ctx)],
+      ['P4', () => monthRecompute(ctx)],
+      // Before P5: its imported histories leave old open dossiers for the scanner to alert on.
+      ['P6', () => overdueLag(ctx, sizes.openDossiers)],
+      ['P5', () => syncImport(ctx)],
+      ['P3', () => alertFanOut(ctx)],
+    ];
+    const measures: Measure[] = [];
+    const failed: string[] = [];
+    for (const [id, step] of steps.filter(([id]) => wanted(id))) {
+      log(`${id} …`);
+      const stepStarted = Date.now();
+      try {
+        measures.push(await step());
+      } catch (error) {
+        // One measure that cannot run does not lose the others; the exit code still says so.
+        failed.push(id);
+        log(`  ${id} could not run: ${error instanceof Error ? error.message : error}`);
+        measures.push({ id, measure: 'could not run', figures: {}, result: `error: ${error instanceof Error ? error.message : error}`, target: '', met: false });
+      }
+      log(`  ${id} took ${((Date.now() - stepStarted) / 1000).toFixed(1)} s`);
+    }
+    measures.sort((a, b) => a.id.localeCompare(b.id));
+    const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+    const results = { date: new Date().toISOString(), mode: args.quick ? 'quick' : 'full', machine, postgres: where, seconds: Math.round((Date.now() - started) / 1000), sizes, measures };
+    fs.mkdirSync(path.dirname(args.out), { recursive: true });
+    fs.writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
+    log(`\n${results.date.slice(0, 10)} · ${machine} · ${results.mode} run, ${results.seconds} s\n${table(measures)}\n\nWritten to ${path.relative(process.cwd(), args.out)}; ${measures.filter((m) => m.met).length} of ${measures.length} targets met.`);
+    if (failed.length) throw new Error(`${failed.join(', ')} could not run (see above); the other figures are written`);
+  } finally {
+    await stopChild(api);
+    await pool?.end();
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch(() => undefined);
+    await embedded?.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`bench could not run: ${error instanceof Error ? error.stack : error}`);
+    process.exit(1);
+  },
+);
