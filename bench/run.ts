@@ -125,6 +125,17 @@ async function main() {
     const port = 46000 + (process.pid % 1000);
     api = await startApi(databaseUrl, port, 'production', workDir, process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${workDir}`] : []);
     const base = `http://127.0.0.1:${port}`;
+    // Let the API settle first: the seeded month leaves open dossiers past due, whose overdue
+    // alerts the scanner raises on start; measuring during that would measure the backlog.
+    t = Date.now();
+    await waitFor('the overdue backlog to be alerted and sequenced', async () => {
+      const { rows } = await pool!.query(
+        `SELECT (SELECT count(*) FROM dossier WHERE status IN ('RECEIVED', 'PROCESSING', 'AWAITING_SUPPLEMENT') AND overdue_alerted_at IS NULL AND due_at < now())::int AS pending,
+                (SELECT count(*) FROM alert WHERE seq IS NULL)::int AS unsequenced`,
+      );
+      return rows[0].pending === 0 && rows[0].unsequenced === 0;
+    }, 900_000, 1000);
+    log(`API settled (overdue backlog alerted) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     const ctx: BenchContext = {
       quick: args.quick,
       runs: 3,

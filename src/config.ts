@@ -37,6 +37,8 @@ export interface AppConfig {
   rateLimits: RateLimitConfig;
   /** Proxy hops in front of the API whose X-Forwarded-For is trusted for the client address (0: none). */
   trustProxyHops: number;
+  /** How long an anonymous public query's answer is kept in memory (0: no response cache). */
+  publicCacheTtlMs: number;
   /** GraphiQL at /graphiql (on outside production unless GRAPHIQL=false). */
   graphiql: boolean;
   /** Schema introspection (and so GraphiQL's docs): on outside production unless INTROSPECTION=false. */
@@ -123,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     wsInitTimeoutMs: int(env, 'WS_INIT_TIMEOUT_MS', 5_000, 100, 120_000),
     wsKeepAliveMs: int(env, 'WS_KEEPALIVE_MS', 30_000, 100, 600_000),
     trustProxyHops: int(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
+    publicCacheTtlMs: int(env, 'PUBLIC_CACHE_TTL_MS', 60_000, 0, 86_400_000),
     introspection: flag(env, 'INTROSPECTION', nodeEnv !== 'production'),
     graphiql: flag(env, 'GRAPHIQL', nodeEnv !== 'production'),
     rateLimits: {

@@ -28,6 +28,7 @@ import { Agency } from './entities';
 import { rankingToCsv } from './services/index/rankings-csv';
 import { readiness } from './services/health';
 import { Metrics, operationLabel } from './services/metrics';
+import { bodyErrorOf, NodeMiddleware } from './services/public-response-cache';
 import { In } from 'typeorm';
 
 export interface RunningServer {
@@ -74,7 +75,7 @@ function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin<RequestConte
 }
 
 /** Per token, or per IP without one, before any parsing: 429 with Retry-After when over. */
-function rateLimitHttp(services: Services): express.RequestHandler {
+function rateLimitHttp(services: Services): NodeMiddleware {
   return (req, res, next) => {
     let subject: string | undefined;
     try {
@@ -83,15 +84,58 @@ function rateLimitHttp(services: Services): express.RequestHandler {
     } catch {
       // A bad token is answered 401 by the context; count it against the address.
     }
-    services.rateLimits.request(subject, req.ip ?? 'unknown').then(
+    services.rateLimits.request(subject, clientAddress(req, services.config.trustProxyHops)).then(
       () => next(),
       (err: unknown) => {
         if (!(err instanceof RateLimitedError)) return next(err);
-        res.status(429).setHeader('retry-after', String(err.retryAfterSeconds)).json({ errors: [{ message: err.message, extensions: { code: RATE_LIMITED, retryAfter: err.retryAfterSeconds } }] });
+        const body = JSON.stringify({ errors: [{ message: err.message, extensions: { code: RATE_LIMITED, retryAfter: err.retryAfterSeconds } }] });
+        res.writeHead(429, { 'retry-after': String(err.retryAfterSeconds), 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+        res.end(body);
       },
     );
   };
 }
+
+/**
+ * The client's address as Express's `req.ip` gives it with `trust proxy` set to a hop count:
+ * the socket's peer, or the address that many proxies back in X-Forwarded-For.
+ */
+function clientAddress(req: http.IncomingMessage, trustedHops: number): string {
+  const peer = req.socket.remoteAddress ?? 'unknown';
+  const forwarded = req.headers['x-forwarded-for'];
+  if (!trustedHops || !forwarded) return peer;
+  const chain = [peer, ...[forwarded].flat().join(',').split(',').map((a) => a.trim()).filter(Boolean).reverse()];
+  return chain[Math.min(trustedHops, chain.length - 1)];
+}
+
+/**
+ * CORS. Preflights (OPTIONS) go to the cors package. An actual request gets what the cors
+ * package gives it with these options (an origin function; no credentials, no exposed
+ * headers): its Origin echoed in Access-Control-Allow-Origin when allowed, and Vary: Origin;
+ * nothing when not allowed. Written out because the package's per-request work (options
+ * copied, closures, header lists) cost as much as a cached answer.
+ */
+export function corsMiddleware(allowedOrigins: string[]): NodeMiddleware {
+  const preflight = cors({ origin: (origin, done) => done(null, originAllowed(allowedOrigins, origin)), maxAge: 600 });
+  return (req, res, next) => {
+    if (req.method === 'OPTIONS') return preflight(req, res, next);
+    const origin = req.headers.origin;
+    if (originAllowed(allowedOrigins, origin)) {
+      if (origin) res.setHeader('Access-Control-Allow-Origin', origin);
+      const vary = res.getHeader('Vary');
+      if (vary === undefined) res.setHeader('Vary', 'Origin');
+      else if (!String(vary).split(',').some((field) => ['origin', '*'].includes(field.trim().toLowerCase()))) res.setHeader('Vary', `${String(vary)}, Origin`);
+    }
+    next();
+  };
+}
+
+/** A client's own request id (when well-formed) or a fresh one, echoed back. */
+const requestIdHeader: NodeMiddleware = (req, res, next) => {
+  const given = req.headers['x-request-id'];
+  res.setHeader('x-request-id', typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID());
+  next();
+};
 
 /**
  * Counts and times every HTTP operation by name and outcome, counts errors by code, and logs
@@ -292,7 +336,17 @@ export async function startServer(services: Services, port: number): Promise<Run
   const app = express();
   // Behind a load balancer the client's address (per-IP limits) is in X-Forwarded-For.
   app.set('trust proxy', services.config.trustProxyHops);
-  const httpServer = http.createServer(app);
+  // What runs on /graphql before the body is parsed, in Express and in the response cache's
+  // node:http fast path alike: request id, CORS, rate limit.
+  const beforeGraphql: NodeMiddleware[] = [
+    requestIdHeader,
+    corsMiddleware(services.config.allowedOrigins),
+    rateLimitHttp(services),
+  ];
+  // Cached answers to anonymous public queries are written before Express (see PublicResponseCache).
+  const httpServer = http.createServer(
+    services.publicCache.fastPath({ app, path: '/graphql', maxBodyBytes: services.config.maxBodyBytes, before: beforeGraphql, poweredBy: app.enabled('x-powered-by') }),
+  );
   const exposeDetails = services.config.nodeEnv === 'development';
   const schema = await getSchema();
   const wsServer = new WebSocketServer({
@@ -306,6 +360,9 @@ export async function startServer(services: Services, port: number): Promise<Run
   const wsCleanup = useGraphqlWs(services, schema, wsServer);
   const apollo = new ApolloServer<RequestContext>({
     schema,
+    // main.ts owns SIGTERM (drain, outbox, pool). Apollo's own handler, on by default when
+    // NODE_ENV=production, raced it and left apollo.stop() hanging (found by the bench).
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Closes every WebSocket (going away) when the server stops, after HTTP drains.
@@ -314,6 +371,7 @@ export async function startServer(services: Services, port: number): Promise<Run
       ApolloServerPluginLandingPageDisabled(),
       queryLimitsPlugin(services.config.queryLimits),
       observabilityPlugin(services.metrics),
+      services.publicCache.plugin<RequestContext>(),
       ...(services.config.exposeQueryStats ? [queryStatsPlugin()] : []),
     ],
     parseOptions: { maxTokens: services.config.queryLimits.maxTokens },
@@ -336,22 +394,27 @@ export async function startServer(services: Services, port: number): Promise<Run
     res.status(ready.status === 'ok' ? 200 : 503).json(ready);
   });
 
+  const parseJson = express.json({ limit: services.config.maxBodyBytes });
   app.use(
     '/graphql',
-    // A client's own request id (when well-formed) or a fresh one, echoed back.
+    ...beforeGraphql,
+    // A body the cache's fast path already read arrives parsed (body-parser skips it), or
+    // with the error express.json would have raised.
     (req, res, next) => {
-      const given = req.headers['x-request-id'];
-      res.setHeader('x-request-id', typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID());
-      next();
+      const error = bodyErrorOf(req);
+      return error ? next(error) : parseJson(req, res, next);
     },
-    cors({ origin: (origin, done) => done(null, originAllowed(services.config.allowedOrigins, origin)), maxAge: 600 }),
-    rateLimitHttp(services),
-    express.json({ limit: services.config.maxBodyBytes }),
-    (_req, _res, next) => runWithQueryStats({ statements: 0 }, next),
+    // Anonymous public queries answered from memory (after CORS and rate limits, before Apollo).
+    services.publicCache.middleware(),
+    // Counting SQL statements needs AsyncLocalStorage, whose async hooks tax every request
+    // of the process (cache hits included): only where the count is shown.
+    ...(services.config.exposeQueryStats ? [(_req: express.Request, _res: express.Response, next: express.NextFunction) => runWithQueryStats({ statements: 0 }, next)] : []),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         try {
-          return await createRequestContext(services, req.headers.authorization, req.ip, res.getHeader('x-request-id') as string);
+          const context = await createRequestContext(services, req.headers.authorization, req.ip, res.getHeader('x-request-id') as string);
+          context.publicCache = res.locals.publicCache;
+          return context;
         } catch (err) {
           // A bad token is the client's fault: 401 with the error's code, not a 500.
           if (err instanceof GraphQLError) throw new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 401 } } });
@@ -376,13 +439,17 @@ export async function startServer(services: Services, port: number): Promise<Run
       });
   }) as express.ErrorRequestHandler);
 
+  await services.publicCache.start();
   await new Promise<void>((resolve) => httpServer.listen(port, resolve));
   const address = httpServer.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   return {
     httpServer,
     url: `http://localhost:${actualPort}/graphql`,
-    close: () => apollo.stop(),
+    close: async () => {
+      await apollo.stop();
+      await services.publicCache.stop();
+    },
   };
 }
 

@@ -13,6 +13,7 @@ import { ListQueries } from '../services/list-queries';
 import { SyncService } from '../services/sync-service';
 import { RateLimits } from './rate-limits';
 import { Metrics } from '../services/metrics';
+import { PendingPublicResponse, PublicResponseCache } from '../services/public-response-cache';
 import { DomainEvents } from '../subscriptions/domain-events';
 import { Realtime } from '../subscriptions/realtime';
 import { apiError, ErrorCode } from './errors';
@@ -32,33 +33,41 @@ export interface Services {
   rateLimits: RateLimits;
   index: IndexService;
   realtime: Realtime;
+  /** Answers of anonymous public queries, dropped when the index or calendar changes. */
+  publicCache: PublicResponseCache;
   clock: () => Date;
 }
 
 export function createServices(config: AppConfig, dataSource: DataSource, clock: () => Date = () => new Date()): Services {
   const events = new DomainEvents();
   const metrics = new Metrics(dataSource);
-  const calendars = new CalendarService(dataSource);
+  const calendars = new CalendarService(dataSource, events);
+  const realtime = new Realtime(dataSource, calendars, events, {
+    redisUrl: config.redisUrl,
+    redisChannelPrefix: config.redisChannelPrefix,
+    metrics,
+    clock,
+    detectors: { intervalMs: config.scanIntervalMs, dueSoonWorkingMinutes: config.dueSoonWorkingHours * 60 },
+  });
+  const publicCache = new PublicResponseCache(config.publicCacheTtlMs, realtime.pubsub, metrics);
+  events.on('indexStored', () => publicCache.invalidate());
+  events.on('calendarChanged', () => publicCache.invalidate());
+  const agencies = new AgencyDirectory(dataSource);
   return {
     config,
     dataSource,
     events,
     calendars,
-    agencies: new AgencyDirectory(dataSource),
+    agencies,
     dossiers: new DossierService(dataSource, calendars, events, clock),
     feedback: new FeedbackService(dataSource, calendars, events, clock),
-    lists: new ListQueries(dataSource),
+    lists: new ListQueries(dataSource, agencies),
     sync: new SyncService(dataSource, calendars, events, clock),
     rateLimits: new RateLimits(config.rateLimits, config.redisUrl, config.redisChannelPrefix),
     index: new IndexService(dataSource, calendars, events, clock, metrics),
     metrics,
-    realtime: new Realtime(dataSource, calendars, events, {
-      redisUrl: config.redisUrl,
-      redisChannelPrefix: config.redisChannelPrefix,
-      metrics,
-      clock,
-      detectors: { intervalMs: config.scanIntervalMs, dueSoonWorkingMinutes: config.dueSoonWorkingHours * 60 },
-    }),
+    realtime,
+    publicCache,
     clock,
   };
 }
@@ -77,6 +86,8 @@ export interface RequestContext {
   clientIp: string;
   /** Correlates this operation's log line with the client's report (X-Request-Id). */
   requestId: string;
+  /** HTTP only: an anonymous request the response cache missed; its plugin decides whether the answer is stored. */
+  publicCache?: PendingPublicResponse;
 }
 
 /** Builds the per-request context from the Authorization header (HTTP) or connection_init (WS). */

@@ -4,6 +4,7 @@ import { CalendarDayKind } from '../domain/enums';
 import { CalendarDay, CalendarSettings } from '../entities';
 import { AuditAction } from '../domain/enums';
 import { recordAudit } from './audit';
+import type { DomainEvents } from '../subscriptions/domain-events';
 
 /** Reads the calendar table into the domain's WorkingCalendar. */
 export async function loadWorkingCalendar(manager: EntityManager): Promise<WorkingCalendar> {
@@ -22,7 +23,11 @@ export async function loadWorkingCalendar(manager: EntityManager): Promise<Worki
 export class CalendarService {
   private cached: { calendar: WorkingCalendar; loadedAt: number } | undefined;
 
-  constructor(private readonly dataSource: DataSource, private readonly ttlMs = 60_000) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly events?: DomainEvents,
+    private readonly ttlMs = 60_000,
+  ) {}
 
   async get(): Promise<WorkingCalendar> {
     if (!this.cached || Date.now() - this.cached.loadedAt > this.ttlMs) {
@@ -48,6 +53,7 @@ export class CalendarService {
       return after;
     });
     this.invalidate();
+    this.events?.emit('calendarChanged', { date: day.date });
     return saved;
   }
 
@@ -61,6 +67,7 @@ export class CalendarService {
       return true;
     });
     this.invalidate();
+    if (removed) this.events?.emit('calendarChanged', { date });
     return removed;
   }
 }

@@ -8,6 +8,7 @@ import { Agency, AuditEntry, Dossier, Feedback, Procedure, SyncEvent } from '../
 import { paginate, SortKey } from '../db/paginate';
 import { ConnectionShape, PageArgs } from '../schema/connection';
 import { apiError, ErrorCode, notFound } from '../schema/errors';
+import { AgencyDirectory } from './agency-directory';
 
 export interface AgencyListFilter {
   kind?: AgencyKind;
@@ -72,7 +73,10 @@ function likeLiteral(text: string): string {
  * applied here, in SQL, so a page never contains a row the viewer may not see.
  */
 export class ListQueries {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly directory: AgencyDirectory,
+  ) {}
 
   async agencies(filter: AgencyListFilter, page: PageArgs): Promise<ConnectionShape<Agency>> {
     const qb = this.dataSource.getRepository(Agency).createQueryBuilder('a');
@@ -207,7 +211,10 @@ export class ListQueries {
     const scope = scopePrefix(viewer);
     if (scope) prefixes.push(scope);
     if (agencyCode) {
-      const agency = await this.agencyByCode(agencyCode);
+      // The directory's cached path: a filtered page costs no statement for it.
+      const agencyPath = await this.directory.pathOf(agencyCode);
+      if (!agencyPath) throw notFound('Agency', agencyCode);
+      const agency = { path: agencyPath };
       if (scope && !agency.path.startsWith(scope)) throw apiError(ErrorCode.FORBIDDEN, `Your token's agency does not cover agency ${agencyCode}.`);
       prefixes.push(agency.path);
     }

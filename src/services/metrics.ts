@@ -21,6 +21,8 @@ export class Metrics {
   readonly alertsPublished = new Counter({ name: 'alerts_published_total', help: 'Alerts given a cursor and published by this instance’s sequencer.', labelNames: ['kind'], registers: [this.registry] });
   readonly alertDeliveryLag = new Histogram({ name: 'alert_delivery_lag_seconds', help: 'From an alert’s commit to its hand-over to this instance’s subscribers.', buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [this.registry] });
   readonly scanDuration = new Histogram({ name: 'alert_scan_duration_seconds', help: 'One run of the alert detectors.', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [this.registry] });
+  readonly publicCache = new Counter({ name: 'public_cache_requests_total', help: 'Anonymous public queries looked up in the response cache, by result (hit or miss).', labelNames: ['result'], registers: [this.registry] });
+  readonly publicCacheInvalidations = new Counter({ name: 'public_cache_invalidations_total', help: 'Response cache flushes: a change of the index or calendar here (local) or on another instance (remote).', labelNames: ['origin'], registers: [this.registry] });
   readonly indexDuration = new Histogram({ name: 'index_update_duration_seconds', help: 'Index computation: a full recompute of a period, or an incremental update.', labelNames: ['kind'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [this.registry] });
 
   constructor(dataSource?: DataSource) {

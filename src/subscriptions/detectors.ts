@@ -18,6 +18,8 @@ export interface DetectorOptions {
   batchSize: number;
 }
 
+const MAX_BATCHES_PER_SCAN = 40;
+
 export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = { intervalMs: 1000, dueSoonWorkingMinutes: 9 * 60, batchSize: 500 };
 
 /** A working day can span a long holiday (Tet: 9 calendar days): the calendar window to look in. */
@@ -64,13 +66,28 @@ export class Detectors {
       const now = this.clock();
       const end = this.metrics?.scanDuration.startTimer();
       try {
-        return (await this.scanOverdue(now)) + (await this.scanDueSoon(now)) + (await this.scanFeedback(now));
+        return (await this.drain(() => this.scanOverdue(now))) + (await this.drain(() => this.scanDueSoon(now))) + (await this.scanFeedback(now));
       } finally {
         end?.();
       }
     });
     this.running = scan.catch((err) => log.warn({ err }, 'alerts: detector scan failed'));
     return scan;
+  }
+
+  /**
+   * Repeats a claiming scan while it fills whole batches (at most MAX_BATCHES_PER_SCAN), so a
+   * backlog (a sync import of old open dossiers) is worked off in one scan instead of one
+   * batch a second, which had delayed a fresh overdue alert by over a minute (bench P6).
+   */
+  private async drain(scan: () => Promise<number>): Promise<number> {
+    let total = 0;
+    for (let batch = 0; batch < MAX_BATCHES_PER_SCAN; batch++) {
+      const raised = await scan();
+      total += raised;
+      if (raised < this.options.batchSize) break;
+    }
+    return total;
   }
 
   private async scanOverdue(now: Date): Promise<number> {

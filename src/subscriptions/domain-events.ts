@@ -49,6 +49,10 @@ interface DomainEventMap {
   dossiersSynced: [DossiersSynced];
   /** A recompute moved a rank or dropped a score (INDEX_METHOD; alerts RANKING_CHANGED, SCORE_DROPPED). */
   indexChanged: [ScorecardChange<number>];
+  /** Stored index figures or a period's finality changed (after commit): public answers are stale. */
+  indexStored: [{ period: string }];
+  /** A calendar day was set or removed (after commit). */
+  calendarChanged: [{ date: string }];
 }
 
 /**

@@ -105,7 +105,7 @@ it('imports 100,000 events with duplicates, disorder and invalid ones: exact cou
   const [imported, ordered] = await Promise.all([fingerprint('BLK'), fingerprint('REF')]);
   expect(imported.length).toBe(ordered.length);
   expect(imported).toEqual(ordered);
-});
+}, 180_000); // ~30 s alone; the suite runs it next to the bench smoke test on 2 cores
 
 /** Status right after an event of this kind, in the generator's histories. */
 function expectedStatusAfter(kind: string): string {

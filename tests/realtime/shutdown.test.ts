@@ -28,7 +28,8 @@ let tpa: { databaseId: number; path: string };
 async function startApi(): Promise<{ process: ChildProcess; url: string; exited: Promise<number | null> }> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(outDir, 'src', 'main.js')], {
-    env: { ...process.env, DATABASE_URL: database.url, PORT: String(port), NODE_ENV: 'test', JWT_SECRET: SECRET, REDIS_URL: '', LOG_LEVEL: 'silent' },
+    // Production, as deployed: there Apollo's own SIGTERM handler once raced ours and hung the stop.
+    env: { ...process.env, DATABASE_URL: database.url, PORT: String(port), NODE_ENV: 'production', JWT_SECRET: SECRET, REDIS_URL: '', LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

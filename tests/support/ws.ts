@@ -2,13 +2,14 @@ import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
 /** A real graphql-ws client over a real socket. */
-export function wsClient(url: string, token?: string, options: { lazy?: boolean; retryAttempts?: number } = {}): Client {
+export function wsClient(url: string, token?: string, options: { lazy?: boolean; retryAttempts?: number; onConnected?: () => void } = {}): Client {
   return createClient({
     url,
     webSocketImpl: WebSocket,
     connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     lazy: options.lazy ?? true,
     retryAttempts: options.retryAttempts ?? 0,
+    on: options.onConnected ? { connected: options.onConnected } : undefined,
   });
 }
 

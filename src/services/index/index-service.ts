@@ -149,6 +149,7 @@ export class IndexService {
         after: { ...after, finalizedAt: after.finalizedAt.toISOString() },
       });
     });
+    this.stored(periodKey);
   }
 
   private async ensureComputed(period: Period): Promise<void> {
@@ -248,10 +249,13 @@ export class IndexService {
           after: { methodKey, reopened: false, computedAt: computedAt.toISOString(), totals: totals(rows) },
         });
       }
-      return { rows, changes };
+      return { rows, changes, first: !existing };
     });
     endTimer?.();
     if (!outcome) return { scorecards: 0, computedAt, changes: [] };
+    // A period's first computation changes no answer already given: every read computes the
+    // periods it reads (its own and the previous one) first.
+    if (!outcome.first) this.stored(period.key);
     this.emitChanges(outcome.changes);
     return { scorecards: outcome.rows.length, computedAt, changes: outcome.changes };
   }
@@ -290,9 +294,13 @@ export class IndexService {
    * counters are unchanged by dossier events and are kept from the stored scorecard.
    */
   private async updatePeriods(agencyId: number, periods: Period[]): Promise<void> {
-    for (const period of periods) {
+    // The month first (it ends first, and it is what dashboards watch), then quarters and years.
+    const ordered = [...periods].sort((a, b) => a.end.getTime() - b.end.getTime() || b.start.getTime() - a.start.getTime());
+    for (const period of ordered) {
       const end = this.metrics?.indexDuration.startTimer({ kind: 'incremental' });
-      this.emitChanges(await this.updatePeriodForAgency(period, agencyId));
+      const changes = await this.updatePeriodForAgency(period, agencyId);
+      this.stored(period.key);
+      this.emitChanges(changes);
       end?.();
     }
   }
@@ -337,6 +345,14 @@ export class IndexService {
       await recordAlerts(em, changes.map((c) => indexAlert(c, structure, after)));
       return changes;
     });
+  }
+
+  /**
+   * Every write of stored figures or finality (recompute, incremental update, reopening,
+   * finalize) ends here once committed: cached public answers are dropped on every instance.
+   */
+  private stored(periodKey: string) {
+    this.events.emit('indexStored', { period: periodKey });
   }
 
   private emitChanges(changes: ScorecardChange<number>[]) {
