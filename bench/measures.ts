@@ -376,6 +376,25 @@ export async function syncImport(ctx: BenchContext): Promise<Measure> {
   };
 }
 
+/**
+ * Open dossiers (PROCESSING, never alerted) cloned from the first seeded ones, coded
+ * `<prefix>-<g>` for g = 1…count. `receivedAt` and `dueAt` are SQL expressions (of g).
+ * Returns their ids when there are few enough to want them.
+ */
+export async function insertOpenDossiers(pool: pg.Pool, o: { prefix: string; count: number; receivedAt: string; dueAt: string }): Promise<string[]> {
+  await pool.query(
+    `INSERT INTO dossier (code, procedure_id, agency_id, channel, status, applicant_kind, applicant_name, applicant_id_number, lookup_secret_hash,
+       received_at, processing_days, base_due_at, due_at, version)
+     SELECT $1 || '-' || g, t.procedure_id, t.agency_id, t.channel, 'PROCESSING', t.applicant_kind, t.applicant_name, t.applicant_id_number, t.lookup_secret_hash,
+       ${o.receivedAt}, t.processing_days, ${o.dueAt}, ${o.dueAt}, 1
+     FROM generate_series(1, $2) g JOIN (SELECT row_number() OVER (ORDER BY id) - 1 AS k, * FROM dossier ORDER BY id LIMIT 1000) t ON t.k = g % 1000`,
+    [o.prefix, o.count],
+  );
+  if (o.count > 10_000) return [];
+  const codes = Array.from({ length: o.count }, (_, i) => `${o.prefix}-${i + 1}`);
+  return (await pool.query(`SELECT id FROM dossier WHERE code = ANY($1::text[])`, [codes])).rows.map((r) => r.id as string);
+}
+
 // ---------------------------------------------------------------------------------------------
 // P6: overdue alert lag with many open dossiers.
 // ---------------------------------------------------------------------------------------------
@@ -385,15 +404,12 @@ export async function overdueLag(ctx: BenchContext, openDossiers: number): Promi
   for (let run = 0; run < ctx.runs; run++) {
     const prefix = `B6R${run}P${process.pid}`;
     // Open dossiers falling due over the next few seconds, cloned from a seeded one.
-    const inserted = await ctx.pool.query(
-      `INSERT INTO dossier (code, procedure_id, agency_id, channel, status, applicant_kind, applicant_name, applicant_id_number, lookup_secret_hash,
-         received_at, processing_days, base_due_at, due_at, version)
-       SELECT $1 || '-' || g, t.procedure_id, t.agency_id, t.channel, 'PROCESSING', t.applicant_kind, t.applicant_name, t.applicant_id_number, t.lookup_secret_hash,
-         now() - interval '1 day', t.processing_days, now() + interval '3 seconds' + g * interval '250 milliseconds', now() + interval '3 seconds' + g * interval '250 milliseconds', 1
-       FROM (SELECT * FROM dossier ORDER BY id LIMIT 1) t, generate_series(1, $2) g RETURNING id`,
-      [prefix, ctx.sizes.p6Dossiers],
-    );
-    const ids = inserted.rows.map((r) => r.id as string);
+    const ids = await insertOpenDossiers(ctx.pool, {
+      prefix,
+      count: ctx.sizes.p6Dossiers,
+      receivedAt: "now() - interval '1 day'",
+      dueAt: "now() + interval '3 seconds' + g * interval '250 milliseconds'",
+    });
     await waitFor('overdue alerts', async () => {
       const [{ n }] = (await ctx.pool.query(`SELECT count(*)::int AS n FROM alert WHERE kind = 'DOSSIER_OVERDUE' AND dossier_id = ANY($1)`, [ids])).rows;
       return n >= ids.length;

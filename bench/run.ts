@@ -9,7 +9,7 @@ import { adminQuery, canConnect, LOCAL_POSTGRES_URL, withDatabase } from '../src
 import { RunningPostgres, startEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { Role } from '../src/domain/enums';
 import { DIST, ROOT, runNode, spawnNode, stopChild, waitFor } from './lib';
-import { alertFanOut, BenchContext, dossierPage, Measure, monthRecompute, overdueLag, publicRankings, syncImport } from './measures';
+import { alertFanOut, BenchContext, dossierPage, insertOpenDossiers, Measure, monthRecompute, overdueLag, publicRankings, syncImport } from './measures';
 
 /**
  * `npm run bench [-- --quick] [-- --out file] [-- --only P1,P3]`: the product against its limits
@@ -109,14 +109,12 @@ async function main() {
     t = Date.now();
     // Open, received before the month (so P2's page stays on the seeded dossiers) and due between
     // two days and a year from now: nothing the run should alert on, all of it in the scanners' way.
-    await pool.query(
-      `INSERT INTO dossier (code, procedure_id, agency_id, channel, status, applicant_kind, applicant_name, applicant_id_number, lookup_secret_hash,
-         received_at, processing_days, base_due_at, due_at, version)
-       SELECT 'OPEN-' || g, t.procedure_id, t.agency_id, t.channel, 'PROCESSING', t.applicant_kind, t.applicant_name, t.applicant_id_number, t.lookup_secret_hash,
-         timestamptz '2025-09-15T09:00:00+07:00', t.processing_days, now() + interval '2 days' + (g % 360) * interval '1 day', now() + interval '2 days' + (g % 360) * interval '1 day', 1
-       FROM generate_series(1, $1) g JOIN (SELECT row_number() OVER (ORDER BY id) - 1 AS k, * FROM dossier ORDER BY id LIMIT 1000) t ON t.k = g % 1000`,
-      [sizes.openDossiers],
-    );
+    await insertOpenDossiers(pool, {
+      prefix: 'OPEN',
+      count: sizes.openDossiers,
+      receivedAt: "timestamptz '2025-09-15T09:00:00+07:00'",
+      dueAt: "now() + interval '2 days' + (g % 360) * interval '1 day'",
+    });
     await pool.query('ANALYZE dossier');
     log(`Added ${sizes.openDossiers.toLocaleString('en')} open dossiers in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     await dataSource.initialize();

@@ -97,8 +97,9 @@ function rateLimitHttp(services: Services): NodeMiddleware {
 }
 
 /**
- * The client's address as Express's `req.ip` gives it with `trust proxy` set to a hop count:
- * the socket's peer, or the address that many proxies back in X-Forwarded-For.
+ * The client's address for every per-IP limit (requests, lookup-secret attempts): the
+ * socket's peer, or the address TRUST_PROXY_HOPS proxies back in X-Forwarded-For (what
+ * Express's `req.ip` gives with `trust proxy` set to that hop count).
  */
 function clientAddress(req: http.IncomingMessage, trustedHops: number): string {
   const peer = req.socket.remoteAddress ?? 'unknown';
@@ -334,8 +335,6 @@ function rankingsCsvHandler(services: Services): express.RequestHandler {
  */
 export async function startServer(services: Services, port: number): Promise<RunningServer> {
   const app = express();
-  // Behind a load balancer the client's address (per-IP limits) is in X-Forwarded-For.
-  app.set('trust proxy', services.config.trustProxyHops);
   // What runs on /graphql before the body is parsed, in Express and in the response cache's
   // node:http fast path alike: request id, CORS, rate limit.
   const beforeGraphql: NodeMiddleware[] = [
@@ -412,7 +411,7 @@ export async function startServer(services: Services, port: number): Promise<Run
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         try {
-          const context = await createRequestContext(services, req.headers.authorization, req.ip, res.getHeader('x-request-id') as string);
+          const context = await createRequestContext(services, req.headers.authorization, clientAddress(req, services.config.trustProxyHops), res.getHeader('x-request-id') as string);
           context.publicCache = res.locals.publicCache;
           return context;
         } catch (err) {

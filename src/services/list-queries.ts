@@ -99,10 +99,10 @@ export class ListQueries {
     if (filter.onlineLevel) qb.andWhere('p.online_level = :onlineLevel', { onlineLevel: filter.onlineLevel });
     if (filter.level) qb.andWhere('p.level = :level', { level: filter.level });
     if (filter.agencyCode) {
-      const agency = await this.agencyByCode(filter.agencyCode);
+      const agencyPath = await this.pathOf(filter.agencyCode);
       qb.andWhere(
         `EXISTS (SELECT 1 FROM agency_procedure ap JOIN agency pa ON pa.id = ap.agency_id WHERE ap.procedure_id = p.id AND pa.path LIKE :procAgencyPath)`,
-        { procAgencyPath: `${agency.path}%` },
+        { procAgencyPath: `${agencyPath}%` },
       );
     }
     return paginate(qb, page, [{ column: 'p.code', property: 'code', direction: 'ASC' }]);
@@ -178,14 +178,12 @@ export class ListQueries {
    * dossier never received, imported by a token of the subtree.
    */
   async heldSyncEvents(viewer: Viewer, agencyCode: string, window: { from: Date; to: Date }, page: PageArgs): Promise<ConnectionShape<SyncEvent>> {
-    const agency = await this.agencyByCode(agencyCode);
-    const scope = scopePrefix(viewer);
-    if (scope && !agency.path.startsWith(scope)) throw apiError(ErrorCode.FORBIDDEN, `Your token's agency does not cover agency ${agencyCode}.`);
+    const agencyPath = await this.scopedPathOf(viewer, agencyCode);
     const qb = this.dataSource.getRepository(SyncEvent).createQueryBuilder('s');
     qb.where('s.held_reason IS NOT NULL').andWhere('s.occurred_at >= :from AND s.occurred_at < :to', window);
     qb.andWhere(
       new Brackets((or) => {
-        or.where(`s.dossier_code IN (SELECT d.code FROM dossier d JOIN agency a ON a.id = d.agency_id WHERE a.path LIKE :heldPath)`, { heldPath: `${likeLiteral(agency.path)}%` });
+        or.where(`s.dossier_code IN (SELECT d.code FROM dossier d JOIN agency a ON a.id = d.agency_id WHERE a.path LIKE :heldPath)`, { heldPath: `${likeLiteral(agencyPath)}%` });
         or.orWhere(`(s.importer_path LIKE :heldPath AND NOT EXISTS (SELECT 1 FROM dossier d WHERE d.code = s.dossier_code))`);
       }),
     );
@@ -207,20 +205,9 @@ export class ListQueries {
   }
 
   private async restrictToAgencySubtree(qb: SelectQueryBuilder<Dossier | Feedback>, alias: string, viewer: Viewer, agencyCode?: string) {
-    const prefixes: string[] = [];
-    const scope = scopePrefix(viewer);
-    if (scope) prefixes.push(scope);
-    if (agencyCode) {
-      // The directory's cached path: a filtered page costs no statement for it.
-      const agencyPath = await this.directory.pathOf(agencyCode);
-      if (!agencyPath) throw notFound('Agency', agencyCode);
-      const agency = { path: agencyPath };
-      if (scope && !agency.path.startsWith(scope)) throw apiError(ErrorCode.FORBIDDEN, `Your token's agency does not cover agency ${agencyCode}.`);
-      prefixes.push(agency.path);
-    }
-    if (prefixes.length === 0) return;
-    // The longest prefix is the narrowest subtree and implies the others.
-    const narrowest = prefixes.reduce((a, b) => (b.length > a.length ? b : a));
+    // An agency asked for lies inside the token's subtree (or is refused), so it is the narrower.
+    const narrowest = agencyCode ? await this.scopedPathOf(viewer, agencyCode) : scopePrefix(viewer);
+    if (!narrowest) return;
     qb.andWhere(`${alias}.agency_id IN (SELECT id FROM agency WHERE path LIKE :scopePath)`, { scopePath: `${likeLiteral(narrowest)}%` });
   }
 
@@ -235,6 +222,21 @@ export class ListQueries {
       }),
       { openStatuses: [...OPEN_STATUSES], now },
     );
+  }
+
+  /** An agency's path from the directory's cache: a filter by agency code costs no statement. */
+  private async pathOf(code: string): Promise<string> {
+    const agencyPath = await this.directory.pathOf(code);
+    if (!agencyPath) throw notFound('Agency', code);
+    return agencyPath;
+  }
+
+  /** The path of an agency the caller asked for by code; FORBIDDEN outside the token's subtree. */
+  private async scopedPathOf(viewer: Viewer, code: string): Promise<string> {
+    const agencyPath = await this.pathOf(code);
+    const scope = scopePrefix(viewer);
+    if (scope && !agencyPath.startsWith(scope)) throw apiError(ErrorCode.FORBIDDEN, `Your token's agency does not cover agency ${code}.`);
+    return agencyPath;
   }
 
   private async agencyByCode(code: string): Promise<Agency> {

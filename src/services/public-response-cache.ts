@@ -281,10 +281,8 @@ export class PublicResponseCache {
           // A failing step (not a refusal, which answers itself): let Express run it all again.
           if (err) return options.app(withParsedBody(req, raw, undefined), res);
           if (i < options.before.length) return options.before[i++](req, res, next);
-          res.statusCode = 200;
           if (options.poweredBy) res.setHeader('x-powered-by', 'Express');
-          for (const [name, value] of hit.headers) res.setHeader(name, value);
-          res.setHeader('x-cache', 'HIT');
+          writeHitHead(res, hit);
           res.end(hit.body);
           this.countHit(hit.operation, started, res);
         };
@@ -294,9 +292,7 @@ export class PublicResponseCache {
   }
 
   private sendHit(req: express.Request, res: express.Response, entry: Entry) {
-    res.statusCode = 200;
-    for (const [name, value] of entry.headers) res.setHeader(name, value);
-    res.setHeader('x-cache', 'HIT');
+    writeHitHead(res, entry);
     // A conditional request whose ETag matches gets 304, as from Express's res.send.
     if (req.headers['if-none-match'] !== undefined && req.fresh) {
       res.statusCode = 304;
@@ -351,6 +347,13 @@ export class PublicResponseCache {
 }
 
 /** Root selections are plain fields of the allowlist; a fragment at the root is not cached. */
+/** Status and headers of a stored answer, on the fast path and through Express alike. */
+function writeHitHead(res: ServerResponse, entry: Entry): void {
+  res.statusCode = 200;
+  for (const [name, value] of entry.headers) res.setHeader(name, value);
+  res.setHeader('x-cache', 'HIT');
+}
+
 function onlyPublicFields(selectionSet: SelectionSetNode): boolean {
   return selectionSet.selections.every((s): s is FieldNode => s.kind === Kind.FIELD && PUBLIC_CACHEABLE_FIELDS.has(s.name.value));
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express from 'express';
+import { PAGES_SCRIPT } from './pages';
 
 /** Browser assets served from npm packages, so the pages work with no internet access (no CDN). */
 const ASSETS: Record<string, { module: string; file: string; type: string }> = {
@@ -23,6 +24,7 @@ function assetPath(module: string, file: string): string {
 export function assetsRouter(): express.Router {
   const router = express.Router();
   router.get('/favicon.ico', (_req, res) => void res.sendStatus(204));
+  router.get('/assets/pages.js', (_req, res) => void res.type('text/javascript').setHeader('cache-control', 'public, max-age=86400').send(PAGES_SCRIPT));
   router.get('/assets/:name', (req, res) => {
     const asset = ASSETS[req.params.name];
     if (!asset) return void res.sendStatus(404);

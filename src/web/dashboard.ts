@@ -1,4 +1,5 @@
-import express from 'express';
+import type express from 'express';
+import { htmlPageRouter } from './pages';
 
 /**
  * The leadership dashboard: sign in with a token, see the agency's scorecard, rank and
@@ -54,23 +55,17 @@ const PAGE = `<!doctype html>
 </main>
 <script src="/assets/chart.js"></script>
 <script src="/assets/graphql-ws.js"></script>
+<script src="/assets/pages.js"></script>
 <script>
   const KEEP_ALERTS = 50;
+  const { monthsBefore, signed } = siPages;
+  let token = siPages.token(), viewer, chart, wsClient, unsubscribe, retryTimer, generation = 0;
   const params = new URLSearchParams(location.search);
-  if (params.get('token')) { localStorage.setItem('si-token', params.get('token')); params.delete('token'); history.replaceState(null, '', '?' + params); }
   const $ = (id) => document.getElementById(id);
   const vnMonth = () => new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 7);
   $('period').value = params.get('period') || vnMonth();
-  const signed = (n, digits) => n == null ? '' : (n > 0 ? '+' : '') + n.toFixed(digits);
   const fmt = (iso) => new Date(iso).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' });
-  let token = localStorage.getItem('si-token'), viewer, chart, wsClient, unsubscribe, retryTimer, generation = 0;
-
-  async function gql(query, variables) {
-    const r = await fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token }, body: JSON.stringify({ query, variables }) });
-    const body = await r.json();
-    if (body.errors) { const e = new Error(body.errors[0].message); e.code = body.errors[0].extensions?.code; throw e; }
-    return body.data;
-  }
+  const gql = (query, variables) => siPages.gql(query, variables, token);
 
   function showSignIn(message) {
     stopLive();
@@ -88,12 +83,6 @@ const PAGE = `<!doctype html>
     renderStoredAlerts();
     startLive();
     await Promise.all([loadScore(), loadDossiers()]);
-  }
-
-  function monthsBefore(period, n) {
-    const [y, m] = period.split('-').map(Number);
-    const d = new Date(Date.UTC(y, m - 1 - n, 1));
-    return d.getUTCFullYear() + '-' + String(d.getUTCMonth() + 1).padStart(2, '0');
   }
 
   async function loadScore() {
@@ -180,14 +169,12 @@ const PAGE = `<!doctype html>
   }
   function stopLive() { generation++; clearTimeout(retryTimer); const client = wsClient; wsClient = null; unsubscribe?.(); unsubscribe = null; client?.dispose(); }
 
-  $('signin').addEventListener('submit', (e) => { e.preventDefault(); token = $('token').value.trim(); localStorage.setItem('si-token', token); start(); });
-  $('signout').addEventListener('click', () => { localStorage.removeItem('si-token'); token = null; showSignIn(); });
+  $('signin').addEventListener('submit', (e) => { e.preventDefault(); token = $('token').value.trim(); siPages.saveToken(token); start(); });
+  $('signout').addEventListener('click', () => { siPages.forgetToken(); token = null; showSignIn(); });
   $('period').addEventListener('change', () => { params.set('period', $('period').value); history.replaceState(null, '', '?' + params); if (viewer) loadScore(); });
   start();
 </script></body></html>`;
 
 export function dashboardPageRouter(): express.Router {
-  const router = express.Router();
-  router.get('/dashboard', (_req, res) => void res.type('html').send(PAGE));
-  return router;
+  return htmlPageRouter('/dashboard', PAGE);
 }

@@ -1,4 +1,5 @@
-import express from 'express';
+import type express from 'express';
+import { htmlPageRouter } from './pages';
 
 /**
  * GraphiQL at /graphiql (and for a browser opening /graphql), queries over HTTP and
@@ -12,11 +13,9 @@ const PAGE = `<!doctype html>
 <style>html,body,#graphiql{height:100%;margin:0}</style></head>
 <body><div id="graphiql">Loading…</div>
 <script src="/assets/react.js"></script><script src="/assets/react-dom.js"></script>
-<script src="/assets/graphql-ws.js"></script><script src="/assets/graphiql.js"></script>
+<script src="/assets/graphql-ws.js"></script><script src="/assets/graphiql.js"></script><script src="/assets/pages.js"></script>
 <script>
-  const params = new URLSearchParams(location.search);
-  if (params.get('token')) { localStorage.setItem('si-token', params.get('token')); history.replaceState(null, '', location.pathname); }
-  const token = localStorage.getItem('si-token');
+  const token = siPages.token();
   const url = location.origin + '/graphql';
   const wsClient = graphqlWs.createClient({
     url: url.replace(/^http/, 'ws'),
@@ -33,8 +32,7 @@ const PAGE = `<!doctype html>
 </script></body></html>`;
 
 export function graphiqlRouter(): express.Router {
-  const router = express.Router();
-  router.get('/graphiql', (_req, res) => void res.type('html').send(PAGE));
+  const router = htmlPageRouter('/graphiql', PAGE);
   // A browser opening the API's URL gets GraphiQL; clients (which send no text/html) do not.
   // A middleware, not a GET route: a route would also answer CORS preflights (OPTIONS) here.
   router.use('/graphql', (req, res, next) => {

@@ -1,4 +1,5 @@
-import express from 'express';
+import type express from 'express';
+import { htmlPageRouter } from './pages';
 
 /**
  * The public rankings page for journalists: a ranking by period and kind, each agency's trend
@@ -27,13 +28,12 @@ const PAGE = `<!doctype html>
 <table><thead><tr><th class="num">Hạng</th><th>Cơ quan</th><th class="num">Điểm</th><th class="num">± hạng</th><th class="num">± điểm</th></tr></thead><tbody id="rows"></tbody></table>
 <section id="trend" hidden><h2 id="trend-title"></h2><canvas id="chart" height="110"></canvas></section>
 <script src="/assets/chart.js"></script>
+<script src="/assets/pages.js"></script>
 <script>
-  const gql = (query, variables) => fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) })
-    .then((r) => r.json()).then((r) => { if (r.errors) throw new Error(r.errors[0].message); return r.data; });
+  const { gql, monthsBefore, signed } = siPages;
   const form = document.getElementById('filters');
   const params = new URLSearchParams(location.search);
   for (const name of ['period', 'kind']) if (params.get(name)) form.elements[name].value = params.get(name);
-  const signed = (n, digits) => n == null ? '' : (n > 0 ? '+' : '') + n.toFixed(digits);
   let chart;
 
   async function load() {
@@ -56,12 +56,6 @@ const PAGE = `<!doctype html>
     } catch (err) { document.getElementById('status').textContent = 'Lỗi: ' + err.message; }
   }
 
-  function monthsBefore(period, n) {
-    const [y, m] = period.split('-').map(Number);
-    const d = new Date(Date.UTC(y, m - 1 - n, 1));
-    return d.getUTCFullYear() + '-' + String(d.getUTCMonth() + 1).padStart(2, '0');
-  }
-
   async function trend(agency, period) {
     if (!/^\\d{4}-\\d{2}$/.test(period)) return;
     const { scoreTrend } = await gql('query($code: String!, $from: String!, $to: String!) { scoreTrend(agencyCode: $code, from: $from, to: $to) { period total rank } }', { code: agency.code, from: monthsBefore(period, 11), to: period });
@@ -80,7 +74,5 @@ const PAGE = `<!doctype html>
 </script></body></html>`;
 
 export function rankingsPageRouter(): express.Router {
-  const router = express.Router();
-  router.get('/rankings', (_req, res) => void res.type('html').send(PAGE));
-  return router;
+  return htmlPageRouter('/rankings', PAGE);
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { Role } from '../../src/domain/enums';
-import { haveChromium, launchChromium } from '../support/browser';
+import { canvasDrawn, haveChromium, launchChromium } from '../support/browser';
 import { startTestApp, TestApp } from '../support/app';
 import { insertBulkDossiers } from '../support/dossiers';
 import { seedFixtures } from '../support/fixtures';
@@ -70,7 +70,7 @@ import { seedFixtures } from '../support/fixtures';
     expect(await page.textContent('#total')).toBe(total.toFixed(2));
     expect(await page.textContent('#rank')).toBe(String(rank));
     expect(await page.textContent('#rank-out-of')).toBe(`/ ${rankOutOf}`);
-    await page.waitForFunction(`(() => { const c = document.getElementById('chart'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true; return false; })()`);
+    await page.waitForFunction(canvasDrawn('chart'));
     await page.waitForSelector('#live[data-state="open"]');
 
     // Live: the alert and the overdue list update with no reload (the marker survives).

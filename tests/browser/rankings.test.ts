@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { haveChromium, launchChromium } from '../support/browser';
+import { canvasDrawn, haveChromium, launchChromium } from '../support/browser';
 import { startTestApp, TestApp } from '../support/app';
 import { insertBulkDossiers } from '../support/dossiers';
 import { seedFixtures } from '../support/fixtures';
@@ -51,7 +51,7 @@ import { seedFixtures } from '../support/fixtures';
     await page.waitForSelector('#trend:not([hidden])');
     expect(await page.textContent('#trend-title')).toContain(expected[0][1]);
     // Chart.js drew on the canvas: some pixel is no longer transparent.
-    await page.waitForFunction(`(() => { const c = document.getElementById('chart'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true; return false; })()`);
+    await page.waitForFunction(canvasDrawn('chart'));
     if (process.env.SCREENSHOTS) await page.screenshot({ path: path.resolve(__dirname, '../../docs/rankings-test.png') });
     expect(outside).toEqual([]);
     expect(failed).toEqual([]);

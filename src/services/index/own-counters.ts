@@ -72,8 +72,6 @@ function familyColumns(family: (typeof FAMILIES)[number], inline: boolean): stri
   return [column(`family:${family.name}`, null), ...family.counters.map(([key, extra]) => column(key, extra))];
 }
 
-const FAMILY_PARAMS = (w: CountWindow) => [w.start, w.end, w.asOf];
-
 /**
  * The full recompute counts the three families in one pass over the table: three GROUP BYs
  * scanned it three times, and a month over a million dossiers took 5.5× one plain GROUP BY
@@ -85,7 +83,7 @@ const DOSSIER_FAMILIES_ONE_PASS = {
       FROM dossier d JOIN procedure p ON p.id = d.procedure_id
       WHERE (${FAMILIES.map((f) => `(${f.where})`).join(' OR ')}) __AGENCIES__
       GROUP BY d.agency_id`,
-  params: FAMILY_PARAMS,
+  params: (w: CountWindow) => [w.start, w.end, w.asOf],
 };
 
 /**
@@ -106,7 +104,7 @@ const DOSSIER_FAMILIES_BY_FAMILY = FAMILIES.map((f) => {
   };
 });
 
-/** Each query returns agency_id plus one column per counter key (see DOSSIER_FAMILIES for `family:` columns). */
+/** Each query returns agency_id plus one column per counter key (see DOSSIER_FAMILIES_ONE_PASS for the `family:` columns). */
 const OTHER_QUERIES: { sql: string; params: (w: CountWindow) => unknown[] }[] = [
   {
     // Ratings given in the period to completed dossiers.

@@ -1,0 +1,48 @@
+import express from 'express';
+
+/**
+ * What the browser pages share, served as /assets/pages.js: calls to the GraphQL API, the
+ * token kept in the browser (GraphiQL and the dashboard use the same one), and the period
+ * and number formats of the rankings and the dashboard.
+ */
+export const PAGES_SCRIPT = `window.siPages = (() => {
+  const TOKEN_KEY = 'si-token';
+  return {
+    /** POSTs an operation; throws the first error, with its extensions.code as err.code. */
+    async gql(query, variables, token) {
+      const headers = { 'content-type': 'application/json' };
+      if (token) headers.authorization = 'Bearer ' + token;
+      const body = await (await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) })).json();
+      if (body.errors) { const err = new Error(body.errors[0].message); err.code = body.errors[0].extensions?.code; throw err; }
+      return body.data;
+    },
+    /** The stored token; a ?token= in the address is stored first and taken out of the address. */
+    token() {
+      const params = new URLSearchParams(location.search);
+      if (params.get('token')) {
+        localStorage.setItem(TOKEN_KEY, params.get('token'));
+        params.delete('token');
+        history.replaceState(null, '', location.pathname + (params.size ? '?' + params : ''));
+      }
+      return localStorage.getItem(TOKEN_KEY);
+    },
+    saveToken(token) { localStorage.setItem(TOKEN_KEY, token); },
+    forgetToken() { localStorage.removeItem(TOKEN_KEY); },
+    /** The month n months before a "YYYY-MM" period, as "YYYY-MM". */
+    monthsBefore(period, n) {
+      const [y, m] = period.split('-').map(Number);
+      const d = new Date(Date.UTC(y, m - 1 - n, 1));
+      return d.getUTCFullYear() + '-' + String(d.getUTCMonth() + 1).padStart(2, '0');
+    },
+    /** A change with its sign ("+2", "-0.50"), or '' when there is none. */
+    signed(n, digits) { return n == null ? '' : (n > 0 ? '+' : '') + n.toFixed(digits); },
+  };
+})();
+`;
+
+/** A router answering GET `path` with a page's HTML. */
+export function htmlPageRouter(path: string, html: string): express.Router {
+  const router = express.Router();
+  router.get(path, (_req, res) => void res.type('html').send(html));
+  return router;
+}
