@@ -20,21 +20,26 @@ import { alertFanOut, BenchContext, dossierPage, insertOpenDossiers, Measure, mo
  * figure, not a failure.
  */
 const SIZES = {
-  full: { seedDossiers: 1_000_000, openDossiers: 1_000_000, p1Seconds: 10, p3Subscribers: 10_000, p3Alerts: 10, p5EventsPerRun: 50_000, p6Dossiers: 20 },
-  quick: { seedDossiers: 5_000, openDossiers: 10_000, p1Seconds: 1, p3Subscribers: 200, p3Alerts: 3, p5EventsPerRun: 3_000, p6Dossiers: 4 },
+  full: { seedDossiers: 1_000_000, openDossiers: 1_000_000, p1Seconds: 10, p3Subscribers: 10_000, p3Alerts: 10, p3AlertGapMs: 1000, p5EventsPerRun: 50_000, p6Dossiers: 20 },
+  quick: { seedDossiers: 5_000, openDossiers: 10_000, p1Seconds: 1, p3Subscribers: 200, p3Alerts: 3, p3AlertGapMs: 200, p5EventsPerRun: 3_000, p6Dossiers: 4 },
 };
 const PERIOD = '2025-11';
 const JWT_SECRET = 'bench-secret-of-at-least-16-chars';
 
 function parseArgs(argv: string[]) {
-  const args = { quick: false, out: path.join(ROOT, 'bench/results.json'), only: null as string[] | null };
+  const args = { quick: false, out: path.join(ROOT, 'bench/results.json'), only: null as string[] | null, sizes: {} as Record<string, number>, database: null as string | null };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = () => inline ?? argv[++i];
     if (flag === '--quick') args.quick = true;
     else if (flag === '--out') args.out = path.resolve(value());
     else if (flag === '--only') args.only = value().split(',').map((s) => s.trim().toUpperCase());
-    else throw new Error(`Unknown argument "${argv[i]}". Usage: npm run bench -- [--quick] [--out results.json] [--only P1,P2]`);
+    else if (flag === '--size') {
+      const [name, n] = value().split('=');
+      if (!(name in SIZES.full) || !/^\d+$/.test(n ?? '')) throw new Error(`--size takes name=number, name one of ${Object.keys(SIZES.full).join(', ')}`);
+      args.sizes[name] = Number(n);
+    } else if (flag === '--database') args.database = value();
+    else throw new Error(`Unknown argument "${argv[i]}". Usage: npm run bench -- [--quick] [--out results.json] [--only P1,P2] [--size p3Subscribers=2000] [--database name]`);
   }
   return args;
 }
@@ -86,37 +91,40 @@ async function startApi(databaseUrl: string, port: number, nodeEnv: 'production'
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const sizes = args.quick ? SIZES.quick : SIZES.full;
+  const sizes = { ...(args.quick ? SIZES.quick : SIZES.full), ...args.sizes };
   const workDir = path.join(ROOT, '.data', `bench-${process.pid}`);
   fs.mkdirSync(workDir, { recursive: true });
   const log = (message: string) => console.log(message);
   const started = Date.now();
   const { adminUrl, embedded, where } = await findPostgres(path.join(ROOT, '.data/bench-pg'));
-  const database = `si_bench_${args.quick ? 'quick_' : ''}${process.pid}`;
+  // --database keeps its data between runs (seeded once), for working on one measure.
+  const database = args.database ?? `si_bench_${args.quick ? 'quick_' : ''}${process.pid}`;
   const databaseUrl = withDatabase(adminUrl, database);
   let api: ReturnType<typeof spawnNode> | undefined;
   let pool: pg.Pool | undefined;
   const dataSource = createDataSource(databaseUrl, { poolSize: 4, applicationName: 'service-index-bench' });
   try {
-    await adminQuery(adminUrl, `CREATE DATABASE "${database}"`);
-    log(`Bench ${args.quick ? '(quick) ' : ''}on ${where}, database ${database}; logs in ${path.relative(ROOT, workDir)}/`);
-
-    // Data: the seed command, its dossiers packed into one month (P4), then open dossiers (P6).
-    let t = Date.now();
-    await runNode(path.join(DIST, 'src/cli/seed.js'), ['--dossiers', String(sizes.seedDossiers), '--from', `${PERIOD}-01T00:00:00+07:00`, '--now', `${PERIOD}-30T17:00:00+07:00`], { env: { DATABASE_URL: databaseUrl }, log: path.join(workDir, 'seed.log') });
-    log(`Seeded ${sizes.seedDossiers.toLocaleString('en')} dossiers in ${PERIOD} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    const reused = args.database !== null && (await adminQuery(adminUrl, `SELECT 1 FROM pg_database WHERE datname = $1`, [database])).length > 0;
+    if (!reused) await adminQuery(adminUrl, `CREATE DATABASE "${database}"`);
+    log(`Bench ${args.quick ? '(quick) ' : ''}on ${where}, database ${database}${reused ? ' (kept from an earlier run)' : ''}; logs in ${path.relative(ROOT, workDir)}/`);
     pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
-    t = Date.now();
-    // Open, received before the month (so P2's page stays on the seeded dossiers) and due between
-    // two days and a year from now: nothing the run should alert on, all of it in the scanners' way.
-    await insertOpenDossiers(pool, {
-      prefix: 'OPEN',
-      count: sizes.openDossiers,
-      receivedAt: "timestamptz '2025-09-15T09:00:00+07:00'",
-      dueAt: "now() + interval '2 days' + (g % 360) * interval '1 day'",
-    });
-    await pool.query('ANALYZE dossier');
-    log(`Added ${sizes.openDossiers.toLocaleString('en')} open dossiers in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    let t = Date.now();
+    if (!reused) {
+      // Data: the seed command, its dossiers packed into one month (P4), then open dossiers (P6).
+      await runNode(path.join(DIST, 'src/cli/seed.js'), ['--dossiers', String(sizes.seedDossiers), '--from', `${PERIOD}-01T00:00:00+07:00`, '--now', `${PERIOD}-30T17:00:00+07:00`], { env: { DATABASE_URL: databaseUrl }, log: path.join(workDir, 'seed.log') });
+      log(`Seeded ${sizes.seedDossiers.toLocaleString('en')} dossiers in ${PERIOD} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+      t = Date.now();
+      // Open, received before the month (so P2's page stays on the seeded dossiers) and due between
+      // two days and a year from now: nothing the run should alert on, all of it in the scanners' way.
+      await insertOpenDossiers(pool, {
+        prefix: 'OPEN',
+        count: sizes.openDossiers,
+        receivedAt: "timestamptz '2025-09-15T09:00:00+07:00'",
+        dueAt: "now() + interval '2 days' + (g % 360) * interval '1 day'",
+      });
+      await pool.query('ANALYZE dossier');
+      log(`Added ${sizes.openDossiers.toLocaleString('en')} open dossiers in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    }
     await dataSource.initialize();
 
     // The API, as its own process, configured as in production.
@@ -192,7 +200,7 @@ async function main() {
     await stopChild(api);
     await pool?.end();
     if (dataSource.isInitialized) await dataSource.destroy();
-    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch(() => undefined);
+    if (!args.database) await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch(() => undefined);
     await embedded?.stop();
   }
 }

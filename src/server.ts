@@ -10,7 +10,7 @@ import { dashboardPageRouter } from './web/dashboard';
 import { rankingsPageRouter } from './web/rankings';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { DocumentNode, GraphQLError, GraphQLFormattedError, GraphQLSchema, Kind, parse, validate } from 'graphql';
+import { DocumentNode, GraphQLError, GraphQLFormattedError, GraphQLSchema, Kind } from 'graphql';
 import cors from 'cors';
 import type { Context as WsContext } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -18,10 +18,10 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { bearerToken, verifyToken } from './auth/tokens';
 import { currentQueryStats, runWithQueryStats } from './db/query-stats';
 import { getSchema } from './schema/build';
-import { createRequestContext, RequestContext, Services } from './schema/context';
+import { audienceOf, createRequestContext, eventContext, RequestContext, Services } from './schema/context';
+import { sharedSubscribe, SubscriptionDocuments } from './subscriptions/shared-execution';
 import { formatError } from './schema/errors';
 import { RATE_LIMITED, RateLimitedError } from './schema/rate-limits';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { checkQueryLimits, isTokenLimitError, QueryCost, QueryLimits, tooLargeError } from './schema/limits';
 import { AgencyKind } from './domain/enums';
 import { Agency } from './entities';
@@ -183,11 +183,14 @@ const NEEDS_CALLER = new Set(['alerts', 'dossierUpdated']);
  * subscribe (an expired one closes 4403; none, for a stream that needs one, closes 4401).
  */
 function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSocketServer) {
-  const connections = new WeakMap<object, { open: Set<string>; messages: RateLimiterMemory }>();
+  const connections = new WeakMap<object, { open: Set<string>; key: string }>();
   const connected = new WeakSet<object>();
+  // One limiter keyed by connection: an idle socket holds no limiter state of its own.
+  const subscribeMessages = services.rateLimits.connectionMessages();
+  let connectionCount = 0;
   const connectionState = (ctx: WsContext) => {
     let state = connections.get(ctx);
-    if (!state) connections.set(ctx, (state = { open: new Set(), messages: services.rateLimits.connectionMessages() }));
+    if (!state) connections.set(ctx, (state = { open: new Set(), key: String(++connectionCount) }));
     return state;
   };
   const formatHttp = formatError(services.config.nodeEnv === 'development');
@@ -208,9 +211,12 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
       return false;
     }
   };
+  const documents = new SubscriptionDocuments(schema, services.config.queryLimits.maxTokens);
   return useServer(
     {
       schema,
+      // One execution per event for subscribers who would get the same answer (P3 of issue 8).
+      subscribe: sharedSubscribe({ audienceOf: (c) => audienceOf(c as RequestContext), contextForEvent: (c) => eventContext(c as RequestContext) }),
       // A socket that never says connection_init is closed 4408 (protocol).
       connectionInitWaitTimeout: services.config.wsInitTimeoutMs,
       onConnect: (ctx) => {
@@ -234,7 +240,7 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
         // cap of open subscriptions a new one is refused with RATE_LIMITED.
         const state = connectionState(ctx);
         try {
-          await state.messages.consume('subscribe');
+          await subscribeMessages.consume(state.key);
         } catch {
           return closeSocket(ctx, 4429, 'Too many messages');
         }
@@ -242,17 +248,18 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
           return [new RateLimitedError(`subscriptions on this connection (at most ${services.config.rateLimits.subscriptionsPerConnection})`, 1)];
         }
 
-        if (!authorizationOf(ctx) && needsCaller(payload.query, payload.variables ?? {})) return closeSocket(ctx, 4401, 'Unauthorized');
-        // Apollo's plugins do not run here: parse with the token limit, validate, then apply
-        // the same depth, alias and cost limits as HTTP.
+        // Apollo's plugins do not run here: parse with the token limit and validate (once per
+        // distinct text), then apply the same depth, alias and cost limits as HTTP.
         const limits = services.config.queryLimits;
         let document: DocumentNode;
+        let invalid: readonly GraphQLError[];
         try {
-          document = parse(payload.query, { maxTokens: limits.maxTokens });
+          ({ document, errors: invalid } = documents.get(payload.query));
         } catch (err) {
-          return [err instanceof GraphQLError && isTokenLimitError(err) ? tooLargeError(`The query has more than ${limits.maxTokens} tokens.`) : (err as GraphQLError)];
+          if (!(err instanceof GraphQLError)) throw err;
+          return [isTokenLimitError(err) ? tooLargeError(`The query has more than ${limits.maxTokens} tokens.`) : err];
         }
-        const invalid = validate(schema, document);
+        if (!authorizationOf(ctx) && needsCaller(document, payload.variables ?? {})) return closeSocket(ctx, 4401, 'Unauthorized');
         if (invalid.length) return invalid;
         try {
           checkQueryLimits(schema, document, payload.variables ?? undefined, payload.operationName, limits);
@@ -284,13 +291,7 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
  * Whether an anonymous subscribe asks for a stream that needs a caller: `alerts`, or
  * `dossierUpdated` without a lookup secret (as a literal or a non-empty variable).
  */
-function needsCaller(query: string, variables: Record<string, unknown>): boolean {
-  let document;
-  try {
-    document = parse(query);
-  } catch {
-    return false; // graphql-ws answers a syntax error itself
-  }
+function needsCaller(document: DocumentNode, variables: Record<string, unknown>): boolean {
   const fields = document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? d.selectionSet.selections : [])).filter((s) => s.kind === Kind.FIELD);
   return fields.some((field) => {
     if (!NEEDS_CALLER.has(field.name.value)) return false;

@@ -24,11 +24,11 @@ export async function canConnect(url: string): Promise<boolean> {
 }
 
 /** One statement on its own connection (CREATE/DROP DATABASE cannot run in a transaction). */
-export async function adminQuery(adminUrl: string, sql: string): Promise<void> {
+export async function adminQuery(adminUrl: string, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    await client.query(sql);
+    return (await client.query(sql, params)).rows;
   } finally {
     await client.end();
   }

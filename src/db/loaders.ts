@@ -30,25 +30,40 @@ function manyBy<E extends ObjectLiteral, K extends string | number>(repo: Reposi
  * The one place per-request DataLoaders are built: a page of 100 dossiers with procedure,
  * agency and history costs one statement per loader, whatever the page size. Created per
  * request so a cache never outlives the request that filled it (and never crosses scopes).
+ * Each loader is made on first use: a subscription's context holds none until it needs one,
+ * which keeps 10,000 idle subscribers cheap (issue 8, P3).
  */
-export function createLoaders(dataSource: DataSource) {
-  const repo = <E extends ObjectLiteral>(entity: new () => E) => dataSource.getRepository(entity);
-  return {
-    agencyById: uniqueBy<Agency, number>(repo(Agency), 'databaseId'),
-    agencyByCode: uniqueBy<Agency, string>(repo(Agency), 'code'),
-    procedureById: uniqueBy<Procedure, number>(repo(Procedure), 'databaseId'),
-    procedureByCode: uniqueBy<Procedure, string>(repo(Procedure), 'code'),
-    dossierById: uniqueBy<Dossier, string>(repo(Dossier), 'databaseId'),
-    dossierByCode: uniqueBy<Dossier, string>(repo(Dossier), 'code'),
-    dossierEventById: uniqueBy<DossierEvent, string>(repo(DossierEvent), 'databaseId'),
-    feedbackById: uniqueBy<Feedback, string>(repo(Feedback), 'databaseId'),
-    feedbackByCode: uniqueBy<Feedback, string>(repo(Feedback), 'code'),
-    serviceCommitmentById: uniqueBy<ServiceCommitment, number>(repo(ServiceCommitment), 'databaseId'),
-    ratingByDossierId: uniqueBy<SatisfactionRating, string>(repo(SatisfactionRating), 'dossierId'),
-    eventsByDossierId: manyBy<DossierEvent, string>(repo(DossierEvent), 'dossierId', { occurredAt: 'ASC', databaseId: 'ASC' }),
-    commitmentsByAgencyId: manyBy<ServiceCommitment, number>(repo(ServiceCommitment), 'agencyId', { databaseId: 'ASC' }),
-    childrenByParentId: manyBy<Agency, number>(repo(Agency), 'parentId', { code: 'ASC' }),
-  };
+export function createLoaders(dataSource: DataSource): Loaders {
+  return new Loaders(dataSource);
 }
 
-export type Loaders = ReturnType<typeof createLoaders>;
+export class Loaders {
+  private readonly made = new Map<string, unknown>();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  get agencyById() { return this.once('agencyById', () => uniqueBy<Agency, number>(this.repo(Agency), 'databaseId')); }
+  get agencyByCode() { return this.once('agencyByCode', () => uniqueBy<Agency, string>(this.repo(Agency), 'code')); }
+  get procedureById() { return this.once('procedureById', () => uniqueBy<Procedure, number>(this.repo(Procedure), 'databaseId')); }
+  get procedureByCode() { return this.once('procedureByCode', () => uniqueBy<Procedure, string>(this.repo(Procedure), 'code')); }
+  get dossierById() { return this.once('dossierById', () => uniqueBy<Dossier, string>(this.repo(Dossier), 'databaseId')); }
+  get dossierByCode() { return this.once('dossierByCode', () => uniqueBy<Dossier, string>(this.repo(Dossier), 'code')); }
+  get dossierEventById() { return this.once('dossierEventById', () => uniqueBy<DossierEvent, string>(this.repo(DossierEvent), 'databaseId')); }
+  get feedbackById() { return this.once('feedbackById', () => uniqueBy<Feedback, string>(this.repo(Feedback), 'databaseId')); }
+  get feedbackByCode() { return this.once('feedbackByCode', () => uniqueBy<Feedback, string>(this.repo(Feedback), 'code')); }
+  get serviceCommitmentById() { return this.once('serviceCommitmentById', () => uniqueBy<ServiceCommitment, number>(this.repo(ServiceCommitment), 'databaseId')); }
+  get ratingByDossierId() { return this.once('ratingByDossierId', () => uniqueBy<SatisfactionRating, string>(this.repo(SatisfactionRating), 'dossierId')); }
+  get eventsByDossierId() { return this.once('eventsByDossierId', () => manyBy<DossierEvent, string>(this.repo(DossierEvent), 'dossierId', { occurredAt: 'ASC', databaseId: 'ASC' })); }
+  get commitmentsByAgencyId() { return this.once('commitmentsByAgencyId', () => manyBy<ServiceCommitment, number>(this.repo(ServiceCommitment), 'agencyId', { databaseId: 'ASC' })); }
+  get childrenByParentId() { return this.once('childrenByParentId', () => manyBy<Agency, number>(this.repo(Agency), 'parentId', { code: 'ASC' })); }
+
+  private repo<E extends ObjectLiteral>(entity: new () => E): Repository<E> {
+    return this.dataSource.getRepository(entity);
+  }
+
+  private once<L>(name: string, make: () => L): L {
+    let loader = this.made.get(name) as L | undefined;
+    if (loader === undefined) this.made.set(name, (loader = make()));
+    return loader;
+  }
+}

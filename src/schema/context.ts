@@ -102,3 +102,22 @@ export async function createRequestContext(services: Services, authorization: st
   }
   return { services, loaders: createLoaders(services.dataSource), viewer, grantedDossierIds: new Set(), now: services.clock(), clientIp, requestId };
 }
+
+/**
+ * The context one subscription event executes with: the subscriber's caller and grants, with
+ * loaders and a clock of its own. A subscription lives for days: its events must not read
+ * through a cache filled days ago, nor judge timeliness by the instant it was opened.
+ */
+export function eventContext(ctx: RequestContext): RequestContext {
+  return { ...ctx, loaders: createLoaders(ctx.services.dataSource), now: ctx.services.clock() };
+}
+
+/**
+ * Who a subscription event's answer is for, beyond the document and variables: read paths
+ * depend on the caller's role and scope only (never on the account), so callers alike share
+ * one execution. A caller holding lookup-secret grants gets answers of its own.
+ */
+export function audienceOf(ctx: RequestContext): string | null {
+  if (ctx.grantedDossierIds.size > 0) return null;
+  return ctx.viewer ? `${ctx.viewer.role}:${ctx.viewer.agencyPath}` : 'public';
+}

@@ -64,7 +64,7 @@ export class RateLimits {
     return this.consume(this.secrets, ip, 'lookup-secret attempts from this address');
   }
 
-  /** A fresh per-connection limiter for subscribe messages (memory: a socket lives on one instance). */
+  /** The limiter of subscribe messages, keyed by connection (memory: a socket lives on one instance). */
   connectionMessages(): RateLimiterMemory {
     return new RateLimiterMemory({ points: this.config.wsMessagesPerSecond, duration: 1 });
   }

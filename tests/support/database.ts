@@ -51,6 +51,6 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
   await adminQuery(adminUrl, `CREATE DATABASE "${name}" TEMPLATE "${templateDatabase}"`);
   return {
     url: withDatabase(adminUrl, name),
-    drop: () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+    drop: async () => void (await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)),
   };
 }
