@@ -19,7 +19,7 @@ export const ALERTS_PENDING_CHANNEL = 'alerts_pending';
 /**
  * Writes alerts in the caller's transaction (transactional outbox): they exist if and only if
  * the change that caused them committed. A duplicate dedupe key is skipped, not an error.
- * NOTIFY wakes the sequencer at commit (PostgreSQL delivers notifications only then).
+ * NOTIFY wakes the sequencer, which LISTENs, at commit (PostgreSQL delivers notifications only then).
  */
 export async function recordAlerts(em: EntityManager, alerts: NewAlert[]): Promise<number> {
   if (alerts.length === 0) return 0;

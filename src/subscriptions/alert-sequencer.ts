@@ -2,10 +2,18 @@ import { log } from '../log';
 import { queryReturning } from '../db/returning';
 import { DataSource, QueryRunner } from 'typeorm';
 import { Alert } from '../entities';
+import { ALERTS_PENDING_CHANNEL } from './alert-outbox';
 import { PubSub } from './pubsub';
 import type { Metrics } from '../services/metrics';
 
 export const ALERTS_CHANNEL = 'alerts';
+
+type NotifyingClient = { on(event: 'notification', listener: () => void): void; off(event: 'notification', listener: () => void): void };
+
+/** TypeORM's PostgreSQL runner keeps its pg client here: notifications arrive on it. */
+function pgClientOf(runner: QueryRunner): NotifyingClient {
+  return (runner as unknown as { databaseConnection: NotifyingClient }).databaseConnection;
+}
 /** Advisory lock key held by the one sequencer of a cluster. */
 const SEQUENCER_LOCK = 766_2022;
 
@@ -44,6 +52,10 @@ export function toAlertMessage(row: Record<string, unknown>): AlertMessage {
  * if it dies). Because it only ever sees committed rows and numbers them after every number
  * it gave before, an alert that commits late, even with a smaller id, gets a larger cursor:
  * a client resuming after cursor N never skips anything (SPEC §4).
+ *
+ * The leader LISTENs on the outbox's channel: an alert's commit wakes it at once. The timer
+ * is only the safety net (and how a follower notices the leader is gone); polling every 50 ms
+ * cost a scan of the pending index 20 times a second, whatever was pending.
  */
 export class AlertSequencer {
   private runner: QueryRunner | undefined;
@@ -54,14 +66,12 @@ export class AlertSequencer {
   constructor(
     private readonly dataSource: DataSource,
     private readonly pubsub: PubSub,
-    private readonly intervalMs = 50,
+    private readonly intervalMs = 500,
     private readonly metrics?: Metrics,
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => {
-      this.running = this.running.then(() => this.tick()).catch((err) => this.onError(err));
-    }, this.intervalMs);
+    this.timer = setInterval(() => void this.flush(), this.intervalMs);
   }
 
   /** Sequences and publishes what is pending now (tests and shutdown flush with it). */
@@ -69,6 +79,20 @@ export class AlertSequencer {
     this.running = this.running.then(() => this.tick()).catch((err) => this.onError(err));
     return this.running;
   }
+
+  private wakeQueued = false;
+
+  /** A commit's NOTIFY: one tick for however many arrive while one is queued. */
+  private wake = () => {
+    if (this.wakeQueued) return;
+    this.wakeQueued = true;
+    this.running = this.running
+      .then(() => {
+        this.wakeQueued = false;
+        return this.tick();
+      })
+      .catch((err) => this.onError(err));
+  };
 
   get isLeader(): boolean {
     return this.leader;
@@ -78,7 +102,11 @@ export class AlertSequencer {
     clearInterval(this.timer);
     await this.running;
     if (this.runner && !this.runner.isReleased) {
-      if (this.leader) await this.runner.query('SELECT pg_advisory_unlock($1)', [SEQUENCER_LOCK]).catch(() => undefined);
+      if (this.leader) {
+        pgClientOf(this.runner).off('notification', this.wake);
+        await this.runner.query(`UNLISTEN ${ALERTS_PENDING_CHANNEL}`).catch(() => undefined);
+        await this.runner.query('SELECT pg_advisory_unlock($1)', [SEQUENCER_LOCK]).catch(() => undefined);
+      }
       await this.runner.release();
     }
     this.leader = false;
@@ -89,6 +117,7 @@ export class AlertSequencer {
     this.leader = false;
     const runner = this.runner;
     this.runner = undefined;
+    if (runner) pgClientOf(runner).off('notification', this.wake);
     void runner?.release().catch(() => undefined);
     log.warn({ err }, 'alerts: sequencer lost its connection; retrying as a follower');
   }
@@ -109,6 +138,8 @@ export class AlertSequencer {
       const [{ locked }] = await this.runner.query('SELECT pg_try_advisory_lock($1) AS locked', [SEQUENCER_LOCK]);
       this.leader = locked === true;
       if (!this.leader) return;
+      pgClientOf(this.runner).on('notification', this.wake);
+      await this.runner.query(`LISTEN ${ALERTS_PENDING_CHANNEL}`);
     }
     for (;;) {
       const batch = await this.sequenceBatch(this.runner);
