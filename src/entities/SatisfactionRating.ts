@@ -1,11 +1,13 @@
 import { Field, ObjectType } from 'type-graphql';
-import { Column, CreateDateColumn, Entity, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToOne, PrimaryColumn } from 'typeorm';
+import { Agency } from './Agency';
 import { SatisfactionLevel } from '../domain/enums';
 import { Dossier } from './Dossier';
 
 /** The applicant's rating of a completed dossier: one per dossier (INDEX_METHOD `satisfied`). */
 @ObjectType({ description: 'The applicant’s satisfaction with a completed dossier.' })
 @Entity()
+@Index('satisfaction_rating_agency_rated', ['agencyId', 'ratedAt'])
 export class SatisfactionRating {
   @PrimaryColumn({ type: 'bigint' })
   dossierId: string;
@@ -13,6 +15,19 @@ export class SatisfactionRating {
   @OneToOne(() => Dossier, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'dossier_id' })
   dossier?: Dossier;
+
+  /**
+   * The dossier's agency, copied here so the index counts one agency's ratings through an
+   * index instead of joining every rating of the month to the dossiers (bench P4: 56 of an
+   * incremental update's 115 ms). A dossier's agency never changes: a transfer records the
+   * receiving agency beside it.
+   */
+  @Column({ type: 'int' })
+  agencyId: number;
+
+  @ManyToOne(() => Agency, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'agency_id' })
+  agency?: Agency;
 
   @Field(() => SatisfactionLevel, { description: 'How satisfied the applicant was.' })
   @Column({ type: 'enum', enum: SatisfactionLevel, enumName: 'rating_level' })

@@ -815,6 +815,7 @@ const EVENT_COLUMNS = [
 ];
 const RATING_COLUMNS = [
   'dossier_id',
+  'agency_id',
   'level',
   'rated_at',
   'created_at',
@@ -982,7 +983,7 @@ export async function seedDossiers(dataSource: DataSource, options: SeedDossiers
         const at = iso(s.at);
         chunk.events.push([nextEventId++, id, s.kind, s.from, s.to, s.actor, d.agencyId, s.reason, s.details ? JSON.stringify(s.details) : null, at, at]);
       }
-      if (d.rating) chunk.ratings.push([id, d.rating[0], iso(d.rating[1]), iso(d.rating[1])]);
+      if (d.rating) chunk.ratings.push([id, d.agencyId, d.rating[0], iso(d.rating[1]), iso(d.rating[1])]);
       chunk.statuses.push(d.status);
       // Let the pending inserts' statements go out while generating.
       if (++generated % 250 === 0) await tick();

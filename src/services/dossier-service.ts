@@ -207,7 +207,7 @@ export class DossierService {
       const existing = await em.findOneBy(SatisfactionRating, { dossierId: dossier.databaseId });
       if (existing?.level === level) return { rating: existing, agencyId: dossier.agencyId, repeated: true };
       if (existing) throw apiError(ErrorCode.CONFLICT, `Dossier ${code} has already been rated.`);
-      const saved = await em.save(em.create(SatisfactionRating, { dossierId: dossier.databaseId, level, ratedAt: this.clock() }));
+      const saved = await em.save(em.create(SatisfactionRating, { dossierId: dossier.databaseId, agencyId: dossier.agencyId, level, ratedAt: this.clock() }));
       return { rating: saved, agencyId: dossier.agencyId, repeated: false };
     });
     if (!repeated) this.events.emit('dossierRated', { dossierId: rating.dossierId, agencyId, ratedAt: rating.ratedAt });
@@ -259,7 +259,7 @@ export class DossierService {
   }
 
   private emitChanged(dossier: Dossier, kind: DossierEventKind, occurredAt: Date) {
-    this.events.emit('dossierChanged', { dossierId: dossier.databaseId, code: dossier.code, agencyId: dossier.agencyId, kind, status: dossier.status, occurredAt });
+    this.events.emit('dossierChanged', { dossierId: dossier.databaseId, code: dossier.code, agencyId: dossier.agencyId, kind, status: dossier.status, occurredAt, receivedAt: dossier.receivedAt });
   }
 }
 

@@ -11,6 +11,8 @@ export interface DossierChanged {
   kind: DossierEventKind;
   status: DossierStatus;
   occurredAt: Date;
+  /** Every index period ending after its receipt may count it. */
+  receivedAt: Date;
 }
 
 /** Emitted after feedback was received or answered. */

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { ApplicantKind, DossierChannel, Role, SatisfactionLevel } from '../../src/domain/enums';
 import { DossierAction } from '../../src/domain/lifecycle';
 import { Viewer } from '../../src/auth/access';
+import { parsePeriod, periodsContaining } from '../../src/domain/periods';
 import { startTestApp, TestApp } from '../support/app';
 import { seedFixtures } from '../support/fixtures';
 
@@ -134,4 +135,22 @@ it('incrementally updated scorecards equal a full recompute, for random command 
        FROM scorecard_record`,
   );
   expect(Object.entries(seen).filter(([, value]) => !(Number(value) > 0))).toEqual([]);
+});
+
+it('coalesces a burst of changes: one update per period for every agency marked meanwhile', async () => {
+  await app.services.index.whenIdle();
+  const updates = async () =>
+    (await app.services.metrics.indexDuration.get()).values.find((v) => v.metricName === 'index_update_duration_seconds_count' && v.labels.kind === 'incremental')?.value ?? 0;
+  const agencies: { id: number }[] = await app.dataSource.query(`SELECT id FROM agency WHERE code IN ('TPA-STP', 'TPA-X01', 'TPB-STP')`);
+  const since = new Date(now.getTime() - 24 * 3600_000);
+  for (const period of periodsContaining(now)) await app.services.index.recompute(period.key);
+  const computed: { period: string }[] = await app.dataSource.query(`SELECT period FROM index_period`);
+  const touched = computed.filter((row) => parsePeriod(row.period).end.getTime() > since.getTime()).length;
+  expect(touched).toBeGreaterThan(0);
+  const before = await updates();
+  // Three agencies, each changed twice, in one burst (as an import's batches arrive).
+  for (const round of [1, 2]) for (const a of agencies) app.services.events.emit('dossiersSynced', { dossiers: [{ dossierId: String(round), agencyId: a.id, since }] });
+  await app.services.index.whenIdle();
+  expect(agencies).toHaveLength(3);
+  expect((await updates()) - before).toBe(touched);
 });

@@ -124,7 +124,7 @@ describe('every criterion on hand-built data (TPA, 2025-03)', () => {
     await app.dataSource.query(`UPDATE dossier SET closed_at = '2025-02-01T09:00:00+07:00', status = 'WITHDRAWN' WHERE code = 'HB-H-2'`);
     // Ratings given in March: 2 of 3 satisfied.
     await app.dataSource.query(
-      `INSERT INTO satisfaction_rating (dossier_id, level, rated_at) SELECT id, (ARRAY['VERY_SATISFIED','SATISFIED','UNSATISFIED'])[row_number() OVER (ORDER BY id)]::rating_level, '2025-03-12T09:00:00+07:00' FROM dossier WHERE code LIKE 'HB-E-%' ORDER BY id LIMIT 3`,
+      `INSERT INTO satisfaction_rating (dossier_id, agency_id, level, rated_at) SELECT id, agency_id, (ARRAY['VERY_SATISFIED','SATISFIED','UNSATISFIED'])[row_number() OVER (ORDER BY id)]::rating_level, '2025-03-12T09:00:00+07:00' FROM dossier WHERE code LIKE 'HB-E-%' ORDER BY id LIMIT 3`,
     );
     // Feedback due in March: 2, one answered in time.
     await app.dataSource.getRepository(Feedback).insert([

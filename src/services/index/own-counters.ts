@@ -26,7 +26,10 @@ const RECEIVED = 'd.received_at >= $1 AND d.received_at < $2';
 const COMPLETED = 'd.completed_at >= $1 AND d.completed_at < $2';
 // The cumulative overdue backlog: open at the period's end and past due then, whatever the
 // receipt date, as the national portal counts it (INDEX_METHOD `onTime`).
-const IN_BACKLOG = 'd.received_at < $3 AND (d.closed_at IS NULL OR d.closed_at >= $3) AND d.due_at < $3';
+// "Open at the instant" as coalesce(closed_at, infinity) >= instant: the form the backlog
+// index (agency_id, coalesce(closed_at, infinity)) answers, so one agency's backlog reads the
+// dossiers still open then, not its whole history.
+const IN_BACKLOG = "d.received_at < $3 AND coalesce(d.closed_at, 'infinity'::timestamptz) >= $3 AND d.due_at < $3";
 
 /** The dossier families: each counter is `count(*) FILTER (WHERE family AND extra)`. */
 const FAMILIES: { name: string; where: string; counters: [key: string, extra: string | null][] }[] = [
@@ -107,12 +110,13 @@ const DOSSIER_FAMILIES_BY_FAMILY = FAMILIES.map((f) => {
 /** Each query returns agency_id plus one column per counter key (see DOSSIER_FAMILIES_ONE_PASS for the `family:` columns). */
 const OTHER_QUERIES: { sql: string; params: (w: CountWindow) => unknown[] }[] = [
   {
-    // Ratings given in the period to completed dossiers.
+    // Ratings given in the period to completed dossiers; a rating carries its dossier's agency
+    // (aliased d so the agency restriction applies alike).
     sql: `SELECT d.agency_id,
         count(*) AS "completedDossiersRated",
-        count(*) FILTER (WHERE r.level IN ('VERY_SATISFIED', 'SATISFIED')) AS "completedDossiersRatedSatisfied"
-      FROM satisfaction_rating r JOIN dossier d ON d.id = r.dossier_id
-      WHERE r.rated_at >= $1 AND r.rated_at < $2 __AGENCIES__
+        count(*) FILTER (WHERE d.level IN ('VERY_SATISFIED', 'SATISFIED')) AS "completedDossiersRatedSatisfied"
+      FROM satisfaction_rating d
+      WHERE d.rated_at >= $1 AND d.rated_at < $2 __AGENCIES__
       GROUP BY d.agency_id`,
     params: (w) => [w.start, w.end],
   },
