@@ -288,9 +288,16 @@ export async function monthRecompute(ctx: BenchContext): Promise<Measure> {
   const [pair] = (await ctx.pool.query(`SELECT a.code AS agency, p.code AS procedure FROM dossier d JOIN agency a ON a.id = d.agency_id JOIN procedure p ON p.id = d.procedure_id WHERE d.received_at >= $1 AND d.received_at < $2 AND p.processing_days > 0 LIMIT 1`, [from, to])).rows;
   const scoreQuery = 'query($agency: String!, $period: String!) { scorecard(agencyCode: $agency, period: $period) { dossiersReceived } }';
   const received = async () => (await gqlOk(ctx.api.url, scoreQuery, { agency: pair.agency, period: ctx.period }, ctx.adminToken)).scorecard.dossiersReceived as number;
+  // The stored scorecard, read from PostgreSQL: polling the API every 2 ms would keep its one
+  // thread busy answering polls and delay the very update being timed.
+  const stored = async () =>
+    Number(
+      (await ctx.pool.query(`SELECT s.counters->>'dossiersReceived' AS n FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE a.code = $1 AND s.period = $2`, [pair.agency, ctx.period])).rows[0]?.n ?? NaN,
+    );
   const eventToScorecard: number[] = [];
   for (let run = 0; run < Math.max(ctx.runs, 5); run++) {
     const beforeCount = await received();
+    if ((await stored()) !== beforeCount) throw new Error('P4: the stored scorecard and the scorecard query disagree');
     await gqlOk(
       ctx.api.url,
       `mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { code } }`,
@@ -298,8 +305,10 @@ export async function monthRecompute(ctx: BenchContext): Promise<Measure> {
       ctx.adminToken,
     );
     const committed = Date.now();
-    await waitFor('the scorecard to count the new dossier', async () => (await received()) > beforeCount, 10_000, 2);
+    await waitFor('the stored scorecard to count the new dossier', async () => (await stored()) > beforeCount, 10_000, 2);
     eventToScorecard.push(Date.now() - committed);
+    // …and what a client reads says so.
+    if ((await received()) !== beforeCount + 1) throw new Error('P4: the scorecard query does not show the new dossier');
   }
   const ratio = figure(api).median / figure(baseline).median;
   const oneEvent = figure(eventToScorecard).median;
@@ -310,7 +319,7 @@ export async function monthRecompute(ctx: BenchContext): Promise<Measure> {
     result: `${ratio.toFixed(2)}×; one event → scorecard ${oneEvent} ms`,
     target: '≤ 2×; < 50 ms',
     met: ratio <= 2 && oneEvent < 50,
-    notes: 'recompute timed over HTTP (recomputeIndex); one event: receiveDossier response → scorecard query shows it (polled every 2 ms)',
+    notes: 'recompute timed over HTTP (recomputeIndex); one event: receiveDossier response → its agency’s stored scorecard counts it (read from PostgreSQL every 2 ms; the scorecard query then checked to show it)',
   };
 }
 

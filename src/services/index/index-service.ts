@@ -139,8 +139,19 @@ export class IndexService {
 
   // --- reading ----------------------------------------------------------------------------
 
+  /** Methods read once: a method is written once (seedIndexMethod never changes one) and read by every update. */
+  private readonly methods = new Map<string, IndexMethod>();
+
   /** The method as stored; inside a transaction pass its manager, never take a second connection. */
   async method(key: string, em: EntityManager = this.dataSource.manager): Promise<IndexMethod> {
+    const known = this.methods.get(key);
+    if (known) return known;
+    const method = await this.readMethod(key, em);
+    this.methods.set(key, method);
+    return method;
+  }
+
+  private async readMethod(key: string, em: EntityManager): Promise<IndexMethod> {
     const row = await em.findOneBy(IndexMethodRow, { key });
     if (!row) throw new Error(`Index method ${key} is not defined`);
     const groups = await em.find(IndexMethodGroup, { where: { methodKey: key }, order: { position: 'ASC' } });
