@@ -3,7 +3,7 @@ import http from 'node:http';
 import { log } from './log';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { assetsRouter } from './web/assets';
 import { graphiqlRouter } from './web/graphiql';
 import { dashboardPageRouter } from './web/dashboard';
@@ -369,6 +369,12 @@ export async function startServer(services: Services, port: number): Promise<Run
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
       // GraphiQL is served from our own npm packages (src/web); Apollo's landing page would load from a CDN.
       ApolloServerPluginLandingPageDisabled(),
+      // Apollo's cache-control plugin is on by default and wraps every field resolver to read
+      // hints nobody sets (the public response cache keys on its own rules): off, it takes
+      // that wrapper off every field of every response (bench P2). What it sent, we send:
+      // answers depend on the caller and change with every commit, so no cache may keep them.
+      ApolloServerPluginCacheControlDisabled(),
+      { async requestDidStart() { return { async willSendResponse({ response }) { response.http.headers.set('cache-control', 'no-store'); } }; } },
       queryLimitsPlugin(services.config.queryLimits),
       observabilityPlugin(services.metrics),
       services.publicCache.plugin<RequestContext>(),
