@@ -271,7 +271,9 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
         services.metrics.wsSubscriptions.inc();
         return { schema, document, variableValues: payload.variables, operationName: payload.operationName };
       },
-      context: (ctx) => createRequestContext(services, authorizationOf(ctx), (ctx.extra as { request: http.IncomingMessage }).request.socket.remoteAddress),
+      // The upgrade request's address, read as over HTTP (behind TRUST_PROXY_HOPS proxies, the
+      // client's, not the proxy's): the lookup-secret limit is per client on both transports.
+      context: (ctx) => createRequestContext(services, authorizationOf(ctx), clientAddress((ctx.extra as { request: http.IncomingMessage }).request, services.config.trustProxyHops)),
       onComplete: (ctx, id) => {
         if (connectionState(ctx).open.delete(id)) services.metrics.wsSubscriptions.dec();
       },

@@ -1,3 +1,5 @@
+import { Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { Role } from '../../src/domain/enums';
 import { startTestApp, TestApp } from '../support/app';
 import { createTestDatabase, readTestEnv } from '../support/database';
@@ -5,7 +7,7 @@ import { seedFixtures } from '../support/fixtures';
 import { closeCodeOf, collect, wsClient } from '../support/ws';
 
 /** Rate limits with small numbers, so a test can cross them. */
-const LIMITS = { RATE_LIMIT_TOKEN_PER_MINUTE: '8', RATE_LIMIT_IP_PER_MINUTE: '6', RATE_LIMIT_SECRET_PER_MINUTE: '3', WS_MAX_SUBSCRIPTIONS: '3', WS_MESSAGES_PER_SECOND: '10' };
+const LIMITS = { RATE_LIMIT_TOKEN_PER_MINUTE: '8', RATE_LIMIT_IP_PER_MINUTE: '6', RATE_LIMIT_SECRET_PER_MINUTE: '3', WS_MAX_SUBSCRIPTIONS: '3', WS_MESSAGES_PER_SECOND: '10', TRUST_PROXY_HOPS: '1' };
 
 let app: TestApp;
 beforeAll(async () => {
@@ -64,6 +66,36 @@ describe('WebSocket', () => {
     const flooder = wsClient(app.wsUrl, app.token(Role.LEADER, 'TPA', 'ws-flooder'));
     const flood = Array.from({ length: 15 }, () => collect(flooder, `subscription { rankingChanged(kind: PROVINCE) { period } }`));
     expect(await closeCodeOf(flood[0])).toBe(4429);
+  });
+
+  it('counts lookup-secret attempts per client behind the proxy, as over HTTP', async () => {
+    // Two citizens behind one proxy (TRUST_PROXY_HOPS=1): the socket's peer is the proxy.
+    const from = (ip: string): Client =>
+      createClient({
+        url: app.wsUrl,
+        lazy: true,
+        retryAttempts: 0,
+        webSocketImpl: class extends WebSocket {
+          constructor(url: string, protocols?: string | string[]) {
+            super(url, protocols, { headers: { 'x-forwarded-for': ip } });
+          }
+        },
+      });
+    const attempt = async (client: Client, secret: string) => {
+      const stream = collect(client, `subscription($code: String!, $secret: String) { dossierUpdated(code: $code, secret: $secret) { code } }`, { code: 'NONE-2', secret });
+      const deadline = Date.now() + 5000;
+      while (!stream.errors.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      return (stream.errors[0] as { extensions?: { code?: string } }[] | undefined)?.[0]?.extensions?.code;
+    };
+    const guesser = from('203.0.113.7');
+    const codes = [];
+    for (const secret of ['a', 'b', 'c', 'd']) codes.push(await attempt(guesser, secret));
+    expect(codes).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'RATE_LIMITED']);
+    // Another client behind the same proxy keeps its own budget.
+    const neighbour = from('203.0.113.8');
+    expect(await attempt(neighbour, 'a')).toBe('NOT_FOUND');
+    await guesser.dispose();
+    await neighbour.dispose();
   });
 });
 
