@@ -284,42 +284,64 @@ export async function monthRecompute(ctx: BenchContext): Promise<Measure> {
     baseline.push(Date.now() - t);
     ctx.log(`  P4 run ${run + 1}: recompute ${api[run]} ms, GROUP BY ${baseline[run]} ms`);
   }
-  // One event: a dossier received in the month, until its agency's scorecard counts it.
-  const [pair] = (await ctx.pool.query(`SELECT a.code AS agency, p.code AS procedure FROM dossier d JOIN agency a ON a.id = d.agency_id JOIN procedure p ON p.id = d.procedure_id WHERE d.received_at >= $1 AND d.received_at < $2 AND p.processing_days > 0 LIMIT 1`, [from, to])).rows;
-  const scoreQuery = 'query($agency: String!, $period: String!) { scorecard(agencyCode: $agency, period: $period) { dossiersReceived } }';
-  const received = async () => (await gqlOk(ctx.api.url, scoreQuery, { agency: pair.agency, period: ctx.period }, ctx.adminToken)).scorecard.dossiersReceived as number;
-  // The stored scorecard, read from PostgreSQL: polling the API every 2 ms would keep its one
-  // thread busy answering polls and delay the very update being timed.
-  const stored = async () =>
-    Number(
-      (await ctx.pool.query(`SELECT s.counters->>'dossiersReceived' AS n FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE a.code = $1 AND s.period = $2`, [pair.agency, ctx.period])).rows[0]?.n ?? NaN,
-    );
-  const eventToScorecard: number[] = [];
-  for (let run = 0; run < Math.max(ctx.runs, 5); run++) {
-    const beforeCount = await received();
-    if ((await stored()) !== beforeCount) throw new Error('P4: the stored scorecard and the scorecard query disagree');
-    await gqlOk(
-      ctx.api.url,
-      `mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { code } }`,
-      { input: { code: `BENCH-P4-${process.pid}-${run}`, procedureCode: pair.procedure, agencyCode: pair.agency, channel: 'ONLINE', receivedAt: `${ctx.period}-20T09:00:00+07:00`, applicant: { kind: 'CITIZEN', name: 'Bench', idNumber: '001090000001' } } },
-      ctx.adminToken,
-    );
-    const committed = Date.now();
-    await waitFor('the stored scorecard to count the new dossier', async () => (await stored()) > beforeCount, 10_000, 2);
-    eventToScorecard.push(Date.now() - committed);
-    // …and what a client reads says so.
-    if ((await received()) !== beforeCount + 1) throw new Error('P4: the scorecard query does not show the new dossier');
-  }
+  // One event: a dossier received in the month, until its agency's scorecard counts it; for
+  // the month's busiest agency (the worst case: its recount reads the most rows) and for the
+  // agency in the middle, each with a procedure it handled.
+  const agencies: { agency: string; dossiers: number; procedure: string }[] = (
+    await ctx.pool.query(
+      `WITH sizes AS (SELECT agency_id, count(*)::int AS dossiers FROM dossier WHERE received_at >= $1 AND received_at < $2 GROUP BY agency_id),
+            ranked AS (SELECT agency_id, dossiers, row_number() OVER (ORDER BY dossiers DESC, agency_id) AS n, count(*) OVER () AS total FROM sizes)
+       SELECT a.code AS agency, r.dossiers,
+              (SELECT p.code FROM dossier d JOIN procedure p ON p.id = d.procedure_id WHERE d.agency_id = r.agency_id AND p.processing_days > 0 LIMIT 1) AS procedure
+         FROM ranked r JOIN agency a ON a.id = r.agency_id WHERE r.n = 1 OR r.n = (r.total + 1) / 2 ORDER BY r.n`,
+      [from, to],
+    )
+  ).rows;
+  const oneEventFor = async (pair: { agency: string; procedure: string }, label: string) => {
+    const scoreQuery = 'query($agency: String!, $period: String!) { scorecard(agencyCode: $agency, period: $period) { dossiersReceived } }';
+    const received = async () => (await gqlOk(ctx.api.url, scoreQuery, { agency: pair.agency, period: ctx.period }, ctx.adminToken)).scorecard.dossiersReceived as number;
+    // The stored scorecard, read from PostgreSQL: polling the API every 2 ms would keep its one
+    // thread busy answering polls and delay the very update being timed.
+    const stored = async () =>
+      Number(
+        (await ctx.pool.query(`SELECT s.counters->>'dossiersReceived' AS n FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE a.code = $1 AND s.period = $2`, [pair.agency, ctx.period])).rows[0]?.n ?? NaN,
+      );
+    const times: number[] = [];
+    for (let run = 0; run < Math.max(ctx.runs, 5); run++) {
+      const beforeCount = await received();
+      if ((await stored()) !== beforeCount) throw new Error('P4: the stored scorecard and the scorecard query disagree');
+      await gqlOk(
+        ctx.api.url,
+        `mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { code } }`,
+        { input: { code: `BENCH-P4-${process.pid}-${label}-${run}`, procedureCode: pair.procedure, agencyCode: pair.agency, channel: 'ONLINE', receivedAt: `${ctx.period}-20T09:00:00+07:00`, applicant: { kind: 'CITIZEN', name: 'Bench', idNumber: '001090000001' } } },
+        ctx.adminToken,
+      );
+      const committed = Date.now();
+      await waitFor('the stored scorecard to count the new dossier', async () => (await stored()) > beforeCount, 10_000, 2);
+      times.push(Date.now() - committed);
+      // …and what a client reads says so.
+      if ((await received()) !== beforeCount + 1) throw new Error('P4: the scorecard query does not show the new dossier');
+    }
+    return times;
+  };
+  const busiest = await oneEventFor(agencies[0], 'busiest');
+  const middle = await oneEventFor(agencies[agencies.length - 1], 'median');
+  ctx.log(`  P4 one event → scorecard: busiest agency ${agencies[0].agency} (${agencies[0].dossiers} dossiers in the month) ${figure(busiest).median} ms, median agency ${agencies[agencies.length - 1].agency} (${agencies[agencies.length - 1].dossiers}) ${figure(middle).median} ms`);
   const ratio = figure(api).median / figure(baseline).median;
-  const oneEvent = figure(eventToScorecard).median;
+  const worst = figure(busiest).median;
   return {
     id: 'P4',
-    measure: `full recompute of ${ctx.period} over ${dossiers.toLocaleString('en')} dossiers (all agencies, every criterion, rollups, ranks)`,
-    figures: { recompute: withUnit(figure(api), 'ms'), baseline: withUnit(figure(baseline), 'ms'), eventToScorecard: withUnit(figure(eventToScorecard), 'ms') },
-    result: `${ratio.toFixed(2)}×; one event → scorecard ${oneEvent} ms`,
+    measure: `full recompute of ${ctx.period} over ${dossiers.toLocaleString('en')} dossiers (all agencies, every criterion, rollups, ranks); one event for the month's busiest agency (${agencies[0].dossiers.toLocaleString('en')} dossiers) and its median one (${agencies[agencies.length - 1].dossiers.toLocaleString('en')})`,
+    figures: {
+      recompute: withUnit(figure(api), 'ms'),
+      baseline: withUnit(figure(baseline), 'ms'),
+      eventToScorecardBusiest: withUnit(figure(busiest), 'ms'),
+      eventToScorecardMedian: withUnit(figure(middle), 'ms'),
+    },
+    result: `${ratio.toFixed(2)}×; one event → scorecard ${worst} ms (busiest agency), ${figure(middle).median} ms (median agency)`,
     target: '≤ 2×; < 50 ms',
-    met: ratio <= 2 && oneEvent < 50,
-    notes: 'recompute timed over HTTP (recomputeIndex); one event: receiveDossier response → its agency’s stored scorecard counts it (read from PostgreSQL every 2 ms; the scorecard query then checked to show it)',
+    met: ratio <= 2 && worst < 50,
+    notes: 'recompute timed over HTTP (recomputeIndex); one event: receiveDossier response → its agency’s stored scorecard counts it (read from PostgreSQL every 2 ms; the scorecard query then checked to show it); judged on the busiest agency',
   };
 }
 
