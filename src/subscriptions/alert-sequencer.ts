@@ -76,8 +76,7 @@ export class AlertSequencer {
 
   /** Sequences and publishes what is pending now (tests and shutdown flush with it). */
   flush(): Promise<void> {
-    this.running = this.running.then(() => this.tick()).catch((err) => this.onError(err));
-    return this.running;
+    return this.enqueue(() => this.tick());
   }
 
   private wakeQueued = false;
@@ -86,13 +85,17 @@ export class AlertSequencer {
   private wake = () => {
     if (this.wakeQueued) return;
     this.wakeQueued = true;
-    this.running = this.running
-      .then(() => {
-        this.wakeQueued = false;
-        return this.tick();
-      })
-      .catch((err) => this.onError(err));
+    void this.enqueue(() => {
+      this.wakeQueued = false;
+      return this.tick();
+    });
   };
+
+  /** Ticks run one after another on the one connection. */
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    this.running = this.running.then(task).catch((err) => this.onError(err));
+    return this.running;
+  }
 
   get isLeader(): boolean {
     return this.leader;

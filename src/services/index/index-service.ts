@@ -7,7 +7,7 @@ import { isFinalByDefault, parsePeriod, Period, periodsBetween, periodsContainin
 import { badInput } from '../../schema/errors';
 import { parsePeriodArg } from '../../schema/validation';
 import { Counters, detectChanges, IndexMethod, parseCounters, ScorecardChange, SI_2024 } from '../../domain/scoring';
-import { Agency, AgencyPeriodCounters, Dossier, IndexMethod as IndexMethodRow, IndexMethodCriterion, IndexMethodGroup, IndexPeriod, ScorecardRecord } from '../../entities';
+import { Agency, AgencyPeriodCounters, IndexMethod as IndexMethodRow, IndexMethodCriterion, IndexMethodGroup, IndexPeriod, ScorecardRecord } from '../../entities';
 import { DomainEvents } from '../../subscriptions/domain-events';
 import { CalendarService } from '../calendar-service';
 import type { Metrics } from '../metrics';

@@ -102,12 +102,12 @@ const DOSSIER_FAMILIES_BY_FAMILY = FAMILIES.map((f) => {
   // Only the receipt family reads the procedure: joining it elsewhere would read procedure_id
   // from the table and rule out the index-only scans of the covering indexes.
   const usesProcedure = f.counters.some(([, extra]) => extra?.includes('p.'));
+  // A family in halves restricts each half to the agencies; the others restrict the one scan.
   const from = f.halves
     ? `(${f.halves.wheres.map((where) => `SELECT ${f.halves!.columns} FROM dossier d WHERE ${where} __AGENCIES__`).join(' UNION ALL ')}) d`
-    : `dossier d${usesProcedure ? ' JOIN procedure p ON p.id = d.procedure_id' : ''}`;
+    : `dossier d${usesProcedure ? ' JOIN procedure p ON p.id = d.procedure_id' : ''} WHERE ${f.where} __AGENCIES__`;
   const sql = `SELECT d.agency_id, ${familyColumns(f, false).join(', ')}
       FROM ${from}
-      WHERE ${f.halves ? 'true' : f.where} __AGENCIES__
       GROUP BY d.agency_id`;
   return {
     sql: backlogOnly ? sql.replaceAll('$3', '$1') : sql,
