@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { DataSource, EntityManager } from 'typeorm';
 import { formatDayNumber, localDayNumberOf, OfficeHours, parseLocalTime, WorkingCalendar } from '../domain/calendar';
 import { computeDueAt, extendForClockStop, ServiceCommitment as CommitmentRule } from '../domain/deadlines';
-import { AgencyKind, ApplicantKind, DossierChannel, DossierEventKind, OnlineLevel, SatisfactionLevel, ServiceCommitmentKind } from '../domain/enums';
+import { AgencyKind, ApplicantKind, DossierChannel, DossierEventKind, OnlineLevel, SatisfactionLevel } from '../domain/enums';
 import { computeFeedbackDueAt } from '../domain/feedback';
 import { DossierStatus, isHistoryComplete, requiredHistory } from '../domain/lifecycle';
 import { foldVietnamese } from '../domain/text';

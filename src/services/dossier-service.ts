@@ -1,8 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { requireAgencyInScope, Viewer } from '../auth/access';
-import { OfficeHours, WorkingCalendar } from '../domain/calendar';
-import { computeDueAt, extendForClockStop } from '../domain/deadlines';
+import { computeDueAt } from '../domain/deadlines';
 import { ApplicantKind, DossierChannel, DossierEventKind } from '../domain/enums';
 import { applyAction, apologyRefusal, EVENT_OF_ACTION } from '../domain/dossier-state';
 import { canApply, DossierAction, DossierStatus, isHistoryComplete, isOpen } from '../domain/lifecycle';

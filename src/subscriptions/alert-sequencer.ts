@@ -1,7 +1,6 @@
 import { log } from '../log';
 import { queryReturning } from '../db/returning';
 import { DataSource, QueryRunner } from 'typeorm';
-import { Alert } from '../entities';
 import { ALERTS_PENDING_CHANNEL } from './alert-outbox';
 import { PubSub } from './pubsub';
 import type { Metrics } from '../services/metrics';

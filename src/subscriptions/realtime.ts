@@ -23,7 +23,7 @@ export class Realtime {
   private started = false;
 
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     calendars: CalendarService,
     private readonly events: DomainEvents,
     options: { redisUrl?: string; redisChannelPrefix?: string; clock?: () => Date; detectors?: Partial<DetectorOptions>; sequencerIntervalMs?: number; catchUpMs?: number; metrics?: Metrics } = {},
