@@ -346,7 +346,6 @@ export class PublicResponseCache {
   }
 }
 
-/** Root selections are plain fields of the allowlist; a fragment at the root is not cached. */
 /** Status and headers of a stored answer, on the fast path and through Express alike. */
 function writeHitHead(res: ServerResponse, entry: Entry): void {
   res.statusCode = 200;
@@ -354,6 +353,7 @@ function writeHitHead(res: ServerResponse, entry: Entry): void {
   res.setHeader('x-cache', 'HIT');
 }
 
+/** Root selections are plain fields of the allowlist; a fragment at the root is not cached. */
 function onlyPublicFields(selectionSet: SelectionSetNode): boolean {
   return selectionSet.selections.every((s): s is FieldNode => s.kind === Kind.FIELD && PUBLIC_CACHEABLE_FIELDS.has(s.name.value));
 }
