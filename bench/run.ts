@@ -8,6 +8,7 @@ import { signToken } from '../src/auth/tokens';
 import { adminQuery, canConnect, LOCAL_POSTGRES_URL, withDatabase } from '../src/db/admin';
 import { RunningPostgres, startEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { Role } from '../src/domain/enums';
+import { startAutovacuumStandIn } from './autovacuum';
 import { DIST, ROOT, runNode, spawnNode, stopChild, waitFor } from './lib';
 import { alertFanOut, BenchContext, dossierPage, insertOpenDossiers, Measure, monthRecompute, overdueLag, publicRankings, syncImport } from './measures';
 
@@ -89,6 +90,13 @@ async function startApi(databaseUrl: string, port: number, nodeEnv: 'production'
   return api;
 }
 
+/** "ANALYZE sync_event ×3, VACUUM ANALYZE alert" from the stand-in's list of commands. */
+function summarise(commands: string[]): string {
+  const counts = new Map<string, number>();
+  for (const c of commands) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return [...counts].map(([c, n]) => (n > 1 ? `${c} ×${n}` : c)).join(', ');
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const sizes = { ...(args.quick ? SIZES.quick : SIZES.full), ...args.sizes };
@@ -102,6 +110,7 @@ async function main() {
   const databaseUrl = withDatabase(adminUrl, database);
   let api: ReturnType<typeof spawnNode> | undefined;
   let pool: pg.Pool | undefined;
+  let autovacuumStandIn: Awaited<ReturnType<typeof startAutovacuumStandIn>> | undefined;
   const dataSource = createDataSource(databaseUrl, { poolSize: 4, applicationName: 'service-index-bench' });
   try {
     const reused = args.database !== null && (await adminQuery(adminUrl, `SELECT 1 FROM pg_database WHERE datname = $1`, [database])).length > 0;
@@ -148,6 +157,8 @@ async function main() {
     const [{ autovacuum }] = (await pool.query(`SELECT current_setting('autovacuum') AS autovacuum`)).rows;
     await pool.query('VACUUM ANALYZE dossier, alert');
     log(`Vacuumed dossier and alert (autovacuum is ${autovacuum} on this server)`);
+    autovacuumStandIn = await startAutovacuumStandIn(pool, { napMs: 5000, log });
+    if (autovacuumStandIn.enabled) log('Autovacuum is off: the bench analyses and vacuums at its thresholds every 5 s, as it would');
     const ctx: BenchContext = {
       quick: args.quick,
       runs: 3,
@@ -196,13 +207,16 @@ async function main() {
       log(`  ${id} took ${((Date.now() - stepStarted) / 1000).toFixed(1)} s`);
     }
     measures.sort((a, b) => a.id.localeCompare(b.id));
+    const maintenance = await autovacuumStandIn?.stop();
+    if (maintenance?.length) log(`Autovacuum stand-in ran: ${summarise(maintenance)}`);
     const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
-    const results = { date: new Date().toISOString(), mode: args.quick ? 'quick' : 'full', machine, postgres: where, seconds: Math.round((Date.now() - started) / 1000), sizes, measures };
+    const results = { date: new Date().toISOString(), mode: args.quick ? 'quick' : 'full', machine, postgres: where, seconds: Math.round((Date.now() - started) / 1000), sizes, autovacuumStandIn: maintenance ?? null, measures };
     fs.mkdirSync(path.dirname(args.out), { recursive: true });
     fs.writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
     log(`\n${results.date.slice(0, 10)} · ${machine} · ${results.mode} run, ${results.seconds} s\n${table(measures)}\n\nWritten to ${path.relative(process.cwd(), args.out)}; ${measures.filter((m) => m.met).length} of ${measures.length} targets met.`);
     if (failed.length) throw new Error(`${failed.join(', ')} could not run (see above); the other figures are written`);
   } finally {
+    await autovacuumStandIn?.stop();
     await stopChild(api);
     await pool?.end();
     if (dataSource.isInitialized) await dataSource.destroy();
