@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { createDataSource } from '../ormconfig';
+import { createDataSource, SESSION_OPTIONS } from '../ormconfig';
 import { signToken } from '../src/auth/tokens';
 import { adminQuery, canConnect, LOCAL_POSTGRES_URL, withDatabase } from '../src/db/admin';
 import { RunningPostgres, startEmbeddedPostgres } from '../src/db/embedded-postgres';
@@ -116,7 +116,8 @@ async function main() {
     const reused = args.database !== null && (await adminQuery(adminUrl, `SELECT 1 FROM pg_database WHERE datname = $1`, [database])).length > 0;
     if (!reused) await adminQuery(adminUrl, `CREATE DATABASE "${database}"`);
     log(`Bench ${args.quick ? '(quick) ' : ''}on ${where}, database ${database}${reused ? ' (kept from an earlier run)' : ''}; logs in ${path.relative(ROOT, workDir)}/`);
-    pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+    // The baselines run with the API's own session settings (JIT off), so a ratio compares the work, not the settings.
+    pool = new pg.Pool({ connectionString: databaseUrl, max: 4, options: SESSION_OPTIONS });
     let t = Date.now();
     if (!reused) {
       // Data: the seed command, its dossiers packed into one month (P4), then open dossiers (P6).

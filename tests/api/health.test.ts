@@ -24,6 +24,11 @@ describe('health', () => {
     expect(ok.body.checks.redis).toBeUndefined();
   });
 
+  it('opens its database sessions with the settings in ormconfig (JIT off, parallel workers for big scans only)', async () => {
+    const [settings] = await app.dataSource.query(`SELECT current_setting('jit') AS jit, current_setting('parallel_setup_cost') AS setup`);
+    expect(settings).toEqual({ jit: 'off', setup: '10000' });
+  });
+
   it('is not ready (503) while a migration is pending', async () => {
     await app.dataSource.undoLastMigration();
     try {
