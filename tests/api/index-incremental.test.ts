@@ -154,3 +154,37 @@ it('coalesces a burst of changes: one update per period for every agency marked 
   expect(agencies).toHaveLength(3);
   expect((await updates()) - before).toBe(touched);
 });
+
+it('keeps the changes of an update that failed and applies them when the database is back', async () => {
+  await app.services.index.whenIdle();
+  const period = periodsContaining(now)[0].key;
+  await app.services.index.recompute(period);
+  const received = async () => {
+    const [row] = await app.dataSource.query(
+      `SELECT (s.counters->>'dossiersReceived')::int AS n FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE a.code = 'TPB-STP' AND s.period = $1`,
+      [period],
+    );
+    return row?.n ?? 0;
+  };
+  const before = await received();
+  // A real failure: the table the update writes is gone while it runs.
+  await app.dataSource.query('ALTER TABLE agency_period_counters RENAME TO agency_period_counters_away');
+  try {
+    await app.services.dossiers.receive(viewer, {
+      code: 'RETRY-1',
+      procedureCode: '1.001193',
+      agencyCode: 'TPB-STP',
+      channel: DossierChannel.ONLINE,
+      receivedAt: new Date(now.getTime() - 60_000),
+      applicant: { kind: ApplicantKind.CITIZEN, name: 'Ngô E', idNumber: '001090022222' },
+    });
+    await app.services.index.whenIdle();
+  } finally {
+    await app.dataSource.query('ALTER TABLE agency_period_counters_away RENAME TO agency_period_counters');
+  }
+  expect(await received()).toBe(before);
+  // The retry (after INCREMENTAL_RETRY_MS) recounts the agency.
+  const deadline = Date.now() + 10_000;
+  while ((await received()) === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(await received()).toBe(before + 1);
+});

@@ -17,6 +17,15 @@ import { additiveCounters, AgencyNode, AgencyStructure, existsAtEnd, peerGroupOf
 
 export const DEFAULT_METHOD_KEY = SI_2024.key;
 
+/** First pause before an incremental update that failed is tried again (it doubles, up to 30 s). */
+export const INCREMENTAL_RETRY_MS = 500;
+
+/** What changed for one agency since the last drain: from its earliest receipt (every period ending after it), and at instants (the periods containing them). */
+interface AgencyMark {
+  since?: Date;
+  at: Date[];
+}
+
 /** Writes a method definition into the method tables (idempotent): the method is data. */
 export async function seedIndexMethod(em: EntityManager, method: IndexMethod = SI_2024): Promise<void> {
   await em.createQueryBuilder().insert().into(IndexMethodRow).values({ key: method.key, name: method.name }).orIgnore().execute();
@@ -97,25 +106,56 @@ export class IndexService {
   }
 
   /** Per agency: the earliest receipt changed (every period ending after it), and instants counted at (periods containing them). */
-  private marks = new Map<number, { since?: Date; at: Date[] }>();
+  private marks = new Map<number, AgencyMark>();
   private drainQueued = false;
+  /** Set while failed marks wait to be retried; new marks then wait for the same retry. */
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryDelayMs = 0;
 
   private mark(agencyId: number, change: { since: Date } | { at: Date }) {
-    const mark = this.marks.get(agencyId) ?? { at: [] };
-    if ('since' in change) {
-      if (!mark.since || change.since < mark.since) mark.since = change.since;
-    } else mark.at.push(change.at);
-    this.marks.set(agencyId, mark);
-    if (this.drainQueued) return;
+    this.merge(agencyId, 'since' in change ? { since: change.since, at: [] } : { at: [change.at] });
+    if (this.drainQueued || this.retryTimer) return;
     this.drainQueued = true;
     this.enqueue(() => this.drain());
+  }
+
+  private merge(agencyId: number, change: AgencyMark) {
+    const mark = this.marks.get(agencyId) ?? { at: [] };
+    if (change.since && (!mark.since || change.since < mark.since)) mark.since = change.since;
+    mark.at.push(...change.at);
+    this.marks.set(agencyId, mark);
+  }
+
+  /**
+   * A drain that fails (the database restarted, a timeout) must not lose its marks: the
+   * figures they stand for would stay stale until some other change touched those agencies.
+   * They go back into the marks and a drain is retried after a pause that doubles up to 30 s.
+   * Marks live in memory: a process that dies before its drain loses them, and a recompute of
+   * the period is then what corrects its figures.
+   */
+  private retryLater(failed: Map<number, AgencyMark>, err: unknown) {
+    for (const [agencyId, mark] of failed) this.merge(agencyId, mark);
+    this.retryDelayMs = Math.min(Math.max(this.retryDelayMs * 2, INCREMENTAL_RETRY_MS), 30_000);
+    log.error({ err, agencies: failed.size, retryInMs: this.retryDelayMs }, 'index: incremental update failed; its agencies are kept and retried');
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.drainQueued = true;
+      this.enqueue(() => this.drain());
+    }, this.retryDelayMs);
+    this.retryTimer.unref();
   }
 
   private async drain(): Promise<void> {
     this.drainQueued = false;
     const marks = this.marks;
     this.marks = new Map();
-    const computed = (await this.dataSource.getRepository(IndexPeriod).find({ select: { period: true } })).map((row) => parsePeriod(row.period));
+    let computed: Period[];
+    try {
+      computed = (await this.dataSource.getRepository(IndexPeriod).find({ select: { period: true } })).map((row) => parsePeriod(row.period));
+    } catch (err) {
+      return this.retryLater(marks, err);
+    }
     const agenciesByPeriod = new Map<string, { period: Period; agencyIds: number[] }>();
     for (const [agencyId, mark] of marks) {
       const containing = new Set(mark.at.flatMap((instant) => periodsContaining(instant).map((p) => p.key)));
@@ -128,13 +168,25 @@ export class IndexService {
     }
     // The month first (it ends first, and it is what dashboards watch), then quarters and years.
     const ordered = [...agenciesByPeriod.values()].sort((a, b) => a.period.end.getTime() - b.period.end.getTime() || b.period.start.getTime() - a.period.start.getTime());
+    const failed = new Map<number, AgencyMark>();
+    let error: unknown;
     for (const { period, agencyIds } of ordered) {
       const end = this.metrics?.indexDuration.startTimer({ kind: 'incremental' });
-      const changes = await this.updatePeriodForAgencies(period, agencyIds);
-      this.stored(period.key);
-      this.emitChanges(changes);
-      end?.();
+      try {
+        const changes = await this.updatePeriodForAgencies(period, agencyIds);
+        this.stored(period.key);
+        this.emitChanges(changes);
+      } catch (err) {
+        // The other periods still go ahead; this one's agencies are marked again for it
+        // (an instant inside it marks it and the periods containing it: a recount too many at worst).
+        error = err;
+        for (const agencyId of agencyIds) failed.set(agencyId, { at: [...(failed.get(agencyId)?.at ?? []), period.start] });
+      } finally {
+        end?.();
+      }
     }
+    if (failed.size) this.retryLater(failed, error);
+    else this.retryDelayMs = 0;
   }
 
   // --- reading ----------------------------------------------------------------------------
