@@ -10,7 +10,7 @@ import type { SyncEventPayload } from '../entities/SyncEvent';
 import { queryReturning } from '../db/returning';
 import { badInput, ErrorCode } from '../schema/errors';
 import { AGENCY_CODE, DOSSIER_CODE, ID_NUMBER, PHONE, PROCEDURE_CODE } from '../schema/validation';
-import { DomainEvents } from '../subscriptions/domain-events';
+import { DomainEvents, DossiersSynced } from '../subscriptions/domain-events';
 import { CalendarService } from './calendar-service';
 import { commitmentRulesInForce } from './commitments';
 import { hashLookupSecret, lockDossierCode } from './dossier-service';
@@ -103,19 +103,13 @@ export class SyncService {
     const errors: ImportItemError[] = [];
     const reject = (index: number, eventId: string | null, code: ErrorCode, message: string, field: string | null = null) => errors.push({ index, eventId, code, message, field });
 
-    // 1. Shape of each event, and repeats inside the call (the first copy is kept).
-    const seen = new Set<string>();
-    let duplicates = 0;
+    // 1. Shape of each event. Repeats inside the call are dropped once the references are
+    // checked too (step 2), so a bad first copy does not take a good second one with it.
     const shaped: ValidEvent[] = [];
     const unknownSecret = secretSource(inputs.length);
     inputs.forEach((input, index) => {
       const problem = shapeProblem(input, now);
       if (problem) return reject(index, typeof input.eventId === 'string' ? input.eventId : null, ErrorCode.BAD_USER_INPUT, problem.message, `events.${index}.${problem.field}`);
-      if (seen.has(input.eventId)) {
-        duplicates++;
-        return;
-      }
-      seen.add(input.eventId);
       shaped.push({ index, eventId: input.eventId, dossierCode: input.dossierCode, kind: input.kind, occurredAt: input.occurredAt, payload: payloadOf(input, unknownSecret) });
     });
 
@@ -128,10 +122,12 @@ export class SyncService {
       const agencies = new Map((agencyCodes.length ? await em.findBy(Agency, { code: In(agencyCodes) }) : []).map((a) => [a.code, a]));
       const procedureCodes = unique(shaped.map((e) => e.payload.procedureCode));
       const procedures = new Set((procedureCodes.length ? await em.find(Procedure, { where: { code: In(procedureCodes) }, select: { code: true } }) : []).map((p) => p.code));
-      const existing = new Map<string, { managed_by_sync: boolean; path: string }>(
+      const existing = new Map<string, StoredDossier>(
         (
-          await em.query(`SELECT d.code, d.managed_by_sync, a.path FROM dossier d JOIN agency a ON a.id = d.agency_id WHERE d.code = ANY($1::text[])`, [unique(shaped.map((e) => e.dossierCode))])
-        ).map((r: { code: string; managed_by_sync: boolean; path: string }) => [r.code, r]),
+          await em.query(`SELECT d.code, d.managed_by_sync, a.path, d.agency_id, d.received_at FROM dossier d JOIN agency a ON a.id = d.agency_id WHERE d.code = ANY($1::text[])`, [
+            unique(shaped.map((e) => e.dossierCode)),
+          ])
+        ).map((r: StoredDossier) => [r.code, r]),
       );
       const valid = shaped.filter((e) => {
         const fail = (code: ErrorCode, message: string, field: string | null = null) => (reject(e.index, e.eventId, code, message, field && `events.${e.index}.${field}`), false);
@@ -147,7 +143,14 @@ export class SyncService {
         if (e.kind === DossierEventKind.TRANSFERRED && !agencies.has(e.payload.toAgencyCode!)) return fail(ErrorCode.NOT_FOUND, `No agency ${e.payload.toAgencyCode}.`, 'toAgencyCode');
         return true;
       });
-      if (valid.length === 0) return { valid: 0, accepted: new Set<string>(), replayed: [] as Replayed[] };
+      // The first copy of each event id among the valid ones is kept.
+      const seen = new Set<string>();
+      const firstCopies = valid.filter((e) => !seen.has(e.eventId) && seen.add(e.eventId));
+      const repeated = valid.length - firstCopies.length;
+      if (firstCopies.length === 0) return { valid: 0, repeated, accepted: new Set<string>(), replayed: [] as Replayed[], existing };
+      // In event-id order: two imports inserting the same ids in opposite orders would each
+      // wait on the other's row (ON CONFLICT) and one would fail on a deadlock.
+      firstCopies.sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
 
       // 3. Store, first copy wins: one multi-row insert.
       const inserted = await queryReturning<{ event_id: string }>(
@@ -157,17 +160,17 @@ export class SyncService {
            FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, dossier_code text, kind text, occurred_at timestamptz, payload jsonb)
          ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
         // ADMIN's scope is everything: '/' covers every agency path.
-        [JSON.stringify(valid.map((e) => ({ event_id: e.eventId, dossier_code: e.dossierCode, kind: e.kind, occurred_at: e.occurredAt.toISOString(), payload: e.payload }))), scopePrefix(importer) ?? '/', importer.sub],
+        [JSON.stringify(firstCopies.map((e) => ({ event_id: e.eventId, dossier_code: e.dossierCode, kind: e.kind, occurred_at: e.occurredAt.toISOString(), payload: e.payload }))), scopePrefix(importer) ?? '/', importer.sub],
       );
       const accepted = new Set(inserted.map((r) => r.event_id));
-      const codes = unique(valid.filter((e) => accepted.has(e.eventId)).map((e) => e.dossierCode));
-      return { valid: valid.length, accepted, replayed: codes.length ? await this.replay(em, codes, accepted, calendar) : [] };
+      const codes = unique(firstCopies.filter((e) => accepted.has(e.eventId)).map((e) => e.dossierCode));
+      return { valid: firstCopies.length, repeated, accepted, replayed: codes.length ? await this.replay(em, codes, accepted, calendar) : [], existing };
     });
 
-    duplicates += outcome.valid - outcome.accepted.size;
+    const duplicates = outcome.repeated + outcome.valid - outcome.accepted.size;
     const heldIds = new Set(outcome.replayed.flatMap((r) => r.result.held.map((h) => h.eventId)));
     const touched = outcome.replayed.filter((r) => r.result.received);
-    if (touched.length) this.events.emit('dossiersSynced', { dossiers: touched.map((r) => ({ dossierId: r.dossierId!, agencyId: r.agencyId!, since: r.since! })) });
+    if (touched.length) this.events.emit('dossiersSynced', { dossiers: touched.map((r) => syncedDossier(r, outcome.existing.get(r.code))) });
     errors.sort((a, b) => a.index - b.index);
     return {
       accepted: outcome.accepted.size,
@@ -310,6 +313,27 @@ export class SyncService {
       since: result.received ? result.receivedAt : undefined,
     }));
   }
+}
+
+/** A dossier as stored before this import. */
+interface StoredDossier {
+  code: string;
+  managed_by_sync: boolean;
+  path: string;
+  agency_id: number;
+  received_at: Date;
+}
+
+/**
+ * What the index and subscribers hear about one rebuilt dossier. An earlier receipt that
+ * arrived late can move the dossier to another agency: the agency it left is named too, from
+ * its old receipt, or its stored figures would keep counting the dossier.
+ */
+function syncedDossier(r: Replayed, before: StoredDossier | undefined): DossiersSynced['dossiers'][number] {
+  const since = r.since!;
+  if (!before || Number(before.agency_id) === r.agencyId) return { dossierId: r.dossierId!, agencyId: r.agencyId!, since };
+  const formerSince = new Date(Math.min(new Date(before.received_at).getTime(), since.getTime()));
+  return { dossierId: r.dossierId!, agencyId: r.agencyId!, since, formerAgency: { agencyId: Number(before.agency_id), since: formerSince } };
 }
 
 interface Replayed {

@@ -40,7 +40,13 @@ export interface DossiersOverdue {
 
 /** importDossierEvents rebuilt these dossiers from their synced events (after commit). */
 export interface DossiersSynced {
-  dossiers: { dossierId: string; agencyId: number; since: Date }[];
+  dossiers: {
+    dossierId: string;
+    agencyId: number;
+    since: Date;
+    /** The agency the dossier was stored at before, when the replay moved it (an earlier receipt elsewhere arrived). */
+    formerAgency?: { agencyId: number; since: Date };
+  }[];
 }
 
 interface DomainEventMap {

@@ -192,6 +192,39 @@ describe('late events and the index', () => {
     await app.gql(`mutation { recomputeIndex(period: "2024-03") { scorecards } }`, {}, admin);
     expect((await card()).final).toBe(true);
   });
+
+  it('an earlier receipt at another agency moves the dossier: both agencies’ stored figures follow, as a recompute has them', async () => {
+    const period = '2024-05';
+    const stored = async () =>
+      Object.fromEntries(
+        (
+          await app.dataSource.query(
+            `SELECT a.code, (s.counters->>'dossiersReceived')::int AS n FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE s.period = $1 AND a.code IN ('TPA-STP', 'TPB-STP')`,
+            [period],
+          )
+        ).map((r: { code: string; n: number }) => [r.code, r.n]),
+      );
+    await importEvents([receipt('MOVED-1', '2024-05-14T09:00:00+07:00')]);
+    await app.services.index.recompute(period);
+    const before = stored();
+    // The receiving system's earlier receipt, at the other province's department, arrives late.
+    await importEvents([{ ...receipt('MOVED-1', '2024-05-13T09:00:00+07:00', { agencyCode: 'TPB-STP' }), eventId: 'MOVED-1:first' }]);
+    await app.services.index.whenIdle();
+    const incremental = await stored();
+    expect(incremental).toEqual({ 'TPA-STP': (await before)['TPA-STP'] - 1, 'TPB-STP': ((await before)['TPB-STP'] ?? 0) + 1 });
+    await app.services.index.recompute(period);
+    expect(await stored()).toEqual(incremental);
+  });
+});
+
+describe('repeats inside one call', () => {
+  it('keeps the first valid copy: a first copy that fails its checks does not take a good second one with it', async () => {
+    const good = receipt('REPEAT-1', '2025-04-25T16:00:00+07:00');
+    const out = await importEvents([{ ...good, agencyCode: 'NOPE-STP' }, good, good]);
+    expect(out).toMatchObject({ accepted: 1, rejected: 1, duplicates: 1 });
+    expect(out.errors).toEqual([expect.objectContaining({ index: 0, code: 'NOT_FOUND', field: 'events.0.agencyCode' })]);
+    expect(await dossier('REPEAT-1')).toMatchObject({ code: 'REPEAT-1' });
+  });
 });
 
 describe('seed --synced-dossiers', () => {

@@ -86,9 +86,13 @@ export class IndexService {
     events.on('dossierChanged', (e) => this.mark(e.agencyId, { since: e.receivedAt }));
     events.on('dossierRated', (e) => this.mark(e.agencyId, { at: e.ratedAt }));
     events.on('feedbackChanged', (e) => this.mark(e.agencyId, { at: e.dueAt }));
-    // Synced dossiers: like a dossier change, for every agency, from its earliest receipt.
+    // Synced dossiers: like a dossier change, for every agency, from its earliest receipt,
+    // and for the agency a dossier left when the replay moved it.
     events.on('dossiersSynced', (e) => {
-      for (const d of e.dossiers) this.mark(d.agencyId, { since: d.since });
+      for (const d of e.dossiers) {
+        this.mark(d.agencyId, { since: d.since });
+        if (d.formerAgency) this.mark(d.formerAgency.agencyId, { since: d.formerAgency.since });
+      }
     });
     // A dossier that falls overdue counts in the running periods' backlog from now.
     events.on('dossiersOverdue', (e) => {
