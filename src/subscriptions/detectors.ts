@@ -99,7 +99,7 @@ export class Detectors {
       );
       return claimed;
     });
-    if (rows.length) this.events?.emit('dossiersOverdue', { agencyIds: [...new Set(rows.map((r) => Number(r.agency_id)))], at: now });
+    if (rows.length) this.events?.emit('dossiersOverdue', { agencies: earliestDueByAgency(rows) });
     return rows.length;
   }
 
@@ -185,4 +185,15 @@ function dossierAlert(kind: AlertKind, r: DossierRow, message: string): NewAlert
 /** "2025-04-29 17:00", in Vietnam time as officers read it. */
 function formatDue(due: string | Date): string {
   return new Date(new Date(due).getTime() + VN_UTC_OFFSET_MINUTES * 60_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+function earliestDueByAgency(rows: { agency_id: number | string; due_at: Date | string }[]): { agencyId: number; since: Date }[] {
+  const earliest = new Map<number, Date>();
+  for (const r of rows) {
+    const agencyId = Number(r.agency_id);
+    const dueAt = new Date(r.due_at);
+    const seen = earliest.get(agencyId);
+    if (!seen || dueAt < seen) earliest.set(agencyId, dueAt);
+  }
+  return [...earliest].map(([agencyId, since]) => ({ agencyId, since }));
 }

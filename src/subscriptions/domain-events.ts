@@ -32,10 +32,13 @@ export interface DossierRated {
   ratedAt: Date;
 }
 
-/** The overdue scanner found dossiers past due: the running periods' backlog grew. */
+/**
+ * The overdue scanner found dossiers past due: the backlog of every period judged after their
+ * due time grew. Per agency, the earliest due time among them: a scan after an outage can find
+ * a dossier that fell due before the last period ended, and that period counts it too.
+ */
 export interface DossiersOverdue {
-  agencyIds: number[];
-  at: Date;
+  agencies: { agencyId: number; since: Date }[];
 }
 
 /** importDossierEvents rebuilt these dossiers from their synced events (after commit). */

@@ -188,3 +188,28 @@ it('keeps the changes of an update that failed and applies them when the databas
   while ((await received()) === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   expect(await received()).toBe(before + 1);
 });
+
+it('counts a dossier found overdue after its period ended (a scan after an outage) in that period’s backlog', async () => {
+  await app.services.index.whenIdle();
+  now = new Date('2027-09-27T09:00:00+07:00'); // a Monday; three working days later is still September
+  const backlog = async () =>
+    (await app.dataSource.query(`SELECT s.overdue_backlog AS n FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE a.code = 'TPA-X01' AND s.period = '2027-09'`))[0]?.n ?? 0;
+  await app.services.index.recompute('2027-09');
+  await app.services.dossiers.receive(viewer, {
+    code: 'OUTAGE-1',
+    procedureCode: '1.001193',
+    agencyCode: 'TPA-X01',
+    channel: DossierChannel.ONLINE,
+    receivedAt: now,
+    applicant: { kind: ApplicantKind.CITIZEN, name: 'Ngô E', idNumber: '001090022222' },
+  });
+  await app.services.index.whenIdle();
+  const before = await backlog();
+  // It fell due on 30 September; the scanner next runs on 4 October.
+  now = new Date('2027-10-04T08:00:00+07:00');
+  await app.services.realtime.detectors.scanOnce();
+  await app.services.index.whenIdle();
+  expect(await backlog()).toBe(before + 1);
+  await app.services.index.recompute('2027-09');
+  expect(await backlog()).toBe(before + 1);
+});

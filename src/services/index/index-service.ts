@@ -94,9 +94,9 @@ export class IndexService {
         if (d.formerAgency) this.mark(d.formerAgency.agencyId, { since: d.formerAgency.since });
       }
     });
-    // A dossier that falls overdue counts in the running periods' backlog from now.
+    // A dossier that falls overdue counts in the backlog of every period judged after its due time.
     events.on('dossiersOverdue', (e) => {
-      for (const agencyId of e.agencyIds) this.mark(agencyId, { at: e.at });
+      for (const { agencyId, since } of e.agencies) this.mark(agencyId, { since });
     });
   }
 
