@@ -79,3 +79,19 @@ export class IndexPeriod {
   @Column({ type: 'boolean', default: false })
   reopened: boolean;
 }
+
+/**
+ * A period whose first computation is under way, committed before it starts counting. A change
+ * committed while the count runs is not in it, and with no `index_period` row yet the
+ * incremental updates of every instance would skip the period: listed here, they wait for the
+ * computation's lock and then recount. The computation removes the row when it commits; a row
+ * left by a computation that died costs an update a lookup, until the next computation.
+ */
+@Entity()
+export class IndexPeriodComputing {
+  @PrimaryColumn({ type: 'varchar', length: 10 })
+  period: string;
+
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  startedAt: Date;
+}

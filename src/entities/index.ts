@@ -5,7 +5,7 @@ import { CalendarDay, CalendarSettings } from './Calendar';
 import { Dossier } from './Dossier';
 import { DossierEvent } from './DossierEvent';
 import { Feedback } from './Feedback';
-import { IndexMethod, IndexMethodCriterion, IndexMethodGroup, IndexPeriod } from './IndexMethod';
+import { IndexMethod, IndexMethodCriterion, IndexMethodGroup, IndexPeriod, IndexPeriodComputing } from './IndexMethod';
 import { AgencyPeriodCounters, ScorecardRecord } from './Scorecard';
 import { Procedure } from './Procedure';
 import { SatisfactionRating } from './SatisfactionRating';
@@ -14,8 +14,8 @@ import { SyncEvent } from './SyncEvent';
 import { IdempotencyKey } from './IdempotencyKey';
 
 export { Alert, AuditEntry, IdempotencyKey, SyncEvent };
-export { AgencyPeriodCounters, IndexMethod, IndexMethodCriterion, IndexMethodGroup, IndexPeriod, ScorecardRecord };
+export { AgencyPeriodCounters, IndexMethod, IndexMethodCriterion, IndexMethodGroup, IndexPeriod, IndexPeriodComputing, ScorecardRecord };
 export { Agency, CalendarDay, CalendarSettings, Dossier, DossierEvent, Feedback, Procedure, SatisfactionRating, ServiceCommitment };
 
 /** Every entity, for the one DataSource definition in ormconfig.ts. */
-export const ENTITIES = [Agency, Procedure, Dossier, DossierEvent, Feedback, SatisfactionRating, CalendarDay, CalendarSettings, ServiceCommitment, IndexMethod, IndexMethodGroup, IndexMethodCriterion, IndexPeriod, AgencyPeriodCounters, ScorecardRecord, Alert, SyncEvent, IdempotencyKey, AuditEntry];
+export const ENTITIES = [Agency, Procedure, Dossier, DossierEvent, Feedback, SatisfactionRating, CalendarDay, CalendarSettings, ServiceCommitment, IndexMethod, IndexMethodGroup, IndexMethodCriterion, IndexPeriod, IndexPeriodComputing, AgencyPeriodCounters, ScorecardRecord, Alert, SyncEvent, IdempotencyKey, AuditEntry];

@@ -213,3 +213,37 @@ it('counts a dossier found overdue after its period ended (a scan after an outag
   await app.services.index.recompute('2027-09');
   expect(await backlog()).toBe(before + 1);
 });
+
+it('applies a change committed while the period is being computed for the first time', async () => {
+  await app.services.index.whenIdle();
+  now = new Date('2028-05-10T09:00:00+07:00');
+  const received = async () =>
+    (await app.dataSource.query(`SELECT (s.counters->>'dossiersReceived')::int AS n FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE a.code = 'TPB-STP' AND s.period = '2028-05'`))[0]?.n;
+  // Holding the counters table stops the computation after its count, before it writes.
+  const blocker = app.dataSource.createQueryRunner();
+  await blocker.connect();
+  await blocker.startTransaction();
+  let computing: Promise<unknown> | undefined;
+  try {
+    await blocker.query('LOCK TABLE agency_period_counters IN SHARE MODE');
+    computing = app.services.index.recompute('2028-05');
+    const waiting = async () => (await app.dataSource.query(`SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'agency_period_counters'::regclass AND NOT granted`))[0].n > 0;
+    const deadline = Date.now() + 10_000;
+    while (!(await waiting()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await waiting()).toBe(true);
+    await app.services.dossiers.receive(viewer, {
+      code: 'FIRST-1',
+      procedureCode: '1.001193',
+      agencyCode: 'TPB-STP',
+      channel: DossierChannel.ONLINE,
+      receivedAt: new Date(now.getTime() - 3_600_000),
+      applicant: { kind: ApplicantKind.CITIZEN, name: 'Ngô E', idNumber: '001090022222' },
+    });
+  } finally {
+    await blocker.rollbackTransaction();
+    await blocker.release();
+  }
+  await computing;
+  await app.services.index.whenIdle();
+  expect(await received()).toBe(1);
+});

@@ -7,7 +7,7 @@ import { isFinalByDefault, parsePeriod, Period, periodsBetween, periodsContainin
 import { badInput } from '../../schema/errors';
 import { parsePeriodArg } from '../../schema/validation';
 import { Counters, detectChanges, IndexMethod, parseCounters, ScorecardChange, SI_2024 } from '../../domain/scoring';
-import { Agency, AgencyPeriodCounters, IndexMethod as IndexMethodRow, IndexMethodCriterion, IndexMethodGroup, IndexPeriod, ScorecardRecord } from '../../entities';
+import { Agency, AgencyPeriodCounters, IndexMethod as IndexMethodRow, IndexMethodCriterion, IndexMethodGroup, IndexPeriod, IndexPeriodComputing, ScorecardRecord } from '../../entities';
 import { DomainEvents } from '../../subscriptions/domain-events';
 import { CalendarService } from '../calendar-service';
 import type { Metrics } from '../metrics';
@@ -156,7 +156,10 @@ export class IndexService {
     this.marks = new Map();
     let computed: Period[];
     try {
-      computed = (await this.dataSource.getRepository(IndexPeriod).find({ select: { period: true } })).map((row) => parsePeriod(row.period));
+      // Periods in a first computation count as computed: their update waits for its lock (IndexPeriodComputing).
+      // One statement, so a computation committing meanwhile is seen in one table or the other.
+      const rows: { period: string }[] = await this.dataSource.query(`SELECT period FROM index_period UNION SELECT period FROM index_period_computing`);
+      computed = rows.map((row) => parsePeriod(row.period));
     } catch (err) {
       return this.retryLater(marks, err);
     }
@@ -317,8 +320,14 @@ export class IndexService {
     const computedAt = this.clock();
     const calendar = await this.calendars.get();
     const endTimer = this.metrics?.indexDuration.startTimer({ kind: 'recompute' });
+    // A first computation says so before it counts, committed, so that changes committed while
+    // it counts are not skipped by the incremental updates of any instance.
+    if (!(await this.dataSource.getRepository(IndexPeriod).existsBy({ period: period.key }))) {
+      await this.dataSource.createQueryBuilder().insert().into(IndexPeriodComputing).values({ period: period.key }).orIgnore().execute();
+    }
     const outcome = await this.dataSource.transaction(async (em) => {
       await lockPeriod(em, period.key);
+      await em.delete(IndexPeriodComputing, { period: period.key });
       const existing = await em.findOneBy(IndexPeriod, { period: period.key });
       if (existing && options.onlyIfMissing) return null;
       const methodKey = existing?.methodKey ?? DEFAULT_METHOD_KEY;
@@ -383,7 +392,9 @@ export class IndexService {
     const calendar = await this.calendars.get();
     return this.dataSource.transaction(async (em) => {
       await lockPeriod(em, period.key);
-      const periodRow = await em.findOneByOrFail(IndexPeriod, { period: period.key });
+      const periodRow = await em.findOneBy(IndexPeriod, { period: period.key });
+      // Listed as computing by a computation that then failed: the next one counts from scratch.
+      if (!periodRow) return [];
       const method = await this.method(periodRow.methodKey, em);
       const structure = new AgencyStructure(await loadAgencyNodes(em));
       const recounted = await countOwnDossierCounters(em, windowOf(period, computedAt), agencyIds);
