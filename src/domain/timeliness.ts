@@ -26,9 +26,11 @@ export interface TimelinessInput {
   completedAt?: Date | null;
   /** The instant of evaluation (only used for open dossiers). */
   now: Date;
+  /** While it waits for a supplement: when that was asked for (the clock stopped then). */
+  waitingSince?: Date | null;
 }
 
-export function classifyTimeliness({ dueAt, completedAt, now }: TimelinessInput): Timeliness {
+export function classifyTimeliness({ dueAt, completedAt, now, waitingSince }: TimelinessInput): Timeliness {
   const due = dueAt.getTime();
   if (completedAt) {
     const done = completedAt.getTime();
@@ -36,6 +38,9 @@ export function classifyTimeliness({ dueAt, completedAt, now }: TimelinessInput)
     if (done > due) return Timeliness.LATE;
     return localDayNumberOf(completedAt) < localDayNumberOf(dueAt) ? Timeliness.EARLY : Timeliness.ON_TIME;
   }
+  // Waiting for a supplement asked before the due time, the clock is stopped (SPEC §2 "Clock
+  // stops"): the due time moves later when it resumes, so it is not overdue meanwhile.
+  if (waitingSince && waitingSince.getTime() <= due) return Timeliness.PENDING;
   // "Past due" is strictly after: at the due instant itself the dossier is still in time.
   return now.getTime() > due ? Timeliness.OVERDUE : Timeliness.PENDING;
 }

@@ -53,7 +53,7 @@ export function lookupSecretMatches(secret: string, storedHash: string): boolean
 /** Timeliness of a dossier now: fixed at completion, live while open, none once it left. */
 export function timelinessOf(dossier: Dossier, now: Date): Timeliness | null {
   if (dossier.completionTimeliness) return dossier.completionTimeliness;
-  return isOpen(dossier.status) ? classifyTimeliness({ dueAt: dossier.dueAt, completedAt: null, now }) : null;
+  return isOpen(dossier.status) ? classifyTimeliness({ dueAt: dossier.dueAt, completedAt: null, now, waitingSince: dossier.supplementRequestedAt }) : null;
 }
 
 /** Serialises writers of one dossier code within their transactions (receipt and sync replay). */

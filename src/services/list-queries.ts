@@ -5,6 +5,7 @@ import { DossierStatus, OPEN_STATUSES } from '../domain/lifecycle';
 import { Timeliness } from '../domain/timeliness';
 import { foldedSql, foldVietnamese } from '../domain/text';
 import { Agency, AuditEntry, Dossier, Feedback, Procedure, SyncEvent } from '../entities';
+import { pastDueAt } from '../db/dossier-conditions';
 import { paginate, SortKey } from '../db/paginate';
 import { ConnectionShape, PageArgs } from '../schema/connection';
 import { apiError, ErrorCode, notFound } from '../schema/errors';
@@ -217,8 +218,8 @@ export class ListQueries {
       new Brackets((or) => {
         if (completed.length) or.orWhere('d.completion_timeliness IN (:...completedTimeliness)', { completedTimeliness: completed });
         // Open dossiers are classified against the request's instant (SPEC §2 "Timeliness").
-        if (wanted.includes(Timeliness.OVERDUE)) or.orWhere('(d.status IN (:...openStatuses) AND d.due_at < :now)');
-        if (wanted.includes(Timeliness.PENDING)) or.orWhere('(d.status IN (:...openStatuses) AND d.due_at >= :now)');
+        if (wanted.includes(Timeliness.OVERDUE)) or.orWhere(`(d.status IN (:...openStatuses) AND ${pastDueAt(':now')})`);
+        if (wanted.includes(Timeliness.PENDING)) or.orWhere(`(d.status IN (:...openStatuses) AND NOT ${pastDueAt(':now')})`);
       }),
       { openStatuses: [...OPEN_STATUSES], now },
     );

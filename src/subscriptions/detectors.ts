@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AlertKind } from '../domain/enums';
 import { OPEN_STATUSES } from '../domain/lifecycle';
 import { VN_UTC_OFFSET_MINUTES } from '../domain/calendar';
+import { CLOCK_STOPPED } from '../db/dossier-conditions';
 import { queryReturning } from '../db/returning';
 import { CalendarService } from '../services/calendar-service';
 import { NewAlert, recordAlerts } from './alert-outbox';
@@ -27,8 +28,8 @@ const DUE_SOON_CALENDAR_WINDOW_MS = 15 * 86_400_000;
 
 const OPEN = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
 
-/** Open dossiers past due and not yet alerted: matches the partial index dossier_overdue_scan. */
-export const OVERDUE_CANDIDATES = `status IN (${OPEN}) AND overdue_alerted_at IS NULL AND due_at < $1`;
+/** Open dossiers past due (clock running) and not yet alerted: the partial index dossier_overdue_scan, then the clock-stop check. */
+export const OVERDUE_CANDIDATES = `status IN (${OPEN}) AND overdue_alerted_at IS NULL AND due_at < $1 AND NOT ${CLOCK_STOPPED}`;
 
 /**
  * Raises DOSSIER_DUE_SOON, DOSSIER_OVERDUE and FEEDBACK_OVERDUE. Every instance may run it:
@@ -110,7 +111,7 @@ export class Detectors {
       // the national calendar; an agency's own hours shift this by at most an hour).
       const candidates: DossierRow[] = await em.query(
         `SELECT d.id, d.code, d.agency_id, a.path, d.due_at FROM dossier d JOIN agency a ON a.id = d.agency_id
-          WHERE d.status IN (${OPEN}) AND d.due_soon_alerted_at IS NULL AND d.due_at >= $1 AND d.due_at < $2
+          WHERE d.status IN (${OPEN}) AND d.due_soon_alerted_at IS NULL AND d.due_at >= $1 AND d.due_at < $2 AND NOT ${CLOCK_STOPPED}
           ORDER BY d.due_at LIMIT $3 FOR UPDATE OF d SKIP LOCKED`,
         [now, new Date(now.getTime() + DUE_SOON_CALENDAR_WINDOW_MS), this.options.batchSize],
       );
@@ -153,7 +154,7 @@ export class Detectors {
     return queryReturning<DossierRow>(
       em,
       `WITH claimed AS (
-         SELECT id FROM dossier WHERE ${where} ORDER BY due_at LIMIT ${Number(this.options.batchSize)} FOR UPDATE SKIP LOCKED)
+         SELECT d.id FROM dossier d WHERE ${where} ORDER BY d.due_at LIMIT ${Number(this.options.batchSize)} FOR UPDATE SKIP LOCKED)
        UPDATE dossier d SET ${flag} = $${params.length + 1} FROM claimed, agency a
         WHERE d.id = claimed.id AND a.id = d.agency_id
         RETURNING d.id, d.code, d.agency_id, a.path, d.due_at`,

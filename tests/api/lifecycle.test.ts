@@ -133,6 +133,38 @@ describe('dossier lifecycle over HTTP', () => {
     expect(late.data!.completeDossier.timeliness).toBe('LATE');
   });
 
+  it('stops the clock while waiting for a supplement: not overdue meanwhile, for the dossier, lists, alerts and the index (SPEC §2)', async () => {
+    const overdueAlerts = async () => (await app.dataSource.query(`SELECT count(*)::int AS n FROM alert a JOIN dossier d ON d.id = a.dossier_id WHERE d.code = 'LC-WAIT' AND a.kind = 'DOSSIER_OVERDUE'`))[0].n;
+    const listed = async (timeliness: string) =>
+      (await app.gql(`{ dossiers(first: 50, filter: { timeliness: [${timeliness}] }) { nodes { code } } }`, {}, officer)).data!.dossiers.nodes.some((d: { code: string }) => d.code === 'LC-WAIT');
+    const backlog = async () => {
+      await app.services.index.recompute('2025-07');
+      return (await app.dataSource.query(`SELECT s.overdue_backlog AS n FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE a.code = 'TPA-STP' AND s.period = '2025-07'`))[0].n;
+    };
+    at('2025-07-07T09:00:00+07:00'); // Monday; three working days: due Thursday 10 July 17:00
+    await app.gql(RECEIVE, { input: receiveInput('LC-WAIT') }, officer);
+    await act('startProcessing(code: $code)', '$code: String!', { code: 'LC-WAIT' });
+    at('2025-07-08T10:00:00+07:00');
+    await act('requestSupplement(code: $code, reason: $reason)', '$code: String!, $reason: String!', { code: 'LC-WAIT', reason: 'Thiếu bản sao' });
+
+    at('2025-07-14T10:00:00+07:00'); // past the first due time, still waiting
+    expect((await app.gql(`{ dossier(code: "LC-WAIT") { timeliness } }`, {}, officer)).data!.dossier.timeliness).toBe('PENDING');
+    expect(await listed('OVERDUE')).toBe(false);
+    expect(await listed('PENDING')).toBe(true);
+    await app.services.realtime.detectors.scanOnce();
+    expect(await overdueAlerts()).toBe(0);
+    const whileWaiting = await backlog();
+
+    // Resumed: the due time moves by the office time waited, and passes again.
+    await act('resumeDossier(code: $code)', '$code: String!', { code: 'LC-WAIT' });
+    at('2025-07-22T10:00:00+07:00');
+    expect((await app.gql(`{ dossier(code: "LC-WAIT") { timeliness } }`, {}, officer)).data!.dossier.timeliness).toBe('OVERDUE');
+    expect(await listed('OVERDUE')).toBe(true);
+    await app.services.realtime.detectors.scanOnce();
+    expect(await overdueAlerts()).toBe(1);
+    expect(await backlog()).toBe(whileWaiting + 1);
+  });
+
   it('rejects, withdraws and transfers only open dossiers', async () => {
     at('2025-06-09T09:00:00+07:00');
     for (const code of ['LC-0007', 'LC-0008', 'LC-0009']) await app.gql(RECEIVE, { input: receiveInput(code) }, officer);

@@ -43,6 +43,15 @@ describe('classifyTimeliness', () => {
     expect(classifyTimeliness({ dueAt, completedAt: undefined, now: new Date(dueAt.getTime()) })).toBe(Timeliness.PENDING);
   });
 
+  it('PENDING while waiting for a supplement asked before the due time: the clock is stopped (SPEC §2)', () => {
+    const later = vn('2025-05-06 10:00');
+    expect(classifyTimeliness({ dueAt, now: later, waitingSince: vn('2025-04-28 10:00') })).toBe(Timeliness.PENDING);
+    expect(classifyTimeliness({ dueAt, now: later, waitingSince: new Date(dueAt.getTime()) })).toBe(Timeliness.PENDING);
+    // Asked after the due time, it was late already: still OVERDUE.
+    expect(classifyTimeliness({ dueAt, now: later, waitingSince: new Date(dueAt.getTime() + 1) })).toBe(Timeliness.OVERDUE);
+    expect(classifyTimeliness({ dueAt, now: later, waitingSince: null })).toBe(Timeliness.OVERDUE);
+  });
+
   it('agrees with a direct reading of the rule for arbitrary instants', () => {
     const localDate = (d: Date) => new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
     fc.assert(

@@ -115,7 +115,7 @@ describe('detectors', () => {
       receivedAt: '2024-01-08T09:00:00+07:00', dueAt: '2024-01-08T17:00:00+07:00', completedAt: '2024-01-08T10:00:00+07:00', completionTimeliness: 'EARLY',
     });
     await app.dataSource.query('ANALYZE dossier');
-    const plan: { 'QUERY PLAN': string }[] = await app.dataSource.query(`EXPLAIN SELECT id FROM dossier WHERE ${OVERDUE_CANDIDATES} ORDER BY due_at LIMIT 500`, [new Date()]);
+    const plan: { 'QUERY PLAN': string }[] = await app.dataSource.query(`EXPLAIN SELECT d.id FROM dossier d WHERE ${OVERDUE_CANDIDATES} ORDER BY d.due_at LIMIT 500`, [new Date()]);
     const text = plan.map((row) => row['QUERY PLAN']).join('\n');
     expect(text).toContain('dossier_overdue_scan');
     expect(text).not.toMatch(/Seq Scan on dossier/);

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { pastDueAt } from '../../db/dossier-conditions';
 import type { CountWindow } from './own-counters';
 
 export interface DelayAttributionRow {
@@ -22,7 +23,7 @@ export async function attributeDelays(em: EntityManager, agencyPath: string, win
          FROM dossier d JOIN agency a ON a.id = d.agency_id
         WHERE a.path LIKE $1
           AND ((d.completed_at >= $2 AND d.completed_at < $3 AND d.completion_timeliness = 'LATE')
-               OR (d.received_at < $4 AND (d.closed_at IS NULL OR d.closed_at >= $4) AND d.due_at < $4))
+               OR (d.received_at < $4 AND (d.closed_at IS NULL OR d.closed_at >= $4) AND ${pastDueAt('$4')}))
      )
      SELECT COALESCE(h.actor_agency_id, delayed.agency_id) AS unit_id,
             COALESCE(h.actor, 'unknown') AS officer,

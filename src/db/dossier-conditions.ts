@@ -1,0 +1,19 @@
+/**
+ * SQL conditions on a dossier row (alias `d`) that several queries must agree on: the
+ * timeliness filter of lists, the overdue and due-soon scanners, the index's overdue backlog
+ * and the delay report. The domain's `classifyTimeliness` is the same rule in TypeScript.
+ */
+
+/**
+ * The clock is stopped: the dossier waits for a supplement it was asked for before its due
+ * time (SPEC §2 "Clock stops"; Decree 61/2018 art. 19). `supplement_requested_at` is set only
+ * while it waits. Its due time then moves later when it resumes, by the working time waited,
+ * so until then it is neither overdue nor due soon. Asked after its due time, it was already
+ * late and stays so.
+ */
+export const CLOCK_STOPPED = '(d.supplement_requested_at IS NOT NULL AND d.supplement_requested_at <= d.due_at)';
+
+/** Past its due time at `instant` (a SQL expression) with the clock running. */
+export function pastDueAt(instant: string): string {
+  return `(d.due_at < ${instant} AND NOT ${CLOCK_STOPPED})`;
+}
