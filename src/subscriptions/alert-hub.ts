@@ -20,6 +20,7 @@ export class AlertHub {
   private chain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => Promise<void>) | undefined;
+  private catchUpQueued = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -32,7 +33,15 @@ export class AlertHub {
     const [{ max }] = await this.dataSource.query(`SELECT coalesce(max(seq), 0)::bigint AS max FROM alert`);
     this.lastSeq = BigInt(max);
     this.unsubscribe = await this.pubsub.subscribe(ALERTS_CHANNEL, (batch) => this.enqueue(() => this.deliver(batch as AlertMessage[])));
-    this.timer = setInterval(() => this.enqueue(() => this.catchUp()), this.catchUpMs);
+    // While a catch-up hangs (PostgreSQL slow), one more waits at most, not one per interval.
+    this.timer = setInterval(() => {
+      if (this.catchUpQueued) return;
+      this.catchUpQueued = true;
+      this.enqueue(() => {
+        this.catchUpQueued = false;
+        return this.catchUp();
+      });
+    }, this.catchUpMs);
   }
 
   async stop(): Promise<void> {
