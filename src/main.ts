@@ -46,9 +46,10 @@ async function main() {
     stopping = true;
     console.log(`${signal}: shutting down …`);
     await server.close();
+    // The index's last drain may raise alerts (rank changes): before the sequencer's final flush.
+    await services.index.whenIdle();
     await services.realtime.stop();
     await services.rateLimits.close();
-    await services.index.whenIdle();
     await dataSource.destroy();
     await embedded?.stop();
     process.exit(0);

@@ -20,7 +20,7 @@ import { currentQueryStats, runWithQueryStats } from './db/query-stats';
 import { getSchema } from './schema/build';
 import { audienceOf, createRequestContext, eventContext, RequestContext, Services } from './schema/context';
 import { sharedSubscribe, SubscriptionDocuments } from './subscriptions/shared-execution';
-import { formatError } from './schema/errors';
+import { ErrorCode, formatError } from './schema/errors';
 import { RATE_LIMITED, RateLimitedError } from './schema/rate-limits';
 import { checkQueryLimits, isTokenLimitError, QueryCost, QueryLimits, tooLargeError } from './schema/limits';
 import { AgencyKind } from './domain/enums';
@@ -164,10 +164,18 @@ function observabilityPlugin(metrics: Metrics): ApolloServerPlugin<RequestContex
   };
 }
 
-/** Closes the socket with a graphql-ws close code, e.g. 4401 Unauthorized or 4403 Forbidden. */
-function closeSocket(ctx: WsContext, code: number, reason: string) {
+/**
+ * Closes the socket with a graphql-ws close code, e.g. 4401 Unauthorized or 4403 Forbidden, and
+ * returns what onSubscribe must return so that this subscribe goes no further: graphql-ws runs
+ * one for which onSubscribe returned nothing (parsing it without the token limit), and the
+ * socket stays open for that until the client answers the close, which it may never do.
+ */
+function closeSocket(ctx: WsContext, code: number, reason: string): GraphQLError[] {
   (ctx.extra as { socket: WebSocket }).socket.close(code, reason);
+  return [new GraphQLError(`The connection is closing: ${reason}.`, { extensions: { code: CLOSE_CODE_ERRORS[code] ?? ErrorCode.FORBIDDEN } })];
 }
+
+const CLOSE_CODE_ERRORS: Record<number, string> = { 4401: ErrorCode.UNAUTHENTICATED, 4403: ErrorCode.FORBIDDEN, 4429: RATE_LIMITED };
 
 function authorizationOf(ctx: WsContext): string | undefined {
   const value = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;

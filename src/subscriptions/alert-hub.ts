@@ -1,5 +1,6 @@
 import { log } from '../log';
 import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
+import { GraphQLError } from 'graphql';
 import { DataSource } from 'typeorm';
 import { ALERTS_CHANNEL, AlertMessage, toAlertMessage } from './alert-sequencer';
 import { PubSub } from './pubsub';
@@ -19,6 +20,7 @@ export class AlertHub {
   private chain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => Promise<void>) | undefined;
+  private catchUpQueued = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -31,7 +33,15 @@ export class AlertHub {
     const [{ max }] = await this.dataSource.query(`SELECT coalesce(max(seq), 0)::bigint AS max FROM alert`);
     this.lastSeq = BigInt(max);
     this.unsubscribe = await this.pubsub.subscribe(ALERTS_CHANNEL, (batch) => this.enqueue(() => this.deliver(batch as AlertMessage[])));
-    this.timer = setInterval(() => this.enqueue(() => this.catchUp()), this.catchUpMs);
+    // While a catch-up hangs (PostgreSQL slow), one more waits at most, not one per interval.
+    this.timer = setInterval(() => {
+      if (this.catchUpQueued) return;
+      this.catchUpQueued = true;
+      this.enqueue(() => {
+        this.catchUpQueued = false;
+        return this.catchUp();
+      });
+    }, this.catchUpMs);
   }
 
   async stop(): Promise<void> {
@@ -104,7 +114,14 @@ export class AlertHub {
     this.lastSeq = BigInt(alert.seq);
     // From the alert's transaction to this hand-over (sequencing, pub/sub, gap filling).
     this.metrics?.alertDeliveryLag.observe(Math.max(0, Date.now() - Date.parse(alert.createdAt)) / 1000);
-    for (const listener of this.listeners) listener(alert);
+    for (const listener of this.listeners) {
+      // lastSeq has moved on: a listener that throws must not cost the ones after it this alert.
+      try {
+        listener(alert);
+      } catch (err) {
+        log.warn({ err, seq: alert.seq }, 'alerts: a subscriber failed on an alert; the others still get it');
+      }
+    }
   }
 }
 
@@ -132,6 +149,15 @@ function matches(alert: AlertMessage, filter: AlertFilter): boolean {
  */
 export const SUBSCRIBER_BUFFER = 5000;
 
+/** `extensions.code` of the error that ends the stream of a subscriber cut off for being too far behind. */
+export const SUBSCRIBER_TOO_SLOW = 'SUBSCRIBER_TOO_SLOW';
+
+function tooFarBehind(): GraphQLError {
+  return new GraphQLError(`This subscriber fell more than ${SUBSCRIBER_BUFFER} alerts behind. Subscribe again with the last cursor received as \`after\`: nothing is lost.`, {
+    extensions: { code: SUBSCRIBER_TOO_SLOW },
+  });
+}
+
 /**
  * A subscriber's stream: every stored alert after `after` (replay), then live ones, in cursor
  * order, none missing and none repeated. Live alerts are buffered from before the replay
@@ -140,22 +166,34 @@ export const SUBSCRIBER_BUFFER = 5000;
  * at once (an async generator waiting for the next alert could not be stopped until one came).
  */
 export function alertStream(hub: AlertHub, filter: AlertFilter, after: bigint | null): AsyncIterableIterator<AlertMessage> {
+  const buffer = new FixedBuffer(SUBSCRIBER_BUFFER);
   return new Repeater<AlertMessage>(async (push, stop) => {
     let last = after ?? hub.position;
     let replaying = after !== null;
+    let stopped = false;
+    void stop.then(() => (stopped = true));
+    // What was buffered still reaches the client, then this error: it resumes after the last one.
+    const cutOff = () => {
+      stopped = true;
+      stop(tooFarBehind());
+    };
     const held: AlertMessage[] = [];
     const deliver = (alert: AlertMessage) => {
-      if (BigInt(alert.seq) <= last) return;
+      if (stopped || BigInt(alert.seq) <= last) return;
+      // Pushing into a full buffer would queue (Repeater allows 1,024 such pushes, then throws).
+      if (buffer.full) return cutOff();
       last = BigInt(alert.seq);
       push(alert).catch(() => undefined);
     };
     const unlisten = hub.listen((alert) => {
-      if (!matches(alert, filter)) return;
-      if (replaying) held.push(alert);
-      else deliver(alert);
+      if (stopped || !matches(alert, filter)) return;
+      if (!replaying) deliver(alert);
+      else if (held.length >= SUBSCRIBER_BUFFER) cutOff();
+      else held.push(alert);
     });
     try {
-      while (replaying) {
+      // A completed (or cut off) subscriber stops the reads at the page in flight: return() waits for them.
+      while (replaying && !stopped) {
         const page = await hub.readAfter(last, 500, filter);
         for (const alert of page) if (!filter.where || filter.where(alert)) await push(alert);
         if (page.length) last = BigInt(page[page.length - 1].seq);
@@ -166,5 +204,5 @@ export function alertStream(hub: AlertHub, filter: AlertFilter, after: bigint | 
     } finally {
       unlisten();
     }
-  }, new FixedBuffer(SUBSCRIBER_BUFFER));
+  }, buffer);
 }

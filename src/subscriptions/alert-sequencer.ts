@@ -9,9 +9,19 @@ export const ALERTS_CHANNEL = 'alerts';
 
 type NotifyingClient = { on(event: 'notification', listener: () => void): void; off(event: 'notification', listener: () => void): void };
 
-/** TypeORM's PostgreSQL runner keeps its pg client here: notifications arrive on it. */
-function pgClientOf(runner: QueryRunner): NotifyingClient {
-  return (runner as unknown as { databaseConnection: NotifyingClient }).databaseConnection;
+/** TypeORM's PostgreSQL runner keeps its pg client here (none if connect failed): notifications arrive on it. */
+function pgClientOf(runner: QueryRunner): NotifyingClient | undefined {
+  return (runner as unknown as { databaseConnection?: NotifyingClient }).databaseConnection;
+}
+
+/**
+ * Hands the runner's connection back to the pool to be closed, not reused: after an error it
+ * may still hold the session's advisory lock and LISTEN, and idle in the pool holding them, no
+ * instance could lead. (TypeORM's release() takes no error; this one passes it to pg's pool.)
+ */
+function releaseDestroyed(runner: QueryRunner, err: unknown): Promise<void> {
+  const postgres = runner as unknown as { releasePostgresConnection?: (err: unknown) => Promise<void> };
+  return postgres.releasePostgresConnection ? postgres.releasePostgresConnection(err ?? new Error('sequencer tick failed')) : runner.release();
 }
 /** Advisory lock key held by the one sequencer of a cluster. */
 const SEQUENCER_LOCK = 766_2022;
@@ -61,6 +71,8 @@ export class AlertSequencer {
   private timer: NodeJS.Timeout | undefined;
   private leader = false;
   private running: Promise<void> = Promise.resolve();
+  /** Set by stop(): a tick queued by a late NOTIFY must not take a connection (and the lock) again. */
+  private stopping = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -70,7 +82,8 @@ export class AlertSequencer {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.flush(), this.intervalMs);
+    // Through wake: while a tick hangs, at most one more waits, instead of one per interval.
+    this.timer = setInterval(this.wake, this.intervalMs);
   }
 
   /** Sequences and publishes what is pending now (tests and shutdown flush with it). */
@@ -82,12 +95,12 @@ export class AlertSequencer {
 
   /** A commit's NOTIFY: one tick for however many arrive while one is queued. */
   private wake = () => {
-    if (this.wakeQueued) return;
+    if (this.wakeQueued || this.stopping) return;
     this.wakeQueued = true;
-    void this.enqueue(() => {
+    this.enqueue(() => {
       this.wakeQueued = false;
       return this.tick();
-    });
+    }).catch((err) => log.error({ err }, 'alerts: sequencer tick failed'));
   };
 
   /** Ticks run one after another on the one connection. */
@@ -101,11 +114,12 @@ export class AlertSequencer {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.timer);
     await this.running;
     if (this.runner && !this.runner.isReleased) {
       if (this.leader) {
-        pgClientOf(this.runner).off('notification', this.wake);
+        pgClientOf(this.runner)?.off('notification', this.wake);
         await this.runner.query(`UNLISTEN ${ALERTS_PENDING_CHANNEL}`).catch(() => undefined);
         await this.runner.query('SELECT pg_advisory_unlock($1)', [SEQUENCER_LOCK]).catch(() => undefined);
       }
@@ -115,12 +129,15 @@ export class AlertSequencer {
   }
 
   private onError(err: unknown) {
-    // A lost connection loses the lock with it: start over as a follower.
+    // A lost connection loses the lock with it, and a live one is closed so that it does:
+    // start over as a follower.
     this.leader = false;
     const runner = this.runner;
     this.runner = undefined;
-    if (runner) pgClientOf(runner).off('notification', this.wake);
-    void runner?.release().catch(() => undefined);
+    if (runner) {
+      pgClientOf(runner)?.off('notification', this.wake);
+      void releaseDestroyed(runner, err).catch(() => undefined);
+    }
     log.warn({ err }, 'alerts: sequencer lost its connection; retrying as a follower');
   }
 
@@ -132,6 +149,7 @@ export class AlertSequencer {
   }
 
   private async tick(): Promise<void> {
+    if (this.stopping) return;
     if (!this.runner) {
       this.runner = this.dataSource.createQueryRunner();
       await this.runner.connect();
@@ -140,7 +158,7 @@ export class AlertSequencer {
       const [{ locked }] = await this.runner.query('SELECT pg_try_advisory_lock($1) AS locked', [SEQUENCER_LOCK]);
       this.leader = locked === true;
       if (!this.leader) return;
-      pgClientOf(this.runner).on('notification', this.wake);
+      pgClientOf(this.runner)?.on('notification', this.wake);
       await this.runner.query(`LISTEN ${ALERTS_PENDING_CHANNEL}`);
     }
     for (;;) {

@@ -41,6 +41,7 @@ export const OVERDUE_CANDIDATES = `status IN (${OPEN}) AND overdue_alerted_at IS
 export class Detectors {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
+  private timerScan = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -53,7 +54,14 @@ export class Detectors {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.scanOnce().catch(() => undefined), this.options.intervalMs);
+    // A scan still running (a backlog, a slow database) skips the tick rather than queue behind it.
+    this.timer = setInterval(() => {
+      if (this.timerScan) return;
+      this.timerScan = true;
+      void this.scanOnce()
+        .catch(() => undefined)
+        .finally(() => (this.timerScan = false));
+    }, this.options.intervalMs);
   }
 
   async stop(): Promise<void> {

@@ -1,7 +1,9 @@
 import { Role } from '../../src/domain/enums';
 import { periodsContaining } from '../../src/domain/periods';
 import { AlertKind } from '../../src/domain/enums';
+import { alertStream, SUBSCRIBER_BUFFER } from '../../src/subscriptions/alert-hub';
 import { recordAlerts } from '../../src/subscriptions/alert-outbox';
+import type { AlertMessage } from '../../src/subscriptions/alert-sequencer';
 import { Detectors, OVERDUE_CANDIDATES } from '../../src/subscriptions/detectors';
 import { startTestApp, TestApp } from '../support/app';
 import { insertBulkDossiers } from '../support/dossiers';
@@ -93,6 +95,105 @@ describe('alerts: durable, resumable, in order', () => {
     stream.dispose();
     resumed.dispose();
     await client.dispose();
+  });
+});
+
+/** Pulls until the stream ends, fails, or stays silent for idleMs; then lets go of it. */
+async function drain<T>(stream: AsyncIterator<T>, idleMs = 2000): Promise<{ items: T[]; error?: unknown }> {
+  const items: T[] = [];
+  try {
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      const idle = new Promise<'idle'>((resolve) => (timer = setTimeout(() => resolve('idle'), idleMs)));
+      try {
+        const result = await Promise.race([stream.next(), idle]);
+        if (result === 'idle' || result.done) return { items };
+        items.push(result.value);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  } catch (error) {
+    return { items, error };
+  } finally {
+    await stream.return?.().catch(() => undefined);
+  }
+}
+
+/** Waits until the hub has handed over every sequenced alert. */
+async function hubCaughtUp() {
+  await app.services.realtime.sequencer.flush();
+  const [{ max }] = await app.dataSource.query(`SELECT coalesce(max(seq), 0)::bigint AS max FROM alert`);
+  const deadline = Date.now() + 15_000;
+  while (app.services.realtime.hub.position < BigInt(max) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  expect(app.services.realtime.hub.position).toBeGreaterThanOrEqual(BigInt(max));
+}
+
+const messagesOf = (prefix: RegExp) => ({ pathPrefix: null, kinds: null, where: (a: AlertMessage) => prefix.test(a.message) });
+const ascending = (cursors: bigint[]) => cursors.every((c, i) => i === 0 || c > cursors[i - 1]);
+
+describe('subscribers that fall behind', () => {
+  it('one that stops reading is cut off after its buffered alerts, with SUBSCRIBER_TOO_SLOW; the others miss nothing', async () => {
+    const hub = app.services.realtime.hub;
+    // Listens first (the hub calls listeners in order), then is never read again.
+    const stalled = alertStream(hub, messagesOf(/^STALL-/), null);
+    const first = stalled.next();
+    const client = wsClient(app.wsUrl, app.token(Role.LEADER, 'TPA'));
+    const healthy = collect<{ alerts: { cursor: string; message: string } }>(client, `subscription { alerts(kinds: [DOSSIER_DUE_SOON], agencyCode: "TPA-STP") { cursor message } }`);
+    await new Promise((r) => setTimeout(r, 300));
+    // Past the buffer and Repeater's own 1,024 pending pushes, where push used to throw.
+    const total = SUBSCRIBER_BUFFER + 1100;
+    await raise(total, f.tpaJustice, 'STALL');
+    const got = (await healthy.waitFor(total, 30_000)).filter((a) => a.alerts.message.startsWith('STALL-'));
+    expect(new Set(got.map((a) => a.alerts.message)).size).toBe(total);
+    expect(ascending(got.map((a) => BigInt(a.alerts.cursor)))).toBe(true);
+    healthy.dispose();
+    await client.dispose();
+
+    const { items, error } = await drain(stalled);
+    const received = [(await first).value as AlertMessage, ...items];
+    // What it had buffered arrives, in order, then the error: it resumes after the last one.
+    expect(received).toHaveLength(SUBSCRIBER_BUFFER + 1);
+    expect(ascending(received.map((a) => BigInt(a.seq)))).toBe(true);
+    expect(error).toMatchObject({ extensions: { code: 'SUBSCRIBER_TOO_SLOW' } });
+    expect((error as Error).message).toContain('after');
+  });
+
+  it('a replay stops reading PostgreSQL as soon as the subscriber completes', async () => {
+    const hub = app.services.realtime.hub;
+    await hubCaughtUp();
+    const from = hub.position;
+    await raise(6000, f.tpaJustice, 'REPLAY');
+    await hubCaughtUp();
+    const filter = messagesOf(/^REPLAY-/);
+    const reads = jest.spyOn(hub, 'readAfter');
+    try {
+      const stream = alertStream(hub, filter, from);
+      expect((await stream.next()).value.message).toMatch(/^REPLAY-/);
+      await stream.return!();
+      // 12 pages of 500 are waiting: at most the page in flight is read.
+      expect(reads.mock.calls.filter((call) => call[2] === filter).length).toBeLessThanOrEqual(2);
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
+  it('one that replays slowly while more live alerts than its buffer arrive is cut off, not held for without bound', async () => {
+    const hub = app.services.realtime.hub;
+    await hubCaughtUp();
+    const from = hub.position;
+    await raise(SUBSCRIBER_BUFFER + 100, f.tpaJustice, 'BACKLOG');
+    await hubCaughtUp();
+    const stream = alertStream(hub, messagesOf(/^(BACKLOG|HELD)-/), from);
+    await stream.next();
+    // The replay fills the buffer and waits for a reader that does not come.
+    await new Promise((r) => setTimeout(r, 1000));
+    await raise(SUBSCRIBER_BUFFER + 1, f.tpaJustice, 'HELD');
+    await hubCaughtUp();
+    const { items, error } = await drain(stream);
+    expect(error).toMatchObject({ extensions: { code: 'SUBSCRIBER_TOO_SLOW' } });
+    expect(items.every((a) => a.message.startsWith('BACKLOG-'))).toBe(true);
+    expect(ascending(items.map((a) => BigInt(a.seq)))).toBe(true);
   });
 });
 
