@@ -16,6 +16,8 @@ export enum ErrorCode {
   NOT_FOUND = 'NOT_FOUND',
   CONFLICT = 'CONFLICT',
   INVALID_TRANSITION = 'INVALID_TRANSITION',
+  /** An alert stream cut off for falling too far behind: subscribe again with the last cursor. */
+  SUBSCRIBER_TOO_SLOW = 'SUBSCRIBER_TOO_SLOW',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 

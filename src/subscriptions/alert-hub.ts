@@ -1,6 +1,7 @@
 import { log } from '../log';
 import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
 import { GraphQLError } from 'graphql';
+import { apiError, ErrorCode } from '../schema/errors';
 import { DataSource } from 'typeorm';
 import { ALERTS_CHANNEL, AlertMessage, toAlertMessage } from './alert-sequencer';
 import { PubSub } from './pubsub';
@@ -149,13 +150,8 @@ function matches(alert: AlertMessage, filter: AlertFilter): boolean {
  */
 export const SUBSCRIBER_BUFFER = 5000;
 
-/** `extensions.code` of the error that ends the stream of a subscriber cut off for being too far behind. */
-export const SUBSCRIBER_TOO_SLOW = 'SUBSCRIBER_TOO_SLOW';
-
 function tooFarBehind(): GraphQLError {
-  return new GraphQLError(`This subscriber fell more than ${SUBSCRIBER_BUFFER} alerts behind. Subscribe again with the last cursor received as \`after\`: nothing is lost.`, {
-    extensions: { code: SUBSCRIBER_TOO_SLOW },
-  });
+  return apiError(ErrorCode.SUBSCRIBER_TOO_SLOW, `This subscriber fell more than ${SUBSCRIBER_BUFFER} alerts behind. Subscribe again with the last cursor received as \`after\`: nothing is lost.`);
 }
 
 /**
