@@ -376,6 +376,17 @@ function toSyncedEvent(
 
 type Problem = { field: string; message: string } | null;
 
+/**
+ * A lookup secret opens the applicant's personal data to whoever holds it: 8–100 characters,
+ * as receiveDossier requires, so that guessing one stays impractical under the per-address
+ * limit (a 1-character secret took at most a few dozen tries).
+ */
+function lookupSecretProblem(value: unknown): Problem {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || value.length < 8 || value.length > 100) return { field: 'lookupSecret', message: 'lookupSecret must be 8–100 characters.' };
+  return null;
+}
+
 /** An optional string field: absent, or a string of 1..max characters. */
 function optionalText(value: unknown, field: string, max: number): Problem {
   if (value === undefined || value === null) return null;
@@ -426,7 +437,7 @@ function shapeProblem(e: ImportEventInput, now: Date): Problem {
         optionalText(a.address, 'applicant.address', 300);
       if (applicant) return applicant;
       return (
-        optionalText(e.lookupSecret, 'lookupSecret', 100) ??
+        lookupSecretProblem(e.lookupSecret) ??
         optionalFlag(e.digitizedAtReceipt, 'digitizedAtReceipt') ??
         optionalFlag(e.reusedDigitizedData, 'reusedDigitizedData') ??
         optionalFlag(e.feePaidOnline, 'feePaidOnline') ??

@@ -92,9 +92,10 @@ describe('importDossierEvents', () => {
       { ...receipt('SY-8', '2025-06-02T09:00:00+07:00'), applicant: null },
       step('API-1', 'PROCESSING_STARTED', '2025-06-02T10:00:00+07:00'),
       step('SY-4', 'PROCESSING_STARTED', '2025-06-02T10:00:00+07:00'),
+      receipt('SY-9', '2025-06-02T09:00:00+07:00', { lookupSecret: '1234' }),
     ], officerA);
     expect(out.accepted).toBe(2);
-    expect(out.rejected).toBe(6);
+    expect(out.rejected).toBe(7);
     expect(out.errors.map((e) => [e.index, e.code, e.field])).toEqual([
       [1, 'NOT_FOUND', 'events.1.procedureCode'],
       [2, 'BAD_USER_INPUT', 'events.2.reason'],
@@ -102,6 +103,8 @@ describe('importDossierEvents', () => {
       [4, 'FORBIDDEN', 'events.4.agencyCode'],
       [5, 'BAD_USER_INPUT', 'events.5.applicant'],
       [6, 'CONFLICT', 'events.6.dossierCode'],
+      // A lookup secret opens personal data: as short as this one it could be guessed.
+      [8, 'BAD_USER_INPUT', 'events.8.lookupSecret'],
     ]);
     expect(out.errors.every((e) => e.message.length > 0)).toBe(true);
     expect((await dossier('SY-4')).status).toBe('PROCESSING');
