@@ -399,7 +399,8 @@ export async function startServer(services: Services, port: number): Promise<Run
 
   if (services.config.graphiql) app.use(graphiqlRouter());
   app.use(assetsRouter(), rankingsPageRouter(), dashboardPageRouter());
-  app.get('/rankings.csv', rankingsCsvHandler(services));
+  // The CSV reads (and may compute) a period as the GraphQL rankings do: the same request limit.
+  app.get('/rankings.csv', rateLimitHttp(services), rankingsCsvHandler(services));
   app.get('/metrics', async (_req, res) => {
     res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });

@@ -199,6 +199,18 @@ describe('rankings', () => {
     expect((await fetch(app.url.replace('/graphql', '/rankings.csv?period=2025-02'))).status).toBe(400);
   });
 
+  it('refuses a period that has not begun, without computing or keeping it (anonymous reads compute a period on first read)', async () => {
+    const future = await app.gql(`{ rankings(period: "2099-01", kind: PROVINCE) { rank } }`);
+    expect(future.errors?.[0]).toMatchObject({ message: 'Period 2099-01 has not begun yet.', extensions: { code: 'BAD_USER_INPUT', field: 'period' } });
+    const trend = await app.gql(`{ scoreTrend(agencyCode: "TPA", from: "2026-01", to: "2030-12") { period } }`);
+    expect(trend.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await fetch(app.url.replace('/graphql', '/rankings.csv?period=2099&kind=PROVINCE'))).status).toBe(400);
+    const stored = await app.dataSource.query(`SELECT period FROM index_period WHERE period >= '2027' ORDER BY period`);
+    expect(stored).toEqual([]);
+    // The running month (now is 5 January 2026) is begun: it is computed.
+    expect((await app.gql(`{ rankings(period: "2026-01", kind: PROVINCE) { rank } }`)).errors).toBeUndefined();
+  });
+
   it('ranks the 1 July 2025 structure as it was: old provinces before, merged ones after, the year on the new', async () => {
     const merged = await addAgency('MRG', AgencyKind.PROVINCE, undefined, { validFrom: '2025-07-01' });
     await addAgency('OLD', AgencyKind.PROVINCE, undefined, { validTo: '2025-07-01', successorId: merged.databaseId });

@@ -38,6 +38,10 @@ describe('HTTP', () => {
     for (let i = 0; i < 7; i++) anonymous.push((await post()).status);
     expect(anonymous.slice(0, 6).every((s) => s === 200)).toBe(true);
     expect(anonymous[6]).toBe(429);
+    // The CSV download reads (and may compute) rankings like the query: the same budget.
+    const csv = await fetch(app.url.replace('/graphql', '/rankings.csv?period=2025-02&kind=PROVINCE'));
+    expect(csv.status).toBe(429);
+    expect(csv.headers.get('retry-after')).toMatch(/^\d+$/);
 
     const officer = app.token(Role.OFFICER, 'TPA', 'guesser');
     const guess = (secret: string) => app.gql(`{ trackDossier(code: "NONE-1", secret: "${secret}") { status } }`, {}, officer);

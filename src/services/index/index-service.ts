@@ -318,6 +318,10 @@ export class IndexService {
   async recompute(periodKey: string, options: { onlyIfMissing?: boolean; actor?: string } = {}): Promise<{ scorecards: number; computedAt: Date; changes: ScorecardChange<number>[] }> {
     const period = parsePeriod(periodKey);
     const computedAt = this.clock();
+    // A period not yet begun has nothing to score, and once stored every change would recount
+    // it: anyone reading rankings (which computes a period on first read) could otherwise make
+    // the server keep years of future periods.
+    if (period.start.getTime() > computedAt.getTime()) throw badInput('period', `Period ${period.key} has not begun yet.`);
     const calendar = await this.calendars.get();
     const endTimer = this.metrics?.indexDuration.startTimer({ kind: 'recompute' });
     // A first computation says so before it counts, committed, so that changes committed while
