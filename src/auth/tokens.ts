@@ -34,7 +34,8 @@ function secretKey(secret: string): KeyObject {
 
 /**
  * Verifies an HS256 token and reads its claims. The algorithm is pinned (no `alg: none`, no
- * key confusion) and expiry is enforced, whatever the token says about itself.
+ * key confusion) and expiry is enforced, whatever the token says about itself: one without an
+ * expiry is refused.
  */
 export function verifyToken(token: string, secret: string): Principal {
   let claims: jwt.JwtPayload;
@@ -46,6 +47,8 @@ export function verifyToken(token: string, secret: string): Principal {
     const reason = err instanceof jwt.TokenExpiredError ? 'the token has expired' : 'the token is invalid';
     throw apiError(ErrorCode.UNAUTHENTICATED, `Authentication failed: ${reason}.`);
   }
+  // jsonwebtoken checks exp only when a token carries one: a token without it would never expire.
+  if (typeof claims.exp !== 'number') throw apiError(ErrorCode.UNAUTHENTICATED, 'Authentication failed: the token has no expiry (exp).');
   const role = claims.role as Role;
   if (typeof claims.sub !== 'string' || !claims.sub || !Object.values(Role).includes(role) || typeof claims.agency !== 'string' || !claims.agency) {
     throw apiError(ErrorCode.UNAUTHENTICATED, 'Authentication failed: the token lacks the sub, role or agency claim.');

@@ -25,6 +25,7 @@ const bad: Record<string, () => string> = {
   'expired beyond the clock skew': () => jwt.sign({ ...claims, exp: now() - 120 }, SECRET, { algorithm: 'HS256' }),
   'not valid yet beyond the clock skew': () => jwt.sign({ ...claims, nbf: now() + 300, exp: now() + 3600 }, SECRET, { algorithm: 'HS256' }),
   'missing the role claim': () => jwt.sign({ sub: 'x', agency: 'TPA' }, SECRET, { algorithm: 'HS256', expiresIn: '1h' }),
+  'without an expiry (it would never expire)': () => jwt.sign(claims, SECRET, { algorithm: 'HS256' }),
 };
 
 describe.each(Object.entries(bad))('a token %s', (_name, make) => {
