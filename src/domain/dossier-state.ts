@@ -107,6 +107,17 @@ function stopWaiting(dossier: DossierState, calendar: WorkingCalendar, hours: Of
   details.dueAt = dossier.dueAt.toISOString();
 }
 
+/**
+ * Records an apology letter with its new appointment. A later letter (the appointment moved
+ * again) changes the appointment, not when the dossier was first apologised for: that instant
+ * decides which periods count it as late with an apology (INDEX_METHOD `apologised`), and a
+ * second letter must not take it out of a period that counted it.
+ */
+export function recordApology(dossier: Pick<DossierState, 'apologyIssuedAt' | 'apologyNewAppointmentAt'>, at: Date, newAppointmentAt: Date | null): void {
+  dossier.apologyIssuedAt ??= at;
+  dossier.apologyNewAppointmentAt = newAppointmentAt;
+}
+
 /** Why an apology cannot be recorded now, or null when it can (Decree 61/2018 art. 19). */
 export function apologyRefusal(dossier: DossierState, at: Date, newAppointmentAt: Date): { code: 'INVALID_TRANSITION' | 'BAD_USER_INPUT'; message: string } | null {
   if (!isOpen(dossier.status) && dossier.completionTimeliness !== Timeliness.LATE) {

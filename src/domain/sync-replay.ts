@@ -1,5 +1,5 @@
 import { OfficeHours, WorkingCalendar } from './calendar';
-import { apologyRefusal, ACTION_OF_EVENT, applyAction, DossierState, EventDetails } from './dossier-state';
+import { apologyRefusal, ACTION_OF_EVENT, applyAction, DossierState, EventDetails, recordApology } from './dossier-state';
 import { DossierEventKind } from './enums';
 import { canApply, DossierStatus, isHistoryComplete } from './lifecycle';
 
@@ -144,8 +144,7 @@ export function replayDossier(events: readonly SyncedEvent[], calendar: WorkingC
         hold(refusal.message);
         continue;
       }
-      state.apologyIssuedAt = event.occurredAt;
-      state.apologyNewAppointmentAt = event.newAppointmentAt ?? null;
+      recordApology(state, event.occurredAt, event.newAppointmentAt ?? null);
       applied.push({ eventId: event.eventId, kind: event.kind, fromStatus: from, toStatus: from, occurredAt: event.occurredAt, reason: event.reason ?? null, details: { newAppointmentAt: event.newAppointmentAt?.toISOString() ?? null } });
       continue;
     }

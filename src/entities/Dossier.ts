@@ -179,11 +179,11 @@ export class Dossier extends Node {
   @Column({ type: 'boolean', default: false })
   transferredIn: boolean;
 
-  @Field(() => Date, { nullable: true, description: 'When an apology letter (thư xin lỗi) was issued.' })
+  @Field(() => Date, { nullable: true, description: 'When the first apology letter (thư xin lỗi) was issued; a later letter only moves the appointment.' })
   @Column({ type: 'timestamptz', nullable: true })
   apologyIssuedAt: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'New appointment given in the apology letter.' })
+  @Field(() => Date, { nullable: true, description: 'New appointment given in the latest apology letter.' })
   @Column({ type: 'timestamptz', nullable: true })
   apologyNewAppointmentAt: Date | null;
 

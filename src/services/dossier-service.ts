@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { requireAgencyInScope, Viewer } from '../auth/access';
 import { computeDueAt } from '../domain/deadlines';
 import { ApplicantKind, DossierChannel, DossierEventKind } from '../domain/enums';
-import { applyAction, apologyRefusal, EVENT_OF_ACTION } from '../domain/dossier-state';
+import { applyAction, apologyRefusal, EVENT_OF_ACTION, recordApology } from '../domain/dossier-state';
 import { canApply, DossierAction, DossierStatus, isHistoryComplete, isOpen } from '../domain/lifecycle';
 import { classifyTimeliness, Timeliness } from '../domain/timeliness';
 import { Agency, Dossier, DossierEvent, Procedure, SatisfactionRating, ServiceCommitment } from '../entities';
@@ -184,8 +184,7 @@ export class DossierService {
       const refusal = apologyRefusal(dossier, now, newAppointmentAt);
       if (refusal?.code === 'INVALID_TRANSITION') throw apiError(ErrorCode.INVALID_TRANSITION, `${code}: ${refusal.message}`, { from: dossier.status, action: 'ISSUE_APOLOGY' });
       if (refusal) throw badInput('newAppointmentAt', refusal.message);
-      dossier.apologyIssuedAt = now;
-      dossier.apologyNewAppointmentAt = newAppointmentAt;
+      recordApology(dossier, now, newAppointmentAt);
       await em.save(dossier);
       await this.appendEvent(em, dossier, viewer, DossierEventKind.APOLOGY_ISSUED, dossier.status, now, agency.databaseId, reason, {
         newAppointmentAt: newAppointmentAt.toISOString(),

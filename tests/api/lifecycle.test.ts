@@ -131,6 +131,16 @@ describe('dossier lifecycle over HTTP', () => {
     at('2025-06-03T10:00:00+07:00');
     const late = await act('completeDossier(code: $code, electronicResult: false)', '$code: String!', { code: 'LC-0006' });
     expect(late.data!.completeDossier.timeliness).toBe('LATE');
+    // A second letter moves the appointment; the dossier was apologised for on 3 June all the same.
+    at('2025-07-01T09:00:00+07:00');
+    const again = await act(
+      'issueApology(code: $code, newAppointmentAt: $at, reason: $reason)',
+      '$code: String!, $at: DateTime!, $reason: String!',
+      { code: 'LC-0006', at: '2025-07-02T17:00:00+07:00', reason: 'Hẹn lại' },
+    );
+    expect(again.errors).toBeUndefined();
+    expect(again.data!.issueApology).toMatchObject({ apologyIssuedAt: '2025-06-03T08:00:00+07:00', apologyNewAppointmentAt: '2025-07-02T17:00:00+07:00' });
+    expect(again.data!.issueApology.history.filter((e: { kind: string }) => e.kind === 'APOLOGY_ISSUED')).toHaveLength(2);
   });
 
   it('stops the clock while waiting for a supplement: not overdue meanwhile, for the dossier, lists, alerts and the index (SPEC §2)', async () => {
