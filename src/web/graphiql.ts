@@ -3,7 +3,7 @@ import { htmlPageRouter } from './pages';
 
 /**
  * GraphiQL at /graphiql (and for a browser opening /graphql), queries over HTTP and
- * subscriptions over graphql-ws on the same URL. A token given once (`?token=` or the
+ * subscriptions over graphql-ws on the same URL. A token given once (`#token=` or the
  * headers editor) is kept in the browser and sent with both.
  */
 const PAGE = `<!doctype html>
@@ -27,7 +27,7 @@ const PAGE = `<!doctype html>
   root.render(React.createElement(GraphiQL, {
     fetcher,
     defaultHeaders: token ? JSON.stringify({ Authorization: 'Bearer ' + token }, null, 2) : undefined,
-    defaultQuery: '# Service Index. Public: rankings, scorecards, agencies, procedures.\\n# With a token (?token=…): dossiers, feedback, and live alerts.\\n\\n{\\n  rankings(period: "2024-09", kind: PROVINCE) {\\n    rank total rankDelta\\n    agency { code name }\\n  }\\n}\\n',
+    defaultQuery: '# Service Index. Public: rankings, scorecards, agencies, procedures.\\n# With a token (#token=…): dossiers, feedback, and live alerts.\\n\\n{\\n  rankings(period: "2024-09", kind: PROVINCE) {\\n    rank total rankDelta\\n    agency { code name }\\n  }\\n}\\n',
   }));
 </script></body></html>`;
 

@@ -16,13 +16,17 @@ export const PAGES_SCRIPT = `window.siPages = (() => {
       if (body.errors) { const err = new Error(body.errors[0].message); err.code = body.errors[0].extensions?.code; throw err; }
       return body.data;
     },
-    /** The stored token; a ?token= in the address is stored first and taken out of the address. */
+    /**
+     * The stored token; a #token= in the address is stored first and taken out of it. The
+     * fragment, never a ?token= query: a browser does not send the fragment, so the token
+     * stays out of the request line that proxies and servers write to their access logs.
+     */
     token() {
-      const params = new URLSearchParams(location.search);
+      const params = new URLSearchParams(location.hash.slice(1));
       if (params.get('token')) {
         localStorage.setItem(TOKEN_KEY, params.get('token'));
         params.delete('token');
-        history.replaceState(null, '', location.pathname + (params.size ? '?' + params : ''));
+        history.replaceState(null, '', location.pathname + location.search + (params.size ? '#' + params : ''));
       }
       return localStorage.getItem(TOKEN_KEY);
     },
