@@ -25,6 +25,8 @@ describe('deployment files', () => {
     expect(nginx).toMatch(/server api1:4000/);
     expect(nginx).toMatch(/server api2:4000/);
     expect(nginx).toMatch(/proxy_set_header Upgrade \$http_upgrade/);
+    // Metrics stay internal whatever the case of the path (Express routes /METRICS to them too).
+    expect(nginx).toMatch(/location ~\* \^\/metrics \{\s*deny all;/);
     expect(compose.services.nginx.volumes[0]).toContain('./deploy/nginx.conf');
   });
 
