@@ -1,6 +1,7 @@
 import { IsOptional, Length, Matches } from 'class-validator';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { canSeeAgencyPath, requireViewer } from '../auth/access';
+import { SatisfactionLevel } from '../domain/enums';
 import { Agency, Feedback, Procedure } from '../entities';
 import { Connection, PageArgs } from '../schema/connection';
 import type { RequestContext } from '../schema/context';
@@ -97,6 +98,16 @@ class AnswerFeedbackArgs {
   idempotencyKey?: string;
 }
 
+@ArgsType()
+class RecordFeedbackSatisfactionArgs {
+  @Field({ description: 'Feedback code.' })
+  @Matches(FEEDBACK_CODE, { message: 'code must be a feedback code' })
+  code: string;
+
+  @Field(() => SatisfactionLevel, { description: 'How satisfied the sender is with the answer.' })
+  level: SatisfactionLevel;
+}
+
 /** The sender of feedback (personal data). */
 @ObjectType({ description: 'Who sent the feedback (personal data): visible to officers of the agency only.' })
 export class FeedbackSender {
@@ -122,6 +133,13 @@ export class FeedbackResolver {
   @Mutation(() => Feedback, { description: 'Answer feedback, once.' })
   answerFeedback(@Args() { code, answer, idempotencyKey }: AnswerFeedbackArgs, @Ctx() ctx: RequestContext) {
     return ctx.services.feedback.answer(ctx.viewer, code, answer, idempotencyKey);
+  }
+
+  @Mutation(() => Feedback, {
+    description: 'Record the sender’s satisfaction with the answer, as the sender told the agency: once, after the answer (INVALID_TRANSITION before it; CONFLICT for a different level than the one recorded).',
+  })
+  recordFeedbackSatisfaction(@Args() { code, level }: RecordFeedbackSatisfactionArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.feedback.recordSatisfaction(ctx.viewer, code, level);
   }
 
   @FieldResolver(() => Agency, { description: 'The agency the feedback is about.' })

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { requireAgencyInScope, Viewer } from '../auth/access';
+import { SatisfactionLevel } from '../domain/enums';
 import { computeFeedbackDueAt } from '../domain/feedback';
 import { Agency, Feedback, Procedure } from '../entities';
 import { apiError, badInput, ErrorCode, notFound } from '../schema/errors';
@@ -84,5 +85,21 @@ export class FeedbackService {
     });
     if (changed) this.events.emit('feedbackChanged', { feedbackId: feedback.databaseId, code: feedback.code, agencyId: feedback.agencyId, answered: true, dueAt: feedback.dueAt });
     return feedback;
+  }
+
+  /**
+   * The sender's satisfaction with the answer (SPEC §2 Feedback), as the sender told the agency
+   * (feedback is registered by an officer, so the officer records it): once, after the answer.
+   * The index does not score it (INDEX_METHOD scores answers in time); reports read it.
+   */
+  async recordSatisfaction(viewer: Viewer | undefined, code: string, level: SatisfactionLevel): Promise<Feedback> {
+    return this.dataSource.transaction(async (em) => {
+      const { record: feedback } = await lockInScope(em, viewer, Feedback, code);
+      if (!feedback.answeredAt) throw apiError(ErrorCode.INVALID_TRANSITION, `Feedback ${code} has no answer yet: the sender's satisfaction is with the answer.`, { action: 'RECORD_SATISFACTION' });
+      if (feedback.satisfaction === level) return feedback; // a retry
+      if (feedback.satisfaction) throw apiError(ErrorCode.CONFLICT, `Feedback ${code} already has the sender's satisfaction (${feedback.satisfaction}).`);
+      feedback.satisfaction = level;
+      return em.save(feedback);
+    });
   }
 }

@@ -291,5 +291,16 @@ describe('feedback', () => {
     expect((await app.gql(answer, { code: feedback.code }, officer)).errors![0].extensions!.code).toBe('CONFLICT');
     const otherOfficer = app.token(Role.OFFICER, 'TPB');
     expect((await app.gql(answer, { code: feedback.code }, otherOfficer)).errors![0].extensions!.code).toBe('NOT_FOUND');
+
+    // The sender's satisfaction with the answer (SPEC §2), recorded once.
+    const satisfied = `mutation($code: String!, $level: SatisfactionLevel!) { recordFeedbackSatisfaction(code: $code, level: $level) { satisfaction } }`;
+    expect((await app.gql(satisfied, { code: feedback.code, level: 'SATISFIED' }, officer)).data!.recordFeedbackSatisfaction).toEqual({ satisfaction: 'SATISFIED' });
+    expect((await app.gql(satisfied, { code: feedback.code, level: 'SATISFIED' }, officer)).errors).toBeUndefined();
+    expect((await app.gql(satisfied, { code: feedback.code, level: 'UNSATISFIED' }, officer)).errors![0].extensions!.code).toBe('CONFLICT');
+    expect((await app.gql(satisfied, { code: feedback.code, level: 'SATISFIED' }, otherOfficer)).errors![0].extensions!.code).toBe('NOT_FOUND');
+    const unanswered = (
+      await app.gql(`mutation($input: SubmitFeedbackInput!) { submitFeedback(input: $input) { code } }`, { input: { agencyCode: 'TPA-STP', subject: 's', content: 'c', senderName: 'n' } }, officer)
+    ).data!.submitFeedback.code;
+    expect((await app.gql(satisfied, { code: unanswered, level: 'SATISFIED' }, officer)).errors![0].extensions!.code).toBe('INVALID_TRANSITION');
   });
 });
