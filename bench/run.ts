@@ -5,6 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { createDataSource, SESSION_OPTIONS } from '../ormconfig';
 import { signToken } from '../src/auth/tokens';
+import { OVERDUE_CANDIDATES } from '../src/subscriptions/detectors';
 import { adminQuery, canConnect, LOCAL_POSTGRES_URL, withDatabase } from '../src/db/admin';
 import { RunningPostgres, startEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { Role } from '../src/domain/enums';
@@ -146,8 +147,10 @@ async function main() {
     t = Date.now();
     await waitFor('the overdue backlog to be alerted and sequenced', async () => {
       const { rows } = await pool!.query(
-        `SELECT (SELECT count(*) FROM dossier WHERE status IN ('RECEIVED', 'PROCESSING', 'AWAITING_SUPPLEMENT') AND overdue_alerted_at IS NULL AND due_at < now())::int AS pending,
+        // The scanner's own condition: a dossier waiting with its clock stopped is not overdue.
+        `SELECT (SELECT count(*) FROM dossier d WHERE ${OVERDUE_CANDIDATES})::int AS pending,
                 (SELECT count(*) FROM alert WHERE seq IS NULL)::int AS unsequenced`,
+        [new Date()],
       );
       return rows[0].pending === 0 && rows[0].unsequenced === 0;
     }, 900_000, 1000);
