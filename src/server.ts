@@ -15,7 +15,7 @@ import cors from 'cors';
 import type { Context as WsContext } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
-import { bearerToken, verifyToken } from './auth/tokens';
+import { bearerToken, VerifiedToken, verifyToken } from './auth/tokens';
 import { currentQueryStats, runWithQueryStats } from './db/query-stats';
 import { getSchema } from './schema/build';
 import { audienceOf, createRequestContext, eventContext, RequestContext, Services } from './schema/context';
@@ -182,6 +182,9 @@ function authorizationOf(ctx: WsContext): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** Node's longest timer delay (2^31 - 1 ms). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** Subscriptions that need a caller: without a token (or a dossier secret) they close 4401. */
 const NEEDS_CALLER = new Set(['alerts', 'dossierUpdated']);
 
@@ -191,7 +194,7 @@ const NEEDS_CALLER = new Set(['alerts', 'dossierUpdated']);
  * subscribe (an expired one closes 4403; none, for a stream that needs one, closes 4401).
  */
 function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSocketServer) {
-  const connections = new WeakMap<object, { open: Set<string>; key: string }>();
+  const connections = new WeakMap<object, { open: Set<string>; key: string; expiry?: NodeJS.Timeout }>();
   const connected = new WeakSet<object>();
   // One limiter keyed by connection: an idle socket holds no limiter state of its own.
   const subscribeMessages = services.rateLimits.connectionMessages();
@@ -208,16 +211,34 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
     const { http: _http, ...extensions } = shaped.extensions ?? {};
     return { ...shaped, extensions };
   };
-  const checkToken = (ctx: WsContext): boolean => {
+  /** The connection's verified token (null without one), or false when it is refused. */
+  const checkToken = (ctx: WsContext): VerifiedToken | null | false => {
     const header = authorizationOf(ctx);
-    if (!header) return true;
+    if (!header) return null;
     try {
       const token = bearerToken(header);
-      if (token) verifyToken(token, services.config.jwtSecret);
-      return true;
+      return token ? verifyToken(token, services.config.jwtSecret) : null;
     } catch {
       return false;
     }
+  };
+  // The token is only checked on messages: an open subscription would otherwise outlive it
+  // and stream for days. The socket closes as a refused token's would (4403), when the token
+  // stops being accepted; a client that reconnects must bring a fresh one.
+  const closeAtExpiry = (ctx: WsContext, acceptedUntil: Date) => {
+    const state = connectionState(ctx);
+    const wait = () => {
+      // Date.now, not services.clock: jsonwebtoken judges expiry by the real clock.
+      const left = acceptedUntil.getTime() - Date.now();
+      if (left <= 0) {
+        (ctx.extra as { socket: WebSocket }).socket.close(4403, 'Forbidden: the token has expired');
+        return;
+      }
+      // setTimeout fires at once past ~24.8 days: a longer-lived token waits in steps.
+      state.expiry = setTimeout(wait, Math.min(left, MAX_TIMER_MS));
+      state.expiry.unref();
+    };
+    wait();
   };
   const documents = new SubscriptionDocuments(schema, services.config.queryLimits.maxTokens);
   return useServer(
@@ -228,13 +249,16 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
       // A socket that never says connection_init is closed 4408 (protocol).
       connectionInitWaitTimeout: services.config.wsInitTimeoutMs,
       onConnect: (ctx) => {
-        if (!checkToken(ctx)) return false;
+        const token = checkToken(ctx);
+        if (token === false) return false;
         services.metrics.wsConnections.inc();
         connected.add(ctx);
+        if (token) closeAtExpiry(ctx, token.acceptedUntil);
         return true;
       },
       onClose: (ctx) => {
         if (!connected.delete(ctx)) return;
+        clearTimeout(connectionState(ctx).expiry);
         services.metrics.wsConnections.dec();
         // Subscriptions still counted end with the socket; clearing them keeps a late
         // onComplete from counting them down twice.
@@ -243,7 +267,7 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
         open.clear();
       },
       onSubscribe: async (ctx, id, payload) => {
-        if (!checkToken(ctx)) return closeSocket(ctx, 4403, 'Forbidden');
+        if (checkToken(ctx) === false) return closeSocket(ctx, 4403, 'Forbidden');
         // Per connection: a flood of subscribe messages closes the socket (4429); beyond the
         // cap of open subscriptions a new one is refused with RATE_LIMITED.
         const state = connectionState(ctx);

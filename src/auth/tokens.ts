@@ -12,6 +12,12 @@ export interface Principal {
   agencyCode: string;
 }
 
+/** A verified token's principal, and how long this server accepts the token. */
+export interface VerifiedToken extends Principal {
+  /** When verifyToken starts refusing it: its exp plus the clock tolerance. */
+  acceptedUntil: Date;
+}
+
 const ALGORITHM = 'HS256' as const;
 /** Tolerated clock difference between the issuer and this server. */
 const CLOCK_TOLERANCE_SECONDS = 30;
@@ -37,7 +43,7 @@ function secretKey(secret: string): KeyObject {
  * key confusion) and expiry is enforced, whatever the token says about itself: one without an
  * expiry is refused.
  */
-export function verifyToken(token: string, secret: string): Principal {
+export function verifyToken(token: string, secret: string): VerifiedToken {
   let claims: jwt.JwtPayload;
   try {
     const decoded = jwt.verify(token, secretKey(secret), { algorithms: [ALGORITHM], clockTolerance: CLOCK_TOLERANCE_SECONDS });
@@ -53,7 +59,8 @@ export function verifyToken(token: string, secret: string): Principal {
   if (typeof claims.sub !== 'string' || !claims.sub || !Object.values(Role).includes(role) || typeof claims.agency !== 'string' || !claims.agency) {
     throw apiError(ErrorCode.UNAUTHENTICATED, 'Authentication failed: the token lacks the sub, role or agency claim.');
   }
-  return { sub: claims.sub, role, agencyCode: claims.agency };
+  // jsonwebtoken refuses once the current second reaches exp + tolerance.
+  return { sub: claims.sub, role, agencyCode: claims.agency, acceptedUntil: new Date((claims.exp + CLOCK_TOLERANCE_SECONDS) * 1000) };
 }
 
 /** Reads "Bearer <token>" from an Authorization header value; undefined when absent. */

@@ -4,7 +4,7 @@ import { canSeeAgencyPath, requireViewer, scopePrefix } from '../auth/access';
 import { AgencyKind, AlertKind } from '../domain/enums';
 import { Agency, Dossier, Feedback } from '../entities';
 import { lookupSecretMatches } from '../services/dossier-service';
-import type { RequestContext } from '../schema/context';
+import { eventContext, type RequestContext } from '../schema/context';
 import { apiError, badInput, ErrorCode, notFound } from '../schema/errors';
 import { AGENCY_CODE, DOSSIER_CODE } from '../schema/validation';
 import { alertStream } from '../subscriptions/alert-hub';
@@ -109,6 +109,31 @@ class DossierUpdatedArgs {
   secret?: string;
 }
 
+/**
+ * The source's events, each passed only once `check` resolves; when it throws, the source is
+ * closed and the error ends the stream (graphql-ws sends it as the subscription's error).
+ * `return` goes straight to the source, so a subscriber leaving while no event is pending
+ * unsubscribes at once (an async generator would wait for the next event).
+ */
+function endWhen<T>(source: AsyncIterableIterator<T>, check: (event: T) => Promise<void>): AsyncIterableIterator<T> {
+  const iterator: AsyncIterableIterator<T> = {
+    next: async () => {
+      const result = await source.next();
+      if (result.done) return result;
+      try {
+        await check(result.value);
+      } catch (err) {
+        await source.return?.();
+        throw err;
+      }
+      return result;
+    },
+    return: () => source.return?.() ?? Promise.resolve({ done: true, value: undefined }),
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}
+
 @ObjectType({ description: 'A rank that moved or a score that dropped, for a public ranking.' })
 export class RankingChange extends AlertView {}
 
@@ -161,12 +186,21 @@ export class AlertResolver {
         if (!context.viewer && !args.secret) throw apiError(ErrorCode.UNAUTHENTICATED, 'This needs a bearer token or the dossier’s lookup secret.');
         throw notFound('Dossier', args.code);
       }
-      return context.services.realtime.dossierUpdates(dossier.databaseId);
+      // A sync receipt can move the dossier to another agency after this check: each update
+      // asks again, and one the subscriber may no longer see ends its stream as subscribe would
+      // have refused it. A lookup-secret grant follows the dossier wherever it goes.
+      return endWhen(context.services.realtime.dossierUpdates(dossier.databaseId), async () => {
+        const current = await context.services.dataSource.getRepository(Dossier).findOneBy({ databaseId: dossier.databaseId });
+        if (!current || !(await canSeeDossier(eventContext(context), current))) throw notFound('Dossier', args.code);
+      });
     },
   })
-  async dossierUpdated(@Root() update: { dossierId: string }, @Args() _args: DossierUpdatedArgs, @Ctx() ctx: RequestContext): Promise<Dossier> {
+  async dossierUpdated(@Root() update: { dossierId: string }, @Args() args: DossierUpdatedArgs, @Ctx() ctx: RequestContext): Promise<Dossier> {
     // Each update is read fresh: the connection's loaders do not cache across events.
-    return (await ctx.services.dataSource.getRepository(Dossier).findOneByOrFail({ databaseId: update.dossierId }));
+    const dossier = await ctx.services.dataSource.getRepository(Dossier).findOneByOrFail({ databaseId: update.dossierId });
+    // The stream's own check read the dossier a moment earlier: a move in between must not leak it.
+    if (!(await canSeeDossier(ctx, dossier))) throw notFound('Dossier', args.code);
+    return dossier;
   }
 
   @FieldResolver(() => Agency, { description: 'The agency concerned.' })
