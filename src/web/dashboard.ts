@@ -162,7 +162,15 @@ const PAGE = `<!doctype html>
           if (a.kind.startsWith('DOSSIER_')) loadDossiers();
           if (a.kind === 'SCORE_DROPPED' || a.kind === 'RANKING_CHANGED') loadScore();
         },
-        error: retry,
+        // 4401/4403: the token was refused or has expired (the server closes at its expiry).
+        // Retrying with it would be refused forever: sign in again instead.
+        error: (err) => {
+          if (mine === generation && (err?.code === 4401 || err?.code === 4403)) {
+            siPages.forgetToken(); token = null;
+            return showSignIn('Mã truy cập đã hết hạn hoặc không còn hiệu lực: hãy đăng nhập lại.');
+          }
+          retry();
+        },
         complete: retry,
       },
     );

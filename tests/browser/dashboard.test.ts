@@ -1,4 +1,5 @@
 import path from 'node:path';
+import jwt from 'jsonwebtoken';
 import type { Browser, Page } from 'playwright-core';
 import { Role } from '../../src/domain/enums';
 import { canvasDrawn, haveChromium, launchChromium } from '../support/browser';
@@ -99,6 +100,20 @@ import { seedFixtures } from '../support/fixtures';
     expect(await page.evaluate(`localStorage.getItem('si-token')`)).toBeNull();
     expect(outside).toEqual([]);
     expect(failed).toEqual([]);
+    await page.close();
+  });
+
+  it('asks to sign in again when its token expires, instead of retrying with it', async () => {
+    // Accepted for about 4 s more (the server tolerates 30 s of clock difference past exp).
+    const exp = Math.floor(Date.now() / 1000) - 30 + 4;
+    const expiring = jwt.sign({ sub: 'leader-expiring', role: Role.LEADER, agency: 'TPA', exp }, 'test-secret-at-least-16-chars', { algorithm: 'HS256' });
+    const page = await browser.newPage();
+    await page.goto(`${origin}/dashboard?period=2024-09#token=${expiring}`);
+    await page.waitForSelector('#live[data-state="open"]');
+    // The server closes the socket at the token's expiry (4403): the form comes back with a reason.
+    await page.waitForSelector('#signin:not([hidden])', { timeout: 15_000 });
+    expect(await page.textContent('#signin-error')).toContain('hết hạn');
+    expect(await page.evaluate(`localStorage.getItem('si-token')`)).toBeNull();
     await page.close();
   });
 });
