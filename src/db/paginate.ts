@@ -12,18 +12,51 @@ export interface SortKey<E> {
   direction: 'ASC' | 'DESC';
 }
 
-function encodeCursor(values: unknown[]): string {
-  return Buffer.from(JSON.stringify(values.map((v) => (v instanceof Date ? v.toISOString() : v))), 'utf8').toString('base64url');
+/** What a sort key's values are, from its column's type: checked when a cursor comes back. */
+type KeyKind = 'instant' | 'integer' | 'text';
+
+function kindsOf<E extends ObjectLiteral>(query: SelectQueryBuilder<E>, keys: SortKey<E>[]): KeyKind[] {
+  const metadata = query.expressionMap.mainAlias?.metadata;
+  return keys.map((key) => {
+    const type = String(metadata?.findColumnWithPropertyName(key.property)?.type ?? '');
+    return /timestamp|date/i.test(type) ? 'instant' : /int/i.test(type) ? 'integer' : 'text';
+  });
 }
 
-function decodeCursor(cursor: string, arity: number, argument: string): unknown[] {
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+const INTEGER = /^\d{1,18}$/;
+
+function fits(value: unknown, kind: KeyKind): boolean {
+  if (kind === 'instant') return typeof value === 'string' && INSTANT.test(value) && !Number.isNaN(Date.parse(value));
+  if (kind === 'integer') return (typeof value === 'string' && INTEGER.test(value)) || (Number.isSafeInteger(value) && (value as number) >= 0);
+  return typeof value === 'string' && value.length <= 400;
+}
+
+/**
+ * A cursor names the order it was made in (its sort columns and directions) and holds the
+ * row's sort values. A cursor of another list or order, or values of the wrong kind, are
+ * refused as BAD_USER_INPUT: taken as they are, a timestamp "x" failed in PostgreSQL (a 500)
+ * and another list's cursor silently gave wrong rows.
+ */
+function orderOf<E>(keys: SortKey<E>[]): string {
+  return keys.map((k) => `${k.column} ${k.direction}`).join(',');
+}
+
+function encodeCursor(order: string, values: unknown[]): string {
+  return Buffer.from(JSON.stringify([order, ...values.map((v) => (v instanceof Date ? v.toISOString() : v))]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string, order: string, kinds: KeyKind[], argument: string): unknown[] {
   try {
-    const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === arity && values.every((v) => typeof v === 'string' || typeof v === 'number')) return values;
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(decoded) && decoded[0] === order && decoded.length === kinds.length + 1) {
+      const values = decoded.slice(1);
+      if (values.every((value, i) => fits(value, kinds[i]))) return values;
+    }
   } catch {
     // fall through to the error below
   }
-  throw badInput(argument, `"${cursor}" is not a cursor of this list.`);
+  throw badInput(argument, `"${cursor}" is not a cursor of this list in this order.`);
 }
 
 /** Adds "row comes after (or before) the cursor in this order" as one OR-expanded keyset condition. */
@@ -55,19 +88,22 @@ export async function paginate<E extends ObjectLiteral>(query: SelectQueryBuilde
   const counter = query.clone();
 
   const qb = query.clone();
-  if (page.after != null) whereBeyond(qb, keys, decodeCursor(page.after, keys.length, 'after'), true, 'after');
-  if (page.before != null) whereBeyond(qb, keys, decodeCursor(page.before, keys.length, 'before'), false, 'before');
+  const order = orderOf(keys);
+  const kinds = kindsOf(query, keys);
+  if (page.after != null) whereBeyond(qb, keys, decodeCursor(page.after, order, kinds, 'after'), true, 'after');
+  if (page.before != null) whereBeyond(qb, keys, decodeCursor(page.before, order, kinds, 'before'), false, 'before');
   keys.forEach((key, i) => {
     const direction = forward ? key.direction : key.direction === 'ASC' ? 'DESC' : 'ASC';
     if (i === 0) qb.orderBy(key.column, direction);
     else qb.addOrderBy(key.column, direction);
   });
-  const rows = limit === 0 ? [] : await qb.limit(limit + 1).getMany();
+  // One row more than asked says whether there is a next page (for `first: 0` too, as Relay wants).
+  const rows = await qb.limit(limit + 1).getMany();
   const hasMore = rows.length > limit;
   const pageRows = rows.slice(0, limit);
   if (!forward) pageRows.reverse();
 
-  const edges = pageRows.map((node) => ({ node, cursor: encodeCursor(keys.map((k) => node[k.property])) }));
+  const edges = pageRows.map((node) => ({ node, cursor: encodeCursor(order, keys.map((k) => node[k.property])) }));
   const pageInfo: PageInfo = {
     hasNextPage: forward ? hasMore : page.before != null,
     hasPreviousPage: forward ? page.after != null : hasMore,

@@ -74,6 +74,7 @@ describe('Relay cursor connections', () => {
     const zero = await page('first: 0');
     expect(zero.edges).toEqual([]);
     expect(zero.totalCount).toBe(27);
+    expect(zero.pageInfo.hasNextPage).toBe(true);
     const none = await page('first: 5', { filter: { codePrefix: 'NOPE' } });
     expect(none).toMatchObject({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false } });
 
@@ -81,6 +82,19 @@ describe('Relay cursor connections', () => {
     expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
     const foreign = await app.gql(`query($c: String) { dossiers(after: $c) { totalCount } }`, { c: Buffer.from('["x"]').toString('base64url') }, admin);
     expect(foreign.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    // A cursor of this order with values of the wrong kind (PostgreSQL refused them: a 500).
+    const [order] = JSON.parse(Buffer.from(all.pageInfo.endCursor, 'base64url').toString('utf8'));
+    for (const values of [['x', 'y'], ['2025-01-01T00:00:00.000Z', 'abc'], ['2025-01-01T00:00:00.000Z', 1e21]]) {
+      const tampered = await app.gql(`query($c: String) { dossiers(after: $c) { totalCount } }`, { c: Buffer.from(JSON.stringify([order, ...values])).toString('base64url') }, admin);
+      expect(tampered.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    }
+    // Another order's cursor, or another list's, would page from the wrong row: refused.
+    const byDue = await page('first: 1', { filter: { orderBy: { field: 'DUE_AT', direction: 'ASC' } } });
+    const otherOrder = await app.gql(`query($c: String) { dossiers(after: $c) { totalCount } }`, { c: byDue.pageInfo.endCursor }, admin);
+    expect(otherOrder.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    const agencyCursor = (await app.gql(`{ agencies(first: 1) { pageInfo { endCursor } } }`)).data!.agencies.pageInfo.endCursor;
+    const otherList = await app.gql(`query($c: String) { procedures(after: $c) { totalCount } }`, { c: agencyCursor });
+    expect(otherList.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
     const both = await app.gql(`query { dossiers(first: 1, last: 1) { totalCount } }`, {}, admin);
     expect(both.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'last' });
     const negative = await app.gql(`query { dossiers(first: -1) { totalCount } }`, {}, admin);
