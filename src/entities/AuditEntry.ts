@@ -37,6 +37,6 @@ export class AuditEntry {
   after: Record<string, unknown> | null;
 
   @Field(() => Date, { description: 'When.' })
-  @CreateDateColumn({ type: 'timestamptz' })
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   at: Date;
 }
