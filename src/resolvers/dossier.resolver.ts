@@ -1,4 +1,4 @@
-import { IsBoolean, IsEnum, IsOptional, Length, Matches } from 'class-validator';
+import { IsBoolean, IsEnum, IsOptional, Length, Matches, ValidateNested } from 'class-validator';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { canSeeAgencyPath, requireViewer } from '../auth/access';
 import { SatisfactionLevel } from '../domain/enums';
@@ -15,7 +15,10 @@ export const DossierConnection = Connection(Dossier);
 
 @ArgsType()
 class DossiersArgs extends PageArgs {
+  // ValidateNested: class-validator skips a nested input's own checks without it.
   @Field(() => DossierFilter, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
   filter?: DossierFilter;
 }
 

@@ -1,4 +1,4 @@
-import { IsOptional, Length, Matches } from 'class-validator';
+import { IsOptional, Length, Matches, ValidateNested } from 'class-validator';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { canSeeAgencyPath, requireViewer } from '../auth/access';
 import { SatisfactionLevel } from '../domain/enums';
@@ -40,7 +40,10 @@ export class FeedbackFilter {
 
 @ArgsType()
 class FeedbacksArgs extends PageArgs {
+  // ValidateNested: class-validator skips a nested input's own checks without it.
   @Field(() => FeedbackFilter, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
   filter?: FeedbackFilter;
 }
 

@@ -83,7 +83,7 @@ describe('Relay cursor connections', () => {
     const foreign = await app.gql(`query($c: String) { dossiers(after: $c) { totalCount } }`, { c: Buffer.from('["x"]').toString('base64url') }, admin);
     expect(foreign.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
     // A cursor of this order with values of the wrong kind (PostgreSQL refused them: a 500).
-    const [order] = JSON.parse(Buffer.from(all.pageInfo.endCursor, 'base64url').toString('utf8'));
+    const [order] = JSON.parse(Buffer.from(all.pageInfo.endCursor!, 'base64url').toString('utf8'));
     for (const values of [['x', 'y'], ['2025-01-01T00:00:00.000Z', 'abc'], ['2025-01-01T00:00:00.000Z', 1e21]]) {
       const tampered = await app.gql(`query($c: String) { dossiers(after: $c) { totalCount } }`, { c: Buffer.from(JSON.stringify([order, ...values])).toString('base64url') }, admin);
       expect(tampered.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
@@ -120,6 +120,13 @@ describe('dossier filters', () => {
     expect(await count({ procedureCode: '1.000894' })).toBe(2);
     // PG-1 at 08:00 … PG-5 at 12:00 on 3 March: [09:00, 12:00) holds PG-2, PG-3, PG-4.
     expect(await count({ agencyCode: 'TPA-STP', receivedFrom: '2025-03-03T09:00:00+07:00', receivedTo: '2025-03-03T12:00:00+07:00' })).toBe(3);
+  });
+
+  it('checks the filter’s fields like any input: BAD_USER_INPUT naming the field', async () => {
+    const bad = await app.gql(`{ dossiers(filter: { agencyCode: "not a code" }) { totalCount } }`, {}, admin);
+    expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.agencyCode' });
+    const feedback = await app.gql(`{ feedbacks(filter: { agencyCode: "not a code" }) { totalCount } }`, {}, admin);
+    expect(feedback.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.agencyCode' });
   });
 
   it('by timeliness, judged at the request time for open dossiers', async () => {
