@@ -14,17 +14,21 @@ function baseLetter(ch: string): string {
 const FROM = VIETNAMESE_ACCENTED + VIETNAMESE_ACCENTED.toUpperCase() + 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const TO = [...VIETNAMESE_ACCENTED].map(baseLetter).join('') + [...VIETNAMESE_ACCENTED].map(baseLetter).join('') + 'abcdefghijklmnopqrstuvwxyz';
 
-/** Lower-case, accent-free form of a text, the same as the SQL `foldedSql` computes. */
+/**
+ * Lower-case, accent-free form of a text, the same as the SQL `foldedSql` computes. Composed
+ * first (NFC): text typed with a combining-mark input method or pasted from a PDF writes "ộ"
+ * as "o" plus two marks, which the table of composed letters would not find.
+ */
 export function foldVietnamese(text: string): string {
   let out = '';
-  for (const ch of text) {
+  for (const ch of text.normalize('NFC')) {
     const i = FROM.indexOf(ch);
     out += i >= 0 ? TO.charAt(i) : ch;
   }
   return out;
 }
 
-/** SQL expression folding a text expression the same way as foldVietnamese. */
+/** SQL expression folding a text expression the same way as foldVietnamese (NFC first, too). */
 export function foldedSql(column: string): string {
-  return `translate(${column}, '${FROM}', '${TO}')`;
+  return `translate(normalize(${column}, NFC), '${FROM}', '${TO}')`;
 }

@@ -138,3 +138,17 @@ describe('dossier filters', () => {
     expect(await count({ agencyCode: 'TPA-STP', timeliness: ['EARLY', 'ON_TIME', 'LATE'] })).toBe(0);
   });
 });
+
+describe('accent-insensitive search', () => {
+  const found = async (search: string) => (await app.gql(`query($s: String) { agencies(first: 50, search: $s) { nodes { code } } }`, { s: search })).data!.agencies.nodes.map((a: { code: string }) => a.code).sort();
+
+  it('finds "Sở Tư pháp" typed without accents, with composed letters or with combining marks (NFD), and names stored with combining marks', async () => {
+    expect(await found('so tu phap')).toEqual(['TPA-STP', 'TPB-STP']);
+    expect(await found('Sở Tư pháp')).toEqual(['TPA-STP', 'TPB-STP']);
+    expect(await found('Sở Tư pháp'.normalize('NFD'))).toEqual(['TPA-STP', 'TPB-STP']);
+    // A name written with combining marks (pasted from a PDF) is found by its composed spelling.
+    await app.dataSource.query(`INSERT INTO agency (code, name, kind, path) VALUES ('NFD-1', $1, 'COMMUNE', '/NFD-1/')`, ['Phường Đồng Xuân'.normalize('NFD')]);
+    expect(await found('Phường Đồng Xuân')).toEqual(['NFD-1']);
+    expect(await found('dong xuan')).toEqual(['NFD-1']);
+  });
+});
