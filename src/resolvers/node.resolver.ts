@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { canSeeAgencyPath } from '../auth/access';
 import { Feedback } from '../entities';
-import { fromGlobalId, Node } from '../schema/node';
+import { fromGlobalId, int32Id, Node } from '../schema/node';
 import type { RequestContext } from '../schema/context';
 import { canSeeDossier } from './dossier.resolver';
 
@@ -12,13 +12,14 @@ export class NodeResolver {
     const parsed = fromGlobalId(id);
     if (!parsed) return null;
     const { loaders } = ctx;
+    const int32 = int32Id(parsed.databaseId);
     switch (parsed.type) {
       case 'Agency':
-        return loaders.agencyById.load(Number(parsed.databaseId));
+        return int32 === null ? null : loaders.agencyById.load(int32);
       case 'Procedure':
-        return loaders.procedureById.load(Number(parsed.databaseId));
+        return int32 === null ? null : loaders.procedureById.load(int32);
       case 'ServiceCommitment':
-        return loaders.serviceCommitmentById.load(Number(parsed.databaseId));
+        return int32 === null ? null : loaders.serviceCommitmentById.load(int32);
       case 'Dossier': {
         const dossier = await loaders.dossierById.load(parsed.databaseId);
         return dossier && (await canSeeDossier(ctx, dossier)) ? dossier : null;

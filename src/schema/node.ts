@@ -28,6 +28,13 @@ export function fromGlobalId(globalId: string): { type: string; databaseId: stri
   const colon = decoded.indexOf(':');
   if (colon <= 0) return null;
   const databaseId = decoded.slice(colon + 1);
-  if (!/^\d+$/.test(databaseId)) return null;
+  // Beyond the column's range PostgreSQL fails the lookup (a 500): no such row, so no node.
+  if (!/^\d{1,18}$/.test(databaseId)) return null;
   return { type: decoded.slice(0, colon), databaseId };
+}
+
+/** The id of a table keyed by a 32-bit integer, or null beyond its range (no such row). */
+export function int32Id(databaseId: string): number | null {
+  const id = Number(databaseId);
+  return id <= 2_147_483_647 ? id : null;
 }

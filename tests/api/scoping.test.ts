@@ -52,6 +52,12 @@ describe('agency scoping', () => {
     expect((await app.gql(`query($id: ID!) { node(id: $id) { ... on Dossier { code } } }`, { id }, tokenA)).data!.node).toEqual({ code: 'A-STP-1' });
     const startB = await app.gql(`mutation { startProcessing(code: "A-STP-1") { code } }`, {}, tokenB);
     expect(startB.errors![0].extensions!.code).toBe('NOT_FOUND');
+    // Ids beyond a table's key range do not exist either (PostgreSQL refused them: a 500).
+    for (const made of ['Agency:99999999999', 'Dossier:99999999999999999999', 'Procedure:2147483648']) {
+      const res = await app.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: Buffer.from(made).toString('base64url') }, tokenA);
+      expect(res).toMatchObject({ data: { node: null } });
+      expect(res.errors).toBeUndefined();
+    }
   });
 
   it('personal data and officer identities only with a covering token', async () => {
