@@ -57,6 +57,11 @@ export class Loaders {
   get commitmentsByAgencyId() { return this.once('commitmentsByAgencyId', () => manyBy<ServiceCommitment, number>(this.repo(ServiceCommitment), 'agencyId', { databaseId: 'ASC' })); }
   get childrenByParentId() { return this.once('childrenByParentId', () => manyBy<Agency, number>(this.repo(Agency), 'parentId', { code: 'ASC' })); }
 
+  /** Forgets every cached read (after a write of this request: see freshReadsAfterMutations). */
+  clear(): void {
+    this.made.clear();
+  }
+
   private repo<E extends ObjectLiteral>(entity: new () => E): Repository<E> {
     return this.dataSource.getRepository(entity);
   }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import './enums';
-import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { defaultFieldResolver, GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AgencyResolver } from '../resolvers/agency.resolver';
 import { AlertResolver, RankingChangeResolver } from '../resolvers/alert.resolver';
@@ -40,8 +40,28 @@ export function getSchema(): Promise<GraphQLSchema> {
     // Every @Subscription brings its own `subscribe` (replay from PostgreSQL, then the live hub), so
     // type-graphql's topic pub/sub is never used; type-graphql still insists on being given one.
     pubSub: topicPubSubUnused,
-  }).then(describeRootTypes);
+  })
+    .then(describeRootTypes)
+    .then(freshReadsAfterMutations);
   return schema;
+}
+
+/**
+ * Each mutation's answer, and every later one's, is read after its write: mutations of one
+ * request run one after another with the request's loaders, which had cached what the first
+ * one read (a second step on the same dossier answered with the first step's history). Only
+ * the Mutation fields are wrapped, so queries pay nothing.
+ */
+function freshReadsAfterMutations(built: GraphQLSchema): GraphQLSchema {
+  for (const field of Object.values(built.getMutationType()?.getFields() ?? {})) {
+    const resolve = field.resolve ?? defaultFieldResolver;
+    field.resolve = async (source, args, context: { loaders?: { clear(): void } }, info) => {
+      const result = await resolve(source, args, context, info);
+      context.loaders?.clear();
+      return result;
+    };
+  }
+  return built;
 }
 
 function describeRootTypes(built: GraphQLSchema): GraphQLSchema {

@@ -85,6 +85,20 @@ describe('dossier lifecycle over HTTP', () => {
     expect(returned.history[2].reason).toBe('Thiếu giấy chứng sinh');
   });
 
+  it('answers each of several mutations in one request with what it wrote (not the first one’s cached reads)', async () => {
+    at('2025-06-02T09:00:00+07:00');
+    await app.gql(RECEIVE, { input: receiveInput('LC-TWO') }, officer);
+    at('2025-06-02T10:00:00+07:00');
+    const res = await app.gql(
+      `mutation { a: startProcessing(code: "LC-TWO") { status history { kind } } b: requestSupplement(code: "LC-TWO", reason: "Thiếu") { status history { kind } } }`,
+      {},
+      officer,
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.a).toEqual({ status: 'PROCESSING', history: [{ kind: 'RECEIVED' }, { kind: 'PROCESSING_STARTED' }] });
+    expect(res.data!.b).toEqual({ status: 'AWAITING_SUPPLEMENT', history: [{ kind: 'RECEIVED' }, { kind: 'PROCESSING_STARTED' }, { kind: 'SUPPLEMENT_REQUESTED' }] });
+  });
+
   it('counts a receipt after office hours from the next working day (SPEC §2 second example)', async () => {
     at('2025-04-25T17:30:00+07:00');
     const res = await app.gql(RECEIVE, { input: receiveInput('LC-0002') }, officer);
