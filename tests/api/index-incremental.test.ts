@@ -56,6 +56,17 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('answer' as const), target: fc.nat(20) }),
 );
 
+/** A dossier received online at an agency for procedure 1.001193, as an officer registers it. */
+function receiveAt(code: string, agencyCode: string, receivedAt: Date) {
+  return app.services.dossiers.receive(viewer, { code, procedureCode: '1.001193', agencyCode, channel: DossierChannel.ONLINE, receivedAt, applicant: { kind: ApplicantKind.CITIZEN, name: 'Ngô E', idNumber: '001090022222' } });
+}
+
+/** Waits until `holds` answers true, for 10 s at most. */
+async function eventually(holds: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await holds()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
 async function storedScorecards(period: string) {
   return app.dataSource.query(`SELECT agency_id, peer_group, total, rank, rank_out_of, overdue_backlog, counters FROM scorecard_record WHERE period = $1 ORDER BY agency_id`, [period]);
 }
@@ -170,22 +181,14 @@ it('keeps the changes of an update that failed and applies them when the databas
   // A real failure: the table the update writes is gone while it runs.
   await app.dataSource.query('ALTER TABLE agency_period_counters RENAME TO agency_period_counters_away');
   try {
-    await app.services.dossiers.receive(viewer, {
-      code: 'RETRY-1',
-      procedureCode: '1.001193',
-      agencyCode: 'TPB-STP',
-      channel: DossierChannel.ONLINE,
-      receivedAt: new Date(now.getTime() - 60_000),
-      applicant: { kind: ApplicantKind.CITIZEN, name: 'Ngô E', idNumber: '001090022222' },
-    });
+    await receiveAt('RETRY-1', 'TPB-STP', new Date(now.getTime() - 60_000));
     await app.services.index.whenIdle();
   } finally {
     await app.dataSource.query('ALTER TABLE agency_period_counters_away RENAME TO agency_period_counters');
   }
   expect(await received()).toBe(before);
   // The retry (after INCREMENTAL_RETRY_MS) recounts the agency.
-  const deadline = Date.now() + 10_000;
-  while ((await received()) === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  await eventually(async () => (await received()) !== before);
   expect(await received()).toBe(before + 1);
 });
 
@@ -195,14 +198,7 @@ it('counts a dossier found overdue after its period ended (a scan after an outag
   const backlog = async () =>
     (await app.dataSource.query(`SELECT s.overdue_backlog AS n FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE a.code = 'TPA-X01' AND s.period = '2027-09'`))[0]?.n ?? 0;
   await app.services.index.recompute('2027-09');
-  await app.services.dossiers.receive(viewer, {
-    code: 'OUTAGE-1',
-    procedureCode: '1.001193',
-    agencyCode: 'TPA-X01',
-    channel: DossierChannel.ONLINE,
-    receivedAt: now,
-    applicant: { kind: ApplicantKind.CITIZEN, name: 'Ngô E', idNumber: '001090022222' },
-  });
+  await receiveAt('OUTAGE-1', 'TPA-X01', now);
   await app.services.index.whenIdle();
   const before = await backlog();
   // It fell due on 30 September; the scanner next runs on 4 October.
@@ -228,17 +224,9 @@ it('applies a change committed while the period is being computed for the first 
     await blocker.query('LOCK TABLE agency_period_counters IN SHARE MODE');
     computing = app.services.index.recompute('2028-05');
     const waiting = async () => (await app.dataSource.query(`SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'agency_period_counters'::regclass AND NOT granted`))[0].n > 0;
-    const deadline = Date.now() + 10_000;
-    while (!(await waiting()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await eventually(waiting);
     expect(await waiting()).toBe(true);
-    await app.services.dossiers.receive(viewer, {
-      code: 'FIRST-1',
-      procedureCode: '1.001193',
-      agencyCode: 'TPB-STP',
-      channel: DossierChannel.ONLINE,
-      receivedAt: new Date(now.getTime() - 3_600_000),
-      applicant: { kind: ApplicantKind.CITIZEN, name: 'Ngô E', idNumber: '001090022222' },
-    });
+    await receiveAt('FIRST-1', 'TPB-STP', new Date(now.getTime() - 3_600_000));
   } finally {
     await blocker.rollbackTransaction();
     await blocker.release();
