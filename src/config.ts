@@ -132,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       perTokenPerMinute: int(env, 'RATE_LIMIT_TOKEN_PER_MINUTE', 1_200, 1, 10_000_000),
       perIpPerMinute: int(env, 'RATE_LIMIT_IP_PER_MINUTE', 600, 1, 10_000_000),
       secretAttemptsPerMinute: int(env, 'RATE_LIMIT_SECRET_PER_MINUTE', 20, 1, 100_000),
+      secretAttemptsPerCodePerHour: int(env, 'RATE_LIMIT_SECRET_PER_CODE_PER_HOUR', 120, 1, 1_000_000),
       subscriptionsPerConnection: int(env, 'WS_MAX_SUBSCRIPTIONS', 50, 1, 10_000),
       wsMessagesPerSecond: int(env, 'WS_MESSAGES_PER_SECOND', 20, 1, 100_000),
     },

@@ -179,7 +179,7 @@ export class AlertResolver {
   @Subscription(() => Dossier, {
     description: 'A dossier each time it changes: for a token whose scope covers it, or with its lookup secret.',
     subscribe: async ({ args, context }: { args: DossierUpdatedArgs; context: RequestContext }) => {
-      if (args.secret) await context.services.rateLimits.secretAttempt(context.clientIp);
+      if (args.secret) await context.services.rateLimits.secretAttempt(context.clientIp, args.code);
       const dossier = await context.loaders.dossierByCode.load(args.code);
       if (dossier && args.secret && lookupSecretMatches(args.secret, dossier.lookupSecretHash)) context.grantedDossierIds.add(dossier.databaseId);
       if (!dossier || !(await canSeeDossier(context, dossier))) {

@@ -111,7 +111,7 @@ export class DossierResolver {
     @Arg('secret', () => String, { nullable: true, description: 'The applicant’s lookup secret, instead of a token.' }) secret: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Dossier | null> {
-    if (secret) await ctx.services.rateLimits.secretAttempt(ctx.clientIp);
+    if (secret) await ctx.services.rateLimits.secretAttempt(ctx.clientIp, dossierCode);
     const dossier = await ctx.loaders.dossierByCode.load(dossierCode);
     if (!dossier) return null;
     if (secret && lookupSecretMatches(secret, dossier.lookupSecretHash)) ctx.grantedDossierIds.add(dossier.databaseId);
@@ -121,7 +121,7 @@ export class DossierResolver {
   @Query(() => DossierProgress, { nullable: true, description: 'Follow a dossier with its code and lookup secret; no token, no personal data. Null when code or secret is wrong.' })
   async trackDossier(@Arg('code') dossierCode: string, @Arg('secret') secret: string, @Ctx() ctx: RequestContext): Promise<DossierProgress | null> {
     // Codes are printed on receipts; the secret is what stops strangers, so guessing is slowed.
-    await ctx.services.rateLimits.secretAttempt(ctx.clientIp);
+    await ctx.services.rateLimits.secretAttempt(ctx.clientIp, dossierCode);
     const dossier = await ctx.loaders.dossierByCode.load(dossierCode);
     if (!dossier || !lookupSecretMatches(secret, dossier.lookupSecretHash)) return null;
     const [procedure, agency, events] = await Promise.all([
@@ -194,7 +194,7 @@ export class DossierResolver {
 
   @Mutation(() => SatisfactionRating, { description: 'The applicant rates a completed dossier, once, proving it with the lookup secret. Repeating the same rating returns it; a different one is CONFLICT.' })
   async rateDossier(@Args() { code, secret, level }: RateArgs, @Ctx() ctx: RequestContext) {
-    await ctx.services.rateLimits.secretAttempt(ctx.clientIp);
+    await ctx.services.rateLimits.secretAttempt(ctx.clientIp, code);
     return ctx.services.dossiers.rate(code, secret, level);
   }
 

@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import ipaddr from 'ipaddr.js';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { GraphQLError } from 'graphql';
 
@@ -9,6 +10,8 @@ export interface RateLimitConfig {
   perIpPerMinute: number;
   /** Lookup-secret attempts (trackDossier, dossier with secret, rateDossier, dossierUpdated) per IP per minute. */
   secretAttemptsPerMinute: number;
+  /** Lookup-secret attempts at one dossier code per hour, from anywhere. */
+  secretAttemptsPerCodePerHour: number;
   /** Subscriptions open at once on one WebSocket. */
   subscriptionsPerConnection: number;
   /** Subscribe messages per second on one WebSocket. */
@@ -28,6 +31,20 @@ export class RateLimitedError extends GraphQLError {
 }
 
 /**
+ * The key an address is limited under: an IPv4 address, or an IPv6 address's /64 prefix. One
+ * IPv6 subscriber holds a whole /64 (2^64 addresses): keyed by address, it could take a fresh
+ * budget for every request.
+ */
+export function addressKey(ip: string): string {
+  if (!ipaddr.isValid(ip)) return ip;
+  const parsed = ipaddr.parse(ip);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  const v6 = parsed as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
+  return `${v6.parts.slice(0, 4).map((p) => p.toString(16)).join(':')}::/64`;
+}
+
+/**
  * The API's rate limits (rate-limiter-flexible). With REDIS_URL the counters live in Redis so
  * that a limit holds across every instance behind the load balancer; each Redis limiter falls
  * back to an in-memory one while Redis is unreachable rather than refusing everyone.
@@ -36,6 +53,7 @@ export class RateLimits {
   private readonly perToken: RateLimiterAbstract;
   private readonly perIp: RateLimiterAbstract;
   private readonly secrets: RateLimiterAbstract;
+  private readonly secretsPerCode: RateLimiterAbstract;
   private readonly redis: Redis | undefined;
 
   constructor(
@@ -52,16 +70,22 @@ export class RateLimits {
     this.perToken = make('token', config.perTokenPerMinute, 60);
     this.perIp = make('ip', config.perIpPerMinute, 60);
     this.secrets = make('secret', config.secretAttemptsPerMinute, 60);
+    this.secretsPerCode = make('secret-code', config.secretAttemptsPerCodePerHour, 3600);
   }
 
   /** One HTTP request: counted against the token's subject, or the IP without a token. */
   request(subject: string | undefined, ip: string): Promise<void> {
-    return subject ? this.consume(this.perToken, subject, 'requests for this token') : this.consume(this.perIp, ip, 'requests from this address');
+    return subject ? this.consume(this.perToken, subject, 'requests for this token') : this.consume(this.perIp, addressKey(ip), 'requests from this address');
   }
 
-  /** One attempt at a dossier's lookup secret: slows guessing to a crawl. */
-  secretAttempt(ip: string): Promise<void> {
-    return this.consume(this.secrets, ip, 'lookup-secret attempts from this address');
+  /**
+   * One attempt at a dossier's lookup secret: slows guessing to a crawl, per address and per
+   * dossier code, so guesses spread over many addresses still meet the code's budget. (Its
+   * price: someone hammering a code holds its applicant's lookups up to an hour.)
+   */
+  async secretAttempt(ip: string, dossierCode: string): Promise<void> {
+    await this.consume(this.secrets, addressKey(ip), 'lookup-secret attempts from this address');
+    await this.consume(this.secretsPerCode, dossierCode, 'lookup-secret attempts for this dossier');
   }
 
   /** The limiter of subscribe messages, keyed by connection (memory: a socket lives on one instance). */

@@ -7,7 +7,7 @@ import { seedFixtures } from '../support/fixtures';
 import { closeCodeOf, collect, wsClient } from '../support/ws';
 
 /** Rate limits with small numbers, so a test can cross them. */
-const LIMITS = { RATE_LIMIT_TOKEN_PER_MINUTE: '8', RATE_LIMIT_IP_PER_MINUTE: '6', RATE_LIMIT_SECRET_PER_MINUTE: '3', WS_MAX_SUBSCRIPTIONS: '3', WS_MESSAGES_PER_SECOND: '10', TRUST_PROXY_HOPS: '1' };
+const LIMITS = { RATE_LIMIT_TOKEN_PER_MINUTE: '8', RATE_LIMIT_IP_PER_MINUTE: '6', RATE_LIMIT_SECRET_PER_MINUTE: '3', RATE_LIMIT_SECRET_PER_CODE_PER_HOUR: '5', WS_MAX_SUBSCRIPTIONS: '3', WS_MESSAGES_PER_SECOND: '10', TRUST_PROXY_HOPS: '1' };
 
 let app: TestApp;
 beforeAll(async () => {
@@ -30,6 +30,24 @@ describe('HTTP', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('RATE_LIMITED');
     expect((await post(app.token(Role.LEADER, 'TPA', 'calm-leader'))).status).toBe(200);
+  });
+
+  it('slows guessing one dossier’s secret from many addresses, and counts an IPv6 /64 as one address', async () => {
+    const track = (ip: string, code: string) =>
+      fetch(app.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+        body: JSON.stringify({ query: `{ trackDossier(code: "${code}", secret: "guess-${ip}") { status } }` }),
+      });
+    // One guess each from six addresses at one code: its budget is 5 an hour, from anywhere.
+    const spread = [];
+    for (let i = 1; i <= 6; i++) spread.push((await track(`198.51.100.${i}`, 'NONE-3')).status);
+    expect(spread).toEqual([200, 200, 200, 200, 200, 429]);
+    // Four addresses of one IPv6 /64 share one address budget (3 a minute); another /64 has its own.
+    const sameSubnet = [];
+    for (const [i, ip] of ['2001:db8:1:2::1', '2001:db8:1:2::2', '2001:db8:1:2:ffff::9', '2001:db8:1:2::4'].entries()) sameSubnet.push((await track(ip, `NONE-V6-${i}`)).status);
+    expect(sameSubnet).toEqual([200, 200, 200, 429]);
+    expect((await track('2001:db8:1:3::1', 'NONE-V6-9')).status).toBe(200);
   });
 
   it('limits each address without a token, and slows guessing of lookup secrets', async () => {
