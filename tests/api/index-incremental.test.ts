@@ -194,19 +194,20 @@ it('keeps the changes of an update that failed and applies them when the databas
 
 it('counts a dossier found overdue after its period ended (a scan after an outage) in that period’s backlog', async () => {
   await app.services.index.whenIdle();
-  now = new Date('2027-09-27T09:00:00+07:00'); // a Monday; three working days later is still September
+  // Far from the property test's months (2026–2028), whose open dossiers would fall due too.
+  now = new Date('2041-09-23T09:00:00+07:00'); // a Monday; three working days later is still September
   const backlog = async () =>
-    (await app.dataSource.query(`SELECT s.overdue_backlog AS n FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE a.code = 'TPA-X01' AND s.period = '2027-09'`))[0]?.n ?? 0;
-  await app.services.index.recompute('2027-09');
+    (await app.dataSource.query(`SELECT s.overdue_backlog AS n FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE a.code = 'TPA-X01' AND s.period = '2041-09'`))[0]?.n ?? 0;
+  await app.services.index.recompute('2041-09');
   await receiveAt('OUTAGE-1', 'TPA-X01', now);
   await app.services.index.whenIdle();
   const before = await backlog();
-  // It fell due on 30 September; the scanner next runs on 4 October.
-  now = new Date('2027-10-04T08:00:00+07:00');
+  // It fell due on 26 September; the scanner next runs on 7 October.
+  now = new Date('2041-10-07T08:00:00+07:00');
   await app.services.realtime.detectors.scanOnce();
   await app.services.index.whenIdle();
   expect(await backlog()).toBe(before + 1);
-  await app.services.index.recompute('2027-09');
+  await app.services.index.recompute('2041-09');
   expect(await backlog()).toBe(before + 1);
 });
 
