@@ -41,6 +41,8 @@ export interface AppConfig {
   publicCacheTtlMs: number;
   /** GraphiQL at /graphiql (on outside production unless GRAPHIQL=false). */
   graphiql: boolean;
+  /** An empty database gets demo dossiers and feedback on first start (reference data always). */
+  demoData: boolean;
   /** Schema introspection (and so GraphiQL's docs): on outside production unless INTROSPECTION=false. */
   introspection: boolean;
 }
@@ -97,7 +99,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (jwtSecret.length < 16) {
     throw new ConfigError('JWT_SECRET must be set to at least 16 characters (required in production).');
   }
+  // The development secret is in this repository: in production anyone could sign an ADMIN token.
+  if (nodeEnv === 'production' && jwtSecret === DEV_JWT_SECRET) throw new ConfigError('JWT_SECRET must not be the development secret in production.');
   const databaseUrl = env.DATABASE_URL || undefined;
+  // Without it the API starts an embedded PostgreSQL in the container: data that no backup sees.
+  if (nodeEnv === 'production' && !databaseUrl) throw new ConfigError('DATABASE_URL is required in production.');
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a postgres:// URL.');
   }
@@ -128,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicCacheTtlMs: int(env, 'PUBLIC_CACHE_TTL_MS', 60_000, 0, 86_400_000),
     introspection: flag(env, 'INTROSPECTION', nodeEnv !== 'production'),
     graphiql: flag(env, 'GRAPHIQL', nodeEnv !== 'production'),
+    demoData: flag(env, 'DEMO_DATA', nodeEnv !== 'production'),
     rateLimits: {
       perTokenPerMinute: int(env, 'RATE_LIMIT_TOKEN_PER_MINUTE', 1_200, 1, 10_000_000),
       perIpPerMinute: int(env, 'RATE_LIMIT_IP_PER_MINUTE', 600, 1, 10_000_000),

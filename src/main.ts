@@ -27,18 +27,21 @@ async function main() {
   if (applied.length) console.log(`Applied ${applied.length} migration(s).`);
   await seedIndexMethod(dataSource.manager);
   if (!(await isSeeded(dataSource))) {
-    console.log('Empty database: loading demo data (first start only) …');
+    // Reference data (calendar, agencies, procedures) always; fake dossiers only where wanted
+    // (not in production, where the public rankings would be built from them).
+    console.log(`Empty database: loading ${config.demoData ? 'demo data' : 'reference data (calendar, agencies, procedures)'} (first start only) …`);
     const started = Date.now();
-    await seedDemoData(dataSource, { log: (line) => console.log(`  ${line}`) });
-    console.log(`Demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    await seedDemoData(dataSource, { log: (line) => console.log(`  ${line}`), ...(config.demoData ? {} : { dossiers: 0, feedback: 0 }) });
+    console.log(`Loaded in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   }
 
   const services = createServices(config, dataSource);
   const example = await demoDossierExample(dataSource);
   await services.realtime.start();
   const server = await startServer(services, config.port);
-  const token = signToken({ sub: 'dev-admin', role: Role.ADMIN, agencyCode: 'HNI' }, config.jwtSecret, '30d');
-  console.log(`\nService Index API ready\n  GraphQL:   ${server.url}\n  WebSocket: ${server.url.replace('http', 'ws')} (graphql-transport-ws; alerts, rankingChanged, dossierUpdated)\n  ADMIN token (30 days, dev only):\n    ${token}\n  Try: curl -s ${server.url} -H 'content-type: application/json' -d '{"query":"{ rankings(period: \\"2024-09\\", kind: PROVINCE) { rank total agency { code name } } }"}'\n  Ranking as CSV: ${server.url.replace('/graphql', '/rankings.csv?period=2024-09&kind=PROVINCE')}\n${example ? `  A demo dossier to follow without a token: trackDossier(code: "${example.code}", secret: "${example.secret}")\n` : ''}`);
+  // A ready-made ADMIN token outside production only: production logs are read by many.
+  const token = config.nodeEnv === 'production' ? null : signToken({ sub: 'dev-admin', role: Role.ADMIN, agencyCode: 'HNI' }, config.jwtSecret, '30d');
+  console.log(`\nService Index API ready\n  GraphQL:   ${server.url}\n  WebSocket: ${server.url.replace('http', 'ws')} (graphql-transport-ws; alerts, rankingChanged, dossierUpdated)\n${token ? `  ADMIN token (30 days, dev only):\n    ${token}\n` : ''}  Try: curl -s ${server.url} -H 'content-type: application/json' -d '{"query":"{ rankings(period: \\"2024-09\\", kind: PROVINCE) { rank total agency { code name } } }"}'\n  Ranking as CSV: ${server.url.replace('/graphql', '/rankings.csv?period=2024-09&kind=PROVINCE')}\n${example ? `  A demo dossier to follow without a token: trackDossier(code: "${example.code}", secret: "${example.secret}")\n` : ''}`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -40,7 +40,9 @@ async function startApi(): Promise<{ process: ChildProcess; url: string; exited:
       output += String(chunk);
       if (output.includes('Service Index API ready')) {
         clearTimeout(timer);
-        resolve();
+        // The banner's ready-made ADMIN token is for development only: production logs are read by many.
+        if (/eyJ[\w-]+\.[\w-]+\.[\w-]+/.test(output)) reject(new Error(`production printed a token: ${output}`));
+        else resolve();
       }
     });
     child.stderr!.on('data', (chunk) => (output += String(chunk)));
