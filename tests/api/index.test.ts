@@ -232,6 +232,7 @@ describe('rankings', () => {
     const bad = await app.gql(`{ rankings(period: "2025-08", kind: COMMUNE) { rank } }`);
     expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'parentCode' });
   });
+
 });
 
 describe('stored, incremental, reproducible', () => {
@@ -337,5 +338,24 @@ describe('the first computation of a period compares with the previous one', () 
     expect(drop).toMatchObject({ comparedWith: '2024-08', newTotal: september.total });
     expect(september.scoreDelta).toBeCloseTo(september.total! - drop!.oldTotal!, 2);
     expect(september.scoreDelta).toBeLessThan(0);
+  });
+});
+
+// Last: reading a period's scorecards computes the previous period too, which earlier tests expect uncomputed.
+describe('mergers', () => {
+  it('merged into an agency that already existed: its figures join the successor only in periods it did not outlive (never counted twice)', async () => {
+    const taker = await addAgency('TKR', AgencyKind.PROVINCE);
+    await addAgency('GONE', AgencyKind.PROVINCE, undefined, { validTo: '2025-03-01', successorId: taker.databaseId });
+    const add = (code: string, prefix: string, month: string, timeliness: 'EARLY' | 'LATE') =>
+      insertBulkDossiers(app.dataSource, { prefix, agencyId: agencies[code].databaseId, procedureId: f.birth.databaseId, count: 5, receivedAt: `${month}-03T09:00:00+07:00`, completedAt: `${month}-10T09:00:00+07:00`, completionTimeliness: timeliness, status: 'COMPLETED' as never });
+    await add('TKR', 'TKR-1', '2024-10', 'EARLY');
+    await add('GONE', 'GONE-1', '2024-10', 'LATE');
+    await add('GONE', 'GONE-2', '2025-02', 'EARLY');
+    for (const period of ['2024-10', '2025']) await app.services.index.recompute(period);
+    // October 2024: both exist and both are ranked; each has its own dossiers only.
+    expect(criterion(await scorecard('TKR', '2024-10'), 'onTime')).toMatchObject({ numerator: 5, denominator: 5 });
+    expect(criterion(await scorecard('GONE', '2024-10'), 'onTime')).toMatchObject({ numerator: 0, denominator: 5 });
+    // 2025: GONE ended in March; the year scores TKR with GONE's months.
+    expect(criterion(await scorecard('TKR', '2025'), 'onTime')).toMatchObject({ numerator: 5, denominator: 5 });
   });
 });

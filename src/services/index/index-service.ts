@@ -336,13 +336,13 @@ export class IndexService {
       if (existing && options.onlyIfMissing) return null;
       const methodKey = existing?.methodKey ?? DEFAULT_METHOD_KEY;
       const method = await this.method(methodKey, em);
-      const structure = new AgencyStructure(await loadAgencyNodes(em));
+      const structure = new AgencyStructure(await loadAgencyNodes(em), period);
       const own = await countOwnDossierCounters(em, windowOf(period, computedAt));
       const procedures = await loadAnnouncedProcedures(em);
       const proceduresByAgency = new Map<number, typeof procedures>();
       for (const p of procedures) (proceduresByAgency.get(p.agencyId) ?? proceduresByAgency.set(p.agencyId, []).get(p.agencyId)!).push(p);
 
-      const rows = structure.scorable(period).map((agency) => {
+      const rows = structure.scorable().map((agency) => {
         const contributors = structure.contributors(agency.id);
         const listed = [...contributors].flatMap((id) => proceduresByAgency.get(id) ?? []);
         const counters: Counters = { ...additiveCounters(contributors, own), ...procedureCounters(listed, period, calendar) };
@@ -400,7 +400,7 @@ export class IndexService {
       // Listed as computing by a computation that then failed: the next one counts from scratch.
       if (!periodRow) return [];
       const method = await this.method(periodRow.methodKey, em);
-      const structure = new AgencyStructure(await loadAgencyNodes(em));
+      const structure = new AgencyStructure(await loadAgencyNodes(em), period);
       const recounted = await countOwnDossierCounters(em, windowOf(period, computedAt), agencyIds);
       const before = new Map((await em.findBy(AgencyPeriodCounters, { agencyId: In(agencyIds), period: period.key })).map((row) => [row.agencyId, row.counters]));
       const changed = agencyIds.filter((agencyId) => !sameCounters(before.get(agencyId), recounted.get(agencyId)));

@@ -54,9 +54,12 @@ export function peerGroupOf(a: Pick<AgencyNode, 'kind' | 'path'>): string {
 
 /**
  * The structure of agencies for one period: whose figures make up whose. A parent includes
- * its descendants (INDEX_METHOD "Parents include descendants"), and an agency created by a
- * merger includes the agencies merged into it (their `successor`), so a year that spans the
- * 1 July 2025 restructure scores the new province with the old ones' first half. Contributors
+ * its descendants (INDEX_METHOD "Parents include descendants"), and an agency that took over
+ * merged agencies includes them (their `successor`), so a year that spans the 1 July 2025
+ * restructure scores the new province with the old ones' first half. A merged agency counts
+ * in its successor only in periods it did not outlive: while it still exists at a period's
+ * end it is scored and ranked itself, and counting it in the successor too would count its
+ * dossiers twice in one ranking (a ministry merged into one that already existed). Contributors
  * are sets, so an old unit that is both a child of a province and a predecessor of one of
  * its new units is counted once.
  */
@@ -66,12 +69,20 @@ export class AgencyStructure {
   private readonly contributorCache = new Map<number, ReadonlySet<number>>();
   readonly byId = new Map<number, AgencyNode>();
 
-  constructor(readonly agencies: readonly AgencyNode[]) {
+  constructor(
+    readonly agencies: readonly AgencyNode[],
+    readonly period: Period,
+  ) {
     for (const a of agencies) {
       this.byId.set(a.id, a);
       if (a.parentId != null) push(this.children, a.parentId, a);
-      if (a.successorId != null) push(this.predecessors, a.successorId, a);
+      if (this.mergedInto(a) != null) push(this.predecessors, a.successorId!, a);
     }
+  }
+
+  /** The successor whose figures include this agency's in the period, if any. */
+  private mergedInto(a: AgencyNode): number | null {
+    return a.successorId != null && !existsAtEnd(a, this.period) ? a.successorId : null;
   }
 
   /** The agency itself, its descendants and its predecessors, recursively. */
@@ -96,14 +107,15 @@ export class AgencyStructure {
       out.push(id);
       const a = this.byId.get(id);
       if (a?.parentId != null) visit(a.parentId);
-      if (a?.successorId != null) visit(a.successorId);
+      const successor = a && this.mergedInto(a);
+      if (successor != null) visit(successor);
     };
     visit(agencyId);
     return out;
   }
 
-  scorable(period: Period): AgencyNode[] {
-    return this.agencies.filter((a) => existsDuring(a, period));
+  scorable(): AgencyNode[] {
+    return this.agencies.filter((a) => existsDuring(a, this.period));
   }
 }
 
