@@ -27,7 +27,7 @@ import { AgencyKind } from './domain/enums';
 import { Agency } from './entities';
 import { rankingToCsv } from './services/index/rankings-csv';
 import { readiness } from './services/health';
-import { Metrics, operationLabel } from './services/metrics';
+import { Metrics } from './services/metrics';
 import { bodyErrorOf, NodeMiddleware } from './services/public-response-cache';
 import { In } from 'typeorm';
 
@@ -154,7 +154,7 @@ function observabilityPlugin(metrics: Metrics): ApolloServerPlugin<RequestContex
         },
         async willSendResponse({ operationName }) {
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-          const labels = { operation: operationLabel(operationName ?? request.operationName), outcome };
+          const labels = { operation: metrics.operationLabel(operationName ?? request.operationName), outcome };
           metrics.requests.inc(labels);
           metrics.requestDuration.observe(labels, seconds);
           log.info({ requestId: contextValue.requestId, operation: labels.operation, durationMs: Math.round(seconds * 1000), outcome, user: contextValue.viewer?.sub ?? null }, 'graphql');

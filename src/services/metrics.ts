@@ -1,10 +1,8 @@
 import { DataSource } from 'typeorm';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-/** Operation names are chosen by clients: keep only well-formed ones as label values. */
-export function operationLabel(name: string | null | undefined): string {
-  return name && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name) ? name : 'anonymous';
-}
+/** Distinct operation names kept as label values; later ones count as "other". */
+export const MAX_OPERATION_LABELS = 200;
 
 /**
  * The API's Prometheus metrics (prom-client), in a registry per instance so that several
@@ -12,6 +10,20 @@ export function operationLabel(name: string | null | undefined): string {
  */
 export class Metrics {
   readonly registry = new Registry();
+  private readonly operationNames = new Set<string>();
+
+  /**
+   * The label of an operation. Names are chosen by clients (any `query x1 {…}`, `x2`, …): each
+   * new one would add a series per outcome and bucket to every operation metric, without end.
+   * Well-formed names are kept up to MAX_OPERATION_LABELS per process, then "other".
+   */
+  operationLabel(name: string | null | undefined): string {
+    if (!name || !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) return 'anonymous';
+    if (this.operationNames.has(name)) return name;
+    if (this.operationNames.size >= MAX_OPERATION_LABELS) return 'other';
+    this.operationNames.add(name);
+    return name;
+  }
 
   readonly requests = new Counter({ name: 'graphql_requests_total', help: 'GraphQL operations over HTTP, by operation name and outcome (ok or the first error code).', labelNames: ['operation', 'outcome'], registers: [this.registry] });
   readonly requestDuration = new Histogram({ name: 'graphql_request_duration_seconds', help: 'GraphQL operation duration over HTTP.', labelNames: ['operation', 'outcome'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry] });

@@ -5,7 +5,7 @@ import { FieldNode, Kind, OperationTypeNode, SelectionSetNode } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { log } from '../log';
 import type { PubSub } from '../subscriptions/pubsub';
-import { Metrics, operationLabel } from './metrics';
+import { Metrics } from './metrics';
 
 /**
  * Root fields whose answer is the same for every anonymous caller and changes only with the
@@ -325,13 +325,14 @@ export class PublicResponseCache {
    * is a query whose root fields are all public, and it has no errors and status 200.
    */
   plugin<C extends { publicCache?: PendingPublicResponse }>(): ApolloServerPlugin<C> {
+    const metrics = this.metrics;
     return {
       async requestDidStart({ contextValue }) {
         const pending = contextValue.publicCache;
         if (!pending) return;
         return {
           async willSendResponse({ operation, operationName, errors, response, request }) {
-            pending.operation = operationLabel(operationName ?? request.operationName);
+            pending.operation = metrics?.operationLabel(operationName ?? request.operationName) ?? 'anonymous';
             pending.storable =
               !errors?.length &&
               operation?.operation === OperationTypeNode.QUERY &&

@@ -5,6 +5,7 @@ import { startTestApp, TestApp } from '../support/app';
 import { seedFixtures } from '../support/fixtures';
 import { collect, wsClient } from '../support/ws';
 import { log } from '../../src/log';
+import { MAX_OPERATION_LABELS } from '../../src/services/metrics';
 
 let app: TestApp;
 let f: Awaited<ReturnType<typeof seedFixtures>>;
@@ -74,4 +75,11 @@ it('logs one line per operation with request id, operation, duration, outcome an
   } finally {
     spy.mockRestore();
   }
+});
+
+it('keeps at most MAX_OPERATION_LABELS operation names as labels: the names are the clients’ to choose', async () => {
+  for (let i = 0; i < MAX_OPERATION_LABELS + 5; i++) await app.gql(`query Op${i} { __typename }`);
+  const labels = new Set([...(await scrape()).matchAll(/^graphql_requests_total\{operation="([^"]+)"/gm)].map((m) => m[1]));
+  expect(labels.size).toBeLessThanOrEqual(MAX_OPERATION_LABELS + 2); // + "other" and "anonymous"
+  expect(labels.has('other')).toBe(true);
 });
