@@ -13,7 +13,7 @@ import { apiError, badInput, ErrorCode, notFound } from '../schema/errors';
 import { DomainEvents } from '../subscriptions/domain-events';
 import { CalendarService } from './calendar-service';
 import { commitmentRulesInForce } from './commitments';
-import { claimIdempotencyKey } from './idempotency';
+import { claimIdempotencyKey, requestDigest } from './idempotency';
 import { lockInScope } from './scoped-lookup';
 
 export interface ReceiveDossierCommand {
@@ -151,7 +151,9 @@ export class DossierService {
     const { dossier, changed } = await this.dataSource.transaction(async (em) => {
       const { record: dossier, agency, viewer: actor } = await lockInScope(em, viewer, Dossier, code);
       if (dossier.managedBySync) throw managedBySyncError(code);
-      if (options.idempotencyKey && (await claimIdempotencyKey(em, actor.sub, options.idempotencyKey, action, code)).replay) return { dossier, changed: false };
+      // The target is the whole request: the key reused with another reason or target agency is a CONFLICT, not a replay.
+      const request = requestDigest({ code, reason: options.reason ?? null, electronicResult: options.electronicResult ?? null, transferTo: options.transferToAgencyCode ?? null });
+      if (options.idempotencyKey && (await claimIdempotencyKey(em, actor.sub, options.idempotencyKey, action, request)).replay) return { dossier, changed: false };
       const from = dossier.status;
       let transferTo: { agencyId: number; code: string } | undefined;
       if (action === DossierAction.TRANSFER && canApply(from, action)) {
@@ -180,7 +182,8 @@ export class DossierService {
     const { dossier, changed } = await this.dataSource.transaction(async (em) => {
       const { record: dossier, agency, viewer: actor } = await lockInScope(em, viewer, Dossier, code);
       if (dossier.managedBySync) throw managedBySyncError(code);
-      if (idempotencyKey && (await claimIdempotencyKey(em, actor.sub, idempotencyKey, 'ISSUE_APOLOGY', code)).replay) return { dossier, changed: false };
+      const request = requestDigest({ code, newAppointmentAt: newAppointmentAt.toISOString(), reason });
+      if (idempotencyKey && (await claimIdempotencyKey(em, actor.sub, idempotencyKey, 'ISSUE_APOLOGY', request)).replay) return { dossier, changed: false };
       const refusal = apologyRefusal(dossier, now, newAppointmentAt);
       if (refusal?.code === 'INVALID_TRANSITION') throw apiError(ErrorCode.INVALID_TRANSITION, `${code}: ${refusal.message}`, { from: dossier.status, action: 'ISSUE_APOLOGY' });
       if (refusal) throw badInput('newAppointmentAt', refusal.message);

@@ -76,7 +76,7 @@ export class FeedbackService {
     const now = this.clock();
     const { feedback, changed } = await this.dataSource.transaction(async (em) => {
       const { record: feedback, viewer: answerer } = await lockInScope(em, viewer, Feedback, code);
-      if (idempotencyKey && (await claimIdempotencyKey(em, answerer.sub, idempotencyKey, 'answerFeedback', code)).replay) return { feedback, changed: false };
+      if (idempotencyKey && (await claimIdempotencyKey(em, answerer.sub, idempotencyKey, 'answerFeedback', requestDigest({ code, answer }))).replay) return { feedback, changed: false };
       if (feedback.answeredAt) throw apiError(ErrorCode.CONFLICT, `Feedback ${code} was already answered.`);
       feedback.answer = answer;
       feedback.answeredAt = now;

@@ -87,6 +87,11 @@ it('a key reused for another request is a CONFLICT naming the field, and keys be
   // Another officer's identical key is their own.
   const other = app.token(Role.OFFICER, 'TPA', 'another-officer');
   expect((await ok<{ startProcessing: { status: string } }>(`mutation { startProcessing(code: "IDEM-8", idempotencyKey: "k-shared") { status } }`, {}, other)).startProcessing.status).toBe('PROCESSING');
+  // The same key for the same dossier with other arguments is another request too.
+  await ok(`mutation { rejectDossier(code: "IDEM-7", reason: "Hồ sơ giả", idempotencyKey: "k-reason") { status } }`);
+  const otherReason = await app.gql(`mutation { rejectDossier(code: "IDEM-7", reason: "Lý do khác", idempotencyKey: "k-reason") { status } }`, {}, officer);
+  expect(otherReason.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'idempotencyKey' });
+  expect((await ok<{ rejectDossier: { status: string } }>(`mutation { rejectDossier(code: "IDEM-7", reason: "Hồ sơ giả", idempotencyKey: "k-reason") { status } }`)).rejectDossier.status).toBe('REJECTED');
 });
 
 it('submitFeedback and answerFeedback with a key: one feedback, one answer', async () => {
