@@ -23,16 +23,17 @@ async function main() {
   }
   const dataSource = createDataSource(databaseUrl);
   await dataSource.initialize();
-  const applied = await dataSource.runMigrations();
-  if (applied.length) console.log(`Applied ${applied.length} migration(s).`);
-  await seedIndexMethod(dataSource.manager);
-  if (!(await isSeeded(dataSource))) {
-    // Reference data (calendar, agencies, procedures) always; fake dossiers only where wanted
-    // (not in production, where the public rankings would be built from them).
-    console.log(`Empty database: loading ${config.demoData ? 'demo data' : 'reference data (calendar, agencies, procedures)'} (first start only) …`);
-    const started = Date.now();
-    await seedDemoData(dataSource, { log: (line) => console.log(`  ${line}`), ...(config.demoData ? {} : { dossiers: 0, feedback: 0 }) });
-    console.log(`Loaded in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  // Instances started together on one database (compose starts two) take turns here: TypeORM
+  // takes no lock to migrate, and two first starts would both create the schema (one fails
+  // with "relation already exists") and both load the data.
+  const setup = dataSource.createQueryRunner();
+  await setup.connect();
+  await setup.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK]);
+  try {
+    await prepareDatabase(dataSource, config.demoData);
+  } finally {
+    await setup.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK]).catch(() => undefined);
+    await setup.release();
   }
 
   const services = createServices(config, dataSource);
@@ -67,6 +68,24 @@ async function demoDossierExample(dataSource: DataSource): Promise<{ code: strin
   if (!row) return null;
   const secret = demoLookupSecret(row.code);
   return lookupSecretMatches(secret, row.lookup_secret_hash) ? { code: row.code, secret } : null;
+}
+
+/** Key of the advisory lock instances hold while they migrate and load data on start. */
+const STARTUP_LOCK = 766_2025;
+
+/** Migrations, the index method, and on an empty database its first data. */
+async function prepareDatabase(dataSource: DataSource, demoData: boolean): Promise<void> {
+  const applied = await dataSource.runMigrations();
+  if (applied.length) console.log(`Applied ${applied.length} migration(s).`);
+  await seedIndexMethod(dataSource.manager);
+  if (!(await isSeeded(dataSource))) {
+    // Reference data (calendar, agencies, procedures) always; fake dossiers only where wanted
+    // (not in production, where the public rankings would be built from them).
+    console.log(`Empty database: loading ${demoData ? 'demo data' : 'reference data (calendar, agencies, procedures)'} (first start only) …`);
+    const started = Date.now();
+    await seedDemoData(dataSource, { log: (line) => console.log(`  ${line}`), ...(demoData ? {} : { dossiers: 0, feedback: 0 }) });
+    console.log(`Loaded in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  }
 }
 
 main().catch((err) => {
