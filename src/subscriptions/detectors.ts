@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AlertKind } from '../domain/enums';
 import { OPEN_STATUSES } from '../domain/lifecycle';
 import { VN_UTC_OFFSET_MINUTES } from '../domain/calendar';
-import { CLOCK_STOPPED } from '../db/dossier-conditions';
+import { CLOCK_STOPPED, pastDueAt } from '../db/dossier-conditions';
 import { queryReturning } from '../db/returning';
 import { CalendarService } from '../services/calendar-service';
 import { NewAlert, recordAlerts } from './alert-outbox';
@@ -29,7 +29,7 @@ const DUE_SOON_CALENDAR_WINDOW_MS = 15 * 86_400_000;
 const OPEN = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
 
 /** Open dossiers past due (clock running) and not yet alerted: the partial index dossier_overdue_scan, then the clock-stop check. */
-export const OVERDUE_CANDIDATES = `status IN (${OPEN}) AND overdue_alerted_at IS NULL AND due_at < $1 AND NOT ${CLOCK_STOPPED}`;
+export const OVERDUE_CANDIDATES = `d.status IN (${OPEN}) AND d.overdue_alerted_at IS NULL AND ${pastDueAt('$1')}`;
 
 /**
  * Raises DOSSIER_DUE_SOON, DOSSIER_OVERDUE and FEEDBACK_OVERDUE. Every instance may run it:

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { CLOCK_STOPPED, pastDueAt } from '../../db/dossier-conditions';
+import { pastDueAt } from '../../db/dossier-conditions';
 
 /**
  * Counting, in SQL, of the rows that belong to each agency itself (not its descendants) in a
@@ -32,7 +32,7 @@ const IN_BACKLOG = `d.received_at < $3 AND (d.closed_at IS NULL OR d.closed_at >
 // The same, as two disjoint halves that each have a covering index for one agency: still
 // open (by due time) and closed after the instant (by closing time). An agency's backlog then
 // reads its overdue and recently closed dossiers, not every dossier it holds open.
-const IN_BACKLOG_HALVES = [`d.closed_at IS NULL AND d.due_at < $3 AND d.received_at < $3 AND NOT ${CLOCK_STOPPED}`, `d.closed_at >= $3 AND d.due_at < $3 AND d.received_at < $3 AND NOT ${CLOCK_STOPPED}`];
+const IN_BACKLOG_HALVES = [`d.closed_at IS NULL AND d.received_at < $3 AND ${pastDueAt('$3')}`, `d.closed_at >= $3 AND d.received_at < $3 AND ${pastDueAt('$3')}`];
 
 /** The dossier families: each counter is `count(*) FILTER (WHERE family AND extra)`. */
 const FAMILIES: { name: string; where: string; counters: [key: string, extra: string | null][]; halves?: { wheres: string[]; columns: string } }[] = [
