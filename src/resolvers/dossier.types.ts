@@ -5,7 +5,7 @@ import { DossierStatus } from '../domain/lifecycle';
 import { Timeliness } from '../domain/timeliness';
 import { Agency, Procedure } from '../entities';
 import { DossierOrderField, SortDirection } from '../services/list-queries';
-import { AGENCY_CODE, DOSSIER_CODE, ID_NUMBER, PHONE, PROCEDURE_CODE } from '../schema/validation';
+import { AGENCY_CODE, DOSSIER_CODE, ID_NUMBER, LOOKUP_SECRET_LENGTH, PHONE, PROCEDURE_CODE } from '../schema/validation';
 
 registerEnumType(DossierOrderField, { name: 'DossierOrderField', description: 'What dossiers can be ordered by.' });
 registerEnumType(SortDirection, { name: 'SortDirection', description: 'Ascending or descending.' });
@@ -98,7 +98,7 @@ export class ReceiveDossierInput {
 
   @Field({ nullable: true, description: 'Lookup secret printed on the receipt; generated and returned once when omitted.' })
   @IsOptional()
-  @Length(8, 100)
+  @Length(LOOKUP_SECRET_LENGTH.min, LOOKUP_SECRET_LENGTH.max)
   lookupSecret?: string;
 }
 

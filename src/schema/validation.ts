@@ -16,6 +16,8 @@ export const DOSSIER_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{2,59}$/;
 export const ID_NUMBER = /^[0-9]{9,13}(-[0-9]{3})?$/;
 export const PHONE = /^\+?[0-9 .-]{8,20}$/;
 export const FEEDBACK_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{2,59}$/;
+/** A dossier's lookup secret opens the applicant's personal data: long enough not to be guessed. */
+export const LOOKUP_SECRET_LENGTH = { min: 8, max: 100 };
 
 /**
  * class-validator for every resolver argument, like type-graphql's own, but errors carry the

@@ -9,7 +9,7 @@ import { Agency, Procedure, ServiceCommitment } from '../entities';
 import type { SyncEventPayload } from '../entities/SyncEvent';
 import { queryReturning } from '../db/returning';
 import { badInput, ErrorCode } from '../schema/errors';
-import { AGENCY_CODE, DOSSIER_CODE, ID_NUMBER, PHONE, PROCEDURE_CODE } from '../schema/validation';
+import { AGENCY_CODE, DOSSIER_CODE, ID_NUMBER, LOOKUP_SECRET_LENGTH, PHONE, PROCEDURE_CODE } from '../schema/validation';
 import { DomainEvents, DossiersSynced } from '../subscriptions/domain-events';
 import { CalendarService } from './calendar-service';
 import { commitmentRulesInForce } from './commitments';
@@ -377,13 +377,14 @@ function toSyncedEvent(
 type Problem = { field: string; message: string } | null;
 
 /**
- * A lookup secret opens the applicant's personal data to whoever holds it: 8–100 characters,
- * as receiveDossier requires, so that guessing one stays impractical under the per-address
- * limit (a 1-character secret took at most a few dozen tries).
+ * A lookup secret opens the applicant's personal data to whoever holds it: as long as
+ * receiveDossier requires, so that guessing one stays impractical under the rate limits (a
+ * 1-character secret took at most a few dozen tries).
  */
 function lookupSecretProblem(value: unknown): Problem {
+  const { min, max } = LOOKUP_SECRET_LENGTH;
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || value.length < 8 || value.length > 100) return { field: 'lookupSecret', message: 'lookupSecret must be 8–100 characters.' };
+  if (typeof value !== 'string' || value.length < min || value.length > max) return { field: 'lookupSecret', message: `lookupSecret must be ${min}–${max} characters.` };
   return null;
 }
 
