@@ -110,25 +110,27 @@ class DossierUpdatedArgs {
 }
 
 /**
- * The source's events, each passed only once `check` resolves; when it throws, the source is
- * closed and the error ends the stream (graphql-ws sends it as the subscription's error).
- * `return` goes straight to the source, so a subscriber leaving while no event is pending
- * unsubscribes at once (an async generator would wait for the next event).
+ * The source's events, each turned into what `read` gives for it; when `read` throws, the
+ * source is closed and the error ends the stream (graphql-ws sends it as the subscription's
+ * error). `return` goes straight to the source, so a subscriber leaving while no event is
+ * pending unsubscribes at once (an async generator would wait for the next event).
  */
-function endWhen<T>(source: AsyncIterableIterator<T>, check: (event: T) => Promise<void>): AsyncIterableIterator<T> {
-  const iterator: AsyncIterableIterator<T> = {
+function readEach<T, R>(source: AsyncIterableIterator<T>, read: (event: T) => Promise<R>): AsyncIterableIterator<R> {
+  const iterator: AsyncIterableIterator<R> = {
     next: async () => {
       const result = await source.next();
       if (result.done) return result;
       try {
-        await check(result.value);
+        return { done: false, value: await read(result.value) };
       } catch (err) {
         await source.return?.();
         throw err;
       }
-      return result;
     },
-    return: () => source.return?.() ?? Promise.resolve({ done: true, value: undefined }),
+    return: async () => {
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
     [Symbol.asyncIterator]: () => iterator,
   };
   return iterator;
@@ -186,20 +188,18 @@ export class AlertResolver {
         if (!context.viewer && !args.secret) throw apiError(ErrorCode.UNAUTHENTICATED, 'This needs a bearer token or the dossier’s lookup secret.');
         throw notFound('Dossier', args.code);
       }
-      // A sync receipt can move the dossier to another agency after this check: each update
-      // asks again, and one the subscriber may no longer see ends its stream as subscribe would
-      // have refused it. A lookup-secret grant follows the dossier wherever it goes.
-      return endWhen(context.services.realtime.dossierUpdates(dossier.databaseId), async () => {
+      // Each update is read fresh, and the read that answers is the one checked: a sync receipt
+      // can move the dossier to another agency after subscribe, and one the subscriber may no
+      // longer see ends its stream as subscribe would have refused it. A lookup-secret grant
+      // follows the dossier wherever it goes.
+      return readEach(context.services.realtime.dossierUpdates(dossier.databaseId), async () => {
         const current = await context.services.dataSource.getRepository(Dossier).findOneBy({ databaseId: dossier.databaseId });
         if (!current || !(await canSeeDossier(eventContext(context), current))) throw notFound('Dossier', args.code);
+        return current;
       });
     },
   })
-  async dossierUpdated(@Root() update: { dossierId: string }, @Args() args: DossierUpdatedArgs, @Ctx() ctx: RequestContext): Promise<Dossier> {
-    // Each update is read fresh: the connection's loaders do not cache across events.
-    const dossier = await ctx.services.dataSource.getRepository(Dossier).findOneByOrFail({ databaseId: update.dossierId });
-    // The stream's own check read the dossier a moment earlier: a move in between must not leak it.
-    if (!(await canSeeDossier(ctx, dossier))) throw notFound('Dossier', args.code);
+  dossierUpdated(@Root() dossier: Dossier, @Args() _args: DossierUpdatedArgs): Dossier {
     return dossier;
   }
 
