@@ -11,7 +11,13 @@
  * so until then it is neither overdue nor due soon. Asked after its due time, it was already
  * late and stays so.
  */
-export const CLOCK_STOPPED = '(d.supplement_requested_at IS NOT NULL AND d.supplement_requested_at <= d.due_at)';
+export function clockStopped(alias: string | null): string {
+  const column = (name: string) => (alias ? `${alias}.${name}` : name);
+  return `(${column('supplement_requested_at')} IS NOT NULL AND ${column('supplement_requested_at')} <= ${column('due_at')})`;
+}
+
+/** The same, on the dossier aliased `d`, as the queries below spell it. */
+export const CLOCK_STOPPED = clockStopped('d');
 
 /** Past its due time at `instant` (a SQL expression) with the clock running. */
 export function pastDueAt(instant: string): string {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { ApplicantKind, DossierChannel, Role, SatisfactionLevel } from '../../src/domain/enums';
+import { ApplicantKind, DossierChannel, DossierEventKind, Role, SatisfactionLevel } from '../../src/domain/enums';
+import { CounterFamily, familiesChangedBy, withRecountedFamilies } from '../../src/services/index/own-counters';
 import { DossierAction } from '../../src/domain/lifecycle';
 import { Viewer } from '../../src/auth/access';
 import { parsePeriod, periodsContaining } from '../../src/domain/periods';
@@ -235,4 +236,36 @@ it('applies a change committed while the period is being computed for the first 
   await computing;
   await app.services.index.whenIdle();
   expect(await received()).toBe(1);
+});
+
+it('recounts only the counter families a change can move: a receipt leaves the stored completions as they are', async () => {
+  await app.services.index.whenIdle();
+  now = new Date('2029-03-14T09:00:00+07:00');
+  const counters = async () =>
+    (await app.dataSource.query(`SELECT c.counters FROM agency_period_counters c JOIN agency a ON a.id = c.agency_id WHERE a.code = 'TPB-STP' AND c.period = '2029-03'`))[0]?.counters;
+  await receiveAt('FAMILY-1', 'TPB-STP', new Date(now.getTime() - 3_600_000));
+  await app.services.index.whenIdle();
+  await app.services.index.recompute('2029-03');
+  // A figure no count gives: a recount of the completion family would replace it.
+  await app.dataSource.query(
+    `UPDATE agency_period_counters c SET counters = c.counters || '{"dossiersCompleted": 99}' FROM agency a WHERE a.id = c.agency_id AND a.code = 'TPB-STP' AND c.period = '2029-03'`,
+  );
+  await receiveAt('FAMILY-2', 'TPB-STP', new Date(now.getTime() - 1_800_000));
+  await app.services.index.whenIdle();
+  expect(await counters()).toMatchObject({ dossiersReceived: 2, dossiersCompleted: 99 });
+  // Any later step may move every family of the dossier row: the completions are counted again
+  // (none this month, so the family's keys go, as a recompute would not list them).
+  await app.services.dossiers.transition(viewer, 'FAMILY-2', DossierAction.START_PROCESSING);
+  await app.services.index.whenIdle();
+  expect(await counters()).toMatchObject({ dossiersReceived: 2 });
+  expect((await counters()).dossiersCompleted).toBeUndefined();
+});
+
+it('merges a recount of some families with the stored keys of the others', () => {
+  const stored = { dossiersReceived: 5, dossiersCompleted: 3, completedDossiersRated: 2, feedbackDue: 1 };
+  // The completion family recounted and found empty: its keys go; ratings and feedback stay.
+  expect(withRecountedFamilies(stored, { dossiersReceived: 6 }, new Set([CounterFamily.RECEIVED, CounterFamily.COMPLETED]))).toEqual({ dossiersReceived: 6, completedDossiersRated: 2, feedbackDue: 1 });
+  expect(withRecountedFamilies(undefined, { completedDossiersRated: 1 }, new Set([CounterFamily.RATINGS]))).toEqual({ completedDossiersRated: 1 });
+  expect(familiesChangedBy(DossierEventKind.RECEIVED)).toEqual(new Set([CounterFamily.RECEIVED, CounterFamily.BACKLOG]));
+  expect(familiesChangedBy(DossierEventKind.COMPLETED)).toEqual(new Set([CounterFamily.RECEIVED, CounterFamily.COMPLETED, CounterFamily.BACKLOG]));
 });

@@ -1,5 +1,6 @@
 import { Role } from '../../src/domain/enums';
 import { periodsContaining } from '../../src/domain/periods';
+import { DossierStatus } from '../../src/domain/lifecycle';
 import { AlertKind } from '../../src/domain/enums';
 import { alertStream, SUBSCRIBER_BUFFER } from '../../src/subscriptions/alert-hub';
 import { recordAlerts } from '../../src/subscriptions/alert-outbox';
@@ -220,6 +221,29 @@ describe('detectors', () => {
     const text = plan.map((row) => row['QUERY PLAN']).join('\n');
     expect(text).toContain('dossier_overdue_scan');
     expect(text).not.toMatch(/Seq Scan on dossier/);
+  });
+
+  it('leave dossiers waiting with their clock stopped out of the scan, so a scan does not re-read them every second', async () => {
+    // Past due, but waiting for a supplement asked before the due time: never overdue while waiting.
+    await insertBulkDossiers(app.dataSource, {
+      prefix: 'WAITING', agencyId: f.tpaCommune.databaseId, procedureId: f.sameDay.databaseId, count: 2_000, status: DossierStatus.AWAITING_SUPPLEMENT,
+      receivedAt: '2024-02-05T09:00:00+07:00', dueAt: '2024-02-05T17:00:00+07:00',
+    });
+    await app.dataSource.query(`UPDATE dossier SET supplement_requested_at = received_at WHERE code LIKE 'WAITING-%'`);
+    await app.dataSource.query('ANALYZE dossier');
+    const [{ 'QUERY PLAN': [plan] }] = await app.dataSource.query(`EXPLAIN (ANALYZE, FORMAT JSON) SELECT d.id FROM dossier d WHERE ${OVERDUE_CANDIDATES} ORDER BY d.due_at LIMIT 500`, [new Date()]);
+    const scans: { 'Node Type': string; 'Index Name'?: string; 'Rows Removed by Filter'?: number }[] = [];
+    const walk = (node: { Plans?: unknown[] }) => {
+      scans.push(node as never);
+      for (const child of node.Plans ?? []) walk(child as never);
+    };
+    walk(plan.Plan);
+    const scan = scans.find((node) => node['Index Name'] === 'dossier_overdue_scan');
+    expect(scan).toBeDefined();
+    expect(scan!['Rows Removed by Filter'] ?? 0).toBe(0);
+    expect(await app.services.realtime.detectors.scanOnce()).toBeGreaterThanOrEqual(0);
+    const [{ alerted }] = await app.dataSource.query(`SELECT count(*)::int AS alerted FROM dossier WHERE code LIKE 'WAITING-%' AND overdue_alerted_at IS NOT NULL`);
+    expect(alerted).toBe(0);
   });
 
   it('an overdue dossier reaches a subscribed leader, and only once', async () => {

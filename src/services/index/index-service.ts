@@ -11,7 +11,7 @@ import { Agency, AgencyPeriodCounters, IndexMethod as IndexMethodRow, IndexMetho
 import { DomainEvents } from '../../subscriptions/domain-events';
 import { CalendarService } from '../calendar-service';
 import type { Metrics } from '../metrics';
-import { countOwnDossierCounters, CountWindow, loadAnnouncedProcedures, OwnCounters } from './own-counters';
+import { ALL_FAMILIES, CounterFamily, countOwnDossierCounters, CountWindow, familiesChangedBy, loadAnnouncedProcedures, OwnCounters, withRecountedFamilies } from './own-counters';
 import { readScorecards, ScorecardView } from './scorecard-views';
 import { additiveCounters, AgencyNode, AgencyStructure, existsAtEnd, peerGroupOf, procedureCounters, rankPeerGroups, ScorecardRow, scoreRow } from './scorecards';
 
@@ -24,6 +24,8 @@ export const INCREMENTAL_RETRY_MS = 500;
 interface AgencyMark {
   since?: Date;
   at: Date[];
+  /** The counter families the changes can have moved: only these are recounted. */
+  families: Set<CounterFamily>;
 }
 
 /** Writes a method definition into the method tables (idempotent): the method is data. */
@@ -83,20 +85,20 @@ export class IndexService {
     // made since the last one, one transaction per period for all its agencies. A burst (an
     // import of 1,000 events touches ~70 agencies, batch after batch) costs one recount per
     // period, not one per agency and event (bench P5: 657 recounts for 9 batches before).
-    events.on('dossierChanged', (e) => this.mark(e.agencyId, { since: e.receivedAt }));
-    events.on('dossierRated', (e) => this.mark(e.agencyId, { at: e.ratedAt }));
-    events.on('feedbackChanged', (e) => this.mark(e.agencyId, { at: e.dueAt }));
+    events.on('dossierChanged', (e) => this.mark(e.agencyId, { since: e.receivedAt }, familiesChangedBy(e.kind)));
+    events.on('dossierRated', (e) => this.mark(e.agencyId, { at: e.ratedAt }, [CounterFamily.RATINGS]));
+    events.on('feedbackChanged', (e) => this.mark(e.agencyId, { at: e.dueAt }, [CounterFamily.FEEDBACK]));
     // Synced dossiers: like a dossier change, for every agency, from its earliest receipt,
     // and for the agency a dossier left when the replay moved it.
     events.on('dossiersSynced', (e) => {
       for (const d of e.dossiers) {
-        this.mark(d.agencyId, { since: d.since });
-        if (d.formerAgency) this.mark(d.formerAgency.agencyId, { since: d.formerAgency.since });
+        this.mark(d.agencyId, { since: d.since }, ALL_FAMILIES);
+        if (d.formerAgency) this.mark(d.formerAgency.agencyId, { since: d.formerAgency.since }, ALL_FAMILIES);
       }
     });
     // A dossier that falls overdue counts in the backlog of every period judged after its due time.
     events.on('dossiersOverdue', (e) => {
-      for (const { agencyId, since } of e.agencies) this.mark(agencyId, { since });
+      for (const { agencyId, since } of e.agencies) this.mark(agencyId, { since }, [CounterFamily.BACKLOG]);
     });
   }
 
@@ -116,17 +118,18 @@ export class IndexService {
   private retryTimer: NodeJS.Timeout | undefined;
   private retryDelayMs = 0;
 
-  private mark(agencyId: number, change: { since: Date } | { at: Date }) {
-    this.merge(agencyId, 'since' in change ? { since: change.since, at: [] } : { at: [change.at] });
+  private mark(agencyId: number, change: { since: Date } | { at: Date }, families: Iterable<CounterFamily>) {
+    this.merge(agencyId, { ...('since' in change ? { since: change.since, at: [] } : { at: [change.at] }), families: new Set(families) });
     if (this.drainQueued || this.retryTimer) return;
     this.drainQueued = true;
     this.enqueue(() => this.drain());
   }
 
   private merge(agencyId: number, change: AgencyMark) {
-    const mark = this.marks.get(agencyId) ?? { at: [] };
+    const mark = this.marks.get(agencyId) ?? { at: [], families: new Set() };
     if (change.since && (!mark.since || change.since < mark.since)) mark.since = change.since;
     mark.at.push(...change.at);
+    for (const family of change.families) mark.families.add(family);
     this.marks.set(agencyId, mark);
   }
 
@@ -163,13 +166,13 @@ export class IndexService {
     } catch (err) {
       return this.retryLater(marks, err);
     }
-    const agenciesByPeriod = new Map<string, { period: Period; agencyIds: number[] }>();
+    const agenciesByPeriod = new Map<string, { period: Period; families: Map<number, ReadonlySet<CounterFamily>> }>();
     for (const [agencyId, mark] of marks) {
       const containing = new Set(mark.at.flatMap((instant) => periodsContaining(instant).map((p) => p.key)));
       for (const period of computed) {
         if ((mark.since && period.end.getTime() > mark.since.getTime()) || containing.has(period.key)) {
-          const entry = agenciesByPeriod.get(period.key) ?? agenciesByPeriod.set(period.key, { period, agencyIds: [] }).get(period.key)!;
-          entry.agencyIds.push(agencyId);
+          const entry = agenciesByPeriod.get(period.key) ?? agenciesByPeriod.set(period.key, { period, families: new Map() }).get(period.key)!;
+          entry.families.set(agencyId, mark.families);
         }
       }
     }
@@ -177,17 +180,21 @@ export class IndexService {
     const ordered = [...agenciesByPeriod.values()].sort((a, b) => a.period.end.getTime() - b.period.end.getTime() || b.period.start.getTime() - a.period.start.getTime());
     const failed = new Map<number, AgencyMark>();
     let error: unknown;
-    for (const { period, agencyIds } of ordered) {
+    for (const { period, families } of ordered) {
       const end = this.metrics?.indexDuration.startTimer({ kind: 'incremental' });
       try {
-        const changes = await this.updatePeriodForAgencies(period, agencyIds);
+        const changes = await this.updatePeriodForAgencies(period, families);
         this.stored(period.key);
         this.emitChanges(changes);
       } catch (err) {
         // The other periods still go ahead; this one's agencies are marked again for it
         // (an instant inside it marks it and the periods containing it: a recount too many at worst).
         error = err;
-        for (const agencyId of agencyIds) failed.set(agencyId, { at: [...(failed.get(agencyId)?.at ?? []), period.start] });
+        for (const [agencyId, recount] of families) {
+          const retry = failed.get(agencyId) ?? failed.set(agencyId, { at: [], families: new Set() }).get(agencyId)!;
+          retry.at.push(period.start);
+          for (const family of recount) retry.families.add(family);
+        }
       } finally {
         end?.();
       }
@@ -390,7 +397,8 @@ export class IndexService {
    * dossier counts in every period ending after its receipt, since the overdue backlog at a
    * period's end counts it whatever its receipt date.
    */
-  private async updatePeriodForAgencies(period: Period, agencyIds: number[]): Promise<ScorecardChange<number>[]> {
+  private async updatePeriodForAgencies(period: Period, families: ReadonlyMap<number, ReadonlySet<CounterFamily>>): Promise<ScorecardChange<number>[]> {
+    const agencyIds = [...families.keys()];
     const computedAt = this.clock();
     // Read before the transaction: a cold cache would take a second pool connection inside it.
     const calendar = await this.calendars.get();
@@ -401,17 +409,20 @@ export class IndexService {
       if (!periodRow) return [];
       const method = await this.method(periodRow.methodKey, em);
       const structure = new AgencyStructure(await loadAgencyNodes(em), period);
-      const recounted = await countOwnDossierCounters(em, windowOf(period, computedAt), agencyIds);
+      const recounted = await countOwnDossierCounters(em, windowOf(period, computedAt), families);
       const before = new Map((await em.findBy(AgencyPeriodCounters, { agencyId: In(agencyIds), period: period.key })).map((row) => [row.agencyId, row.counters]));
-      const changed = agencyIds.filter((agencyId) => !sameCounters(before.get(agencyId), recounted.get(agencyId)));
+      // Families not recounted keep their stored keys; an agency left with none has no row.
+      const merged = new Map(agencyIds.map((agencyId) => [agencyId, withRecountedFamilies(before.get(agencyId), recounted.get(agencyId), families.get(agencyId)!)]));
+      const hasRows = (agencyId: number) => Object.keys(merged.get(agencyId)!).length > 0;
+      const changed = agencyIds.filter((agencyId) => !sameCounters(before.get(agencyId), hasRows(agencyId) ? merged.get(agencyId) : undefined));
       // Late data that changes a final period reopens it: not final until recomputed (issue 6).
       if (changed.length && !periodRow.reopened) {
         const final = periodRow.finalizedAt !== null || isFinalByDefault(period, computedAt, calendar);
         if (final) await em.update(IndexPeriod, { period: period.key }, { reopened: true });
       }
-      const upserts = changed.filter((agencyId) => recounted.has(agencyId)).map((agencyId) => ({ agencyId, period: period.key, counters: recounted.get(agencyId)!, computedAt }));
+      const upserts = changed.filter(hasRows).map((agencyId) => ({ agencyId, period: period.key, counters: merged.get(agencyId)!, computedAt }));
       if (upserts.length) await em.upsert(AgencyPeriodCounters, upserts, ['agencyId', 'period']);
-      const gone = changed.filter((agencyId) => !recounted.has(agencyId));
+      const gone = changed.filter((agencyId) => !hasRows(agencyId));
       if (gone.length) await em.delete(AgencyPeriodCounters, { agencyId: In(gone), period: period.key });
 
       // Re-score every stored scorecard whose figures include these agencies…
