@@ -11,9 +11,9 @@ import { Agency, AgencyPeriodCounters, IndexMethod as IndexMethodRow, IndexMetho
 import { DomainEvents } from '../../subscriptions/domain-events';
 import { CalendarService } from '../calendar-service';
 import type { Metrics } from '../metrics';
-import { ALL_FAMILIES, CounterFamily, countOwnDossierCounters, CountWindow, familiesChangedBy, loadAnnouncedProcedures, OwnCounters, withRecountedFamilies } from './own-counters';
+import { ALL_FAMILIES, CounterFamily, countOwnDossierCounters, CountWindow, familiesChangedBy, loadProcedureCatalogue, OwnCounters, withRecountedFamilies } from './own-counters';
 import { readScorecards, ScorecardView } from './scorecard-views';
-import { additiveCounters, AgencyNode, AgencyStructure, existsAtEnd, peerGroupOf, procedureCounters, rankPeerGroups, ScorecardRow, scoreRow } from './scorecards';
+import { additiveCounters, AgencyNode, AgencyStructure, existsAtEnd, peerGroupOf, procedureContribution, procedureCounters, rankPeerGroups, ScorecardRow, scoreRow } from './scorecards';
 
 export const DEFAULT_METHOD_KEY = SI_2024.key;
 
@@ -345,14 +345,14 @@ export class IndexService {
       const method = await this.method(methodKey, em);
       const structure = new AgencyStructure(await loadAgencyNodes(em), period);
       const own = await countOwnDossierCounters(em, windowOf(period, computedAt));
-      const procedures = await loadAnnouncedProcedures(em);
-      const proceduresByAgency = new Map<number, typeof procedures>();
-      for (const p of procedures) (proceduresByAgency.get(p.agencyId) ?? proceduresByAgency.set(p.agencyId, []).get(p.agencyId)!).push(p);
+      const catalogue = await loadProcedureCatalogue(em);
+      const contributions = new Map(catalogue.procedures.map((p) => [p.procedureId, procedureContribution(p, period, calendar)]));
 
       const rows = structure.scorable().map((agency) => {
         const contributors = structure.contributors(agency.id);
-        const listed = [...contributors].flatMap((id) => proceduresByAgency.get(id) ?? []);
-        const counters: Counters = { ...additiveCounters(contributors, own), ...procedureCounters(listed, period, calendar) };
+        const listed = new Set<number>();
+        for (const id of contributors) for (const procedureId of catalogue.listedBy.get(id) ?? []) listed.add(procedureId);
+        const counters: Counters = { ...additiveCounters(contributors, own), ...procedureCounters(listed, contributions) };
         return scoreRow(method, { agencyId: agency.id, period: period.key, methodKey, peerGroup: existsAtEnd(agency, period) ? peerGroupOf(agency) : null, counters });
       });
       rankPeerGroups(rows);

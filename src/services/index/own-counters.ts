@@ -249,9 +249,8 @@ export function withRecountedFamilies(stored: OwnCounters | undefined, recounted
   return Object.assign(merged, recounted);
 }
 
-/** One procedure an agency announced: the catalogue side of the index. */
+/** A procedure as the index's catalogue criteria read it. */
 export interface AnnouncedProcedure {
-  agencyId: number;
   procedureId: number;
   onlineLevel: string;
   onlineEligible: boolean;
@@ -261,23 +260,36 @@ export interface AnnouncedProcedure {
   publishedAt: Date | null;
 }
 
-export async function loadAnnouncedProcedures(em: EntityManager, agencyIds?: number[]): Promise<AnnouncedProcedure[]> {
+/**
+ * The catalogue side of the index: each procedure once, and which procedures each agency lists
+ * (ids only). A join repeated the procedure's columns on every one of the ~31,000 listings and
+ * parsed a date for each (bench P4).
+ */
+export interface ProcedureCatalogue {
+  procedures: AnnouncedProcedure[];
+  listedBy: Map<number, number[]>;
+}
+
+export async function loadProcedureCatalogue(em: EntityManager): Promise<ProcedureCatalogue> {
   const rows: Record<string, unknown>[] = await em.query(
-    `SELECT ap.agency_id, p.id AS procedure_id, p.online_level, p.online_eligible, p.fee_vnd, p.accepts_online_payment, p.announced_on::text AS announced_on, p.published_at
-       FROM agency_procedure ap JOIN procedure p ON p.id = ap.procedure_id
-      ${agencyIds ? 'WHERE ap.agency_id = ANY($1::int[])' : ''}`,
-    agencyIds ? [agencyIds] : [],
+    `SELECT p.id AS procedure_id, p.online_level, p.online_eligible, p.fee_vnd, p.accepts_online_payment, p.announced_on::text AS announced_on, p.published_at
+       FROM procedure p WHERE EXISTS (SELECT 1 FROM agency_procedure ap WHERE ap.procedure_id = p.id)`,
   );
-  return rows.map((r) => ({
-    agencyId: Number(r.agency_id),
-    procedureId: Number(r.procedure_id),
-    onlineLevel: String(r.online_level),
-    onlineEligible: Boolean(r.online_eligible),
-    feeVnd: Number(r.fee_vnd),
-    acceptsOnlinePayment: Boolean(r.accepts_online_payment),
-    announcedOn: String(r.announced_on),
-    publishedAt: r.published_at ? new Date(r.published_at as string) : null,
-  }));
+  const listings: { agency_id: number; procedure_id: number }[] = await em.query(`SELECT agency_id, procedure_id FROM agency_procedure`);
+  const listedBy = new Map<number, number[]>();
+  for (const { agency_id, procedure_id } of listings) (listedBy.get(agency_id) ?? listedBy.set(agency_id, []).get(agency_id)!).push(procedure_id);
+  return {
+    procedures: rows.map((r) => ({
+      procedureId: Number(r.procedure_id),
+      onlineLevel: String(r.online_level),
+      onlineEligible: Boolean(r.online_eligible),
+      feeVnd: Number(r.fee_vnd),
+      acceptsOnlinePayment: Boolean(r.accepts_online_payment),
+      announcedOn: String(r.announced_on),
+      publishedAt: r.published_at ? new Date(r.published_at as string) : null,
+    })),
+    listedBy,
+  };
 }
 
 /** SQL that sets dossier.history_complete from the events, the same rule as isHistoryComplete (for bulk paths). */

@@ -125,32 +125,35 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
   else map.set(key, [value]);
 }
 
+export type ProcedureCounts = Pick<Counters, 'proceduresAnnounced' | 'proceduresPublishedOnTime' | 'proceduresOnlineEligible' | 'proceduresFullOnline' | 'feeProcedures' | 'feeProceduresWithOnlinePayment'>;
+
+/**
+ * What one procedure adds to the procedure counters of any agency listing it in a period:
+ * announced in the period for publication (and published on time), or listed at its end for
+ * the online and payment criteria. Computed once per procedure, not once per listing agency.
+ */
+export function procedureContribution(p: AnnouncedProcedure, period: Period, calendar: WorkingCalendar): ProcedureCounts {
+  const announced = p.announcedOn >= period.startDate && p.announcedOn < period.endDate;
+  return {
+    proceduresAnnounced: announced ? 1 : 0,
+    proceduresPublishedOnTime: announced && p.publishedAt && p.publishedAt.getTime() <= publicationDueAt(calendar, p.announcedOn).getTime() ? 1 : 0,
+    proceduresOnlineEligible: p.onlineEligible ? 1 : 0,
+    proceduresFullOnline: p.onlineEligible && p.onlineLevel === OnlineLevel.FULL ? 1 : 0,
+    feeProcedures: p.feeVnd > 0 ? 1 : 0,
+    feeProceduresWithOnlinePayment: p.feeVnd > 0 && p.acceptsOnlinePayment ? 1 : 0,
+  };
+}
+
 /**
  * Procedure counters of a set of agencies: DISTINCT procedures listed in the subtree (the
- * domain's CounterUnit PROCEDURE), announced in the period for publication, or listed at its
- * end for the online and payment criteria.
+ * domain's CounterUnit PROCEDURE), each counted once with its contribution.
  */
-export function procedureCounters(
-  procedures: readonly AnnouncedProcedure[],
-  period: Period,
-  calendar: WorkingCalendar,
-): Pick<Counters, 'proceduresAnnounced' | 'proceduresPublishedOnTime' | 'proceduresOnlineEligible' | 'proceduresFullOnline' | 'feeProcedures' | 'feeProceduresWithOnlinePayment'> {
-  const distinct = new Map<number, AnnouncedProcedure>();
-  for (const p of procedures) distinct.set(p.procedureId, p);
-  const c = { proceduresAnnounced: 0, proceduresPublishedOnTime: 0, proceduresOnlineEligible: 0, proceduresFullOnline: 0, feeProcedures: 0, feeProceduresWithOnlinePayment: 0 };
-  for (const p of distinct.values()) {
-    if (p.announcedOn >= period.startDate && p.announcedOn < period.endDate) {
-      c.proceduresAnnounced++;
-      if (p.publishedAt && p.publishedAt.getTime() <= publicationDueAt(calendar, p.announcedOn).getTime()) c.proceduresPublishedOnTime++;
-    }
-    if (p.onlineEligible) {
-      c.proceduresOnlineEligible++;
-      if (p.onlineLevel === OnlineLevel.FULL) c.proceduresFullOnline++;
-    }
-    if (p.feeVnd > 0) {
-      c.feeProcedures++;
-      if (p.acceptsOnlinePayment) c.feeProceduresWithOnlinePayment++;
-    }
+export function procedureCounters(procedureIds: ReadonlySet<number>, contributions: ReadonlyMap<number, ProcedureCounts>): ProcedureCounts {
+  const c: ProcedureCounts = { proceduresAnnounced: 0, proceduresPublishedOnTime: 0, proceduresOnlineEligible: 0, proceduresFullOnline: 0, feeProcedures: 0, feeProceduresWithOnlinePayment: 0 };
+  for (const id of procedureIds) {
+    const one = contributions.get(id);
+    if (!one) continue;
+    for (const key of Object.keys(c) as (keyof ProcedureCounts)[]) c[key] += one[key];
   }
   return c;
 }
