@@ -1,26 +1,45 @@
+import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { signToken } from '../auth/tokens';
 import { loadConfig } from '../config';
 import { Role } from '../domain/enums';
 
+const USAGE = 'Usage: npm run token -- [--role OFFICER|LEADER|ADMIN] [--agency HNI] [--sub officer-1] [--expires 12h]';
+
 /** `npm run token -- --role LEADER --agency HNI [--sub officer-1] [--expires 12h]`: prints a dev token. */
-function main() {
-  const { values } = parseArgs({
-    options: {
-      role: { type: 'string', default: Role.ADMIN },
-      agency: { type: 'string', default: 'HNI' },
-      sub: { type: 'string' },
-      expires: { type: 'string', default: '12h' },
-    },
-  });
+function main(): number {
+  let values: { role?: string; agency?: string; sub?: string; expires?: string };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        role: { type: 'string', default: Role.ADMIN },
+        agency: { type: 'string', default: 'HNI' },
+        sub: { type: 'string' },
+        expires: { type: 'string', default: '12h' },
+      },
+    }));
+  } catch (err) {
+    // An unknown or malformed flag: say which, and how to call it, rather than a stack trace.
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
   const role = values.role!.toUpperCase() as Role;
   if (!Object.values(Role).includes(role)) {
-    console.error(`--role must be one of ${Object.values(Role).join(', ')}`);
-    process.exit(2);
+    console.error(`--role must be one of ${Object.values(Role).join(', ')}\n${USAGE}`);
+    return 2;
   }
-  const config = loadConfig();
-  const sub = values.sub ?? `dev-${role.toLowerCase()}-${values.agency}`;
-  console.log(signToken({ sub, role, agencyCode: values.agency! }, config.jwtSecret, values.expires as never));
+  // jsonwebtoken takes a number of seconds or a timespan such as 90m, 12h or 7d.
+  const expires = /^\d+$/.test(values.expires!) ? Number(values.expires) : values.expires!;
+  try {
+    const config = loadConfig();
+    const sub = values.sub ?? `dev-${role.toLowerCase()}-${values.agency}`;
+    console.log(signToken({ sub, role, agencyCode: values.agency! }, config.jwtSecret, expires as never));
+  } catch (err) {
+    // A bad --expires or configuration (JWT_SECRET…): the reason, not a stack trace.
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  return 0;
 }
 
-main();
+process.exitCode = main();

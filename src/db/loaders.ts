@@ -55,7 +55,6 @@ export class Loaders {
   get ratingByDossierId() { return this.once('ratingByDossierId', () => uniqueBy<SatisfactionRating, string>(this.repo(SatisfactionRating), 'dossierId')); }
   get eventsByDossierId() { return this.once('eventsByDossierId', () => manyBy<DossierEvent, string>(this.repo(DossierEvent), 'dossierId', { occurredAt: 'ASC', databaseId: 'ASC' })); }
   get commitmentsByAgencyId() { return this.once('commitmentsByAgencyId', () => manyBy<ServiceCommitment, number>(this.repo(ServiceCommitment), 'agencyId', { databaseId: 'ASC' })); }
-  get childrenByParentId() { return this.once('childrenByParentId', () => manyBy<Agency, number>(this.repo(Agency), 'parentId', { code: 'ASC' })); }
 
   /** Forgets every cached read (after a write of this request: see freshReadsAfterMutations). */
   clear(): void {

@@ -1,9 +1,8 @@
 import 'reflect-metadata';
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { DataSource } from 'typeorm';
 import { createDataSource } from '../../ormconfig';
 import { createTestDatabase } from '../support/database';
@@ -221,10 +220,6 @@ async function database(): Promise<Database> {
 }
 
 beforeAll(async () => {
-  // `npm test` type-checks but does not build; the CLI runs from dist/ like `npm run import`.
-  const build = promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT }).catch((error: { stdout?: string; message: string }) => {
-    throw new Error(`npx tsc -p tsconfig.build.json failed:\n${error.stdout ?? error.message}`);
-  });
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'si-import-'));
   // One file per database: the checkpoint and errors files sit beside the file they belong to.
   [fileA, fileB, fileC] = ['a', 'b', 'c'].map((name) => {
@@ -233,7 +228,7 @@ beforeAll(async () => {
     fs.writeFileSync(file, generated.text);
     return file;
   });
-  [a, b, c] = await Promise.all([database(), database(), database(), build]);
+  [a, b, c] = await Promise.all([database(), database(), database()]);
 }, 120_000);
 
 afterAll(async () => {

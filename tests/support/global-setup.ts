@@ -1,6 +1,8 @@
 import 'reflect-metadata';
+import { execFile } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { createDataSource } from '../../ormconfig';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
 import { seedCalendar } from '../../src/seed/calendar';
@@ -9,10 +11,26 @@ import { findOrStartRedis } from './redis';
 import { adminQuery, canConnect, LOCAL_POSTGRES_URL, withDatabase, writeTestEnv } from './database';
 
 /**
- * Once per `npm test`: find or start PostgreSQL, then build a template database with every
- * migration applied and the official calendar loaded. Test files clone it in milliseconds.
+ * `npm test` type-checks but does not build; the CLI tests run the commands from dist/ as
+ * `npm run import` and `npm run token` do. Built once here, not by each test file: two builds
+ * at once would write the same files.
+ */
+async function buildDist(): Promise<void> {
+  const root = path.resolve(__dirname, '../..');
+  await promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root }).catch((error: { stdout?: string; message: string }) => {
+    throw new Error(`npx tsc -p tsconfig.build.json failed:\n${error.stdout ?? error.message}`);
+  });
+}
+
+/**
+ * Once per `npm test`: build dist/ (meanwhile) and find or start PostgreSQL, then build a
+ * template database with every migration applied and the official calendar loaded. Test
+ * files clone it in milliseconds.
  */
 export default async function globalSetup(): Promise<void> {
+  const built = buildDist();
+  // Awaited below; a failure meanwhile must not go unhandled.
+  built.catch(() => undefined);
   let adminUrl = process.env.TEST_DATABASE_URL;
   if (adminUrl && !(await canConnect(adminUrl))) throw new Error(`TEST_DATABASE_URL is set but PostgreSQL does not answer at ${adminUrl}.`);
   const forceEmbedded = process.env.TEST_EMBEDDED_POSTGRES === '1';
@@ -40,6 +58,7 @@ export default async function globalSetup(): Promise<void> {
   const redis = await findOrStartRedis();
   if (redis.process) (globalThis as Record<string, unknown>).__redisServer = redis.process;
   if (!redis.url) console.log(`\n[tests] multi-instance tests will be skipped: ${redis.absentReason}`);
+  await built;
   writeTestEnv({ adminUrl, templateDatabase, redisUrl: redis.url, redisAbsentReason: redis.absentReason });
   (globalThis as Record<string, unknown>).__testTemplate = { adminUrl, templateDatabase };
 }
