@@ -432,7 +432,7 @@ export async function startServer(services: Services, port: number): Promise<Run
   app.get('/health/live', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/health/ready', async (_req, res) => {
     const ready = await readiness(services.dataSource, services.realtime.pubsub, Boolean(services.config.redisUrl));
-    res.status(ready.status === 'ok' ? 200 : 503).json(ready);
+    res.status(ready.status === 'unavailable' ? 503 : 200).json(ready);
   });
 
   const parseJson = express.json({ limit: services.config.maxBodyBytes });

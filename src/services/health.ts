@@ -8,7 +8,8 @@ export interface ReadinessCheck {
 }
 
 export interface Readiness {
-  status: 'ok' | 'unavailable';
+  /** ok; degraded (serving, a dependency it can do without is down); unavailable (503). */
+  status: 'ok' | 'degraded' | 'unavailable';
   checks: Record<string, ReadinessCheck>;
 }
 
@@ -23,17 +24,22 @@ async function timed(check: () => Promise<string | undefined>): Promise<Readines
 }
 
 /**
- * Whether this instance can serve: the database answers, every migration is applied, and
- * Redis answers when configured. A load balancer takes an instance out while it says no.
+ * Whether this instance can serve: the database answers and every migration is applied. A
+ * load balancer takes an instance out while it says no (503). Redis, when configured, is
+ * checked and reported, but its loss only degrades the instance: alerts then come from
+ * PostgreSQL's 1 s catch-up and rate limits from memory. Failing readiness on it would take
+ * every instance out at once (they share the one Redis) while each could still serve.
  */
 export async function readiness(dataSource: DataSource, pubsub: PubSub, redisConfigured: boolean): Promise<Readiness> {
-  const checks: Record<string, ReadinessCheck> = {
+  const required: Record<string, ReadinessCheck> = {
     database: await timed(async () => {
       await dataSource.query('SELECT 1');
       return undefined;
     }),
     migrations: await timed(async () => ((await dataSource.showMigrations()) ? 'migrations are pending' : undefined)),
   };
-  if (redisConfigured) checks.redis = await timed(async () => ((await pubsub.healthy()) ? undefined : 'Redis does not answer'));
-  return { status: Object.values(checks).every((c) => c.ok) ? 'ok' : 'unavailable', checks };
+  const optional: Record<string, ReadinessCheck> = {};
+  if (redisConfigured) optional.redis = await timed(async () => ((await pubsub.healthy()) ? undefined : 'Redis does not answer; alerts are read from PostgreSQL every second meanwhile'));
+  const status = !Object.values(required).every((c) => c.ok) ? 'unavailable' : Object.values(optional).every((c) => c.ok) ? 'ok' : 'degraded';
+  return { status, checks: { ...required, ...optional } };
 }
