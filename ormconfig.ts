@@ -25,7 +25,7 @@ export const SESSION_OPTIONS = '-c jit=off -c parallel_setup_cost=10000';
  * The one data-source definition, used by the app, the TypeORM CLI (migrations) and tests.
  * Migrations are loaded from the compiled or the TypeScript folder, matching how this file runs.
  */
-export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}): DataSource {
+export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string; connectTimeoutMs?: number } = {}): DataSource {
   const ext = __filename.endsWith('.ts') ? 'ts' : 'js';
   return new DataSource({
     type: 'postgres',
@@ -39,6 +39,9 @@ export function createDataSource(url: string, options: { poolSize?: number; appl
     synchronize: false,
     poolSize: options.poolSize ?? 10,
     applicationName: options.applicationName ?? 'service-index',
+    // A DATABASE_URL naming a host that never answers fails the start (or a request) after
+    // 10 s with "timeout expired", instead of waiting for the operating system's TCP timeout.
+    connectTimeoutMS: options.connectTimeoutMs ?? 10_000,
     extra: { options: SESSION_OPTIONS },
   });
 }

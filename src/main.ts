@@ -18,7 +18,7 @@ async function main() {
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     console.log(`Starting embedded PostgreSQL (data in ${config.dataDir}) …`);
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, database: 'service_index' });
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, database: 'service_index', stopOnSignals: false });
     databaseUrl = embedded.url;
   }
   const dataSource = createDataSource(databaseUrl);
@@ -49,13 +49,24 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: shutting down …`);
-    await server.close();
-    // The index's last drain may raise alerts (rank changes): before the sequencer's final flush.
-    await services.index.whenIdle();
-    await services.realtime.stop();
-    await services.rateLimits.close();
-    await dataSource.destroy();
-    await embedded?.stop();
+    // A step that hangs (the database gone mid-shutdown, a client that never lets go) must not
+    // keep the process alive until the orchestrator kills it without a word.
+    setTimeout(() => {
+      console.error(`${signal}: shutdown did not finish in ${SHUTDOWN_TIMEOUT_MS / 1000} s; exiting.`);
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
+    try {
+      await server.close();
+      // The index's last drain may raise alerts (rank changes): before the sequencer's final flush.
+      await services.index.whenIdle();
+      await services.realtime.stop();
+      await services.rateLimits.close();
+      await dataSource.destroy();
+      await embedded?.stop();
+    } catch (err) {
+      console.error(`${signal}: shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    }
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -69,6 +80,9 @@ async function demoDossierExample(dataSource: DataSource): Promise<{ code: strin
   const secret = demoLookupSecret(row.code);
   return lookupSecretMatches(secret, row.lookup_secret_hash) ? { code: row.code, secret } : null;
 }
+
+/** Longest a graceful shutdown may take (Kubernetes' default grace period is 30 s). */
+const SHUTDOWN_TIMEOUT_MS = 25_000;
 
 /** Key of the advisory lock instances hold while they migrate and load data on start. */
 const STARTUP_LOCK = 766_2025;

