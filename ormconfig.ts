@@ -41,6 +41,8 @@ export function createDataSource(url: string, options: { poolSize?: number; appl
     applicationName: options.applicationName ?? 'service-index',
     // A DATABASE_URL naming a host that never answers fails the start (or a request) after
     // 10 s with "timeout expired", instead of waiting for the operating system's TCP timeout.
+    // pg's pool applies the same limit to a request waiting for a free connection: one that
+    // waits 10 s fails ("timeout exceeded when trying to connect") rather than queueing on.
     connectTimeoutMS: options.connectTimeoutMs ?? 10_000,
     extra: { options: SESSION_OPTIONS },
   });

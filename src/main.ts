@@ -4,24 +4,55 @@ import { signToken } from './auth/tokens';
 import { loadConfig } from './config';
 import { RunningPostgres, startEmbeddedPostgres } from './db/embedded-postgres';
 import { Role } from './domain/enums';
-import { createServices } from './schema/context';
+import { createServices, Services } from './schema/context';
 import { DataSource } from 'typeorm';
 import { demoLookupSecret, isSeeded, seedDemoData } from './seed';
 import { lookupSecretMatches } from './services/dossier-service';
-import { startServer } from './server';
+import { RunningServer, startServer } from './server';
 import { seedIndexMethod } from './services/index/index-service';
 
 /** `npm start`: PostgreSQL (embedded unless DATABASE_URL), migrations, demo data on first run, the API. */
 async function main() {
   const config = loadConfig();
-  let embedded: RunningPostgres | undefined;
+  // What is running so far: a signal during start-up (a first start's seeding takes a while)
+  // stops just that, the embedded server included, rather than leaving it running.
+  const running: { embedded?: RunningPostgres; dataSource?: DataSource; services?: Services; server?: RunningServer } = {};
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down …`);
+    // A step that hangs (the database gone mid-shutdown, a client that never lets go) must not
+    // keep the process alive until the orchestrator kills it without a word.
+    setTimeout(() => {
+      console.error(`${signal}: shutdown did not finish in ${SHUTDOWN_TIMEOUT_MS / 1000} s; exiting.`);
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    const { embedded, dataSource, services, server } = running;
+    try {
+      await server?.close();
+      if (services) {
+        // The index's last drain may raise alerts (rank changes): before the sequencer's final flush.
+        await services.index.whenIdle();
+        await services.realtime.stop();
+        await services.rateLimits.close();
+      }
+      if (dataSource?.isInitialized) await dataSource.destroy();
+      await embedded?.stop();
+    } catch (err) {
+      console.error(`${signal}: shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    }
+    process.exit(0);
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, () => void shutdown(signal));
+
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     console.log(`Starting embedded PostgreSQL (data in ${config.dataDir}) …`);
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, database: 'service_index', stopOnSignals: false });
-    databaseUrl = embedded.url;
+    running.embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, database: 'service_index', ownSignals: STOP_SIGNALS });
+    databaseUrl = running.embedded.url;
   }
-  const dataSource = createDataSource(databaseUrl);
+  const dataSource = (running.dataSource = createDataSource(databaseUrl));
   await dataSource.initialize();
   // Instances started together on one database (compose starts two) take turns here: TypeORM
   // takes no lock to migrate, and two first starts would both create the schema (one fails
@@ -36,41 +67,13 @@ async function main() {
     await setup.release();
   }
 
-  const services = createServices(config, dataSource);
+  const services = (running.services = createServices(config, dataSource));
   const example = await demoDossierExample(dataSource);
   await services.realtime.start();
-  const server = await startServer(services, config.port);
+  const server = (running.server = await startServer(services, config.port));
   // A ready-made ADMIN token outside production only: production logs are read by many.
   const token = config.nodeEnv === 'production' ? null : signToken({ sub: 'dev-admin', role: Role.ADMIN, agencyCode: 'HNI' }, config.jwtSecret, '30d');
   console.log(`\nService Index API ready\n  GraphQL:   ${server.url}\n  WebSocket: ${server.url.replace('http', 'ws')} (graphql-transport-ws; alerts, rankingChanged, dossierUpdated)\n${token ? `  ADMIN token (30 days, dev only):\n    ${token}\n` : ''}  Try: curl -s ${server.url} -H 'content-type: application/json' -d '{"query":"{ rankings(period: \\"2024-09\\", kind: PROVINCE) { rank total agency { code name } } }"}'\n  Ranking as CSV: ${server.url.replace('/graphql', '/rankings.csv?period=2024-09&kind=PROVINCE')}\n${example ? `  A demo dossier to follow without a token: trackDossier(code: "${example.code}", secret: "${example.secret}")\n` : ''}`);
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal}: shutting down …`);
-    // A step that hangs (the database gone mid-shutdown, a client that never lets go) must not
-    // keep the process alive until the orchestrator kills it without a word.
-    setTimeout(() => {
-      console.error(`${signal}: shutdown did not finish in ${SHUTDOWN_TIMEOUT_MS / 1000} s; exiting.`);
-      process.exit(1);
-    }, SHUTDOWN_TIMEOUT_MS).unref();
-    try {
-      await server.close();
-      // The index's last drain may raise alerts (rank changes): before the sequencer's final flush.
-      await services.index.whenIdle();
-      await services.realtime.stop();
-      await services.rateLimits.close();
-      await dataSource.destroy();
-      await embedded?.stop();
-    } catch (err) {
-      console.error(`${signal}: shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
-      process.exit(1);
-    }
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 /** A seeded dossier and its demo lookup secret, when the data is the demo data set. */
@@ -80,6 +83,9 @@ async function demoDossierExample(dataSource: DataSource): Promise<{ code: strin
   const secret = demoLookupSecret(row.code);
   return lookupSecretMatches(secret, row.lookup_secret_hash) ? { code: row.code, secret } : null;
 }
+
+/** The signals that stop the API gracefully (SIGHUP: the terminal it ran in was closed). */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** Longest a graceful shutdown may take (Kubernetes' default grace period is 30 s). */
 const SHUTDOWN_TIMEOUT_MS = 25_000;
@@ -102,7 +108,11 @@ async function prepareDatabase(dataSource: DataSource, demoData: boolean): Promi
   }
 }
 
+/** Set once a signal asked the API to stop: start-up failing after that is the stop, not an error. */
+let stopping = false;
+
 main().catch((err) => {
+  if (stopping) return;
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

