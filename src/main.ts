@@ -59,7 +59,13 @@ async function main() {
   // with "relation already exists") and both load the data.
   const setup = dataSource.createQueryRunner();
   await setup.connect();
-  await setup.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK]);
+  // Polled, not waited for in one statement: a statement waiting for the lock holds a snapshot,
+  // and a migration's CREATE INDEX CONCURRENTLY (StoppedClocksInIndexes) waits for every older
+  // snapshot to end, so the migrating instance would wait for the waiting one forever.
+  while (!(await setup.query('SELECT pg_try_advisory_lock($1) AS locked', [STARTUP_LOCK]))[0].locked) {
+    if (stopping) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
   try {
     await prepareDatabase(dataSource, config.demoData);
   } finally {
