@@ -28,6 +28,15 @@ interface AgencyMark {
   families: Set<CounterFamily>;
 }
 
+/** Adds a change to an agency's mark in `marks`: the earliest receipt, every instant, every family. */
+function mergeMark(marks: Map<number, AgencyMark>, agencyId: number, change: AgencyMark): void {
+  const mark = marks.get(agencyId) ?? { at: [], families: new Set() };
+  if (change.since && (!mark.since || change.since < mark.since)) mark.since = change.since;
+  mark.at.push(...change.at);
+  for (const family of change.families) mark.families.add(family);
+  marks.set(agencyId, mark);
+}
+
 /** Writes a method definition into the method tables (idempotent): the method is data. */
 export async function seedIndexMethod(em: EntityManager, method: IndexMethod = SI_2024): Promise<void> {
   await em.createQueryBuilder().insert().into(IndexMethodRow).values({ key: method.key, name: method.name }).orIgnore().execute();
@@ -119,18 +128,10 @@ export class IndexService {
   private retryDelayMs = 0;
 
   private mark(agencyId: number, change: { since: Date } | { at: Date }, families: Iterable<CounterFamily>) {
-    this.merge(agencyId, { ...('since' in change ? { since: change.since, at: [] } : { at: [change.at] }), families: new Set(families) });
+    mergeMark(this.marks, agencyId, { ...('since' in change ? { since: change.since, at: [] } : { at: [change.at] }), families: new Set(families) });
     if (this.drainQueued || this.retryTimer) return;
     this.drainQueued = true;
     this.enqueue(() => this.drain());
-  }
-
-  private merge(agencyId: number, change: AgencyMark) {
-    const mark = this.marks.get(agencyId) ?? { at: [], families: new Set() };
-    if (change.since && (!mark.since || change.since < mark.since)) mark.since = change.since;
-    mark.at.push(...change.at);
-    for (const family of change.families) mark.families.add(family);
-    this.marks.set(agencyId, mark);
   }
 
   /**
@@ -141,7 +142,7 @@ export class IndexService {
    * the period is then what corrects its figures.
    */
   private retryLater(failed: Map<number, AgencyMark>, err: unknown) {
-    for (const [agencyId, mark] of failed) this.merge(agencyId, mark);
+    for (const [agencyId, mark] of failed) mergeMark(this.marks, agencyId, mark);
     this.retryDelayMs = Math.min(Math.max(this.retryDelayMs * 2, INCREMENTAL_RETRY_MS), 30_000);
     log.error({ err, agencies: failed.size, retryInMs: this.retryDelayMs }, 'index: incremental update failed; its agencies are kept and retried');
     clearTimeout(this.retryTimer);
@@ -190,11 +191,7 @@ export class IndexService {
         // The other periods still go ahead; this one's agencies are marked again for it
         // (an instant inside it marks it and the periods containing it: a recount too many at worst).
         error = err;
-        for (const [agencyId, recount] of families) {
-          const retry = failed.get(agencyId) ?? failed.set(agencyId, { at: [], families: new Set() }).get(agencyId)!;
-          retry.at.push(period.start);
-          for (const family of recount) retry.families.add(family);
-        }
+        for (const [agencyId, recount] of families) mergeMark(failed, agencyId, { at: [period.start], families: new Set(recount) });
       } finally {
         end?.();
       }
