@@ -14,6 +14,14 @@ export class AgencyPeriodCounters {
 
   @Column({ type: 'timestamptz' })
   computedAt: Date;
+
+  /**
+   * The snapshot (pg_snapshot, as text) of the statement that last counted this agency's
+   * receipts in the period. A new receipt is added to the stored figures only if its
+   * transaction is not visible in it: otherwise that count already holds it.
+   */
+  @Column({ type: 'text', nullable: true })
+  receiptsCountedIn: string | null;
 }
 
 /**

@@ -138,9 +138,10 @@ export class DossierService {
       dossier.historyComplete = true; // its history is its receipt, recorded next
       await em.save(dossier);
       await this.appendEvent(em, dossier, viewer, DossierEventKind.RECEIVED, null, receivedAt, agency.databaseId);
-      return { dossier, lookupSecret, created: true };
+      const [{ xid }]: { xid: string }[] = await em.query(`SELECT pg_current_xact_id()::text AS xid`);
+      return { dossier, lookupSecret, created: true, xid };
     });
-    if (result.created) this.emitChanged(result.dossier, DossierEventKind.RECEIVED, receivedAt);
+    if (result.created) this.emitChanged(result.dossier, DossierEventKind.RECEIVED, receivedAt, result.xid);
     return { dossier: result.dossier, lookupSecret: result.lookupSecret };
   }
 
@@ -259,8 +260,8 @@ export class DossierService {
     });
   }
 
-  private emitChanged(dossier: Dossier, kind: DossierEventKind, occurredAt: Date) {
-    this.events.emit('dossierChanged', { dossierId: dossier.databaseId, code: dossier.code, agencyId: dossier.agencyId, kind, status: dossier.status, occurredAt, receivedAt: dossier.receivedAt });
+  private emitChanged(dossier: Dossier, kind: DossierEventKind, occurredAt: Date, receiptXid?: string) {
+    this.events.emit('dossierChanged', { dossierId: dossier.databaseId, code: dossier.code, agencyId: dossier.agencyId, kind, status: dossier.status, occurredAt, receivedAt: dossier.receivedAt, receiptXid });
   }
 }
 

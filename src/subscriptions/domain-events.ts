@@ -13,6 +13,11 @@ export interface DossierChanged {
   occurredAt: Date;
   /** Every index period ending after its receipt may count it. */
   receivedAt: Date;
+  /**
+   * For a receipt by this API: the transaction that received it (pg_current_xact_id). The index
+   * adds the dossier to the stored receipt counters unless their count already saw it.
+   */
+  receiptXid?: string;
 }
 
 /** Emitted after feedback was received or answered. */

@@ -5,6 +5,7 @@ import { DossierAction } from '../../src/domain/lifecycle';
 import { Viewer } from '../../src/auth/access';
 import { parsePeriod, periodsContaining } from '../../src/domain/periods';
 import { startTestApp, TestApp } from '../support/app';
+import type { DossierChanged } from '../../src/subscriptions/domain-events';
 import { seedFixtures } from '../support/fixtures';
 
 /**
@@ -259,6 +260,57 @@ it('recounts only the counter families a change can move: a receipt leaves the s
   await app.services.index.whenIdle();
   expect(await counters()).toMatchObject({ dossiersReceived: 2 });
   expect((await counters()).dossiersCompleted).toBeUndefined();
+});
+
+it('adds a receipt to the stored receipt counters instead of recounting the month, unless a count already saw it', async () => {
+  await app.services.index.whenIdle();
+  now = new Date('2030-04-10T09:00:00+07:00');
+  const counters = async () =>
+    (await app.dataSource.query(`SELECT c.counters, c.receipts_counted_in FROM agency_period_counters c JOIN agency a ON a.id = c.agency_id WHERE a.code = 'TPB-STP' AND c.period = '2030-04'`))[0];
+  const received = async () => (await counters())?.counters.dossiersReceived;
+  // The receipt events as the index heard them, to hear one again as if its update came late.
+  const heard = new Map<string, DossierChanged>();
+  const listen = (e: DossierChanged) => heard.set(e.code, e);
+  app.services.events.on('dossierChanged', listen);
+  try {
+    await receiveAt('DELTA-1', 'TPB-STP', new Date(now.getTime() - 3_600_000));
+    await app.services.index.whenIdle();
+    await app.services.index.recompute('2030-04');
+    expect((await counters()).receipts_counted_in).toMatch(/^\d+:\d+:/);
+    // A figure no count gives: a recount of the month's receipts would replace it, an addition keeps it.
+    await app.dataSource.query(`UPDATE agency_period_counters c SET counters = c.counters || '{"dossiersReceived": 50}' FROM agency a WHERE a.id = c.agency_id AND a.code = 'TPB-STP' AND c.period = '2030-04'`);
+    await receiveAt('DELTA-2', 'TPB-STP', new Date(now.getTime() - 1_800_000));
+    await app.services.index.whenIdle();
+    expect(await received()).toBe(51);
+
+    // A recompute that ran after the receipt committed counted it: hearing it again adds nothing.
+    await app.services.index.recompute('2030-04');
+    expect(await received()).toBe(2);
+    app.services.events.emit('dossierChanged', heard.get('DELTA-2')!);
+    await app.services.index.whenIdle();
+    expect(await received()).toBe(2);
+
+    // Nor after an incremental recount of the receipts (a later step of another dossier) saw it.
+    await receiveAt('DELTA-3', 'TPB-STP', new Date(now.getTime() - 900_000));
+    await app.services.index.whenIdle();
+    expect(await received()).toBe(3);
+    await app.services.dossiers.transition(viewer, 'DELTA-1', DossierAction.START_PROCESSING);
+    await app.services.index.whenIdle();
+    app.services.events.emit('dossierChanged', heard.get('DELTA-3')!);
+    await app.services.index.whenIdle();
+    expect(await received()).toBe(3);
+
+    // Stored counters without the snapshot they were counted in (from before it was kept) are recounted.
+    await app.dataSource.query(
+      `UPDATE agency_period_counters c SET counters = c.counters || '{"dossiersReceived": 50}', receipts_counted_in = NULL FROM agency a WHERE a.id = c.agency_id AND a.code = 'TPB-STP' AND c.period = '2030-04'`,
+    );
+    await receiveAt('DELTA-4', 'TPB-STP', new Date(now.getTime() - 600_000));
+    await app.services.index.whenIdle();
+    expect(await received()).toBe(4);
+    expect((await counters()).receipts_counted_in).toMatch(/^\d+:\d+:/);
+  } finally {
+    app.services.events.off('dossierChanged', listen);
+  }
 });
 
 it('merges a recount of some families with the stored keys of the others', () => {

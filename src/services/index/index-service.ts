@@ -11,7 +11,19 @@ import { AgencyPeriodCounters, IndexMethod as IndexMethodRow, IndexMethodCriteri
 import { DomainEvents } from '../../subscriptions/domain-events';
 import { CalendarService } from '../calendar-service';
 import type { Metrics } from '../metrics';
-import { ALL_FAMILIES, CounterFamily, countOwnDossierCounters, CountWindow, familiesChangedBy, loadProcedureCatalogue, OwnCounters, withRecountedFamilies } from './own-counters';
+import {
+  ALL_FAMILIES,
+  CounterFamily,
+  countOwnDossierCounters,
+  countUnseenReceipts,
+  CountWindow,
+  familiesChangedBy,
+  loadProcedureCatalogue,
+  NewReceipt,
+  OwnCounters,
+  withAddedReceipts,
+  withRecountedFamilies,
+} from './own-counters';
 import { readScorecards, ScorecardView } from './scorecard-views';
 import { additiveCounters, AgencyNode, AgencyStructure, existsAtEnd, peerGroupOf, procedureContribution, procedureCounters, rankPeerGroups, ScorecardRow, scoreRow } from './scorecards';
 
@@ -26,14 +38,20 @@ interface AgencyMark {
   at: Date[];
   /** The counter families the changes can have moved: only these are recounted. */
   families: Set<CounterFamily>;
+  /** Dossiers received through this API: added to the stored receipt counters, not recounted. */
+  receipts: Receipt[];
 }
 
-/** Adds a change to an agency's mark in `marks`: the earliest receipt, every instant, every family. */
+/** A dossier received through this API, and the transaction that received it. */
+type Receipt = Pick<NewReceipt, 'dossierId' | 'xid'>;
+
+/** Adds a change to an agency's mark in `marks`: the earliest receipt, every instant, family and receipt. */
 function mergeMark(marks: Map<number, AgencyMark>, agencyId: number, change: AgencyMark): void {
-  const mark = marks.get(agencyId) ?? { at: [], families: new Set() };
+  const mark = marks.get(agencyId) ?? { at: [], families: new Set(), receipts: [] };
   if (change.since && (!mark.since || change.since < mark.since)) mark.since = change.since;
   mark.at.push(...change.at);
   for (const family of change.families) mark.families.add(family);
+  mark.receipts.push(...change.receipts);
   marks.set(agencyId, mark);
 }
 
@@ -94,7 +112,13 @@ export class IndexService {
     // made since the last one, one transaction per period for all its agencies. A burst (an
     // import of 1,000 events touches ~70 agencies, batch after batch) costs one recount per
     // period, not one per agency and event (bench P5: 657 recounts for 9 batches before).
-    events.on('dossierChanged', (e) => this.mark(e.agencyId, { since: e.receivedAt }, familiesChangedBy(e.kind)));
+    // A receipt whose transaction is known is added to the stored receipt counters instead of
+    // recounting the agency's month of receipts (its backlog is still recounted).
+    events.on('dossierChanged', (e) =>
+      e.receiptXid
+        ? this.mark(e.agencyId, { since: e.receivedAt }, [CounterFamily.BACKLOG], [{ dossierId: e.dossierId, xid: e.receiptXid }])
+        : this.mark(e.agencyId, { since: e.receivedAt }, familiesChangedBy(e.kind)),
+    );
     events.on('dossierRated', (e) => this.mark(e.agencyId, { at: e.ratedAt }, [CounterFamily.RATINGS]));
     events.on('feedbackChanged', (e) => this.mark(e.agencyId, { at: e.dueAt }, [CounterFamily.FEEDBACK]));
     // Synced dossiers: like a dossier change, for every agency, from its earliest receipt,
@@ -127,8 +151,8 @@ export class IndexService {
   private retryTimer: NodeJS.Timeout | undefined;
   private retryDelayMs = 0;
 
-  private mark(agencyId: number, change: { since: Date } | { at: Date }, families: Iterable<CounterFamily>) {
-    mergeMark(this.marks, agencyId, { ...('since' in change ? { since: change.since, at: [] } : { at: [change.at] }), families: new Set(families) });
+  private mark(agencyId: number, change: { since: Date } | { at: Date }, families: Iterable<CounterFamily>, receipts: Receipt[] = []) {
+    mergeMark(this.marks, agencyId, { ...('since' in change ? { since: change.since, at: [] } : { at: [change.at] }), families: new Set(families), receipts });
     if (this.drainQueued || this.retryTimer) return;
     this.drainQueued = true;
     this.enqueue(() => this.drain());
@@ -167,13 +191,14 @@ export class IndexService {
     } catch (err) {
       return this.retryLater(marks, err);
     }
-    const agenciesByPeriod = new Map<string, { period: Period; families: Map<number, ReadonlySet<CounterFamily>> }>();
+    const agenciesByPeriod = new Map<string, { period: Period; families: Map<number, ReadonlySet<CounterFamily>>; receipts: Map<number, Receipt[]> }>();
     for (const [agencyId, mark] of marks) {
       const containing = new Set(mark.at.flatMap((instant) => periodsContaining(instant).map((p) => p.key)));
       for (const period of computed) {
         if ((mark.since && period.end.getTime() > mark.since.getTime()) || containing.has(period.key)) {
-          const entry = agenciesByPeriod.get(period.key) ?? agenciesByPeriod.set(period.key, { period, families: new Map() }).get(period.key)!;
+          const entry = agenciesByPeriod.get(period.key) ?? agenciesByPeriod.set(period.key, { period, families: new Map(), receipts: new Map() }).get(period.key)!;
           entry.families.set(agencyId, mark.families);
+          if (mark.receipts.length) entry.receipts.set(agencyId, mark.receipts);
         }
       }
     }
@@ -181,17 +206,20 @@ export class IndexService {
     const ordered = [...agenciesByPeriod.values()].sort((a, b) => a.period.end.getTime() - b.period.end.getTime() || b.period.start.getTime() - a.period.start.getTime());
     const failed = new Map<number, AgencyMark>();
     let error: unknown;
-    for (const { period, families } of ordered) {
+    for (const { period, families, receipts } of ordered) {
       const end = this.metrics?.indexDuration.startTimer({ kind: 'incremental' });
       try {
-        const changes = await this.updatePeriodForAgencies(period, families);
+        const changes = await this.updatePeriodForAgencies(period, families, receipts);
         this.stored(period.key);
         this.emitChanges(changes);
       } catch (err) {
         // The other periods still go ahead; this one's agencies are marked again for it
         // (an instant inside it marks it and the periods containing it: a recount too many at worst).
         error = err;
-        for (const [agencyId, recount] of families) mergeMark(failed, agencyId, { at: [period.start], families: new Set(recount) });
+        // Its receipts are recounted then: whether they were added is not known once it failed.
+        for (const [agencyId, recount] of families) {
+          mergeMark(failed, agencyId, { at: [period.start], families: new Set([...recount, ...(receipts.has(agencyId) ? [CounterFamily.RECEIVED] : [])]), receipts: [] });
+        }
       } finally {
         end?.();
       }
@@ -341,7 +369,7 @@ export class IndexService {
       const methodKey = existing?.methodKey ?? DEFAULT_METHOD_KEY;
       const method = await this.method(methodKey, em);
       const structure = new AgencyStructure(await loadAgencyNodes(em), period);
-      const own = await countOwnDossierCounters(em, windowOf(period, computedAt));
+      const { byAgency: own, receiptsCountedIn } = await countOwnDossierCounters(em, windowOf(period, computedAt));
       const catalogue = await loadProcedureCatalogue(em);
       const contributions = new Map(catalogue.procedures.map((p) => [p.procedureId, procedureContribution(p, period, calendar)]));
 
@@ -359,7 +387,7 @@ export class IndexService {
       const before = existing ? await snapshotOf(period.key) : await snapshotOf(previousPeriod(period).key);
 
       await em.delete(AgencyPeriodCounters, { period: period.key });
-      await insertChunked(em, AgencyPeriodCounters, [...own].map(([agencyId, counters]) => ({ agencyId, period: period.key, counters, computedAt })));
+      await insertChunked(em, AgencyPeriodCounters, [...own].map(([agencyId, counters]) => ({ agencyId, period: period.key, counters, computedAt, receiptsCountedIn })));
       await em.delete(ScorecardRecord, { period: period.key });
       await insertChunked(em, ScorecardRecord, rows.map((r) => toRecord(r, computedAt)));
       // A full recompute takes in all late data: the period is no longer reopened.
@@ -394,7 +422,7 @@ export class IndexService {
    * dossier counts in every period ending after its receipt, since the overdue backlog at a
    * period's end counts it whatever its receipt date.
    */
-  private async updatePeriodForAgencies(period: Period, families: ReadonlyMap<number, ReadonlySet<CounterFamily>>): Promise<ScorecardChange<number>[]> {
+  private async updatePeriodForAgencies(period: Period, families: ReadonlyMap<number, ReadonlySet<CounterFamily>>, receipts: ReadonlyMap<number, Receipt[]> = new Map()): Promise<ScorecardChange<number>[]> {
     const agencyIds = [...families.keys()];
     const computedAt = this.clock();
     // Read before the transaction: a cold cache would take a second pool connection inside it.
@@ -406,18 +434,36 @@ export class IndexService {
       if (!periodRow) return [];
       const method = await this.method(periodRow.methodKey, em);
       const structure = new AgencyStructure(await loadAgencyNodes(em), period);
-      const recounted = await countOwnDossierCounters(em, windowOf(period, computedAt), families);
-      const before = new Map((await em.findBy(AgencyPeriodCounters, { agencyId: In(agencyIds), period: period.key })).map((row) => [row.agencyId, row.counters]));
+      const window = windowOf(period, computedAt);
+      const before = new Map((await em.findBy(AgencyPeriodCounters, { agencyId: In(agencyIds), period: period.key })).map((row) => [row.agencyId, row]));
+      // New receipts are added to the stored receipt counters, unless the agency's receipts are
+      // recounted anyway or were never counted (no stored snapshot): then they are recounted.
+      const recount = new Map(families);
+      const added: NewReceipt[] = [];
+      for (const [agencyId, list] of receipts) {
+        const countedIn = before.get(agencyId)?.receiptsCountedIn;
+        if (recount.get(agencyId)!.has(CounterFamily.RECEIVED)) continue;
+        if (countedIn) added.push(...list.map((receipt) => ({ agencyId, ...receipt, countedIn })));
+        else recount.set(agencyId, new Set([...recount.get(agencyId)!, CounterFamily.RECEIVED]));
+      }
+      const { byAgency: recounted, receiptsCountedIn } = await countOwnDossierCounters(em, window, recount);
+      const addedCounters = added.length ? await countUnseenReceipts(em, window, added) : new Map<number, OwnCounters>();
       // Families not recounted keep their stored keys; an agency left with none has no row.
-      const merged = new Map(agencyIds.map((agencyId) => [agencyId, withRecountedFamilies(before.get(agencyId), recounted.get(agencyId), families.get(agencyId)!)]));
+      const merged = new Map(
+        agencyIds.map((agencyId) => [agencyId, withAddedReceipts(withRecountedFamilies(before.get(agencyId)?.counters, recounted.get(agencyId), recount.get(agencyId)!), addedCounters.get(agencyId))]),
+      );
       const hasRows = (agencyId: number) => Object.keys(merged.get(agencyId)!).length > 0;
-      const changed = agencyIds.filter((agencyId) => !sameCounters(before.get(agencyId), hasRows(agencyId) ? merged.get(agencyId) : undefined));
+      const countedIn = (agencyId: number) => (recount.get(agencyId)!.has(CounterFamily.RECEIVED) ? receiptsCountedIn : (before.get(agencyId)?.receiptsCountedIn ?? null));
+      const changed = agencyIds.filter((agencyId) => !sameCounters(before.get(agencyId)?.counters, hasRows(agencyId) ? merged.get(agencyId) : undefined));
+      // A recount that found the same figures still stores the snapshot it saw: a receipt it
+      // counted, whose own update comes later, must then not be added again.
+      const restamped = agencyIds.filter((agencyId) => !changed.includes(agencyId) && hasRows(agencyId) && countedIn(agencyId) !== (before.get(agencyId)?.receiptsCountedIn ?? null));
       // Late data that changes a final period reopens it: not final until recomputed (issue 6).
       if (changed.length && !periodRow.reopened) {
         const final = periodRow.finalizedAt !== null || isFinalByDefault(period, computedAt, calendar);
         if (final) await em.update(IndexPeriod, { period: period.key }, { reopened: true });
       }
-      const upserts = changed.filter(hasRows).map((agencyId) => ({ agencyId, period: period.key, counters: merged.get(agencyId)!, computedAt }));
+      const upserts = [...changed.filter(hasRows), ...restamped].map((agencyId) => ({ agencyId, period: period.key, counters: merged.get(agencyId)!, computedAt, receiptsCountedIn: countedIn(agencyId) }));
       if (upserts.length) await em.upsert(AgencyPeriodCounters, upserts, ['agencyId', 'period']);
       const gone = changed.filter((agencyId) => !hasRows(agencyId));
       if (gone.length) await em.delete(AgencyPeriodCounters, { agencyId: In(gone), period: period.key });
