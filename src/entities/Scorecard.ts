@@ -22,6 +22,14 @@ export class AgencyPeriodCounters {
    */
   @Column({ type: 'text', nullable: true })
   receiptsCountedIn: string | null;
+
+  /**
+   * The `computedAt` of the write that stored `receiptsCountedIn`: the snapshot is trusted
+   * only while the two match. A writer that knows nothing of the snapshot (an older version
+   * during a rolling deploy) changes the counters and `computedAt` but not this column.
+   */
+  @Column({ type: 'timestamptz', nullable: true })
+  receiptsCountedAt: Date | null;
 }
 
 /**

@@ -387,7 +387,7 @@ export class IndexService {
       const before = existing ? await snapshotOf(period.key) : await snapshotOf(previousPeriod(period).key);
 
       await em.delete(AgencyPeriodCounters, { period: period.key });
-      await insertChunked(em, AgencyPeriodCounters, [...own].map(([agencyId, counters]) => ({ agencyId, period: period.key, counters, computedAt, receiptsCountedIn })));
+      await insertChunked(em, AgencyPeriodCounters, [...own].map(([agencyId, counters]) => ({ agencyId, period: period.key, counters, computedAt, receiptsCountedIn, receiptsCountedAt: computedAt })));
       await em.delete(ScorecardRecord, { period: period.key });
       await insertChunked(em, ScorecardRecord, rows.map((r) => toRecord(r, computedAt)));
       // A full recompute takes in all late data: the period is no longer reopened.
@@ -437,13 +437,14 @@ export class IndexService {
       const window = windowOf(period, computedAt);
       const before = new Map((await em.findBy(AgencyPeriodCounters, { agencyId: In(agencyIds), period: period.key })).map((row) => [row.agencyId, row]));
       // New receipts are added to the stored receipt counters, unless the agency's receipts are
-      // recounted anyway or were never counted (no stored snapshot): then they are recounted.
+      // recounted anyway or their stored snapshot cannot be trusted: then they are recounted.
       const recount = new Map(families);
       const added: NewReceipt[] = [];
+      const currentXid = receipts.size ? ((await em.query(`SELECT pg_current_xact_id()::text AS xid`)) as { xid: string }[])[0].xid : null;
       for (const [agencyId, list] of receipts) {
-        const countedIn = before.get(agencyId)?.receiptsCountedIn;
         if (recount.get(agencyId)!.has(CounterFamily.RECEIVED)) continue;
-        if (countedIn) added.push(...list.map((receipt) => ({ agencyId, ...receipt, countedIn })));
+        const countedIn = receiptsSnapshotOf(before.get(agencyId));
+        if (countedIn && takenBefore(countedIn, currentXid!)) added.push(...list.map((receipt) => ({ agencyId, ...receipt, countedIn })));
         else recount.set(agencyId, new Set([...recount.get(agencyId)!, CounterFamily.RECEIVED]));
       }
       const { byAgency: recounted, receiptsCountedIn } = await countOwnDossierCounters(em, window, recount);
@@ -453,17 +454,20 @@ export class IndexService {
         agencyIds.map((agencyId) => [agencyId, withAddedReceipts(withRecountedFamilies(before.get(agencyId)?.counters, recounted.get(agencyId), recount.get(agencyId)!), addedCounters.get(agencyId))]),
       );
       const hasRows = (agencyId: number) => Object.keys(merged.get(agencyId)!).length > 0;
-      const countedIn = (agencyId: number) => (recount.get(agencyId)!.has(CounterFamily.RECEIVED) ? receiptsCountedIn : (before.get(agencyId)?.receiptsCountedIn ?? null));
+      const countedIn = (agencyId: number) => (recount.get(agencyId)!.has(CounterFamily.RECEIVED) ? receiptsCountedIn : receiptsSnapshotOf(before.get(agencyId)));
       const changed = agencyIds.filter((agencyId) => !sameCounters(before.get(agencyId)?.counters, hasRows(agencyId) ? merged.get(agencyId) : undefined));
       // A recount that found the same figures still stores the snapshot it saw: a receipt it
       // counted, whose own update comes later, must then not be added again.
-      const restamped = agencyIds.filter((agencyId) => !changed.includes(agencyId) && hasRows(agencyId) && countedIn(agencyId) !== (before.get(agencyId)?.receiptsCountedIn ?? null));
+      const restamped = agencyIds.filter((agencyId) => !changed.includes(agencyId) && hasRows(agencyId) && recount.get(agencyId)!.has(CounterFamily.RECEIVED));
       // Late data that changes a final period reopens it: not final until recomputed (issue 6).
       if (changed.length && !periodRow.reopened) {
         const final = periodRow.finalizedAt !== null || isFinalByDefault(period, computedAt, calendar);
         if (final) await em.update(IndexPeriod, { period: period.key }, { reopened: true });
       }
-      const upserts = [...changed.filter(hasRows), ...restamped].map((agencyId) => ({ agencyId, period: period.key, counters: merged.get(agencyId)!, computedAt, receiptsCountedIn: countedIn(agencyId) }));
+      const upserts = [...changed.filter(hasRows), ...restamped].map((agencyId) => {
+        const receiptsCountedIn = countedIn(agencyId);
+        return { agencyId, period: period.key, counters: merged.get(agencyId)!, computedAt, receiptsCountedIn, receiptsCountedAt: receiptsCountedIn ? computedAt : null };
+      });
       if (upserts.length) await em.upsert(AgencyPeriodCounters, upserts, ['agencyId', 'period']);
       const gone = changed.filter((agencyId) => !hasRows(agencyId));
       if (gone.length) await em.delete(AgencyPeriodCounters, { agencyId: In(gone), period: period.key });
@@ -548,6 +552,23 @@ async function loadAgencyNodes(em: EntityManager): Promise<AgencyNode[]> {
     `SELECT id, code, kind, parent_id, successor_id, path, valid_from::text AS valid_from, valid_to::text AS valid_to FROM agency`,
   );
   return rows.map((a) => ({ id: a.id, code: a.code, kind: a.kind, parentId: a.parent_id, successorId: a.successor_id, path: a.path, validFrom: a.valid_from, validTo: a.valid_to }));
+}
+
+/**
+ * The snapshot the stored receipt counters were counted in, if the write that stored the
+ * counters stored it too (see AgencyPeriodCounters.receiptsCountedAt).
+ */
+function receiptsSnapshotOf(row: AgencyPeriodCounters | undefined): string | null {
+  return row?.receiptsCountedIn && row.receiptsCountedAt?.getTime() === row.computedAt.getTime() ? row.receiptsCountedIn : null;
+}
+
+/**
+ * A snapshot taken in this cluster ends (its xmax) at or before any transaction id the cluster
+ * assigns later. One stored before a dump was restored into another cluster may not: its
+ * transaction ids mean nothing here, and trusting it would skip new receipts.
+ */
+function takenBefore(snapshot: string, xid: string): boolean {
+  return BigInt(snapshot.split(':')[1]) <= BigInt(xid);
 }
 
 async function loadOwnCounters(em: EntityManager, period: string, agencyIds: Set<number>): Promise<Map<number, OwnCounters>> {
