@@ -14,10 +14,12 @@ export function embeddedDatabaseUrl(port = Number(process.env.EMBEDDED_PG_PORT ?
  * sets `options` itself wins over them. Both were measured with EXPLAIN ANALYZE (bench P4):
  * - JIT off: PostgreSQL compiles a big query's expressions anew for each run and each parallel
  *   worker, and for this API's counting queries that costs more than it saves (the full
- *   recompute of a 1,000,000-dossier month spent ~190 ms compiling its 19 counts, 25%).
+ *   recompute of a 1,000,000-dossier month, then one query, spent ~190 ms compiling its
+ *   19 counts, 25%).
  * - Parallel workers only for big scans (`parallel_setup_cost` 10,000, PostgreSQL's default
  *   is 1,000): starting workers took ~40 ms, and one agency's overdue backlog, 2 ms of index
- *   reading, took 45 ms in parallel. The full recompute (cost ~200,000) still gets them.
+ *   reading, took 45 ms in parallel. The full recompute, which counts whole months, restores
+ *   the default for its own transaction (IndexService.recompute).
  */
 export const SESSION_OPTIONS = '-c jit=off -c parallel_setup_cost=10000';
 
