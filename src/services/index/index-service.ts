@@ -443,10 +443,11 @@ export class IndexService {
       // New receipts are added to the stored receipt counters, unless the agency's receipts are
       // recounted anyway or their stored snapshot cannot be trusted: then they are recounted.
       const recount = new Map(families);
+      const recountsReceipts = (agencyId: number) => recount.get(agencyId)!.has(CounterFamily.RECEIVED);
       const added: NewReceipt[] = [];
       const currentXid = receipts.size ? ((await em.query(`SELECT pg_current_xact_id()::text AS xid`)) as { xid: string }[])[0].xid : null;
       for (const [agencyId, list] of receipts) {
-        if (recount.get(agencyId)!.has(CounterFamily.RECEIVED)) continue;
+        if (recountsReceipts(agencyId)) continue;
         const countedIn = receiptsSnapshotOf(before.get(agencyId));
         if (countedIn && takenBefore(countedIn, currentXid!)) added.push(...list.map((receipt) => ({ agencyId, ...receipt, countedIn })));
         else recount.set(agencyId, new Set([...recount.get(agencyId)!, CounterFamily.RECEIVED]));
@@ -458,11 +459,11 @@ export class IndexService {
         agencyIds.map((agencyId) => [agencyId, withAddedReceipts(withRecountedFamilies(before.get(agencyId)?.counters, recounted.get(agencyId), recount.get(agencyId)!), addedCounters.get(agencyId))]),
       );
       const hasRows = (agencyId: number) => Object.keys(merged.get(agencyId)!).length > 0;
-      const countedIn = (agencyId: number) => (recount.get(agencyId)!.has(CounterFamily.RECEIVED) ? receiptsCountedIn : receiptsSnapshotOf(before.get(agencyId)));
+      const countedIn = (agencyId: number) => (recountsReceipts(agencyId) ? receiptsCountedIn : receiptsSnapshotOf(before.get(agencyId)));
       const changed = agencyIds.filter((agencyId) => !sameCounters(before.get(agencyId)?.counters, hasRows(agencyId) ? merged.get(agencyId) : undefined));
       // A recount that found the same figures still stores the snapshot it saw: a receipt it
       // counted, whose own update comes later, must then not be added again.
-      const restamped = agencyIds.filter((agencyId) => !changed.includes(agencyId) && hasRows(agencyId) && recount.get(agencyId)!.has(CounterFamily.RECEIVED));
+      const restamped = agencyIds.filter((agencyId) => !changed.includes(agencyId) && hasRows(agencyId) && recountsReceipts(agencyId));
       // Late data that changes a final period reopens it: not final until recomputed (issue 6).
       if (changed.length && !periodRow.reopened) {
         const final = periodRow.finalizedAt !== null || isFinalByDefault(period, computedAt, calendar);

@@ -114,9 +114,13 @@ const FAMILIES: DossierFamily[] = [
 const conditions = (...parts: (string | null | undefined)[]) => parts.filter(Boolean).join(' AND ');
 const countColumn = (key: string, condition: string) => (condition ? `count(*) FILTER (WHERE ${condition}) AS "${key}"` : `count(*) AS "${key}"`);
 
-/** The family's rows, then one column per counter (the family's condition is in the WHERE). */
+/**
+ * The family's rows, then one column per counter on its dossier condition (the family's own
+ * condition is in the WHERE; a procedure condition applies once the rows are counted per
+ * procedure, see DOSSIER_FAMILIES_BY_FAMILY).
+ */
 function familyColumns(family: DossierFamily): string[] {
-  return [countColumn(`family:${family.name}`, ''), ...family.counters.map(([key, dossier, procedure]) => countColumn(key, conditions(dossier, procedure)))];
+  return [countColumn(`family:${family.name}`, ''), ...family.counters.map(([key, dossier]) => countColumn(key, conditions(dossier)))];
 }
 
 interface CountQuery {
@@ -155,7 +159,7 @@ const DOSSIER_FAMILIES_BY_FAMILY: CountQuery[] = FAMILIES.map((f) => {
     // from the table and rule out the index-only scans of the covering indexes.
     const sum = (key: string, procedure?: string) => `coalesce(sum(x."${key}")${procedure ? ` FILTER (WHERE ${procedure})` : ''}, 0) AS "${key}"`;
     sql = `SELECT x.agency_id, ${sum(`family:${f.name}`)}, ${f.counters.map(([key, , procedure]) => sum(key, procedure)).join(', ')}
-      FROM (SELECT d.agency_id, d.procedure_id, ${[countColumn(`family:${f.name}`, ''), ...f.counters.map(([key, dossier]) => countColumn(key, conditions(dossier)))].join(', ')}
+      FROM (SELECT d.agency_id, d.procedure_id, ${familyColumns(f).join(', ')}
               FROM dossier d WHERE ${f.where} __AGENCIES__
              GROUP BY d.agency_id, d.procedure_id) x
       JOIN procedure p ON p.id = x.procedure_id
