@@ -1,20 +1,21 @@
 import DataLoader from 'dataloader';
-import { DataSource, In, ObjectLiteral, Repository } from 'typeorm';
+import { DataSource, ObjectLiteral } from 'typeorm';
 import { Agency, Dossier, DossierEvent, Feedback, Procedure, SatisfactionRating, ServiceCommitment } from '../entities';
+import { EntityReader, entityReader } from './entity-reader';
 
-/** Batches lookups of one entity by one unique column into a single `WHERE col IN (…)`. */
-function uniqueBy<E extends ObjectLiteral, K extends string | number>(repo: Repository<E>, column: keyof E & string) {
+/** Batches lookups of one entity by one unique column into a single `WHERE col = ANY($1)`. */
+function uniqueBy<E extends ObjectLiteral, K extends string | number>(reader: EntityReader<E>, column: keyof E & string) {
   return new DataLoader<K, E | null>(async (keys) => {
-    const rows = await repo.find({ where: { [column]: In(keys as K[]) } as never });
+    const rows = await reader.whereIn(column, keys);
     const byKey = new Map(rows.map((row) => [String(row[column]), row]));
     return keys.map((key) => byKey.get(String(key)) ?? null);
   });
 }
 
 /** Batches lookups of the rows that share a foreign key, kept in the given order. */
-function manyBy<E extends ObjectLiteral, K extends string | number>(repo: Repository<E>, column: keyof E & string, order: Partial<Record<keyof E, 'ASC' | 'DESC'>>) {
+function manyBy<E extends ObjectLiteral, K extends string | number>(reader: EntityReader<E>, column: keyof E & string, order: Partial<Record<keyof E & string, 'ASC' | 'DESC'>>) {
   return new DataLoader<K, E[]>(async (keys) => {
-    const rows = await repo.find({ where: { [column]: In(keys as K[]) } as never, order: order as never });
+    const rows = await reader.whereIn(column, keys, order);
     const byKey = new Map<string, E[]>();
     for (const row of rows) {
       const key = String(row[column]);
@@ -42,27 +43,27 @@ export class Loaders {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  get agencyById() { return this.once('agencyById', () => uniqueBy<Agency, number>(this.repo(Agency), 'databaseId')); }
-  get agencyByCode() { return this.once('agencyByCode', () => uniqueBy<Agency, string>(this.repo(Agency), 'code')); }
-  get procedureById() { return this.once('procedureById', () => uniqueBy<Procedure, number>(this.repo(Procedure), 'databaseId')); }
-  get procedureByCode() { return this.once('procedureByCode', () => uniqueBy<Procedure, string>(this.repo(Procedure), 'code')); }
-  get dossierById() { return this.once('dossierById', () => uniqueBy<Dossier, string>(this.repo(Dossier), 'databaseId')); }
-  get dossierByCode() { return this.once('dossierByCode', () => uniqueBy<Dossier, string>(this.repo(Dossier), 'code')); }
-  get dossierEventById() { return this.once('dossierEventById', () => uniqueBy<DossierEvent, string>(this.repo(DossierEvent), 'databaseId')); }
-  get feedbackById() { return this.once('feedbackById', () => uniqueBy<Feedback, string>(this.repo(Feedback), 'databaseId')); }
-  get feedbackByCode() { return this.once('feedbackByCode', () => uniqueBy<Feedback, string>(this.repo(Feedback), 'code')); }
-  get serviceCommitmentById() { return this.once('serviceCommitmentById', () => uniqueBy<ServiceCommitment, number>(this.repo(ServiceCommitment), 'databaseId')); }
-  get ratingByDossierId() { return this.once('ratingByDossierId', () => uniqueBy<SatisfactionRating, string>(this.repo(SatisfactionRating), 'dossierId')); }
-  get eventsByDossierId() { return this.once('eventsByDossierId', () => manyBy<DossierEvent, string>(this.repo(DossierEvent), 'dossierId', { occurredAt: 'ASC', databaseId: 'ASC' })); }
-  get commitmentsByAgencyId() { return this.once('commitmentsByAgencyId', () => manyBy<ServiceCommitment, number>(this.repo(ServiceCommitment), 'agencyId', { databaseId: 'ASC' })); }
+  get agencyById() { return this.once('agencyById', () => uniqueBy<Agency, number>(this.reader(Agency), 'databaseId')); }
+  get agencyByCode() { return this.once('agencyByCode', () => uniqueBy<Agency, string>(this.reader(Agency), 'code')); }
+  get procedureById() { return this.once('procedureById', () => uniqueBy<Procedure, number>(this.reader(Procedure), 'databaseId')); }
+  get procedureByCode() { return this.once('procedureByCode', () => uniqueBy<Procedure, string>(this.reader(Procedure), 'code')); }
+  get dossierById() { return this.once('dossierById', () => uniqueBy<Dossier, string>(this.reader(Dossier), 'databaseId')); }
+  get dossierByCode() { return this.once('dossierByCode', () => uniqueBy<Dossier, string>(this.reader(Dossier), 'code')); }
+  get dossierEventById() { return this.once('dossierEventById', () => uniqueBy<DossierEvent, string>(this.reader(DossierEvent), 'databaseId')); }
+  get feedbackById() { return this.once('feedbackById', () => uniqueBy<Feedback, string>(this.reader(Feedback), 'databaseId')); }
+  get feedbackByCode() { return this.once('feedbackByCode', () => uniqueBy<Feedback, string>(this.reader(Feedback), 'code')); }
+  get serviceCommitmentById() { return this.once('serviceCommitmentById', () => uniqueBy<ServiceCommitment, number>(this.reader(ServiceCommitment), 'databaseId')); }
+  get ratingByDossierId() { return this.once('ratingByDossierId', () => uniqueBy<SatisfactionRating, string>(this.reader(SatisfactionRating), 'dossierId')); }
+  get eventsByDossierId() { return this.once('eventsByDossierId', () => manyBy<DossierEvent, string>(this.reader(DossierEvent), 'dossierId', { occurredAt: 'ASC', databaseId: 'ASC' })); }
+  get commitmentsByAgencyId() { return this.once('commitmentsByAgencyId', () => manyBy<ServiceCommitment, number>(this.reader(ServiceCommitment), 'agencyId', { databaseId: 'ASC' })); }
 
   /** Forgets every cached read (after a write of this request: see freshReadsAfterMutations). */
   clear(): void {
     this.made.clear();
   }
 
-  private repo<E extends ObjectLiteral>(entity: new () => E): Repository<E> {
-    return this.dataSource.getRepository(entity);
+  private reader<E extends ObjectLiteral>(entity: new () => E): EntityReader<E> {
+    return entityReader(this.dataSource, entity);
   }
 
   private once<L>(name: string, make: () => L): L {

@@ -1,6 +1,7 @@
 import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { ConnectionShape, DEFAULT_PAGE_SIZE, PageArgs, PageInfo } from '../schema/connection';
 import { badInput } from '../schema/errors';
+import { entityReader } from './entity-reader';
 
 /**
  * One sort key of a keyset page: the SQL expression, the entity property holding its value,
@@ -98,12 +99,18 @@ export async function paginate<E extends ObjectLiteral>(query: SelectQueryBuilde
     else qb.addOrderBy(key.column, direction);
   });
   // One row more than asked says whether there is a next page (for `first: 0` too, as Relay wants).
-  const rows = await qb.limit(limit + 1).getMany();
+  const rows = await entityReader(qb.connection, qb.expressionMap.mainAlias!.target as new () => E).many(qb.limit(limit + 1));
   const hasMore = rows.length > limit;
   const pageRows = rows.slice(0, limit);
   if (!forward) pageRows.reverse();
 
-  const edges = pageRows.map((node) => ({ node, cursor: encodeCursor(order, keys.map((k) => node[k.property])) }));
+  // Encoded when read: most clients ask for nodes or pageInfo, not every edge's cursor.
+  const edges = pageRows.map((node) => ({
+    node,
+    get cursor() {
+      return encodeCursor(order, keys.map((k) => node[k.property]));
+    },
+  }));
   const pageInfo: PageInfo = {
     hasNextPage: forward ? hasMore : page.before != null,
     hasPreviousPage: forward ? page.after != null : hasMore,
