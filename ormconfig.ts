@@ -18,8 +18,9 @@ export function embeddedDatabaseUrl(port = Number(process.env.EMBEDDED_PG_PORT ?
  *   19 counts, 25%).
  * - Parallel workers only for big scans (`parallel_setup_cost` 10,000, PostgreSQL's default
  *   is 1,000): starting workers took ~40 ms, and one agency's overdue backlog, 2 ms of index
- *   reading, took 45 ms in parallel. The full recompute, which counts whole months, restores
- *   the default for its own transaction (IndexService.recompute).
+ *   reading, took 45 ms in parallel. The full recompute, whose index-only scans of whole
+ *   months were slower with workers than without, turns them off for its own transaction
+ *   (IndexService.recompute).
  */
 export const SESSION_OPTIONS = '-c jit=off -c parallel_setup_cost=10000';
 

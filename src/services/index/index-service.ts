@@ -369,10 +369,14 @@ export class IndexService {
       const methodKey = existing?.methodKey ?? DEFAULT_METHOD_KEY;
       const method = await this.method(methodKey, em);
       const structure = new AgencyStructure(await loadAgencyNodes(em), period);
-      // Every count here reads a whole month: PostgreSQL's default setup cost for parallel
-      // workers (the session raises it for the per-agency counts, see SESSION_OPTIONS) lets the
-      // ratings' scan use them too (84 → 52 ms for 258,000 ratings, bench P4).
-      await em.query(`SET LOCAL parallel_setup_cost = 1000`);
+      // No parallel workers for these counts: they are index-only scans of whole months, and a
+      // parallel B-tree scan hands each page from one participant to the next. On the session-17
+      // machine (2 cores) the month's counts took 1.5–2.1 s with two workers, 1.2–1.5 s with one
+      // and 0.54–0.83 s with none (receipts 1.0–1.4 s → 0.35–0.46 s; ratings 59–109 → 45–48 ms).
+      // Session 16's machine had gained from workers on the ratings (84 → 52 ms) and counted
+      // the receipts in 0.33–0.39 s with them: what workers give is small where they help and
+      // large where they hurt. The incremental counts, a sliver of an index each, never use them.
+      await em.query(`SET LOCAL max_parallel_workers_per_gather = 0`);
       const { byAgency: own, receiptsCountedIn } = await countOwnDossierCounters(em, windowOf(period, computedAt));
       const catalogue = await loadProcedureCatalogue(em);
       const contributions = new Map(catalogue.procedures.map((p) => [p.procedureId, procedureContribution(p, period, calendar)]));
