@@ -22,7 +22,12 @@ export class EntityReader<E extends ObjectLiteral> {
     target: new () => E,
   ) {
     this.metadata = dataSource.getMetadata(target);
-    // As TypeORM's transformer: every stored column (no inheritance or virtual columns here).
+    // What find would add and this reader does not: loud, should an entity ever gain one.
+    const m = this.metadata;
+    if (m.eagerRelations.length || m.deleteDateColumn || m.embeddeds.length || m.inheritancePattern || m.childEntityMetadatas.length) {
+      throw new Error(`EntityReader cannot read ${m.name}: it has eager relations, soft deletion, embedded columns or inheritance, which find handles`);
+    }
+    // As TypeORM's transformer: every stored column.
     this.columns = this.metadata.columns.filter((column) => !column.isVirtual);
   }
 
