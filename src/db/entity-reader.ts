@@ -22,10 +22,11 @@ export class EntityReader<E extends ObjectLiteral> {
     target: new () => E,
   ) {
     this.metadata = dataSource.getMetadata(target);
-    // What find would add and this reader does not: loud, should an entity ever gain one.
+    // What find would do and this reader does not: loud, should an entity ever gain one.
     const m = this.metadata;
-    if (m.eagerRelations.length || m.deleteDateColumn || m.embeddeds.length || m.inheritancePattern || m.childEntityMetadatas.length) {
-      throw new Error(`EntityReader cannot read ${m.name}: it has eager relations, soft deletion, embedded columns or inheritance, which find handles`);
+    const unhandled = m.columns.some((c) => !c.isSelect || c.isVirtualProperty);
+    if (unhandled || m.eagerRelations.length || m.deleteDateColumn || m.embeddeds.length || m.inheritancePattern || m.childEntityMetadatas.length) {
+      throw new Error(`EntityReader cannot read ${m.name}: it has unselected or virtual columns, eager relations, soft deletion, embedded columns or inheritance, which find handles`);
     }
     // As TypeORM's transformer: every stored column.
     this.columns = this.metadata.columns.filter((column) => !column.isVirtual);
@@ -49,7 +50,10 @@ export class EntityReader<E extends ObjectLiteral> {
 
   /** `getMany` of a query builder that selects this entity's columns under its main alias, and no joins. */
   async many(query: SelectQueryBuilder<E>): Promise<E[]> {
-    if (query.expressionMap.joinAttributes.length > 0) throw new Error('EntityReader.many reads one entity: join in a subquery instead');
+    const map = query.expressionMap;
+    if (map.joinAttributes.length || map.relationIdAttributes.length || map.relationCountAttributes.length) {
+      throw new Error('EntityReader.many reads one entity: join in a subquery instead');
+    }
     const alias = query.alias;
     return (await query.getRawMany<Record<string, unknown>>()).map((row) => this.fromRow(row, alias));
   }
@@ -77,6 +81,8 @@ export class EntityReader<E extends ObjectLiteral> {
   private quotedColumn(property: string): string {
     const column = this.metadata.findColumnWithPropertyName(property);
     if (!column) throw new Error(`${this.metadata.name} has no column for "${property}"`);
+    // find would pass keys through the column's transformer; keys go to SQL as they are here.
+    if (column.transformer) throw new Error(`EntityReader cannot key ${this.metadata.name} by "${property}": it has a transformer`);
     return this.quote(column.databaseName);
   }
 

@@ -104,13 +104,17 @@ export async function paginate<E extends ObjectLiteral>(query: SelectQueryBuilde
   const pageRows = rows.slice(0, limit);
   if (!forward) pageRows.reverse();
 
-  // Encoded when read: most clients ask for nodes or pageInfo, not every edge's cursor.
-  const edges = pageRows.map((node) => ({
-    node,
-    get cursor() {
-      return encodeCursor(order, keys.map((k) => node[k.property]));
-    },
-  }));
+  // Encoded when read (most clients ask for nodes or pageInfo, not every edge's cursor), from
+  // the sort values as they are now: a later change to the node cannot move its cursor.
+  const edges = pageRows.map((node) => {
+    const values = keys.map((k) => node[k.property]);
+    return {
+      node,
+      get cursor() {
+        return encodeCursor(order, values);
+      },
+    };
+  });
   const pageInfo: PageInfo = {
     hasNextPage: forward ? hasMore : page.before != null,
     hasPreviousPage: forward ? page.after != null : hasMore,

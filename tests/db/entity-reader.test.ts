@@ -1,7 +1,7 @@
-import { DataSource, ObjectLiteral } from 'typeorm';
+import { DataSource, In, ObjectLiteral } from 'typeorm';
 import { entityReader } from '../../src/db/entity-reader';
 import { SatisfactionLevel } from '../../src/domain/enums';
-import { Agency, Dossier, DossierEvent, ENTITIES, Feedback, Procedure, SatisfactionRating, ServiceCommitment } from '../../src/entities';
+import { Agency, Dossier, DossierEvent, ENTITIES, Feedback, IndexMethodGroup, Procedure, SatisfactionRating, ServiceCommitment } from '../../src/entities';
 import { startTestApp, TestApp } from '../support/app';
 import { createDossiers } from '../support/dossiers';
 import { seedFixtures } from '../support/fixtures';
@@ -46,11 +46,18 @@ describe('EntityReader builds the entities TypeORM builds', () => {
   it('every other entity too, on whatever rows the migrations and fixtures left', async () => {
     for (const target of ENTITIES.filter((t) => !loaded.includes(t as never))) {
       const key = primaryProperty(target);
+      const reader = entityReader(ds, target as new () => ObjectLiteral); // refuses what it cannot read, rows or not
       const expected: ObjectLiteral[] = await ds.getRepository(target).find({ order: { [key]: 'ASC' } });
       if (expected.length === 0) continue;
-      const read = await entityReader(ds, target as new () => ObjectLiteral).whereIn(key, expected.map((e) => e[key]), { [key]: 'ASC' });
+      const read = await reader.whereIn(key, expected.map((e) => e[key]), { [key]: 'ASC' });
       expect({ entity: target.name, read }).toStrictEqual({ entity: target.name, read: expected });
     }
+  });
+
+  it('keys by a text column as find does (agencyByCode, dossierByCode)', async () => {
+    const codes = ['TPA-STP', 'TPA', 'NO-SUCH-CODE', 'tpa'];
+    expect(await entityReader(ds, Agency).whereIn('code', codes, { code: 'ASC' })).toStrictEqual(await ds.getRepository(Agency).find({ where: { code: In(codes) }, order: { code: 'ASC' } }));
+    expect(await entityReader(ds, Dossier).whereIn('code', ['ER-2', 'ER-1'], { code: 'ASC' })).toStrictEqual(await ds.getRepository(Dossier).find({ where: { code: In(['ER-2', 'ER-1']) }, order: { code: 'ASC' } }));
   });
 
   it('reads a query builder’s page as getMany does (the pagination helper)', async () => {
@@ -71,5 +78,11 @@ describe('EntityReader builds the entities TypeORM builds', () => {
   it('refuses a query with joins rather than building half an entity', async () => {
     const joined = ds.getRepository(Dossier).createQueryBuilder('d').leftJoinAndSelect('d.agency', 'a');
     await expect(entityReader(ds, Dossier).many(joined)).rejects.toThrow(/one entity/);
+    const relationIds = ds.getRepository(Dossier).createQueryBuilder('d').loadRelationIdAndMap('d.agencyRef', 'd.agency');
+    await expect(entityReader(ds, Dossier).many(relationIds)).rejects.toThrow(/one entity/);
+  });
+
+  it('refuses to key by a column with a transformer (find would transform the keys)', async () => {
+    await expect(entityReader(ds, IndexMethodGroup).whereIn('maxPoints', [10])).rejects.toThrow(/transformer/);
   });
 });
