@@ -2,7 +2,7 @@ import { Role } from '../../src/domain/enums';
 import { periodsContaining } from '../../src/domain/periods';
 import { DossierStatus } from '../../src/domain/lifecycle';
 import { AlertKind } from '../../src/domain/enums';
-import { alertStream, SUBSCRIBER_BUFFER } from '../../src/subscriptions/alert-hub';
+import { alertStream, EMIT_SLICE, SUBSCRIBER_BUFFER } from '../../src/subscriptions/alert-hub';
 import { recordAlerts } from '../../src/subscriptions/alert-outbox';
 import type { AlertMessage } from '../../src/subscriptions/alert-sequencer';
 import { Detectors, OVERDUE_CANDIDATES } from '../../src/subscriptions/detectors';
@@ -132,6 +132,41 @@ async function hubCaughtUp() {
 
 const messagesOf = (prefix: RegExp) => ({ pathPrefix: null, kinds: null, where: (a: AlertMessage) => prefix.test(a.message) });
 const ascending = (cursors: bigint[]) => cursors.every((c, i) => i === 0 || c > cursors[i - 1]);
+
+describe('many subscribers', () => {
+  it('hands each alert to every listener in order, a slice at a time, with the event loop turning between slices', async () => {
+    const hub = app.services.realtime.hub;
+    await hubCaughtUp();
+    const count = 3 * EMIT_SLICE + 17;
+    const received: bigint[][] = Array.from({ length: count }, () => []);
+    const handOvers: { listener: number; seq: bigint }[] = [];
+    // Where in the hand-over of each alert a setImmediate queued by its first listener ran.
+    const turnedAt = new Map<bigint, number>();
+    const unlisten = Array.from({ length: count }, (_, i) =>
+      hub.listen((alert) => {
+        const seq = BigInt(alert.seq);
+        if (!/^FAN-/.test(alert.message)) return;
+        if (i === 0) setImmediate(() => turnedAt.set(seq, handOvers.filter((h) => h.seq === seq).length));
+        received[i].push(seq);
+        handOvers.push({ listener: i, seq });
+      }),
+    );
+    try {
+      await raise(3, f.tpaJustice, 'FAN');
+      await hubCaughtUp();
+      const seqs = received[0];
+      expect(seqs).toHaveLength(3);
+      expect(ascending(seqs)).toBe(true);
+      for (const got of received) expect(got).toEqual(seqs);
+      // Each alert reached every listener before the next one reached any.
+      expect(handOvers.map((h) => h.seq)).toEqual(seqs.flatMap((seq) => Array<bigint>(count).fill(seq)));
+      // And other work ran meanwhile: the first slice's turn came before the last listener.
+      for (const seq of seqs) expect(turnedAt.get(seq)).toBeLessThan(count);
+    } finally {
+      for (const stop of unlisten) stop();
+    }
+  });
+});
 
 describe('subscribers that fall behind', () => {
   it('one that stops reading is cut off after its buffered alerts, with SUBSCRIBER_TOO_SLOW; the others miss nothing', async () => {
