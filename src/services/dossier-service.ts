@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { requireAgencyInScope, Viewer } from '../auth/access';
+import { currentTransactionId } from '../db/transaction-id';
 import { computeDueAt } from '../domain/deadlines';
 import { ApplicantKind, DossierChannel, DossierEventKind } from '../domain/enums';
 import { applyAction, apologyRefusal, EVENT_OF_ACTION, recordApology } from '../domain/dossier-state';
@@ -138,8 +139,7 @@ export class DossierService {
       dossier.historyComplete = true; // its history is its receipt, recorded next
       await em.save(dossier);
       await this.appendEvent(em, dossier, viewer, DossierEventKind.RECEIVED, null, receivedAt, agency.databaseId);
-      const [{ xid }]: { xid: string }[] = await em.query(`SELECT pg_current_xact_id()::text AS xid`);
-      return { dossier, lookupSecret, created: true, xid };
+      return { dossier, lookupSecret, created: true, xid: await currentTransactionId(em) };
     });
     if (result.created) this.emitChanged(result.dossier, DossierEventKind.RECEIVED, receivedAt, result.xid);
     return { dossier: result.dossier, lookupSecret: result.lookupSecret };

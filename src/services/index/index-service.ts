@@ -1,5 +1,6 @@
 import { log } from '../../log';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { currentTransactionId } from '../../db/transaction-id';
 import { AgencyKind, AlertKind, AuditAction } from '../../domain/enums';
 import { recordAudit } from '../audit';
 import { NewAlert, recordAlerts } from '../../subscriptions/alert-outbox';
@@ -449,7 +450,7 @@ export class IndexService {
       const recount = new Map(families);
       const recountsReceipts = (agencyId: number) => recount.get(agencyId)!.has(CounterFamily.RECEIVED);
       const added: NewReceipt[] = [];
-      const currentXid = receipts.size ? ((await em.query(`SELECT pg_current_xact_id()::text AS xid`)) as { xid: string }[])[0].xid : null;
+      const currentXid = receipts.size ? await currentTransactionId(em) : null;
       for (const [agencyId, list] of receipts) {
         if (recountsReceipts(agencyId)) continue;
         const countedIn = receiptsSnapshotOf(before.get(agencyId));
