@@ -1,6 +1,7 @@
 import { log } from '../../log';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { currentTransactionId } from '../../db/transaction-id';
+import { withSpareConnection } from '../../db/spare-connection';
 import { AgencyKind, AlertKind, AuditAction } from '../../domain/enums';
 import { recordAudit } from '../audit';
 import { NewAlert, recordAlerts } from '../../subscriptions/alert-outbox';
@@ -362,7 +363,9 @@ export class IndexService {
     if (!(await this.dataSource.getRepository(IndexPeriod).existsBy({ period: period.key }))) {
       await this.dataSource.createQueryBuilder().insert().into(IndexPeriodComputing).values({ period: period.key }).orIgnore().execute();
     }
-    const outcome = await this.dataSource.transaction(async (em) => {
+    // A spare connection counts some families while the transaction counts the others (taken
+    // before the transaction's lock: see withSpareConnection).
+    const outcome = await withSpareConnection(this.dataSource, NO_PARALLEL_WORKERS, (spare) => this.dataSource.transaction(async (em) => {
       await lockPeriod(em, period.key);
       await em.delete(IndexPeriodComputing, { period: period.key });
       const existing = await em.findOneBy(IndexPeriod, { period: period.key });
@@ -370,15 +373,9 @@ export class IndexService {
       const methodKey = existing?.methodKey ?? DEFAULT_METHOD_KEY;
       const method = await this.method(methodKey, em);
       const structure = new AgencyStructure(await loadAgencyNodes(em), period);
-      // No parallel workers for these counts: they are index-only scans of whole months, and a
-      // parallel B-tree scan hands each page from one participant to the next. On the session-17
-      // machine (2 cores) the month's counts took 1.5–2.1 s with two workers, 1.2–1.5 s with one
-      // and 0.54–0.83 s with none (receipts 1.0–1.4 s → 0.35–0.46 s; ratings 59–109 → 45–48 ms).
-      // Session 16's machine had gained from workers on the ratings (84 → 52 ms) and counted
-      // the receipts in 0.33–0.39 s with them: what workers give is small where they help and
-      // large where they hurt. The incremental counts, a sliver of an index each, never use them.
-      await em.query(`SET LOCAL max_parallel_workers_per_gather = 0`);
-      const { byAgency: own, receiptsCountedIn } = await countOwnDossierCounters(em, windowOf(period, computedAt));
+      // No parallel workers (NO_PARALLEL_WORKERS), on the spare too.
+      for (const [name, value] of Object.entries(NO_PARALLEL_WORKERS)) await em.query(`SELECT set_config($1, $2, true)`, [name, value]);
+      const { byAgency: own, receiptsCountedIn } = await countOwnDossierCounters(em, windowOf(period, computedAt), undefined, spare ? [spare] : []);
       const catalogue = await loadProcedureCatalogue(em);
       const contributions = new Map(catalogue.procedures.map((p) => [p.procedureId, procedureContribution(p, period, calendar)]));
 
@@ -414,7 +411,7 @@ export class IndexService {
         });
       }
       return { rows, changes, first: !existing };
-    });
+    }));
     endTimer?.();
     if (!outcome) return { scorecards: 0, computedAt, changes: [] };
     // A period's first computation changes no answer already given: every read computes the
@@ -542,6 +539,19 @@ function indexAlert(change: ScorecardChange<number>, structure: AgencyStructure,
     data: { period: change.period, comparedWith: change.comparedWith, peerGroup, oldTotal: change.oldTotal, newTotal: change.newTotal },
   };
 }
+
+/**
+ * No parallel workers for a full recompute's counts: they are index-only scans of whole months,
+ * and a parallel B-tree scan hands each page from one participant to the next. On the
+ * session-17 machine (2 cores) the month's counts took 1.5–2.1 s with two workers, 1.2–1.5 s
+ * with one and 0.54–0.83 s with none (receipts 1.0–1.4 s → 0.35–0.46 s; ratings 59–109 →
+ * 45–48 ms). Session 16's machine had gained from workers on the ratings (84 → 52 ms) and
+ * counted the receipts in 0.33–0.39 s with them: what workers give is small where they help and
+ * large where they hurt. The recompute uses two cores its own way instead: two connections,
+ * each counting whole families (countOwnDossierCounters). The incremental counts, a sliver of
+ * an index each, never use workers.
+ */
+const NO_PARALLEL_WORKERS = { max_parallel_workers_per_gather: '0' };
 
 /** Serialises writers of one period across every API instance. */
 async function lockPeriod(em: EntityManager, periodKey: string): Promise<void> {
