@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import WebSocket from 'ws';
 
 /** Shared pieces of the benchmarks: figures over runs, child processes, HTTP to the API. */
 
@@ -92,6 +93,29 @@ export async function gqlOk<T = any>(url: string, query: string, variables: Reco
   const res = await gql<T>(url, query, variables, token);
   if (res.errors?.length || !res.data) throw new Error(`GraphQL error: ${JSON.stringify(res.errors ?? res)}`);
   return res.data;
+}
+
+/**
+ * A full garbage collection in a node process started with `--inspect=127.0.0.1:<port>`,
+ * through the inspector protocol (HeapProfiler.collectGarbage, what a heap snapshot starts
+ * with): the process itself offers no way to ask for one, and its memory is only meaningful
+ * once the garbage of what it did is gone.
+ */
+export async function collectGarbage(inspectorPort: number): Promise<void> {
+  const [target] = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+  const socket = new WebSocket(target.webSocketDebuggerUrl);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.once('open', () => socket.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' })));
+      socket.on('message', (data) => {
+        const answer = JSON.parse(String(data)) as { id?: number; error?: { message: string } };
+        if (answer.id === 1) (answer.error ? reject(new Error(`collectGarbage: ${answer.error.message}`)) : resolve());
+      });
+    });
+  } finally {
+    socket.close();
+  }
 }
 
 /** One value of a Prometheus text exposition (the first sample of that name). */

@@ -140,7 +140,9 @@ async function main() {
 
     // The API, as its own process, configured as in production.
     const port = 46000 + (process.pid % 1000);
-    api = await startApi(databaseUrl, port, 'production', workDir, process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${workDir}`] : []);
+    // The inspector only answers P3's requests for a full collection before it reads memory.
+    const inspectorPort = port + 2;
+    api = await startApi(databaseUrl, port, 'production', workDir, [`--inspect=127.0.0.1:${inspectorPort}`, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${workDir}`] : [])]);
     const base = `http://127.0.0.1:${port}`;
     // Let the API settle first: the seeded month leaves open dossiers past due, whose overdue
     // alerts the scanner raises on start; measuring during that would measure the backlog.
@@ -167,7 +169,7 @@ async function main() {
       quick: args.quick,
       runs: 3,
       workDir,
-      api: { url: `${base}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql`, metricsUrl: `${base}/metrics` },
+      api: { url: `${base}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql`, metricsUrl: `${base}/metrics`, inspectorPort },
       // Production hides extensions.sqlStatements (and skips counting them), so P2 counts on a second, development-mode instance.
       withStatementCounts: async (use) => {
         const countingPort = port + 1;
