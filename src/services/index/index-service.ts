@@ -475,7 +475,7 @@ export class IndexService {
         const receiptsCountedIn = countedIn(agencyId);
         return { agencyId, period: period.key, counters: merged.get(agencyId)!, computedAt, receiptsCountedIn, receiptsCountedAt: receiptsCountedIn ? computedAt : null };
       });
-      if (upserts.length) await em.upsert(AgencyPeriodCounters, upserts, ['agencyId', 'period']);
+      await insertRows(em, AgencyPeriodCounters, upserts, ['agencyId', 'period']);
       const gone = changed.filter((agencyId) => !hasRows(agencyId));
       if (gone.length) await em.delete(AgencyPeriodCounters, { agencyId: In(gone), period: period.key });
 
@@ -495,7 +495,7 @@ export class IndexService {
       const after = [...previous.values()].map((r) => rescored.get(r.agencyId) ?? fromRecord(r));
       rankPeerGroups(after);
       const toWrite = after.filter((row) => rescored.has(row.agencyId) || previous.get(row.agencyId)!.rank !== row.rank || previous.get(row.agencyId)!.rankOutOf !== row.rankOutOf);
-      if (toWrite.length) await em.upsert(ScorecardRecord, toWrite.map((r) => toRecord(r, computedAt)), ['agencyId', 'period']);
+      await insertRows(em, ScorecardRecord, toWrite.map((r) => toRecord(r, computedAt)), ['agencyId', 'period']);
       const changes = detectChanges([...previous.values()].map(snapshot), after.map(snapshot));
       await recordAlerts(em, changes.map((c) => indexAlert(c, structure, after)));
       return changes;
@@ -617,17 +617,26 @@ function fromRecord(r: ScorecardRecord): ScorecardRow {
 }
 
 /**
- * Inserts an entity's rows in one statement, the columns read from one JSON parameter. TypeORM's
- * insert builder took 15–20 ms for each of the recompute's tables (~400 rows, ~4,000 bound
- * values; bench P4); this takes a few. Columns the first row leaves undefined get their defaults.
+ * Inserts an entity's rows in one statement, the columns read from one JSON parameter; with
+ * `onConflict` (property names of a unique key), a row whose key exists updates the other given
+ * columns instead, as TypeORM's upsert does. TypeORM's insert builder took 15–20 ms for each of
+ * the recompute's tables (~400 rows, ~4,000 bound values; bench P4), and its upserts were 6% of
+ * the API's CPU while P5 imported (each parameter looked up among all the others); this takes a
+ * few ms. Columns the first row leaves undefined get their defaults (or keep their values).
  */
-async function insertRows<E extends object>(em: EntityManager, entity: new () => E, rows: Partial<E>[]): Promise<void> {
+async function insertRows<E extends object>(em: EntityManager, entity: new () => E, rows: Partial<E>[], onConflict?: (keyof E & string)[]): Promise<void> {
   if (!rows.length) return;
   const { tableName, columns } = em.connection.getMetadata(entity);
   const given = columns.filter((c) => rows[0][c.propertyName as keyof E] !== undefined);
   const names = given.map((c) => `"${c.databaseName}"`).join(', ');
   const json = rows.map((row) => Object.fromEntries(given.map((c) => [c.databaseName, row[c.propertyName as keyof E]])));
-  await em.query(`INSERT INTO "${tableName}" (${names}) SELECT ${names} FROM jsonb_populate_recordset(NULL::"${tableName}", $1::jsonb)`, [JSON.stringify(json)]);
+  let conflict = '';
+  if (onConflict) {
+    const key = onConflict.map((property) => columns.find((c) => c.propertyName === property)!);
+    const updated = given.filter((c) => !key.includes(c)).map((c) => `"${c.databaseName}" = EXCLUDED."${c.databaseName}"`);
+    conflict = ` ON CONFLICT (${key.map((c) => `"${c.databaseName}"`).join(', ')}) DO ${updated.length ? `UPDATE SET ${updated.join(', ')}` : 'NOTHING'}`;
+  }
+  await em.query(`INSERT INTO "${tableName}" (${names}) SELECT ${names} FROM jsonb_populate_recordset(NULL::"${tableName}", $1::jsonb)${conflict}`, [JSON.stringify(json)]);
 }
 
 function sameCounters(a: Record<string, number> | undefined, b: Record<string, number> | undefined): boolean {
