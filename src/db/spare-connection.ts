@@ -1,22 +1,26 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { Pool } from 'pg';
+import { log } from '../log';
 
 /**
- * Runs `work` with a second connection of the pool beside the transaction it is about to open,
- * for read-only statements that can run at the same time as the transaction's own (the full
- * recompute counts two families at once: bench P4). The connection is taken before `work`
- * starts, so before `work` takes any lock: taken later, while holding the period's lock, it
- * could wait for a pool filled by requests waiting for that very lock. `work` gets undefined,
- * and runs everything on its one connection, when the pool has not two connections free now
- * (a small pool, or a busy one: a spare is worth having only when it costs no one a wait).
+ * Runs `work` with one more connection of the pool, for read-only statements that can run at
+ * the same time as the caller's own (the full recompute counts two families at once: bench P4).
+ * The spare is taken only when the pool can hand one over at once (an idle connection, or room
+ * for a new one, and nobody waiting): it never waits for a connection someone else holds, so a
+ * caller may take it while holding a lock that holders of pool connections may be waiting for.
+ * `work` gets undefined, and runs everything on its own connection, when the pool has none to
+ * spare.
  *
- * The spare runs one read-only transaction, with `settings` (e.g. `max_parallel_workers_per_gather
- * = 0`) set for it only; it is rolled back and returned to the pool when `work` ends. It sees
- * what is committed, each statement in its own snapshot (READ COMMITTED), like the caller's
- * statements; it never sees the caller's uncommitted writes.
+ * The spare runs one READ ONLY transaction with `settings` (e.g. `max_parallel_workers_per_gather
+ * = 0`) set for it only, and is rolled back and returned to the pool when `work` ends. It must
+ * stay READ COMMITTED: each statement then sees what is committed when it starts, as the
+ * caller's statements do (a snapshot taken when the spare began could predate the caller's
+ * lock). It never sees the caller's uncommitted writes. Failing to give it back is logged, not
+ * thrown: `work`'s outcome (a committed recompute, or its own error) is what the caller gets.
  */
 export async function withSpareConnection<T>(dataSource: DataSource, settings: Record<string, string>, work: (spare: EntityManager | undefined) => Promise<T>): Promise<T> {
-  if (!hasTwoFree(dataSource)) return work(undefined);
+  if (!canSpareOneNow(dataSource)) return work(undefined);
+  // connect() asks the pool synchronously, before any other request can take what was checked.
   const runner = dataSource.createQueryRunner('master');
   try {
     await runner.connect();
@@ -24,27 +28,29 @@ export async function withSpareConnection<T>(dataSource: DataSource, settings: R
     await runner.query('SET TRANSACTION READ ONLY');
     for (const [name, value] of Object.entries(settings)) await runner.query(`SELECT set_config($1, $2, true)`, [name, value]);
   } catch (err) {
-    await release(runner);
+    await giveBack(runner);
     throw err;
   }
   try {
     return await work(runner.manager);
   } finally {
-    await release(runner);
+    await giveBack(runner);
   }
 }
 
-async function release(runner: ReturnType<DataSource['createQueryRunner']>) {
+async function giveBack(runner: QueryRunner): Promise<void> {
   try {
     if (runner.isTransactionActive) await runner.rollbackTransaction();
+  } catch (err) {
+    log.warn({ err }, 'spare connection: rollback failed');
   } finally {
-    await runner.release();
+    await runner.release().catch((err: unknown) => log.warn({ err }, 'spare connection: release failed'));
   }
 }
 
-/** Whether the pool can give two connections (the spare and the caller's transaction) without waiting. */
-function hasTwoFree(dataSource: DataSource): boolean {
+/** Whether the pool can give a connection without anyone waiting for one to be released. */
+function canSpareOneNow(dataSource: DataSource): boolean {
   const pool = (dataSource.driver as unknown as { master?: Pool }).master;
   if (!pool || pool.waitingCount > 0) return false;
-  return pool.idleCount + ((pool.options.max ?? 10) - pool.totalCount) >= 2;
+  return pool.idleCount > 0 || pool.totalCount < (pool.options.max ?? 10);
 }

@@ -66,26 +66,43 @@ describe('withSpareConnection', () => {
     }
   });
 
-  it('gives none when the pool cannot spare two connections now, and the work still runs', async () => {
+  it('is taken inside a transaction when a connection is free, and none is given when none is', async () => {
+    // Two of three held (one by the transaction): the third is free, so a spare comes at once.
     const held = dataSource.createQueryRunner();
-    const alsoHeld = dataSource.createQueryRunner();
     await held.connect();
-    await alsoHeld.connect();
     try {
-      // One connection of three is free: the spare and the work's own transaction would not both fit.
-      const result = await withSpareConnection(dataSource, {}, async (spare) => ({ spare, n: (await dataSource.query('SELECT 1 AS n'))[0].n }));
-      expect(result).toEqual({ spare: undefined, n: 1 });
+      expect(await dataSource.transaction((em) => withSpareConnection(dataSource, {}, async (spare) => spare !== undefined))).toBe(true);
+      // All three held: none is given (waiting would be waiting on a holder), and the work still runs.
+      const alsoHeld = dataSource.createQueryRunner();
+      await alsoHeld.connect();
+      try {
+        const result = await dataSource.transaction((em) => withSpareConnection(dataSource, {}, async (spare) => ({ spare, n: (await em.query('SELECT 1 AS n'))[0].n })));
+        expect(result).toEqual({ spare: undefined, n: 1 });
+      } finally {
+        await alsoHeld.release();
+      }
     } finally {
       await held.release();
-      await alsoHeld.release();
     }
     const small = createDataSource(database.url, { poolSize: 1 });
     await small.initialize();
     try {
-      expect(await withSpareConnection(small, {}, async (spare) => spare)).toBeUndefined();
+      expect(await small.transaction(() => withSpareConnection(small, {}, async (spare) => spare))).toBeUndefined();
     } finally {
       await small.destroy();
     }
+  });
+
+  it('gives the result of the work even when the spare cannot be rolled back (its backend gone)', async () => {
+    const result = await withSpareConnection(dataSource, {}, async (spare) => {
+      const pid = await backend(spare!);
+      await dataSource.query('SELECT pg_terminate_backend($1)', [pid]);
+      return 'counted';
+    });
+    expect(result).toBe('counted');
+    // The pool may hand out the terminated connection once more (as after any server-side
+    // termination): let that one fail here, not in the next test.
+    await dataSource.query('SELECT 1').catch(() => undefined);
   });
 
   it('returns the spare to the pool when the work fails', async () => {
@@ -99,13 +116,13 @@ describe('withSpareConnection', () => {
 });
 
 describe('countOwnDossierCounters on two connections', () => {
+  const window = { start: new Date('2025-03-01T00:00:00+07:00'), end: new Date('2025-04-01T00:00:00+07:00'), asOf: new Date('2025-04-01T00:00:00+07:00') };
+
   it('counts what one connection counts, and uses both', async () => {
     // Receipts, completions and a backlog in March 2025 at two agencies.
     await createDossiers(dataSource, { prefix: 'SPA', agency: f.tpaJustice, procedure: f.birth, count: 12, status: (i) => (i % 3 === 0 ? DossierStatus.COMPLETED : DossierStatus.PROCESSING) });
     await createDossiers(dataSource, { prefix: 'SPB', agency: f.tpbJustice, procedure: f.birth, count: 5 });
     await dataSource.getRepository(Dossier).createQueryBuilder().update().set({ completedAt: () => `received_at + interval '1 day'`, closedAt: () => `received_at + interval '1 day'` }).where(`status = :s`, { s: DossierStatus.COMPLETED }).execute();
-    const window = { start: new Date('2025-03-01T00:00:00+07:00'), end: new Date('2025-04-01T00:00:00+07:00'), asOf: new Date('2025-04-01T00:00:00+07:00') };
-
     const alone = await dataSource.transaction((em) => countOwnDossierCounters(em, window));
     const used = new Set<number>();
     const spy = (em: EntityManager): EntityManager => {
@@ -118,5 +135,38 @@ describe('countOwnDossierCounters on two connections', () => {
     expect([...together.byAgency]).toEqual([...alone.byAgency]); // same agencies, same order, same figures
     expect(together.receiptsCountedIn).toMatch(/^\d+:\d+:/);
     expect(used.size).toBe(2);
+  });
+
+  it('when a lane fails, lets the other finish its query, starts no more, then fails', async () => {
+    const steps: string[] = [];
+    const failing = await withSpareConnection(dataSource, {}, (spare) =>
+      dataSource.transaction((em) => {
+        const main = Object.assign(Object.create(em), {
+          query: async (sql: string, params?: unknown[]) => {
+            steps.push('main starts');
+            try {
+              const rows = await em.query(sql, params);
+              await em.query('SELECT pg_sleep(0.05)'); // still busy well after the spare failed
+              return rows;
+            } finally {
+              steps.push('main ends');
+            }
+          },
+        });
+        const broken = Object.assign(Object.create(spare!), {
+          query: async () => {
+            steps.push('spare fails');
+            throw new Error('spare failed');
+          },
+        });
+        return countOwnDossierCounters(main, window, undefined, [broken]).then(
+          () => 'counted',
+          (err: Error) => (steps.push('rejected'), err.message),
+        );
+      }),
+    );
+    expect(failing).toBe('spare failed');
+    // The main lane's first query ran to its end before the call failed; neither lane took another.
+    expect(steps).toEqual(['main starts', 'spare fails', 'main ends', 'rejected']);
   });
 });

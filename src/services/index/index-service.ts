@@ -363,9 +363,7 @@ export class IndexService {
     if (!(await this.dataSource.getRepository(IndexPeriod).existsBy({ period: period.key }))) {
       await this.dataSource.createQueryBuilder().insert().into(IndexPeriodComputing).values({ period: period.key }).orIgnore().execute();
     }
-    // A spare connection counts some families while the transaction counts the others (taken
-    // before the transaction's lock: see withSpareConnection).
-    const outcome = await withSpareConnection(this.dataSource, NO_PARALLEL_WORKERS, (spare) => this.dataSource.transaction(async (em) => {
+    const outcome = await this.dataSource.transaction(async (em) => {
       await lockPeriod(em, period.key);
       await em.delete(IndexPeriodComputing, { period: period.key });
       const existing = await em.findOneBy(IndexPeriod, { period: period.key });
@@ -375,7 +373,11 @@ export class IndexService {
       const structure = new AgencyStructure(await loadAgencyNodes(em), period);
       // No parallel workers (NO_PARALLEL_WORKERS), on the spare too.
       for (const [name, value] of Object.entries(NO_PARALLEL_WORKERS)) await em.query(`SELECT set_config($1, $2, true)`, [name, value]);
-      const { byAgency: own, receiptsCountedIn } = await countOwnDossierCounters(em, windowOf(period, computedAt), undefined, spare ? [spare] : []);
+      // A spare connection, when the pool has one free now, counts some families while the
+      // transaction counts the others.
+      const { byAgency: own, receiptsCountedIn } = await withSpareConnection(this.dataSource, NO_PARALLEL_WORKERS, (spare) =>
+        countOwnDossierCounters(em, windowOf(period, computedAt), undefined, spare ? [spare] : []),
+      );
       const catalogue = await loadProcedureCatalogue(em);
       const contributions = new Map(catalogue.procedures.map((p) => [p.procedureId, procedureContribution(p, period, calendar)]));
 
@@ -411,7 +413,7 @@ export class IndexService {
         });
       }
       return { rows, changes, first: !existing };
-    }));
+    });
     endTimer?.();
     if (!outcome) return { scorecards: 0, computedAt, changes: [] };
     // A period's first computation changes no answer already given: every read computes the
@@ -622,7 +624,8 @@ function fromRecord(r: ScorecardRecord): ScorecardRow {
  * columns instead, as TypeORM's upsert does. TypeORM's insert builder took 15–20 ms for each of
  * the recompute's tables (~400 rows, ~4,000 bound values; bench P4), and its upserts were 6% of
  * the API's CPU while P5 imported (each parameter looked up among all the others); this takes a
- * few ms. Columns the first row leaves undefined get their defaults (or keep their values).
+ * few ms. The columns are those the first row defines (every row must define the same ones);
+ * the others get their defaults, or keep their values on a conflict.
  */
 async function insertRows<E extends object>(em: EntityManager, entity: new () => E, rows: Partial<E>[], onConflict?: (keyof E & string)[]): Promise<void> {
   if (!rows.length) return;
