@@ -96,17 +96,19 @@ export async function gqlOk<T = any>(url: string, query: string, variables: Reco
 }
 
 /**
- * A full garbage collection in a node process started with `--inspect=127.0.0.1:<port>`,
- * through the inspector protocol (HeapProfiler.collectGarbage, what a heap snapshot starts
- * with): the process itself offers no way to ask for one, and its memory is only meaningful
- * once the garbage of what it did is gone.
+ * A full garbage collection in a node process started with `--inspect=127.0.0.1:0`, through
+ * the inspector protocol (HeapProfiler.collectGarbage, what a heap snapshot starts with): the
+ * process itself offers no way to ask for one. `inspectorUrl` is the `ws://` address the
+ * process printed ("Debugger listening on …"), so no other process can answer.
  */
-export async function collectGarbage(inspectorPort: number): Promise<void> {
-  const [target] = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
-  const socket = new WebSocket(target.webSocketDebuggerUrl);
+export async function collectGarbage(inspectorUrl: string, timeoutMs = 30_000): Promise<void> {
+  const socket = new WebSocket(inspectorUrl);
+  let timer: NodeJS.Timeout | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`collectGarbage: no answer within ${timeoutMs} ms`)), timeoutMs);
       socket.once('error', reject);
+      socket.once('close', () => reject(new Error('collectGarbage: the inspector closed the connection')));
       socket.once('open', () => socket.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' })));
       socket.on('message', (data) => {
         const answer = JSON.parse(String(data)) as { id?: number; error?: { message: string } };
@@ -114,8 +116,14 @@ export async function collectGarbage(inspectorPort: number): Promise<void> {
       });
     });
   } finally {
+    clearTimeout(timer);
     socket.close();
   }
+}
+
+/** The inspector address a node process started with `--inspect` printed to its log. */
+export async function inspectorUrlOf(logFile: string, timeoutMs = 30_000): Promise<string> {
+  return waitFor('the inspector address in the log', async () => /Debugger listening on (ws:\/\/\S+)/.exec(fs.readFileSync(logFile, 'utf8'))?.[1], timeoutMs, 100);
 }
 
 /** One value of a Prometheus text exposition (the first sample of that name). */

@@ -10,7 +10,7 @@ import { adminQuery, canConnect, LOCAL_POSTGRES_URL, withDatabase } from '../src
 import { RunningPostgres, startEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { Role } from '../src/domain/enums';
 import { startAutovacuumStandIn } from './autovacuum';
-import { DIST, ROOT, runNode, spawnNode, stopChild, waitFor } from './lib';
+import { DIST, inspectorUrlOf, ROOT, runNode, spawnNode, stopChild, waitFor } from './lib';
 import { alertFanOut, BenchContext, dossierPage, insertOpenDossiers, Measure, monthRecompute, overdueLag, publicRankings, syncImport } from './measures';
 
 /**
@@ -140,10 +140,8 @@ async function main() {
 
     // The API, as its own process, configured as in production.
     const port = 46000 + (process.pid % 1000);
-    // The inspector only answers P3's requests for a full collection before it reads memory.
-    const inspectorPort = port + 2;
-    api = await startApi(databaseUrl, port, 'production', workDir, [`--inspect=127.0.0.1:${inspectorPort}`, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${workDir}`] : [])]);
-    const base = `http://127.0.0.1:${port}`;
+    api = await startApi(databaseUrl, port, 'production', workDir, process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${workDir}`] : []);
+    const urlsOf = (apiPort: number) => ({ url: `http://127.0.0.1:${apiPort}/graphql`, wsUrl: `ws://127.0.0.1:${apiPort}/graphql`, metricsUrl: `http://127.0.0.1:${apiPort}/metrics` });
     // Let the API settle first: the seeded month leaves open dossiers past due, whose overdue
     // alerts the scanner raises on start; measuring during that would measure the backlog.
     t = Date.now();
@@ -169,7 +167,18 @@ async function main() {
       quick: args.quick,
       runs: 3,
       workDir,
-      api: { url: `${base}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql`, metricsUrl: `${base}/metrics`, inspectorPort },
+      api: urlsOf(port),
+      // P3 reads memory on an instance of its own, started with an inspector (on a port of the
+      // system's choosing) through which the bench asks for a full collection.
+      withFreshApi: async (use) => {
+        const freshPort = port + 2;
+        const fresh = await startApi(databaseUrl, freshPort, 'production', workDir, ['--inspect=127.0.0.1:0']);
+        try {
+          return await use({ ...urlsOf(freshPort), inspectorUrl: await inspectorUrlOf(path.join(workDir, `api-${freshPort}.log`)) });
+        } finally {
+          await stopChild(fresh);
+        }
+      },
       // Production hides extensions.sqlStatements (and skips counting them), so P2 counts on a second, development-mode instance.
       withStatementCounts: async (use) => {
         const countingPort = port + 1;
