@@ -45,11 +45,15 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 /** A Node child process whose output goes to a log file; rejects `exited` on a non-zero exit. */
 export function spawnNode(script: string, args: string[], options: { env?: Record<string, string>; log: string; ipc?: boolean; nodeArgs?: string[] }): ChildProcess {
   const out = fs.openSync(options.log, 'a');
-  return spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', out, out, ...(options.ipc ? (['ipc'] as const) : [])],
-  });
+  try {
+    return spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', out, out, ...(options.ipc ? (['ipc'] as const) : [])],
+    });
+  } finally {
+    fs.closeSync(out); // the child has its own copy
+  }
 }
 
 /** Runs a child to its end; throws with the tail of its log when it fails. */
@@ -121,9 +125,9 @@ export async function collectGarbage(inspectorUrl: string, timeoutMs = 30_000): 
   }
 }
 
-/** The inspector address a node process started with `--inspect` printed to its log. */
-export async function inspectorUrlOf(logFile: string, timeoutMs = 30_000): Promise<string> {
-  return waitFor('the inspector address in the log', async () => /Debugger listening on (ws:\/\/\S+)/.exec(fs.readFileSync(logFile, 'utf8'))?.[1], timeoutMs, 100);
+/** The inspector address a node process started with `--inspect` printed to its log, past byte `from`. */
+export async function inspectorUrlOf(logFile: string, from = 0, timeoutMs = 30_000): Promise<string> {
+  return waitFor('the inspector address in the log', async () => /Debugger listening on (ws:\/\/\S+)/.exec(fs.readFileSync(logFile).subarray(from).toString('utf8'))?.[1], timeoutMs, 100);
 }
 
 /** One value of a Prometheus text exposition (the first sample of that name). */

@@ -9,7 +9,6 @@ import { generateHistories } from '../src/seed/sync-histories';
 import { recordAlerts } from '../src/subscriptions/alert-outbox';
 import { autocannon, collectGarbage, DIST, figure, Figure, gql, gqlOk, metric, percentile, sleep, spawnNode, stopChild, waitFor } from './lib';
 
-/** What every measure gets: the running API, the bench's own connections, tokens and sizes. */
 /** Where an API instance answers. */
 export interface ApiUrls {
   url: string;
@@ -17,6 +16,7 @@ export interface ApiUrls {
   metricsUrl: string;
 }
 
+/** What every measure gets: the running API, the bench's own connections, tokens and sizes. */
 export interface BenchContext {
   quick: boolean;
   runs: number;
@@ -247,7 +247,7 @@ export async function alertFanOut(ctx: BenchContext): Promise<Measure> {
     const p50: number[] = [];
     let lost = 0;
     const [agency] = (await ctx.pool.query(`SELECT id, path FROM agency WHERE kind = 'PROVINCE' ORDER BY code LIMIT 1`)).rows;
-    // Run 0 is untimed: P3_WARM_UP_ALERTS alerts through the delivery path before the timed runs,
+    // Run -1 is untimed: P3_WARM_UP_ALERTS alerts through the delivery path before the timed runs,
     // as P2 sends untimed pages first. The first alerts after the subscribers connected ran
     // code V8 had not optimised yet: run 1 read 218–252 ms at p99 where runs 2 and 3 read
     // 175–208 ms (session 18, eight runs).
@@ -336,7 +336,7 @@ export async function alertFanOut(ctx: BenchContext): Promise<Measure> {
       result: `p99 ${p99Median} ms; ${kb ?? '?'} KB/subscriber`,
       target: 'p99 < 200 ms; < 20 KB/subscriber',
       met: p99Median < 200 && kb !== undefined && kb < 20 && lost === 0,
-      notes: `memory: RSS growth of a fresh API instance over ${count} subscribers, each reading after a full collection (heap: V8's used heap, likewise; uncollectedGrowthOnLatencyApi, not judged: the RSS growth per subscriber of the API the latency runs used, from before they connected to after the runs, garbage included)${memoryFailure ? ` — not read: ${memoryFailure}` : ''}; ${lost} deliveries lost; connecting took ${subscribers.connectSeconds.toFixed(1)} s`,
+      notes: `memory: RSS growth of a fresh API instance over ${count} subscribers, each reading after a full collection (heap: V8's used heap, likewise; uncollectedGrowthOnLatencyApi, not judged: the RSS growth per subscriber of the API the latency runs used, from before they connected to after the runs, garbage included)${memoryFailure ? ` — not read: ${memoryFailure}` : ''}; ${lost} deliveries lost (warm-up included); connecting took ${subscribers.connectSeconds.toFixed(1)} s`,
     };
   } finally {
     await subscribers.close();

@@ -87,7 +87,12 @@ async function startApi(databaseUrl: string, port: number, nodeEnv: 'production'
   });
   const exited = new Promise<never>((_, reject) => api.once('exit', (code) => reject(new Error(`the API exited with ${code}; see ${path.join(workDir, `api-${port}.log`)}`))));
   exited.catch(() => undefined);
-  await Promise.race([waitFor('the API to be ready', async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok, 120_000, 250), exited]);
+  try {
+    await Promise.race([waitFor('the API to be ready', async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok, 120_000, 250), exited]);
+  } catch (err) {
+    await stopChild(api, 'SIGKILL'); // a process that never got ready must not outlive the bench
+    throw err;
+  }
   return api;
 }
 
@@ -172,9 +177,12 @@ async function main() {
       // system's choosing) through which the bench asks for a full collection.
       withFreshApi: async (use) => {
         const freshPort = port + 2;
+        const logFile = path.join(workDir, `api-${freshPort}.log`);
+        // Logs are appended: the address is looked for only in what this instance wrote.
+        const logStart = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
         const fresh = await startApi(databaseUrl, freshPort, 'production', workDir, ['--inspect=127.0.0.1:0']);
         try {
-          return await use({ ...urlsOf(freshPort), inspectorUrl: await inspectorUrlOf(path.join(workDir, `api-${freshPort}.log`)) });
+          return await use({ ...urlsOf(freshPort), inspectorUrl: await inspectorUrlOf(logFile, logStart) });
         } finally {
           await stopChild(fresh);
         }

@@ -15,8 +15,9 @@ import { log } from '../log';
  * = 0`) set for it only, and is rolled back and returned to the pool when `work` ends. It must
  * stay READ COMMITTED: each statement then sees what is committed when it starts, as the
  * caller's statements do (a snapshot taken when the spare began could predate the caller's
- * lock). It never sees the caller's uncommitted writes. Failing to give it back is logged, not
- * thrown: `work`'s outcome (a committed recompute, or its own error) is what the caller gets.
+ * lock). It never sees the caller's uncommitted writes. A spare that cannot be set up is done
+ * without, and failing to give it back is logged, not thrown: `work`'s outcome (a committed
+ * recompute, or its own error) is what the caller gets.
  */
 export async function withSpareConnection<T>(dataSource: DataSource, settings: Record<string, string>, work: (spare: EntityManager | undefined) => Promise<T>): Promise<T> {
   if (!canSpareOneNow(dataSource)) return work(undefined);
@@ -28,8 +29,11 @@ export async function withSpareConnection<T>(dataSource: DataSource, settings: R
     await runner.query('SET TRANSACTION READ ONLY');
     for (const [name, value] of Object.entries(settings)) await runner.query(`SELECT set_config($1, $2, true)`, [name, value]);
   } catch (err) {
+    // The spare only saves time: without it (too many clients on the server, a timeout), the
+    // work runs on the caller's connection alone.
+    log.warn({ err }, 'spare connection: not available; counting on one connection');
     await giveBack(runner);
-    throw err;
+    return work(undefined);
   }
   try {
     return await work(runner.manager);
@@ -42,10 +46,12 @@ async function giveBack(runner: QueryRunner): Promise<void> {
   try {
     if (runner.isTransactionActive) await runner.rollbackTransaction();
   } catch (err) {
-    log.warn({ err }, 'spare connection: rollback failed');
-  } finally {
-    await runner.release().catch((err: unknown) => log.warn({ err }, 'spare connection: release failed'));
+    log.warn({ err }, 'spare connection: rollback failed; the connection is closed, not pooled');
+    // Still inside its transaction, maybe: the pool must not hand it to anyone. Releasing with
+    // the error makes pg's pool close it (TypeORM's own error path does the same).
+    return (runner as unknown as { releasePostgresConnection(err: unknown): Promise<void> }).releasePostgresConnection(err).catch(() => undefined);
   }
+  await runner.release().catch((err: unknown) => log.warn({ err }, 'spare connection: release failed'));
 }
 
 /** Whether the pool can give a connection without anyone waiting for one to be released. */

@@ -100,9 +100,15 @@ describe('withSpareConnection', () => {
       return 'counted';
     });
     expect(result).toBe('counted');
-    // The pool may hand out the terminated connection once more (as after any server-side
-    // termination): let that one fail here, not in the next test.
-    await dataSource.query('SELECT 1').catch(() => undefined);
+    // A connection that could not be rolled back is closed, not handed out again.
+    expect((await dataSource.query('SELECT 1 AS n'))[0].n).toBe(1);
+    expect(pool().idleCount).toBe(pool().totalCount);
+  });
+
+  it('runs the work without a spare when the spare cannot be set up', async () => {
+    const result = await withSpareConnection(dataSource, { max_parallel_workers_per_gather: 'not a number' }, async (spare) => spare);
+    expect(result).toBeUndefined();
+    expect(pool().idleCount).toBe(pool().totalCount);
   });
 
   it('returns the spare to the pool when the work fails', async () => {
