@@ -1,6 +1,7 @@
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { Pool } from 'pg';
 import { log } from '../log';
+import { setForTransaction } from './transaction-settings';
 
 /**
  * Runs `work` with one more connection of the pool, for read-only statements that can run at
@@ -27,7 +28,7 @@ export async function withSpareConnection<T>(dataSource: DataSource, settings: R
     await runner.connect();
     await runner.startTransaction('READ COMMITTED');
     await runner.query('SET TRANSACTION READ ONLY');
-    for (const [name, value] of Object.entries(settings)) await runner.query(`SELECT set_config($1, $2, true)`, [name, value]);
+    await setForTransaction(runner.manager, settings);
   } catch (err) {
     // The spare only saves time: without it (too many clients on the server, a timeout), the
     // work runs on the caller's connection alone.

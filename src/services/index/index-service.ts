@@ -2,6 +2,7 @@ import { log } from '../../log';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { currentTransactionId } from '../../db/transaction-id';
 import { withSpareConnection } from '../../db/spare-connection';
+import { setForTransaction } from '../../db/transaction-settings';
 import { AgencyKind, AlertKind, AuditAction } from '../../domain/enums';
 import { recordAudit } from '../audit';
 import { NewAlert, recordAlerts } from '../../subscriptions/alert-outbox';
@@ -372,7 +373,7 @@ export class IndexService {
       const method = await this.method(methodKey, em);
       const structure = new AgencyStructure(await loadAgencyNodes(em), period);
       // No parallel workers (NO_PARALLEL_WORKERS), on the spare too.
-      for (const [name, value] of Object.entries(NO_PARALLEL_WORKERS)) await em.query(`SELECT set_config($1, $2, true)`, [name, value]);
+      await setForTransaction(em, NO_PARALLEL_WORKERS);
       // A spare connection, when the pool has one free now, counts some families while the
       // transaction counts the others.
       const { byAgency: own, receiptsCountedIn } = await withSpareConnection(this.dataSource, NO_PARALLEL_WORKERS, (spare) =>
