@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { DataSource, EntityManager } from 'typeorm';
@@ -853,7 +854,6 @@ export interface SeedDossiersResult {
   byStatus: Record<string, number>;
 }
 
-const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Splits `total` over days proportionally to their weights (largest remainder, deterministic). */
 function allocate(total: number, weights: number[]): number[] {
@@ -986,7 +986,7 @@ export async function seedDossiers(dataSource: DataSource, options: SeedDossiers
       if (d.rating) chunk.ratings.push([id, d.agencyId, d.rating[0], iso(d.rating[1]), iso(d.rating[1])]);
       chunk.statuses.push(d.status);
       // Let the pending inserts' statements go out while generating.
-      if (++generated % 250 === 0) await tick();
+      if (++generated % 250 === 0) await nextTurn();
       if (chunk.dossiers.length >= chunkSize) {
         await submit(chunk);
         chunk = emptyChunk();

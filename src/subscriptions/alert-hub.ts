@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { log } from '../log';
 import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
 import { GraphQLError } from 'graphql';
@@ -128,7 +129,7 @@ export class AlertHub {
     // chain awaits this before the next alert.
     const listeners = [...this.listeners];
     for (let i = 0; i < listeners.length; i++) {
-      if (i > 0 && i % EMIT_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (i > 0 && i % EMIT_SLICE === 0) await nextTurn();
       // lastSeq has moved on: a listener that throws must not cost the ones after it this alert.
       try {
         listeners[i](alert);
