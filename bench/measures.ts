@@ -183,8 +183,11 @@ export async function dossierPage(ctx: BenchContext): Promise<Measure> {
 // P3: many WebSocket subscribers to alerts on one instance.
 // ---------------------------------------------------------------------------------------------
 
-/** `count` graphql-ws clients subscribed to alerts, in their own process (bench/ws-subscribers.ts). */
-async function connectSubscribers(ctx: BenchContext, wsUrl: string, count: number, log: string) {
+/**
+ * `count` graphql-ws clients subscribed to alerts, in their own process (bench/ws-subscribers.ts);
+ * resolves once `api` counts every subscription.
+ */
+async function connectSubscribers(ctx: BenchContext, api: ApiUrls, count: number, log: string) {
   const child = spawnNode(path.join(DIST, 'bench/ws-subscribers.js'), [], { log: path.join(ctx.workDir, log), ipc: true, nodeArgs: ['--max-old-space-size=4096'] });
   const messages: any[] = [];
   let waiter: (() => void) | undefined;
@@ -217,9 +220,11 @@ async function connectSubscribers(ctx: BenchContext, wsUrl: string, count: numbe
   };
   try {
     const started = Date.now();
-    child.send({ type: 'connect', url: wsUrl, token: ctx.adminToken, count, batch: 250 });
+    child.send({ type: 'connect', url: api.wsUrl, token: ctx.adminToken, count, batch: 250 });
     await next('connected', 300_000);
-    return { next, send: (command: object) => child.send(command), close, connectSeconds: (Date.now() - started) / 1000 };
+    const connectSeconds = (Date.now() - started) / 1000;
+    await waitFor(`${count} subscriptions`, async () => (await metric(api.metricsUrl, 'ws_subscriptions')) >= count, 120_000, 250);
+    return { next, send: (command: object) => child.send(command), close, connectSeconds };
   } catch (err) {
     await close();
     throw err;
@@ -238,9 +243,8 @@ export async function alertFanOut(ctx: BenchContext): Promise<Measure> {
   // during the next deliveries (p99 218 → 303–333 ms in the same session). See memoryPerSubscriber.
   const rss = () => metric(ctx.api.metricsUrl, 'process_resident_memory_bytes');
   const rssBefore = await rss();
-  const subscribers = await connectSubscribers(ctx, ctx.api.wsUrl, count, 'ws-subscribers.log');
+  const subscribers = await connectSubscribers(ctx, ctx.api, count, 'ws-subscribers.log');
   try {
-    await waitFor(`${count} subscriptions`, async () => (await metric(ctx.api.metricsUrl, 'ws_subscriptions')) >= count, 120_000, 250);
     ctx.log(`  P3: ${count} subscribers connected in ${subscribers.connectSeconds.toFixed(1)} s`);
     await sleep(2000);
     const p99: number[] = [];
@@ -302,9 +306,8 @@ export async function alertFanOut(ctx: BenchContext): Promise<Measure> {
           return { rss: await metric(api.metricsUrl, 'process_resident_memory_bytes'), heap: await metric(api.metricsUrl, 'nodejs_heap_size_used_bytes') };
         };
         const before = await reading();
-        const connected = await connectSubscribers(ctx, api.wsUrl, count, 'ws-subscribers-memory.log');
+        const connected = await connectSubscribers(ctx, api, count, 'ws-subscribers-memory.log');
         try {
-          await waitFor(`${count} subscriptions`, async () => (await metric(api.metricsUrl, 'ws_subscriptions')) >= count, 120_000, 250);
           const readings: { rss: number; heap: number }[] = [];
           for (let i = 0; i < ctx.runs; i++) {
             await sleep(1000);
