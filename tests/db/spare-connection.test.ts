@@ -5,14 +5,14 @@ import { withSpareConnection } from '../../src/db/spare-connection';
 import { DossierStatus } from '../../src/domain/lifecycle';
 import { Dossier } from '../../src/entities';
 import { countOwnDossierCounters } from '../../src/services/index/own-counters';
-import { createTestDatabase } from '../support/database';
+import { openTestDataSource } from '../support/database';
 import { createDossiers } from '../support/dossiers';
 import { seedFixtures } from '../support/fixtures';
 
 // The full recompute counts on a spare connection beside its transaction (issue 8, P4). The
 // spare must be another backend, read-only, with its settings and only its own, never taken
 // when it would make anyone wait, and back in the pool whatever happens.
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let database: Awaited<ReturnType<typeof openTestDataSource>>;
 let dataSource: DataSource;
 let f: Awaited<ReturnType<typeof seedFixtures>>;
 
@@ -21,15 +21,11 @@ const backend = async (em: EntityManager) => ((await em.query('SELECT pg_backend
 const setting = async (em: EntityManager) => ((await em.query(`SELECT current_setting('max_parallel_workers_per_gather') AS value`)) as { value: string }[])[0].value;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  dataSource = createDataSource(database.url, { poolSize: 3 });
-  await dataSource.initialize();
+  database = await openTestDataSource({ poolSize: 3 });
+  dataSource = database.dataSource;
   f = await seedFixtures(dataSource);
 });
-afterAll(async () => {
-  await dataSource.destroy();
-  await database.drop();
-});
+afterAll(() => database.close());
 
 describe('withSpareConnection', () => {
   it('gives another backend in a read-only transaction with its settings, and returns it clean', async () => {

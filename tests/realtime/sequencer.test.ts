@@ -4,24 +4,20 @@ import { AlertKind } from '../../src/domain/enums';
 import { recordAlerts } from '../../src/subscriptions/alert-outbox';
 import { ALERTS_CHANNEL, AlertMessage, AlertSequencer } from '../../src/subscriptions/alert-sequencer';
 import { createPubSub } from '../../src/subscriptions/pubsub';
-import { createTestDatabase } from '../support/database';
+import { openTestDataSource } from '../support/database';
 import { seedFixtures } from '../support/fixtures';
 import { startTcpProxy } from '../support/redis';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let database: Awaited<ReturnType<typeof openTestDataSource>>;
 let dataSource: DataSource;
 let f: Awaited<ReturnType<typeof seedFixtures>>;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  dataSource = createDataSource(database.url, { poolSize: 3 });
-  await dataSource.initialize();
+  database = await openTestDataSource({ poolSize: 3 });
+  dataSource = database.dataSource;
   f = await seedFixtures(dataSource);
 });
-afterAll(async () => {
-  await dataSource.destroy();
-  await database.drop();
-});
+afterAll(() => database.close());
 
 describe('alert sequencer', () => {
   it('is woken by the commit of an alert (LISTEN), not by its timer', async () => {

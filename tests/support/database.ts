@@ -6,6 +6,8 @@ import path from 'node:path';
  * where we may create databases), the local server these machines run on 127.0.0.1:5432, or
  * an embedded PostgreSQL started for the run. No mocked database, ever.
  */
+import type { DataSource } from 'typeorm';
+import { createDataSource } from '../../ormconfig';
 import { adminQuery, withDatabase } from '../../src/db/admin';
 
 export { adminQuery, canConnect, LOCAL_POSTGRES_URL, withDatabase } from '../../src/db/admin';
@@ -52,5 +54,19 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
   return {
     url: withDatabase(adminUrl, name),
     drop: async () => void (await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)),
+  };
+}
+
+/** A fresh test database with an initialised data source on it; `close` destroys the one and drops the other. */
+export async function openTestDataSource(options: { poolSize: number }): Promise<{ url: string; dataSource: DataSource; close: () => Promise<void> }> {
+  const database = await createTestDatabase();
+  const dataSource = await createDataSource(database.url, { poolSize: options.poolSize }).initialize();
+  return {
+    url: database.url,
+    dataSource,
+    close: async () => {
+      await dataSource.destroy();
+      await database.drop();
+    },
   };
 }
