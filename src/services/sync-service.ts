@@ -10,7 +10,7 @@ import type { SyncEventPayload } from '../entities/SyncEvent';
 import { queryReturning } from '../db/returning';
 import { badInput, ErrorCode } from '../schema/errors';
 import { AGENCY_CODE, DOSSIER_CODE, ID_NUMBER, LOOKUP_SECRET_LENGTH, PHONE, PROCEDURE_CODE } from '../schema/validation';
-import { DomainEvents, DossiersSynced } from '../subscriptions/domain-events';
+import { DomainEvents, DossiersSynced, DossierTimes } from '../subscriptions/domain-events';
 import { CalendarService } from './calendar-service';
 import { commitmentRulesInForce } from './commitments';
 import { hashLookupSecret, lockDossierCode } from './dossier-service';
@@ -124,7 +124,7 @@ export class SyncService {
       const procedures = new Set((procedureCodes.length ? await em.find(Procedure, { where: { code: In(procedureCodes) }, select: { code: true } }) : []).map((p) => p.code));
       const existing = new Map<string, StoredDossier>(
         (
-          await em.query(`SELECT d.code, d.managed_by_sync, a.path, d.agency_id, d.received_at FROM dossier d JOIN agency a ON a.id = d.agency_id WHERE d.code = ANY($1::text[])`, [
+          await em.query(`SELECT d.code, d.managed_by_sync, a.path, d.agency_id, d.received_at, d.completed_at, d.closed_at FROM dossier d JOIN agency a ON a.id = d.agency_id WHERE d.code = ANY($1::text[])`, [
             unique(shaped.map((e) => e.dossierCode)),
           ])
         ).map((r: StoredDossier) => [r.code, r]),
@@ -309,8 +309,7 @@ export class SyncService {
       code,
       result,
       dossierId: ids.get(code),
-      agencyId: result.received ? result.receipt.agencyId : undefined,
-      since: result.received ? result.receivedAt : undefined,
+      times: result.received ? { agencyId: result.receipt.agencyId, receivedAt: result.receivedAt, completedAt: result.state.completedAt, closedAt: result.state.closedAt } : undefined,
     }));
   }
 }
@@ -322,27 +321,30 @@ interface StoredDossier {
   path: string;
   agency_id: number;
   received_at: Date;
+  completed_at: Date | null;
+  closed_at: Date | null;
 }
 
 /**
- * What the index and subscribers hear about one rebuilt dossier. An earlier receipt that
- * arrived late can move the dossier to another agency: the agency it left is named too, from
- * its old receipt, or its stored figures would keep counting the dossier.
+ * What the index and subscribers hear about one rebuilt dossier: its times now and, when it
+ * was stored before, then. A late event can move any of them, and an earlier receipt that
+ * arrived late can move the dossier to another agency: the periods that counted it before are
+ * recounted too, or their stored figures would keep counting it.
  */
 function syncedDossier(r: Replayed, before: StoredDossier | undefined): DossiersSynced['dossiers'][number] {
-  const since = r.since!;
-  if (!before || Number(before.agency_id) === r.agencyId) return { dossierId: r.dossierId!, agencyId: r.agencyId!, since };
-  const formerSince = new Date(Math.min(new Date(before.received_at).getTime(), since.getTime()));
-  return { dossierId: r.dossierId!, agencyId: r.agencyId!, since, formerAgency: { agencyId: Number(before.agency_id), since: formerSince } };
+  const synced = { dossierId: r.dossierId!, ...r.times! };
+  if (!before) return synced;
+  return { ...synced, before: { agencyId: Number(before.agency_id), receivedAt: new Date(before.received_at), completedAt: dateOrNull(before.completed_at), closedAt: dateOrNull(before.closed_at) } };
 }
+
+const dateOrNull = (value: Date | string | null) => (value === null ? null : new Date(value));
 
 interface Replayed {
   code: string;
   result: ReplayResult;
   dossierId?: string;
-  agencyId?: number;
-  /** Every index period ending after this instant may count the dossier. */
-  since?: Date;
+  /** The instants that decide which index periods count the dossier. */
+  times?: DossierTimes;
 }
 
 function toSyncedEvent(

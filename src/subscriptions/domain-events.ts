@@ -46,15 +46,21 @@ export interface DossiersOverdue {
   agencies: { agencyId: number; since: Date }[];
 }
 
+/** The instants of a dossier that decide which index periods count it (INDEX_METHOD "Period membership"). */
+export interface DossierTimes {
+  agencyId: number;
+  receivedAt: Date;
+  completedAt: Date | null;
+  closedAt: Date | null;
+}
+
 /** importDossierEvents rebuilt these dossiers from their synced events (after commit). */
 export interface DossiersSynced {
-  dossiers: {
+  dossiers: (DossierTimes & {
     dossierId: string;
-    agencyId: number;
-    since: Date;
-    /** The agency the dossier was stored at before, when the replay moved it (an earlier receipt elsewhere arrived). */
-    formerAgency?: { agencyId: number; since: Date };
-  }[];
+    /** As stored before this import, when it was: the periods that counted it then are recounted too (the replay can move its times, even its agency). */
+    before?: DossierTimes;
+  })[];
 }
 
 interface DomainEventMap {

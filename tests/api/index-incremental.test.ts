@@ -7,6 +7,8 @@ import { parsePeriod, periodsContaining } from '../../src/domain/periods';
 import { startTestApp, TestApp } from '../support/app';
 import type { DossierChanged } from '../../src/subscriptions/domain-events';
 import { seedFixtures } from '../support/fixtures';
+import { generateHistories, shuffleSome } from '../../src/seed/sync-histories';
+import { Rng } from '../../src/seed/random';
 
 /**
  * Property: whatever sequence of lifecycle commands runs, the scorecards kept up to date
@@ -150,6 +152,100 @@ it('incrementally updated scorecards equal a full recompute, for random command 
   expect(Object.entries(seen).filter(([, value]) => !(Number(value) > 0))).toEqual([]);
 });
 
+/** Imports events as the mutation hands them to the service (occurredAt coerced to a Date); none may be refused. */
+async function importSynced(events: Record<string, unknown>[]) {
+  const outcome = await app.services.sync.importEvents(viewer, events.map((e) => ({ ...e, occurredAt: new Date(String(e.occurredAt)) })) as never);
+  expect(outcome.errors).toEqual([]);
+}
+
+/** Every period of 2025: its months, quarters and the year. */
+const PERIODS_2025 = [...new Set(Array.from({ length: 12 }, (_, m) => periodsContaining(new Date(Date.UTC(2025, m, 15))).map((p) => p.key)).flat())];
+
+it('synced histories arriving late, out of order and in pieces keep every period they touch equal to a recompute', async () => {
+  await app.services.index.whenIdle();
+  // After the last event generated (early November): December, the fourth quarter and the
+  // year are still running, their backlog judged now; the other periods at their end.
+  now = new Date('2025-12-15T10:00:00+07:00');
+  for (const period of PERIODS_2025) await app.services.index.recompute(period);
+  const agencyCodes = ['TPA-STP', 'TPA-X01', 'TPB-STP'];
+  let run = 0;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.record({
+        seed: fc.nat(),
+        shuffled: fc.double({ min: 0, max: 1, noNaN: true }),
+        batches: fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 8 }),
+        // Dossiers whose receiving system sends, late, an earlier receipt at another agency: the dossier moves.
+        moved: fc.array(fc.nat(11), { maxLength: 3 }),
+        drainBetweenBatches: fc.boolean(),
+      }),
+      async ({ seed, shuffled, batches, moved, drainBetweenBatches }) => {
+        run++;
+        const { events } = generateHistories({ prefix: `SYNC-P${run}`, dossiers: 12, agencyCodes, procedureCodes: ['1.001193', '1.000894', '2.001610', '1.004227'], seed });
+        const receipts = events.filter((e) => e.kind === 'RECEIVED');
+        for (const i of new Set(moved)) {
+          const r = receipts[i];
+          const agencyCode = agencyCodes.find((code) => code !== r.agencyCode)!;
+          events.push({ ...r, eventId: `${r.dossierCode}:moved`, agencyCode, occurredAt: new Date(Date.parse(r.occurredAt) - 40 * 86_400_000).toISOString() });
+        }
+        const rng = new Rng(`index-sync:${seed}`);
+        const arriving = shuffleSome(events, shuffled, () => rng.next());
+        for (let start = 0, b = 0; start < arriving.length; start += batches[b++ % batches.length]) {
+          await importSynced(arriving.slice(start, start + batches[b % batches.length]));
+          if (drainBetweenBatches) await app.services.index.whenIdle();
+        }
+        await app.services.index.whenIdle();
+        for (const period of PERIODS_2025) {
+          const incremental = await storedScorecards(period);
+          await app.services.index.recompute(period);
+          expect({ period, scorecards: await storedScorecards(period) }).toEqual({ period, scorecards: incremental });
+        }
+      },
+    ),
+    { numRuns: 8 },
+  );
+  // The runs did move figures in months other than their receipts' own, and moved dossiers.
+  const [seen] = await app.dataSource.query(
+    `SELECT count(*) FILTER (WHERE d.closed_at IS NULL) AS open, count(*) FILTER (WHERE date_trunc('month', d.completed_at AT TIME ZONE 'Asia/Ho_Chi_Minh') > date_trunc('month', d.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')) AS completed_later,
+            count(*) FILTER (WHERE EXISTS (SELECT 1 FROM sync_event s WHERE s.event_id = d.code || ':moved')) AS moved
+       FROM dossier d WHERE d.code LIKE 'SYNC-P%'`,
+  );
+  expect(Object.entries(seen).filter(([, value]) => !(Number(value) > 0))).toEqual([]);
+});
+
+it('a late event recounts the periods its dossier counts in, not every period after its receipt', async () => {
+  await app.services.index.whenIdle();
+  now = new Date('2026-01-15T10:00:00+07:00');
+  for (const period of ['2025-05', '2025-11']) await app.services.index.recompute(period);
+  const november = async () =>
+    (await app.dataSource.query(`SELECT c.counters FROM agency_period_counters c JOIN agency a ON a.id = c.agency_id WHERE a.code = 'TPB-STP' AND c.period = '2025-11'`))[0]?.counters;
+  // Figures no count gives: a recount of a family replaces its own.
+  const plant = () =>
+    app.dataSource.query(
+      `INSERT INTO agency_period_counters (agency_id, period, counters, computed_at) SELECT id, '2025-11', '{"dossiersReceived": 77, "dossiersCompleted": 88, "overdueBacklogAtEnd": 99}', now() FROM agency WHERE code = 'TPB-STP'
+       ON CONFLICT (agency_id, period) DO UPDATE SET counters = agency_period_counters.counters || EXCLUDED.counters`,
+    );
+  await plant();
+  const at = (day: string) => `2025-05-${day}T09:00:00+07:00`;
+  const receipt = { dossierCode: 'NARROW-1', kind: 'RECEIVED', procedureCode: '1.001193', agencyCode: 'TPB-STP', channel: 'ONLINE', applicant: { kind: 'CITIZEN', name: 'Lê F', idNumber: '001090033333' } };
+  // Received, settled and returned in May: November's figures cannot count it.
+  await importSynced([
+    { ...receipt, eventId: 'NARROW-1:r', occurredAt: at('12') },
+    { eventId: 'NARROW-1:p', dossierCode: 'NARROW-1', kind: 'PROCESSING_STARTED', occurredAt: at('13') },
+    { eventId: 'NARROW-1:c', dossierCode: 'NARROW-1', kind: 'COMPLETED', occurredAt: at('14'), electronicResult: true },
+  ]);
+  await app.services.index.whenIdle();
+  expect(await november()).toMatchObject({ dossiersReceived: 77, dossiersCompleted: 88, overdueBacklogAtEnd: 99 });
+  // Received in May and still open: November's backlog is judged again; its receipts and completions are not.
+  await importSynced([{ ...receipt, dossierCode: 'NARROW-2', eventId: 'NARROW-2:r', occurredAt: at('19') }]);
+  await app.services.index.whenIdle();
+  const recounted = await november();
+  expect(recounted).toMatchObject({ dossiersReceived: 77, dossiersCompleted: 88 });
+  expect(recounted.overdueBacklogAtEnd).not.toBe(99);
+  await app.services.index.recompute('2025-11');
+  expect((await november()).overdueBacklogAtEnd).toBe(recounted.overdueBacklogAtEnd);
+});
+
 it('coalesces a burst of changes: one update per period for every agency marked meanwhile', async () => {
   await app.services.index.whenIdle();
   const updates = async () =>
@@ -161,8 +257,8 @@ it('coalesces a burst of changes: one update per period for every agency marked 
   const touched = computed.filter((row) => parsePeriod(row.period).end.getTime() > since.getTime()).length;
   expect(touched).toBeGreaterThan(0);
   const before = await updates();
-  // Three agencies, each changed twice, in one burst (as an import's batches arrive).
-  for (const round of [1, 2]) for (const a of agencies) app.services.events.emit('dossiersSynced', { dossiers: [{ dossierId: String(round), agencyId: a.id, since }] });
+  // Three agencies, each changed twice, in one burst (as an import's batches arrive): dossiers still open, so every period ending after their receipt counts them.
+  for (const round of [1, 2]) for (const a of agencies) app.services.events.emit('dossiersSynced', { dossiers: [{ dossierId: String(round), agencyId: a.id, receivedAt: since, completedAt: null, closedAt: null }] });
   await app.services.index.whenIdle();
   expect(agencies).toHaveLength(3);
   expect((await updates()) - before).toBe(touched);

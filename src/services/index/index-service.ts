@@ -11,11 +11,10 @@ import { badInput } from '../../schema/errors';
 import { parsePeriodArg } from '../../schema/validation';
 import { Counters, detectChanges, IndexMethod, parseCounters, ScorecardChange, SI_2024 } from '../../domain/scoring';
 import { AgencyPeriodCounters, IndexMethod as IndexMethodRow, IndexMethodCriterion, IndexMethodGroup, IndexPeriod, IndexPeriodComputing, ScorecardRecord } from '../../entities';
-import { DomainEvents } from '../../subscriptions/domain-events';
+import { DomainEvents, DossierTimes } from '../../subscriptions/domain-events';
 import { CalendarService } from '../calendar-service';
 import type { Metrics } from '../metrics';
 import {
-  ALL_FAMILIES,
   CounterFamily,
   countOwnDossierCounters,
   countUnseenReceipts,
@@ -35,12 +34,27 @@ export const DEFAULT_METHOD_KEY = SI_2024.key;
 /** First pause before an incremental update that failed is tried again (it doubles, up to 30 s). */
 export const INCREMENTAL_RETRY_MS = 500;
 
-/** What changed for one agency since the last drain: from its earliest receipt (every period ending after it), and at instants (the periods containing them). */
-interface AgencyMark {
+/**
+ * Which periods a change can have moved one counter family in: every period ending after
+ * `since`, the periods containing an instant of `at`, and the periods judged within a span
+ * (see reaches).
+ */
+interface Reach {
   since?: Date;
   at: Date[];
-  /** The counter families the changes can have moved: only these are recounted. */
-  families: Set<CounterFamily>;
+  /**
+   * A synced dossier's stay in its agency's backlog: received at `after`, closed at `until`
+   * (null: still open). The backlog is judged at a period's end, and counts a dossier received
+   * before it and not closed before it (own-counters IN_BACKLOG_HALVES): only the periods
+   * ending in (after, until] can count it, and a running period (judged at a moving "now").
+   */
+  spans: { after: Date; until: Date | null }[];
+}
+
+/** What changed for one agency since the last drain: per counter family, the periods it can have moved. */
+interface AgencyMark {
+  /** Only these families are recounted, each in the periods it reaches. */
+  families: Map<CounterFamily, Reach>;
   /** Dossiers received through this API: added to the stored receipt counters, not recounted. */
   receipts: Receipt[];
 }
@@ -48,14 +62,49 @@ interface AgencyMark {
 /** A dossier received through this API, and the transaction that received it. */
 type Receipt = Pick<NewReceipt, 'dossierId' | 'xid'>;
 
-/** Adds a change to an agency's mark in `marks`: the earliest receipt, every instant, family and receipt. */
+/** Adds a change to an agency's mark in `marks`: every family's reach, and every receipt. */
 function mergeMark(marks: Map<number, AgencyMark>, agencyId: number, change: AgencyMark): void {
-  const mark = marks.get(agencyId) ?? { at: [], families: new Set(), receipts: [] };
-  if (change.since && (!mark.since || change.since < mark.since)) mark.since = change.since;
-  mark.at.push(...change.at);
-  for (const family of change.families) mark.families.add(family);
+  const mark: AgencyMark = marks.get(agencyId) ?? { families: new Map(), receipts: [] };
+  for (const [family, reach] of change.families) {
+    const merged = mark.families.get(family) ?? { at: [], spans: [] };
+    if (reach.since && (!merged.since || reach.since < merged.since)) merged.since = reach.since;
+    merged.at.push(...reach.at);
+    merged.spans.push(...reach.spans);
+    mark.families.set(family, merged);
+  }
   mark.receipts.push(...change.receipts);
   marks.set(agencyId, mark);
+}
+
+/** The same reach for each of the families. */
+function sameReach(families: Iterable<CounterFamily>, reach: Partial<Reach>): Map<CounterFamily, Reach> {
+  return new Map([...families].map((family) => [family, { since: reach.since, at: [...(reach.at ?? [])], spans: [...(reach.spans ?? [])] }]));
+}
+
+/**
+ * The periods a synced dossier's counters live in, from its times (INDEX_METHOD "Period
+ * membership"): receipt counters in the periods containing its receipt, completion counters in
+ * those containing its completion, the backlog in those judged while it was open. A late event
+ * for a dossier of May then recounts May (and its quarter and year), not every period since:
+ * each batch of an import used to recount every family of every period after the receipts in
+ * it (bench P5: the month's receipts, completions and backlog of ~80 agencies, batch after batch).
+ * Ratings and feedback are not the import's to change: a rating keeps its own agency.
+ */
+function syncedReach(times: DossierTimes): Map<CounterFamily, Reach> {
+  return new Map([
+    [CounterFamily.RECEIVED, { at: [times.receivedAt], spans: [] }],
+    [CounterFamily.COMPLETED, { at: times.completedAt ? [times.completedAt] : [], spans: [] }],
+    [CounterFamily.BACKLOG, { at: [], spans: [{ after: times.receivedAt, until: times.closedAt }] }],
+  ]);
+}
+
+/** Whether a reach takes in a period; `now` tells a running period (judged now) from an ended one (judged at its end). */
+function reaches(reach: Reach, period: Period, containing: ReadonlySet<string>, now: Date): boolean {
+  const end = period.end.getTime();
+  if (reach.since && end > reach.since.getTime()) return true;
+  if (containing.has(period.key)) return true;
+  const running = end > now.getTime();
+  return reach.spans.some(({ after, until }) => end > after.getTime() && (until === null || running || until.getTime() >= end));
 }
 
 /** Writes a method definition into the method tables (idempotent): the method is data. */
@@ -119,22 +168,22 @@ export class IndexService {
     // recounting the agency's month of receipts (its backlog is still recounted).
     events.on('dossierChanged', (e) =>
       e.receiptXid
-        ? this.mark(e.agencyId, { since: e.receivedAt }, [CounterFamily.BACKLOG], [{ dossierId: e.dossierId, xid: e.receiptXid }])
-        : this.mark(e.agencyId, { since: e.receivedAt }, familiesChangedBy(e.kind)),
+        ? this.mark(e.agencyId, sameReach([CounterFamily.BACKLOG], { since: e.receivedAt }), [{ dossierId: e.dossierId, xid: e.receiptXid }])
+        : this.mark(e.agencyId, sameReach(familiesChangedBy(e.kind), { since: e.receivedAt })),
     );
-    events.on('dossierRated', (e) => this.mark(e.agencyId, { at: e.ratedAt }, [CounterFamily.RATINGS]));
-    events.on('feedbackChanged', (e) => this.mark(e.agencyId, { at: e.dueAt }, [CounterFamily.FEEDBACK]));
-    // Synced dossiers: like a dossier change, for every agency, from its earliest receipt,
-    // and for the agency a dossier left when the replay moved it.
+    events.on('dossierRated', (e) => this.mark(e.agencyId, sameReach([CounterFamily.RATINGS], { at: [e.ratedAt] })));
+    events.on('feedbackChanged', (e) => this.mark(e.agencyId, sameReach([CounterFamily.FEEDBACK], { at: [e.dueAt] })));
+    // Synced dossiers: the periods their times fall in, now and as stored before (at the agency
+    // they were stored at then, when an earlier receipt arrived late and moved them).
     events.on('dossiersSynced', (e) => {
       for (const d of e.dossiers) {
-        this.mark(d.agencyId, { since: d.since }, ALL_FAMILIES);
-        if (d.formerAgency) this.mark(d.formerAgency.agencyId, { since: d.formerAgency.since }, ALL_FAMILIES);
+        this.mark(d.agencyId, syncedReach(d));
+        if (d.before) this.mark(d.before.agencyId, syncedReach(d.before));
       }
     });
     // A dossier that falls overdue counts in the backlog of every period judged after its due time.
     events.on('dossiersOverdue', (e) => {
-      for (const { agencyId, since } of e.agencies) this.mark(agencyId, { since }, [CounterFamily.BACKLOG]);
+      for (const { agencyId, since } of e.agencies) this.mark(agencyId, sameReach([CounterFamily.BACKLOG], { since }));
     });
   }
 
@@ -147,15 +196,15 @@ export class IndexService {
     this.queue = this.queue.then(task).catch((err) => log.error({ err }, 'index: incremental update failed'));
   }
 
-  /** Per agency: the earliest receipt changed (every period ending after it), and instants counted at (periods containing them). */
+  /** Per agency: the families a change can have moved, and the periods each reaches. */
   private marks = new Map<number, AgencyMark>();
   private drainQueued = false;
   /** Set while failed marks wait to be retried; new marks then wait for the same retry. */
   private retryTimer: NodeJS.Timeout | undefined;
   private retryDelayMs = 0;
 
-  private mark(agencyId: number, change: { since: Date } | { at: Date }, families: Iterable<CounterFamily>, receipts: Receipt[] = []) {
-    mergeMark(this.marks, agencyId, { ...('since' in change ? { since: change.since, at: [] } : { at: [change.at] }), families: new Set(families), receipts });
+  private mark(agencyId: number, families: Map<CounterFamily, Reach>, receipts: Receipt[] = []) {
+    mergeMark(this.marks, agencyId, { families, receipts });
     if (this.drainQueued || this.retryTimer) return;
     this.drainQueued = true;
     this.enqueue(() => this.drain());
@@ -195,14 +244,18 @@ export class IndexService {
       return this.retryLater(marks, err);
     }
     const agenciesByPeriod = new Map<string, { period: Period; families: Map<number, ReadonlySet<CounterFamily>>; receipts: Map<number, Receipt[]> }>();
+    const now = this.clock();
     for (const [agencyId, mark] of marks) {
-      const containing = new Set(mark.at.flatMap((instant) => periodsContaining(instant).map((p) => p.key)));
       for (const period of computed) {
-        if ((mark.since && period.end.getTime() > mark.since.getTime()) || containing.has(period.key)) {
-          const entry = agenciesByPeriod.get(period.key) ?? agenciesByPeriod.set(period.key, { period, families: new Map(), receipts: new Map() }).get(period.key)!;
-          entry.families.set(agencyId, mark.families);
-          if (mark.receipts.length) entry.receipts.set(agencyId, mark.receipts);
+        const families = new Set<CounterFamily>();
+        for (const [family, reach] of mark.families) {
+          const containing = new Set(reach.at.flatMap((instant) => periodsContaining(instant).map((p) => p.key)));
+          if (reaches(reach, period, containing, now)) families.add(family);
         }
+        if (families.size === 0) continue;
+        const entry = agenciesByPeriod.get(period.key) ?? agenciesByPeriod.set(period.key, { period, families: new Map(), receipts: new Map() }).get(period.key)!;
+        entry.families.set(agencyId, families);
+        if (mark.receipts.length) entry.receipts.set(agencyId, mark.receipts);
       }
     }
     // The month first (it ends first, and it is what dashboards watch), then quarters and years.
@@ -221,7 +274,7 @@ export class IndexService {
         error = err;
         // Its receipts are recounted then: whether they were added is not known once it failed.
         for (const [agencyId, recount] of families) {
-          mergeMark(failed, agencyId, { at: [period.start], families: new Set([...recount, ...(receipts.has(agencyId) ? [CounterFamily.RECEIVED] : [])]), receipts: [] });
+          mergeMark(failed, agencyId, { families: sameReach([...recount, ...(receipts.has(agencyId) ? [CounterFamily.RECEIVED] : [])], { at: [period.start] }), receipts: [] });
         }
       } finally {
         end?.();

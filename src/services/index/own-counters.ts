@@ -47,7 +47,6 @@ export enum CounterFamily {
   FEEDBACK = 'feedback',
 }
 
-export const ALL_FAMILIES: ReadonlySet<CounterFamily> = new Set(Object.values(CounterFamily));
 const DOSSIER_ROW_FAMILIES: ReadonlySet<CounterFamily> = new Set([CounterFamily.RECEIVED, CounterFamily.COMPLETED, CounterFamily.BACKLOG]);
 const RECEIPT_FAMILIES: ReadonlySet<CounterFamily> = new Set([CounterFamily.RECEIVED, CounterFamily.BACKLOG]);
 
