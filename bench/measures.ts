@@ -465,14 +465,17 @@ export async function syncImport(ctx: BenchContext): Promise<Measure> {
     for (let i = 0; i < events.length; i += 1000) bodies.push(JSON.stringify({ query: mutation, variables: { events: events.slice(i, i + 1000) } }));
     return bodies;
   };
-  // The batches in order, by `importers` clients at once (each takes the next batch when done); events/s.
+  // The batches in order, by `importers` clients at once, events/s. Each client pushes its own
+  // stream, a contiguous share of the batches, as an agency system pushes its own dossiers:
+  // consecutive batches share the dossier cut at their boundary, and clients taking the next
+  // batch of one stream waited on each other's lock of that dossier, one after another
+  // (session 19: 4 clients gained ~10% on 1 that way).
   const push = async (bodies: string[], importers: number) => {
     let accepted = 0;
-    let next = 0;
     const started = Date.now();
-    const importer = async () => {
-      while (next < bodies.length) {
-        const body = bodies[next++];
+    const share = Math.ceil(bodies.length / importers);
+    const importer = async (stream: string[]) => {
+      for (const body of stream) {
         const res = await fetch(ctx.api.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.adminToken}` }, body });
         const json = (await res.json()) as { data?: { importDossierEvents: { accepted: number; rejected: number } }; errors?: unknown };
         if (!json.data) throw new Error(`P5: ${JSON.stringify(json.errors)}`);
@@ -480,7 +483,7 @@ export async function syncImport(ctx: BenchContext): Promise<Measure> {
         accepted += json.data.importDossierEvents.accepted;
       }
     };
-    await Promise.all(Array.from({ length: importers }, importer));
+    await Promise.all(Array.from({ length: importers }, (_, i) => importer(bodies.slice(i * share, (i + 1) * share))));
     const seconds = (Date.now() - started) / 1000;
     if (accepted !== ctx.sizes.p5EventsPerRun) throw new Error(`P5: ${accepted} of ${ctx.sizes.p5EventsPerRun} events accepted`);
     return round(ctx.sizes.p5EventsPerRun / seconds, 0);
@@ -517,7 +520,7 @@ export async function syncImport(ctx: BenchContext): Promise<Measure> {
     result: `${ratio.toFixed(2)}×; ${Math.round(rate).toLocaleString('en')} events/s (${Math.round(figure(concurrent).median).toLocaleString('en')}/s with ${CONCURRENT_IMPORTERS} importers at once, not judged)`,
     target: '≥ 0.3× and ≥ 20,000 events/s',
     met: ratio >= 0.3 && rate >= 20_000,
-    notes: 'judged on one importer pushing its batches one after another, like the one COPY stream; the import stores sync_event rows and rebuilds each dossier (dossier, dossier_event, index), COPY writes only the sync_event rows; concurrentImporters: 4 clients pushing at once, for capacity, not judged',
+    notes: 'judged on one importer pushing its batches one after another, like the one COPY stream; the import stores sync_event rows and rebuilds each dossier (dossier, dossier_event, index), COPY writes only the sync_event rows; concurrentImporters: 4 clients pushing at once, each its own contiguous share of the batches, for capacity, not judged',
   };
 }
 
