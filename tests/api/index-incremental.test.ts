@@ -246,6 +246,24 @@ it('a late event recounts the periods its dossier counts in, not every period af
   expect((await november()).overdueBacklogAtEnd).toBe(recounted.overdueBacklogAtEnd);
 });
 
+it('a synced dossier closed at the very end of a period is in that period’s backlog, and the stored figures say so', async () => {
+  await app.services.index.whenIdle();
+  now = new Date('2026-01-15T10:00:00+07:00');
+  await app.services.index.recompute('2025-05');
+  const backlog = async () =>
+    (await app.dataSource.query(`SELECT c.counters FROM agency_period_counters c JOIN agency a ON a.id = c.agency_id WHERE a.code = 'TPA-X01' AND c.period = '2025-05'`))[0]?.counters?.overdueBacklogAtEnd ?? 0;
+  const before = await backlog();
+  // Received Tuesday 20 May, due three working days later; withdrawn at midnight as June begins.
+  await importSynced([
+    { eventId: 'EDGE-1:r', dossierCode: 'EDGE-1', kind: 'RECEIVED', occurredAt: '2025-05-20T09:00:00+07:00', procedureCode: '1.001193', agencyCode: 'TPA-X01', channel: 'ONLINE', applicant: { kind: 'CITIZEN', name: 'Lê G', idNumber: '001090044444' } },
+    { eventId: 'EDGE-1:w', dossierCode: 'EDGE-1', kind: 'WITHDRAWN', occurredAt: '2025-06-01T00:00:00+07:00', reason: 'rút hồ sơ' },
+  ]);
+  await app.services.index.whenIdle();
+  expect(await backlog()).toBe(before + 1);
+  await app.services.index.recompute('2025-05');
+  expect(await backlog()).toBe(before + 1);
+});
+
 it('coalesces a burst of changes: one update per period for every agency marked meanwhile', async () => {
   await app.services.index.whenIdle();
   const updates = async () =>

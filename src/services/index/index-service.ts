@@ -46,7 +46,7 @@ interface Reach {
    * A synced dossier's stay in its agency's backlog: received at `after`, closed at `until`
    * (null: still open). The backlog is judged at a period's end, and counts a dossier received
    * before it and not closed before it (own-counters IN_BACKLOG_HALVES): only the periods
-   * ending in (after, until] can count it, and a running period (judged at a moving "now").
+   * judged in (after, until] can count it (see reaches).
    */
   spans: { after: Date; until: Date | null }[];
 }
@@ -98,13 +98,18 @@ function syncedReach(times: DossierTimes): Map<CounterFamily, Reach> {
   ]);
 }
 
-/** Whether a reach takes in a period; `now` tells a running period (judged now) from an ended one (judged at its end). */
-function reaches(reach: Reach, period: Period, containing: ReadonlySet<string>, now: Date): boolean {
+/**
+ * Whether a reach takes in a period (`containing`: the keys of the periods containing its
+ * instants). A span takes in the periods judged while the dossier was open: an ended period
+ * is judged at its end, a running one now or later (its recount judges at its own clock
+ * reading, after `now`), so a dossier closed before `now` is in no running period's backlog.
+ */
+function reaches(reach: Reach, containing: ReadonlySet<string>, period: Period, now: Date): boolean {
   const end = period.end.getTime();
   if (reach.since && end > reach.since.getTime()) return true;
   if (containing.has(period.key)) return true;
-  const running = end > now.getTime();
-  return reach.spans.some(({ after, until }) => end > after.getTime() && (until === null || running || until.getTime() >= end));
+  const judgedFrom = Math.min(end, now.getTime());
+  return reach.spans.some(({ after, until }) => end > after.getTime() && (until === null || until.getTime() >= judgedFrom));
 }
 
 /** Writes a method definition into the method tables (idempotent): the method is data. */
@@ -246,12 +251,9 @@ export class IndexService {
     const agenciesByPeriod = new Map<string, { period: Period; families: Map<number, ReadonlySet<CounterFamily>>; receipts: Map<number, Receipt[]> }>();
     const now = this.clock();
     for (const [agencyId, mark] of marks) {
+      const reachOf = [...mark.families].map(([family, reach]) => ({ family, reach, containing: new Set(reach.at.flatMap((instant) => periodsContaining(instant).map((p) => p.key))) }));
       for (const period of computed) {
-        const families = new Set<CounterFamily>();
-        for (const [family, reach] of mark.families) {
-          const containing = new Set(reach.at.flatMap((instant) => periodsContaining(instant).map((p) => p.key)));
-          if (reaches(reach, period, containing, now)) families.add(family);
-        }
+        const families = new Set(reachOf.filter(({ reach, containing }) => reaches(reach, containing, period, now)).map(({ family }) => family));
         if (families.size === 0) continue;
         const entry = agenciesByPeriod.get(period.key) ?? agenciesByPeriod.set(period.key, { period, families: new Map(), receipts: new Map() }).get(period.key)!;
         entry.families.set(agencyId, families);
