@@ -54,6 +54,26 @@ describe('over HTTP', () => {
     expect(res.extensions!.cost.requestedQueryCost).toBeGreaterThanOrEqual(11);
   });
 
+  it('costs an import by its number of events, without checking each event twice', async () => {
+    const admin = app.token(Role.ADMIN, 'TPA');
+    const mutation = 'mutation($events: [DossierEventInput!]!) { importDossierEvents(events: $events) { accepted } }';
+    const event = (n: number) => ({ eventId: `COST-${n}:r`, dossierCode: `COST-${n}`, kind: 'RECEIVED', occurredAt: '2025-04-25T16:00:00+07:00', procedureCode: '1.001193', agencyCode: 'TPA-STP', channel: 'ONLINE', applicant: { kind: 'CITIZEN', name: 'Đỗ H', idNumber: '001090066666' } });
+    const three = await app.gql(mutation, { events: [event(1), event(2), event(3)] }, admin);
+    expect(three.errors).toBeUndefined();
+    // 1 for the field, 1 per event, 1 for `accepted`: as a literal list costs it.
+    expect(three.extensions?.cost.requestedQueryCost).toBe(5);
+    const inline = await app.gql(`mutation { importDossierEvents(events: [${[4, 5, 6].map(() => `{ eventId: "x", dossierCode: "x", kind: RECEIVED, occurredAt: "2025-04-25T16:00:00+07:00" }`).join(', ')}]) { accepted } }`, {}, admin);
+    expect(inline.extensions?.cost.requestedQueryCost).toBe(5);
+    // The count alone refuses a list over the limit, whatever its items.
+    const tooMany = await app.gql(mutation, { events: Array.from({ length: 9_999 }, () => ({})) }, admin);
+    expect(tooMany.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', cost: { requestedQueryCost: 10_001 } });
+    // An event that is not one is still refused, by execution's own check of the variables.
+    const bad = await app.gql(mutation, { events: [event(7), { ...event(8), kind: 'ARRIVED' }] }, admin);
+    expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(bad.errors?.[0].message).toMatch(/events\[1\]\.kind|ARRIVED/);
+    expect(bad.data).toBeUndefined();
+  });
+
   it('refuses a 10 MB body with 413 and a code, and malformed JSON with 400', async () => {
     const huge = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ __typename }`, variables: { pad: 'x'.repeat(10_000_000) } }) });
     expect(huge.status).toBe(413);
