@@ -490,6 +490,10 @@ export async function syncImport(ctx: BenchContext): Promise<Measure> {
   };
   // The copy target: sync_event's own columns, indexes and constraints, empty.
   await ctx.pool.query(`DROP TABLE IF EXISTS bench_sync_event_copy; CREATE TABLE bench_sync_event_copy (LIKE sync_event INCLUDING ALL)`);
+  // Untimed first, as P2 and P3 do: the first imports of a fresh API run in V8's interpreter
+  // and baseline compilers (session 19: run 1 was the slowest of the three in each of 4 runs
+  // on one database, 4,479–5,198 against 5,521–6,263 for run 3), while COPY is hot at once.
+  await push(generate(`B5W${process.pid}`, 99), 1);
   for (let run = 0; run < ctx.runs; run++) {
     const prefix = `B5R${run}P${process.pid}`;
     api.push(await push(generate(prefix, run + 1), 1));
