@@ -29,7 +29,8 @@ export interface QueryCost {
  * A list under `first`/`last` costs its children once per item asked for (the page size when
  * neither is given); `importDossierEvents` costs one per event. Everything else costs 1 plus
  * its children. `listLengths`: the lengths of the list variables handed to the check empty
- * (see listsWithoutItems), which `events: $events` is costed by.
+ * (see listsWithoutItems), which `events: $events` is costed by; a list written in the query,
+ * or one object given for the list, is costed by what the arguments hold.
  */
 const pageEstimator =
   (listLengths: ReadonlyMap<string, number>): ComplexityEstimator =>
@@ -38,17 +39,19 @@ const pageEstimator =
     if (size !== undefined) return 1 + childComplexity * Math.max(size, 1);
     if (!Array.isArray(args.events)) return undefined;
     const given = node.arguments?.find((a) => a.name.value === 'events')?.value;
-    const events = given?.kind === Kind.VARIABLE ? (listLengths.get(given.name.value) ?? args.events.length) : args.events.length;
-    return 1 + events + childComplexity;
+    const count = given?.kind === Kind.VARIABLE ? (listLengths.get(given.name.value) ?? args.events.length) : args.events.length;
+    return 1 + count + childComplexity;
   };
 
 /**
- * The variables as the cost check needs them: a list of objects only counts by its length,
- * so it is handed over empty and its length kept. Coercing it cost as much as executing did
+ * The variables as the cost check needs them: a list only counts by its length, so every list
+ * variable is handed over empty and its length kept. Coercing it cost as much as executing did
  * (graphql-js checks every field of every item): 1,000 imported events were coerced twice a
- * call, ~6 ms of the cost check's time here. Execution still coerces them, and reports what is
- * wrong with them. Only variables declared as lists are emptied (an empty list is one of their
- * values); the others are checked as given.
+ * call, ~6 ms of the cost check's time here, and a list padded with millions of bad items was
+ * coerced (an error per field) before its length refused it. Execution still coerces what it
+ * runs with, and refuses a bad item with BAD_USER_INPUT. Only variables declared as lists are
+ * emptied (an empty list is one of their values). An estimator that reads a list's items
+ * (none does: `events` is costed by its length) would see them only when written in the query.
  */
 function listsWithoutItems(document: DocumentNode, operationName: string | undefined | null, variables: Record<string, unknown>) {
   const lengths = new Map<string, number>();
@@ -59,7 +62,7 @@ function listsWithoutItems(document: DocumentNode, operationName: string | undef
       const name = definition.variable.name.value;
       const value = variables[name];
       const type = definition.type.kind === Kind.NON_NULL_TYPE ? definition.type.type : definition.type;
-      if (type.kind !== Kind.LIST_TYPE || !Array.isArray(value) || !value.every((item) => typeof item === 'object' && item !== null && !Array.isArray(item))) continue;
+      if (type.kind !== Kind.LIST_TYPE || !Array.isArray(value)) continue;
       lengths.set(name, value.length);
       costed[name] = [];
     }
