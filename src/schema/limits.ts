@@ -1,4 +1,4 @@
-import { DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, Kind, SelectionSetNode } from 'graphql';
+import { DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, Kind, OperationDefinitionNode, SelectionSetNode } from 'graphql';
 import { ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE } from './connection';
 
@@ -53,12 +53,11 @@ const pageEstimator =
  * emptied (an empty list is one of their values). An estimator that reads a list's items
  * (none does: `events` is costed by its length) would see them only when written in the query.
  */
-function listsWithoutItems(document: DocumentNode, operationName: string | undefined | null, variables: Record<string, unknown>) {
+function listsWithoutItems(operations: OperationDefinitionNode[], variables: Record<string, unknown>) {
   const lengths = new Map<string, number>();
   const costed = { ...variables };
-  for (const d of document.definitions) {
-    if (d.kind !== Kind.OPERATION_DEFINITION || (operationName && d.name?.value !== operationName)) continue;
-    for (const definition of d.variableDefinitions ?? []) {
+  for (const operation of operations) {
+    for (const definition of operation.variableDefinitions ?? []) {
       const name = definition.variable.name.value;
       const value = variables[name];
       const type = definition.type.kind === Kind.NON_NULL_TYPE ? definition.type.type : definition.type;
@@ -114,14 +113,15 @@ function aliasCount(document: DocumentNode): number {
  */
 export function checkQueryLimits(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined | null, limits: QueryLimits): QueryCost {
   const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
-  for (const d of document.definitions) {
-    if (d.kind !== Kind.OPERATION_DEFINITION || (operationName && d.name?.value !== operationName)) continue;
+  // The operation named, or every operation when none is named.
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName));
+  for (const d of operations) {
     const depth = depthOf(d.selectionSet, fragments, new Set(), limits.maxDepth + 1);
     if (depth > limits.maxDepth) throw limitError(LimitCode.QUERY_TOO_DEEP, `The query is nested ${depth}${depth > limits.maxDepth + 1 ? '+' : ''} levels deep; the limit is ${limits.maxDepth}.`, { depth, maxDepth: limits.maxDepth });
   }
   const aliases = aliasCount(document);
   if (aliases > limits.maxAliases) throw limitError(LimitCode.TOO_MANY_ALIASES, `The query uses ${aliases} aliases; the limit is ${limits.maxAliases}.`, { aliases, maxAliases: limits.maxAliases });
-  const { costed, lengths } = listsWithoutItems(document, operationName, variables ?? {});
+  const { costed, lengths } = listsWithoutItems(operations, variables ?? {});
   const cost = getComplexity({
     schema,
     query: document,
