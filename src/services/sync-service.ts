@@ -334,10 +334,8 @@ interface StoredDossier {
 function syncedDossier(r: Replayed, before: StoredDossier | undefined): DossiersSynced['dossiers'][number] {
   const synced = { dossierId: r.dossierId!, ...r.times! };
   if (!before) return synced;
-  return { ...synced, before: { agencyId: Number(before.agency_id), receivedAt: new Date(before.received_at), completedAt: dateOrNull(before.completed_at), closedAt: dateOrNull(before.closed_at) } };
+  return { ...synced, before: { agencyId: Number(before.agency_id), receivedAt: before.received_at, completedAt: before.completed_at, closedAt: before.closed_at } };
 }
-
-const dateOrNull = (value: Date | string | null) => (value === null ? null : new Date(value));
 
 interface Replayed {
   code: string;
