@@ -76,9 +76,10 @@ function mergeMark(marks: Map<number, AgencyMark>, agencyId: number, change: Age
   marks.set(agencyId, mark);
 }
 
-/** The same reach for each of the families. */
+/** The same reach for each of the families (mergeMark only reads a change's lists, so they may share them). */
 function sameReach(families: Iterable<CounterFamily>, reach: Partial<Reach>): Map<CounterFamily, Reach> {
-  return new Map([...families].map((family) => [family, { since: reach.since, at: [...(reach.at ?? [])], spans: [...(reach.spans ?? [])] }]));
+  const shared: Reach = { since: reach.since, at: reach.at ?? [], spans: reach.spans ?? [] };
+  return new Map([...families].map((family) => [family, shared]));
 }
 
 /**
