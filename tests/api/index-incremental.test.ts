@@ -75,6 +75,13 @@ async function storedScorecards(period: string) {
   return app.dataSource.query(`SELECT agency_id, peer_group, total, rank, rank_out_of, overdue_backlog, counters FROM scorecard_record WHERE period = $1 ORDER BY agency_id`, [period]);
 }
 
+/** An agency's stored own counters for a period, and the snapshot its receipts were counted in; undefined when it has no row. */
+async function storedCounters(agencyCode: string, period: string): Promise<{ counters: Record<string, number>; receipts_counted_in: string | null } | undefined> {
+  return (
+    await app.dataSource.query(`SELECT c.counters, c.receipts_counted_in FROM agency_period_counters c JOIN agency a ON a.id = c.agency_id WHERE a.code = $1 AND c.period = $2`, [agencyCode, period])
+  )[0];
+}
+
 it('incrementally updated scorecards equal a full recompute, for random command sequences', async () => {
   let run = 0;
   await fc.assert(
@@ -217,15 +224,12 @@ it('a late event recounts the periods its dossier counts in, not every period af
   await app.services.index.whenIdle();
   now = new Date('2026-01-15T10:00:00+07:00');
   for (const period of ['2025-05', '2025-11']) await app.services.index.recompute(period);
-  const november = async () =>
-    (await app.dataSource.query(`SELECT c.counters FROM agency_period_counters c JOIN agency a ON a.id = c.agency_id WHERE a.code = 'TPB-STP' AND c.period = '2025-11'`))[0]?.counters;
+  const november = async () => (await storedCounters('TPB-STP', '2025-11'))?.counters;
   // Figures no count gives: a recount of a family replaces its own.
-  const plant = () =>
-    app.dataSource.query(
-      `INSERT INTO agency_period_counters (agency_id, period, counters, computed_at) SELECT id, '2025-11', '{"dossiersReceived": 77, "dossiersCompleted": 88, "overdueBacklogAtEnd": 99}', now() FROM agency WHERE code = 'TPB-STP'
-       ON CONFLICT (agency_id, period) DO UPDATE SET counters = agency_period_counters.counters || EXCLUDED.counters`,
-    );
-  await plant();
+  await app.dataSource.query(
+    `INSERT INTO agency_period_counters (agency_id, period, counters, computed_at) SELECT id, '2025-11', '{"dossiersReceived": 77, "dossiersCompleted": 88, "overdueBacklogAtEnd": 99}', now() FROM agency WHERE code = 'TPB-STP'
+     ON CONFLICT (agency_id, period) DO UPDATE SET counters = agency_period_counters.counters || EXCLUDED.counters`,
+  );
   const at = (day: string) => `2025-05-${day}T09:00:00+07:00`;
   const receipt = { dossierCode: 'NARROW-1', kind: 'RECEIVED', procedureCode: '1.001193', agencyCode: 'TPB-STP', channel: 'ONLINE', applicant: { kind: 'CITIZEN', name: 'Lê F', idNumber: '001090033333' } };
   // Received, settled and returned in May: November's figures cannot count it.
@@ -239,19 +243,18 @@ it('a late event recounts the periods its dossier counts in, not every period af
   // Received in May and still open: November's backlog is judged again; its receipts and completions are not.
   await importSynced([{ ...receipt, dossierCode: 'NARROW-2', eventId: 'NARROW-2:r', occurredAt: at('19') }]);
   await app.services.index.whenIdle();
-  const recounted = await november();
+  const recounted = (await november())!;
   expect(recounted).toMatchObject({ dossiersReceived: 77, dossiersCompleted: 88 });
   expect(recounted.overdueBacklogAtEnd).not.toBe(99);
   await app.services.index.recompute('2025-11');
-  expect((await november()).overdueBacklogAtEnd).toBe(recounted.overdueBacklogAtEnd);
+  expect((await november())!.overdueBacklogAtEnd).toBe(recounted.overdueBacklogAtEnd);
 });
 
 it('a synced dossier closed at the very end of a period is in that period’s backlog, and the stored figures say so', async () => {
   await app.services.index.whenIdle();
   now = new Date('2026-01-15T10:00:00+07:00');
   await app.services.index.recompute('2025-05');
-  const backlog = async () =>
-    (await app.dataSource.query(`SELECT c.counters FROM agency_period_counters c JOIN agency a ON a.id = c.agency_id WHERE a.code = 'TPA-X01' AND c.period = '2025-05'`))[0]?.counters?.overdueBacklogAtEnd ?? 0;
+  const backlog = async () => (await storedCounters('TPA-X01', '2025-05'))?.counters?.overdueBacklogAtEnd ?? 0;
   const before = await backlog();
   // Received Tuesday 20 May, due three working days later; withdrawn at midnight as June begins.
   await importSynced([
@@ -356,8 +359,7 @@ it('applies a change committed while the period is being computed for the first 
 it('recounts only the counter families a change can move: a receipt leaves the stored completions as they are', async () => {
   await app.services.index.whenIdle();
   now = new Date('2029-03-14T09:00:00+07:00');
-  const counters = async () =>
-    (await app.dataSource.query(`SELECT c.counters FROM agency_period_counters c JOIN agency a ON a.id = c.agency_id WHERE a.code = 'TPB-STP' AND c.period = '2029-03'`))[0]?.counters;
+  const counters = async () => (await storedCounters('TPB-STP', '2029-03'))?.counters;
   await receiveAt('FAMILY-1', 'TPB-STP', new Date(now.getTime() - 3_600_000));
   await app.services.index.whenIdle();
   await app.services.index.recompute('2029-03');
@@ -373,14 +375,13 @@ it('recounts only the counter families a change can move: a receipt leaves the s
   await app.services.dossiers.transition(viewer, 'FAMILY-2', DossierAction.START_PROCESSING);
   await app.services.index.whenIdle();
   expect(await counters()).toMatchObject({ dossiersReceived: 2 });
-  expect((await counters()).dossiersCompleted).toBeUndefined();
+  expect((await counters())!.dossiersCompleted).toBeUndefined();
 });
 
 it('adds a receipt to the stored receipt counters instead of recounting the month, unless a count already saw it', async () => {
   await app.services.index.whenIdle();
   now = new Date('2030-04-10T09:00:00+07:00');
-  const counters = async () =>
-    (await app.dataSource.query(`SELECT c.counters, c.receipts_counted_in FROM agency_period_counters c JOIN agency a ON a.id = c.agency_id WHERE a.code = 'TPB-STP' AND c.period = '2030-04'`))[0];
+  const counters = async () => (await storedCounters('TPB-STP', '2030-04'))!;
   const received = async () => (await counters())?.counters.dossiersReceived;
   // The receipt events as the index heard them, to hear one again as if its update came late.
   const heard = new Map<string, DossierChanged>();
