@@ -854,7 +854,6 @@ export interface SeedDossiersResult {
   byStatus: Record<string, number>;
 }
 
-
 /** Splits `total` over days proportionally to their weights (largest remainder, deterministic). */
 function allocate(total: number, weights: number[]): number[] {
   const sum = weights.reduce((s, w) => s + w, 0);
