@@ -58,6 +58,15 @@ export class EntityReader<E extends ObjectLiteral> {
     return (await query.getRawMany<Record<string, unknown>>()).map((row) => this.fromRow(row, alias));
   }
 
+  /**
+   * The entities of a hand-written statement over `many`'s query (its columns under the main
+   * alias), each with its row for what the statement adds (e.g. a position).
+   */
+  async manyFromSql<Extra extends Record<string, unknown>>(sql: string, parameters: unknown[], alias: string): Promise<{ entity: E; row: Extra }[]> {
+    const rows: Extra[] = await this.dataSource.query(sql, parameters);
+    return rows.map((row) => ({ entity: this.fromRow(row, alias), row }));
+  }
+
   private fromRow(row: Record<string, unknown>, alias: string | null): E {
     const entity = this.metadata.create(undefined, { fromDeserializer: true }) as E;
     for (const [key, column] of this.keyed(alias)) {

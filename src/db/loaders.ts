@@ -57,6 +57,14 @@ export class Loaders {
   get eventsByDossierId() { return this.once('eventsByDossierId', () => manyBy<DossierEvent, string>(this.reader(DossierEvent), 'dossierId', { occurredAt: 'ASC', databaseId: 'ASC' })); }
   get commitmentsByAgencyId() { return this.once('commitmentsByAgencyId', () => manyBy<ServiceCommitment, number>(this.reader(ServiceCommitment), 'agencyId', { databaseId: 'ASC' })); }
 
+  /**
+   * A loader for what a service batches itself (e.g. the same page of many agencies'
+   * children), one per `name`: the name carries what the keys share (the field's arguments).
+   */
+  batch<K, V>(name: string, load: (keys: readonly K[]) => Promise<V[]>): DataLoader<K, V> {
+    return this.once(`batch:${name}`, () => new DataLoader<K, V>(load));
+  }
+
   /** Forgets every cached read (after a write of this request: see freshReadsAfterMutations). */
   clear(): void {
     this.made.clear();

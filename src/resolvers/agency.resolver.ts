@@ -54,8 +54,11 @@ export class AgencyResolver {
   }
 
   @FieldResolver(() => AgencyConnection, { description: 'Agencies directly under this one.' })
-  children(@Root() agency: Agency, @Args() { kind, search, validOn, ...page }: AgenciesArgs, @Ctx() ctx: RequestContext) {
-    return ctx.services.lists.agencies({ kind, search, validOn, parentCode: agency.code }, page);
+  children(@Root() agency: Agency, @Args() { kind, search, validOn, first, after, last, before }: AgenciesArgs, @Ctx() ctx: RequestContext) {
+    // Every agency of the response asking for the same page of its children shares one read.
+    const filter = { kind, search, validOn };
+    const page = { first, after, last, before };
+    return ctx.loaders.batch(`agencyChildren ${JSON.stringify([filter, page])}`, (parentIds: readonly number[]) => ctx.services.lists.agencyChildren(parentIds, filter, page)).load(agency.databaseId);
   }
 
   @FieldResolver(() => [ServiceCommitment], { description: 'Commitments this agency made to settle procedures faster than the law.' })

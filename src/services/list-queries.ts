@@ -6,7 +6,7 @@ import { Timeliness } from '../domain/timeliness';
 import { foldedSql, foldVietnamese } from '../domain/text';
 import { Agency, AuditEntry, Dossier, Feedback, Procedure, SyncEvent } from '../entities';
 import { pastDueAt } from '../db/dossier-conditions';
-import { paginate, SortKey } from '../db/paginate';
+import { paginate, paginateEach, SortKey } from '../db/paginate';
 import { ConnectionShape, PageArgs } from '../schema/connection';
 import { apiError, ErrorCode, notFound } from '../schema/errors';
 import { AgencyDirectory } from './agency-directory';
@@ -64,6 +64,9 @@ export interface FeedbackListFilter {
   receivedTo?: Date;
 }
 
+/** Agencies are listed by code. */
+const AGENCY_ORDER: SortKey<Agency>[] = [{ column: 'a.code', property: 'code', direction: 'ASC' }];
+
 /** Escapes LIKE wildcards in user text. */
 function likeLiteral(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -80,17 +83,27 @@ export class ListQueries {
   ) {}
 
   async agencies(filter: AgencyListFilter, page: PageArgs): Promise<ConnectionShape<Agency>> {
-    const qb = this.dataSource.getRepository(Agency).createQueryBuilder('a');
-    if (filter.kind) qb.andWhere('a.kind = :kind', { kind: filter.kind });
+    const qb = this.agencyQuery(filter);
     if (filter.parentCode) {
       const parent = await this.agencyByCode(filter.parentCode);
       qb.andWhere('a.parent_id = :parentId', { parentId: parent.databaseId });
     }
+    return paginate(qb, page, AGENCY_ORDER);
+  }
+
+  /** The same page of the children of each agency (`Agency.children`), in two statements for them all. */
+  agencyChildren(parentIds: readonly number[], filter: Omit<AgencyListFilter, 'parentCode'>, page: PageArgs): Promise<ConnectionShape<Agency>[]> {
+    return paginateEach(this.agencyQuery(filter), page, AGENCY_ORDER, { column: 'a.parent_id', property: 'parentId', arrayType: 'int[]' }, parentIds);
+  }
+
+  private agencyQuery(filter: Omit<AgencyListFilter, 'parentCode'>): SelectQueryBuilder<Agency> {
+    const qb = this.dataSource.getRepository(Agency).createQueryBuilder('a');
+    if (filter.kind) qb.andWhere('a.kind = :kind', { kind: filter.kind });
     if (filter.search) qb.andWhere(`${foldedSql("(a.code || ' ' || a.name)")} LIKE :search ESCAPE '\\'`, { search: `%${likeLiteral(foldVietnamese(filter.search.trim()))}%` });
     if (filter.validOn) {
       qb.andWhere('(a.valid_from IS NULL OR a.valid_from <= :validOn) AND (a.valid_to IS NULL OR a.valid_to > :validOn)', { validOn: filter.validOn });
     }
-    return paginate(qb, page, [{ column: 'a.code', property: 'code', direction: 'ASC' }]);
+    return qb;
   }
 
   async procedures(filter: ProcedureListFilter, page: PageArgs): Promise<ConnectionShape<Procedure>> {
