@@ -9,6 +9,7 @@ import { seedCalendar } from '../../src/seed/calendar';
 import { seedIndexMethod } from '../../src/services/index/index-service';
 import { findOrStartRedis } from './redis';
 import { adminQuery, canConnect, LOCAL_POSTGRES_URL, withDatabase, writeTestEnv } from './database';
+import globalTeardown from './global-teardown';
 
 /**
  * `npm test` type-checks but does not build; the CLI tests run the commands from dist/ as
@@ -46,19 +47,27 @@ export default async function globalSetup(): Promise<void> {
   const templateDatabase = `si_test_${os.hostname().replace(/\W/g, '').slice(0, 12).toLowerCase()}_${process.pid}`;
   await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${templateDatabase}" WITH (FORCE)`);
   await adminQuery(adminUrl, `CREATE DATABASE "${templateDatabase}"`);
-  const dataSource = createDataSource(withDatabase(adminUrl, templateDatabase), { poolSize: 2 });
-  await dataSource.initialize();
+  // Jest runs no global teardown after a failed setup (a build error, say): undo it here, or
+  // the template database stays on the server.
   try {
-    await dataSource.runMigrations();
-    await seedCalendar(dataSource.manager);
-    await seedIndexMethod(dataSource.manager);
-  } finally {
-    await dataSource.destroy();
+    const dataSource = createDataSource(withDatabase(adminUrl, templateDatabase), { poolSize: 2 });
+    await dataSource.initialize();
+    try {
+      await dataSource.runMigrations();
+      await seedCalendar(dataSource.manager);
+      await seedIndexMethod(dataSource.manager);
+    } finally {
+      await dataSource.destroy();
+    }
+    const redis = await findOrStartRedis();
+    if (redis.process) (globalThis as Record<string, unknown>).__redisServer = redis.process;
+    if (!redis.url) console.log(`\n[tests] multi-instance tests will be skipped: ${redis.absentReason}`);
+    await built;
+    writeTestEnv({ adminUrl, templateDatabase, redisUrl: redis.url, redisAbsentReason: redis.absentReason });
+  } catch (err) {
+    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${templateDatabase}" WITH (FORCE)`).catch(() => undefined);
+    await globalTeardown();
+    throw err;
   }
-  const redis = await findOrStartRedis();
-  if (redis.process) (globalThis as Record<string, unknown>).__redisServer = redis.process;
-  if (!redis.url) console.log(`\n[tests] multi-instance tests will be skipped: ${redis.absentReason}`);
-  await built;
-  writeTestEnv({ adminUrl, templateDatabase, redisUrl: redis.url, redisAbsentReason: redis.absentReason });
   (globalThis as Record<string, unknown>).__testTemplate = { adminUrl, templateDatabase };
 }
