@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -183,11 +184,8 @@ export async function dossierPage(ctx: BenchContext): Promise<Measure> {
 // P3: many WebSocket subscribers to alerts on one instance.
 // ---------------------------------------------------------------------------------------------
 
-/**
- * `count` graphql-ws clients subscribed to alerts, in their own process (bench/ws-subscribers.ts);
- * resolves once `api` counts every subscription.
- */
-async function connectSubscribers(ctx: BenchContext, api: ApiUrls, count: number, log: string) {
+/** P3's subscribers process (bench/ws-subscribers.ts), once it has opened what `connect` asks for. */
+async function subscriberProcess(ctx: BenchContext, log: string, connect: object) {
   const child = spawnNode(path.join(DIST, 'bench/ws-subscribers.js'), [], { log: path.join(ctx.workDir, log), ipc: true, nodeArgs: ['--max-old-space-size=4096'] });
   const messages: any[] = [];
   let waiter: (() => void) | undefined;
@@ -220,14 +218,98 @@ async function connectSubscribers(ctx: BenchContext, api: ApiUrls, count: number
   };
   try {
     const started = Date.now();
-    child.send({ type: 'connect', url: api.wsUrl, token: ctx.adminToken, count, batch: 250 });
+    child.send(connect);
     await next('connected', 300_000);
-    const connectSeconds = (Date.now() - started) / 1000;
-    await waitFor(`${count} subscriptions`, async () => (await metric(api.metricsUrl, 'ws_subscriptions')) >= count, 120_000, 250);
-    return { next, send: (command: object) => child.send(command), close, connectSeconds };
+    return { next, send: (command: object) => child.send(command), close, connectSeconds: (Date.now() - started) / 1000 };
   } catch (err) {
     await close();
     throw err;
+  }
+}
+
+type Subscribers = Awaited<ReturnType<typeof subscriberProcess>>;
+
+/**
+ * `count` graphql-ws clients subscribed to alerts, in their own process (bench/ws-subscribers.ts);
+ * resolves once `api` counts every subscription.
+ */
+async function connectSubscribers(ctx: BenchContext, api: ApiUrls, count: number, log: string): Promise<Subscribers> {
+  const subscribers = await subscriberProcess(ctx, log, { type: 'connect', url: api.wsUrl, token: ctx.adminToken, count, batch: 250 });
+  try {
+    await waitFor(`${count} subscriptions`, async () => (await metric(api.metricsUrl, 'ws_subscriptions')) >= count, 120_000, 250);
+    return subscribers;
+  } catch (err) {
+    await subscribers.close();
+    throw err;
+  }
+}
+
+/**
+ * Every delivery's latency from the time its message was sent (or its alert committed), once
+ * each of the `count` subscribers has them all, or after 15 s: what is missing then is lost.
+ */
+async function deliveries(subscribers: Subscribers, sentAt: Map<string, number>, count: number): Promise<{ latencies: number[]; lost: number }> {
+  const deadline = Date.now() + 15_000;
+  const arrived = new Map<string, number[]>();
+  for (;;) {
+    subscribers.send({ type: 'report' });
+    const report = await subscribers.next('report', 30_000);
+    for (const [message, times] of Object.entries(report.arrivals as Record<string, number[]>)) arrived.set(message, [...(arrived.get(message) ?? []), ...times]);
+    const complete = [...sentAt.keys()].every((m) => (arrived.get(m)?.length ?? 0) >= count);
+    if (complete || Date.now() > deadline) break;
+    await sleep(500);
+  }
+  const latencies: number[] = [];
+  let lost = 0;
+  for (const [message, at] of sentAt) {
+    const times = arrived.get(message) ?? [];
+    lost += count - times.length;
+    for (const t of times) latencies.push(t - at);
+  }
+  return { latencies, lost };
+}
+
+/**
+ * P3's floor on this machine, not judged: the same fan-out from a bare `ws` server
+ * (bench/bare-ws-server.ts) to `count` plain WebSockets in the subscribers' process, each
+ * message shaped as the API's `next` message and sent in a loop, with no GraphQL, pub/sub or
+ * database. Timed from the bench's send command, as the API is from the alert's commit.
+ */
+async function bareFanOut(ctx: BenchContext, count: number): Promise<{ p99: number[]; p50: number[]; lost: number }> {
+  const server = spawnNode(path.join(DIST, 'bench/bare-ws-server.js'), [], { log: path.join(ctx.workDir, 'bare-ws-server.log'), ipc: true });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      server.once('message', (m: { port: number }) => resolve(m.port));
+      server.once('exit', (code) => reject(new Error(`the bare WebSocket server exited with ${code}`)));
+    });
+    const subscribers = await subscriberProcess(ctx, 'ws-subscribers-bare.log', { type: 'connect-bare', url: `ws://127.0.0.1:${port}`, count, batch: 250 });
+    try {
+      await sleep(2000);
+      const p99: number[] = [];
+      const p50: number[] = [];
+      let lost = 0;
+      for (let run = -1; run < ctx.runs; run++) {
+        const sentAt = new Map<string, number>();
+        for (let i = 0; i < (run < 0 ? P3_WARM_UP_ALERTS : ctx.sizes.p3Alerts); i++) {
+          const message = `bench P3 ${process.pid} bare run ${run} alert ${i}`;
+          const text = JSON.stringify({ id: randomUUID(), type: 'next', payload: { data: { alerts: { cursor: String(200_000 + i), kind: 'DOSSIER_OVERDUE', message } } } });
+          sentAt.set(message, Date.now());
+          server.send({ type: 'send', text });
+          await sleep(ctx.sizes.p3AlertGapMs);
+        }
+        const result = await deliveries(subscribers, sentAt, count);
+        lost += result.lost;
+        if (run < 0) continue;
+        p99.push(percentile(result.latencies, 99));
+        p50.push(percentile(result.latencies, 50));
+        ctx.log(`  P3 floor run ${run + 1} (bare ws server): p50 ${p50[p50.length - 1]} ms, p99 ${p99[p99.length - 1]} ms over ${result.latencies.length} deliveries`);
+      }
+      return { p99, p50, lost };
+    } finally {
+      await subscribers.close();
+    }
+  } finally {
+    await stopChild(server, 'SIGKILL');
   }
 }
 
@@ -265,23 +347,8 @@ export async function alertFanOut(ctx: BenchContext): Promise<Measure> {
         committedAt.set(message, Date.now());
         await sleep(ctx.sizes.p3AlertGapMs);
       }
-      // Wait for every delivery (or give up after 15 s and count what is missing as lost).
-      const latencies: number[] = [];
-      const deadline = Date.now() + 15_000;
-      const arrived = new Map<string, number[]>();
-      for (;;) {
-        subscribers.send({ type: 'report' });
-        const report = await subscribers.next('report', 30_000);
-        for (const [message, times] of Object.entries(report.arrivals as Record<string, number[]>)) arrived.set(message, [...(arrived.get(message) ?? []), ...times]);
-        const complete = [...committedAt.keys()].every((m) => (arrived.get(m)?.length ?? 0) >= count);
-        if (complete || Date.now() > deadline) break;
-        await sleep(500);
-      }
-      for (const [message, at] of committedAt) {
-        const times = arrived.get(message) ?? [];
-        lost += count - times.length;
-        for (const t of times) latencies.push(t - at);
-      }
+      const { latencies, lost: missing } = await deliveries(subscribers, committedAt, count);
+      lost += missing;
       if (run < 0) {
         ctx.log(`  P3 warm-up (untimed): p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms over ${latencies.length} deliveries`);
         continue;
@@ -293,6 +360,15 @@ export async function alertFanOut(ctx: BenchContext): Promise<Measure> {
     // Shown, not judged: the latency API's RSS growth, uncollected (held memory and garbage alike).
     const uncollectedGrowth = round(((await rss()) - rssBefore) / count / 1024, 1);
     await subscribers.close();
+
+    // What this machine allows, with its 2 cores shared by server and subscribers: the same
+    // fan-out with nothing but the WebSocket library. Not judged; a failure leaves it out.
+    let floor: Awaited<ReturnType<typeof bareFanOut>> | undefined;
+    try {
+      floor = await bareFanOut(ctx, count);
+    } catch (err) {
+      ctx.log(`  P3 floor could not be measured: ${err instanceof Error ? err.message : String(err)}`);
+    }
 
     // Memory, on a fresh API of its own: its RSS and V8 heap after a full collection, before the
     // subscribers connect and with them (three readings a second apart: the spread is between
@@ -335,11 +411,12 @@ export async function alertFanOut(ctx: BenchContext): Promise<Measure> {
         deliveryP50: withUnit(figure(p50), 'ms'),
         ...(memory ? { memoryPerSubscriber: withUnit(memory.rss, 'KB'), heapPerSubscriber: withUnit(memory.heap, 'KB') } : {}),
         uncollectedGrowthOnLatencyApi: withUnit(figure([uncollectedGrowth]), 'KB'),
+        ...(floor ? { bareWsFloorP99: withUnit(figure(floor.p99), 'ms'), bareWsFloorP50: withUnit(figure(floor.p50), 'ms') } : {}),
       },
-      result: `p99 ${p99Median} ms; ${kb ?? '?'} KB/subscriber`,
+      result: `p99 ${p99Median} ms${floor ? ` (${round(p99Median / figure(floor.p99).median, 2)}× a bare ws server's ${figure(floor.p99).median} ms)` : ''}; ${kb ?? '?'} KB/subscriber`,
       target: 'p99 < 200 ms; < 20 KB/subscriber',
       met: p99Median < 200 && kb !== undefined && kb < 20 && lost === 0,
-      notes: `memory: RSS growth of a fresh API instance over ${count} subscribers, each reading after a full collection (heap: V8's used heap, likewise; uncollectedGrowthOnLatencyApi, not judged: the RSS growth per subscriber of the API the latency runs used, from before they connected to after the runs, garbage included)${memoryFailure ? ` — not read: ${memoryFailure}` : ''}; ${lost} deliveries lost (warm-up included); connecting took ${subscribers.connectSeconds.toFixed(1)} s`,
+      notes: `memory: RSS growth of a fresh API instance over ${count} subscribers, each reading after a full collection (heap: V8's used heap, likewise; uncollectedGrowthOnLatencyApi, not judged: the RSS growth per subscriber of the API the latency runs used, from before they connected to after the runs, garbage included)${memoryFailure ? ` — not read: ${memoryFailure}` : ''}; ${lost} deliveries lost (warm-up included); connecting took ${subscribers.connectSeconds.toFixed(1)} s; bareWsFloor, not judged: the same fan-out from a bare ws server sending one message of the same shape to as many plain WebSockets in a loop, timed from the send command (${floor ? `${floor.lost} lost` : 'not measured'})`,
     };
   } finally {
     await subscribers.close();

@@ -3,15 +3,46 @@ import WebSocket from 'ws';
 
 /**
  * P3's subscribers, in their own process: `count` graphql-ws clients, one socket and one
- * `alerts` subscription each. Driven over IPC by the bench: it says when to connect, asks for
+ * `alerts` subscription each (or, for the floor, `count` plain WebSockets to the bare server
+ * of bench/bare-ws-server.ts, reading the same messages). Driven over IPC by the bench: it says when to connect, asks for
  * the arrival times of each alert (keyed by message) and says when to close.
  */
-type Command = { type: 'connect'; url: string; token: string; count: number; batch: number } | { type: 'report' } | { type: 'close' };
+type Command =
+  | { type: 'connect'; url: string; token: string; count: number; batch: number }
+  | { type: 'connect-bare'; url: string; count: number; batch: number }
+  | { type: 'report' }
+  | { type: 'close' };
 
 const clients: Client[] = [];
 const disposers: (() => void)[] = [];
+const bareSockets: WebSocket[] = [];
 let arrivals = new Map<string, number[]>();
 let failures = 0;
+
+function arrived(message: string, at: number) {
+  const list = arrivals.get(message) ?? [];
+  list.push(at);
+  arrivals.set(message, list);
+}
+
+/** Plain WebSockets, each reading the `next` messages the bare server sends as graphql-ws would. */
+async function connectBare(url: string, count: number, batch: number) {
+  for (let start = 0; start < count; start += batch) {
+    const opened: Promise<void>[] = [];
+    for (let i = start; i < Math.min(count, start + batch); i++) {
+      const socket = new WebSocket(url);
+      bareSockets.push(socket);
+      socket.on('message', (data) => {
+        const at = Date.now();
+        const message = JSON.parse(String(data)) as { payload: { data: { alerts: { message: string } } } };
+        arrived(message.payload.data.alerts.message, at);
+      });
+      socket.on('error', () => void failures++);
+      opened.push(new Promise<void>((resolve, reject) => socket.once('open', resolve).once('error', reject)));
+    }
+    await Promise.all(opened);
+  }
+}
 
 async function connect(url: string, token: string, count: number, batch: number) {
   for (let start = 0; start < count; start += batch) {
@@ -27,10 +58,7 @@ async function connect(url: string, token: string, count: number, batch: number)
           {
             next: ({ data }) => {
               const at = Date.now();
-              if (!data) return;
-              const list = arrivals.get(data.alerts.message) ?? [];
-              list.push(at);
-              arrivals.set(data.alerts.message, list);
+              if (data) arrived(data.alerts.message, at);
             },
             error: () => void failures++,
             complete: () => undefined,
@@ -48,11 +76,17 @@ process.on('message', (command: Command) => {
       () => process.send!({ type: 'connected', clients: clients.length }),
       (err: Error) => process.send!({ type: 'failed', message: err.message }),
     );
+  } else if (command.type === 'connect-bare') {
+    connectBare(command.url, command.count, command.batch).then(
+      () => process.send!({ type: 'connected', clients: bareSockets.length }),
+      (err: Error) => process.send!({ type: 'failed', message: err.message }),
+    );
   } else if (command.type === 'report') {
     process.send!({ type: 'report', arrivals: Object.fromEntries(arrivals), failures });
     arrivals = new Map();
   } else {
     for (const dispose of disposers) dispose();
+    for (const socket of bareSockets) socket.terminate();
     Promise.all(clients.map((c) => c.dispose())).finally(() => process.exit(0));
   }
 });
