@@ -152,7 +152,8 @@ export interface GroupKey<E> {
  * for each group through a LATERAL join), and one counts every group, when a total is asked
  * for. Resolved one group at a time, the same list cost 100 pages and 100 counts (the N+1 a
  * serious API avoids: GitHub's and Shopify's nested connections batch this way).
- * The connections come back in the order of `groups`.
+ * The connections come back in the order of `groups`. The pages are read through the data
+ * source, outside any transaction the query builder may belong to: it serves reads.
  */
 export async function paginateEach<E extends ObjectLiteral, G extends string | number>(
   query: SelectQueryBuilder<E>,
@@ -162,10 +163,13 @@ export async function paginateEach<E extends ObjectLiteral, G extends string | n
   groups: readonly G[],
 ): Promise<ConnectionShape<E>[]> {
   const shape = pageQuery(query.clone().andWhere(`${group.column} = page_group.value`), page, keys);
+  // Each row's place in its page, in the page's own order: the rows of a LATERAL join come in
+  // no promised order. (The window sorts a whole group before the limit: groups here are an
+  // agency's children, tens of rows.)
+  const pageOrder = Object.entries(shape.qb.expressionMap.orderBys).map(([column, direction]) => `${column} ${typeof direction === 'string' ? direction : direction.order}`);
+  shape.qb.addSelect(`row_number() OVER (ORDER BY ${pageOrder.join(', ')})`, 'page_position');
   const [pageSql, parameters] = shape.qb.getQueryAndParameters();
-  // Numbered within its group's page: the rows of a LATERAL join come in no promised order.
-  const sql = `SELECT grouped.* FROM unnest($${parameters.length + 1}::${group.arrayType}) AS page_group(value)
-    CROSS JOIN LATERAL (SELECT in_page.*, row_number() OVER () AS page_position FROM (${pageSql}) AS in_page) AS grouped`;
+  const sql = `SELECT grouped.* FROM unnest($${parameters.length + 1}::${group.arrayType}) AS page_group(value) CROSS JOIN LATERAL (${pageSql}) AS grouped`;
   const rows = await entityReader(query.connection, targetOf(query)).manyFromSql<{ page_position: string }>(sql, [...parameters, groups], query.alias);
   const rowsOf = new Map<string, { entity: E; position: number }[]>();
   for (const { entity, row } of rows) {
@@ -178,6 +182,9 @@ export async function paginateEach<E extends ObjectLiteral, G extends string | n
   const countAll = () =>
     (totals ??= query
       .clone()
+      .orderBy()
+      .limit(undefined)
+      .offset(undefined)
       .select(group.column, 'group_value')
       .addSelect('count(*)', 'total')
       .andWhere(`${group.column} = ANY(:pageGroups)`, { pageGroups: groups })

@@ -92,7 +92,7 @@ export class ListQueries {
   }
 
   /** The same page of the children of each agency (`Agency.children`), in two statements for them all. */
-  agencyChildren(parentIds: readonly number[], filter: Omit<AgencyListFilter, 'parentCode'>, page: PageArgs): Promise<ConnectionShape<Agency>[]> {
+  async agencyChildren(parentIds: readonly number[], filter: Omit<AgencyListFilter, 'parentCode'>, page: PageArgs): Promise<ConnectionShape<Agency>[]> {
     return paginateEach(this.agencyQuery(filter), page, AGENCY_ORDER, { column: 'a.parent_id', property: 'parentId', arrayType: 'int[]' }, parentIds);
   }
 

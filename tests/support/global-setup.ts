@@ -45,11 +45,11 @@ export default async function globalSetup(): Promise<void> {
   }
 
   const templateDatabase = `si_test_${os.hostname().replace(/\W/g, '').slice(0, 12).toLowerCase()}_${process.pid}`;
-  await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${templateDatabase}" WITH (FORCE)`);
-  await adminQuery(adminUrl, `CREATE DATABASE "${templateDatabase}"`);
   // Jest runs no global teardown after a failed setup (a build error, say): undo it here, or
-  // the template database stays on the server.
+  // the template database stays on the server (and an embedded one keeps running).
   try {
+    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${templateDatabase}" WITH (FORCE)`);
+    await adminQuery(adminUrl, `CREATE DATABASE "${templateDatabase}"`);
     const dataSource = createDataSource(withDatabase(adminUrl, templateDatabase), { poolSize: 2 });
     await dataSource.initialize();
     try {
@@ -66,7 +66,8 @@ export default async function globalSetup(): Promise<void> {
     writeTestEnv({ adminUrl, templateDatabase, redisUrl: redis.url, redisAbsentReason: redis.absentReason });
   } catch (err) {
     await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${templateDatabase}" WITH (FORCE)`).catch(() => undefined);
-    await globalTeardown();
+    // The setup's own error is the one to report.
+    await globalTeardown().catch((teardownError) => console.error('[tests] stopping what the failed setup started failed too:', teardownError));
     throw err;
   }
   (globalThis as Record<string, unknown>).__testTemplate = { adminUrl, templateDatabase };
