@@ -42,6 +42,26 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   }
 }
 
+/** What each of the bench's servers listens on (see benchPort). */
+export enum BenchServer {
+  EMBEDDED_POSTGRES,
+  API,
+  STATEMENT_COUNTING_API,
+  FRESH_API,
+  BARE_HTTP,
+}
+
+/**
+ * A port for one of the bench's servers, below the kernel's ephemeral range (32768–60999
+ * here), from which the load generators' and P3's 10,000 subscribers' own sockets take their
+ * ports: a server started there after P3 could find its port held by one of them, closed and
+ * waiting out TIME_WAIT (the fresh API of P3's memory reading failed so once, EADDRINUSE).
+ * 26000–30999, clear of RabbitMQ's 25672; the process id spreads two benches apart.
+ */
+export function benchPort(server: BenchServer): number {
+  return 26_000 + (process.pid % 1000) * 5 + server;
+}
+
 /** A Node child process whose output goes to a log file; rejects `exited` on a non-zero exit. */
 export function spawnNode(script: string, args: string[], options: { env?: Record<string, string>; log: string; ipc?: boolean; nodeArgs?: string[] }): ChildProcess {
   const out = fs.openSync(options.log, 'a');

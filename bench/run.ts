@@ -10,7 +10,7 @@ import { adminQuery, canConnect, LOCAL_POSTGRES_URL, withDatabase } from '../src
 import { RunningPostgres, startEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { Role } from '../src/domain/enums';
 import { startAutovacuumStandIn } from './autovacuum';
-import { DIST, inspectorUrlOf, ROOT, runNode, spawnNode, stopChild, waitFor } from './lib';
+import { benchPort, BenchServer, DIST, inspectorUrlOf, ROOT, runNode, spawnNode, stopChild, waitFor } from './lib';
 import { alertFanOut, BenchContext, dossierPage, insertOpenDossiers, Measure, monthRecompute, overdueLag, publicRankings, syncImport } from './measures';
 
 /**
@@ -53,7 +53,7 @@ async function findPostgres(workDir: string): Promise<{ adminUrl: string; embedd
     return { adminUrl: given, where: 'BENCH_DATABASE_URL' };
   }
   if (await canConnect(LOCAL_POSTGRES_URL)) return { adminUrl: LOCAL_POSTGRES_URL, where: 'local PostgreSQL 127.0.0.1:5432' };
-  const port = 56000 + (process.pid % 1000);
+  const port = benchPort(BenchServer.EMBEDDED_POSTGRES);
   const embedded = await startEmbeddedPostgres({ dataDir: path.join(workDir, 'pg'), port, database: 'postgres' });
   return { adminUrl: embedded.url, embedded, where: `embedded PostgreSQL on ${port}` };
 }
@@ -144,7 +144,7 @@ async function main() {
     await dataSource.initialize();
 
     // The API, as its own process, configured as in production.
-    const port = 46000 + (process.pid % 1000);
+    const port = benchPort(BenchServer.API);
     api = await startApi(databaseUrl, port, 'production', workDir, process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${workDir}`] : []);
     const urlsOf = (apiPort: number) => ({ url: `http://127.0.0.1:${apiPort}/graphql`, wsUrl: `ws://127.0.0.1:${apiPort}/graphql`, metricsUrl: `http://127.0.0.1:${apiPort}/metrics` });
     // Let the API settle first: the seeded month leaves open dossiers past due, whose overdue
@@ -176,7 +176,7 @@ async function main() {
       // P3 reads memory on an instance of its own, started with an inspector (on a port of the
       // system's choosing) through which the bench asks for a full collection.
       withFreshApi: async (use) => {
-        const freshPort = port + 2;
+        const freshPort = benchPort(BenchServer.FRESH_API);
         const logFile = path.join(workDir, `api-${freshPort}.log`);
         // Logs are appended: the address is looked for only in what this instance wrote.
         const logStart = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
@@ -189,7 +189,7 @@ async function main() {
       },
       // Production hides extensions.sqlStatements (and skips counting them), so P2 counts on a second, development-mode instance.
       withStatementCounts: async (use) => {
-        const countingPort = port + 1;
+        const countingPort = benchPort(BenchServer.STATEMENT_COUNTING_API);
         const counting = await startApi(databaseUrl, countingPort, 'test', workDir, []);
         try {
           return await use(`http://127.0.0.1:${countingPort}/graphql`);
