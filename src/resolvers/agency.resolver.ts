@@ -9,17 +9,13 @@ import { AGENCY_CODE } from '../schema/validation';
 
 export const AgencyConnection = Connection(Agency);
 
+/** What narrows a list of agencies, wherever it is listed. */
 @ArgsType()
-class AgenciesArgs extends PageArgs {
+class AgencyFilterArgs extends PageArgs {
   @Field(() => AgencyKind, { nullable: true, description: 'Only agencies of this kind.' })
   @IsOptional()
   @IsEnum(AgencyKind)
   kind?: AgencyKind;
-
-  @Field({ nullable: true, description: 'Only direct children of this agency.' })
-  @IsOptional()
-  @Matches(AGENCY_CODE, { message: 'parentCode must be an agency code such as "HNI"' })
-  parentCode?: string;
 
   @Field({ nullable: true, description: 'Words of the name or code, accents optional ("ha noi" finds "Hà Nội").' })
   @IsOptional()
@@ -29,6 +25,25 @@ class AgenciesArgs extends PageArgs {
   @Field(() => LocalDateScalar, { nullable: true, description: 'Only agencies that existed on this date (e.g. "2024-09-30" for the 63 provinces).' })
   @IsOptional()
   validOn?: string;
+}
+
+@ArgsType()
+class AgenciesArgs extends AgencyFilterArgs {
+  @Field({ nullable: true, description: 'Only direct children of this agency.' })
+  @IsOptional()
+  @Matches(AGENCY_CODE, { message: 'parentCode must be an agency code such as "HNI"' })
+  parentCode?: string;
+}
+
+/**
+ * `children` took `parentCode` too, and ignored it (the arguments were shared with
+ * `agencies`). Deprecated rather than removed, so a client that sends it is not refused.
+ */
+@ArgsType()
+class ChildrenArgs extends AgencyFilterArgs {
+  @Field({ nullable: true, description: 'Ignored (see the deprecation).', deprecationReason: 'Ignored: `children` lists this agency\'s own children. Use `agencies(parentCode:)` for another agency\'s.' })
+  @IsOptional()
+  parentCode?: string;
 }
 
 @Resolver(() => Agency)
@@ -54,7 +69,7 @@ export class AgencyResolver {
   }
 
   @FieldResolver(() => AgencyConnection, { description: 'Agencies directly under this one.' })
-  children(@Root() agency: Agency, @Args() { kind, search, validOn, first, after, last, before }: AgenciesArgs, @Ctx() ctx: RequestContext) {
+  children(@Root() agency: Agency, @Args() { kind, search, validOn, first, after, last, before }: ChildrenArgs, @Ctx() ctx: RequestContext) {
     // Every agency of the response asking for the same page of its children shares one read.
     const filter = { kind, search, validOn };
     const page = { first, after, last, before };

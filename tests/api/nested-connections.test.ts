@@ -106,6 +106,15 @@ describe('Agency.children, batched for every agency of a response', () => {
     expect(res.extensions!.sqlStatements).toBe(base.extensions!.sqlStatements + 5);
   });
 
+  it('accepts the deprecated parentCode of children and lists the agency’s own children', async () => {
+    const res = await app.gql(`{ agency(code: "NC2") { children(parentCode: "NC5") { nodes { code } } } }`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.agency.children.nodes.map((n: { code: string }) => n.code)).toEqual(['NC2-C0', 'NC2-C1']);
+    const schema = await app.gql(`{ __type(name: "Agency") { fields { name args(includeDeprecated: true) { name isDeprecated deprecationReason } } } }`);
+    const children = (schema.data!.__type.fields as { name: string; args: { name: string; isDeprecated: boolean; deprecationReason: string | null }[] }[]).find((f) => f.name === 'children')!;
+    expect(children.args.find((a) => a.name === 'parentCode')).toMatchObject({ isDeprecated: true, deprecationReason: expect.stringContaining('agencies(parentCode:)') });
+  });
+
   it('refuses a bad cursor with BAD_USER_INPUT on the children field, as asked alone', async () => {
     const res = await app.gql(`{ agencies(kind: PROVINCE, first: 2) { nodes { code children(after: "not-a-cursor") { totalCount } } } }`);
     // graphql-js reports the first of the list's failed items (the null reaches the list).
