@@ -630,7 +630,7 @@ export async function insertOpenDossiers(pool: pg.Pool, o: { prefix: string; cou
 // P6: overdue alert lag with many open dossiers.
 // ---------------------------------------------------------------------------------------------
 export async function overdueLag(ctx: BenchContext, openDossiers: number): Promise<Measure> {
-  const lags: number[] = [];
+  const p50: number[] = [];
   const worst: number[] = [];
   for (let run = 0; run < ctx.runs; run++) {
     const prefix = `B6R${run}P${process.pid}`;
@@ -647,7 +647,7 @@ export async function overdueLag(ctx: BenchContext, openDossiers: number): Promi
     }, 60_000, 200);
     const rows = (await ctx.pool.query(`SELECT extract(epoch FROM (al.created_at - d.due_at)) * 1000 AS lag FROM alert al JOIN dossier d ON d.id = al.dossier_id WHERE al.kind = 'DOSSIER_OVERDUE' AND al.dossier_id = ANY($1)`, [ids])).rows;
     const runLags = rows.map((r) => Number(r.lag));
-    lags.push(...runLags);
+    p50.push(round(percentile(runLags, 50), 0));
     worst.push(round(Math.max(...runLags), 0));
     ctx.log(`  P6 run ${run + 1}: worst lag ${Math.max(...runLags).toFixed(0)} ms over ${runLags.length} dossiers`);
   }
@@ -655,7 +655,7 @@ export async function overdueLag(ctx: BenchContext, openDossiers: number): Promi
   return {
     id: 'P6',
     measure: `overdue alert lag (due time → alert stored), ${ctx.sizes.p6Dossiers} dossiers falling due a run among ${openDossiers.toLocaleString('en')} open ones`,
-    figures: { worstLag: withUnit(figure(worst), 'ms'), p50Lag: withUnit(figure([percentile(lags, 50)]), 'ms') },
+    figures: { worstLag: withUnit(figure(worst), 'ms'), p50Lag: withUnit(figure(p50), 'ms') },
     result: `${(result / 1000).toFixed(2)} s (worst of each run)`,
     target: '< 5 s',
     met: result < 5000,
