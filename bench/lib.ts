@@ -66,14 +66,24 @@ export function benchPort(server: BenchServer): number {
 export function spawnNode(script: string, args: string[], options: { env?: Record<string, string>; log: string; ipc?: boolean; nodeArgs?: string[] }): ChildProcess {
   const out = fs.openSync(options.log, 'a');
   try {
-    return spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', out, out, ...(options.ipc ? (['ipc'] as const) : [])],
     });
+    // Unheard, a child's 'error' (a message to one that has exited, say) would end the bench
+    // without its clean-up; callers learn of a dead child through sendTo and its exit.
+    child.on('error', (err) => fs.appendFileSync(options.log, `[bench] ${err.message}\n`));
+    return child;
   } finally {
     fs.closeSync(out); // the child has its own copy
   }
+}
+
+/** Sends a message over a child's IPC channel; throws when the child is gone. */
+export function sendTo(child: ChildProcess, message: object, who: string): void {
+  if (!child.connected) throw new Error(`${who} exited (code ${child.exitCode ?? child.signalCode})`);
+  child.send(message);
 }
 
 /** Runs a child to its end; throws with the tail of its log when it fails. */

@@ -90,3 +90,5 @@ process.on('message', (command: Command) => {
     Promise.all(clients.map((c) => c.dispose())).finally(() => process.exit(0));
   }
 });
+// Never outlive the bench that started it (one that crashed cannot say "close").
+process.on('disconnect', () => process.exit(0));
