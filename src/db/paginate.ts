@@ -88,14 +88,11 @@ function pageQuery<E extends ObjectLiteral>(query: SelectQueryBuilder<E>, page: 
   const kinds = kindsOf(query, keys);
   if (page.after != null) whereBeyond(qb, keys, decodeCursor(page.after, order, kinds, 'after'), true, 'after');
   if (page.before != null) whereBeyond(qb, keys, decodeCursor(page.before, order, kinds, 'before'), false, 'before');
-  keys.forEach((key, i) => {
-    const direction = forward ? key.direction : key.direction === 'ASC' ? 'DESC' : 'ASC';
-    if (i === 0) qb.orderBy(key.column, direction);
-    else qb.addOrderBy(key.column, direction);
-  });
+  const orderBy = keys.map((key) => ({ column: key.column, direction: forward ? key.direction : key.direction === 'ASC' ? ('DESC' as const) : ('ASC' as const) }));
+  orderBy.forEach(({ column, direction }, i) => (i === 0 ? qb.orderBy(column, direction) : qb.addOrderBy(column, direction)));
   // One row more than asked says whether there is a next page (for `first: 0` too, as Relay wants).
   qb.limit(limit + 1);
-  return { qb, forward, limit, order };
+  return { qb, forward, limit, order, orderBy };
 }
 
 /** The connection of a page's rows, as its query read them (limit + 1, in the query's order). */
@@ -166,8 +163,7 @@ export async function paginateEach<E extends ObjectLiteral, G extends string | n
   // Each row's place in its page, in the page's own order: the rows of a LATERAL join come in
   // no promised order. (The window sorts a whole group before the limit: groups here are an
   // agency's children, tens of rows.)
-  const pageOrder = Object.entries(shape.qb.expressionMap.orderBys).map(([column, direction]) => `${column} ${typeof direction === 'string' ? direction : direction.order}`);
-  shape.qb.addSelect(`row_number() OVER (ORDER BY ${pageOrder.join(', ')})`, 'page_position');
+  shape.qb.addSelect(`row_number() OVER (ORDER BY ${shape.orderBy.map(({ column, direction }) => `${column} ${direction}`).join(', ')})`, 'page_position');
   const [pageSql, parameters] = shape.qb.getQueryAndParameters();
   const sql = `SELECT grouped.* FROM unnest($${parameters.length + 1}::${group.arrayType}) AS page_group(value) CROSS JOIN LATERAL (${pageSql}) AS grouped`;
   const rows = await entityReader(query.connection, targetOf(query)).manyFromSql<{ page_position: string }>(sql, [...parameters, groups], query.alias);
