@@ -269,6 +269,41 @@ async function deliveries(subscribers: Subscribers, sentAt: Map<string, number>,
   return { latencies, lost };
 }
 
+/** Alerts sent through the delivery path before P3's timed runs. */
+const P3_WARM_UP_ALERTS = 3;
+
+/**
+ * P3's runs, for the API and its floor alike: one untimed run of P3_WARM_UP_ALERTS messages,
+ * then `ctx.runs` timed runs of `p3Alerts`, `p3AlertGapMs` apart. `send` puts one message on
+ * its way and gives the instant its latency counts from. The untimed run is there because the
+ * first alerts after the subscribers connected ran code V8 had not optimised yet: run 1 read
+ * 218–252 ms at p99 where runs 2 and 3 read 175–208 ms (session 18, eight runs).
+ */
+async function fanOutRuns(ctx: BenchContext, subscribers: Subscribers, count: number, label: string, send: (message: string, index: number) => Promise<number>) {
+  const p99: number[] = [];
+  const p50: number[] = [];
+  let lost = 0;
+  for (let run = -1; run < ctx.runs; run++) {
+    const sentAt = new Map<string, number>();
+    for (let i = 0; i < (run < 0 ? P3_WARM_UP_ALERTS : ctx.sizes.p3Alerts); i++) {
+      const message = `bench ${label} ${process.pid} run ${run} alert ${i}`;
+      sentAt.set(message, await send(message, i));
+      await sleep(ctx.sizes.p3AlertGapMs);
+    }
+    const { latencies, lost: missing } = await deliveries(subscribers, sentAt, count);
+    lost += missing;
+    const figures = `p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms over ${latencies.length} deliveries`;
+    if (run < 0) {
+      ctx.log(`  ${label} warm-up (untimed): ${figures}`);
+      continue;
+    }
+    p99.push(percentile(latencies, 99));
+    p50.push(percentile(latencies, 50));
+    ctx.log(`  ${label} run ${run + 1}: ${figures}`);
+  }
+  return { p99, p50, lost };
+}
+
 /**
  * P3's floor on this machine, not judged: the same fan-out from a bare `ws` server
  * (bench/bare-ws-server.ts) to `count` plain WebSockets in the subscribers' process, each
@@ -286,26 +321,15 @@ async function bareFanOut(ctx: BenchContext, count: number): Promise<{ p99: numb
     const subscribers = await subscriberProcess(ctx, 'ws-subscribers-bare.log', { type: 'connect-bare', url: `ws://127.0.0.1:${port}`, count, batch: 250 });
     try {
       await sleep(2000);
-      const p99: number[] = [];
-      const p50: number[] = [];
-      for (let run = -1; run < ctx.runs; run++) {
-        const sentAt = new Map<string, number>();
-        for (let i = 0; i < (run < 0 ? P3_WARM_UP_ALERTS : ctx.sizes.p3Alerts); i++) {
-          const message = `bench P3 ${process.pid} bare run ${run} alert ${i}`;
-          const text = JSON.stringify({ id: randomUUID(), type: 'next', payload: { data: { alerts: { cursor: String(200_000 + i), kind: 'DOSSIER_OVERDUE', message } } } });
-          sentAt.set(message, Date.now());
-          sendTo(server, { type: 'send', text }, 'the bare WebSocket server');
-          await sleep(ctx.sizes.p3AlertGapMs);
-        }
-        const result = await deliveries(subscribers, sentAt, count);
-        // A floor missing deliveries would read low (the slowest are the likeliest missing).
-        if (result.lost > 0) throw new Error(`${result.lost} of the floor's deliveries did not arrive`);
-        if (run < 0) continue;
-        p99.push(percentile(result.latencies, 99));
-        p50.push(percentile(result.latencies, 50));
-        ctx.log(`  P3 floor run ${run + 1} (bare ws server): p50 ${p50[p50.length - 1]} ms, p99 ${p99[p99.length - 1]} ms over ${result.latencies.length} deliveries`);
-      }
-      return { p99, p50 };
+      const runs = await fanOutRuns(ctx, subscribers, count, 'P3 floor (bare ws server)', async (message, i) => {
+        const text = JSON.stringify({ id: randomUUID(), type: 'next', payload: { data: { alerts: { cursor: String(200_000 + i), kind: 'DOSSIER_OVERDUE', message } } } });
+        const sentAt = Date.now();
+        sendTo(server, { type: 'send', text }, 'the bare WebSocket server');
+        return sentAt;
+      });
+      // A floor missing deliveries would read low (the slowest are the likeliest missing).
+      if (runs.lost > 0) throw new Error(`${runs.lost} of the floor's deliveries did not arrive`);
+      return { p99: runs.p99, p50: runs.p50 };
     } finally {
       // The server's end closes first, so the subscribers' 10,000 ports are not left in TIME_WAIT.
       await stopChild(server, 'SIGKILL');
@@ -315,9 +339,6 @@ async function bareFanOut(ctx: BenchContext, count: number): Promise<{ p99: numb
     await stopChild(server, 'SIGKILL');
   }
 }
-
-/** Alerts sent through the delivery path before P3's timed runs. */
-const P3_WARM_UP_ALERTS = 3;
 
 export async function alertFanOut(ctx: BenchContext): Promise<Measure> {
   const count = ctx.sizes.p3Subscribers;
@@ -332,34 +353,13 @@ export async function alertFanOut(ctx: BenchContext): Promise<Measure> {
   try {
     ctx.log(`  P3: ${count} subscribers connected in ${subscribers.connectSeconds.toFixed(1)} s`);
     await sleep(2000);
-    const p99: number[] = [];
-    const p50: number[] = [];
-    let lost = 0;
     const [agency] = (await ctx.pool.query(`SELECT id, path FROM agency WHERE kind = 'PROVINCE' ORDER BY code LIMIT 1`)).rows;
-    // Run -1 is untimed: P3_WARM_UP_ALERTS alerts through the delivery path before the timed runs,
-    // as P2 sends untimed pages first. The first alerts after the subscribers connected ran
-    // code V8 had not optimised yet: run 1 read 218–252 ms at p99 where runs 2 and 3 read
-    // 175–208 ms (session 18, eight runs).
-    for (let run = -1; run < ctx.runs; run++) {
-      const committedAt = new Map<string, number>();
-      for (let i = 0; i < (run < 0 ? P3_WARM_UP_ALERTS : ctx.sizes.p3Alerts); i++) {
-        const message = `bench P3 ${process.pid} run ${run} alert ${i}`;
-        await ctx.dataSource.transaction((em) =>
-          recordAlerts(em, [{ kind: AlertKind.DOSSIER_OVERDUE, agencyId: agency.id, agencyPath: agency.path, message, dedupeKey: `bench:${message}` }]),
-        );
-        committedAt.set(message, Date.now());
-        await sleep(ctx.sizes.p3AlertGapMs);
-      }
-      const { latencies, lost: missing } = await deliveries(subscribers, committedAt, count);
-      lost += missing;
-      if (run < 0) {
-        ctx.log(`  P3 warm-up (untimed): p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms over ${latencies.length} deliveries`);
-        continue;
-      }
-      p99.push(percentile(latencies, 99));
-      p50.push(percentile(latencies, 50));
-      ctx.log(`  P3 run ${run + 1}: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms over ${latencies.length} deliveries`);
-    }
+    const { p99, p50, lost } = await fanOutRuns(ctx, subscribers, count, 'P3', async (message) => {
+      await ctx.dataSource.transaction((em) =>
+        recordAlerts(em, [{ kind: AlertKind.DOSSIER_OVERDUE, agencyId: agency.id, agencyPath: agency.path, message, dedupeKey: `bench:${message}` }]),
+      );
+      return Date.now();
+    });
     // Shown, not judged: the latency API's RSS growth, uncollected (held memory and garbage alike).
     const uncollectedGrowth = round(((await rss()) - rssBefore) / count / 1024, 1);
     await subscribers.close();

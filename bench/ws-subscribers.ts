@@ -25,49 +25,51 @@ function arrived(message: string, at: number) {
   arrivals.set(message, list);
 }
 
-/** Plain WebSockets, each reading the `next` messages the bare server sends as graphql-ws would. */
-async function connectBare(url: string, count: number, batch: number) {
+/** Opens `count` connections, `batch` at a time: each batch is open before the next starts. */
+async function openInBatches(count: number, batch: number, open: () => Promise<void>) {
   for (let start = 0; start < count; start += batch) {
     const opened: Promise<void>[] = [];
-    for (let i = start; i < Math.min(count, start + batch); i++) {
-      const socket = new WebSocket(url);
-      bareSockets.push(socket);
-      socket.on('message', (data) => {
-        const at = Date.now();
-        const message = JSON.parse(String(data)) as { payload: { data: { alerts: { message: string } } } };
-        arrived(message.payload.data.alerts.message, at);
-      });
-      socket.on('error', () => void failures++);
-      opened.push(new Promise<void>((resolve, reject) => socket.once('open', resolve).once('error', reject)));
-    }
+    for (let i = start; i < Math.min(count, start + batch); i++) opened.push(open());
     await Promise.all(opened);
   }
 }
 
-async function connect(url: string, token: string, count: number, batch: number) {
-  for (let start = 0; start < count; start += batch) {
-    const opened: Promise<void>[] = [];
-    for (let i = start; i < Math.min(count, start + batch); i++) {
-      let connected!: () => void;
-      opened.push(new Promise<void>((resolve) => (connected = resolve)));
-      const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: false, on: { connected: () => connected() } });
-      clients.push(client);
-      disposers.push(
-        client.subscribe<{ alerts: { message: string } }>(
-          { query: 'subscription { alerts(kinds: [DOSSIER_OVERDUE]) { cursor kind message } }' },
-          {
-            next: ({ data }) => {
-              const at = Date.now();
-              if (data) arrived(data.alerts.message, at);
-            },
-            error: () => void failures++,
-            complete: () => undefined,
+/** Plain WebSockets, each reading the `next` messages the bare server sends as graphql-ws would. */
+function connectBare(url: string, count: number, batch: number) {
+  return openInBatches(count, batch, () => {
+    const socket = new WebSocket(url);
+    bareSockets.push(socket);
+    socket.on('message', (data) => {
+      const at = Date.now();
+      const message = JSON.parse(String(data)) as { payload: { data: { alerts: { message: string } } } };
+      arrived(message.payload.data.alerts.message, at);
+    });
+    socket.on('error', () => void failures++);
+    return new Promise<void>((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  });
+}
+
+function connect(url: string, token: string, count: number, batch: number) {
+  return openInBatches(count, batch, () => {
+    let connected!: () => void;
+    const opened = new Promise<void>((resolve) => (connected = resolve));
+    const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: false, on: { connected: () => connected() } });
+    clients.push(client);
+    disposers.push(
+      client.subscribe<{ alerts: { message: string } }>(
+        { query: 'subscription { alerts(kinds: [DOSSIER_OVERDUE]) { cursor kind message } }' },
+        {
+          next: ({ data }) => {
+            const at = Date.now();
+            if (data) arrived(data.alerts.message, at);
           },
-        ),
-      );
-    }
-    await Promise.all(opened);
-  }
+          error: () => void failures++,
+          complete: () => undefined,
+        },
+      ),
+    );
+    return opened;
+  });
 }
 
 process.on('message', (command: Command) => {
