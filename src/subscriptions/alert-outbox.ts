@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { AlertKind } from '../domain/enums';
 import { Alert } from '../entities';
+import { insertEntityRows } from '../db/insert-entity-rows';
 
 export interface NewAlert {
   kind: AlertKind;
@@ -23,14 +24,12 @@ export const ALERTS_PENDING_CHANNEL = 'alerts_pending';
  */
 export async function recordAlerts(em: EntityManager, alerts: NewAlert[]): Promise<number> {
   if (alerts.length === 0) return 0;
-  const result = await em
-    .createQueryBuilder()
-    .insert()
-    .into(Alert)
-    .values(alerts.map((a) => ({ ...a, dossierId: a.dossierId ?? null, feedbackId: a.feedbackId ?? null, dedupeKey: a.dedupeKey ?? null, data: a.data ?? null })))
-    .orIgnore()
-    .returning(['databaseId'])
-    .execute();
+  const inserted = await insertEntityRows(
+    em,
+    Alert,
+    alerts.map((a) => ({ kind: a.kind, agencyId: a.agencyId, agencyPath: a.agencyPath, dossierId: a.dossierId ?? null, feedbackId: a.feedbackId ?? null, dedupeKey: a.dedupeKey ?? null, message: a.message, data: a.data ?? null })),
+    'ignore',
+  );
   await em.query(`SELECT pg_notify($1, '')`, [ALERTS_PENDING_CHANNEL]);
-  return result.raw.length;
+  return inserted;
 }

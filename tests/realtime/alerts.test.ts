@@ -133,6 +133,35 @@ async function hubCaughtUp() {
 const messagesOf = (prefix: RegExp) => ({ pathPrefix: null, kinds: null, where: (a: AlertMessage) => prefix.test(a.message) });
 const ascending = (cursors: bigint[]) => cursors.every((c, i) => i === 0 || c > cursors[i - 1]);
 
+describe('the outbox', () => {
+  it('skips an alert whose dedupe key is stored or repeated in the batch, counts only those inserted, and keeps every column', async () => {
+    const base = { kind: AlertKind.DOSSIER_OVERDUE, agencyId: f.tpa.databaseId, agencyPath: f.tpa.path };
+    const first = await app.dataSource.transaction((em) =>
+      recordAlerts(em, [
+        { ...base, dedupeKey: 'outbox-test:1', message: 'Hồ sơ một', data: { period: '2025-01', oldRank: 3, final: false, note: null } },
+        { ...base, dedupeKey: 'outbox-test:2', message: 'Hồ sơ hai' },
+        { ...base, dedupeKey: 'outbox-test:2', message: 'Hồ sơ hai, again' },
+      ]),
+    );
+    const second = await app.dataSource.transaction((em) =>
+      recordAlerts(em, [
+        { ...base, dedupeKey: 'outbox-test:1', message: 'Hồ sơ một, again' },
+        { ...base, kind: AlertKind.FEEDBACK_OVERDUE, message: 'outbox-test without a key' },
+      ]),
+    );
+    expect({ first, second }).toEqual({ first: 2, second: 1 });
+    const rows = await app.dataSource.query(
+      `SELECT kind, agency_id, agency_path, dedupe_key, message, data, dossier_id, feedback_id, created_at IS NOT NULL AS dated FROM alert WHERE dedupe_key LIKE 'outbox-test:%' OR message LIKE 'outbox-test%' ORDER BY id`,
+    );
+    const stored = { agency_id: f.tpa.databaseId, agency_path: f.tpa.path, dossier_id: null, feedback_id: null, dated: true };
+    expect(rows).toEqual([
+      { ...stored, kind: 'DOSSIER_OVERDUE', dedupe_key: 'outbox-test:1', message: 'Hồ sơ một', data: { period: '2025-01', oldRank: 3, final: false, note: null } },
+      { ...stored, kind: 'DOSSIER_OVERDUE', dedupe_key: 'outbox-test:2', message: 'Hồ sơ hai', data: null },
+      { ...stored, kind: 'FEEDBACK_OVERDUE', dedupe_key: null, message: 'outbox-test without a key', data: null },
+    ]);
+  });
+});
+
 describe('many subscribers', () => {
   it('hands each alert to every listener in order, a slice at a time, with the event loop turning between slices', async () => {
     const hub = app.services.realtime.hub;

@@ -6,6 +6,7 @@ import { setForTransaction } from '../../db/transaction-settings';
 import { AgencyKind, AlertKind, AuditAction } from '../../domain/enums';
 import { recordAudit } from '../audit';
 import { NewAlert, recordAlerts } from '../../subscriptions/alert-outbox';
+import { insertEntityRows } from '../../db/insert-entity-rows';
 import { isFinalByDefault, parsePeriod, Period, periodsBetween, periodsContaining, previousPeriod } from '../../domain/periods';
 import { badInput } from '../../schema/errors';
 import { parsePeriodArg } from '../../schema/validation';
@@ -452,9 +453,9 @@ export class IndexService {
       const before = existing ? await snapshotOf(period.key) : await snapshotOf(previousPeriod(period).key);
 
       await em.delete(AgencyPeriodCounters, { period: period.key });
-      await insertRows(em, AgencyPeriodCounters, [...own].map(([agencyId, counters]) => ({ agencyId, period: period.key, counters, computedAt, receiptsCountedIn, receiptsCountedAt: computedAt })));
+      await insertEntityRows(em, AgencyPeriodCounters, [...own].map(([agencyId, counters]) => ({ agencyId, period: period.key, counters, computedAt, receiptsCountedIn, receiptsCountedAt: computedAt })));
       await em.delete(ScorecardRecord, { period: period.key });
-      await insertRows(em, ScorecardRecord, rows.map((r) => toRecord(r, computedAt)));
+      await insertEntityRows(em, ScorecardRecord, rows.map((r) => toRecord(r, computedAt)));
       // A full recompute takes in all late data: the period is no longer reopened.
       await em.upsert(IndexPeriod, { period: period.key, methodKey, reopened: false }, ['period']);
       const changes = detectChanges(before.map(snapshot), rows.map(snapshot));
@@ -534,7 +535,7 @@ export class IndexService {
         const receiptsCountedIn = countedIn(agencyId);
         return { agencyId, period: period.key, counters: merged.get(agencyId)!, computedAt, receiptsCountedIn, receiptsCountedAt: receiptsCountedIn ? computedAt : null };
       });
-      await insertRows(em, AgencyPeriodCounters, upserts, ['agencyId', 'period']);
+      await insertEntityRows(em, AgencyPeriodCounters, upserts, ['agencyId', 'period']);
       const gone = changed.filter((agencyId) => !hasRows(agencyId));
       if (gone.length) await em.delete(AgencyPeriodCounters, { agencyId: In(gone), period: period.key });
 
@@ -554,7 +555,7 @@ export class IndexService {
       const after = [...previous.values()].map((r) => rescored.get(r.agencyId) ?? fromRecord(r));
       rankPeerGroups(after);
       const toWrite = after.filter((row) => rescored.has(row.agencyId) || previous.get(row.agencyId)!.rank !== row.rank || previous.get(row.agencyId)!.rankOutOf !== row.rankOutOf);
-      await insertRows(em, ScorecardRecord, toWrite.map((r) => toRecord(r, computedAt)), ['agencyId', 'period']);
+      await insertEntityRows(em, ScorecardRecord, toWrite.map((r) => toRecord(r, computedAt)), ['agencyId', 'period']);
       const changes = detectChanges([...previous.values()].map(snapshot), after.map(snapshot));
       await recordAlerts(em, changes.map((c) => indexAlert(c, structure, after)));
       return changes;
@@ -673,30 +674,6 @@ function toRecord(r: ScorecardRow, computedAt: Date): Partial<ScorecardRecord> {
 
 function fromRecord(r: ScorecardRecord): ScorecardRow {
   return { agencyId: r.agencyId, period: r.period, methodKey: r.methodKey, peerGroup: r.peerGroup, total: r.total, rank: r.rank, rankOutOf: r.rankOutOf, overdueBacklog: r.overdueBacklog, counters: parseCounters(r.counters) };
-}
-
-/**
- * Inserts an entity's rows in one statement, the columns read from one JSON parameter; with
- * `onConflict` (property names of a unique key), a row whose key exists updates the other given
- * columns instead, as TypeORM's upsert does. TypeORM's insert builder took 15–20 ms for each of
- * the recompute's tables (~400 rows, ~4,000 bound values; bench P4), and its upserts were 6% of
- * the API's CPU while P5 imported (each parameter looked up among all the others); this takes a
- * few ms. The columns are those the first row defines (every row must define the same ones);
- * the others get their defaults, or keep their values on a conflict.
- */
-async function insertRows<E extends object>(em: EntityManager, entity: new () => E, rows: Partial<E>[], onConflict?: (keyof E & string)[]): Promise<void> {
-  if (!rows.length) return;
-  const { tableName, columns } = em.connection.getMetadata(entity);
-  const given = columns.filter((c) => rows[0][c.propertyName as keyof E] !== undefined);
-  const names = given.map((c) => `"${c.databaseName}"`).join(', ');
-  const json = rows.map((row) => Object.fromEntries(given.map((c) => [c.databaseName, row[c.propertyName as keyof E]])));
-  let conflict = '';
-  if (onConflict) {
-    const key = onConflict.map((property) => columns.find((c) => c.propertyName === property)!);
-    const updated = given.filter((c) => !key.includes(c)).map((c) => `"${c.databaseName}" = EXCLUDED."${c.databaseName}"`);
-    conflict = ` ON CONFLICT (${key.map((c) => `"${c.databaseName}"`).join(', ')}) DO ${updated.length ? `UPDATE SET ${updated.join(', ')}` : 'NOTHING'}`;
-  }
-  await em.query(`INSERT INTO "${tableName}" (${names}) SELECT ${names} FROM jsonb_populate_recordset(NULL::"${tableName}", $1::jsonb)${conflict}`, [JSON.stringify(json)]);
 }
 
 function sameCounters(a: Record<string, number> | undefined, b: Record<string, number> | undefined): boolean {
