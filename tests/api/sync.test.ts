@@ -220,6 +220,19 @@ describe('late events and the index', () => {
   });
 });
 
+describe('events stored by an earlier call', () => {
+  it('a transfer held for its receipt applies when the receipt arrives, with the target agency the earlier call named', async () => {
+    const held = await importEvents([step('XFER-1', 'TRANSFERRED', '2025-06-02T10:00:00+07:00', { toAgencyCode: 'TPB-STP', reason: 'Chuyển đúng thẩm quyền' })]);
+    expect(held).toMatchObject({ accepted: 1, held: 1, dossiersReplayed: 0 });
+    // This call names neither TPB-STP nor the transfer: the replay finds both among stored events.
+    const arrived = await importEvents([receipt('XFER-1', '2025-06-02T09:00:00+07:00')]);
+    expect(arrived).toMatchObject({ accepted: 1, held: 0, dossiersReplayed: 1 });
+    const res = await app.gql(`{ dossier(code: "XFER-1") { status transferredToAgency { code } history { kind } } }`, {}, admin);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.dossier).toEqual({ status: 'TRANSFERRED', transferredToAgency: { code: 'TPB-STP' }, history: [{ kind: 'RECEIVED' }, { kind: 'TRANSFERRED' }] });
+  });
+});
+
 describe('repeats inside one call', () => {
   it('keeps the first valid copy: a first copy that fails its checks does not take a good second one with it', async () => {
     const good = receipt('REPEAT-1', '2025-04-25T16:00:00+07:00');
