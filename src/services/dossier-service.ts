@@ -217,15 +217,29 @@ export class DossierService {
   }
 
   /**
-   * A repeated receipt is the same dossier when it names the same agency, procedure, channel
-   * and receipt time: then the call is a retry and returns it; anything else is a conflict.
+   * A repeated receipt is the same dossier when it carries the same data: agency, procedure,
+   * channel, receipt time (when given), applicant and flags, and the lookup secret when one is
+   * sent (one the first call generated is not sent again). Then the call is a retry and returns
+   * it; anything else is a conflict, never a silent success that dropped the new data (a
+   * different secret would leave the applicant unable to track the dossier).
    */
   private sameReceipt(existing: Dossier, agency: Agency, procedure: Procedure, command: ReceiveDossierCommand, receivedAt: Date): Dossier {
+    const { applicant } = command;
     const same =
       existing.agencyId === agency.databaseId &&
       existing.procedureId === procedure.databaseId &&
       existing.channel === command.channel &&
-      (command.receivedAt === undefined || existing.receivedAt.getTime() === receivedAt.getTime());
+      (command.receivedAt === undefined || existing.receivedAt.getTime() === receivedAt.getTime()) &&
+      existing.applicantKind === applicant.kind &&
+      existing.applicantName === applicant.name &&
+      existing.applicantIdNumber === applicant.idNumber &&
+      existing.applicantPhone === (applicant.phone ?? null) &&
+      existing.applicantAddress === (applicant.address ?? null) &&
+      existing.digitizedAtReceipt === (command.digitizedAtReceipt ?? false) &&
+      existing.reusedDigitizedData === (command.reusedDigitizedData ?? false) &&
+      existing.feePaidOnline === (command.feePaidOnline ?? false) &&
+      existing.transferredIn === (command.transferredIn ?? false) &&
+      (command.lookupSecret == null || lookupSecretMatches(command.lookupSecret, existing.lookupSecretHash));
     if (!same) throw apiError(ErrorCode.CONFLICT, `Dossier code ${command.code} is already used by a different dossier.`, { field: 'input.code' });
     return existing;
   }

@@ -129,6 +129,34 @@ describe('dossier lifecycle over HTTP', () => {
     expect(conflicting.errors![0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.code' });
   });
 
+  it('refuses a repeated receipt whose applicant, flags or lookup secret differ, and takes a retry with the same secret', async () => {
+    at('2025-06-02T09:00:00+07:00');
+    const input = receiveInput('LC-0015', { receivedAt: '2025-06-02T09:00:00+07:00', lookupSecret: 'mã-tra-cứu-riêng-001' });
+    expect((await app.gql(RECEIVE, { input }, officer)).errors).toBeUndefined();
+    const differing = [
+      { applicant: { ...input.applicant, name: 'Nguyễn Văn Bình' } },
+      { applicant: { ...input.applicant, idNumber: '001090099999' } },
+      { applicant: { ...input.applicant, phone: null } },
+      { applicant: { ...input.applicant, address: 'Số 1 Tràng Tiền' } },
+      { digitizedAtReceipt: false },
+      { feePaidOnline: true },
+      { lookupSecret: 'mã-tra-cứu-khác-0002' },
+    ];
+    for (const change of differing) {
+      const res = await app.gql(RECEIVE, { input: { ...input, ...change } }, officer);
+      expect({ change, error: res.errors?.[0]?.extensions }).toEqual({ change, error: expect.objectContaining({ code: 'CONFLICT', field: 'input.code' }) });
+    }
+    for (const retry of [input, { ...input, lookupSecret: undefined }]) {
+      const res = await app.gql(RECEIVE, { input: retry }, officer);
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.receiveDossier).toMatchObject({ code: 'LC-0015', lookupSecret: null });
+    }
+    // The applicant still tracks the dossier with the secret the first call stored.
+    const tracked = await app.gql(`query { trackDossier(code: "LC-0015", secret: "mã-tra-cứu-riêng-001") { status } }`, {});
+    expect(tracked.data!.trackDossier).toEqual({ status: 'RECEIVED' });
+    expect(await eventCount('LC-0015')).toBe(1);
+  });
+
   it('marks completion after the due time LATE, and accepts an apology with a new appointment', async () => {
     at('2025-06-02T09:00:00+07:00');
     await app.gql(RECEIVE, { input: receiveInput('LC-0006', { procedureCode: '1.000894' }) }, officer); // due 2 June 17:00
