@@ -142,7 +142,7 @@ export class RankingChange extends AlertView {}
 @Resolver(() => AlertView)
 export class AlertResolver {
   @Subscription(() => AlertView, {
-    description: 'LEADER/ADMIN (any role within its scope): alerts of the token’s agency subtree, replayed after `after`, then live; in cursor order, none lost, none repeated.',
+    description: 'Any token (LEADER and ADMIN dashboards; an OFFICER gets its own agencies’ alerts too): alerts of the token’s agency subtree, replayed after `after`, then live; in cursor order, none lost, none repeated.',
     subscribe: async ({ args, context }: { args: AlertsArgs; context: RequestContext }) => {
       const viewer = requireViewer(context.viewer);
       let pathPrefix = scopePrefix(viewer);
