@@ -54,7 +54,9 @@ export class Dossier extends Node {
   @JoinColumn({ name: 'procedure_id' })
   procedure?: Procedure;
 
-  @Index()
+  // No index of its own: dossier_agency_received leads with agency_id and serves every lookup
+  // by agency (and the foreign key's checks); the single-column index was never scanned in
+  // the bench's workload and cost every insert a 12th index update.
   @Column({ type: 'int' })
   agencyId: number;
 
