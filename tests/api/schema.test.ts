@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildSchema as parseSdl, isInterfaceType, isObjectType } from 'graphql';
+import { buildSchema as parseSdl, DocumentNode, isInterfaceType, isObjectType, Kind, parse, validate } from 'graphql';
 import { printSchemaSdl } from '../../src/schema/build';
 
 const COMMITTED = path.resolve(__dirname, '../../schema.graphql');
@@ -8,6 +8,33 @@ const COMMITTED = path.resolve(__dirname, '../../schema.graphql');
 describe('schema.graphql', () => {
   it('is the schema the code builds (run `npm run schema:print` after changing types)', async () => {
     expect(fs.readFileSync(COMMITTED, 'utf8')).toBe(await printSchemaSdl());
+  });
+
+  it('validates every GraphQL example of the README and the architecture notes', () => {
+    const schema = parseSdl(fs.readFileSync(COMMITTED, 'utf8'));
+    const problems: string[] = [];
+    let examples = 0;
+    for (const file of ['README.md', 'docs/ARCHITECTURE.md']) {
+      const text = fs.readFileSync(path.resolve(__dirname, '../..', file), 'utf8');
+      for (const [, block] of text.matchAll(/^```graphql\n([\s\S]*?)^```/gm)) {
+        let document: DocumentNode;
+        try {
+          document = parse(block);
+        } catch (err) {
+          problems.push(`${file}: ${(err as Error).message} in\n${block}`);
+          continue;
+        }
+        // A block may hold several operations, each an example of its own (with the block's fragments).
+        const fragments = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
+        for (const operation of document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION)) {
+          examples++;
+          const errors = validate(schema, { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] });
+          problems.push(...errors.map((e) => `${file}: ${e.message} in\n${block}`));
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(examples).toBeGreaterThan(0); // the blocks were found
   });
 
   it('describes every type and every field clients see', async () => {
