@@ -6,10 +6,10 @@ import { RunningPostgres, startEmbeddedPostgres } from './db/embedded-postgres';
 import { Role } from './domain/enums';
 import { createServices, Services } from './schema/context';
 import { DataSource } from 'typeorm';
-import { demoLookupSecret, isSeeded, seedDemoData } from './seed';
+import { demoLookupSecret } from './seed';
+import { prepareDatabase } from './seed/first-start';
 import { lookupSecretMatches } from './services/dossier-service';
 import { RunningServer, startServer } from './server';
-import { seedIndexMethod } from './services/index/index-service';
 
 /** `npm start`: PostgreSQL (embedded unless DATABASE_URL), migrations, demo data on first run, the API. */
 async function main() {
@@ -67,7 +67,7 @@ async function main() {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   try {
-    await prepareDatabase(dataSource, config.demoData);
+    await prepareDatabase(dataSource, { demoData: config.demoData, log: (line) => console.log(line) });
   } finally {
     await setup.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK]).catch(() => undefined);
     await setup.release();
@@ -98,21 +98,6 @@ const SHUTDOWN_TIMEOUT_MS = 25_000;
 
 /** Key of the advisory lock instances hold while they migrate and load data on start. */
 const STARTUP_LOCK = 766_2025;
-
-/** Migrations, the index method, and on an empty database its first data. */
-async function prepareDatabase(dataSource: DataSource, demoData: boolean): Promise<void> {
-  const applied = await dataSource.runMigrations();
-  if (applied.length) console.log(`Applied ${applied.length} migration(s).`);
-  await seedIndexMethod(dataSource.manager);
-  if (!(await isSeeded(dataSource))) {
-    // Reference data (calendar, agencies, procedures) always; fake dossiers only where wanted
-    // (not in production, where the public rankings would be built from them).
-    console.log(`Empty database: loading ${demoData ? 'demo data' : 'reference data (calendar, agencies, procedures)'} (first start only) …`);
-    const started = Date.now();
-    await seedDemoData(dataSource, { log: (line) => console.log(`  ${line}`), ...(demoData ? {} : { dossiers: 0, feedback: 0 }) });
-    console.log(`Loaded in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-  }
-}
 
 /** Set once a signal asked the API to stop: start-up failing after that is the stop, not an error. */
 let stopping = false;

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
 import { loadConfig } from '../config';
 import { createServices } from '../schema/context';
-import { isSeeded, seedDemoData } from '../seed';
+import { emptyDataTables, seedDemoData, seedState } from '../seed';
 import { seedSyncedDossiers } from '../seed/synced-dossiers';
 import { openCliDatabase } from './database';
 
@@ -19,13 +18,6 @@ import { openCliDatabase } from './database';
 const USAGE = 'Usage: npm run seed -- [--dossiers N] [--feedback N] [--synced-dossiers N] [--seed N] [--from ISO-INSTANT] [--now ISO-INSTANT] [--reset]';
 
 /** Every table of the schema but the migrations' own: what --reset empties. */
-async function dataTables(dataSource: DataSource): Promise<string[]> {
-  const rows: { name: string }[] = await dataSource.query(
-    `SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT IN ('migrations', 'typeorm_metadata') ORDER BY tablename`,
-  );
-  return rows.map((r) => r.name);
-}
-
 interface Args {
   dossiers: number;
   feedback: number;
@@ -90,10 +82,8 @@ async function main(): Promise<void> {
   const { dataSource, close } = await openCliDatabase(config, { applicationName: 'service-index-seed' });
   try {
     if (args.reset) {
-      const tables = await dataTables(dataSource);
-      if (tables.length) await dataSource.query(`TRUNCATE ${tables.join(', ')} RESTART IDENTITY CASCADE`);
-      console.log(`Emptied ${tables.length} tables (--reset).`);
-    } else if (await isSeeded(dataSource)) {
+      console.log(`Emptied ${await emptyDataTables(dataSource)} tables (--reset).`);
+    } else if ((await seedState(dataSource)) !== 'empty') {
       throw new Error('The database already has data. Run with --reset to empty it and seed again.');
     }
 

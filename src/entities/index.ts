@@ -12,10 +12,11 @@ import { SatisfactionRating } from './SatisfactionRating';
 import { ServiceCommitment } from './ServiceCommitment';
 import { SyncEvent } from './SyncEvent';
 import { IdempotencyKey } from './IdempotencyKey';
+import { SeedRun } from './SeedRun';
 
-export { Alert, AuditEntry, IdempotencyKey, SyncEvent };
+export { Alert, AuditEntry, IdempotencyKey, SeedRun, SyncEvent };
 export { AgencyPeriodCounters, IndexMethod, IndexMethodCriterion, IndexMethodGroup, IndexPeriod, IndexPeriodComputing, ScorecardRecord };
 export { Agency, CalendarDay, CalendarSettings, Dossier, DossierEvent, Feedback, Procedure, SatisfactionRating, ServiceCommitment };
 
 /** Every entity, for the one DataSource definition in ormconfig.ts. */
-export const ENTITIES = [Agency, Procedure, Dossier, DossierEvent, Feedback, SatisfactionRating, CalendarDay, CalendarSettings, ServiceCommitment, IndexMethod, IndexMethodGroup, IndexMethodCriterion, IndexPeriod, IndexPeriodComputing, AgencyPeriodCounters, ScorecardRecord, Alert, SyncEvent, IdempotencyKey, AuditEntry];
+export const ENTITIES = [Agency, Procedure, Dossier, DossierEvent, Feedback, SatisfactionRating, CalendarDay, CalendarSettings, ServiceCommitment, IndexMethod, IndexMethodGroup, IndexMethodCriterion, IndexPeriod, IndexPeriodComputing, AgencyPeriodCounters, ScorecardRecord, Alert, SyncEvent, IdempotencyKey, AuditEntry, SeedRun];

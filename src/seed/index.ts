@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { SeedRun } from '../entities';
 import { seedIndexMethod } from '../services/index/index-service';
 import { seedAgencies } from './agencies';
 import { loadWorkingCalendar, seedCalendar } from './calendar';
@@ -36,10 +37,26 @@ export interface SeedSummary extends SeedDossiersResult {
   milliseconds: number;
 }
 
-/** True when the database already holds data (any agency). */
-export async function isSeeded(dataSource: DataSource): Promise<boolean> {
-  const rows: { seeded: boolean }[] = await dataSource.query('SELECT EXISTS (SELECT 1 FROM agency) AS seeded');
-  return rows[0]?.seeded === true;
+/**
+ * What a database holds: nothing yet (no agency), data a seed run left unfinished (see
+ * SeedRun), or data that is complete: a completed seed's, or data no seed run wrote.
+ */
+export type SeedState = 'empty' | 'complete' | 'interrupted';
+
+export async function seedState(dataSource: DataSource): Promise<SeedState> {
+  const [row]: { data: boolean; unfinished: boolean }[] = await dataSource.query(
+    'SELECT EXISTS (SELECT 1 FROM agency) AS data, EXISTS (SELECT 1 FROM seed_run WHERE completed_at IS NULL) AS unfinished',
+  );
+  return !row.data ? 'empty' : row.unfinished ? 'interrupted' : 'complete';
+}
+
+/** Empties every table but the migrations' (`npm run seed -- --reset`, an interrupted first start). */
+export async function emptyDataTables(dataSource: DataSource): Promise<number> {
+  const rows: { name: string }[] = await dataSource.query(
+    `SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT IN ('migrations', 'typeorm_metadata') ORDER BY tablename`,
+  );
+  if (rows.length) await dataSource.query(`TRUNCATE ${rows.map((r) => r.name).join(', ')} RESTART IDENTITY CASCADE`);
+  return rows.length;
 }
 
 /**
@@ -56,6 +73,8 @@ export async function seedDemoData(dataSource: DataSource, options: SeedDemoOpti
 
   log(`Seeding demo data (seed ${seed}, now ${now.toISOString()})`);
   const reference = await dataSource.transaction(async (em) => {
+    // With the reference data: a run that stops later is known as unfinished (see SeedRun).
+    const run = await em.getRepository(SeedRun).save({ completedAt: null });
     await seedIndexMethod(em);
     const calendarRows = await seedCalendar(em);
     log(`  calendar: ${calendarRows.days.length} days`);
@@ -66,7 +85,7 @@ export async function seedDemoData(dataSource: DataSource, options: SeedDemoOpti
     let links = 0;
     for (const list of catalogue.byAgency.values()) links += list.length;
     log(`  procedures: ${catalogue.procedures.length} (${links} agency links, ${catalogue.commitments.length} commitments)`);
-    return { calendar, agencies, catalogue, links, calendarDays: calendarRows.days.length };
+    return { calendar, agencies, catalogue, links, calendarDays: calendarRows.days.length, runId: run.id };
   });
 
   const result = await seedDossiers(dataSource, {
@@ -81,6 +100,8 @@ export async function seedDemoData(dataSource: DataSource, options: SeedDemoOpti
     log,
   });
   await dataSource.query('ANALYZE');
+  // Last: until then, the run is an interrupted one (see SeedRun).
+  await dataSource.getRepository(SeedRun).update(reference.runId, { completedAt: new Date() });
   return {
     seed,
     agencies: reference.agencies.length,

@@ -7,7 +7,8 @@ import { parseCalendarDays } from '../../src/domain/calendar';
 import { DossierStatus, isHistoryComplete } from '../../src/domain/lifecycle';
 import { classifyTimeliness } from '../../src/domain/timeliness';
 import { CALENDAR_JSON_PATH } from '../../src/seed/calendar';
-import { demoLookupSecret, isSeeded, loadWorkingCalendar, seedCalendar, seedDemoData } from '../../src/seed';
+import { demoLookupSecret, loadWorkingCalendar, seedCalendar, seedDemoData, seedState } from '../../src/seed';
+import { prepareDatabase } from '../../src/seed/first-start';
 import { adminQuery, LOCAL_POSTGRES_URL, withDatabase } from '../support/database';
 
 /**
@@ -26,6 +27,12 @@ const databases: string[] = [];
 const sources: DataSource[] = [];
 
 async function seededDatabase(suffix: string, seed: number): Promise<DataSource> {
+  const dataSource = await migratedDatabase(suffix);
+  await seedDemoData(dataSource, { seed, dossiers: DOSSIERS, feedback: FEEDBACK, now: NOW });
+  return dataSource;
+}
+
+async function migratedDatabase(suffix: string): Promise<DataSource> {
   const name = `si_seed_test_${process.pid}_${suffix}`;
   await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   await admin(`CREATE DATABASE "${name}"`);
@@ -34,7 +41,6 @@ async function seededDatabase(suffix: string, seed: number): Promise<DataSource>
   sources.push(dataSource);
   await dataSource.initialize();
   await dataSource.runMigrations();
-  await seedDemoData(dataSource, { seed, dossiers: DOSSIERS, feedback: FEEDBACK, now: NOW });
   return dataSource;
 }
 
@@ -271,6 +277,41 @@ describe('calendar', () => {
   });
 
   it('marks the database as seeded', async () => {
-    expect(await isSeeded(a)).toBe(true);
+    expect(await seedState(a)).toBe('complete');
   });
+});
+
+describe('a first start stopped while loading its data', () => {
+  it('is emptied and loaded again by the next start, as if never interrupted; a completed one is left alone', async () => {
+    const d = await migratedDatabase('interrupted');
+    const demo = { seed: 7, dossiers: DOSSIERS, feedback: FEEDBACK, now: NOW };
+    expect(await seedState(d)).toBe('empty');
+    // As a first start stopped after its first chunk of dossiers: the reference data, part of
+    // the dossiers, no feedback, the run not completed.
+    await seedDemoData(d, demo);
+    await d.query('UPDATE seed_run SET completed_at = NULL');
+    await d.query('DELETE FROM feedback');
+    const rest = 'SELECT id FROM dossier ORDER BY id OFFSET 1000';
+    await d.query(`DELETE FROM dossier_event WHERE dossier_id IN (${rest})`);
+    await d.query(`DELETE FROM satisfaction_rating WHERE dossier_id IN (${rest})`);
+    await d.query(`DELETE FROM dossier WHERE id IN (${rest})`);
+    expect(await seedState(d)).toBe('interrupted');
+
+    const lines: string[] = [];
+    await prepareDatabase(d, { demoData: true, log: (line) => lines.push(line), demo });
+    expect(lines).toContain('An earlier first start stopped while loading its data: emptying it to load it again …');
+    expect(await seedState(d)).toBe('complete');
+    // The same data as database a, seeded with the same seed and never interrupted.
+    expect(await dossierKeys(d)).toEqual(await dossierKeys(a));
+    const counts = (ds: DataSource) => ds.query('SELECT (SELECT count(*) FROM feedback)::int AS feedback, (SELECT count(*) FROM dossier_event)::int AS events, (SELECT count(*) FROM agency)::int AS agencies');
+    expect(await counts(d)).toEqual(await counts(a));
+
+    const again: string[] = [];
+    await prepareDatabase(d, { demoData: true, log: (line) => again.push(line), demo });
+    expect(again).toEqual([]);
+    expect(await counts(d)).toEqual(await counts(a));
+    // Data no seed run wrote (a restore, fixtures, a database from before seed runs were kept) is never emptied.
+    await d.query('DELETE FROM seed_run');
+    expect(await seedState(d)).toBe('complete');
+  }, 120_000);
 });
