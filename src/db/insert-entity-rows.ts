@@ -2,8 +2,9 @@ import { EntityManager } from 'typeorm';
 import { queryReturning } from './returning';
 
 /**
- * Inserts an entity's rows (TypeORM metadata; the seed's `insertRows` takes raw columns) in one statement, the columns read from one JSON parameter, and
- * returns how many were inserted. `onConflict`:
+ * Inserts an entity's rows (TypeORM metadata; the seed's `insertRows` takes raw columns) in one
+ * statement, the columns read from one JSON parameter, and returns how many rows it wrote:
+ * inserted, or updated on a key conflict; those skipped on conflict are not counted. `onConflict`:
  * - property names of a unique key: a row whose key exists updates the other given columns
  *   instead, as TypeORM's upsert does;
  * - `'ignore'`: a row that breaks any unique constraint is skipped, as TypeORM's `orIgnore`.

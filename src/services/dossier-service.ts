@@ -229,7 +229,7 @@ export class DossierService {
       existing.agencyId === agency.databaseId &&
       existing.procedureId === procedure.databaseId &&
       existing.channel === command.channel &&
-      (command.receivedAt === undefined || existing.receivedAt.getTime() === receivedAt.getTime()) &&
+      (command.receivedAt == null || existing.receivedAt.getTime() === receivedAt.getTime()) &&
       existing.applicantKind === applicant.kind &&
       existing.applicantName === applicant.name &&
       existing.applicantIdNumber === applicant.idNumber &&

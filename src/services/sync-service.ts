@@ -118,10 +118,8 @@ export class SyncService {
       // below still holds when the dossiers are written.
       await lockDossierCode(em, ...unique(shaped.map((e) => e.dossierCode)));
       // 2. References and scope, with one query per kind of thing.
-      const agencyCodes = unique(shaped.flatMap((e) => [e.payload.agencyCode, e.payload.toAgencyCode]));
-      const agencies = new Map((agencyCodes.length ? await em.findBy(Agency, { code: In(agencyCodes) }) : []).map((a) => [a.code, a]));
-      const procedureCodes = unique(shaped.map((e) => e.payload.procedureCode));
-      const procedures = new Map((procedureCodes.length ? await em.findBy(Procedure, { code: In(procedureCodes) }) : []).map((p) => [p.code, p]));
+      const agencies = await withMissing(new Map<string, Agency>(), unique(shaped.flatMap((e) => [e.payload.agencyCode, e.payload.toAgencyCode])), (codes) => em.findBy(Agency, { code: In(codes) }));
+      const procedures = await withMissing(new Map<string, Procedure>(), unique(shaped.map((e) => e.payload.procedureCode)), (codes) => em.findBy(Procedure, { code: In(codes) }));
       const existing = new Map<string, StoredDossier>(
         (
           await em.query(`SELECT d.code, d.managed_by_sync, a.path, d.agency_id, d.received_at, d.completed_at, d.closed_at FROM dossier d JOIN agency a ON a.id = d.agency_id WHERE d.code = ANY($1::text[])`, [
@@ -504,7 +502,7 @@ function payloadOf(e: ImportEventInput, unknownSecret: () => string): SyncEventP
   return payload;
 }
 
-/** `known` with the entities of `codes` it lacks, read in one query. */
+/** `known` with the entities of `codes` it lacks, read in one query (none when it lacks none). */
 async function withMissing<E extends { code: string }>(known: Map<string, E>, codes: string[], read: (missing: string[]) => Promise<E[]>): Promise<Map<string, E>> {
   const missing = codes.filter((code) => !known.has(code));
   if (!missing.length) return known;

@@ -139,7 +139,9 @@ describe('dossier lifecycle over HTTP', () => {
       { applicant: { ...input.applicant, phone: null } },
       { applicant: { ...input.applicant, address: 'Số 1 Tràng Tiền' } },
       { digitizedAtReceipt: false },
+      { reusedDigitizedData: true },
       { feePaidOnline: true },
+      { transferredIn: true },
       { lookupSecret: 'mã-tra-cứu-khác-0002' },
     ];
     for (const change of differing) {
@@ -151,6 +153,14 @@ describe('dossier lifecycle over HTTP', () => {
       expect(res.errors).toBeUndefined();
       expect(res.data!.receiveDossier).toMatchObject({ code: 'LC-0015', lookupSecret: null });
     }
+    // Left out and null alike: a first call without the optional fields, a retry sending them null, minutes later.
+    const bare = receiveInput('LC-0016', { applicant: { kind: 'CITIZEN', name: 'Lê Thị C', idNumber: '001090077777' }, digitizedAtReceipt: undefined });
+    expect((await app.gql(RECEIVE, { input: bare }, officer)).errors).toBeUndefined();
+    at('2025-06-02T09:07:00+07:00');
+    const nulls = { ...bare, receivedAt: null, lookupSecret: null, digitizedAtReceipt: null, feePaidOnline: null, applicant: { ...bare.applicant, phone: null, address: null } };
+    const retried = await app.gql(RECEIVE, { input: nulls }, officer);
+    expect(retried.errors).toBeUndefined();
+    expect(retried.data!.receiveDossier).toMatchObject({ code: 'LC-0016', receivedAt: '2025-06-02T09:00:00+07:00', lookupSecret: null });
     // The applicant still tracks the dossier with the secret the first call stored.
     const tracked = await app.gql(`query { trackDossier(code: "LC-0015", secret: "mã-tra-cứu-riêng-001") { status } }`, {});
     expect(tracked.data!.trackDossier).toEqual({ status: 'RECEIVED' });
