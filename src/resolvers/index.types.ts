@@ -78,7 +78,7 @@ export class Scorecard {
   @Field(() => Float, { nullable: true, description: 'Total out of 100 (rescaled over applicable criteria), rounded to two decimals; null when nothing applies.' })
   total: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Competition rank among peers (1, 2, 2, 4); null when not ranked.' })
+  @Field(() => Int, { nullable: true, description: 'Competition rank among peers (1, 2, 2, 4) on the totals as published (two decimals); null when not ranked.' })
   rank: number | null;
 
   @Field(() => Int, { nullable: true, description: 'How many peers were ranked.' })
