@@ -25,18 +25,18 @@ export function figure(runs: number[]): Figure {
 }
 
 /**
- * CPU time (user + system, ms) a process has used, from /proc/<pid>/stat (Linux; null where
- * it cannot be read). With `children`, that of its children it has waited for is added: a
- * PostgreSQL backend that exited is counted in its postmaster's.
+ * CPU time (user + system, ms) a process and the children it has waited for have used, from
+ * /proc/<pid>/stat (Linux; null where it cannot be read): a PostgreSQL backend that exited
+ * is counted in its postmaster's.
  */
-export function processCpuMs(pid: number, children = false): number | null {
+function processTreeCpuMs(pid: number): number | null {
   try {
     // Fields after the command (which may hold spaces, hence after the last ')'): state is 3,
     // utime 14, stime 15, cutime 16, cstime 17 (proc(5)), in clock ticks of 1/100 s on Linux.
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = (n: number) => Number(fields[n - 3]);
-    return (ticks(14) + ticks(15) + (children ? ticks(16) + ticks(17) : 0)) * 10;
+    return (ticks(14) + ticks(15) + ticks(16) + ticks(17)) * 10;
   } catch {
     return null;
   }
@@ -62,7 +62,7 @@ export function postgresCpuMs(): number | null {
     } catch {
       continue; // gone since the listing
     }
-    const cpu = processCpuMs(Number(entry), true);
+    const cpu = processTreeCpuMs(Number(entry));
     if (cpu === null) continue;
     total += cpu;
     seen = true;

@@ -27,8 +27,6 @@ export interface BenchContext {
   withFreshApi<T>(use: (api: ApiUrls & { inspectorUrl: string }) => Promise<T>): Promise<T>;
   /** Runs `use` against a second API instance that reports extensions.sqlStatements. */
   withStatementCounts<T>(use: (url: string) => Promise<T>): Promise<T>;
-  /** CPU time (ms) the API process has used so far; null where it cannot be read. */
-  apiCpuMs(): number | null;
   /** The bench's own connections, for baselines and for setting up what a measure needs. */
   pool: pg.Pool;
   dataSource: DataSource;
@@ -538,10 +536,13 @@ export async function syncImport(ctx: BenchContext): Promise<Measure> {
   const baseline: number[] = [];
   // CPU per 1,000 events of the judged runs: steadier than events/s on a machine whose speed
   // moves within the hour (session 21 compared its changes this way), and it says where the
-  // time goes. PostgreSQL's is that of every postgres process on this machine (the API's
-  // background work, such as the index's recounts and the scanner, included).
+  // time goes. The API's from its own metrics; PostgreSQL's is that of every postgres process
+  // on this machine (the API's background work, such as the index's recounts and the
+  // scanner, included), where it can be read.
   const apiCpu: number[] = [];
   const postgresCpu: number[] = [];
+  const cpuMs = async () => ({ api: (await metric(ctx.api.metricsUrl, 'process_cpu_seconds_total')) * 1000, postgres: postgresCpuMs() });
+  const perThousandEvents = (ms: number) => round((ms / ctx.sizes.p5EventsPerRun) * 1000, 1);
   const generate = (prefix: string, seed: number) => {
     const events: { eventId: string }[] = [];
     for (let n = 0; events.length < ctx.sizes.p5EventsPerRun; n += 1000) {
@@ -585,12 +586,12 @@ export async function syncImport(ctx: BenchContext): Promise<Measure> {
   for (let run = 0; run < ctx.runs; run++) {
     const prefix = `B5R${run}P${process.pid}`;
     const bodies = generate(prefix, run + 1);
-    const cpuBefore = [ctx.apiCpuMs(), postgresCpuMs()];
+    const cpuBefore = await cpuMs();
     api.push(await push(bodies, 1));
-    const cpuAfter = [ctx.apiCpuMs(), postgresCpuMs()];
-    const perThousand = (i: number) => (cpuBefore[i] === null || cpuAfter[i] === null ? null : round(((cpuAfter[i]! - cpuBefore[i]!) / ctx.sizes.p5EventsPerRun) * 1000, 1));
-    if (perThousand(0) !== null) apiCpu.push(perThousand(0)!);
-    if (perThousand(1) !== null) postgresCpu.push(perThousand(1)!);
+    const cpuAfter = await cpuMs();
+    apiCpu.push(perThousandEvents(cpuAfter.api - cpuBefore.api));
+    const postgresRun = cpuBefore.postgres === null || cpuAfter.postgres === null ? null : perThousandEvents(cpuAfter.postgres - cpuBefore.postgres);
+    if (postgresRun !== null) postgresCpu.push(postgresRun);
     // Not judged: the same amount by four agency systems pushing at once, for capacity.
     concurrent.push(await push(generate(`B5C${run}P${process.pid}`, run + 11), CONCURRENT_IMPORTERS));
 
@@ -606,8 +607,7 @@ export async function syncImport(ctx: BenchContext): Promise<Measure> {
     } finally {
       client.release();
     }
-    const cpu = apiCpu.length > run ? `; CPU per 1,000 events: API ${apiCpu[run]} ms${postgresCpu.length > run ? `, PostgreSQL ${postgresCpu[run]} ms` : ''}` : '';
-    ctx.log(`  P5 run ${run + 1}: import ${api[run]} events/s (${concurrent[run]} with ${CONCURRENT_IMPORTERS} importers at once), COPY ${baseline[run]} events/s${cpu}`);
+    ctx.log(`  P5 run ${run + 1}: import ${api[run]} events/s (${concurrent[run]} with ${CONCURRENT_IMPORTERS} importers at once), COPY ${baseline[run]} events/s; CPU per 1,000 events: API ${apiCpu[run]} ms${postgresRun === null ? '' : `, PostgreSQL ${postgresRun} ms`}`);
   }
   await ctx.pool.query('DROP TABLE bench_sync_event_copy');
   const ratio = figure(api).median / figure(baseline).median;
@@ -619,7 +619,7 @@ export async function syncImport(ctx: BenchContext): Promise<Measure> {
       api: withUnit(figure(api), 'events/s'),
       baseline: withUnit(figure(baseline), 'events/s'),
       concurrentImporters: withUnit(figure(concurrent), 'events/s'),
-      ...(apiCpu.length ? { apiCpuPerThousandEvents: withUnit(figure(apiCpu), 'ms') } : {}),
+      apiCpuPerThousandEvents: withUnit(figure(apiCpu), 'ms'),
       ...(postgresCpu.length ? { postgresCpuPerThousandEvents: withUnit(figure(postgresCpu), 'ms') } : {}),
     },
     result: `${ratio.toFixed(2)}×; ${Math.round(rate).toLocaleString('en')} events/s (${Math.round(figure(concurrent).median).toLocaleString('en')}/s with ${CONCURRENT_IMPORTERS} importers at once, not judged)`,

@@ -10,7 +10,7 @@ import { adminQuery, canConnect, LOCAL_POSTGRES_URL, withDatabase } from '../src
 import { RunningPostgres, startEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { Role } from '../src/domain/enums';
 import { startAutovacuumStandIn } from './autovacuum';
-import { benchPort, BenchServer, DIST, inspectorUrlOf, processCpuMs, ROOT, runNode, spawnNode, stopChild, waitFor } from './lib';
+import { benchPort, BenchServer, DIST, inspectorUrlOf, ROOT, runNode, spawnNode, stopChild, waitFor } from './lib';
 import { alertFanOut, BenchContext, dossierPage, insertOpenDossiers, Measure, monthRecompute, overdueLag, publicRankings, syncImport } from './measures';
 
 /**
@@ -173,7 +173,6 @@ async function main() {
       runs: 3,
       workDir,
       api: urlsOf(port),
-      apiCpuMs: () => (api?.pid === undefined ? null : processCpuMs(api.pid)),
       // P3 reads memory on an instance of its own, started with an inspector (on a port of the
       // system's choosing) through which the bench asks for a full collection.
       withFreshApi: async (use) => {
