@@ -17,7 +17,6 @@ import { openCliDatabase } from './database';
 
 const USAGE = 'Usage: npm run seed -- [--dossiers N] [--feedback N] [--synced-dossiers N] [--seed N] [--from ISO-INSTANT] [--now ISO-INSTANT] [--reset]';
 
-/** Every table of the schema but the migrations' own: what --reset empties. */
 interface Args {
   dossiers: number;
   feedback: number;

@@ -4,10 +4,9 @@ import { emptyDataTables, SeedDemoOptions, seedDemoData, seedState } from '.';
 
 /**
  * Migrations, the index method, and on an empty database (or one a seed run left unfinished)
- * its first data:
- * reference data (calendar, agencies, procedures) always, fake dossiers only where wanted (not
- * in production, where the public rankings would be built from them). The caller holds the
- * start-up lock, so instances take turns and none serves before this completes.
+ * its first data: reference data (calendar, agencies, procedures) always, fake dossiers only
+ * where wanted (not in production, where the public rankings would be built from them). The
+ * caller holds the start-up lock, so instances take turns and none serves before this completes.
  */
 export async function prepareDatabase(dataSource: DataSource, options: { demoData: boolean; log: (line: string) => void; demo?: SeedDemoOptions }): Promise<void> {
   const { log } = options;
