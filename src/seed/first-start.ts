@@ -12,9 +12,9 @@ export async function prepareDatabase(dataSource: DataSource, options: { demoDat
   const { log } = options;
   const applied = await dataSource.runMigrations();
   if (applied.length) log(`Applied ${applied.length} migration(s).`);
-  await seedIndexMethod(dataSource.manager);
   const state = await seedState(dataSource);
-  if (state === 'complete') return;
+  // A seed writes the method first; a seeded database gets what the code added since.
+  if (state === 'complete') return seedIndexMethod(dataSource.manager);
   if (state === 'interrupted') {
     // Only the unfinished seed run wrote here (see SeedRun): emptied, and loaded again.
     log('An earlier first start stopped while loading its data: emptying it to load it again …');
