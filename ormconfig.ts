@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { SnakeNamingStrategy } from 'typeorm-naming-strategies';
 import { ENTITIES } from './src/entities';
 import { QueryStatsLogger } from './src/db/query-stats';
+import { PG_TYPES } from './src/db/pg-types';
 
 /** URL of the embedded PostgreSQL that `npm start` runs when DATABASE_URL is not set. */
 export function embeddedDatabaseUrl(port = Number(process.env.EMBEDDED_PG_PORT ?? 54329)): string {
@@ -47,7 +48,7 @@ export function createDataSource(url: string, options: { poolSize?: number; appl
     // pg's pool applies the same limit to a request waiting for a free connection: one that
     // waits 10 s fails ("timeout exceeded when trying to connect") rather than queueing on.
     connectTimeoutMS: options.connectTimeoutMs ?? 10_000,
-    extra: { options: SESSION_OPTIONS },
+    extra: { options: SESSION_OPTIONS, types: PG_TYPES },
   });
 }
 

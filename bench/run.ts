@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { createDataSource, SESSION_OPTIONS } from '../ormconfig';
+import { PG_TYPES } from '../src/db/pg-types';
 import { signToken } from '../src/auth/tokens';
 import { OVERDUE_CANDIDATES } from '../src/subscriptions/detectors';
 import { adminQuery, canConnect, LOCAL_POSTGRES_URL, withDatabase } from '../src/db/admin';
@@ -123,7 +124,7 @@ async function main() {
     if (!reused) await adminQuery(adminUrl, `CREATE DATABASE "${database}"`);
     log(`Bench ${args.quick ? '(quick) ' : ''}on ${where}, database ${database}${reused ? ' (kept from an earlier run)' : ''}; logs in ${path.relative(ROOT, workDir)}/`);
     // The baselines run with the API's own session settings (JIT off), so a ratio compares the work, not the settings.
-    pool = new pg.Pool({ connectionString: databaseUrl, max: 4, options: SESSION_OPTIONS });
+    pool = new pg.Pool({ connectionString: databaseUrl, max: 4, options: SESSION_OPTIONS, types: PG_TYPES });
     let t = Date.now();
     if (!reused) {
       // Data: the seed command, its dossiers packed into one month (P4), then open dossiers (P6).

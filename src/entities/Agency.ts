@@ -2,7 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { OfficeHours } from '../domain/calendar';
 import { AgencyKind } from '../domain/enums';
-import { Node } from '../schema/node';
+import { Node, NODE_TYPE } from '../schema/node';
 import { LocalDateScalar } from '../schema/scalars';
 
 /**
@@ -12,7 +12,7 @@ import { LocalDateScalar } from '../schema/scalars';
  * [validFrom, validTo), keeps the parent it had, and points to its successor when merged.
  * Old periods therefore still rank the 63 provinces as they were.
  */
-@ObjectType({ implements: Node, description: 'A government agency that receives and settles dossiers.' })
+@ObjectType({ ...NODE_TYPE, implements: Node, description: 'A government agency that receives and settles dossiers.' })
 @Entity()
 @Index(['kind', 'parentId'])
 export class Agency extends Node {

@@ -4,7 +4,7 @@ import { ApplicantKind, DossierChannel } from '../domain/enums';
 import { DossierStatus } from '../domain/lifecycle';
 import { Timeliness } from '../domain/timeliness';
 import { clockStopped } from '../db/dossier-conditions';
-import { Node } from '../schema/node';
+import { Node, NODE_TYPE } from '../schema/node';
 import { Agency } from './Agency';
 import { Procedure } from './Procedure';
 
@@ -13,7 +13,7 @@ import { Procedure } from './Procedure';
  * in its own columns and is never a GraphQL field of this type: the `applicant` field resolver
  * releases it only to a caller entitled to it.
  */
-@ObjectType({ implements: Node, description: 'One application (hồ sơ) for one procedure at one agency.' })
+@ObjectType({ ...NODE_TYPE, implements: Node, description: 'One application (hồ sơ) for one procedure at one agency.' })
 @Entity()
 // The index counts one agency's own rows (incremental updates, bench P4) from these four
 // alone, by index-only scans: the receipt and completion families carry the columns they

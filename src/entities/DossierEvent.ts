@@ -2,7 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { DossierEventKind } from '../domain/enums';
 import { DossierStatus } from '../domain/lifecycle';
-import { Node } from '../schema/node';
+import { Node, NODE_TYPE } from '../schema/node';
 import { Agency } from './Agency';
 import { Dossier } from './Dossier';
 
@@ -14,7 +14,7 @@ export type DossierEventDetails = Record<string, string | number | boolean | nul
  * here; the history is what the index's electronic-tracking criterion and delay
  * accountability read.
  */
-@ObjectType({ implements: Node, description: 'One change in a dossier’s life: append-only.' })
+@ObjectType({ ...NODE_TYPE, implements: Node, description: 'One change in a dossier’s life: append-only.' })
 @Entity()
 @Index('dossier_event_dossier_time', ['dossierId', 'occurredAt'])
 export class DossierEvent extends Node {

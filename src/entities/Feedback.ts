@@ -1,12 +1,12 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { SatisfactionLevel } from '../domain/enums';
-import { Node } from '../schema/node';
+import { Node, NODE_TYPE } from '../schema/node';
 import { Agency } from './Agency';
 import { Procedure } from './Procedure';
 
 /** Feedback or a recommendation (phản ánh, kiến nghị) about an agency's handling of procedures. */
-@ObjectType({ implements: Node, description: 'Feedback or a recommendation (phản ánh, kiến nghị) about an agency.' })
+@ObjectType({ ...NODE_TYPE, implements: Node, description: 'Feedback or a recommendation (phản ánh, kiến nghị) about an agency.' })
 @Entity()
 @Index('feedback_agency_received', ['agencyId', 'receivedAt'])
 @Index('feedback_open_due', ['dueAt'], { where: 'answered_at IS NULL' })

@@ -1,12 +1,12 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, JoinTable, ManyToMany, PrimaryGeneratedColumn } from 'typeorm';
 import { OnlineLevel, ProcedureLevel } from '../domain/enums';
-import { Node } from '../schema/node';
+import { Node, NODE_TYPE } from '../schema/node';
 import { LocalDateScalar } from '../schema/scalars';
 import { Agency } from './Agency';
 
 /** An administrative procedure (thủ tục hành chính) of the national catalogue. */
-@ObjectType({ implements: Node, description: 'An administrative procedure (thủ tục hành chính) from the national catalogue.' })
+@ObjectType({ ...NODE_TYPE, implements: Node, description: 'An administrative procedure (thủ tục hành chính) from the national catalogue.' })
 @Entity()
 export class Procedure extends Node {
   @PrimaryGeneratedColumn({ name: 'id' })

@@ -1,7 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { ServiceCommitmentKind } from '../domain/enums';
-import { Node } from '../schema/node';
+import { Node, NODE_TYPE } from '../schema/node';
 import { LocalDateScalar } from '../schema/scalars';
 import { Agency } from './Agency';
 import { Procedure } from './Procedure';
@@ -11,7 +11,7 @@ import { Procedure } from './Procedure';
  * working days, or "Friday without waiting" (Thứ Sáu không chờ). The due time is the earlier
  * of the legal one and every commitment in force at receipt.
  */
-@ObjectType({ implements: Node, description: 'An agency’s commitment to settle a procedure faster than the law requires.' })
+@ObjectType({ ...NODE_TYPE, implements: Node, description: 'An agency’s commitment to settle a procedure faster than the law requires.' })
 @Entity()
 @Index(['agencyId', 'procedureId'])
 export class ServiceCommitment extends Node {

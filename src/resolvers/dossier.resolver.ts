@@ -1,6 +1,6 @@
 import { IsBoolean, IsEnum, IsOptional, Length, Matches, ValidateNested } from 'class-validator';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { canSeeAgencyPath, requireViewer } from '../auth/access';
+import { canSeeAgencyPath, requireViewer, scopePrefix, Viewer } from '../auth/access';
 import { SatisfactionLevel } from '../domain/enums';
 import { allowedActions, DossierAction } from '../domain/lifecycle';
 import { Timeliness } from '../domain/timeliness';
@@ -255,10 +255,16 @@ export class DossierEventResolver {
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'The officer who made the change: only for tokens whose scope covers the dossier.' })
-  async actor(@Root() event: DossierEvent, @Ctx() ctx: RequestContext) {
+  actor(@Root() event: DossierEvent, @Ctx() ctx: RequestContext): string | null | Promise<string | null> {
     if (!ctx.viewer) return null;
+    // A viewer who sees every agency needs no reads (a page of 100 dossiers has ~500 events).
+    if (scopePrefix(ctx.viewer) === null) return event.actor;
+    return this.actorInScope(event, ctx.viewer, ctx);
+  }
+
+  private async actorInScope(event: DossierEvent, viewer: Viewer, ctx: RequestContext): Promise<string | null> {
     const dossier = await ctx.loaders.dossierById.load(event.dossierId);
     const agency = dossier && (await ctx.loaders.agencyById.load(dossier.agencyId));
-    return agency && canSeeAgencyPath(ctx.viewer, agency.path) ? event.actor : null;
+    return agency && canSeeAgencyPath(viewer, agency.path) ? event.actor : null;
   }
 }

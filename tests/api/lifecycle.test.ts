@@ -306,6 +306,12 @@ describe('citizen access with the lookup secret', () => {
 
     const own = await app.gql(`query { dossier(code: "CT-0001", secret: "my-secret-123") { applicant { name } history { actor } } }`);
     expect(own.data!.dossier).toEqual({ applicant: { name: 'Nguyễn Văn An' }, history: [{ actor: null }] });
+    // A token adds nothing outside its scope: an officer of another province holding the secret
+    // reads the applicant's own view, without officers; an ADMIN's scope covers them.
+    const elsewhere = await app.gql(`query { dossier(code: "CT-0001", secret: "my-secret-123") { history { actor } } }`, {}, app.token(Role.OFFICER, 'TPB', 'officer-tpb-01'));
+    expect(elsewhere.data!.dossier).toEqual({ history: [{ actor: null }] });
+    const admin = await app.gql(`query { dossier(code: "CT-0001") { history { actor } } }`, {}, app.token(Role.ADMIN, 'TPA', 'admin-01'));
+    expect(admin.data!.dossier).toEqual({ history: [{ actor: 'officer-tpa-01' }] });
     expect((await app.gql(`query { dossier(code: "CT-0001") { code } }`)).data!.dossier).toBeNull();
 
     await act('startProcessing(code: $code)', '$code: String!', { code: 'CT-0001' });
