@@ -320,6 +320,38 @@ describe('PUBLIC_CACHE_TTL_MS', () => {
     expect(cache.set('d', started, entry)).toBe(false);
     expect(cache.size).toBe(0);
   });
+
+  it('evicts the least recently used entry, whatever the sequence of reads, writes and expiries', () => {
+    // Against a plain model (a list, least recent first), over seeded random operations on a
+    // few keys: a hit on the entry used last is not reordered, so this checks that shortcut.
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    let clock = 0;
+    const cache = new PublicResponseCache(50, undefined, undefined, { maxEntries: 3, maxBytes: 1_000_000 }, () => clock);
+    const entry = { body: Buffer.from('{"data":{}}'), headers: [], operation: 'anonymous' };
+    let model: { key: string; expiresAt: number }[] = [];
+    for (let step = 0; step < 5000; step++) {
+      const key = 'abcde'[Math.floor(random() * 5)];
+      const op = random();
+      if (op < 0.45) {
+        const found = model.find((m) => m.key === key);
+        const expected = found !== undefined && found.expiresAt > clock;
+        model = model.filter((m) => m.key !== key);
+        if (expected) model.push(found!);
+        expect({ step, key, hit: cache.get(key) !== undefined }).toEqual({ step, key, hit: expected });
+      } else if (op < 0.9) {
+        cache.set(key, cache.version, entry);
+        model = [...model.filter((m) => m.key !== key), { key, expiresAt: clock + 50 }];
+        if (model.length > 3) model.shift();
+      } else if (op < 0.98) {
+        clock += Math.floor(random() * 30);
+      } else {
+        cache.invalidate();
+        model = [];
+      }
+      expect(cache.size).toBe(model.length);
+    }
+  });
 });
 
 describe('CORS of actual requests (hits and misses alike)', () => {
