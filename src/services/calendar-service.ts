@@ -8,7 +8,10 @@ import type { DomainEvents } from '../subscriptions/domain-events';
 
 /** Reads the calendar table into the domain's WorkingCalendar. */
 export async function loadWorkingCalendar(manager: EntityManager): Promise<WorkingCalendar> {
-  const [days, settings] = await Promise.all([manager.find(CalendarDay), manager.findOneBy(CalendarSettings, { id: 1 })]);
+  // One after the other: `manager` may be a transaction's (the seed's), and a transaction's one
+  // connection must not be handed two queries at once (pg queues them, deprecated for pg 9).
+  const days = await manager.find(CalendarDay);
+  const settings = await manager.findOneBy(CalendarSettings, { id: 1 });
   return createCalendar({
     daysOff: days.filter((d) => d.kind === CalendarDayKind.DAY_OFF).map((d) => d.date),
     extraWorkingDays: days.filter((d) => d.kind === CalendarDayKind.EXTRA_WORKING_DAY).map((d) => d.date),
