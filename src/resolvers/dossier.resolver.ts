@@ -25,9 +25,13 @@ class DossiersArgs extends PageArgs {
 /** May the caller see this dossier: an officer whose scope covers it, or the secret's holder. */
 export async function canSeeDossier(ctx: RequestContext, dossier: Dossier): Promise<boolean> {
   if (ctx.grantedDossierIds.has(dossier.databaseId)) return true;
-  if (!ctx.viewer) return false;
+  return !!ctx.viewer && (await scopeCoversDossier(ctx, ctx.viewer, dossier));
+}
+
+/** Does the token's scope cover the dossier's agency (a lookup secret's grant aside)? */
+async function scopeCoversDossier(ctx: RequestContext, viewer: Viewer, dossier: Dossier): Promise<boolean> {
   const agency = await ctx.loaders.agencyById.load(dossier.agencyId);
-  return !!agency && canSeeAgencyPath(ctx.viewer, agency.path);
+  return !!agency && canSeeAgencyPath(viewer, agency.path);
 }
 
 @ArgsType()
@@ -264,7 +268,6 @@ export class DossierEventResolver {
 
   private async actorInScope(event: DossierEvent, viewer: Viewer, ctx: RequestContext): Promise<string | null> {
     const dossier = await ctx.loaders.dossierById.load(event.dossierId);
-    const agency = dossier && (await ctx.loaders.agencyById.load(dossier.agencyId));
-    return agency && canSeeAgencyPath(viewer, agency.path) ? event.actor : null;
+    return dossier && (await scopeCoversDossier(ctx, viewer, dossier)) ? event.actor : null;
   }
 }
