@@ -14,7 +14,6 @@ import { DriverUtils } from 'typeorm/driver/DriverUtils';
 export class EntityReader<E extends ObjectLiteral> {
   private readonly metadata: EntityMetadata;
   private readonly columns: ColumnMetadata[];
-  private readonly byAlias = new Map<string, [string, ColumnMetadata][]>();
   private readonly statements = new Map<string, string>();
   private readonly hydrators = new Map<string, (row: Record<string, unknown>) => E>();
 
@@ -103,13 +102,7 @@ export class EntityReader<E extends ObjectLiteral> {
 
   /** Each column with its key in a row: its own name, or TypeORM's `alias_column` (hashed past 63 characters). */
   private keyed(alias: string | null): [string, ColumnMetadata][] {
-    const name = alias ?? '';
-    let keyed = this.byAlias.get(name);
-    if (!keyed) {
-      keyed = this.columns.map((column) => [alias === null ? column.databaseName : DriverUtils.buildAlias(this.dataSource.driver, undefined, alias, column.databaseName), column]);
-      this.byAlias.set(name, keyed);
-    }
-    return keyed;
+    return this.columns.map((column) => [alias === null ? column.databaseName : DriverUtils.buildAlias(this.dataSource.driver, undefined, alias, column.databaseName), column]);
   }
 
   private quotedColumn(property: string): string {
