@@ -3,8 +3,9 @@
  *
  * Working days are Monday–Friday in Asia/Ho_Chi_Minh, minus public holidays, plus official
  * swaps (a Saturday declared a working day). Office hours are 08:00–17:00 unless an agency
- * sets its own. The calendar is data (seeded from shared/examples/calendar-vn.json), so this
- * module only knows how to reason over it.
+ * sets its own. The calendar is data (seeded from seed-data/calendar-vn.json), so this
+ * module only knows how to reason over it; for a year without an official notice the data may
+ * bring a function computing its days off (statutory-holidays.ts), marked provisional.
  *
  * Representation: a local date is handled internally as a "day number" (days since
  * 1970-01-01, local), and a time of day as milliseconds since local midnight. All
@@ -42,6 +43,19 @@ export interface CalendarData {
   extraWorkingDays: string[];
   /** Default office hours for this calendar; DEFAULT_OFFICE_HOURS when absent. */
   officeHours?: OfficeHours;
+  /**
+   * Days off computed for a year whose official notice the data lacks (statutoryDaysOff in
+   * statutory-holidays.ts). Absent: only the listed days are off.
+   */
+  provisionalDaysOff?: (year: number) => readonly { date: string; name: string }[];
+  /** Years the data holds in full (an official notice): no provisional days there. */
+  officialYears?: readonly number[];
+}
+
+/** A day off that is computed, not declared: see CalendarData.provisionalDaysOff. */
+export interface ProvisionalDay {
+  date: string;
+  name: string;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -179,14 +193,98 @@ export function validateOfficeHours(hours: OfficeHours): void {
 export class WorkingCalendar {
   /** Office hours used when a method is not given an agency's own. */
   readonly officeHours: OfficeHours;
-  private readonly daysOff: ReadonlySet<number>;
+  /** Listed days off, and provisional ones as their years are first reached. */
+  private readonly daysOff: Set<number>;
   private readonly extraWorkingDays: ReadonlySet<number>;
+  /** Dates with an entry of their own: a provisional day never replaces one. */
+  private readonly listed: ReadonlySet<number>;
+  private readonly officialYears: ReadonlySet<number>;
+  private readonly provisionalDaysOff: CalendarData['provisionalDaysOff'];
+  private readonly provisional = new Map<number, string>();
+  /**
+   * Day numbers whose years' provisional days are already in `daysOff`: one contiguous span
+   * of whole years, grown on demand, so the hot paths pay one comparison and each year is
+   * computed once per calendar.
+   */
+  private coveredFrom = 0;
+  private coveredTo = -1;
 
   constructor(data: CalendarData) {
     this.daysOff = new Set(data.daysOff.map(parseLocalDate));
     this.extraWorkingDays = new Set(data.extraWorkingDays.map(parseLocalDate));
+    this.listed = new Set([...this.daysOff, ...this.extraWorkingDays]);
+    this.officialYears = new Set(data.officialYears ?? []);
+    this.provisionalDaysOff = data.provisionalDaysOff;
+    if (!this.provisionalDaysOff) {
+      // Nothing to compute: every day counts as covered.
+      this.coveredFrom = -Infinity;
+      this.coveredTo = Infinity;
+    }
     this.officeHours = data.officeHours ? { ...data.officeHours } : DEFAULT_OFFICE_HOURS;
     validateOfficeHours(this.officeHours);
+  }
+
+  // ---- provisional days -------------------------------------------------------------------
+
+  /** Adds the provisional days of every year from the covered span to the one of `day`. */
+  private cover(day: number): void {
+    const yearOf = (d: number) => Number(formatDayNumber(d).slice(0, -6));
+    const target = yearOf(day);
+    let first: number;
+    let last: number;
+    if (this.coveredTo < this.coveredFrom) {
+      first = last = target;
+    } else if (day < this.coveredFrom) {
+      first = target;
+      last = yearOf(this.coveredFrom) - 1;
+    } else {
+      first = yearOf(this.coveredTo) + 1;
+      last = target;
+    }
+    for (let year = first; year <= last; year++) this.addProvisionalYear(year);
+    const from = daysFromCivil(first, 1, 1);
+    const to = daysFromCivil(last, 12, 31);
+    if (this.coveredTo < this.coveredFrom) {
+      this.coveredFrom = from;
+      this.coveredTo = to;
+    } else {
+      this.coveredFrom = Math.min(this.coveredFrom, from);
+      this.coveredTo = Math.max(this.coveredTo, to);
+    }
+  }
+
+  private addProvisionalYear(year: number): void {
+    if (!this.provisionalDaysOff || this.officialYears.has(year)) return;
+    for (const { date, name } of this.provisionalDaysOff(year)) {
+      const d = parseLocalDate(date);
+      if (this.listed.has(d)) continue;
+      this.provisional.set(d, name);
+      this.daysOff.add(d);
+    }
+  }
+
+  private ensureCovered(day: number): void {
+    if (this.provisionalDaysOff && (day < this.coveredFrom || day > this.coveredTo)) this.cover(day);
+  }
+
+  /** Whether a local date is off only by computation (no official notice, no admin entry). */
+  isProvisional(localDate: string): boolean {
+    const day = parseLocalDate(localDate);
+    this.ensureCovered(day);
+    return this.provisional.has(day);
+  }
+
+  /** The provisional days off between two local dates (inclusive), in date order. */
+  provisionalDaysBetween(from: string, to: string): ProvisionalDay[] {
+    const first = parseLocalDate(from);
+    const last = parseLocalDate(to);
+    if (last < first) return [];
+    this.ensureCovered(first);
+    this.ensureCovered(last);
+    return [...this.provisional.entries()]
+      .filter(([d]) => d >= first && d <= last)
+      .sort((a, b) => a[0] - b[0])
+      .map(([d, name]) => ({ date: formatDayNumber(d), name }));
   }
 
   // ---- days ---------------------------------------------------------------------------
@@ -226,6 +324,7 @@ export class WorkingCalendar {
 
   /** Day-number form of isWorkingDay (for callers in hot loops). */
   isWorkingDayNumber(day: number): boolean {
+    if (day < this.coveredFrom || day > this.coveredTo) this.ensureCovered(day);
     if (this.extraWorkingDays.has(day)) return true;
     if (this.daysOff.has(day)) return false;
     const wd = weekdayOf(day);
