@@ -8,6 +8,7 @@ import { createServices, Services } from './schema/context';
 import { DataSource } from 'typeorm';
 import { demoLookupSecret } from './seed';
 import { prepareDatabase } from './seed/first-start';
+import { provisionalWarning } from './services/calendar-service';
 import { lookupSecretMatches } from './services/dossier-service';
 import { RunningServer, startServer } from './server';
 
@@ -77,6 +78,8 @@ async function main() {
   const example = await demoDossierExample(dataSource);
   await services.realtime.start();
   const server = (running.server = await startServer(services, config.port));
+  const calendarWarning = provisionalWarning(await services.calendars.provisionalOutlook(new Date()));
+  if (calendarWarning) console.warn(`Warning: ${calendarWarning}`);
   // A ready-made ADMIN token outside production only: production logs are read by many.
   const token = config.nodeEnv === 'production' ? null : signToken({ sub: 'dev-admin', role: Role.ADMIN, agencyCode: 'HNI' }, config.jwtSecret, '30d');
   console.log(`\nService Index API ready\n  GraphQL:   ${server.url}\n  WebSocket: ${server.url.replace('http', 'ws')} (graphql-transport-ws; alerts, rankingChanged, dossierUpdated)\n${token ? `  ADMIN token (30 days, dev only):\n    ${token}\n` : ''}  Try: curl -s ${server.url} -H 'content-type: application/json' -d '{"query":"{ rankings(period: \\"2024-09\\", kind: PROVINCE) { rank total agency { code name } } }"}'\n  Ranking as CSV: ${server.url.replace('/graphql', '/rankings.csv?period=2024-09&kind=PROVINCE')}\n${example ? `  A demo dossier to follow without a token: trackDossier(code: "${example.code}", secret: "${example.secret}")\n` : ''}`);

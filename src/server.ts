@@ -27,6 +27,7 @@ import { AgencyKind } from './domain/enums';
 import { Agency } from './entities';
 import { rankingToCsv } from './services/index/rankings-csv';
 import { readiness } from './services/health';
+import { provisionalWarning } from './services/calendar-service';
 import { Metrics } from './services/metrics';
 import { bodyErrorOf, NodeMiddleware } from './services/public-response-cache';
 import { In } from 'typeorm';
@@ -431,7 +432,7 @@ export async function startServer(services: Services, port: number): Promise<Run
   // Liveness: the process answers. Readiness: it can serve (database, migrations, Redis).
   app.get('/health/live', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/health/ready', async (_req, res) => {
-    const ready = await readiness(services.dataSource, services.realtime.pubsub, Boolean(services.config.redisUrl));
+    const ready = await readiness(services.dataSource, services.realtime.pubsub, Boolean(services.config.redisUrl), async () => provisionalWarning(await services.calendars.provisionalOutlook(services.clock())));
     res.status(ready.status === 'unavailable' ? 503 : 200).json(ready);
   });
 

@@ -43,3 +43,17 @@ export class CalendarSettings {
   @Column({ type: 'varchar', length: 5, default: '17:00' })
   officeEnd: string;
 }
+
+/**
+ * A year whose official notice the calendar holds in full. Any other year gets the statutory
+ * days off computed from the Labour Code (provisional); a row here stops that for its year.
+ */
+@Entity()
+export class CalendarYear {
+  @PrimaryColumn({ type: 'smallint' })
+  year: number;
+
+  /** Where the year's days come from: the seed file or the notice an admin entered. */
+  @Column({ type: 'varchar', length: 200 })
+  source: string;
+}

@@ -42,6 +42,7 @@ export function createServices(config: AppConfig, dataSource: DataSource, clock:
   const events = new DomainEvents();
   const metrics = new Metrics(dataSource);
   const calendars = new CalendarService(dataSource, events);
+  metrics.watchProvisionalDays(async () => (await calendars.provisionalOutlook(clock())).days.length);
   const realtime = new Realtime(dataSource, calendars, events, {
     redisUrl: config.redisUrl,
     redisChannelPrefix: config.redisChannelPrefix,

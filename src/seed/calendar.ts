@@ -20,6 +20,8 @@ const DEFAULT_NAMES: Record<CalendarEntry['kind'], string> = {
 
 export interface CalendarSeedRows {
   days: { date: string; kind: CalendarDayKind; name: string }[];
+  /** The years the file holds: each entry comes from a whole official notice. */
+  officialYears: number[];
   settings: { timeZone: string; officeStart: string; officeEnd: string };
 }
 
@@ -39,14 +41,17 @@ export function calendarRowsFromJson(json: unknown): CalendarSeedRows {
   const data = parseCalendarJson(doc);
   const hours = data.officeHours ?? DEFAULT_OFFICE_HOURS;
   const zone = typeof doc === 'object' && doc !== null && typeof (doc as { timezone?: unknown }).timezone === 'string' ? (doc as { timezone: string }).timezone : DEFAULT_TIME_ZONE;
+  const officialYears = [...new Set([...byDate.keys()].map((date) => Number(date.slice(0, 4))))].sort((a, b) => a - b);
   return {
     days: [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)),
+    officialYears,
     settings: { timeZone: zone, officeStart: hours.start, officeEnd: hours.end },
   };
 }
 
 /**
- * Loads the official calendar (seed-data/calendar-vn.json) into `calendar_day` and the single
+ * Loads the official calendar (seed-data/calendar-vn.json) into `calendar_day`, its years into
+ * `calendar_year` (official: no provisional days computed there) and the single
  * `calendar_settings` row. Idempotent: re-running updates the rows in place (an upsert per
  * date); dates an admin added that are not in the file are left alone.
  */
@@ -58,6 +63,13 @@ export async function seedCalendar(manager: EntityManager, jsonPath: string = CA
     ['date', 'kind', 'name'],
     rows.days.map((d) => [d.date, d.kind, d.name]),
     { suffix: 'ON CONFLICT (date) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name' },
+  );
+  await insertRows(
+    manager,
+    'calendar_year',
+    ['year', 'source'],
+    rows.officialYears.map((year) => [year, `seed-data/${path.basename(jsonPath)}`]),
+    { suffix: 'ON CONFLICT (year) DO NOTHING' },
   );
   const { timeZone, officeStart, officeEnd } = rows.settings;
   await manager.query(

@@ -1,21 +1,48 @@
-import { DataSource, EntityManager } from 'typeorm';
-import { createCalendar, WorkingCalendar } from '../domain/calendar';
+import { Between, DataSource, EntityManager } from 'typeorm';
+import { createCalendar, formatDayNumber, localDayNumberOf, parseLocalDate, weekdayOf, WorkingCalendar } from '../domain/calendar';
 import { CalendarDayKind } from '../domain/enums';
-import { CalendarDay, CalendarSettings } from '../entities';
+import { statutoryDaysOff } from '../domain/statutory-holidays';
+import { CalendarDay, CalendarSettings, CalendarYear } from '../entities';
 import { AuditAction } from '../domain/enums';
 import { recordAudit } from './audit';
 import type { DomainEvents } from '../subscriptions/domain-events';
 
-/** Reads the calendar table into the domain's WorkingCalendar. */
+/** How far ahead the calendar is checked for provisional days (readiness, metric, start log). */
+export const PROVISIONAL_HORIZON_DAYS = 90;
+
+/** A day of `calendarDays`: a stored entry, or a provisional day off computed for its year. */
+export type CalendarDayView = Pick<CalendarDay, 'date' | 'kind' | 'name'> & { provisional: boolean };
+
+/** Provisional weekdays off (the ones deadlines depend on) in the horizon from a local date. */
+export interface ProvisionalOutlook {
+  from: string;
+  to: string;
+  days: string[];
+}
+
+/** What operators are told when deadlines in the horizon depend on provisional days; undefined when none do. */
+export function provisionalWarning(outlook: ProvisionalOutlook): string | undefined {
+  if (outlook.days.length === 0) return undefined;
+  const listed = outlook.days.length > 5 ? `${outlook.days.slice(0, 5).join(', ')}, …` : outlook.days.join(', ');
+  return `${outlook.days.length} provisional day(s) off in the next ${PROVISIONAL_HORIZON_DAYS} days (${listed}): computed from the Labour Code, as the calendar has no official notice for that year; enter the notice (setCalendarDay, then setCalendarYearOfficial)`;
+}
+
+/**
+ * Reads the calendar tables into the domain's WorkingCalendar: stored days as they are, and for
+ * each year not in `calendar_year` the statutory days off (provisional) on dates without a row.
+ */
 export async function loadWorkingCalendar(manager: EntityManager): Promise<WorkingCalendar> {
   // One after the other: `manager` may be a transaction's (the seed's), and a transaction's one
   // connection must not be handed two queries at once (pg queues them, deprecated for pg 9).
   const days = await manager.find(CalendarDay);
+  const years = await manager.find(CalendarYear);
   const settings = await manager.findOneBy(CalendarSettings, { id: 1 });
   return createCalendar({
     daysOff: days.filter((d) => d.kind === CalendarDayKind.DAY_OFF).map((d) => d.date),
     extraWorkingDays: days.filter((d) => d.kind === CalendarDayKind.EXTRA_WORKING_DAY).map((d) => d.date),
     officeHours: settings ? { start: settings.officeStart, end: settings.officeEnd } : undefined,
+    officialYears: years.map((y) => y.year),
+    provisionalDaysOff: statutoryDaysOff,
   });
 }
 
@@ -41,6 +68,54 @@ export class CalendarService {
 
   invalidate(): void {
     this.cached = undefined;
+  }
+
+  /**
+   * Days off and extra working days between two local dates, with the provisional days off of
+   * years without an official notice; a stored row for a date is shown instead of a computed day.
+   */
+  async daysBetween(from: string, to: string): Promise<CalendarDayView[]> {
+    const stored = await this.dataSource.getRepository(CalendarDay).find({ where: { date: Between(from, to) }, order: { date: 'ASC' } });
+    const storedDates = new Set(stored.map((d) => d.date));
+    const provisional = (await this.get())
+      .provisionalDaysBetween(from, to)
+      .filter((d) => !storedDates.has(d.date))
+      .map((d) => ({ date: d.date, kind: CalendarDayKind.DAY_OFF, name: d.name, provisional: true }));
+    return [...stored.map((d) => ({ date: d.date, kind: d.kind, name: d.name, provisional: false })), ...provisional].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  }
+
+  /** The provisional weekdays off from `now`'s local date over the next PROVISIONAL_HORIZON_DAYS days. */
+  async provisionalOutlook(now: Date): Promise<ProvisionalOutlook> {
+    const first = localDayNumberOf(now);
+    const from = formatDayNumber(first);
+    const to = formatDayNumber(first + PROVISIONAL_HORIZON_DAYS - 1);
+    const days = (await this.get())
+      .provisionalDaysBetween(from, to)
+      .map((d) => d.date)
+      .filter((date) => {
+        const wd = weekdayOf(parseLocalDate(date));
+        return wd >= 1 && wd <= 5;
+      });
+    return { from, to, days };
+  }
+
+  /**
+   * Marks a year official (its notice is entered: no provisional days are computed for it any
+   * more) or not (provisional days come back on dates without a row), recording who did it.
+   * Returns whether the year is official afterwards.
+   */
+  async setYearOfficial(changedBy: string, year: number, official: boolean, source: string): Promise<boolean> {
+    await this.dataSource.transaction(async (em) => {
+      const before = await em.findOne(CalendarYear, { where: { year }, lock: { mode: 'pessimistic_write' } });
+      if (official) await em.save(em.create(CalendarYear, { year, source }));
+      else if (before) await em.delete(CalendarYear, { year });
+      if (official || before) {
+        await recordAudit(em, { action: AuditAction.CALENDAR_YEAR_SET, actor: changedBy, target: `calendar:${year}`, before: before ? { ...before } : null, after: official ? { year, source } : null });
+      }
+    });
+    this.invalidate();
+    this.events?.emit('calendarChanged', { date: `${year}-01-01` });
+    return official;
   }
 
   /**

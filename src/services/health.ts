@@ -30,7 +30,7 @@ async function timed(check: () => Promise<string | undefined>): Promise<Readines
  * PostgreSQL's 1 s catch-up and rate limits from memory. Failing readiness on it would take
  * every instance out at once (they share the one Redis) while each could still serve.
  */
-export async function readiness(dataSource: DataSource, pubsub: PubSub, redisConfigured: boolean): Promise<Readiness> {
+export async function readiness(dataSource: DataSource, pubsub: PubSub, redisConfigured: boolean, calendarWarning?: () => Promise<string | undefined>): Promise<Readiness> {
   const required: Record<string, ReadinessCheck> = {
     database: await timed(async () => {
       await dataSource.query('SELECT 1');
@@ -41,5 +41,13 @@ export async function readiness(dataSource: DataSource, pubsub: PubSub, redisCon
   const optional: Record<string, ReadinessCheck> = {};
   if (redisConfigured) optional.redis = await timed(async () => ((await pubsub.healthy()) ? undefined : 'Redis does not answer; alerts are read from PostgreSQL every second meanwhile'));
   const status = !Object.values(required).every((c) => c.ok) ? 'unavailable' : Object.values(optional).every((c) => c.ok) ? 'ok' : 'degraded';
-  return { status, checks: { ...required, ...optional } };
+  // Information, outside the status: an instance serves as well on provisional days off (the
+  // Labour Code's), and every instance would be taken out at once for a calendar they share.
+  const info: Record<string, ReadinessCheck> = {};
+  if (calendarWarning) {
+    const started = Date.now();
+    const warning = await calendarWarning().catch((err: unknown) => `calendar not read: ${err instanceof Error ? err.message : String(err)}`);
+    info.calendar = { ok: true, ms: Date.now() - started, ...(warning ? { detail: warning } : {}) };
+  }
+  return { status, checks: { ...required, ...optional, ...info } };
 }

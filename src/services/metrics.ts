@@ -37,6 +37,26 @@ export class Metrics {
   readonly publicCacheInvalidations = new Counter({ name: 'public_cache_invalidations_total', help: 'Response cache flushes: a change of the index or calendar here (local) or on another instance (remote).', labelNames: ['origin'], registers: [this.registry] });
   readonly indexDuration = new Histogram({ name: 'index_update_duration_seconds', help: 'Index computation: a full recompute of a period, or an incremental update.', labelNames: ['kind'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [this.registry] });
 
+  private provisionalDays: (() => Promise<number>) | undefined;
+  readonly calendarProvisionalDays = new Gauge({
+    name: 'calendar_provisional_days_next_90',
+    help: 'Weekdays off in the next 90 days that are computed from the Labour Code (no official notice for their year yet): deadlines depend on them.',
+    registers: [this.registry],
+    collect: async () => {
+      if (!this.provisionalDays) return;
+      try {
+        this.calendarProvisionalDays.set(await this.provisionalDays());
+      } catch {
+        // Left at its last value when the calendar cannot be read; readiness says why.
+      }
+    },
+  });
+
+  /** Where the gauge above reads its value on each scrape. */
+  watchProvisionalDays(count: () => Promise<number>): void {
+    this.provisionalDays = count;
+  }
+
   constructor(dataSource?: DataSource) {
     collectDefaultMetrics({ register: this.registry });
     if (dataSource) {

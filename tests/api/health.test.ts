@@ -1,12 +1,8 @@
-import { startTestApp, TestApp } from '../support/app';
+import { readinessOf, startTestApp, TestApp } from '../support/app';
 import { readTestEnv } from '../support/database';
 import { startTcpProxy } from '../support/redis';
 
-type Ready = { status: string; checks: Record<string, { ok: boolean; detail?: string }> };
-const ready = async (app: TestApp) => {
-  const res = await fetch(app.url.replace('/graphql', '/health/ready'));
-  return { status: res.status, body: (await res.json()) as Ready };
-};
+const ready = readinessOf;
 
 describe('health', () => {
   let app: TestApp;

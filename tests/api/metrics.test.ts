@@ -1,7 +1,7 @@
 import { Role } from '../../src/domain/enums';
 import { AlertKind } from '../../src/domain/enums';
 import { recordAlerts } from '../../src/subscriptions/alert-outbox';
-import { startTestApp, TestApp } from '../support/app';
+import { metricValue, scrapeMetrics, startTestApp, TestApp } from '../support/app';
 import { seedFixtures } from '../support/fixtures';
 import { collect, wsClient } from '../support/ws';
 import { log } from '../../src/log';
@@ -15,16 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-async function scrape(): Promise<string> {
-  const res = await fetch(app.url.replace('/graphql', '/metrics'));
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toMatch(/text\/plain/);
-  return res.text();
-}
-const value = (text: string, series: string): number => {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line ? Number(line.split(' ').pop()) : NaN;
-};
+const scrape = () => scrapeMetrics(app);
+const value = metricValue;
 
 it('exposes requests by operation and outcome, errors by code, WebSocket and alert figures, pool and recompute timings', async () => {
   await app.gql(`query Rankings { rankings(period: "2024-09", kind: PROVINCE) { rank } }`);

@@ -274,6 +274,12 @@ describe('calendar', () => {
     const calendar = await loadWorkingCalendar(a.manager);
     expect(calendar.isWorkingDay('2025-04-26')).toBe(true); // swap Saturday
     expect(calendar.isWorkingDay('2025-05-02')).toBe(false);
+    // The file's years are official: nothing is computed there; the next year is provisional.
+    expect(await a.query('SELECT year, source FROM calendar_year ORDER BY year')).toEqual(
+      [2024, 2025, 2026].map((year) => ({ year, source: 'seed-data/calendar-vn.json' })),
+    );
+    expect(calendar.provisionalDaysBetween('2024-01-01', '2026-12-31')).toEqual([]);
+    expect(calendar.isProvisional('2027-02-08')).toBe(true);
   });
 
   it('marks the database as seeded', async () => {

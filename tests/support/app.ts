@@ -74,3 +74,25 @@ export async function startTestApp(options: { clock?: () => Date; realtime?: boo
     },
   };
 }
+
+/** GET /metrics of a running app, as Prometheus text. */
+export async function scrapeMetrics(app: TestApp): Promise<string> {
+  const res = await fetch(app.url.replace('/graphql', '/metrics'));
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/text\/plain/);
+  return res.text();
+}
+
+/** The value of one series (name with its labels, as printed) in a scrape; NaN when absent. */
+export function metricValue(text: string, series: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.split(' ').pop()) : NaN;
+}
+
+export type Readiness = { status: string; checks: Record<string, { ok: boolean; detail?: string }> };
+
+/** GET /health/ready of a running app: its HTTP status and body. */
+export async function readinessOf(app: TestApp): Promise<{ status: number; body: Readiness }> {
+  const res = await fetch(app.url.replace('/graphql', '/health/ready'));
+  return { status: res.status, body: (await res.json()) as Readiness };
+}
