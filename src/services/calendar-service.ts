@@ -107,7 +107,8 @@ export class CalendarService {
   async setYearOfficial(changedBy: string, year: number, official: boolean, source: string): Promise<boolean> {
     await this.dataSource.transaction(async (em) => {
       const before = await em.findOne(CalendarYear, { where: { year }, lock: { mode: 'pessimistic_write' } });
-      if (official) await em.save(em.create(CalendarYear, { year, source }));
+      // An upsert: two admins marking a year at once both succeed, one after the other.
+      if (official) await em.upsert(CalendarYear, { year, source }, ['year']);
       else if (before) await em.delete(CalendarYear, { year });
       if (official || before) {
         await recordAudit(em, { action: AuditAction.CALENDAR_YEAR_SET, actor: changedBy, target: `calendar:${year}`, before: before ? { ...before } : null, after: official ? { year, source } : null });
