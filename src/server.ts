@@ -248,9 +248,12 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
       subscribe: sharedSubscribe({ audienceOf: (c) => audienceOf(c as RequestContext), contextForEvent: (c) => eventContext(c as RequestContext) }),
       // A socket that never says connection_init is closed 4408 (protocol).
       connectionInitWaitTimeout: services.config.wsInitTimeoutMs,
-      onConnect: (ctx) => {
+      onConnect: async (ctx) => {
         const token = checkToken(ctx);
         if (token === false) return false;
+        // A token naming no agency is refused as over HTTP (401 there): 4403 here, at
+        // connection_init, rather than 4500 when its first subscribe builds a context.
+        if (token && !(await services.agencies.pathOf(token.agencyCode))) return false;
         services.metrics.wsConnections.inc();
         connected.add(ctx);
         if (token) closeAtExpiry(ctx, token.acceptedUntil);
