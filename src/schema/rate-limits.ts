@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import ipaddr from 'ipaddr.js';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
@@ -97,10 +98,13 @@ export class RateLimits {
    * One attempt at a dossier's lookup secret: slows guessing to a crawl, per address and per
    * dossier code, so guesses spread over many addresses still meet the code's budget. (Its
    * price: someone hammering a code holds its applicant's lookups up to an hour.)
+   * A code's key is kept for an hour: it is a fixed-size digest of the code (the resolvers
+   * check its shape first), and the address's budget is taken first, so one address adds at
+   * most `secretAttemptsPerMinute` keys a minute, of ~480 bytes each in memory (measured).
    */
   async secretAttempt(ip: string, dossierCode: string): Promise<void> {
     await this.consume(this.secrets, addressKey(ip), 'lookup-secret attempts from this address');
-    await this.consume(this.secretsPerCode, dossierCode, 'lookup-secret attempts for this dossier');
+    await this.consume(this.secretsPerCode, createHash('sha256').update(dossierCode).digest('base64url'), 'lookup-secret attempts for this dossier');
   }
 
   /** The limiter of subscribe messages, keyed by connection (memory: a socket lives on one instance). */

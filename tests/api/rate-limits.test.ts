@@ -50,6 +50,30 @@ describe('HTTP', () => {
     expect((await track('2001:db8:1:3::1', 'NONE-V6-9')).status).toBe(200);
   });
 
+  it('refuses a malformed dossier code before the lookup-secret limiter: 20 codes of 190 KB leave the address’s budget whole', async () => {
+    // Each would otherwise stay a key of the per-code limiter for an hour.
+    const probe = (i: number, query: string, code: string) =>
+      fetch(app.url, {
+        method: 'POST',
+        // A token each, so the request budget is not what stops them; the secret budget is per address.
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.77', authorization: `Bearer ${app.token(Role.OFFICER, 'TPA', `prober-${i}`)}` },
+        body: JSON.stringify({ query, variables: { code, secret: 'guess-secret' } }),
+      }).then((res) => res.json() as Promise<{ data?: unknown; errors?: { extensions?: { code?: string; field?: string } }[] }>);
+    const track = `query($code: String!, $secret: String!) { trackDossier(code: $code, secret: $secret) { status } }`;
+    const lookup = `query($code: String!, $secret: String) { dossier(code: $code, secret: $secret) { code } }`;
+    const codes = [];
+    for (let i = 0; i < 20; i++) {
+      const answer = await probe(i, i % 2 ? track : lookup, `${String(i).padStart(2, '0')}${'X'.repeat(190_000)}`);
+      codes.push(answer.errors?.[0].extensions?.code);
+    }
+    expect(codes).toEqual(Array(20).fill('BAD_USER_INPUT'));
+    // The address's 3 attempts a minute are all left.
+    const fair = [];
+    for (let i = 0; i < 3; i++) fair.push(await probe(100 + i, track, `NONE-FAIR-${i}`));
+    expect(fair.map((a) => a.errors)).toEqual([undefined, undefined, undefined]);
+    expect((await probe(103, track, 'NONE-FAIR-3')).errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+  });
+
   it('limits each address without a token, and slows guessing of lookup secrets', async () => {
     // The anonymous budget of this address: 6 a minute.
     const anonymous = [];
