@@ -20,7 +20,7 @@ import { currentQueryStats, runWithQueryStats } from './db/query-stats';
 import { getSchema } from './schema/build';
 import { audienceOf, createRequestContext, eventContext, RequestContext, Services } from './schema/context';
 import { sharedSubscribe, SubscriptionDocuments } from './subscriptions/shared-execution';
-import { ErrorCode, formatError } from './schema/errors';
+import { apiError, ErrorCode, formatError } from './schema/errors';
 import { RATE_LIMITED, RateLimitedError } from './schema/rate-limits';
 import { checkQueryLimits, isTokenLimitError, QueryCost, QueryLimits, tooLargeError } from './schema/limits';
 import { AgencyKind } from './domain/enums';
@@ -333,6 +333,9 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
           if (err instanceof GraphQLError) return [err];
           throw err;
         }
+        // The socket may have closed during the awaits above: onClose has given back what it
+        // held, and a place taken now would never be (nobody reads this answer).
+        if (!connected.has(ctx)) return [apiError(ErrorCode.FORBIDDEN, 'The connection is closed.')];
         if (!services.rateLimits.openSubscription(state.address)) {
           return [new RateLimitedError(`subscriptions from this address (at most ${services.config.rateLimits.subscriptionsPerAddress})`, 1)];
         }

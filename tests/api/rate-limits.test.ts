@@ -192,6 +192,8 @@ describe('WebSocket, per address', () => {
     for (let i = 0; i < 8; i++) expect(await over(withToken, `{ viewer { role } }`)).toEqual({ data: { viewer: { role: "LEADER" } } });
     expect((await over(withToken, `{ viewer { role } }`)).code).toBe('RATE_LIMITED');
     expect((await post(token, undefined, '198.51.100.82')).status).toBe(429);
+    // Its 8 answered queries hold no place among the address's 5 open operations.
+    expect(await subscribed(withToken)).toBe('open');
     await withToken.dispose();
   });
 
