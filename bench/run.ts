@@ -81,6 +81,9 @@ async function startApi(databaseUrl: string, port: number, nodeEnv: 'production'
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
       RATE_LIMIT_IP_PER_MINUTE: '10000000',
       RATE_LIMIT_TOKEN_PER_MINUTE: '10000000',
+      // P3's subscribers all come from this machine's address.
+      WS_MAX_CONNECTIONS_PER_ADDRESS: '10000000',
+      WS_MAX_SUBSCRIPTIONS_PER_ADDRESS: '100000000',
       REDIS_URL: '',
     },
     log: path.join(workDir, `api-${port}.log`),

@@ -142,6 +142,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       secretAttemptsPerCodePerHour: int(env, 'RATE_LIMIT_SECRET_PER_CODE_PER_HOUR', 120, 1, 1_000_000),
       subscriptionsPerConnection: int(env, 'WS_MAX_SUBSCRIPTIONS', 50, 1, 10_000),
       wsMessagesPerSecond: int(env, 'WS_MESSAGES_PER_SECOND', 20, 1, 100_000),
+      socketsPerAddress: int(env, 'WS_MAX_CONNECTIONS_PER_ADDRESS', 100, 1, 10_000_000),
+      subscriptionsPerAddress: int(env, 'WS_MAX_SUBSCRIPTIONS_PER_ADDRESS', 1_000, 1, 100_000_000),
     },
   };
 }

@@ -10,7 +10,7 @@ import { dashboardPageRouter } from './web/dashboard';
 import { rankingsPageRouter } from './web/rankings';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { DocumentNode, GraphQLError, GraphQLFormattedError, GraphQLSchema, Kind } from 'graphql';
+import { DocumentNode, getOperationAST, GraphQLError, GraphQLFormattedError, GraphQLSchema, Kind, OperationTypeNode } from 'graphql';
 import cors from 'cors';
 import type { Context as WsContext } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -20,7 +20,7 @@ import { currentQueryStats, runWithQueryStats } from './db/query-stats';
 import { getSchema } from './schema/build';
 import { audienceOf, createRequestContext, eventContext, RequestContext, Services } from './schema/context';
 import { sharedSubscribe, SubscriptionDocuments } from './subscriptions/shared-execution';
-import { ErrorCode, formatError } from './schema/errors';
+import { apiError, ErrorCode, formatError } from './schema/errors';
 import { RATE_LIMITED, RateLimitedError } from './schema/rate-limits';
 import { checkQueryLimits, isTokenLimitError, QueryCost, QueryLimits, tooLargeError } from './schema/limits';
 import { AgencyKind } from './domain/enums';
@@ -195,14 +195,28 @@ const NEEDS_CALLER = new Set(['alerts', 'dossierUpdated']);
  * subscribe (an expired one closes 4403; none, for a stream that needs one, closes 4401).
  */
 function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSocketServer) {
-  const connections = new WeakMap<object, { open: Set<string>; key: string; expiry?: NodeJS.Timeout }>();
+  const connections = new WeakMap<object, { open: Set<string>; key: string; address: string; expiry?: NodeJS.Timeout }>();
   const connected = new WeakSet<object>();
   // One limiter keyed by connection: an idle socket holds no limiter state of its own.
   const subscribeMessages = services.rateLimits.connectionMessages();
+  // The client address of each socket let in (behind TRUST_PROXY_HOPS proxies, the client's).
+  const addresses = new WeakMap<WebSocket, string>();
+  // Counted when the socket opens, before connection_init: a socket that never sends one
+  // holds its place until it is closed (4408). Over the cap it closes 4429 (graphql-ws's
+  // code for too many requests, on which its client does not retry).
+  wsServer.on('connection', (socket: WebSocket, request: http.IncomingMessage) => {
+    const address = clientAddress(request, services.config.trustProxyHops);
+    if (!services.rateLimits.openSocket(address)) {
+      socket.close(4429, 'Too many connections from this address');
+      return;
+    }
+    addresses.set(socket, address);
+    socket.once('close', () => services.rateLimits.closeSocket(address));
+  });
   let connectionCount = 0;
   const connectionState = (ctx: WsContext) => {
     let state = connections.get(ctx);
-    if (!state) connections.set(ctx, (state = { open: new Set(), key: String(++connectionCount) }));
+    if (!state) connections.set(ctx, (state = { open: new Set(), key: String(++connectionCount), address: addresses.get((ctx.extra as { socket: WebSocket }).socket) ?? '' }));
     return state;
   };
   const formatHttp = formatError(services.config.nodeEnv === 'development');
@@ -249,9 +263,14 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
       subscribe: sharedSubscribe({ audienceOf: (c) => audienceOf(c as RequestContext), contextForEvent: (c) => eventContext(c as RequestContext) }),
       // A socket that never says connection_init is closed 4408 (protocol).
       connectionInitWaitTimeout: services.config.wsInitTimeoutMs,
-      onConnect: (ctx) => {
+      onConnect: async (ctx) => {
+        // A socket refused at the cap is closing; a connection_init it sent meanwhile gets nothing.
+        if (!addresses.has((ctx.extra as { socket: WebSocket }).socket)) return false;
         const token = checkToken(ctx);
         if (token === false) return false;
+        // A token naming no agency is refused as over HTTP (401 there): 4403 here, at
+        // connection_init, rather than 4500 when its first subscribe builds a context.
+        if (token && !(await services.agencies.pathOf(token.agencyCode))) return false;
         services.metrics.wsConnections.inc();
         connected.add(ctx);
         if (token) closeAtExpiry(ctx, token.acceptedUntil);
@@ -263,12 +282,14 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
         services.metrics.wsConnections.dec();
         // Subscriptions still counted end with the socket; clearing them keeps a late
         // onComplete from counting them down twice.
-        const open = connectionState(ctx).open;
+        const { open, address } = connectionState(ctx);
         services.metrics.wsSubscriptions.dec(open.size);
+        services.rateLimits.endSubscriptions(address, open.size);
         open.clear();
       },
       onSubscribe: async (ctx, id, payload) => {
-        if (checkToken(ctx) === false) return closeSocket(ctx, 4403, 'Forbidden');
+        const token = checkToken(ctx);
+        if (token === false) return closeSocket(ctx, 4403, 'Forbidden');
         // Per connection: a flood of subscribe messages closes the socket (4429); beyond the
         // cap of open subscriptions a new one is refused with RATE_LIMITED.
         const state = connectionState(ctx);
@@ -284,14 +305,27 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
         // Apollo's plugins do not run here: parse with the token limit and validate (once per
         // distinct text), then apply the same depth, alias and cost limits as HTTP.
         const limits = services.config.queryLimits;
-        let document: DocumentNode;
-        let invalid: readonly GraphQLError[];
+        let parsed: { document: DocumentNode; errors: readonly GraphQLError[] } | undefined;
+        let unparsable: GraphQLError | undefined;
         try {
-          ({ document, errors: invalid } = documents.get(payload.query));
+          parsed = documents.get(payload.query);
         } catch (err) {
           if (!(err instanceof GraphQLError)) throw err;
-          return [isTokenLimitError(err) ? tooLargeError(`The query has more than ${limits.maxTokens} tokens.`) : err];
+          unparsable = err;
         }
+        // A query or mutation is a request, as over HTTP: the same budget per token, or per
+        // address without one (in Redis across instances). A subscription is one long stream,
+        // capped per connection and per address instead.
+        if (!parsed || getOperationAST(parsed.document, payload.operationName)?.operation !== OperationTypeNode.SUBSCRIPTION) {
+          try {
+            await services.rateLimits.request(token?.sub, state.address);
+          } catch (err) {
+            if (err instanceof RateLimitedError) return [err];
+            throw err;
+          }
+        }
+        if (!parsed) return [isTokenLimitError(unparsable!) ? tooLargeError(`The query has more than ${limits.maxTokens} tokens.`) : unparsable!];
+        const { document, errors: invalid } = parsed;
         if (!authorizationOf(ctx) && needsCaller(document, payload.variables ?? {})) return closeSocket(ctx, 4401, 'Unauthorized');
         if (invalid.length) return invalid;
         try {
@@ -299,6 +333,12 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
         } catch (err) {
           if (err instanceof GraphQLError) return [err];
           throw err;
+        }
+        // The socket may have closed during the awaits above: onClose has given back what it
+        // held, and a place taken now would never be (nobody reads this answer).
+        if (!connected.has(ctx)) return [apiError(ErrorCode.FORBIDDEN, 'The connection is closed.')];
+        if (!services.rateLimits.openSubscription(state.address)) {
+          return [new RateLimitedError(`subscriptions from this address (at most ${services.config.rateLimits.subscriptionsPerAddress})`, 1)];
         }
         state.open.add(id);
         services.metrics.wsSubscriptions.inc();
@@ -308,7 +348,10 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
       // client's, not the proxy's): the lookup-secret limit is per client on both transports.
       context: (ctx) => createRequestContext(services, authorizationOf(ctx), clientAddress((ctx.extra as { request: http.IncomingMessage }).request, services.config.trustProxyHops)),
       onComplete: (ctx, id) => {
-        if (connectionState(ctx).open.delete(id)) services.metrics.wsSubscriptions.dec();
+        const state = connectionState(ctx);
+        if (!state.open.delete(id)) return;
+        services.metrics.wsSubscriptions.dec();
+        services.rateLimits.endSubscriptions(state.address);
       },
       // The same error shaping as HTTP: stable codes, no stack trace or SQL outside development.
       onNext: (_ctx, _id, _payload, _args, result) =>

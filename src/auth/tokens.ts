@@ -21,6 +21,8 @@ export interface VerifiedToken extends Principal {
 const ALGORITHM = 'HS256' as const;
 /** Tolerated clock difference between the issuer and this server. */
 const CLOCK_TOLERANCE_SECONDS = 30;
+/** The latest instant a Date holds (ECMA-262 §21.4.1.22): a later exp would make an Invalid Date. */
+const LATEST_DATE_MS = 8.64e15;
 
 export function signToken(principal: Principal, secret: string, expiresIn: jwt.SignOptions['expiresIn'] = '12h'): string {
   return jwt.sign({ role: principal.role, agency: principal.agencyCode }, secret, {
@@ -59,8 +61,11 @@ export function verifyToken(token: string, secret: string): VerifiedToken {
   if (typeof claims.sub !== 'string' || !claims.sub || !Object.values(Role).includes(role) || typeof claims.agency !== 'string' || !claims.agency) {
     throw apiError(ErrorCode.UNAUTHENTICATED, 'Authentication failed: the token lacks the sub, role or agency claim.');
   }
-  // jsonwebtoken refuses once the current second reaches exp + tolerance.
-  return { sub: claims.sub, role, agencyCode: claims.agency, acceptedUntil: new Date((claims.exp + CLOCK_TOLERANCE_SECONDS) * 1000) };
+  // jsonwebtoken refuses once the current second reaches exp + tolerance. A signed exp past
+  // what a Date holds (1e16 s) is "never" to jsonwebtoken: the latest Date says the same and
+  // stays a number, so timers built on it still have a delay.
+  const acceptedUntil = new Date(Math.min((claims.exp + CLOCK_TOLERANCE_SECONDS) * 1000, LATEST_DATE_MS));
+  return { sub: claims.sub, role, agencyCode: claims.agency, acceptedUntil };
 }
 
 /** Reads "Bearer <token>" from an Authorization header value; undefined when absent. */

@@ -85,12 +85,27 @@ class ApologyArgs extends ReasonArgs {
   newAppointmentAt: Date;
 }
 
+/**
+ * A code and its lookup secret, checked before the attempt is counted: the lookup-secret
+ * limiter keeps each code it is given as a key for an hour, so it must only ever see codes.
+ */
 @ArgsType()
-class RateArgs extends DossierCodeArgs {
+class LookupArgs extends DossierCodeArgs {
   @Field({ description: 'The lookup secret from the receipt.' })
   @Length(1, 100)
   secret: string;
+}
 
+@ArgsType()
+class DossierArgs extends DossierCodeArgs {
+  @Field(() => String, { nullable: true, description: 'The applicant’s lookup secret, instead of a token.' })
+  @IsOptional()
+  @Length(1, 100)
+  secret?: string | null;
+}
+
+@ArgsType()
+class RateArgs extends LookupArgs {
   @Field(() => SatisfactionLevel)
   @IsEnum(SatisfactionLevel)
   level: SatisfactionLevel;
@@ -110,11 +125,7 @@ export class DossierResolver {
     nullable: true,
     description: 'One dossier: for a token whose scope covers it, or with its lookup secret. Null when it does not exist for the caller.',
   })
-  async dossier(
-    @Arg('code') dossierCode: string,
-    @Arg('secret', () => String, { nullable: true, description: 'The applicant’s lookup secret, instead of a token.' }) secret: string | null,
-    @Ctx() ctx: RequestContext,
-  ): Promise<Dossier | null> {
+  async dossier(@Args() { code: dossierCode, secret }: DossierArgs, @Ctx() ctx: RequestContext): Promise<Dossier | null> {
     if (secret) await ctx.services.rateLimits.secretAttempt(ctx.clientIp, dossierCode);
     const dossier = await ctx.loaders.dossierByCode.load(dossierCode);
     if (!dossier) return null;
@@ -123,7 +134,7 @@ export class DossierResolver {
   }
 
   @Query(() => DossierProgress, { nullable: true, description: 'Follow a dossier with its code and lookup secret; no token, no personal data. Null when code or secret is wrong.' })
-  async trackDossier(@Arg('code') dossierCode: string, @Arg('secret') secret: string, @Ctx() ctx: RequestContext): Promise<DossierProgress | null> {
+  async trackDossier(@Args() { code: dossierCode, secret }: LookupArgs, @Ctx() ctx: RequestContext): Promise<DossierProgress | null> {
     // Codes are printed on receipts; the secret is what stops strangers, so guessing is slowed.
     await ctx.services.rateLimits.secretAttempt(ctx.clientIp, dossierCode);
     const dossier = await ctx.loaders.dossierByCode.load(dossierCode);

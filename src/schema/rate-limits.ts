@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import ipaddr from 'ipaddr.js';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
@@ -16,6 +17,10 @@ export interface RateLimitConfig {
   subscriptionsPerConnection: number;
   /** Subscribe messages per second on one WebSocket. */
   wsMessagesPerSecond: number;
+  /** WebSockets open at once from one address, on one instance. */
+  socketsPerAddress: number;
+  /** Operations open at once over WebSocket from one address, on one instance. */
+  subscriptionsPerAddress: number;
 }
 
 export const RATE_LIMITED = 'RATE_LIMITED';
@@ -70,6 +75,10 @@ export class RateLimits {
   private readonly secrets: RateLimiterAbstract;
   private readonly secretsPerCode: RateLimiterAbstract;
   private readonly redis: Redis | undefined;
+  // Held, not spent: counted up and down where the sockets are, so per instance (a count in
+  // Redis would outlive an instance that dies holding sockets).
+  private readonly openSockets: OpenPerKey;
+  private readonly openSubscriptions: OpenPerKey;
 
   constructor(
     readonly config: RateLimitConfig,
@@ -86,6 +95,8 @@ export class RateLimits {
     this.perIp = make('ip', config.perIpPerMinute, 60);
     this.secrets = make('secret', config.secretAttemptsPerMinute, 60);
     this.secretsPerCode = make('secret-code', config.secretAttemptsPerCodePerHour, 3600);
+    this.openSockets = new OpenPerKey(config.socketsPerAddress);
+    this.openSubscriptions = new OpenPerKey(config.subscriptionsPerAddress);
   }
 
   /** One HTTP request: counted against the token's subject, or the IP without a token. */
@@ -97,10 +108,36 @@ export class RateLimits {
    * One attempt at a dossier's lookup secret: slows guessing to a crawl, per address and per
    * dossier code, so guesses spread over many addresses still meet the code's budget. (Its
    * price: someone hammering a code holds its applicant's lookups up to an hour.)
+   * A code's key is kept for an hour: it is a fixed-size digest of the code (the resolvers
+   * check its shape first), and the address's budget is taken first, so one address adds at
+   * most `secretAttemptsPerMinute` keys a minute, of ~480 bytes each in memory (measured).
    */
   async secretAttempt(ip: string, dossierCode: string): Promise<void> {
     await this.consume(this.secrets, addressKey(ip), 'lookup-secret attempts from this address');
-    await this.consume(this.secretsPerCode, dossierCode, 'lookup-secret attempts for this dossier');
+    await this.consume(this.secretsPerCode, createHash('sha256').update(dossierCode).digest('base64url'), 'lookup-secret attempts for this dossier');
+  }
+
+  /**
+   * A WebSocket opened from an address: false when the address already holds
+   * `socketsPerAddress` on this instance. A socket and its subscriptions hold memory for as
+   * long as they live (3,000 anonymous sockets with their subscriptions held 1.7 GB), so
+   * what is open at once is capped, not what is opened per minute.
+   */
+  openSocket(ip: string): boolean {
+    return this.openSockets.take(addressKey(ip));
+  }
+
+  closeSocket(ip: string): void {
+    this.openSockets.release(addressKey(ip));
+  }
+
+  /** An operation started over WebSocket: false when the address holds `subscriptionsPerAddress`. */
+  openSubscription(ip: string): boolean {
+    return this.openSubscriptions.take(addressKey(ip));
+  }
+
+  endSubscriptions(ip: string, count = 1): void {
+    this.openSubscriptions.release(addressKey(ip), count);
   }
 
   /** The limiter of subscribe messages, keyed by connection (memory: a socket lives on one instance). */
@@ -119,5 +156,25 @@ export class RateLimits {
       if (rejection instanceof RateLimiterRes) throw new RateLimitedError(what, Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
       throw rejection;
     }
+  }
+}
+
+/** How many of something each key holds open at once, up to `max`; a key holding none is forgotten. */
+class OpenPerKey {
+  private readonly open = new Map<string, number>();
+
+  constructor(private readonly max: number) {}
+
+  take(key: string): boolean {
+    const held = this.open.get(key) ?? 0;
+    if (held >= this.max) return false;
+    this.open.set(key, held + 1);
+    return true;
+  }
+
+  release(key: string, count = 1): void {
+    const left = (this.open.get(key) ?? 0) - count;
+    if (left > 0) this.open.set(key, left);
+    else this.open.delete(key);
   }
 }

@@ -26,6 +26,7 @@ const bad: Record<string, () => string> = {
   'not valid yet beyond the clock skew': () => jwt.sign({ ...claims, nbf: now() + 300, exp: now() + 3600 }, SECRET, { algorithm: 'HS256' }),
   'missing the role claim': () => jwt.sign({ sub: 'x', agency: 'TPA' }, SECRET, { algorithm: 'HS256', expiresIn: '1h' }),
   'without an expiry (it would never expire)': () => jwt.sign(claims, SECRET, { algorithm: 'HS256' }),
+  'naming an agency that does not exist': () => jwt.sign({ ...claims, agency: 'NO-SUCH-AGENCY' }, SECRET, { algorithm: 'HS256', expiresIn: '1h' }),
 };
 
 describe.each(Object.entries(bad))('a token %s', (_name, make) => {
@@ -45,6 +46,31 @@ it('accepts a token that expired within the bounded clock skew (30 s), and answe
   const justExpired = jwt.sign({ ...claims, exp: now() - 10 }, SECRET, { algorithm: 'HS256' });
   const res = await app.gql(`{ dossiers(first: 1) { totalCount } }`, {}, justExpired);
   expect(res.errors).toBeUndefined();
+});
+
+it('keeps a socket whose token expires in the year 316 million open without re-arming its expiry timer in a loop', async () => {
+  // exp 1e16 s is past what a Date holds: an expiry computed from it is not a number, and a
+  // timer given NaN fires after 1 ms, to be armed again, for as long as the socket lives.
+  const farFuture = jwt.sign({ ...claims, exp: 1e16 }, SECRET, { algorithm: 'HS256' });
+  expect((await app.gql(`{ viewer { role } }`, {}, farFuture)).data!.viewer).toEqual({ role: 'OFFICER' });
+  let connected!: () => void;
+  const acknowledged = new Promise<void>((resolve) => (connected = resolve));
+  const client = wsClient(app.wsUrl, farFuture, { onConnected: () => connected() });
+  const stream = collect(client, `subscription { alerts { cursor } }`);
+  await acknowledged;
+  await new Promise((r) => setTimeout(r, 100));
+  const timers = jest.spyOn(global, 'setTimeout');
+  try {
+    // Idle for half a second: the server's own timers (alert catch-up, sequencer) arm a few.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(stream.closed).toBeNull();
+    expect(stream.errors).toEqual([]);
+    expect(timers.mock.calls.length).toBeLessThan(50);
+  } finally {
+    timers.mockRestore();
+    stream.dispose();
+    await client.dispose();
+  }
 });
 
 it('viewer tells a client whose token it holds, without the account id, and is null without a token', async () => {
