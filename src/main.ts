@@ -3,10 +3,11 @@ import { createDataSource } from '../ormconfig';
 import { signToken } from './auth/tokens';
 import { loadConfig } from './config';
 import { RunningPostgres, startEmbeddedPostgres } from './db/embedded-postgres';
+import { VN_UTC_OFFSET_MINUTES } from './domain/calendar';
 import { Role } from './domain/enums';
 import { createServices, Services } from './schema/context';
 import { DataSource } from 'typeorm';
-import { demoLookupSecret } from './seed';
+import { DEMO_DOSSIER_CODE, demoLookupSecret } from './seed';
 import { prepareDatabase } from './seed/first-start';
 import { lookupSecretMatches } from './services/dossier-service';
 import { RunningServer, startServer } from './server';
@@ -79,12 +80,46 @@ async function main() {
   const server = (running.server = await startServer(services, config.port));
   // A ready-made ADMIN token outside production only: production logs are read by many.
   const token = config.nodeEnv === 'production' ? null : signToken({ sub: 'dev-admin', role: Role.ADMIN, agencyCode: 'HNI' }, config.jwtSecret, '30d');
-  console.log(`\nService Index API ready\n  GraphQL:   ${server.url}\n  WebSocket: ${server.url.replace('http', 'ws')} (graphql-transport-ws; alerts, rankingChanged, dossierUpdated)\n${token ? `  ADMIN token (30 days, dev only):\n    ${token}\n` : ''}  Try: curl -s ${server.url} -H 'content-type: application/json' -d '{"query":"{ rankings(period: \\"2024-09\\", kind: PROVINCE) { rank total agency { code name } } }"}'\n  Ranking as CSV: ${server.url.replace('/graphql', '/rankings.csv?period=2024-09&kind=PROVINCE')}\n${example ? `  A demo dossier to follow without a token: trackDossier(code: "${example.code}", secret: "${example.secret}")\n` : ''}`);
+  console.log(startBanner(server.url, { token, graphiql: config.graphiql, example, period: previousMonth(new Date()) }));
 }
 
-/** A seeded dossier and its demo lookup secret, when the data is the demo data set. */
+/**
+ * What every start prints, not only the first: where to go (the API, the pages), a dev token
+ * outside production, a query to try on the last complete month, and a demo dossier to follow.
+ */
+function startBanner(url: string, o: { token: string | null; graphiql: boolean; example: { code: string; secret: string } | null; period: string }): string {
+  const origin = url.replace(/\/graphql$/, '');
+  const query = JSON.stringify({ query: `{ rankings(period: "${o.period}", kind: PROVINCE) { rank total agency { code name } } }` });
+  return [
+    '',
+    'Service Index API ready',
+    `  GraphQL:   ${url}`,
+    `  WebSocket: ${url.replace('http', 'ws')} (graphql-transport-ws; alerts, rankingChanged, dossierUpdated)`,
+    ...(o.graphiql ? [`  GraphiQL:  ${origin}/graphiql${o.token ? `#token=${o.token}` : ''}`] : []),
+    `  Rankings:  ${origin}/rankings (public)`,
+    `  Dashboard: ${origin}/dashboard${o.token ? `#token=${o.token}` : ' (sign in with a LEADER token: npm run token -- --role LEADER --agency HNI)'}`,
+    ...(o.token ? ['  ADMIN token (30 days, dev only):', `    ${o.token}`] : []),
+    `  Try: curl -s ${url} -H 'content-type: application/json' -d '${query}'`,
+    `  Ranking as CSV: ${origin}/rankings.csv?period=${o.period}&kind=PROVINCE`,
+    ...(o.example ? [`  A demo dossier to follow without a token: trackDossier(code: "${o.example.code}", secret: "${o.example.secret}")`] : []),
+    '',
+  ].join('\n');
+}
+
+/** The last complete month in Vietnam time ("2026-11" in December 2026): a period with the demo's figures. */
+function previousMonth(now: Date): string {
+  const local = new Date(now.getTime() + VN_UTC_OFFSET_MINUTES * 60_000);
+  const months = local.getUTCFullYear() * 12 + local.getUTCMonth() - 1;
+  return `${Math.floor(months / 12)}-${String((months % 12) + 1).padStart(2, '0')}`;
+}
+
+/**
+ * The demo dossier to follow (DEMO_DOSSIER_CODE, received by the seed with its demo lookup
+ * secret), when the data is the demo data set. Looked up by its code, so that dossiers received
+ * since (through the API, with secrets of their own) do not hide it on later starts.
+ */
 async function demoDossierExample(dataSource: DataSource): Promise<{ code: string; secret: string } | null> {
-  const [row] = await dataSource.query(`SELECT code, lookup_secret_hash FROM dossier ORDER BY id DESC LIMIT 1`);
+  const [row] = await dataSource.query(`SELECT code, lookup_secret_hash FROM dossier WHERE code = $1`, [DEMO_DOSSIER_CODE]);
   if (!row) return null;
   const secret = demoLookupSecret(row.code);
   return lookupSecretMatches(secret, row.lookup_secret_hash) ? { code: row.code, secret } : null;
