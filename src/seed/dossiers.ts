@@ -52,6 +52,11 @@ const MINUTE_MS = 60_000;
  * + 01, 02 … in that order; the regular codes (G22.<agency>.<yy>-<number>) never take that form.
  */
 const LIVE_DUE_OFFSETS = [2, 4, 6, 9, 12, 16, 20, 30, 45, 60, 90, 120, 180, 240];
+/**
+ * And then two already overdue by these working days at LIVE_DEMO_AGENCY (alerted in the demo's
+ * past), so that its overdue list is never empty whatever the random backlog gave it.
+ */
+const LIVE_OVERDUE_DAYS = [1, 3];
 export const LIVE_DEMO_AGENCY = 'HNI-STP';
 export const LIVE_DEMO_CODE_PREFIX = 'G22.HNI-STP.DEMO-';
 /** The demo dossier to follow (README, the start's banner): the first live one, its secret demoLookupSecret(code). */
@@ -695,20 +700,55 @@ class DossierFactory {
         { kind: DossierEventKind.SUPPLEMENT_REQUESTED, from: DossierStatus.PROCESSING, to: DossierStatus.AWAITING_SUPPLEMENT, at: requestedAt, actor: handler, reason: rng.pick(SUPPLEMENT_REASONS), details: null },
         { kind: DossierEventKind.RESUMED, from: DossierStatus.AWAITING_SUPPLEMENT, to: DossierStatus.PROCESSING, at: resumedAt, actor: handler, reason: null, details: { waitedWorkingMinutes: waited, dueAt: dueAt.toISOString() }, waited },
       ];
-      const status = DossierStatus.PROCESSING;
-      const row = this.row(code, proc, info, DossierChannel.ONLINE, status, this.applicant(info, proc), r, {
-        processingDays: committedDays === null ? proc.p.processingDays : Math.min(proc.p.processingDays, committedDays),
-        baseDueMs,
-        dueAt,
-        pausedMinutes: waited,
-        digitized: true,
-        reused: rng.chance(info.profile.reuse),
-        paidOnline: proc.feeBearing && proc.p.acceptsOnlinePayment && rng.chance(info.profile.payOnline),
-        synced: true,
-        historyComplete: isHistoryComplete(status, steps.map((s) => s.kind)),
-        updatedMs: resumedAt,
-      });
-      return { row, steps, agencyId: info.agency.databaseId, rating: null, status };
+      return this.inProgress(info, proc, code, committedDays, baseDueMs, dueAt, steps);
+    }
+    return null;
+  }
+
+  /** An online dossier being processed after `steps` (its last one a step in PROCESSING), as a row. */
+  private inProgress(info: AgencyInfo, proc: ProcInfo, code: string, committedDays: number | null, baseDueMs: number, dueAt: Date, steps: Step[]): GeneratedDossier {
+    const status = DossierStatus.PROCESSING;
+    const row = this.row(code, proc, info, DossierChannel.ONLINE, status, this.applicant(info, proc), steps[0].at, {
+      processingDays: committedDays === null ? proc.p.processingDays : Math.min(proc.p.processingDays, committedDays),
+      baseDueMs,
+      dueAt,
+      pausedMinutes: steps.reduce((sum, s) => sum + (s.waited ?? 0), 0),
+      digitized: true,
+      reused: this.rng.chance(info.profile.reuse),
+      paidOnline: proc.feeBearing && proc.p.acceptsOnlinePayment && this.rng.chance(info.profile.payOnline),
+      synced: true,
+      historyComplete: isHistoryComplete(status, steps.map((s) => s.kind)),
+      updatedMs: steps[steps.length - 1].at,
+      overdueAlertedAt: pastAlert(status, dueAt.getTime(), null, this.nowMs),
+    });
+    return { row, steps, agencyId: info.agency.databaseId, rating: null, status };
+  }
+
+  /**
+   * A dossier in progress past its due time by at least `days` working days at the demo's "now":
+   * received, being processed, never completed; alerted overdue in the demo's past (pastAlert).
+   */
+  createOverdue(info: AgencyInfo, proc: ProcInfo, code: string, days: number): GeneratedDossier | null {
+    const { calendar, rng, nowMs } = this;
+    let dueDay = localDayNumberOf(new Date(nowMs));
+    for (let i = 0; i < days; i++) dueDay = this.previousWorkingDay(dueDay);
+    const latestDueMs = calendar.officeEndOfDayNumber(dueDay, info.hours).getTime();
+    let day = dueDay + 1;
+    for (let attempt = 0; attempt < 40; attempt++) {
+      day = this.previousWorkingDay(day);
+      const localDate = formatDayNumber(day);
+      const r = calendar.atDayNumber(day, info.officeStartMs + rng.int(5, 150) * MINUTE_MS).getTime();
+      const { rules, days: committedDays } = this.ctx.rulesFor(info, proc.p.databaseId, localDate);
+      const dueAt = computeDueAt({ calendar, receivedAt: new Date(r), processingDays: proc.p.processingDays, hours: info.hours, commitments: rules });
+      if (dueAt.getTime() > latestDueMs) continue;
+      const startAt = this.add(info, calendar.effectiveReceipt(new Date(r), info.hours).getTime(), rng.int(5, 60));
+      if (startAt >= dueAt.getTime()) continue;
+      const handler = this.officer(info);
+      const steps: Step[] = [
+        { kind: DossierEventKind.RECEIVED, from: null, to: DossierStatus.RECEIVED, at: r, actor: this.officer(info), reason: null, details: null },
+        { kind: DossierEventKind.PROCESSING_STARTED, from: DossierStatus.RECEIVED, to: DossierStatus.PROCESSING, at: startAt, actor: handler, reason: null, details: null },
+      ];
+      return this.inProgress(info, proc, code, committedDays, dueAt.getTime(), dueAt, steps);
     }
     return null;
   }
@@ -1074,7 +1114,7 @@ export async function seedDossiers(dataSource: DataSource, options: SeedDossiers
 
   const fromDay = localDayNumberOf(new Date(fromMs));
   const lastDay = localDayNumberOf(new Date(nowMs - 1));
-  const liveCount = count >= LIVE_MIN_COUNT ? LIVE_DUE_OFFSETS.length : 0;
+  const liveCount = count >= LIVE_MIN_COUNT ? LIVE_DUE_OFFSETS.length + LIVE_OVERDUE_DAYS.length : 0;
   const perDay = lastDay >= fromDay ? allocate(count - liveCount, dayWeights(calendar, fromDay, lastDay, nowMs)) : [];
 
   const columns: ChunkColumns = {
@@ -1168,6 +1208,10 @@ export async function seedDossiers(dataSource: DataSource, options: SeedDossiers
     const candidates = info?.onlineProcedures?.items.filter((p) => p.p.processingDays >= 1 && p.p.processingDays <= 15) ?? [];
     LIVE_DUE_OFFSETS.forEach((offset, i) => {
       const d = candidates.length ? live.createLive(info!, liveRng.pick(candidates), `${LIVE_DEMO_CODE_PREFIX}${pad2(i + 1)}`, offset) : null;
+      if (d) add(d);
+    });
+    LIVE_OVERDUE_DAYS.forEach((days, i) => {
+      const d = candidates.length ? live.createOverdue(info!, liveRng.pick(candidates), `${LIVE_DEMO_CODE_PREFIX}${pad2(LIVE_DUE_OFFSETS.length + i + 1)}`, days) : null;
       if (d) add(d);
     });
   }

@@ -66,7 +66,10 @@ async function startApi(databaseUrl: string): Promise<Started> {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const started: Started = { child, url: `http://localhost:${port}/graphql`, output: '', exited };
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`API did not start: ${started.output}`)), 240_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`API did not start: ${started.output}`));
+    }, 240_000);
     child.stdout!.on('data', (chunk) => {
       started.output += String(chunk);
       // The banner is one write: complete once its first line is in.

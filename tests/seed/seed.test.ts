@@ -337,16 +337,22 @@ describe('a demo loaded without a given now (a first start)', () => {
     expect(span.last.getTime()).toBeLessThanOrEqual(after.getTime());
 
     const calendar = await loadWorkingCalendar(d.manager);
-    const live: { code: string; status: string; due_at: Date; history_complete: boolean }[] = await d.query(
-      'SELECT code, status, due_at, history_complete FROM dossier WHERE code LIKE $1 ORDER BY code',
+    const demo: { code: string; status: string; due_at: Date; history_complete: boolean; overdue_alerted_at: Date | null }[] = await d.query(
+      'SELECT code, status, due_at, history_complete, overdue_alerted_at FROM dossier WHERE code LIKE $1 ORDER BY code',
       [`${LIVE_DEMO_CODE_PREFIX}%`],
     );
+    for (const x of demo) expect([x.code, x.status, x.history_complete]).toEqual([x.code, 'PROCESSING', true]);
+    const live = demo.filter((x) => x.due_at > before);
     expect(live.length).toBeGreaterThanOrEqual(10);
     expect(live[0].code).toBe(DEMO_DOSSIER_CODE);
     for (const x of live) {
-      expect([x.code, x.status, x.history_complete, x.due_at > before]).toEqual([x.code, 'PROCESSING', true, true]);
+      expect(x.overdue_alerted_at).toBeNull();
       expect(calendar.workingMinutesBetween(before, x.due_at)).toBeLessThanOrEqual(241);
     }
+    // And a couple already overdue, alerted in the demo's past: the agency's overdue list is never empty.
+    const overdue = demo.filter((x) => x.due_at <= before);
+    expect(overdue.length).toBeGreaterThanOrEqual(1);
+    for (const x of overdue) expect(x.overdue_alerted_at).toEqual(x.due_at);
     // The first falls due within minutes of office time after the data was loaded.
     expect(calendar.workingMinutesBetween(after, live[0].due_at)).toBeLessThanOrEqual(5);
   }, 120_000);
