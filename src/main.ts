@@ -3,7 +3,7 @@ import { createDataSource } from '../ormconfig';
 import { signToken } from './auth/tokens';
 import { loadConfig } from './config';
 import { RunningPostgres, startEmbeddedPostgres } from './db/embedded-postgres';
-import { VN_UTC_OFFSET_MINUTES } from './domain/calendar';
+import { periodsContaining, previousPeriod } from './domain/periods';
 import { Role } from './domain/enums';
 import { createServices, Services } from './schema/context';
 import { DataSource } from 'typeorm';
@@ -80,7 +80,9 @@ async function main() {
   const server = (running.server = await startServer(services, config.port));
   // A ready-made ADMIN token outside production only: production logs are read by many.
   const token = config.nodeEnv === 'production' ? null : signToken({ sub: 'dev-admin', role: Role.ADMIN, agencyCode: 'HNI' }, config.jwtSecret, '30d');
-  console.log(startBanner(server.url, { token, graphiql: config.graphiql, example, period: previousMonth(new Date()) }));
+  // The last complete month (Vietnam time): the newest period with a whole month of the demo's figures.
+  const period = previousPeriod(periodsContaining(new Date())[0]).key;
+  console.log(startBanner(server.url, { token, graphiql: config.graphiql, example, period }));
 }
 
 /**
@@ -104,13 +106,6 @@ function startBanner(url: string, o: { token: string | null; graphiql: boolean; 
     ...(o.example ? [`  A demo dossier to follow without a token: trackDossier(code: "${o.example.code}", secret: "${o.example.secret}")`] : []),
     '',
   ].join('\n');
-}
-
-/** The last complete month in Vietnam time ("2026-11" in December 2026): a period with the demo's figures. */
-function previousMonth(now: Date): string {
-  const local = new Date(now.getTime() + VN_UTC_OFFSET_MINUTES * 60_000);
-  const months = local.getUTCFullYear() * 12 + local.getUTCMonth() - 1;
-  return `${Math.floor(months / 12)}-${String((months % 12) + 1).padStart(2, '0')}`;
 }
 
 /**

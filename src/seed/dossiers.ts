@@ -7,6 +7,7 @@ import { computeDueAt, extendForClockStop, ServiceCommitment as CommitmentRule }
 import { AgencyKind, ApplicantKind, DossierChannel, DossierEventKind, OnlineLevel, SatisfactionLevel } from '../domain/enums';
 import { computeFeedbackDueAt } from '../domain/feedback';
 import { DossierStatus, isHistoryComplete, requiredHistory } from '../domain/lifecycle';
+import { periodsContaining, previousPeriod } from '../domain/periods';
 import { foldVietnamese } from '../domain/text';
 import { classifyTimeliness, Timeliness } from '../domain/timeliness';
 import { Agency, Procedure, ServiceCommitment } from '../entities';
@@ -38,9 +39,9 @@ export const DEMO_MONTHS = 24;
  * on the day it is loaded; a given `now` gives the same window, and the same rows, every time.
  */
 export function demoWindowStart(now: Date): Date {
-  const [year, month] = formatDayNumber(localDayNumberOf(now)).split('-').map(Number);
-  const months = year * 12 + (month - 1) - DEMO_MONTHS;
-  return new Date(`${Math.floor(months / 12)}-${pad2((months % 12) + 1)}-01T00:00:00+07:00`);
+  let month = periodsContaining(now)[0];
+  for (let i = 0; i < DEMO_MONTHS; i++) month = previousPeriod(month);
+  return month.start;
 }
 
 const MINUTE_MS = 60_000;
