@@ -3,10 +3,11 @@ import { createDataSource } from '../ormconfig';
 import { signToken } from './auth/tokens';
 import { loadConfig } from './config';
 import { RunningPostgres, startEmbeddedPostgres } from './db/embedded-postgres';
+import { periodsContaining, previousPeriod } from './domain/periods';
 import { Role } from './domain/enums';
 import { createServices, Services } from './schema/context';
 import { DataSource } from 'typeorm';
-import { demoLookupSecret } from './seed';
+import { DEMO_DOSSIER_CODE, demoLookupSecret } from './seed';
 import { prepareDatabase } from './seed/first-start';
 import { provisionalWarning } from './services/calendar-service';
 import { lookupSecretMatches } from './services/dossier-service';
@@ -82,12 +83,41 @@ async function main() {
   if (calendarWarning) console.warn(`Warning: ${calendarWarning}`);
   // A ready-made ADMIN token outside production only: production logs are read by many.
   const token = config.nodeEnv === 'production' ? null : signToken({ sub: 'dev-admin', role: Role.ADMIN, agencyCode: 'HNI' }, config.jwtSecret, '30d');
-  console.log(`\nService Index API ready\n  GraphQL:   ${server.url}\n  WebSocket: ${server.url.replace('http', 'ws')} (graphql-transport-ws; alerts, rankingChanged, dossierUpdated)\n${token ? `  ADMIN token (30 days, dev only):\n    ${token}\n` : ''}  Try: curl -s ${server.url} -H 'content-type: application/json' -d '{"query":"{ rankings(period: \\"2024-09\\", kind: PROVINCE) { rank total agency { code name } } }"}'\n  Ranking as CSV: ${server.url.replace('/graphql', '/rankings.csv?period=2024-09&kind=PROVINCE')}\n${example ? `  A demo dossier to follow without a token: trackDossier(code: "${example.code}", secret: "${example.secret}")\n` : ''}`);
+  // The last complete month (Vietnam time): the newest period with a whole month of the demo's figures.
+  const period = previousPeriod(periodsContaining(new Date())[0]).key;
+  console.log(startBanner(server.url, { token, graphiql: config.graphiql, example, period }));
 }
 
-/** A seeded dossier and its demo lookup secret, when the data is the demo data set. */
+/**
+ * What every start prints, not only the first: where to go (the API, the pages), a dev token
+ * outside production, a query to try on the last complete month, and a demo dossier to follow.
+ */
+function startBanner(url: string, o: { token: string | null; graphiql: boolean; example: { code: string; secret: string } | null; period: string }): string {
+  const origin = url.replace(/\/graphql$/, '');
+  const query = JSON.stringify({ query: `{ rankings(period: "${o.period}", kind: PROVINCE) { rank total agency { code name } } }` });
+  return [
+    '',
+    'Service Index API ready',
+    `  GraphQL:   ${url}`,
+    `  WebSocket: ${url.replace('http', 'ws')} (graphql-transport-ws; alerts, rankingChanged, dossierUpdated)`,
+    ...(o.graphiql ? [`  GraphiQL:  ${origin}/graphiql${o.token ? `#token=${o.token}` : ''}`] : []),
+    `  Rankings:  ${origin}/rankings (public)`,
+    `  Dashboard: ${origin}/dashboard${o.token ? `#token=${o.token}` : ' (sign in with a LEADER token: npm run token -- --role LEADER --agency HNI)'}`,
+    ...(o.token ? ['  ADMIN token (30 days, dev only):', `    ${o.token}`] : []),
+    `  Try: curl -s ${url} -H 'content-type: application/json' -d '${query}'`,
+    `  Ranking as CSV: ${origin}/rankings.csv?period=${o.period}&kind=PROVINCE`,
+    ...(o.example ? [`  A demo dossier to follow without a token: trackDossier(code: "${o.example.code}", secret: "${o.example.secret}")`] : []),
+    '',
+  ].join('\n');
+}
+
+/**
+ * The demo dossier to follow (DEMO_DOSSIER_CODE, received by the seed with its demo lookup
+ * secret), when the data is the demo data set. Looked up by its code, so that dossiers received
+ * since (through the API, with secrets of their own) do not hide it on later starts.
+ */
 async function demoDossierExample(dataSource: DataSource): Promise<{ code: string; secret: string } | null> {
-  const [row] = await dataSource.query(`SELECT code, lookup_secret_hash FROM dossier ORDER BY id DESC LIMIT 1`);
+  const [row] = await dataSource.query(`SELECT code, lookup_secret_hash FROM dossier WHERE code = $1`, [DEMO_DOSSIER_CODE]);
   if (!row) return null;
   const secret = demoLookupSecret(row.code);
   return lookupSecretMatches(secret, row.lookup_secret_hash) ? { code: row.code, secret } : null;

@@ -10,6 +10,9 @@ import { openCliDatabase } from './database';
  *
  *   npm run seed -- [--dossiers 50000] [--feedback 2000] [--seed 1] [--from 2024-01-01T00:00:00+07:00] [--now 2025-12-31T17:00:00+07:00] [--reset]
  *
+ * Without --now the demo's "now" is the moment of seeding, and without --from the data starts
+ * at the start of the month 24 months before it; a given --now gives the same rows every time.
+ *
  * Uses DATABASE_URL, or the embedded PostgreSQL under DATA_DIR when it is not set. Runs the
  * migrations first. Refuses to seed a database that already has data unless --reset is given,
  * which first empties every table but the migrations' (RESTART IDENTITY).

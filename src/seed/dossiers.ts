@@ -7,6 +7,7 @@ import { computeDueAt, extendForClockStop, ServiceCommitment as CommitmentRule }
 import { AgencyKind, ApplicantKind, DossierChannel, DossierEventKind, OnlineLevel, SatisfactionLevel } from '../domain/enums';
 import { computeFeedbackDueAt } from '../domain/feedback';
 import { DossierStatus, isHistoryComplete, requiredHistory } from '../domain/lifecycle';
+import { periodsContaining, previousPeriod } from '../domain/periods';
 import { foldVietnamese } from '../domain/text';
 import { classifyTimeliness, Timeliness } from '../domain/timeliness';
 import { Agency, Procedure, ServiceCommitment } from '../entities';
@@ -29,12 +30,40 @@ import { Column, insertRows, releaseIds, reserveIds, tableColumns } from './sql'
  * Rates (online share, lateness, sync, digitization …) vary per province and agency.
  */
 
-/** Start of the demo period: 1 January 2024, local time. */
-export const DEFAULT_SEED_FROM = new Date('2024-01-01T00:00:00+07:00');
-/** The fixed "now" of the demo data, so that a seed always produces the same rows. */
-export const DEFAULT_SEED_NOW = new Date('2025-12-31T17:00:00+07:00');
+/** How far back the demo data reaches before its "now": two years, so a month compares with the same month a year before. */
+export const DEMO_MONTHS = 24;
+
+/**
+ * First receipt day of the demo data by default: the start (local time) of the month
+ * DEMO_MONTHS before `now`'s. The default `now` is the moment of seeding, so the demo is alive
+ * on the day it is loaded; a given `now` gives the same window, and the same rows, every time.
+ */
+export function demoWindowStart(now: Date): Date {
+  let month = periodsContaining(now)[0];
+  for (let i = 0; i < DEMO_MONTHS; i++) month = previousPeriod(month);
+  return month.start;
+}
 
 const MINUTE_MS = 60_000;
+
+/**
+ * The live demo dossiers: in progress at LIVE_DEMO_AGENCY, falling due these office minutes after
+ * the demo's "now", so that a first start raises DOSSIER_DUE_SOON at once and DOSSIER_OVERDUE
+ * within minutes (during office hours; otherwise from the next opening). Codes LIVE_DEMO_CODE_PREFIX
+ * + 01, 02 … in that order; the regular codes (G22.<agency>.<yy>-<number>) never take that form.
+ */
+const LIVE_DUE_OFFSETS = [2, 4, 6, 9, 12, 16, 20, 30, 45, 60, 90, 120, 180, 240];
+/**
+ * And then two already overdue by these working days at LIVE_DEMO_AGENCY (alerted in the demo's
+ * past), so that its overdue list is never empty whatever the random backlog gave it.
+ */
+const LIVE_OVERDUE_DAYS = [1, 3];
+export const LIVE_DEMO_AGENCY = 'HNI-STP';
+export const LIVE_DEMO_CODE_PREFIX = 'G22.HNI-STP.DEMO-';
+/** The demo dossier to follow (README, the start's banner): the first live one, its secret demoLookupSecret(code). */
+export const DEMO_DOSSIER_CODE = `${LIVE_DEMO_CODE_PREFIX}01`;
+/** Smallest data set that gets the live dossiers (counted in its total). */
+const LIVE_MIN_COUNT = 1000;
 
 /** Share of all dossiers handled by ministries (the rest by provinces and their units). */
 const MINISTRY_SHARE = 0.07;
@@ -382,6 +411,11 @@ class SeedContext {
     return { picker: new WeightedPicker(items, weights), byRoot, roots: valid.filter((i) => i.agency.parentId === null) };
   }
 
+  /** The agency of a code, if the catalogue has it. */
+  infoOf(code: string): AgencyInfo | undefined {
+    return this.infoByCode.get(code);
+  }
+
   /** Commitment rules in force for a procedure at an agency on a local date. */
   rulesFor(info: AgencyInfo, procedureId: number, localDate: string): { rules: CommitmentRule[]; days: number | null } {
     const { rules, workingDays } = commitmentRulesInForce(info.commitments.get(procedureId) ?? [], localDate);
@@ -451,6 +485,40 @@ function iso(ms: number): string {
   return `${prefix}${pad2(h)}:${pad2(m)}:${pad2(sec)}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
 }
 
+interface Applicant {
+  business: boolean;
+  applicantName: string;
+  applicantId: string;
+  phone: string | null;
+  address: string | null;
+}
+
+/** A dossier row's values past its identity, receipt and applicant (see DossierFactory.row). */
+interface RowValues {
+  processingDays: number;
+  baseDueMs: number;
+  dueAt: Date;
+  pausedMinutes: number;
+  supplementRequestedAt?: number | null;
+  completedAt?: number | null;
+  resultReturnedAt?: number | null;
+  timeliness?: Timeliness | null;
+  digitized: boolean;
+  reused: boolean;
+  electronicResult?: boolean;
+  paidOnline: boolean;
+  synced: boolean;
+  transferredIn?: boolean;
+  apologyAt?: number | null;
+  appointment?: string | null;
+  rejectionReason?: string | null;
+  transferredToId?: number | null;
+  closedAt?: number | null;
+  historyComplete: boolean;
+  updatedMs: number;
+  overdueAlertedAt?: string | null;
+}
+
 const EXITS: Record<string, { to: DossierStatus; reasons: readonly string[] }> = {
   [DossierEventKind.WITHDRAWN]: { to: DossierStatus.WITHDRAWN, reasons: WITHDRAW_REASONS },
   [DossierEventKind.REJECTED]: { to: DossierStatus.REJECTED, reasons: REJECT_REASONS },
@@ -458,6 +526,17 @@ const EXITS: Record<string, { to: DossierStatus; reasons: readonly string[] }> =
 };
 
 const OPEN = new Set([DossierStatus.RECEIVED, DossierStatus.PROCESSING, DossierStatus.AWAITING_SUPPLEMENT]);
+
+/**
+ * `overdue_alerted_at` of a dossier open and past due at the demo's "now" (its clock running):
+ * the scanner raised its DOSSIER_OVERDUE within a second of the due time, in the demo's past, so
+ * a first start does not raise the whole backlog at once; dossiers falling due later are alerted live.
+ */
+function pastAlert(status: DossierStatus, dueMs: number, supplementRequestedAt: number | null, nowMs: number): string | null {
+  if (!OPEN.has(status) || dueMs >= nowMs) return null;
+  const clockStopped = status === DossierStatus.AWAITING_SUPPLEMENT && supplementRequestedAt !== null && supplementRequestedAt <= dueMs;
+  return clockStopped ? null : iso(dueMs);
+}
 
 class DossierFactory {
   constructor(
@@ -518,6 +597,161 @@ class DossierFactory {
     }
     const lateBy = rng.chance(0.7) ? rng.int(10, info.dayMinutes * 2) : rng.int(info.dayMinutes * 2, info.dayMinutes * 15);
     return this.add(info, dueMs, lateBy);
+  }
+
+  /** A dossier's columns after the id, in DOSSIER_COLUMNS order; what `v` leaves out is null or false. */
+  private row(code: string, proc: ProcInfo, info: AgencyInfo, channel: DossierChannel, status: DossierStatus, a: Applicant, receivedMs: number, v: RowValues): unknown[] {
+    const at = (ms: number | null | undefined) => (ms == null ? null : iso(ms));
+    return [
+      code,
+      proc.p.databaseId,
+      info.agency.databaseId,
+      channel,
+      status,
+      a.business ? ApplicantKind.BUSINESS : ApplicantKind.CITIZEN,
+      a.applicantName,
+      a.applicantId,
+      a.phone,
+      a.address,
+      hashLookupSecret(demoLookupSecret(code)),
+      iso(receivedMs),
+      v.processingDays,
+      iso(v.baseDueMs),
+      v.dueAt.toISOString(),
+      v.pausedMinutes,
+      at(v.supplementRequestedAt),
+      at(v.completedAt),
+      at(v.resultReturnedAt),
+      v.timeliness ?? null,
+      v.digitized,
+      v.reused,
+      v.electronicResult ?? false,
+      v.paidOnline,
+      v.synced,
+      v.transferredIn ?? false,
+      at(v.apologyAt),
+      v.appointment ?? null,
+      v.rejectionReason ?? null,
+      v.transferredToId ?? null,
+      at(v.closedAt),
+      v.historyComplete,
+      1,
+      iso(receivedMs),
+      iso(v.updatedMs),
+      v.overdueAlertedAt ?? null,
+    ];
+  }
+
+  /** The applicant: a citizen or a business, mostly of the agency's province. */
+  private applicant(info: AgencyInfo, proc: ProcInfo): Applicant {
+    const rng = this.rng;
+    const province = info.province ?? provinceOf(rng.pick(PROVINCES_BEFORE_REFORM).code)!;
+    const gso = rng.chance(0.85) ? province.gso : rng.pick(PROVINCES_BEFORE_REFORM).gso;
+    const business = rng.chance(proc.field.business);
+    let applicantName: string;
+    let applicantId: string;
+    if (business) {
+      applicantName = businessName(rng);
+      applicantId = enterpriseCode(rng, gso);
+    } else {
+      const person = personName(rng);
+      applicantName = person.name;
+      applicantId = citizenId(rng, person, gso);
+    }
+    const phone = rng.chance(0.95) ? mobilePhone(rng) : null;
+    const address = rng.chance(0.97) ? streetAddress(rng, info.locality, province.name) : null;
+    return { business, applicantName, applicantId, phone, address };
+  }
+
+  /**
+   * A dossier in progress that falls due `offsetMinutes` of office time after the demo's "now":
+   * received a few working days before, being processed, its clock stopped for a supplement that
+   * came back before now, so that its due time (moved by the time waited, as resumeDossier
+   * moves it) lands just after now. Null when no receipt in the last weeks gives such a history.
+   */
+  createLive(info: AgencyInfo, proc: ProcInfo, code: string, offsetMinutes: number): GeneratedDossier | null {
+    const { calendar, rng, nowMs } = this;
+    const targetMs = this.add(info, nowMs, offsetMinutes);
+    let day = localDayNumberOf(new Date(nowMs));
+    for (let attempt = 0; attempt < 30; attempt++) {
+      day = this.previousWorkingDay(day);
+      const localDate = formatDayNumber(day);
+      const r = calendar.atDayNumber(day, info.officeStartMs + rng.int(5, 150) * MINUTE_MS).getTime();
+      const receivedAt = new Date(r);
+      const { rules, days: committedDays } = this.ctx.rulesFor(info, proc.p.databaseId, localDate);
+      const baseDue = computeDueAt({ calendar, receivedAt, processingDays: proc.p.processingDays, hours: info.hours, commitments: rules });
+      const baseDueMs = baseDue.getTime();
+      if (baseDueMs > nowMs) continue;
+      const effective = calendar.effectiveReceipt(receivedAt, info.hours).getTime();
+      const startAt = this.add(info, effective, rng.int(5, 60));
+      // The supplement is asked early enough to be back before now, however long it waited.
+      const room = this.between(info, startAt, baseDueMs) - offsetMinutes - 30;
+      if (room < 10) continue;
+      const requestedAt = this.add(info, startAt, Math.floor(room * rng.float(0.2, 0.9)));
+      const resumedAt = this.add(info, requestedAt, Math.ceil(this.between(info, baseDueMs, targetMs)));
+      if (resumedAt > nowMs || resumedAt <= requestedAt) continue;
+      const waited = Math.round(this.between(info, requestedAt, resumedAt));
+      const dueAt = extendForClockStop(baseDue, waited, calendar, info.hours);
+      if (dueAt.getTime() <= nowMs) continue;
+
+      const handler = this.officer(info);
+      const steps: Step[] = [
+        { kind: DossierEventKind.RECEIVED, from: null, to: DossierStatus.RECEIVED, at: r, actor: this.officer(info), reason: null, details: null },
+        { kind: DossierEventKind.PROCESSING_STARTED, from: DossierStatus.RECEIVED, to: DossierStatus.PROCESSING, at: startAt, actor: handler, reason: null, details: null },
+        { kind: DossierEventKind.SUPPLEMENT_REQUESTED, from: DossierStatus.PROCESSING, to: DossierStatus.AWAITING_SUPPLEMENT, at: requestedAt, actor: handler, reason: rng.pick(SUPPLEMENT_REASONS), details: null },
+        { kind: DossierEventKind.RESUMED, from: DossierStatus.AWAITING_SUPPLEMENT, to: DossierStatus.PROCESSING, at: resumedAt, actor: handler, reason: null, details: { waitedWorkingMinutes: waited, dueAt: dueAt.toISOString() }, waited },
+      ];
+      return this.inProgress(info, proc, code, committedDays, baseDueMs, dueAt, steps);
+    }
+    return null;
+  }
+
+  /** An online dossier being processed after `steps` (its last one a step in PROCESSING), as a row. */
+  private inProgress(info: AgencyInfo, proc: ProcInfo, code: string, committedDays: number | null, baseDueMs: number, dueAt: Date, steps: Step[]): GeneratedDossier {
+    const status = DossierStatus.PROCESSING;
+    const row = this.row(code, proc, info, DossierChannel.ONLINE, status, this.applicant(info, proc), steps[0].at, {
+      processingDays: committedDays === null ? proc.p.processingDays : Math.min(proc.p.processingDays, committedDays),
+      baseDueMs,
+      dueAt,
+      pausedMinutes: steps.reduce((sum, s) => sum + (s.waited ?? 0), 0),
+      digitized: true,
+      reused: this.rng.chance(info.profile.reuse),
+      paidOnline: proc.feeBearing && proc.p.acceptsOnlinePayment && this.rng.chance(info.profile.payOnline),
+      synced: true,
+      historyComplete: isHistoryComplete(status, steps.map((s) => s.kind)),
+      updatedMs: steps[steps.length - 1].at,
+      overdueAlertedAt: pastAlert(status, dueAt.getTime(), null, this.nowMs),
+    });
+    return { row, steps, agencyId: info.agency.databaseId, rating: null, status };
+  }
+
+  /**
+   * A dossier in progress past its due time by at least `days` working days at the demo's "now":
+   * received, being processed, never completed; alerted overdue in the demo's past (pastAlert).
+   */
+  createOverdue(info: AgencyInfo, proc: ProcInfo, code: string, days: number): GeneratedDossier | null {
+    const { calendar, rng, nowMs } = this;
+    let dueDay = localDayNumberOf(new Date(nowMs));
+    for (let i = 0; i < days; i++) dueDay = this.previousWorkingDay(dueDay);
+    const latestDueMs = calendar.officeEndOfDayNumber(dueDay, info.hours).getTime();
+    let day = dueDay + 1;
+    for (let attempt = 0; attempt < 40; attempt++) {
+      day = this.previousWorkingDay(day);
+      const localDate = formatDayNumber(day);
+      const r = calendar.atDayNumber(day, info.officeStartMs + rng.int(5, 150) * MINUTE_MS).getTime();
+      const { rules, days: committedDays } = this.ctx.rulesFor(info, proc.p.databaseId, localDate);
+      const dueAt = computeDueAt({ calendar, receivedAt: new Date(r), processingDays: proc.p.processingDays, hours: info.hours, commitments: rules });
+      if (dueAt.getTime() > latestDueMs) continue;
+      const startAt = this.add(info, calendar.effectiveReceipt(new Date(r), info.hours).getTime(), rng.int(5, 60));
+      if (startAt >= dueAt.getTime()) continue;
+      const handler = this.officer(info);
+      const steps: Step[] = [
+        { kind: DossierEventKind.RECEIVED, from: null, to: DossierStatus.RECEIVED, at: r, actor: this.officer(info), reason: null, details: null },
+        { kind: DossierEventKind.PROCESSING_STARTED, from: DossierStatus.RECEIVED, to: DossierStatus.PROCESSING, at: startAt, actor: handler, reason: null, details: null },
+      ];
+      return this.inProgress(info, proc, code, committedDays, dueAt.getTime(), dueAt, steps);
+    }
+    return null;
   }
 
   create(d: Draft): GeneratedDossier {
@@ -680,22 +914,7 @@ class DossierFactory {
     const paidOnline = proc.feeBearing && proc.p.acceptsOnlinePayment && rng.chance(online ? prof.payOnline : 0.1);
     const synced = rng.chance(prof.sync);
 
-    // --- applicant ---------------------------------------------------------------------------
-    const province = info.province ?? provinceOf(rng.pick(PROVINCES_BEFORE_REFORM).code)!;
-    const gso = rng.chance(0.85) ? province.gso : rng.pick(PROVINCES_BEFORE_REFORM).gso;
-    const business = rng.chance(proc.field.business);
-    let applicantName: string;
-    let applicantId: string;
-    if (business) {
-      applicantName = businessName(rng);
-      applicantId = enterpriseCode(rng, gso);
-    } else {
-      const person = personName(rng);
-      applicantName = person.name;
-      applicantId = citizenId(rng, person, gso);
-    }
-    const phone = rng.chance(0.95) ? mobilePhone(rng) : null;
-    const address = rng.chance(0.97) ? streetAddress(rng, info.locality, province.name) : null;
+    const applicant = this.applicant(info, proc);
 
     // --- rating ------------------------------------------------------------------------------
     let rating: [SatisfactionLevel, number] | null = null;
@@ -722,43 +941,30 @@ class DossierFactory {
     }
 
     const updatedAt = kept[kept.length - 1].at;
-    const row = [
-      code,
-      proc.p.databaseId,
-      agency.databaseId,
-      channel,
-      status,
-      business ? ApplicantKind.BUSINESS : ApplicantKind.CITIZEN,
-      applicantName,
-      applicantId,
-      phone,
-      address,
-      hashLookupSecret(demoLookupSecret(code)),
-      iso(r),
+    const row = this.row(code, proc, info, channel, status, applicant, r, {
       processingDays,
-      iso(baseDueMs),
-      dueAt.toISOString(),
+      baseDueMs,
+      dueAt,
       pausedMinutes,
-      status === DossierStatus.AWAITING_SUPPLEMENT ? iso(lastRequest!) : null,
-      completedAt === null ? null : iso(completedAt),
-      resultReturnedAt === null ? null : iso(resultReturnedAt),
+      supplementRequestedAt: status === DossierStatus.AWAITING_SUPPLEMENT ? lastRequest : null,
+      completedAt,
+      resultReturnedAt,
       timeliness,
       digitized,
       reused,
-      completedAt !== null && electronic,
+      electronicResult: completedAt !== null && electronic,
       paidOnline,
       synced,
       transferredIn,
-      apologyAt === null ? null : iso(apologyAt),
+      apologyAt,
       appointment,
       rejectionReason,
-      transferredTo?.agency.databaseId ?? null,
-      closedAt === null ? null : iso(closedAt),
-      isHistoryComplete(status, events.map((e) => e.kind)),
-      1,
-      iso(r),
-      iso(updatedAt),
-    ];
+      transferredToId: transferredTo?.agency.databaseId ?? null,
+      closedAt,
+      historyComplete: isHistoryComplete(status, events.map((e) => e.kind)),
+      updatedMs: updatedAt,
+      overdueAlertedAt: pastAlert(status, dueAt.getTime(), lastRequest, this.nowMs),
+    });
     return { row, steps: events, agencyId: agency.databaseId, rating, status };
   }
 }
@@ -800,6 +1006,7 @@ const DOSSIER_COLUMNS = [
   'version',
   'created_at',
   'updated_at',
+  'overdue_alerted_at',
 ];
 const EVENT_COLUMNS = [
   'id',
@@ -832,9 +1039,9 @@ export interface SeedDossiersOptions {
   count?: number;
   /** Number of feedback items (default 2,000). */
   feedbackCount?: number;
-  /** The demo's "now": nothing happens after it (default 2025-12-31 17:00 local). */
-  now?: Date;
-  /** First receipt day (default 2024-01-01). */
+  /** The demo's "now": nothing happens after it. */
+  now: Date;
+  /** First receipt day (default: demoWindowStart(now)). */
   from?: Date;
   agencies: readonly Agency[];
   procedures: ProcedureCatalogue;
@@ -896,8 +1103,8 @@ function timeOfDay(rng: Rng, info: AgencyInfo, channel: DossierChannel, workingD
 export async function seedDossiers(dataSource: DataSource, options: SeedDossiersOptions): Promise<SeedDossiersResult> {
   const count = options.count ?? 50_000;
   const feedbackCount = options.feedbackCount ?? 2_000;
-  const nowMs = (options.now ?? DEFAULT_SEED_NOW).getTime();
-  const fromMs = (options.from ?? DEFAULT_SEED_FROM).getTime();
+  const nowMs = options.now.getTime();
+  const fromMs = (options.from ?? demoWindowStart(options.now)).getTime();
   const chunkSize = options.chunkSize ?? 5_000;
   const log = options.log ?? (() => undefined);
   const { calendar } = options;
@@ -908,7 +1115,8 @@ export async function seedDossiers(dataSource: DataSource, options: SeedDossiers
 
   const fromDay = localDayNumberOf(new Date(fromMs));
   const lastDay = localDayNumberOf(new Date(nowMs - 1));
-  const perDay = lastDay >= fromDay ? allocate(count, dayWeights(calendar, fromDay, lastDay, nowMs)) : [];
+  const liveCount = count >= LIVE_MIN_COUNT ? LIVE_DUE_OFFSETS.length + LIVE_OVERDUE_DAYS.length : 0;
+  const perDay = lastDay >= fromDay ? allocate(count - liveCount, dayWeights(calendar, fromDay, lastDay, nowMs)) : [];
 
   const columns: ChunkColumns = {
     dossier: await tableColumns(dataSource, 'dossier', DOSSIER_COLUMNS),
@@ -946,6 +1154,16 @@ export async function seedDossiers(dataSource: DataSource, options: SeedDossiers
 
   let chunk = emptyChunk();
   let generated = 0;
+  const add = (d: GeneratedDossier) => {
+    const id = nextDossierId++;
+    chunk.dossiers.push([id, ...d.row]);
+    for (const s of d.steps) {
+      const at = iso(s.at);
+      chunk.events.push([nextEventId++, id, s.kind, s.from, s.to, s.actor, d.agencyId, s.reason, s.details ? JSON.stringify(s.details) : null, at, at]);
+    }
+    if (d.rating) chunk.ratings.push([id, d.agencyId, d.rating[0], iso(d.rating[1]), iso(d.rating[1])]);
+    chunk.statuses.push(d.status);
+  };
   for (let i = 0; i < perDay.length; i++) {
     const day = fromDay + i;
     const workingDay = calendar.isWorkingDayNumber(day);
@@ -975,15 +1193,7 @@ export async function seedDossiers(dataSource: DataSource, options: SeedDossiers
     }
     drafts.sort((a, b) => a.at - b.at);
     for (const draft of drafts) {
-      const d = factory.create(draft);
-      const id = nextDossierId++;
-      chunk.dossiers.push([id, ...d.row]);
-      for (const s of d.steps) {
-        const at = iso(s.at);
-        chunk.events.push([nextEventId++, id, s.kind, s.from, s.to, s.actor, d.agencyId, s.reason, s.details ? JSON.stringify(s.details) : null, at, at]);
-      }
-      if (d.rating) chunk.ratings.push([id, d.agencyId, d.rating[0], iso(d.rating[1]), iso(d.rating[1])]);
-      chunk.statuses.push(d.status);
+      add(factory.create(draft));
       // Let the pending inserts' statements go out while generating.
       if (++generated % 250 === 0) await nextTurn();
       if (chunk.dossiers.length >= chunkSize) {
@@ -991,6 +1201,20 @@ export async function seedDossiers(dataSource: DataSource, options: SeedDossiers
         chunk = emptyChunk();
       }
     }
+  }
+  if (liveCount > 0) {
+    const info = ctx.infoOf(LIVE_DEMO_AGENCY);
+    const live = new DossierFactory(ctx, options.rng.fork('live'), nowMs);
+    const liveRng = options.rng.fork('live-procedures');
+    const candidates = info?.onlineProcedures?.items.filter((p) => p.p.processingDays >= 1 && p.p.processingDays <= 15) ?? [];
+    LIVE_DUE_OFFSETS.forEach((offset, i) => {
+      const d = candidates.length ? live.createLive(info!, liveRng.pick(candidates), `${LIVE_DEMO_CODE_PREFIX}${pad2(i + 1)}`, offset) : null;
+      if (d) add(d);
+    });
+    LIVE_OVERDUE_DAYS.forEach((days, i) => {
+      const d = candidates.length ? live.createOverdue(info!, liveRng.pick(candidates), `${LIVE_DEMO_CODE_PREFIX}${pad2(LIVE_DUE_OFFSETS.length + i + 1)}`, days) : null;
+      if (d) add(d);
+    });
   }
   if (chunk.dossiers.length) await submit(chunk);
   while (inflight.size) await Promise.race(inflight);
@@ -1033,6 +1257,7 @@ const FEEDBACK_COLUMNS = [
   'answered_by',
   'satisfaction',
   'created_at',
+  'overdue_alerted_at',
 ];
 
 /** Feedback (phản ánh, kiến nghị): due 10 working days after receipt; most answered in time. */
@@ -1086,6 +1311,8 @@ async function seedFeedback(dataSource: DataSource, ctx: SeedContext, rng: Rng, 
       answeredAt === null ? null : `officer-${info.agency.code}-${String(rng.int(1, info.officers)).padStart(2, '0')}`,
       satisfaction,
       iso(at),
+      // Unanswered past its due time: alerted in the demo's past (as dossiers, see pastAlert).
+      answeredAt === null && dueMs < nowMs ? iso(dueMs) : null,
     ]);
   });
   await dataSource.transaction(async (em) => {

@@ -3,14 +3,14 @@ import { SeedRun } from '../entities';
 import { seedIndexMethod } from '../services/index/index-service';
 import { seedAgencies } from './agencies';
 import { loadWorkingCalendar, seedCalendar } from './calendar';
-import { DEFAULT_SEED_NOW, seedDossiers, SeedDossiersResult } from './dossiers';
+import { seedDossiers, SeedDossiersResult } from './dossiers';
 import { seedProcedures } from './procedures';
 import { createRng } from './random';
 
 export { seedCalendar, loadWorkingCalendar } from './calendar';
 export { seedAgencies } from './agencies';
 export { seedProcedures } from './procedures';
-export { seedDossiers, demoLookupSecret, DEFAULT_SEED_NOW, DEFAULT_SEED_FROM } from './dossiers';
+export { seedDossiers, demoLookupSecret, demoWindowStart, DEMO_MONTHS, DEMO_DOSSIER_CODE, LIVE_DEMO_CODE_PREFIX } from './dossiers';
 export { createRng, Rng } from './random';
 
 export interface SeedDemoOptions {
@@ -20,9 +20,12 @@ export interface SeedDemoOptions {
   dossiers?: number;
   /** Number of feedback items (default 2,000). */
   feedback?: number;
-  /** The demo's "now" (default 2025-12-31 17:00 local): nothing is received or happens after it. */
+  /**
+   * The demo's "now" (default: the moment of seeding, so that a first start's demo is alive that
+   * day): nothing is received or happens after it, and some open dossiers fall due just after it.
+   */
   now?: Date;
-  /** First receipt day (default 1 January 2024). */
+  /** First receipt day (default: the start of the month 24 months before `now`, demoWindowStart). */
   from?: Date;
   log?: (message: string) => void;
 }
@@ -67,7 +70,7 @@ export async function emptyDataTables(dataSource: DataSource): Promise<number> {
 export async function seedDemoData(dataSource: DataSource, options: SeedDemoOptions = {}): Promise<SeedSummary> {
   const started = Date.now();
   const seed = options.seed ?? 1;
-  const now = options.now ?? DEFAULT_SEED_NOW;
+  const now = options.now ?? new Date();
   const log = options.log ?? (() => undefined);
   const rng = createRng(seed);
 

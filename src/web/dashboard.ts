@@ -58,11 +58,10 @@ const PAGE = `<!doctype html>
 <script src="/assets/pages.js"></script>
 <script>
   const KEEP_ALERTS = 50;
-  const { monthsBefore, signed } = siPages;
+  const { monthsBefore, signed, vnMonth } = siPages;
   let token = siPages.token(), viewer, chart, wsClient, unsubscribe, retryTimer, generation = 0;
   const params = new URLSearchParams(location.search);
   const $ = (id) => document.getElementById(id);
-  const vnMonth = () => new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 7);
   $('period').value = params.get('period') || vnMonth();
   const fmt = (iso) => new Date(iso).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' });
   const gql = (query, variables) => siPages.gql(query, variables, token);

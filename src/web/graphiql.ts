@@ -27,7 +27,8 @@ const PAGE = `<!doctype html>
   root.render(React.createElement(GraphiQL, {
     fetcher,
     defaultHeaders: token ? JSON.stringify({ Authorization: 'Bearer ' + token }, null, 2) : undefined,
-    defaultQuery: '# Service Index. Public: rankings, scorecards, agencies, procedures.\\n# With a token (#token=…): dossiers, feedback, and live alerts.\\n\\n{\\n  rankings(period: "2024-09", kind: PROVINCE) {\\n    rank total rankDelta\\n    agency { code name }\\n  }\\n}\\n',
+    // The last complete month: the newest ranking with a whole month's figures.
+    defaultQuery: '# Service Index. Public: rankings, scorecards, agencies, procedures.\\n# With a token (#token=…): dossiers, feedback, and live alerts.\\n\\n{\\n  rankings(period: "' + siPages.monthsBefore(siPages.vnMonth(), 1) + '", kind: PROVINCE) {\\n    rank total rankDelta\\n    agency { code name }\\n  }\\n}\\n',
   }));
 </script></body></html>`;
 

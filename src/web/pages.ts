@@ -38,6 +38,8 @@ export const PAGES_SCRIPT = `window.siPages = (() => {
       const d = new Date(Date.UTC(y, m - 1 - n, 1));
       return d.getUTCFullYear() + '-' + String(d.getUTCMonth() + 1).padStart(2, '0');
     },
+    /** The current month in Vietnam time (UTC+7, no daylight saving), as "YYYY-MM". */
+    vnMonth() { return new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 7); },
     /** A change with its sign ("+2", "-0.50"), or '' when there is none. */
     signed(n, digits) { return n == null ? '' : (n > 0 ? '+' : '') + n.toFixed(digits); },
   };

@@ -20,7 +20,7 @@ const PAGE = `<!doctype html>
 <body>
 <h1>Chỉ số phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg)</h1>
 <form id="filters">
-  <label>Kỳ (period) <input name="period" value="2024-09" pattern="\\d{4}(-\\d{2}|-Q[1-4])?" required></label>
+  <label>Kỳ (period) <input name="period" value="" pattern="\\d{4}(-\\d{2}|-Q[1-4])?" required></label>
   <label>Loại (kind) <select name="kind"><option value="PROVINCE">Tỉnh, thành phố</option><option value="MINISTRY">Bộ, ngành</option></select></label>
   <button>Xem</button> <a id="csv" href="#">Tải CSV</a>
 </form>
@@ -30,9 +30,11 @@ const PAGE = `<!doctype html>
 <script src="/assets/chart.js"></script>
 <script src="/assets/pages.js"></script>
 <script>
-  const { gql, monthsBefore, signed } = siPages;
+  const { gql, monthsBefore, signed, vnMonth } = siPages;
   const form = document.getElementById('filters');
   const params = new URLSearchParams(location.search);
+  // By default the last complete month: the newest ranking with a whole month's figures.
+  form.elements.period.value = monthsBefore(vnMonth(), 1);
   for (const name of ['period', 'kind']) if (params.get(name)) form.elements[name].value = params.get(name);
   let chart;
 

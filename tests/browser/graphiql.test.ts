@@ -39,6 +39,10 @@ import { seedFixtures } from '../support/fixtures';
     // Functions evaluated in the page, written as strings: this project compiles without DOM types.
     await page.waitForFunction(`document.querySelector('.result-window')?.textContent?.includes('rankings')`, null, { timeout: 20_000 });
     expect(await page.evaluate(`localStorage.getItem('si-token')`)).toBe(token);
+    // The default query asks for the last complete month (Vietnam time), a period with figures.
+    const local = new Date(Date.now() + 7 * 3_600_000);
+    const lastMonth = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+    expect(await page.textContent('.graphiql-query-editor')).toContain(`rankings(period: "${lastMonth}", kind: PROVINCE)`);
     // Given in the fragment, the token never went over the wire in a URL (access logs).
     expect(requested.filter((url) => url.includes(token))).toEqual([]);
     expect(await page.evaluate('location.href')).toBe(`${origin}/graphiql`);

@@ -57,4 +57,15 @@ import { seedFixtures } from '../support/fixtures';
     expect(failed).toEqual([]);
     await page.close();
   });
+
+  it('opens on the last complete month (Vietnam time) when no period is asked for', async () => {
+    const local = new Date(Date.now() + 7 * 3_600_000);
+    const lastMonth = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+    const page = await browser.newPage();
+    await page.goto(`${app.url.replace('/graphql', '')}/rankings`);
+    await page.waitForFunction(`document.getElementById('status').textContent.includes('${lastMonth}')`);
+    expect(await page.inputValue('input[name=period]')).toBe(lastMonth);
+    expect(await page.getAttribute('#csv', 'href')).toBe(`/rankings.csv?period=${lastMonth}&kind=PROVINCE`);
+    await page.close();
+  });
 });

@@ -7,9 +7,13 @@ import { parseCalendarDays } from '../../src/domain/calendar';
 import { DossierStatus, isHistoryComplete } from '../../src/domain/lifecycle';
 import { classifyTimeliness } from '../../src/domain/timeliness';
 import { CALENDAR_JSON_PATH } from '../../src/seed/calendar';
-import { demoLookupSecret, loadWorkingCalendar, seedCalendar, seedDemoData, seedState } from '../../src/seed';
+import { Role } from '../../src/domain/enums';
+import { DEMO_DOSSIER_CODE, demoLookupSecret, demoWindowStart, LIVE_DEMO_CODE_PREFIX, loadWorkingCalendar, seedCalendar, seedDemoData, seedState } from '../../src/seed';
 import { prepareDatabase } from '../../src/seed/first-start';
+import { OVERDUE_CANDIDATES } from '../../src/subscriptions/detectors';
+import { startTestApp } from '../support/app';
 import { adminQuery, LOCAL_POSTGRES_URL, withDatabase } from '../support/database';
+import { collect, wsClient } from '../support/ws';
 
 /**
  * The demo seed against a real PostgreSQL: throwaway databases on TEST_PG_ADMIN_URL (default the
@@ -32,8 +36,10 @@ async function seededDatabase(suffix: string, seed: number): Promise<DataSource>
   return dataSource;
 }
 
+const databaseName = (suffix: string) => `si_seed_test_${process.pid}_${suffix}`;
+
 async function migratedDatabase(suffix: string): Promise<DataSource> {
-  const name = `si_seed_test_${process.pid}_${suffix}`;
+  const name = databaseName(suffix);
   await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   await admin(`CREATE DATABASE "${name}"`);
   databases.push(name);
@@ -320,4 +326,101 @@ describe('a first start stopped while loading its data', () => {
     await d.query('DELETE FROM seed_run');
     expect(await seedState(d)).toBe('complete');
   }, 120_000);
+});
+
+describe('a demo loaded without a given now (a first start)', () => {
+  it('covers the 24 months up to the moment of seeding, its live dossiers falling due in the first office minutes after it', async () => {
+    const before = new Date();
+    const d = await migratedDatabase('now');
+    await seedDemoData(d, { seed: 7, dossiers: DOSSIERS, feedback: FEEDBACK });
+    const after = new Date();
+    const [span]: { first: Date; last: Date; n: number }[] = await d.query('SELECT min(received_at) AS first, max(received_at) AS last, count(*)::int AS n FROM dossier');
+    expect(span.n).toBe(DOSSIERS);
+    const start = demoWindowStart(before);
+    expect(start.getTime()).toBeLessThan(before.getTime() - 729 * 86_400_000);
+    expect(span.first.getTime()).toBeGreaterThanOrEqual(start.getTime());
+    expect(span.first.getTime()).toBeLessThan(start.getTime() + 7 * 86_400_000);
+    expect(span.last.getTime()).toBeLessThanOrEqual(after.getTime());
+
+    const calendar = await loadWorkingCalendar(d.manager);
+    const demo: { code: string; status: string; due_at: Date; history_complete: boolean; overdue_alerted_at: Date | null }[] = await d.query(
+      'SELECT code, status, due_at, history_complete, overdue_alerted_at FROM dossier WHERE code LIKE $1 ORDER BY code',
+      [`${LIVE_DEMO_CODE_PREFIX}%`],
+    );
+    for (const x of demo) expect([x.code, x.status, x.history_complete]).toEqual([x.code, 'PROCESSING', true]);
+    const live = demo.filter((x) => x.due_at > before);
+    expect(live.length).toBeGreaterThanOrEqual(10);
+    expect(live[0].code).toBe(DEMO_DOSSIER_CODE);
+    for (const x of live) {
+      expect(x.overdue_alerted_at).toBeNull();
+      expect(calendar.workingMinutesBetween(before, x.due_at)).toBeLessThanOrEqual(241);
+    }
+    // And a couple already overdue, alerted in the demo's past: the agency's overdue list is never empty.
+    const overdue = demo.filter((x) => x.due_at <= before);
+    expect(overdue.length).toBeGreaterThanOrEqual(1);
+    for (const x of overdue) expect(x.overdue_alerted_at).toEqual(x.due_at);
+    // The first falls due within minutes of office time after the data was loaded.
+    expect(calendar.workingMinutesBetween(after, live[0].due_at)).toBeLessThanOrEqual(5);
+  }, 120_000);
+});
+
+describe('a demo loaded at a given now, served', () => {
+  // A Tuesday morning: office time runs on from the demo's now.
+  const LIVE_NOW = new Date('2026-11-17T10:00:00+07:00');
+  const ALERTS = `subscription($after: String, $kinds: [AlertKind!]) { alerts(after: $after, kinds: $kinds) { cursor kind dossier { code } } }`;
+
+  it('raises DOSSIER_OVERDUE as live dossiers fall due, none for the backlog it was loaded with, DOSSIER_DUE_SOON for the next working day; this month has figures', async () => {
+    const d = await migratedDatabase('live');
+    await seedDemoData(d, { seed: 7, dossiers: DOSSIERS, feedback: FEEDBACK, now: LIVE_NOW });
+    // The backlog at the demo's now, alerted in its past: the scanner must not raise it again.
+    const [backlog] = await d.query(
+      `SELECT (SELECT count(*)::int FROM dossier d WHERE d.status IN ('RECEIVED', 'PROCESSING', 'AWAITING_SUPPLEMENT') AND d.due_at < $1 AND NOT (d.supplement_requested_at IS NOT NULL AND d.supplement_requested_at <= d.due_at)) AS dossiers,
+              (SELECT count(*)::int FROM feedback WHERE answered_at IS NULL AND due_at < $1) AS feedback`,
+      [LIVE_NOW],
+    );
+    expect(backlog.dossiers).toBeGreaterThan(0);
+    expect(backlog.feedback).toBeGreaterThan(0);
+
+    // Five minutes after the data was loaded.
+    const now = new Date(LIVE_NOW.getTime() + 5 * 60_000 + 1000);
+    const app = await startTestApp({ databaseUrl: withDatabase(ADMIN_URL, databaseName('live')), clock: () => now, realtime: { detectors: false } });
+    try {
+      const calendar = await loadWorkingCalendar(d.manager);
+      const codes = (rows: { code: string }[]) => rows.map((r) => r.code).sort();
+      const pastDue: { code: string; due_at: Date }[] = await d.query(`SELECT d.code, d.due_at FROM dossier d WHERE ${OVERDUE_CANDIDATES}`, [now]);
+      // Only what fell due since the demo's now: the backlog is not raised again.
+      expect(pastDue.filter((r) => r.due_at < LIVE_NOW)).toEqual([]);
+      const overdue = codes(pastDue);
+      const soon: { code: string; due_at: Date }[] = await d.query(
+        `SELECT code, due_at FROM dossier WHERE status IN ('RECEIVED', 'PROCESSING', 'AWAITING_SUPPLEMENT') AND due_at >= $1
+            AND NOT (supplement_requested_at IS NOT NULL AND supplement_requested_at <= due_at)`,
+        [now],
+      );
+      const dueSoon = codes(soon.filter((r) => calendar.workingMinutesBetween(now, r.due_at) <= 9 * 60));
+      expect(overdue).toEqual(expect.arrayContaining([`${LIVE_DEMO_CODE_PREFIX}01`, `${LIVE_DEMO_CODE_PREFIX}02`]));
+      expect(dueSoon.length).toBeGreaterThan(0);
+
+      await app.services.realtime.detectors.scanOnce();
+      const client = wsClient(app.wsUrl, app.token(Role.ADMIN, 'HNI'));
+      const stream = collect<{ alerts: { kind: string; dossier: { code: string } | null } }>(client, ALERTS, {
+        after: '0',
+        kinds: ['DOSSIER_OVERDUE', 'DOSSIER_DUE_SOON', 'FEEDBACK_OVERDUE'],
+      });
+      const got = await stream.waitFor(overdue.length + dueSoon.length);
+      const ofKind = (kind: string) => got.filter((a) => a.alerts.kind === kind).map((a) => a.alerts.dossier!.code).sort();
+      expect(ofKind('DOSSIER_OVERDUE')).toEqual(overdue);
+      expect(ofKind('DOSSIER_DUE_SOON')).toEqual(dueSoon);
+      expect(got.filter((a) => a.alerts.kind === 'FEEDBACK_OVERDUE')).toEqual([]);
+      stream.dispose();
+      await client.dispose();
+
+      const month = await app.gql(`{ scorecard(agencyCode: "HNI", period: "2026-11") { total groups { criteria { key numerator denominator } } } }`);
+      expect(month.errors).toBeUndefined();
+      expect(month.data!.scorecard.total).not.toBeNull();
+      const received = month.data!.scorecard.groups.flatMap((g: { criteria: { denominator: number | null }[] }) => g.criteria).some((c: { denominator: number | null }) => (c.denominator ?? 0) > 0);
+      expect(received).toBe(true);
+    } finally {
+      await app.close();
+    }
+  }, 180_000);
 });
