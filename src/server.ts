@@ -20,13 +20,16 @@ import { currentQueryStats, runWithQueryStats } from './db/query-stats';
 import { getSchema } from './schema/build';
 import { audienceOf, createRequestContext, eventContext, RequestContext, Services } from './schema/context';
 import { sharedSubscribe, SubscriptionDocuments } from './subscriptions/shared-execution';
-import { ErrorCode, formatError } from './schema/errors';
+import { ErrorCode, formatError, RETRY_AFTER_SECONDS } from './schema/errors';
 import { RATE_LIMITED, RateLimitedError } from './schema/rate-limits';
 import { checkQueryLimits, isTokenLimitError, QueryCost, QueryLimits, tooLargeError } from './schema/limits';
 import { AgencyKind } from './domain/enums';
 import { Agency } from './entities';
 import { rankingToCsv } from './services/index/rankings-csv';
 import { readiness } from './services/health';
+import { isDatabaseUnavailable } from './db/unavailable';
+import { watchForStalls } from './db/stall-watch';
+import { serviceUnavailableOverHttp, serviceUnavailablePlugin } from './schema/service-unavailable';
 import { Metrics } from './services/metrics';
 import { bodyErrorOf, NodeMiddleware } from './services/public-response-cache';
 import { In } from 'typeorm';
@@ -357,6 +360,10 @@ function rankingsCsvHandler(services: Services): express.RequestHandler {
         .setHeader('content-disposition', `attachment; filename="rankings-${kind}-${period}${parentCode ? `-${parentCode}` : ''}.csv"`)
         .send(rankingToCsv(cards, new Map(agencies.map((a) => [a.databaseId, a]))));
     } catch (err) {
+      if (isDatabaseUnavailable(err)) {
+        res.status(503).setHeader('retry-after', String(RETRY_AFTER_SECONDS)).type('text/plain').send('The database is unavailable; retry shortly.\n');
+        return;
+      }
       const message = err instanceof GraphQLError ? err.message : 'Internal server error.';
       res.status(err instanceof GraphQLError ? 400 : 500).type('text/plain').send(`${message}\n`);
     }
@@ -410,6 +417,7 @@ export async function startServer(services: Services, port: number): Promise<Run
       ApolloServerPluginCacheControlDisabled(),
       { async requestDidStart() { return { async willSendResponse({ response }) { response.http.headers.set('cache-control', 'no-store'); } }; } },
       queryLimitsPlugin(services.config.queryLimits),
+      serviceUnavailablePlugin<RequestContext>(),
       observabilityPlugin(services.metrics),
       services.publicCache.plugin<RequestContext>(),
       ...(services.config.exposeQueryStats ? [queryStatsPlugin()] : []),
@@ -431,7 +439,7 @@ export async function startServer(services: Services, port: number): Promise<Run
   // Liveness: the process answers. Readiness: it can serve (database, migrations, Redis).
   app.get('/health/live', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/health/ready', async (_req, res) => {
-    const ready = await readiness(services.dataSource, services.realtime.pubsub, Boolean(services.config.redisUrl));
+    const ready = await readiness(services.dataSource, services.realtime.pubsub, Boolean(services.config.redisUrl), READINESS_TIMEOUT_MS);
     res.status(ready.status === 'unavailable' ? 503 : 200).json(ready);
   });
 
@@ -459,6 +467,7 @@ export async function startServer(services: Services, port: number): Promise<Run
         } catch (err) {
           // A bad token is the client's fault: 401 with the error's code, not a 500.
           if (err instanceof GraphQLError) throw new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 401 } } });
+          if (isDatabaseUnavailable(err)) throw serviceUnavailableOverHttp();
           throw err;
         }
       },
@@ -481,6 +490,8 @@ export async function startServer(services: Services, port: number): Promise<Run
   }) as express.ErrorRequestHandler);
 
   await services.publicCache.start();
+  // Statements on a database that stopped answering fail (503) instead of waiting it out.
+  const stopStallWatch = watchForStalls(services.dataSource, services.config.databaseTimeoutMs);
   await new Promise<void>((resolve) => httpServer.listen(port, resolve));
   const address = httpServer.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
@@ -488,11 +499,16 @@ export async function startServer(services: Services, port: number): Promise<Run
     httpServer,
     url: `http://localhost:${actualPort}/graphql`,
     close: async () => {
+      // After Apollo's drain: requests still finishing meanwhile are watched too.
       await apollo.stop();
+      stopStallWatch();
       await services.publicCache.stop();
     },
   };
 }
+
+/** Longest a readiness check may take: load balancers probe with a timeout of their own (often 2 s or more). */
+const READINESS_TIMEOUT_MS = 1_500;
 
 function originAllowed(allowed: string[], origin: string | undefined): boolean {
   return !origin || allowed.includes('*') || allowed.includes(origin);

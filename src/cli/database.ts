@@ -24,7 +24,7 @@ export async function openCliDatabase(config: AppConfig, options: { applicationN
     embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, database: 'service_index', log });
     url = embedded.url;
   }
-  const dataSource = createDataSource(url, { applicationName: options.applicationName });
+  const dataSource = createDataSource(url, { applicationName: options.applicationName, connectTimeoutMs: config.databaseTimeoutMs });
   const close = async () => {
     try {
       if (dataSource.isInitialized) await dataSource.destroy();
