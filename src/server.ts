@@ -20,7 +20,7 @@ import { currentQueryStats, runWithQueryStats } from './db/query-stats';
 import { getSchema } from './schema/build';
 import { audienceOf, createRequestContext, eventContext, RequestContext, Services } from './schema/context';
 import { sharedSubscribe, SubscriptionDocuments } from './subscriptions/shared-execution';
-import { ErrorCode, formatError, RETRY_AFTER_SECONDS } from './schema/errors';
+import { ErrorCode, errorCodeOf, formatError, RETRY_AFTER_SECONDS } from './schema/errors';
 import { RATE_LIMITED, RateLimitedError } from './schema/rate-limits';
 import { checkQueryLimits, isTokenLimitError, QueryCost, QueryLimits, tooLargeError } from './schema/limits';
 import { AgencyKind } from './domain/enums';
@@ -152,8 +152,8 @@ function observabilityPlugin(metrics: Metrics): ApolloServerPlugin<RequestContex
       let outcome = 'ok';
       return {
         async didEncounterErrors({ errors }) {
-          for (const error of errors) metrics.errors.inc({ code: String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
-          outcome = String(errors[0]?.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+          for (const error of errors) metrics.errors.inc({ code: errorCodeOf(error) });
+          outcome = errors[0] ? errorCodeOf(errors[0]) : ErrorCode.INTERNAL_SERVER_ERROR;
         },
         async willSendResponse({ operationName }) {
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;

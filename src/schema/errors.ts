@@ -45,6 +45,11 @@ export const RETRY_AFTER_SECONDS = 5;
 export const serviceUnavailable = () =>
   apiError(ErrorCode.SERVICE_UNAVAILABLE, `The database is unavailable; retry in ${RETRY_AFTER_SECONDS} s.`, { retryAfter: RETRY_AFTER_SECONDS });
 
+/** The code a raised error is answered with (for metrics and logs, which see it before `formatError`). */
+export function errorCodeOf(error: GraphQLError): string {
+  return isDatabaseUnavailable(error) ? ErrorCode.SERVICE_UNAVAILABLE : String(error.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
+}
+
 /**
  * Turns what resolvers threw into the client-facing shape: domain errors get their code,
  * class-validator failures become BAD_USER_INPUT naming each field, and anything unexpected

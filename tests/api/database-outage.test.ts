@@ -102,6 +102,10 @@ it('a database that refuses connections: 503 with Retry-After, SERVICE_UNAVAILAB
     expect(probe).toMatchObject({ status: 503, body: { status: 'unavailable', checks: { database: { ok: false } } } });
     expect(probe.body.checks.database.detail).toMatch(/ECONNREFUSED|Connection terminated/);
     expect(ws).toMatchObject([{ extensions: unavailable }]);
+    // Counted as what it is: an outage, not an internal error to go and fix.
+    const metrics = await (await fetch(app.url.replace('/graphql', '/metrics'))).text();
+    expect(metrics).toMatch(/^graphql_errors_total\{code="SERVICE_UNAVAILABLE"\} [1-9]/m);
+    expect(metrics).not.toMatch(/^graphql_errors_total\{code="INTERNAL_SERVER_ERROR"\}/m);
   } finally {
     await proxy.restore();
   }
