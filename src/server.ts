@@ -20,7 +20,7 @@ import { currentQueryStats, runWithQueryStats } from './db/query-stats';
 import { getSchema } from './schema/build';
 import { audienceOf, createRequestContext, eventContext, RequestContext, Services } from './schema/context';
 import { sharedSubscribe, SubscriptionDocuments } from './subscriptions/shared-execution';
-import { ErrorCode, errorCodeOf, formatError, RETRY_AFTER_SECONDS } from './schema/errors';
+import { ErrorCode, errorCodeOf, formatError, RETRY_AFTER_SECONDS, serviceUnavailable } from './schema/errors';
 import { RATE_LIMITED, RateLimitedError } from './schema/rate-limits';
 import { checkQueryLimits, isTokenLimitError, QueryCost, QueryLimits, tooLargeError } from './schema/limits';
 import { AgencyKind } from './domain/enums';
@@ -279,6 +279,20 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
         } catch {
           return closeSocket(ctx, 4429, 'Too many messages');
         }
+        // The upgrade request's address, read as over HTTP (behind TRUST_PROXY_HOPS proxies, the
+        // client's, not the proxy's): the lookup-secret limit is per client on both transports.
+        // The context is built here rather than in graphql-ws's `context` option, where a failure
+        // (the database down while the token's agency is looked up) closes the whole socket with
+        // 4500, which graphql-ws clients do not retry: this operation gets the error instead. Before
+        // the cap below: from that check to counting this subscription nothing may wait.
+        let contextValue: RequestContext;
+        try {
+          contextValue = await createRequestContext(services, authorizationOf(ctx), clientAddress((ctx.extra as { request: http.IncomingMessage }).request, services.config.trustProxyHops));
+        } catch (err) {
+          if (err instanceof GraphQLError) return [err];
+          if (isDatabaseUnavailable(err)) return [serviceUnavailable()];
+          throw err;
+        }
         if (state.open.size >= services.config.rateLimits.subscriptionsPerConnection) {
           return [new RateLimitedError(`subscriptions on this connection (at most ${services.config.rateLimits.subscriptionsPerConnection})`, 1)];
         }
@@ -304,11 +318,8 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
         }
         state.open.add(id);
         services.metrics.wsSubscriptions.inc();
-        return { schema, document, variableValues: payload.variables, operationName: payload.operationName };
+        return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
       },
-      // The upgrade request's address, read as over HTTP (behind TRUST_PROXY_HOPS proxies, the
-      // client's, not the proxy's): the lookup-secret limit is per client on both transports.
-      context: (ctx) => createRequestContext(services, authorizationOf(ctx), clientAddress((ctx.extra as { request: http.IncomingMessage }).request, services.config.trustProxyHops)),
       onComplete: (ctx, id) => {
         if (connectionState(ctx).open.delete(id)) services.metrics.wsSubscriptions.dec();
       },

@@ -47,15 +47,16 @@ async function ready() {
   return { status: res.status, body: (await res.json()) as { status: string; checks: Record<string, { ok: boolean; detail?: string }> } };
 }
 
-/** The same query over graphql-ws: the errors of its one result. */
-function overWebSocket(): Promise<unknown[]> {
-  const client = wsClient(app.wsUrl, token);
+/** The same query over graphql-ws: the errors of its one result (or of its refusal). */
+function overWebSocket(as = token): Promise<unknown[]> {
+  const client = wsClient(app.wsUrl, as);
   return new Promise<unknown[]>((resolve, reject) => {
     client.subscribe(
       { query: QUERY },
       {
         next: (result) => resolve([...(result.errors ?? [])]),
-        error: (err) => reject(err instanceof Error ? err : new Error(JSON.stringify(err))),
+        // graphql-ws gives an operation's refusal as the list of its errors, a closed socket as an event.
+        error: (err) => (Array.isArray(err) ? resolve(err) : reject(new Error(`no answer: ${(err as { code?: number }).code ?? String(err)}`))),
         complete: () => undefined,
       },
     );
@@ -102,6 +103,9 @@ it('a database that refuses connections: 503 with Retry-After, SERVICE_UNAVAILAB
     expect(probe).toMatchObject({ status: 503, body: { status: 'unavailable', checks: { database: { ok: false } } } });
     expect(probe.body.checks.database.detail).toMatch(/ECONNREFUSED|Connection terminated/);
     expect(ws).toMatchObject([{ extensions: unavailable }]);
+    // A caller whose agency is not known yet (looked up as the operation starts): the same error,
+    // for that operation, on a socket that stays open (a close with 4500 is not retried by clients).
+    expect(await overWebSocket(app.token(Role.ADMIN, 'TPB'))).toMatchObject([{ extensions: unavailable }]);
     // Counted as what it is: an outage, not an internal error to go and fix.
     const metrics = await (await fetch(app.url.replace('/graphql', '/metrics'))).text();
     expect(metrics).toMatch(/^graphql_errors_total\{code="SERVICE_UNAVAILABLE"\} [1-9]/m);
