@@ -43,10 +43,11 @@ export function createDataSource(url: string, options: { poolSize?: number; appl
     synchronize: false,
     poolSize: options.poolSize ?? 10,
     applicationName: options.applicationName ?? 'service-index',
-    // A DATABASE_URL naming a host that never answers fails the start (or a request) after
-    // 10 s with "timeout expired", instead of waiting for the operating system's TCP timeout.
+    // A DATABASE_URL naming a host that never answers fails the start (or a request) after this
+    // long with "timeout expired", instead of waiting for the operating system's TCP timeout.
     // pg's pool applies the same limit to a request waiting for a free connection: one that
-    // waits 10 s fails ("timeout exceeded when trying to connect") rather than queueing on.
+    // waits this long fails ("timeout exceeded when trying to connect", answered 503) rather
+    // than queueing on. The API passes DATABASE_TIMEOUT_MS; the TypeORM CLI keeps 10 s.
     connectTimeoutMS: options.connectTimeoutMs ?? 10_000,
     extra: { options: SESSION_OPTIONS, types: PG_TYPES },
   });

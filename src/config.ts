@@ -11,6 +11,12 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   dataDir: string;
   embeddedPostgresPort: number;
+  /**
+   * Longest wait for the database: to open a connection, for a free one of the pool, and for a
+   * stalled server to answer a new connection (see `watchForStalls`). Past it a request gets
+   * SERVICE_UNAVAILABLE (HTTP 503), which clients retry.
+   */
+  databaseTimeoutMs: number;
   jwtSecret: string;
   /** Expose per-request SQL statement counts in `extensions.sqlStatements` (never in production). */
   exposeQueryStats: boolean;
@@ -113,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl,
     dataDir: path.resolve(PROJECT_ROOT, env.DATA_DIR ?? '.data'),
     embeddedPostgresPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    databaseTimeoutMs: int(env, 'DATABASE_TIMEOUT_MS', 3_000, 100, 120_000),
     jwtSecret,
     exposeQueryStats: nodeEnv !== 'production',
     redisUrl: redisUrl(env),

@@ -54,7 +54,7 @@ async function main() {
     running.embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, database: 'service_index', ownSignals: STOP_SIGNALS });
     databaseUrl = running.embedded.url;
   }
-  const dataSource = (running.dataSource = createDataSource(databaseUrl));
+  const dataSource = (running.dataSource = createDataSource(databaseUrl, { connectTimeoutMs: config.databaseTimeoutMs }));
   await dataSource.initialize();
   // Instances started together on one database (compose starts two) take turns here: TypeORM
   // takes no lock to migrate, and two first starts would both create the schema (one fails

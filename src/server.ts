@@ -20,7 +20,7 @@ import { currentQueryStats, runWithQueryStats } from './db/query-stats';
 import { getSchema } from './schema/build';
 import { audienceOf, createRequestContext, eventContext, RequestContext, Services } from './schema/context';
 import { sharedSubscribe, SubscriptionDocuments } from './subscriptions/shared-execution';
-import { apiError, ErrorCode, formatError } from './schema/errors';
+import { apiError, ErrorCode, errorCodeOf, formatError, RETRY_AFTER_SECONDS, serviceUnavailable } from './schema/errors';
 import { RATE_LIMITED, RateLimitedError } from './schema/rate-limits';
 import { checkQueryLimits, isTokenLimitError, QueryCost, QueryLimits, tooLargeError } from './schema/limits';
 import { AgencyKind } from './domain/enums';
@@ -28,6 +28,9 @@ import { Agency } from './entities';
 import { rankingToCsv } from './services/index/rankings-csv';
 import { readiness } from './services/health';
 import { provisionalWarning } from './services/calendar-service';
+import { isDatabaseUnavailable } from './db/unavailable';
+import { watchForStalls } from './db/stall-watch';
+import { serviceUnavailableOverHttp, serviceUnavailablePlugin } from './schema/service-unavailable';
 import { Metrics } from './services/metrics';
 import { bodyErrorOf, NodeMiddleware } from './services/public-response-cache';
 import { In } from 'typeorm';
@@ -150,8 +153,8 @@ function observabilityPlugin(metrics: Metrics): ApolloServerPlugin<RequestContex
       let outcome = 'ok';
       return {
         async didEncounterErrors({ errors }) {
-          for (const error of errors) metrics.errors.inc({ code: String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
-          outcome = String(errors[0]?.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+          for (const error of errors) metrics.errors.inc({ code: errorCodeOf(error) });
+          outcome = errors[0] ? errorCodeOf(errors[0]) : ErrorCode.INTERNAL_SERVER_ERROR;
         },
         async willSendResponse({ operationName }) {
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -298,6 +301,20 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
         } catch {
           return closeSocket(ctx, 4429, 'Too many messages');
         }
+        // The upgrade request's address, read as over HTTP (behind TRUST_PROXY_HOPS proxies, the
+        // client's, not the proxy's): the lookup-secret limit is per client on both transports.
+        // The context is built here rather than in graphql-ws's `context` option, where a failure
+        // (the database down while the token's agency is looked up) closes the whole socket with
+        // 4500, which graphql-ws clients do not retry: this operation gets the error instead. Before
+        // the cap below: from that check to counting this subscription nothing may wait.
+        let contextValue: RequestContext;
+        try {
+          contextValue = await createRequestContext(services, authorizationOf(ctx), clientAddress((ctx.extra as { request: http.IncomingMessage }).request, services.config.trustProxyHops));
+        } catch (err) {
+          if (err instanceof GraphQLError) return [err];
+          if (isDatabaseUnavailable(err)) return [serviceUnavailable()];
+          throw err;
+        }
         if (state.open.size >= services.config.rateLimits.subscriptionsPerConnection) {
           return [new RateLimitedError(`subscriptions on this connection (at most ${services.config.rateLimits.subscriptionsPerConnection})`, 1)];
         }
@@ -342,11 +359,8 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
         }
         state.open.add(id);
         services.metrics.wsSubscriptions.inc();
-        return { schema, document, variableValues: payload.variables, operationName: payload.operationName };
+        return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
       },
-      // The upgrade request's address, read as over HTTP (behind TRUST_PROXY_HOPS proxies, the
-      // client's, not the proxy's): the lookup-secret limit is per client on both transports.
-      context: (ctx) => createRequestContext(services, authorizationOf(ctx), clientAddress((ctx.extra as { request: http.IncomingMessage }).request, services.config.trustProxyHops)),
       onComplete: (ctx, id) => {
         const state = connectionState(ctx);
         if (!state.open.delete(id)) return;
@@ -401,6 +415,10 @@ function rankingsCsvHandler(services: Services): express.RequestHandler {
         .setHeader('content-disposition', `attachment; filename="rankings-${kind}-${period}${parentCode ? `-${parentCode}` : ''}.csv"`)
         .send(rankingToCsv(cards, new Map(agencies.map((a) => [a.databaseId, a]))));
     } catch (err) {
+      if (isDatabaseUnavailable(err)) {
+        res.status(503).setHeader('retry-after', String(RETRY_AFTER_SECONDS)).type('text/plain').send('The database is unavailable; retry shortly.\n');
+        return;
+      }
       const message = err instanceof GraphQLError ? err.message : 'Internal server error.';
       res.status(err instanceof GraphQLError ? 400 : 500).type('text/plain').send(`${message}\n`);
     }
@@ -454,6 +472,7 @@ export async function startServer(services: Services, port: number): Promise<Run
       ApolloServerPluginCacheControlDisabled(),
       { async requestDidStart() { return { async willSendResponse({ response }) { response.http.headers.set('cache-control', 'no-store'); } }; } },
       queryLimitsPlugin(services.config.queryLimits),
+      serviceUnavailablePlugin<RequestContext>(),
       observabilityPlugin(services.metrics),
       services.publicCache.plugin<RequestContext>(),
       ...(services.config.exposeQueryStats ? [queryStatsPlugin()] : []),
@@ -475,7 +494,7 @@ export async function startServer(services: Services, port: number): Promise<Run
   // Liveness: the process answers. Readiness: it can serve (database, migrations, Redis).
   app.get('/health/live', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/health/ready', async (_req, res) => {
-    const ready = await readiness(services.dataSource, services.realtime.pubsub, Boolean(services.config.redisUrl), async () => provisionalWarning(await services.calendars.provisionalOutlook(services.clock())));
+    const ready = await readiness(services.dataSource, services.realtime.pubsub, Boolean(services.config.redisUrl), READINESS_TIMEOUT_MS, async () => provisionalWarning(await services.calendars.provisionalOutlook(services.clock())));
     res.status(ready.status === 'unavailable' ? 503 : 200).json(ready);
   });
 
@@ -503,6 +522,7 @@ export async function startServer(services: Services, port: number): Promise<Run
         } catch (err) {
           // A bad token is the client's fault: 401 with the error's code, not a 500.
           if (err instanceof GraphQLError) throw new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 401 } } });
+          if (isDatabaseUnavailable(err)) throw serviceUnavailableOverHttp();
           throw err;
         }
       },
@@ -525,6 +545,8 @@ export async function startServer(services: Services, port: number): Promise<Run
   }) as express.ErrorRequestHandler);
 
   await services.publicCache.start();
+  // Statements on a database that stopped answering fail (503) instead of waiting it out.
+  const stopStallWatch = watchForStalls(services.dataSource, services.config.databaseTimeoutMs);
   await new Promise<void>((resolve) => httpServer.listen(port, resolve));
   const address = httpServer.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
@@ -532,11 +554,16 @@ export async function startServer(services: Services, port: number): Promise<Run
     httpServer,
     url: `http://localhost:${actualPort}/graphql`,
     close: async () => {
+      // After Apollo's drain: requests still finishing meanwhile are watched too.
       await apollo.stop();
+      stopStallWatch();
       await services.publicCache.stop();
     },
   };
 }
+
+/** Longest a readiness check may take: load balancers probe with a timeout of their own (often 2 s or more). */
+const READINESS_TIMEOUT_MS = 1_500;
 
 function originAllowed(allowed: string[], origin: string | undefined): boolean {
   return !origin || allowed.includes('*') || allowed.includes(origin);

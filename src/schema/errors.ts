@@ -4,6 +4,7 @@ import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { InvalidTransitionError } from '../domain/lifecycle';
+import { isDatabaseUnavailable } from '../db/unavailable';
 
 /**
  * The stable codes clients branch on, in `extensions.code`. Every error the API raises on
@@ -18,6 +19,8 @@ export enum ErrorCode {
   INVALID_TRANSITION = 'INVALID_TRANSITION',
   /** An alert stream cut off for falling too far behind: subscribe again with the last cursor. */
   SUBSCRIBER_TOO_SLOW = 'SUBSCRIBER_TOO_SLOW',
+  /** The database cannot be reached right now: retry after `extensions.retryAfter` seconds (HTTP 503, Retry-After). */
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -35,6 +38,18 @@ export function apiError(code: ErrorCode, message: string, details: ErrorDetails
 export const badInput = (field: string, message: string) => apiError(ErrorCode.BAD_USER_INPUT, message, { field });
 export const notFound = (type: string, key: string) => apiError(ErrorCode.NOT_FOUND, `${type} "${key}" was not found.`, { type, key });
 
+/** Seconds a client is told to wait before retrying while the database cannot be reached. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** The answer to a request the database could not serve: retryable, whatever the request was. */
+export const serviceUnavailable = () =>
+  apiError(ErrorCode.SERVICE_UNAVAILABLE, `The database is unavailable; retry in ${RETRY_AFTER_SECONDS} s.`, { retryAfter: RETRY_AFTER_SECONDS });
+
+/** The code a raised error is answered with (for metrics and logs, which see it before `formatError`). */
+export function errorCodeOf(error: GraphQLError): string {
+  return isDatabaseUnavailable(error) ? ErrorCode.SERVICE_UNAVAILABLE : String(error.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
+}
+
 /**
  * Turns what resolvers threw into the client-facing shape: domain errors get their code,
  * class-validator failures become BAD_USER_INPUT naming each field, and anything unexpected
@@ -45,6 +60,10 @@ export function formatError(exposeDetails: boolean) {
     const original = unwrapResolverError(error);
     if (original instanceof Error && isTokenLimitError(original)) {
       return { message: original.message, locations: formatted.locations, extensions: { code: LimitCode.QUERY_TOO_LARGE } };
+    }
+    if (isDatabaseUnavailable(original)) {
+      const { message, extensions } = serviceUnavailable();
+      return { message, path: formatted.path, locations: formatted.locations, extensions };
     }
     if (original instanceof InvalidTransitionError) {
       return { ...formatted, message: original.message, extensions: { code: ErrorCode.INVALID_TRANSITION, from: original.from, action: original.action } };

@@ -51,21 +51,42 @@ export async function findOrStartRedis(): Promise<TestRedis> {
   return { url: null, absentReason: `redis-server did not start on port ${port}` };
 }
 
-/** A TCP proxy in front of Redis that a test can cut and restore, as if Redis went down. */
+/**
+ * A TCP proxy in front of Redis or PostgreSQL that a test can cut (connections reset, new ones
+ * refused) and restore, as if the server went down, or hold (connections open, nothing
+ * forwarded either way, new ones accepted and left waiting) and release, as if it froze.
+ */
 export async function startTcpProxy(target: { host: string; port: number }) {
   const sockets = new Set<net.Socket>();
+  const pairs = new Set<[net.Socket, net.Socket]>();
   const port = await freePort();
   let server: net.Server | undefined;
+  let held = false;
+  // Unpiped and paused: a pipe would resume its source whenever the destination drains.
+  const stop = ([client, upstream]: [net.Socket, net.Socket]) => {
+    client.unpipe(upstream).pause();
+    upstream.unpipe(client).pause();
+  };
+  const flow = ([client, upstream]: [net.Socket, net.Socket]) => {
+    client.pipe(upstream);
+    upstream.pipe(client);
+  };
   const listen = () =>
     new Promise<void>((resolve) => {
       server = net.createServer((client) => {
         const upstream = net.connect(target.port, target.host);
-        for (const s of [client, upstream]) {
+        const pair: [net.Socket, net.Socket] = [client, upstream];
+        pairs.add(pair);
+        for (const s of pair) {
           sockets.add(s);
-          s.on('close', () => sockets.delete(s));
+          s.on('close', () => {
+            sockets.delete(s);
+            pairs.delete(pair);
+          });
           s.on('error', () => undefined);
         }
-        client.pipe(upstream).pipe(client);
+        if (held) stop(pair);
+        else flow(pair);
       });
       server.listen(port, '127.0.0.1', resolve);
     });
@@ -75,6 +96,14 @@ export async function startTcpProxy(target: { host: string; port: number }) {
       for (const s of sockets) s.destroy();
     });
   };
+  const hold = () => {
+    held = true;
+    for (const pair of pairs) stop(pair);
+  };
+  const release = () => {
+    held = false;
+    for (const pair of pairs) flow(pair);
+  };
   await listen();
-  return { url: `redis://127.0.0.1:${port}`, cut, restore: listen, close: cut };
+  return { url: `redis://127.0.0.1:${port}`, port, cut, restore: listen, hold, release, close: cut };
 }
