@@ -272,8 +272,16 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
         const token = checkToken(ctx);
         if (token === false) return false;
         // A token naming no agency is refused as over HTTP (401 there): 4403 here, at
-        // connection_init, rather than 4500 when its first subscribe builds a context.
-        if (token && !(await services.agencies.pathOf(token.agencyCode))) return false;
+        // connection_init, rather than 4500 when its first subscribe builds a context. A
+        // database that cannot be asked keeps the socket: each operation then gets a retryable
+        // SERVICE_UNAVAILABLE from its context, where a close would read as a refused token.
+        if (token) {
+          const path = await services.agencies.pathOf(token.agencyCode).catch((err: unknown) => {
+            if (isDatabaseUnavailable(err)) return 'unknown';
+            throw err;
+          });
+          if (!path) return false;
+        }
         services.metrics.wsConnections.inc();
         connected.add(ctx);
         if (token) closeAtExpiry(ctx, token.acceptedUntil);
