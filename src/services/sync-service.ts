@@ -507,10 +507,43 @@ function lookupSecretProblem(value: unknown): Problem {
   return null;
 }
 
-/** An optional string field: absent, or a string of 1..max characters. */
+/** An optional string field: absent, or a string of 1..max characters as PostgreSQL counts them (code points). */
 function optionalText(value: unknown, field: string, max: number): Problem {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || value.trim().length === 0 || value.length > max) return { field, message: `${field} must be text of 1–${max} characters.` };
+  if (typeof value !== 'string' || value.trim().length === 0 || (value.length > max && codePoints(value) > max)) return { field, message: `${field} must be text of 1–${max} characters.` };
+  return null;
+}
+
+/** Characters, as varchar(n) counts them: a UTF-16 pair is one, so a string is never longer than its `length`. */
+function codePoints(value: string): number {
+  let n = 0;
+  for (const _ of value) n++;
+  return n;
+}
+
+/**
+ * NUL, which no PostgreSQL text or jsonb value can hold, and a lone UTF-16 surrogate, which is
+ * no character at all (jsonb refuses it; a text column would silently store U+FFFD instead).
+ */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const TEXT_FIELDS = ['eventId', 'dossierCode', 'procedureCode', 'agencyCode', 'toAgencyCode', 'reason', 'lookupSecret'] as const;
+const APPLICANT_TEXT_FIELDS = ['name', 'idNumber', 'phone', 'address'] as const;
+
+/** The first string field, the applicant's included, that PostgreSQL could not store as given. */
+function unstorableText(e: ImportEventInput): Problem {
+  const problem = (field: string) => ({ field, message: `${field} contains a NUL character or a lone UTF-16 surrogate, which cannot be stored.` });
+  for (const field of TEXT_FIELDS) {
+    const value = e[field];
+    if (typeof value === 'string' && UNSTORABLE.test(value)) return problem(field);
+  }
+  const applicant = e.applicant;
+  if (applicant && typeof applicant === 'object') {
+    for (const field of APPLICANT_TEXT_FIELDS) {
+      const value = applicant[field];
+      if (typeof value === 'string' && UNSTORABLE.test(value)) return problem(`applicant.${field}`);
+    }
+  }
   return null;
 }
 
@@ -529,6 +562,8 @@ function requiredText(value: unknown, field: string, max: number, kind: string):
  * other caller come here directly, and one bad value must never fail the whole call.
  */
 function shapeProblem(e: ImportEventInput, now: Date): Problem {
+  const unstorable = unstorableText(e);
+  if (unstorable) return unstorable;
   if (typeof e.eventId !== 'string' || !EVENT_ID.test(e.eventId)) return { field: 'eventId', message: 'eventId must be 1–100 printable ASCII characters without spaces.' };
   if (typeof e.dossierCode !== 'string' || !DOSSIER_CODE.test(e.dossierCode)) return { field: 'dossierCode', message: 'dossierCode must be a dossier code (3–60 letters, digits, ".", "_" or "-").' };
   if (!Object.values(DossierEventKind).includes(e.kind)) return { field: 'kind', message: `Unknown kind ${String(e.kind)}.` };
@@ -538,8 +573,9 @@ function shapeProblem(e: ImportEventInput, now: Date): Problem {
   const common =
     optionalText(e.reason, 'reason', 2000) ??
     optionalFlag(e.electronicResult, 'electronicResult') ??
-    (e.newAppointmentAt !== undefined && e.newAppointmentAt !== null && (!(e.newAppointmentAt instanceof Date) || Number.isNaN(e.newAppointmentAt.getTime()))
-      ? { field: 'newAppointmentAt', message: 'newAppointmentAt must be a DateTime.' }
+    // Years of four digits: toISOString writes others as "+275760-…", which PostgreSQL cannot read.
+    (e.newAppointmentAt !== undefined && e.newAppointmentAt !== null && (!(e.newAppointmentAt instanceof Date) || Number.isNaN(e.newAppointmentAt.getTime()) || e.newAppointmentAt.getUTCFullYear() < 2000 || e.newAppointmentAt.getUTCFullYear() > 9999)
+      ? { field: 'newAppointmentAt', message: 'newAppointmentAt must be a DateTime from the year 2000 to 9999.' }
       : null);
   if (common) return common;
   switch (e.kind) {

@@ -357,3 +357,34 @@ describe('dossier codes across agencies', () => {
     expect(await viaSync('ORACLE-API-1')).toEqual(await viaSync('ORACLE-SYNC-1'));
   });
 });
+
+describe('values PostgreSQL cannot store', () => {
+  it('an event with a NUL or a lone surrogate in any text is refused alone; text is measured as PostgreSQL counts it', async () => {
+    const events = [
+      receipt('NUL-1', '2025-06-05T09:00:00+07:00', { applicant: { ...applicant, name: 'Nguyễn\u0000Văn A' } }),
+      receipt('NUL-2', '2025-06-05T09:00:00+07:00', { applicant: { ...applicant, address: 'Số 1\u0000' } }),
+      receipt('NUL-3', '2025-06-05T09:00:00+07:00', { applicant: { ...applicant, name: 'Trần \ud800Văn B' } }),
+      receipt('NUL-4', '2025-06-05T09:00:00+07:00', { lookupSecret: 'secret-\udc00-1234' }),
+      step('NUL-5', 'SUPPLEMENT_REQUESTED', '2025-06-05T10:00:00+07:00', { reason: 'Thiếu\u0000' }),
+      // 200 characters for PostgreSQL, 400 UTF-16 units for JavaScript: it fits the column.
+      receipt('NUL-6', '2025-06-05T09:00:00+07:00', { applicant: { ...applicant, name: '𝓐'.repeat(200) } }),
+      receipt('NUL-7', '2025-06-05T09:00:00+07:00', { applicant: { ...applicant, name: '𝓐'.repeat(201) } }),
+      receipt('NUL-8', '2025-06-05T09:00:00+07:00'),
+    ];
+    const res = await app.gql<{ importDossierEvents: Outcome }>(IMPORT, { events }, admin);
+    expect(res.errors).toBeUndefined();
+    const out = res.data!.importDossierEvents;
+    expect(out.errors.map((e) => [e.index, e.code, e.field])).toEqual([
+      [0, 'BAD_USER_INPUT', 'events.0.applicant.name'],
+      [1, 'BAD_USER_INPUT', 'events.1.applicant.address'],
+      [2, 'BAD_USER_INPUT', 'events.2.applicant.name'],
+      [3, 'BAD_USER_INPUT', 'events.3.lookupSecret'],
+      [4, 'BAD_USER_INPUT', 'events.4.reason'],
+      [6, 'BAD_USER_INPUT', 'events.6.applicant.name'],
+    ]);
+    expect(out).toMatchObject({ accepted: 2, dossiersReplayed: 2 });
+    expect((await dossier('NUL-8')).status).toBe('RECEIVED');
+    const [row] = await app.dataSource.query(`SELECT applicant_name FROM dossier WHERE code = 'NUL-6'`);
+    expect(row.applicant_name).toBe('𝓐'.repeat(200));
+  });
+});
