@@ -388,3 +388,19 @@ describe('values PostgreSQL cannot store', () => {
     expect(row.applicant_name).toBe('𝓐'.repeat(200));
   });
 });
+
+describe('syncReport across id spaces', () => {
+  it('pages through held events that share an id and an instant in different id spaces without skipping one', async () => {
+    const at = '2025-08-04T10:00:00+07:00';
+    await importEvents([step('HELD-SPACE-A', 'COMPLETED', at, { eventId: 'SAME-ID' })], officerA);
+    await importEvents([step('HELD-SPACE-B', 'COMPLETED', at, { eventId: 'SAME-ID' })], app.token(Role.OFFICER, 'TPA-STP'));
+    const page = async (after: string | null) =>
+      (
+        await app.gql(`query($after: String) { syncReport(agencyCode: "TPA", period: "2025-08") { heldEvents(first: 1, after: $after) { totalCount pageInfo { endCursor } nodes { eventId idSpace dossierCode } } } }`, { after }, officerA)
+      ).data!.syncReport.heldEvents;
+    const first = await page(null);
+    const second = await page(first.pageInfo.endCursor);
+    expect(first.totalCount).toBe(2);
+    expect([...first.nodes, ...second.nodes].map((n: { idSpace: string; dossierCode: string }) => `${n.idSpace}:${n.dossierCode}`).sort()).toEqual(['TPA-STP:HELD-SPACE-B', 'TPA:HELD-SPACE-A']);
+  });
+});
