@@ -404,3 +404,16 @@ describe('syncReport across id spaces', () => {
     expect([...first.nodes, ...second.nodes].map((n: { idSpace: string; dossierCode: string }) => `${n.idSpace}:${n.dossierCode}`).sort()).toEqual(['TPA-STP:HELD-SPACE-B', 'TPA:HELD-SPACE-A']);
   });
 });
+
+describe('one free-form dossier imported by two agencies’ tokens', () => {
+  it('keeps both copies apart in the replay: the second copies are held, the dossier is built once', async () => {
+    const events = [receipt('TWICE-1', '2025-06-06T09:00:00+07:00'), step('TWICE-1', 'PROCESSING_STARTED', '2025-06-06T10:00:00+07:00')];
+    expect(await importEvents(events, officerA)).toMatchObject({ accepted: 2, held: 0 });
+    // A free-form code names no agency: the department's token imports into its own id space.
+    expect(await importEvents(events, app.token(Role.OFFICER, 'TPA-STP'))).toMatchObject({ accepted: 2, duplicates: 0, held: 2, dossiersReplayed: 1 });
+    expect(await dossier('TWICE-1')).toMatchObject({ status: 'PROCESSING', syncedToNationalPortal: false, history: [{ kind: 'RECEIVED' }, { kind: 'PROCESSING_STARTED' }] });
+    const held: { id_space: string; held_reason: string }[] = await app.dataSource.query(`SELECT id_space, held_reason FROM sync_event WHERE dossier_code = 'TWICE-1' AND held_reason IS NOT NULL ORDER BY kind`);
+    expect(held.map((h) => h.id_space)).toEqual(['TPA-STP', 'TPA-STP']);
+    expect(held[0].held_reason).toContain('TWICE-1:r (TPA)');
+  });
+});
