@@ -25,8 +25,11 @@ export class DossierEvent extends Node {
     return 'DossierEvent' as const;
   }
 
-  /** Globally unique id from the system that produced the event: the key of idempotent sync. */
-  @Column({ type: 'varchar', length: 100, unique: true, nullable: true })
+  /**
+   * The id the agency system gave a synced event. Unique only within its id space (see
+   * `sync_event`, the key of idempotent sync), so not unique here.
+   */
+  @Column({ type: 'varchar', length: 100, nullable: true })
   externalId: string | null;
 
   @Column({ type: 'bigint' })

@@ -26,7 +26,7 @@ export interface SyncEventPayload {
 
 /**
  * The ingestion log of events pushed by agency systems (importDossierEvents): one row per
- * globally unique event id, the first copy kept. It is the source the synced dossiers are
+ * event id in its id space (`eventIdSpace` in src/domain/sync-identity.ts), the first copy kept. It is the source the synced dossiers are
  * replayed from; `dossier_event` rows of synced dossiers are its applied projection. Rows
  * here are never updated except for `heldReason`, recomputed at each replay.
  */
@@ -35,7 +35,11 @@ export interface SyncEventPayload {
 @Index('sync_event_dossier', ['dossierCode', 'occurredAt'])
 @Index('sync_event_held', ['importerPath'], { where: 'held_reason IS NOT NULL' })
 export class SyncEvent {
-  @Field({ description: 'The globally unique id the agency system gave the event.' })
+  @Field({ description: 'The agency whose id space eventId belongs to: the agency the dossier code names, else the importing token’s agency.' })
+  @PrimaryColumn({ type: 'varchar', length: 40 })
+  idSpace: string;
+
+  @Field({ description: 'The id the agency system gave the event, unique within idSpace.' })
   @PrimaryColumn({ type: 'varchar', length: 100 })
   eventId: string;
 

@@ -1,8 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { requireAgencyInScope, Viewer } from '../auth/access';
+import { canSeeAgencyPath, requireAgencyInScope, scopePrefix, Viewer } from '../auth/access';
 import { currentTransactionId } from '../db/transaction-id';
 import { computeDueAt } from '../domain/deadlines';
+import { agencyCodeNamedBy, dossierCodeOutOfScope, mayUseDossierCode } from '../domain/dossier-codes';
 import { ApplicantKind, DossierChannel, DossierEventKind } from '../domain/enums';
 import { applyAction, apologyRefusal, EVENT_OF_ACTION, recordApology } from '../domain/dossier-state';
 import { canApply, DossierAction, DossierStatus, isHistoryComplete, isOpen } from '../domain/lifecycle';
@@ -62,6 +63,10 @@ export async function lockDossierCode(em: EntityManager, ...codes: string[]): Pr
   await em.query(`SELECT pg_advisory_xact_lock(k) FROM (SELECT hashtextextended(c, 766) AS k FROM unnest($1::text[]) AS c ORDER BY 1) AS ordered`, [codes]);
 }
 
+function codeTaken(code: string) {
+  return apiError(ErrorCode.CONFLICT, `Dossier code ${code} is already used by a different dossier.`, { field: 'input.code' });
+}
+
 /** A lifecycle mutation on a dossier kept by its agency's system through sync. */
 function managedBySyncError(code: string) {
   return apiError(ErrorCode.CONFLICT, `Dossier ${code} is kept by its agency's own system through importDossierEvents; change it there.`, { field: 'code' });
@@ -99,7 +104,14 @@ export class DossierService {
     const result = await this.dataSource.transaction(async (em) => {
       const agency = await em.findOneBy(Agency, { code: command.agencyCode });
       if (!agency) throw notFound('Agency', command.agencyCode);
-      requireAgencyInScope(viewer, agency.path, `agency ${agency.code}`);
+      const caller = requireAgencyInScope(viewer, agency.path, `agency ${agency.code}`);
+      // Before the code is looked up: a code naming an agency outside the caller's scope gets
+      // the same answer whether it is taken or free.
+      const namedCode = agencyCodeNamedBy(command.code);
+      const named = namedCode === null ? null : namedCode === agency.code ? agency : await em.findOneBy(Agency, { code: namedCode });
+      if (named && !mayUseDossierCode(named.path, scopePrefix(caller))) {
+        throw apiError(ErrorCode.FORBIDDEN, dossierCodeOutOfScope(command.code, named.code), { field: 'input.code' });
+      }
       const procedure = await em.findOneBy(Procedure, { code: command.procedureCode });
       if (!procedure) throw notFound('Procedure', command.procedureCode);
 
@@ -107,6 +119,8 @@ export class DossierService {
       // so the second sees the first's dossier instead of hitting the unique code.
       await lockDossierCode(em, command.code);
       const existing = await em.findOneBy(Dossier, { code: command.code });
+      // A dossier outside the caller's scope is only "taken": how it is kept is not theirs to learn.
+      if (existing && existing.agencyId !== agency.databaseId && !canSeeAgencyPath(caller, (await em.findOneByOrFail(Agency, { databaseId: existing.agencyId })).path)) throw codeTaken(command.code);
       if (existing?.managedBySync) throw managedBySyncError(command.code);
       if (existing) return { dossier: this.sameReceipt(existing, agency, procedure, command, receivedAt), lookupSecret: null, created: false };
 
@@ -240,7 +254,7 @@ export class DossierService {
       existing.feePaidOnline === (command.feePaidOnline ?? false) &&
       existing.transferredIn === (command.transferredIn ?? false) &&
       (command.lookupSecret == null || lookupSecretMatches(command.lookupSecret, existing.lookupSecretHash));
-    if (!same) throw apiError(ErrorCode.CONFLICT, `Dossier code ${command.code} is already used by a different dossier.`, { field: 'input.code' });
+    if (!same) throw codeTaken(command.code);
     return existing;
   }
 

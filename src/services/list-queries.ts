@@ -204,6 +204,8 @@ export class ListQueries {
     return paginate(qb, page, [
       { column: 's.occurred_at', property: 'occurredAt', direction: 'ASC' },
       { column: 's.event_id', property: 'eventId', direction: 'ASC' },
+      // An id is unique only in its id space: without it two events could share a cursor.
+      { column: 's.id_space', property: 'idSpace', direction: 'ASC' },
     ]);
   }
 

@@ -4,6 +4,8 @@ import { canSeeAgencyPath, requireRole, scopePrefix, Viewer } from '../auth/acce
 import { WorkingCalendar } from '../domain/calendar';
 import { computeDueAt } from '../domain/deadlines';
 import { ApplicantKind, DossierChannel, DossierEventKind, Role } from '../domain/enums';
+import { agencyCodeNamedBy, dossierCodeOutOfScope, mayUseDossierCode } from '../domain/dossier-codes';
+import { EventContent, eventIdSpace, sameEventContent } from '../domain/sync-identity';
 import { compareSyncedEvents, replayDossier, ReplayResult, SyncedEvent } from '../domain/sync-replay';
 import { Agency, Procedure, ServiceCommitment } from '../entities';
 import type { SyncEventPayload } from '../entities/SyncEvent';
@@ -52,7 +54,7 @@ export interface ImportItemError {
 export interface ImportOutcome {
   /** New events stored (applied or held). */
   accepted: number;
-  /** Events whose id was already stored, or repeated in the call: the first copy is kept. */
+  /** Events whose id was already stored in its id space, or repeated in the call, with the same content: the first copy is kept. */
   duplicates: number;
   rejected: number;
   /** Of the accepted ones, those waiting (no receipt yet, or a step missing before them). */
@@ -69,10 +71,20 @@ interface ValidEvent {
   kind: DossierEventKind;
   occurredAt: Date;
   payload: SyncEventPayload;
+  /** The agency code the dossier code names, if it has that shape (whether it exists is checked later). */
+  namedAgencyCode: string | null;
+  /** The event carried a lookup secret (one generated for it cannot be repeated by a retry). */
+  secretSent: boolean;
+}
+
+/** An event with its id space, known once the references are checked. */
+interface PlacedEvent extends ValidEvent {
+  idSpace: string;
 }
 
 interface StoredEventRow {
   event_id: string;
+  id_space: string;
   dossier_code: string;
   kind: DossierEventKind;
   occurred_at: Date;
@@ -110,7 +122,16 @@ export class SyncService {
     inputs.forEach((input, index) => {
       const problem = shapeProblem(input, now);
       if (problem) return reject(index, typeof input.eventId === 'string' ? input.eventId : null, ErrorCode.BAD_USER_INPUT, problem.message, `events.${index}.${problem.field}`);
-      shaped.push({ index, eventId: input.eventId, dossierCode: input.dossierCode, kind: input.kind, occurredAt: input.occurredAt, payload: payloadOf(input, unknownSecret) });
+      shaped.push({
+        index,
+        eventId: input.eventId,
+        dossierCode: input.dossierCode,
+        kind: input.kind,
+        occurredAt: input.occurredAt,
+        payload: payloadOf(input, unknownSecret),
+        namedAgencyCode: agencyCodeNamedBy(input.dossierCode),
+        secretSent: input.lookupSecret !== undefined && input.lookupSecret !== null,
+      });
     });
 
     const outcome = await this.dataSource.transaction(async (em) => {
@@ -118,7 +139,7 @@ export class SyncService {
       // below still holds when the dossiers are written.
       await lockDossierCode(em, ...unique(shaped.map((e) => e.dossierCode)));
       // 2. References and scope, with one query per kind of thing.
-      const agencies = await withMissing(new Map<string, Agency>(), unique(shaped.flatMap((e) => [e.payload.agencyCode, e.payload.toAgencyCode])), (codes) => em.findBy(Agency, { code: In(codes) }));
+      const agencies = await withMissing(new Map<string, Agency>(), unique(shaped.flatMap((e) => [e.payload.agencyCode, e.payload.toAgencyCode, e.namedAgencyCode])), (codes) => em.findBy(Agency, { code: In(codes) }));
       const procedures = await withMissing(new Map<string, Procedure>(), unique(shaped.map((e) => e.payload.procedureCode)), (codes) => em.findBy(Procedure, { code: In(codes) }));
       const existing = new Map<string, StoredDossier>(
         (
@@ -127,58 +148,92 @@ export class SyncService {
           ])
         ).map((r: StoredDossier) => [r.code, r]),
       );
-      const valid = shaped.filter((e) => {
-        const fail = (code: ErrorCode, message: string, field: string | null = null) => (reject(e.index, e.eventId, code, message, field && `events.${e.index}.${field}`), false);
-        const dossier = existing.get(e.dossierCode);
-        if (dossier && !dossier.managed_by_sync) return fail(ErrorCode.CONFLICT, `Dossier ${e.dossierCode} is kept through this API's lifecycle mutations, not by sync.`, 'dossierCode');
-        if (dossier && !canSeeAgencyPath(importer, dossier.path)) return fail(ErrorCode.NOT_FOUND, `No dossier ${e.dossierCode} in your agency's scope.`, 'dossierCode');
-        if (e.kind === DossierEventKind.RECEIVED) {
-          const agency = agencies.get(e.payload.agencyCode!);
-          if (!agency) return fail(ErrorCode.NOT_FOUND, `No agency ${e.payload.agencyCode}.`, 'agencyCode');
-          if (!canSeeAgencyPath(importer, agency.path)) return fail(ErrorCode.FORBIDDEN, `Your token's agency does not cover agency ${agency.code}.`, 'agencyCode');
-          if (!procedures.has(e.payload.procedureCode!)) return fail(ErrorCode.NOT_FOUND, `No procedure ${e.payload.procedureCode}.`, 'procedureCode');
+      const scope = scopePrefix(importer);
+      const valid: PlacedEvent[] = [];
+      for (const e of shaped) {
+        const fail = (code: ErrorCode, message: string, field: string | null = null) => reject(e.index, e.eventId, code, message, field && `events.${e.index}.${field}`);
+        // Scope first, the code's then the dossier's: outside it, a code that is taken and a
+        // free one get the same answer, so the import cannot tell which codes exist.
+        const named = e.namedAgencyCode === null ? undefined : agencies.get(e.namedAgencyCode);
+        if (named && !mayUseDossierCode(named.path, scope)) {
+          fail(ErrorCode.FORBIDDEN, dossierCodeOutOfScope(e.dossierCode, named.code), 'dossierCode');
+          continue;
         }
-        if (e.kind === DossierEventKind.TRANSFERRED && !agencies.has(e.payload.toAgencyCode!)) return fail(ErrorCode.NOT_FOUND, `No agency ${e.payload.toAgencyCode}.`, 'toAgencyCode');
-        return true;
-      });
-      // The first copy of each event id among the valid ones is kept.
-      const seen = new Set<string>();
-      const firstCopies = valid.filter((e) => !seen.has(e.eventId) && seen.add(e.eventId));
-      const repeated = valid.length - firstCopies.length;
-      if (firstCopies.length === 0) return { valid: 0, repeated, accepted: new Set<string>(), replayed: [] as Replayed[], existing };
-      // In event-id order: two imports inserting the same ids in opposite orders would each
-      // wait on the other's row (ON CONFLICT) and one would fail on a deadlock.
-      firstCopies.sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
+        const problem = referenceProblem(e, existing.get(e.dossierCode), agencies, procedures, importer);
+        if (problem) {
+          fail(problem.code, problem.message, problem.field);
+          continue;
+        }
+        valid.push({ ...e, idSpace: eventIdSpace(named?.code ?? null, importer.agencyCode) });
+      }
+      // The first copy of each event id in its id space among the valid ones is stored, unless
+      // the id was stored before; every other copy is checked against what was kept (below).
+      const firstOf = new Map<string, PlacedEvent>();
+      const laterCopies: PlacedEvent[] = [];
+      for (const e of valid) {
+        if (firstOf.has(placedKey(e))) laterCopies.push(e);
+        else firstOf.set(placedKey(e), e);
+      }
+      const firstCopies = [...firstOf.values()];
+      if (firstCopies.length === 0) return { duplicates: 0, accepted: new Set<string>(), replayed: [] as Replayed[], existing };
+      // In key order: two imports inserting the same ids in opposite orders would each wait
+      // on the other's row (ON CONFLICT) and one would fail on a deadlock.
+      firstCopies.sort((a, b) => compareText(a.eventId, b.eventId) || compareText(a.idSpace, b.idSpace));
 
       // 3. Store, first copy wins: one multi-row insert.
       // ADMIN's scope is everything: '/' covers every agency path.
-      const importerPath = scopePrefix(importer) ?? '/';
-      const inserted = await queryReturning<{ event_id: string }>(
+      const importerPath = scope ?? '/';
+      const inserted = await queryReturning<{ event_id: string; id_space: string }>(
         em,
-        `INSERT INTO sync_event (event_id, dossier_code, kind, occurred_at, payload, importer_path, imported_by)
-         SELECT r.event_id, r.dossier_code, r.kind::dossier_event_kind, r.occurred_at, r.payload, $2, $3
-           FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, dossier_code text, kind text, occurred_at timestamptz, payload jsonb)
-         ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-        [JSON.stringify(firstCopies.map((e) => ({ event_id: e.eventId, dossier_code: e.dossierCode, kind: e.kind, occurred_at: e.occurredAt.toISOString(), payload: e.payload }))), importerPath, importer.sub],
+        `INSERT INTO sync_event (event_id, id_space, dossier_code, kind, occurred_at, payload, importer_path, imported_by)
+         SELECT r.event_id, r.id_space, r.dossier_code, r.kind::dossier_event_kind, r.occurred_at, r.payload, $2, $3
+           FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, id_space text, dossier_code text, kind text, occurred_at timestamptz, payload jsonb)
+         ON CONFLICT (event_id, id_space) DO NOTHING RETURNING event_id, id_space`,
+        [
+          JSON.stringify(firstCopies.map((e) => ({ event_id: e.eventId, id_space: e.idSpace, dossier_code: e.dossierCode, kind: e.kind, occurred_at: e.occurredAt.toISOString(), payload: e.payload }))),
+          importerPath,
+          importer.sub,
+        ],
       );
-      const accepted = new Set(inserted.map((r) => r.event_id));
+      const accepted = new Set(inserted.map(storedKey));
+      // Ids stored before (usually none; every one on a repeated call): the same event is a
+      // duplicate, a different one under that id is refused, never silently dropped.
+      const stored = firstCopies.filter((e) => !accepted.has(placedKey(e)));
+      const kept = new Map<string, { content: EventContent<SyncEventPayload>; by: string }>(firstCopies.map((e) => [placedKey(e), { content: e, by: `event ${e.index} of this call` }]));
+      if (stored.length) {
+        const earlier = new Map<string, StoredEventRow>(
+          (
+            await em.query(
+              `SELECT s.event_id, s.id_space, s.dossier_code, s.kind, s.occurred_at, s.payload FROM sync_event s
+                 JOIN unnest($1::text[], $2::text[]) AS k(event_id, id_space) ON k.event_id = s.event_id AND k.id_space = s.id_space`,
+              [stored.map((e) => e.eventId), stored.map((e) => e.idSpace)],
+            )
+          ).map((r: StoredEventRow) => [storedKey(r), r] as const),
+        );
+        for (const [key, r] of earlier) kept.set(key, { content: { kind: r.kind, dossierCode: r.dossier_code, occurredAt: new Date(r.occurred_at), payload: r.payload }, by: 'the event stored under it' });
+      }
+      let duplicates = 0;
+      for (const e of [...stored, ...laterCopies]) {
+        const { content, by } = kept.get(placedKey(e))!;
+        if (sameEventContent(content, e, e.secretSent)) duplicates++;
+        else reject(e.index, e.eventId, ErrorCode.CONFLICT, differentRepeat(e, by), `events.${e.index}.eventId`);
+      }
       // The rows just stored, as the replay would read them back.
       const fresh: StoredEventRow[] = firstCopies
-        .filter((e) => accepted.has(e.eventId))
-        .map((e) => ({ event_id: e.eventId, dossier_code: e.dossierCode, kind: e.kind, occurred_at: e.occurredAt, payload: e.payload, held_reason: null, importer_path: importerPath }));
-      return { valid: firstCopies.length, repeated, accepted, replayed: fresh.length ? await this.replay(em, fresh, { agencies, procedures }, calendar) : [], existing };
+        .filter((e) => accepted.has(placedKey(e)))
+        .map((e) => ({ event_id: e.eventId, id_space: e.idSpace, dossier_code: e.dossierCode, kind: e.kind, occurred_at: e.occurredAt, payload: e.payload, held_reason: null, importer_path: importerPath }));
+      return { duplicates, accepted, replayed: fresh.length ? await this.replay(em, fresh, { agencies, procedures }, calendar) : [], existing };
     });
 
-    const duplicates = outcome.repeated + outcome.valid - outcome.accepted.size;
-    const heldIds = new Set(outcome.replayed.flatMap((r) => r.result.held.map((h) => h.eventId)));
+    const heldKeys = new Set(outcome.replayed.flatMap((r) => r.heldKeys));
     const touched = outcome.replayed.filter((r) => r.result.received);
     if (touched.length) this.events.emit('dossiersSynced', { dossiers: touched.map((r) => syncedDossier(r, outcome.existing.get(r.code))) });
     errors.sort((a, b) => a.index - b.index);
     return {
       accepted: outcome.accepted.size,
-      duplicates,
+      duplicates: outcome.duplicates,
       rejected: errors.length,
-      held: [...outcome.accepted].filter((id) => heldIds.has(id)).length,
+      held: [...outcome.accepted].filter((key) => heldKeys.has(key)).length,
       dossiersReplayed: touched.length,
       errors,
     };
@@ -191,13 +246,14 @@ export class SyncService {
    */
   private async replay(em: EntityManager, freshRows: StoredEventRow[], known: { agencies: Map<string, Agency>; procedures: Map<string, Procedure> }, calendar: WorkingCalendar): Promise<Replayed[]> {
     const codes = unique(freshRows.map((r) => r.dossier_code));
-    const fresh = new Set(freshRows.map((r) => r.event_id));
+    const fresh = new Set(freshRows.map(storedKey));
     // The events stored before this call; this call's own rows are in memory already (reading
     // them back, pg's row, JSON and date parsing, was ~15 ms of every 1,000-event import).
     const before: StoredEventRow[] = await em.query(
-      `SELECT event_id, dossier_code, kind, occurred_at, payload, held_reason, importer_path FROM sync_event
-        WHERE dossier_code = ANY($1::text[]) AND event_id NOT IN (SELECT unnest($2::text[]))`,
-      [codes, [...fresh]],
+      `SELECT s.event_id, s.id_space, s.dossier_code, s.kind, s.occurred_at, s.payload, s.held_reason, s.importer_path FROM sync_event s
+        WHERE s.dossier_code = ANY($1::text[])
+          AND NOT EXISTS (SELECT 1 FROM unnest($2::text[], $3::text[]) AS f(event_id, id_space) WHERE f.event_id = s.event_id AND f.id_space = s.id_space)`,
+      [codes, freshRows.map((r) => r.event_id), freshRows.map((r) => r.id_space)],
     );
     const rows = [...before, ...freshRows];
     const receipts = rows.filter((r) => r.kind === DossierEventKind.RECEIVED);
@@ -210,15 +266,17 @@ export class SyncService {
     const byCode = new Map<string, StoredEventRow[]>();
     for (const row of rows) (byCode.get(row.dossier_code) ?? byCode.set(row.dossier_code, []).get(row.dossier_code)!).push(row);
     const results = codes.map((code) => {
-      const events = (byCode.get(code) ?? []).map((row) => toSyncedEvent(row, agencies, procedures, commitments, calendar));
-      const result = replayDossier(events, calendar);
-      return { code, result, rows: byCode.get(code) ?? [] };
+      const rows = byCode.get(code) ?? [];
+      const ids = replayIds(rows);
+      const result = replayDossier(rows.map((row) => toSyncedEvent(row, ids.get(row)!, agencies, procedures, commitments, calendar)), calendar);
+      const rowOf = new Map(rows.map((row) => [ids.get(row)!, row]));
+      return { code, result, rows, ids, rowOf };
     });
 
     // Write back with one statement per table.
     const received = results.filter((r): r is typeof r & { result: Extract<ReplayResult, { received: true }> } => r.result.received);
-    const dossierRows = received.map(({ code, result, rows: events }) => {
-      const receipt = events.find((e) => e.event_id === result.receiptEventId)!.payload;
+    const dossierRows = received.map(({ code, result, rowOf }) => {
+      const receipt = rowOf.get(result.receiptEventId)!.payload;
       const s = result.state;
       return {
         code,
@@ -274,14 +332,14 @@ export class SyncService {
       // extend what was applied before (the usual case: a dossier's events arrive over days),
       // the stored rows stay and only the new ones are added; otherwise it is rebuilt.
       const rewritten: string[] = [];
-      const eventRows = received.flatMap(({ code, result, rows: events }) => {
+      const eventRows = received.flatMap(({ code, result, rows: events, ids: replayId, rowOf }) => {
         const dossierId = ids.get(code);
         if (!dossierId) return [];
-        const before = events.filter((e) => !fresh.has(e.event_id) && e.held_reason === null).map((e) => toSyncedEvent(e, new Map(), new Map(), [], calendar)).sort(compareSyncedEvents);
+        const before = events.filter((e) => !fresh.has(storedKey(e)) && e.held_reason === null).map((e) => toSyncedEvent(e, replayId.get(e)!, new Map(), new Map(), [], calendar)).sort(compareSyncedEvents);
         const extendsBefore = before.every((e, i) => result.applied[i]?.eventId === e.eventId);
         if (!extendsBefore) rewritten.push(dossierId);
         return result.applied.slice(extendsBefore ? before.length : 0).map((e) => ({
-          external_id: e.eventId,
+          external_id: rowOf.get(e.eventId)!.event_id,
           dossier_id: dossierId,
           kind: e.kind,
           from_status: e.fromStatus,
@@ -301,20 +359,22 @@ export class SyncService {
         [JSON.stringify(eventRows)],
       );
     }
-    const held = new Map(results.flatMap((r) => r.result.held.map((h) => [h.eventId, h.reason] as const)));
+    const heldKeys = new Map(results.map((r) => [r.code, r.result.held.map((h) => storedKey(r.rowOf.get(h.eventId)!))]));
+    const held = new Map(results.flatMap((r) => r.result.held.map((h, i) => [heldKeys.get(r.code)![i], h.reason] as const)));
     // Only the events whose hold changed (usually none): the rows were read in this transaction.
-    const holds = rows.map((r) => ({ event_id: r.event_id, reason: held.get(r.event_id) ?? null, before: r.held_reason })).filter((r) => r.reason !== r.before);
+    const holds = rows.map((r) => ({ event_id: r.event_id, id_space: r.id_space, reason: held.get(storedKey(r)) ?? null, before: r.held_reason })).filter((r) => r.reason !== r.before);
     if (holds.length) {
       await em.query(
         `UPDATE sync_event s SET held_reason = r.reason
-           FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, reason text)
-          WHERE s.event_id = r.event_id`,
-        [JSON.stringify(holds.map(({ event_id, reason }) => ({ event_id, reason })))],
+           FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, id_space text, reason text)
+          WHERE s.event_id = r.event_id AND s.id_space = r.id_space`,
+        [JSON.stringify(holds.map(({ event_id, id_space, reason }) => ({ event_id, id_space, reason })))],
       );
     }
     return results.map(({ code, result }) => ({
       code,
       result,
+      heldKeys: heldKeys.get(code)!,
       dossierId: ids.get(code),
       times: result.received ? { agencyId: result.receipt.agencyId, receivedAt: result.receivedAt, completedAt: result.state.completedAt, closedAt: result.state.closedAt } : undefined,
     }));
@@ -347,13 +407,65 @@ function syncedDossier(r: Replayed, before: StoredDossier | undefined): Dossiers
 interface Replayed {
   code: string;
   result: ReplayResult;
+  /** Its held events, by `storedKey`. */
+  heldKeys: string[];
   dossierId?: string;
   /** The instants that decide which index periods count the dossier. */
   times?: DossierTimes;
 }
 
+/** Why an event cannot be stored given what exists (its dossier, agencies, procedures); null when it can. */
+function referenceProblem(
+  e: ValidEvent,
+  dossier: StoredDossier | undefined,
+  agencies: Map<string, Agency>,
+  procedures: Map<string, Procedure>,
+  importer: Viewer,
+): { code: ErrorCode; message: string; field: string } | null {
+  const problem = (code: ErrorCode, message: string, field: string) => ({ code, message, field });
+  if (dossier && !canSeeAgencyPath(importer, dossier.path)) return problem(ErrorCode.NOT_FOUND, `No dossier ${e.dossierCode} in your agency's scope.`, 'dossierCode');
+  if (dossier && !dossier.managed_by_sync) return problem(ErrorCode.CONFLICT, `Dossier ${e.dossierCode} is kept through this API's lifecycle mutations, not by sync.`, 'dossierCode');
+  if (e.kind === DossierEventKind.RECEIVED) {
+    const agency = agencies.get(e.payload.agencyCode!);
+    if (!agency) return problem(ErrorCode.NOT_FOUND, `No agency ${e.payload.agencyCode}.`, 'agencyCode');
+    if (!canSeeAgencyPath(importer, agency.path)) return problem(ErrorCode.FORBIDDEN, `Your token's agency does not cover agency ${agency.code}.`, 'agencyCode');
+    if (!procedures.has(e.payload.procedureCode!)) return problem(ErrorCode.NOT_FOUND, `No procedure ${e.payload.procedureCode}.`, 'procedureCode');
+  }
+  if (e.kind === DossierEventKind.TRANSFERRED && !agencies.has(e.payload.toAgencyCode!)) return problem(ErrorCode.NOT_FOUND, `No agency ${e.payload.toAgencyCode}.`, 'toAgencyCode');
+  return null;
+}
+
+function differentRepeat(e: PlacedEvent, earlier: string): string {
+  return `Event id ${e.eventId} (id space ${e.idSpace}) is already taken by ${earlier}, with a different kind, dossier, time or content: an agency system gives each event its own id.`;
+}
+
+/** An event's identity: its id in its id space. */
+function placedKey(e: { eventId: string; idSpace: string }): string {
+  return `${e.idSpace}/${e.eventId}`;
+}
+
+function storedKey(r: { event_id: string; id_space: string }): string {
+  return `${r.id_space}/${r.event_id}`;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The ids a dossier's events go by in its replay: their own, unless two of its events share
+ * one from different id spaces (a free-form code imported by two agencies' tokens), which
+ * then carry their id space too, so the replay can tell them apart.
+ */
+function replayIds(rows: StoredEventRow[]): Map<StoredEventRow, string> {
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(r.event_id, (counts.get(r.event_id) ?? 0) + 1);
+  return new Map(rows.map((r) => [r, counts.get(r.event_id)! > 1 ? `${r.event_id} (${r.id_space})` : r.event_id]));
+}
+
 function toSyncedEvent(
   row: StoredEventRow,
+  replayId: string,
   agencies: Map<string, Agency>,
   procedures: Map<string, Procedure>,
   commitments: ServiceCommitment[],
@@ -361,7 +473,7 @@ function toSyncedEvent(
 ): SyncedEvent {
   const occurredAt = new Date(row.occurred_at);
   const p = row.payload;
-  const event: SyncedEvent = { eventId: row.event_id, kind: row.kind, occurredAt, reason: p.reason ?? null, electronicResult: p.electronicResult, importerPath: row.importer_path };
+  const event: SyncedEvent = { eventId: replayId, kind: row.kind, occurredAt, reason: p.reason ?? null, electronicResult: p.electronicResult, importerPath: row.importer_path };
   if (row.kind === DossierEventKind.RECEIVED) {
     const agency = agencies.get(p.agencyCode!);
     const procedure = procedures.get(p.procedureCode!);
@@ -395,10 +507,43 @@ function lookupSecretProblem(value: unknown): Problem {
   return null;
 }
 
-/** An optional string field: absent, or a string of 1..max characters. */
+/** An optional string field: absent, or a string of 1..max characters as PostgreSQL counts them (code points). */
 function optionalText(value: unknown, field: string, max: number): Problem {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || value.trim().length === 0 || value.length > max) return { field, message: `${field} must be text of 1–${max} characters.` };
+  if (typeof value !== 'string' || value.trim().length === 0 || (value.length > max && codePoints(value) > max)) return { field, message: `${field} must be text of 1–${max} characters.` };
+  return null;
+}
+
+/** Characters, as varchar(n) counts them: a UTF-16 pair is one, so a string is never longer than its `length`. */
+function codePoints(value: string): number {
+  let n = 0;
+  for (const _ of value) n++;
+  return n;
+}
+
+/**
+ * NUL, which no PostgreSQL text or jsonb value can hold, and a lone UTF-16 surrogate, which is
+ * no character at all (jsonb refuses it; a text column would silently store U+FFFD instead).
+ */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const TEXT_FIELDS = ['eventId', 'dossierCode', 'procedureCode', 'agencyCode', 'toAgencyCode', 'reason', 'lookupSecret'] as const;
+const APPLICANT_TEXT_FIELDS = ['name', 'idNumber', 'phone', 'address'] as const;
+
+/** The first string field, the applicant's included, that PostgreSQL could not store as given. */
+function unstorableText(e: ImportEventInput): Problem {
+  const problem = (field: string) => ({ field, message: `${field} contains a NUL character or a lone UTF-16 surrogate, which cannot be stored.` });
+  for (const field of TEXT_FIELDS) {
+    const value = e[field];
+    if (typeof value === 'string' && UNSTORABLE.test(value)) return problem(field);
+  }
+  const applicant = e.applicant;
+  if (applicant && typeof applicant === 'object') {
+    for (const field of APPLICANT_TEXT_FIELDS) {
+      const value = applicant[field];
+      if (typeof value === 'string' && UNSTORABLE.test(value)) return problem(`applicant.${field}`);
+    }
+  }
   return null;
 }
 
@@ -417,6 +562,8 @@ function requiredText(value: unknown, field: string, max: number, kind: string):
  * other caller come here directly, and one bad value must never fail the whole call.
  */
 function shapeProblem(e: ImportEventInput, now: Date): Problem {
+  const unstorable = unstorableText(e);
+  if (unstorable) return unstorable;
   if (typeof e.eventId !== 'string' || !EVENT_ID.test(e.eventId)) return { field: 'eventId', message: 'eventId must be 1–100 printable ASCII characters without spaces.' };
   if (typeof e.dossierCode !== 'string' || !DOSSIER_CODE.test(e.dossierCode)) return { field: 'dossierCode', message: 'dossierCode must be a dossier code (3–60 letters, digits, ".", "_" or "-").' };
   if (!Object.values(DossierEventKind).includes(e.kind)) return { field: 'kind', message: `Unknown kind ${String(e.kind)}.` };
@@ -426,8 +573,9 @@ function shapeProblem(e: ImportEventInput, now: Date): Problem {
   const common =
     optionalText(e.reason, 'reason', 2000) ??
     optionalFlag(e.electronicResult, 'electronicResult') ??
-    (e.newAppointmentAt !== undefined && e.newAppointmentAt !== null && (!(e.newAppointmentAt instanceof Date) || Number.isNaN(e.newAppointmentAt.getTime()))
-      ? { field: 'newAppointmentAt', message: 'newAppointmentAt must be a DateTime.' }
+    // Years of four digits: toISOString writes others as "+275760-…", which PostgreSQL cannot read.
+    (e.newAppointmentAt !== undefined && e.newAppointmentAt !== null && (!(e.newAppointmentAt instanceof Date) || Number.isNaN(e.newAppointmentAt.getTime()) || e.newAppointmentAt.getUTCFullYear() < 2000 || e.newAppointmentAt.getUTCFullYear() > 9999)
+      ? { field: 'newAppointmentAt', message: 'newAppointmentAt must be a DateTime from the year 2000 to 9999.' }
       : null);
   if (common) return common;
   switch (e.kind) {

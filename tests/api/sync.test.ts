@@ -254,3 +254,166 @@ describe('seed --synced-dossiers', () => {
     expect(row).toEqual({ dossiers: 3000, synced: 3000, events: result.events });
   });
 });
+
+describe('event ids across agencies', () => {
+  const officerB = () => app.token(Role.OFFICER, 'TPB');
+
+  it('an id another agency used first does not drop this agency’s own event: each agency system has its own id space', async () => {
+    // TPB's officer takes the ids TPA-STP's system gives its next events, for a dossier of its own.
+    const squat = await importEvents(
+      [
+        { ...receipt('JUNK-1', '2025-06-02T08:00:00+07:00', { agencyCode: 'TPB-STP' }), eventId: 'TPA-EVT-000001' },
+        step('JUNK-1', 'PROCESSING_STARTED', '2025-06-02T08:30:00+07:00', { eventId: 'TPA-EVT-000002' }),
+      ],
+      officerB(),
+    );
+    expect(squat).toMatchObject({ accepted: 2, rejected: 0 });
+    const code = 'G22.TPA-STP.25-000001';
+    const own = await importEvents([{ ...receipt(code, '2025-06-02T09:00:00+07:00'), eventId: 'TPA-EVT-000001' }, step(code, 'PROCESSING_STARTED', '2025-06-02T10:00:00+07:00', { eventId: 'TPA-EVT-000002' })], officerA);
+    expect(own).toMatchObject({ accepted: 2, duplicates: 0, rejected: 0, dossiersReplayed: 1 });
+    expect(await dossier(code)).toMatchObject({ status: 'PROCESSING', history: [{ kind: 'RECEIVED' }, { kind: 'PROCESSING_STARTED' }] });
+    // A free-form code names no agency: its events are in the importing token's agency's space.
+    const freeForm = await importEvents([{ ...receipt('TPA-OWN-1', '2025-06-02T09:00:00+07:00'), eventId: 'TPA-EVT-000002' }], officerA);
+    expect(freeForm).toMatchObject({ accepted: 1, duplicates: 0, dossiersReplayed: 1 });
+    expect(await dossier('JUNK-1')).toMatchObject({ status: 'PROCESSING' });
+  });
+
+  it('a repeat of an id with different content is a CONFLICT for that event, never a silent duplicate; the same content is a duplicate, whoever repeats it', async () => {
+    const code = 'G22.TPA-STP.25-000002';
+    const started = step(code, 'PROCESSING_STARTED', '2025-06-03T10:00:00+07:00', { eventId: 'TPA-EVT-000010' });
+    await importEvents([{ ...receipt(code, '2025-06-03T09:00:00+07:00'), eventId: 'TPA-EVT-000009' }, started], officerA);
+    // The code names TPA-STP: an ADMIN importing it is in TPA-STP's id space too.
+    const repeated = await importEvents([
+      { ...started, occurredAt: '2025-06-03T11:00:00+07:00' },
+      { ...started, dossierCode: 'G22.TPA-STP.25-000003' },
+      { ...started, kind: 'COMPLETED' },
+      started,
+      { ...receipt(code, '2025-06-03T09:00:00+07:00'), eventId: 'TPA-EVT-000009' },
+      { ...receipt(code, '2025-06-03T09:00:00+07:00', { applicant: { ...applicant, name: 'Phạm Thị K' } }), eventId: 'TPA-EVT-000009' },
+      step(code, 'COMPLETED', '2025-06-03T15:00:00+07:00', { eventId: 'TPA-EVT-000011' }),
+      step(code, 'COMPLETED', '2025-06-03T16:00:00+07:00', { eventId: 'TPA-EVT-000011' }),
+    ]);
+    expect(repeated).toMatchObject({ accepted: 1, duplicates: 2, rejected: 5 });
+    expect(repeated.errors.map((e) => [e.index, e.code, e.field, e.eventId])).toEqual([
+      [0, 'CONFLICT', 'events.0.eventId', 'TPA-EVT-000010'],
+      [1, 'CONFLICT', 'events.1.eventId', 'TPA-EVT-000010'],
+      [2, 'CONFLICT', 'events.2.eventId', 'TPA-EVT-000010'],
+      [5, 'CONFLICT', 'events.5.eventId', 'TPA-EVT-000009'],
+      // The second copy inside one call, differing from the first.
+      [7, 'CONFLICT', 'events.7.eventId', 'TPA-EVT-000011'],
+    ]);
+    expect(await dossier(code)).toMatchObject({ status: 'COMPLETED', completedAt: '2025-06-03T15:00:00+07:00' });
+    expect(await dossier('G22.TPA-STP.25-000003')).toBeNull();
+    const [{ n }] = await app.dataSource.query(`SELECT count(*)::int AS n FROM sync_event WHERE event_id = 'TPA-EVT-000010'`);
+    expect(n).toBe(1);
+  });
+});
+
+describe('dossier codes across agencies', () => {
+  const RECEIVE = `mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { code } }`;
+  const receiveInput = (code: string, agencyCode: string) => ({ code, procedureCode: '1.001193', agencyCode, channel: 'ONLINE', receivedAt: '2025-06-04T09:00:00+07:00', applicant: { kind: 'CITIZEN', name: 'Lê Văn M', idNumber: '001090077777' } });
+  const officerB = () => app.token(Role.OFFICER, 'TPB');
+  const officerStp = () => app.token(Role.OFFICER, 'TPA-STP');
+  /** A refusal with the code it names blanked: what a caller could compare between codes. */
+  const answer = (code: string, e: { code?: unknown; extensions?: { code?: unknown }; message: string; field?: unknown }) => ({ code: e.extensions?.code ?? e.code, message: e.message.split(code).join('<code>'), field: e.field });
+
+  it('a code naming an agency outside the caller’s scope is refused before anything is stored, so the agency’s own receipt of it still works', async () => {
+    const code = 'G22.TPA-STP.25-000999';
+    const squat = await importEvents([receipt(code, '2025-06-04T08:00:00+07:00', { agencyCode: 'TPB-STP', eventId: 'SQ-1' })], officerB());
+    expect(squat).toMatchObject({ accepted: 0, rejected: 1 });
+    expect(squat.errors).toEqual([expect.objectContaining({ index: 0, code: 'FORBIDDEN', field: 'events.0.dossierCode' })]);
+    const viaApi = await app.gql(RECEIVE, { input: receiveInput('G22.TPA-STP.25-000998', 'TPB-STP') }, officerB());
+    expect(viaApi.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', field: 'input.code' });
+    // A department's officer cannot take its province's codes either.
+    const province = await importEvents([receipt('G22.TPA.25-000999', '2025-06-04T08:00:00+07:00', { eventId: 'SQ-2' })], officerStp());
+    expect(province.errors).toEqual([expect.objectContaining({ code: 'FORBIDDEN', field: 'events.0.dossierCode' })]);
+    const [{ n }] = await app.dataSource.query(`SELECT count(*)::int AS n FROM sync_event WHERE dossier_code IN ('G22.TPA-STP.25-000999', 'G22.TPA.25-000999')`);
+    expect(n).toBe(0);
+
+    const own = await app.gql(RECEIVE, { input: receiveInput(code, 'TPA-STP') }, officerStp());
+    expect(own.errors).toBeUndefined();
+    const ownSync = await importEvents([receipt('G22.TPA-STP.25-000998', '2025-06-04T08:00:00+07:00')], officerStp());
+    expect(ownSync).toMatchObject({ accepted: 1, rejected: 0, dossiersReplayed: 1 });
+  });
+
+  it('outside the caller’s scope, a taken code and a free one get the same answer, from receiveDossier and from the import', async () => {
+    // Taken at TPA-STP: one by the API's receipt, one by sync; both codes name TPA-STP.
+    expect((await app.gql(RECEIVE, { input: receiveInput('G22.TPA-STP.25-000100', 'TPA-STP') }, officerA)).errors).toBeUndefined();
+    await importEvents([receipt('G22.TPA-STP.25-000101', '2025-06-04T08:00:00+07:00')], officerA);
+    const free = 'G22.TPA-STP.25-000102';
+    const viaApi = async (code: string) => answer(code, (await app.gql(RECEIVE, { input: receiveInput(code, 'TPB-STP') }, officerB())).errors![0]);
+    const viaSync = async (code: string) => answer(code, (await importEvents([step(code, 'PROCESSING_STARTED', '2025-06-04T10:00:00+07:00')], officerB())).errors[0]);
+    expect(await viaApi('G22.TPA-STP.25-000100')).toEqual(await viaApi(free));
+    expect(await viaApi('G22.TPA-STP.25-000101')).toEqual(await viaApi(free));
+    expect(await viaSync('G22.TPA-STP.25-000100')).toEqual(await viaSync(free));
+    expect(await viaSync('G22.TPA-STP.25-000101')).toEqual(await viaSync(free));
+    expect(await dossier(free)).toBeNull();
+
+    // Free-form codes name no agency and are first come, first served; but how another
+    // agency's dossier is kept (API or sync) is not told.
+    expect((await app.gql(RECEIVE, { input: receiveInput('ORACLE-API-1', 'TPA-STP') }, officerA)).errors).toBeUndefined();
+    await importEvents([receipt('ORACLE-SYNC-1', '2025-06-04T08:00:00+07:00')], officerA);
+    expect(await viaApi('ORACLE-API-1')).toEqual(await viaApi('ORACLE-SYNC-1'));
+    expect(await viaSync('ORACLE-API-1')).toEqual(await viaSync('ORACLE-SYNC-1'));
+  });
+});
+
+describe('values PostgreSQL cannot store', () => {
+  it('an event with a NUL or a lone surrogate in any text is refused alone; text is measured as PostgreSQL counts it', async () => {
+    const events = [
+      receipt('NUL-1', '2025-06-05T09:00:00+07:00', { applicant: { ...applicant, name: 'Nguyễn\u0000Văn A' } }),
+      receipt('NUL-2', '2025-06-05T09:00:00+07:00', { applicant: { ...applicant, address: 'Số 1\u0000' } }),
+      receipt('NUL-3', '2025-06-05T09:00:00+07:00', { applicant: { ...applicant, name: 'Trần \ud800Văn B' } }),
+      receipt('NUL-4', '2025-06-05T09:00:00+07:00', { lookupSecret: 'secret-\udc00-1234' }),
+      step('NUL-5', 'SUPPLEMENT_REQUESTED', '2025-06-05T10:00:00+07:00', { reason: 'Thiếu\u0000' }),
+      // 200 characters for PostgreSQL, 400 UTF-16 units for JavaScript: it fits the column.
+      receipt('NUL-6', '2025-06-05T09:00:00+07:00', { applicant: { ...applicant, name: '𝓐'.repeat(200) } }),
+      receipt('NUL-7', '2025-06-05T09:00:00+07:00', { applicant: { ...applicant, name: '𝓐'.repeat(201) } }),
+      receipt('NUL-8', '2025-06-05T09:00:00+07:00'),
+    ];
+    const res = await app.gql<{ importDossierEvents: Outcome }>(IMPORT, { events }, admin);
+    expect(res.errors).toBeUndefined();
+    const out = res.data!.importDossierEvents;
+    expect(out.errors.map((e) => [e.index, e.code, e.field])).toEqual([
+      [0, 'BAD_USER_INPUT', 'events.0.applicant.name'],
+      [1, 'BAD_USER_INPUT', 'events.1.applicant.address'],
+      [2, 'BAD_USER_INPUT', 'events.2.applicant.name'],
+      [3, 'BAD_USER_INPUT', 'events.3.lookupSecret'],
+      [4, 'BAD_USER_INPUT', 'events.4.reason'],
+      [6, 'BAD_USER_INPUT', 'events.6.applicant.name'],
+    ]);
+    expect(out).toMatchObject({ accepted: 2, dossiersReplayed: 2 });
+    expect((await dossier('NUL-8')).status).toBe('RECEIVED');
+    const [row] = await app.dataSource.query(`SELECT applicant_name FROM dossier WHERE code = 'NUL-6'`);
+    expect(row.applicant_name).toBe('𝓐'.repeat(200));
+  });
+});
+
+describe('syncReport across id spaces', () => {
+  it('pages through held events that share an id and an instant in different id spaces without skipping one', async () => {
+    const at = '2025-08-04T10:00:00+07:00';
+    await importEvents([step('HELD-SPACE-A', 'COMPLETED', at, { eventId: 'SAME-ID' })], officerA);
+    await importEvents([step('HELD-SPACE-B', 'COMPLETED', at, { eventId: 'SAME-ID' })], app.token(Role.OFFICER, 'TPA-STP'));
+    const page = async (after: string | null) =>
+      (
+        await app.gql(`query($after: String) { syncReport(agencyCode: "TPA", period: "2025-08") { heldEvents(first: 1, after: $after) { totalCount pageInfo { endCursor } nodes { eventId idSpace dossierCode } } } }`, { after }, officerA)
+      ).data!.syncReport.heldEvents;
+    const first = await page(null);
+    const second = await page(first.pageInfo.endCursor);
+    expect(first.totalCount).toBe(2);
+    expect([...first.nodes, ...second.nodes].map((n: { idSpace: string; dossierCode: string }) => `${n.idSpace}:${n.dossierCode}`).sort()).toEqual(['TPA-STP:HELD-SPACE-B', 'TPA:HELD-SPACE-A']);
+  });
+});
+
+describe('one free-form dossier imported by two agencies’ tokens', () => {
+  it('keeps both copies apart in the replay: the second copies are held, the dossier is built once', async () => {
+    const events = [receipt('TWICE-1', '2025-06-06T09:00:00+07:00'), step('TWICE-1', 'PROCESSING_STARTED', '2025-06-06T10:00:00+07:00')];
+    expect(await importEvents(events, officerA)).toMatchObject({ accepted: 2, held: 0 });
+    // A free-form code names no agency: the department's token imports into its own id space.
+    expect(await importEvents(events, app.token(Role.OFFICER, 'TPA-STP'))).toMatchObject({ accepted: 2, duplicates: 0, held: 2, dossiersReplayed: 1 });
+    expect(await dossier('TWICE-1')).toMatchObject({ status: 'PROCESSING', syncedToNationalPortal: false, history: [{ kind: 'RECEIVED' }, { kind: 'PROCESSING_STARTED' }] });
+    const held: { id_space: string; held_reason: string }[] = await app.dataSource.query(`SELECT id_space, held_reason FROM sync_event WHERE dossier_code = 'TWICE-1' AND held_reason IS NOT NULL ORDER BY kind`);
+    expect(held.map((h) => h.id_space)).toEqual(['TPA-STP', 'TPA-STP']);
+    expect(held[0].held_reason).toContain('TWICE-1:r (TPA)');
+  });
+});

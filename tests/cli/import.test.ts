@@ -356,6 +356,33 @@ describe('npm run import', () => {
     expect(readErrors(fileA).map((e) => e.line)).toEqual(generated.refused.map((r) => r.line));
   });
 
+  it('writes an event PostgreSQL cannot store (a NUL, a lone surrogate) to the errors file and goes on with the rest of its batch', async () => {
+    const file = path.join(workDir, 'unstorable.ndjson');
+    const receipt = (code: string, name: string) =>
+      JSON.stringify({ eventId: `${code}:RECEIVED`, dossierCode: code, kind: 'RECEIVED', occurredAt: '2025-05-05T09:00:00+07:00', procedureCode: '1.001193', agencyCode: 'TPA-STP', channel: 'ONLINE', applicant: { kind: 'CITIZEN', name, idNumber: '001090012345' } });
+    fs.writeFileSync(
+      file,
+      [
+        receipt('UNSTORABLE-1', 'Đỗ Văn Hải'),
+        receipt('UNSTORABLE-2', 'Đỗ\u0000Văn Hải'),
+        JSON.stringify({ eventId: 'UNSTORABLE-1:SUPPLEMENT_REQUESTED', dossierCode: 'UNSTORABLE-1', kind: 'SUPPLEMENT_REQUESTED', occurredAt: '2025-05-05T10:00:00+07:00', reason: 'Thiếu \ud800' }),
+        JSON.stringify({ eventId: 'UNSTORABLE-1:PROCESSING_STARTED', dossierCode: 'UNSTORABLE-1', kind: 'PROCESSING_STARTED', occurredAt: '2025-05-05T10:00:00+07:00' }),
+      ].join('\n') + '\n',
+    );
+    const run = await runCli(file, a.url);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(summaryNumber(run.stdout, 'accepted')).toBe(2);
+    expect(summaryNumber(run.stdout, 'rejected')).toBe(2);
+    expect(readErrors(file).map((e) => [e.line, e.code, e.field])).toEqual([
+      [2, 'BAD_USER_INPUT', 'applicant.name'],
+      [3, 'BAD_USER_INPUT', 'reason'],
+    ]);
+    expect(fs.existsSync(`${file}.import-checkpoint.json`)).toBe(false);
+    const [row] = await a.dataSource.query(`SELECT status FROM dossier WHERE code = 'UNSTORABLE-1'`);
+    expect(row.status).toBe('PROCESSING');
+  });
+
   it('refuses bad arguments and a missing file with a message and a non-zero status', async () => {
     const missing = await runCli(path.join(workDir, 'nope.ndjson'), a.url);
     expect(missing.code).not.toBe(0);
