@@ -23,6 +23,7 @@ import { sharedSubscribe, SubscriptionDocuments } from './subscriptions/shared-e
 import { ErrorCode, formatError } from './schema/errors';
 import { RATE_LIMITED, RateLimitedError } from './schema/rate-limits';
 import { checkQueryLimits, isTokenLimitError, QueryCost, QueryLimits, tooLargeError } from './schema/limits';
+import { refuseUnstorableText } from './schema/validation';
 import { AgencyKind } from './domain/enums';
 import { Agency } from './entities';
 import { rankingToCsv } from './services/index/rankings-csv';
@@ -63,7 +64,13 @@ function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin<RequestConte
     async requestDidStart() {
       let cost: QueryCost | undefined;
       return {
-        async didResolveOperation({ request, document, schema }) {
+        async didResolveOperation({ request, document, schema, operation }) {
+          // Subscriptions stream over graphql-ws at this URL; executed over HTTP their resolvers
+          // would run without an event (GraphQL over HTTP leaves them to the server: refused, 400).
+          if (operation?.operation === 'subscription') {
+            throw new GraphQLError('Subscriptions are served over WebSocket (graphql-transport-ws) at this URL, not over HTTP.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+          }
+          refuseUnstorableText(document, request.variables);
           cost = checkQueryLimits(schema, document, request.variables, request.operationName, limits);
         },
         async willSendResponse({ response }) {
@@ -294,6 +301,7 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
         if (!authorizationOf(ctx) && needsCaller(document, payload.variables ?? {})) return closeSocket(ctx, 4401, 'Unauthorized');
         if (invalid.length) return invalid;
         try {
+          refuseUnstorableText(document, payload.variables);
           checkQueryLimits(schema, document, payload.variables ?? undefined, payload.operationName, limits);
         } catch (err) {
           if (err instanceof GraphQLError) return [err];

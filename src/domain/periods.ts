@@ -207,6 +207,27 @@ export function periodsBetween(fromKey: string, toKey: string): Period[] {
 }
 
 /**
+ * The first year the index scores. Decision 766/QĐ-TTg (23 June 2022) set the index up and
+ * its first evaluation covers 2022: an earlier period has no method to be scored by, and
+ * computing it would only store rows of zeros (a period is stored on its first read).
+ */
+export const INDEX_FIRST_YEAR = 2022;
+
+/** Whether the index scores a period (from INDEX_FIRST_YEAR on). */
+export function isIndexed(p: Period): boolean {
+  return p.year >= INDEX_FIRST_YEAR;
+}
+
+/**
+ * The previous period of the same kind, when the index scores it; null for the first periods
+ * of 2022, which have none to compare with.
+ */
+export function previousIndexedPeriod(p: Period): Period | null {
+  if (p.year <= INDEX_FIRST_YEAR && p.index === 1) return null;
+  return previousPeriod(p);
+}
+
+/**
  * The month, quarter and year (in that order) an instant falls in, by its Vietnam local
  * date: 2024-09-30T17:30Z is 2024-10-01 00:30 in Viet Nam, so it is in 2024-10 and 2024-Q4.
  * Throws PeriodFormatError when the instant is outside the supported years.

@@ -1,4 +1,4 @@
-import { DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, Kind, OperationDefinitionNode, SelectionSetNode } from 'graphql';
+import { DocumentNode, FragmentDefinitionNode, getVariableValues, GraphQLError, GraphQLSchema, Kind, OperationDefinitionNode, SelectionSetNode } from 'graphql';
 import { ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE } from './connection';
 
@@ -122,6 +122,13 @@ export function checkQueryLimits(schema: GraphQLSchema, document: DocumentNode, 
   const aliases = aliasCount(document);
   if (aliases > limits.maxAliases) throw limitError(LimitCode.TOO_MANY_ALIASES, `The query uses ${aliases} aliases; the limit is ${limits.maxAliases}.`, { aliases, maxAliases: limits.maxAliases });
   const { costed, lengths } = listsWithoutItems(operations, variables ?? {});
+  // getComplexity coerces the variables too and throws a bare error when one does not fit its
+  // type (a 500): coerced here first, a bad value is the client's error, answered as Apollo
+  // answers it at execution (400 BAD_USER_INPUT, GraphQL over HTTP §7.1.2).
+  for (const operation of operations) {
+    const { errors } = getVariableValues(schema, operation.variableDefinitions ?? [], costed, { maxErrors: 1 });
+    if (errors?.length) throw new GraphQLError(errors[0].message, { nodes: errors[0].nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+  }
   const cost = getComplexity({
     schema,
     query: document,
