@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { log } from './log';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { assetsRouter } from './web/assets';
@@ -211,7 +212,7 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
     if (!state) connections.set(ctx, (state = { open: new Set(), key: String(++connectionCount) }));
     return state;
   };
-  const formatHttp = formatError(services.config.nodeEnv === 'development');
+  const formatHttp = formatError(services.config.nodeEnv === 'development', { hideSuggestions: !services.config.introspection });
   // As over HTTP, minus `extensions.http` (status and headers mean nothing on a socket).
   const format = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const shaped = formatHttp(formatted, error);
@@ -296,10 +297,10 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
           ({ document, errors: invalid } = documents.get(payload.query));
         } catch (err) {
           if (!(err instanceof GraphQLError)) throw err;
-          return [isTokenLimitError(err) ? tooLargeError(`The query has more than ${limits.maxTokens} tokens.`) : err];
+          return [isTokenLimitError(err) ? tooLargeError(`The query has more than ${limits.maxTokens} tokens.`) : withCode(err, ApolloServerErrorCode.GRAPHQL_PARSE_FAILED)];
         }
         if (!authorizationOf(ctx) && needsCaller(document, payload.variables ?? {})) return closeSocket(ctx, 4401, 'Unauthorized');
-        if (invalid.length) return invalid;
+        if (invalid.length) return invalid.map((error) => withCode(error, ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED));
         try {
           refuseUnstorableText(document, payload.variables);
           checkQueryLimits(schema, document, payload.variables ?? undefined, payload.operationName, limits);
@@ -327,6 +328,14 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
     // dashboards stay connected for days, and half-open sockets must not pile up.
     services.config.wsKeepAliveMs,
   );
+}
+
+/**
+ * A syntax or validation error with the code Apollo gives it over HTTP: graphql-js's own carry
+ * none, and formatError masks an error without a code as an internal one.
+ */
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, originalError: error.originalError, extensions: { ...error.extensions, code } });
 }
 
 /**
@@ -423,7 +432,7 @@ export async function startServer(services: Services, port: number): Promise<Run
       ...(services.config.exposeQueryStats ? [queryStatsPlugin()] : []),
     ],
     parseOptions: { maxTokens: services.config.queryLimits.maxTokens },
-    formatError: formatError(exposeDetails),
+    formatError: formatError(exposeDetails, { hideSuggestions: !services.config.introspection }),
     includeStacktraceInErrorResponses: exposeDetails,
     introspection: services.config.introspection,
   });

@@ -40,7 +40,23 @@ export const notFound = (type: string, key: string) => apiError(ErrorCode.NOT_FO
  * class-validator failures become BAD_USER_INPUT naming each field, and anything unexpected
  * is logged and masked outside development so no stack or SQL leaks.
  */
-export function formatError(exposeDetails: boolean) {
+export function formatError(exposeDetails: boolean, options: { hideSuggestions?: boolean } = {}) {
+  const format = shape(exposeDetails);
+  if (!options.hideSuggestions) return format;
+  // Without introspection the schema is not public: graphql-js's "Did you mean …?" would still
+  // name its fields, arguments, types and enum values to anyone probing with typos.
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const shaped = format(formatted, error);
+    return { ...shaped, message: withoutSuggestions(shaped.message) };
+  };
+}
+
+/** graphql-js appends its suggestions as one last sentence (Apollo's own plugin strips the same). */
+function withoutSuggestions(message: string): string {
+  return message.replace(/ ?Did you mean(.+?)\?$/, '');
+}
+
+function shape(exposeDetails: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof Error && isTokenLimitError(original)) {
