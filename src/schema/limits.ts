@@ -1,12 +1,13 @@
-import { DocumentNode, FragmentDefinitionNode, getVariableValues, GraphQLError, GraphQLSchema, Kind, OperationDefinitionNode, SelectionSetNode } from 'graphql';
+import { DocumentNode, FragmentDefinitionNode, getNullableType, getVariableValues, GraphQLError, GraphQLSchema, isListType, Kind, OperationDefinitionNode, SelectionSetNode } from 'graphql';
 import { ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { trendLength } from '../domain/periods';
 import { DEFAULT_PAGE_SIZE } from './connection';
 
 /** What one operation may ask for, on every transport (issue 7). */
 export interface QueryLimits {
   maxDepth: number;
   maxAliases: number;
-  /** Estimated cost: each field 1, times the page size asked for under a connection. */
+  /** Estimated cost: each field 1, times the page size asked for under a connection, times the length of a plain list. */
   maxCost: number;
   /** Lexical tokens of the document, checked while parsing (before any quadratic validation). */
   maxTokens: number;
@@ -134,13 +135,51 @@ export function checkQueryLimits(schema: GraphQLSchema, document: DocumentNode, 
     query: document,
     variables: costed,
     operationName: operationName ?? undefined,
-    estimators: [pageEstimator(lengths), connectionDefaultEstimator, simpleEstimator({ defaultComplexity: 1 })],
+    estimators: [pageEstimator(lengths), connectionDefaultEstimator, listEstimator, simpleEstimator({ defaultComplexity: 1 })],
   });
   if (cost > limits.maxCost) {
     throw limitError(LimitCode.QUERY_TOO_COMPLEX, `The query costs ${cost}; the limit is ${limits.maxCost}. Ask for smaller pages or fewer fields.`, { cost: { requestedQueryCost: cost, maximumAvailable: limits.maxCost } });
   }
   return { requestedQueryCost: cost, maximumAvailable: limits.maxCost };
 }
+
+/**
+ * Most items each plain list (not a connection's page) returns, by field: a list costs its
+ * children once per item, as a page does. Where the arguments bound the length, the length
+ * they ask for: a trend by its number of periods (at most MAX_TREND_PERIODS), the calendar by
+ * the days of its range (at most 3 years). Elsewhere the largest the data makes it: a peer
+ * group (a province's communes run to a few hundred, 34 provinces nationally), a method's
+ * groups and criteria (SI-2024 has 6 and 14), a dossier's steps. An import's errors are at
+ * most its events, which the import already pays for.
+ */
+const LIST_LENGTHS: Record<string, number | ((args: Record<string, unknown>) => number)> = {
+  'Query.scoreTrend': (args) => trendLength(args.from, args.to),
+  'Query.calendarDays': (args) => calendarDaysLength(args.from, args.to),
+  'Query.rankings': 200,
+  'Query.delayReport': 200,
+  'Scorecard.groups': 8,
+  'ScoreGroup.criteria': 8,
+  'Agency.serviceCommitments': 20,
+  'Dossier.history': 20,
+  'DossierStatus.history': 20,
+  'ImportResult.errors': 1,
+};
+/** A list not named above. */
+const DEFAULT_LIST_LENGTH = DEFAULT_PAGE_SIZE;
+const MAX_CALENDAR_DAYS = 3 * 366;
+
+function calendarDaysLength(from: unknown, to: unknown): number {
+  const days = typeof from === 'string' && typeof to === 'string' ? (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1 : NaN;
+  return Number.isFinite(days) ? Math.min(Math.max(Math.ceil(days), 1), MAX_CALENDAR_DAYS) : MAX_CALENDAR_DAYS;
+}
+
+/** A plain list costs its children once per item it can hold; a connection's own nodes and edges are paid for at the connection. */
+const listEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  if (!isListType(getNullableType(field.type)) || type.name.endsWith('Connection')) return undefined;
+  const known = LIST_LENGTHS[`${type.name}.${field.name}`] ?? DEFAULT_LIST_LENGTH;
+  const length = typeof known === 'function' ? known(args) : known;
+  return 1 + childComplexity * length;
+};
 
 /** A connection asked for without `first`/`last` still returns a default page. */
 const connectionDefaultEstimator: ComplexityEstimator = ({ field, childComplexity }) => {

@@ -7,7 +7,7 @@ import { AgencyKind, AlertKind, AuditAction } from '../../domain/enums';
 import { recordAudit } from '../audit';
 import { NewAlert, recordAlerts } from '../../subscriptions/alert-outbox';
 import { insertEntityRows } from '../../db/insert-entity-rows';
-import { INDEX_FIRST_YEAR, isFinalByDefault, isIndexed, parsePeriod, Period, periodsContaining, periodsBetween, previousIndexedPeriod } from '../../domain/periods';
+import { INDEX_FIRST_YEAR, isFinalByDefault, isIndexed, parsePeriod, Period, periodsContaining, previousIndexedPeriod, trendPeriods } from '../../domain/periods';
 import { badInput } from '../../schema/errors';
 import { parsePeriodArg } from '../../schema/validation';
 import { Counters, detectChanges, IndexMethod, parseCounters, ScorecardChange, SI_2024 } from '../../domain/scoring';
@@ -386,7 +386,7 @@ export class IndexService {
     parsePeriodArg(toKey, 'to');
     let periods: Period[];
     try {
-      periods = periodsBetween(fromKey, toKey);
+      periods = trendPeriods(fromKey, toKey);
     } catch (err) {
       throw badInput('to', err instanceof Error ? err.message : String(err));
     }
