@@ -23,7 +23,7 @@ import { audienceOf, createRequestContext, eventContext, RequestContext, Service
 import { sharedSubscribe, SubscriptionDocuments } from './subscriptions/shared-execution';
 import { ErrorCode, formatError } from './schema/errors';
 import { RATE_LIMITED, RateLimitedError } from './schema/rate-limits';
-import { checkQueryLimits, isTokenLimitError, QueryCost, QueryLimits, tooLargeError } from './schema/limits';
+import { checkQueryLimits, isTokenLimitError, operationsOf, QueryCost, QueryLimits, refuseUncoercibleVariables, tooLargeError } from './schema/limits';
 import { refuseUnstorableText } from './schema/validation';
 import { AgencyKind } from './domain/enums';
 import { Agency } from './entities';
@@ -303,6 +303,7 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
         if (invalid.length) return invalid.map((error) => withCode(error, ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED));
         try {
           refuseUnstorableText(document, payload.variables);
+          refuseUncoercibleVariables(schema, operationsOf(document, payload.operationName), payload.variables ?? {});
           checkQueryLimits(schema, document, payload.variables ?? undefined, payload.operationName, limits);
         } catch (err) {
           if (err instanceof GraphQLError) return [err];

@@ -73,6 +73,11 @@ function shape(exposeDetails: boolean) {
         extensions: { code: ErrorCode.BAD_USER_INPUT, field: fields[0]?.field, fields },
       };
     }
+    // graphql-js stops coercing variables after 50 errors with one more error of its own, which
+    // Apollo leaves without a code: it is the client's input all the same.
+    if (formatted.message.startsWith(TOO_MANY_VARIABLE_ERRORS) && !formatted.path) {
+      return { message: formatted.message, locations: formatted.locations, extensions: { code: ErrorCode.BAD_USER_INPUT } };
+    }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       // GraphQL validation errors and our own apiError()s: safe to show, but never a stack.
@@ -86,6 +91,9 @@ function shape(exposeDetails: boolean) {
     return formatted;
   };
 }
+
+/** graphql-js's message (getVariableValues) once a request's variables reach its error limit. */
+const TOO_MANY_VARIABLE_ERRORS = 'Too many errors processing variables';
 
 interface ValidationLike {
   property: string;

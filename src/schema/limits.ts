@@ -107,6 +107,24 @@ function aliasCount(document: DocumentNode): number {
   return count;
 }
 
+/** The operation a request runs: the one named, or every operation when none is named. */
+export function operationsOf(document: DocumentNode, operationName: string | undefined | null): OperationDefinitionNode[] {
+  return document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName));
+}
+
+/**
+ * Coerces the variables of the operations and refuses the first that does not fit its type
+ * as Apollo does at execution: 400 BAD_USER_INPUT (GraphQL over HTTP §7.1.2). graphql-ws
+ * executes with graphql-js's own errors, which carry no code (formatError would mask them as
+ * internal ones), so onSubscribe coerces with this first.
+ */
+export function refuseUncoercibleVariables(schema: GraphQLSchema, operations: OperationDefinitionNode[], variables: Record<string, unknown>): void {
+  for (const operation of operations) {
+    const { errors } = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 1 });
+    if (errors?.length) throw new GraphQLError(errors[0].message, { nodes: errors[0].nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+  }
+}
+
 /**
  * Checks a parsed, validated operation against the limits and returns its cost, or throws a
  * GraphQLError with a stable code and the measured figure. HTTP (an Apollo plugin) and
@@ -114,8 +132,7 @@ function aliasCount(document: DocumentNode): number {
  */
 export function checkQueryLimits(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined | null, limits: QueryLimits): QueryCost {
   const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
-  // The operation named, or every operation when none is named.
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName));
+  const operations = operationsOf(document, operationName);
   for (const d of operations) {
     const depth = depthOf(d.selectionSet, fragments, new Set(), limits.maxDepth + 1);
     if (depth > limits.maxDepth) throw limitError(LimitCode.QUERY_TOO_DEEP, `The query is nested ${depth}${depth > limits.maxDepth + 1 ? '+' : ''} levels deep; the limit is ${limits.maxDepth}.`, { depth, maxDepth: limits.maxDepth });
@@ -124,12 +141,8 @@ export function checkQueryLimits(schema: GraphQLSchema, document: DocumentNode, 
   if (aliases > limits.maxAliases) throw limitError(LimitCode.TOO_MANY_ALIASES, `The query uses ${aliases} aliases; the limit is ${limits.maxAliases}.`, { aliases, maxAliases: limits.maxAliases });
   const { costed, lengths } = listsWithoutItems(operations, variables ?? {});
   // getComplexity coerces the variables too and throws a bare error when one does not fit its
-  // type (a 500): coerced here first, a bad value is the client's error, answered as Apollo
-  // answers it at execution (400 BAD_USER_INPUT, GraphQL over HTTP §7.1.2).
-  for (const operation of operations) {
-    const { errors } = getVariableValues(schema, operation.variableDefinitions ?? [], costed, { maxErrors: 1 });
-    if (errors?.length) throw new GraphQLError(errors[0].message, { nodes: errors[0].nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
-  }
+  // type (a 500): coerced here first, a bad value is the client's error.
+  refuseUncoercibleVariables(schema, operations, costed);
   const cost = getComplexity({
     schema,
     query: document,
@@ -173,9 +186,12 @@ function calendarDaysLength(from: unknown, to: unknown): number {
   return Number.isFinite(days) ? Math.min(Math.max(Math.ceil(days), 1), MAX_CALENDAR_DAYS) : MAX_CALENDAR_DAYS;
 }
 
-/** A plain list costs its children once per item it can hold; a connection's own nodes and edges are paid for at the connection. */
+/**
+ * A plain list costs its children once per item it can hold; a connection's own nodes and
+ * edges are paid for at the connection, and introspection's lists are answered from memory.
+ */
 const listEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
-  if (!isListType(getNullableType(field.type)) || type.name.endsWith('Connection')) return undefined;
+  if (!isListType(getNullableType(field.type)) || type.name.endsWith('Connection') || type.name.startsWith('__')) return undefined;
   const known = LIST_LENGTHS[`${type.name}.${field.name}`] ?? DEFAULT_LIST_LENGTH;
   const length = typeof known === 'function' ? known(args) : known;
   return 1 + childComplexity * length;

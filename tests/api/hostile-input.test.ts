@@ -12,7 +12,7 @@ import { collect, wsClient } from '../support/ws';
 let app: TestApp;
 
 beforeAll(async () => {
-  app = await startTestApp({ env: { RATE_LIMIT_IP_PER_MINUTE: '100000', RATE_LIMIT_USER_PER_MINUTE: '100000' } });
+  app = await startTestApp({ env: { RATE_LIMIT_IP_PER_MINUTE: '100000', RATE_LIMIT_TOKEN_PER_MINUTE: '100000' } });
   await seedFixtures(app.dataSource);
 });
 afterAll(() => app.close());
@@ -38,11 +38,20 @@ describe('variables that do not coerce', () => {
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
-  it('answer BAD_USER_INPUT over graphql-ws too', async () => {
+  it('answer BAD_USER_INPUT past graphql-js’s limit of 50 coercion errors', async () => {
+    const res = await app.gql('query($x: [AuditAction!]) { auditLog(actions: $x) { totalCount } }', { x: Array.from({ length: 60 }, () => 'NOPE') }, admin());
+    expect(res.status).toBe(400);
+    expect(res.errors!.map((e) => e.extensions?.code)).toEqual(res.errors!.map(() => 'BAD_USER_INPUT'));
+  });
+
+  it('answer BAD_USER_INPUT over graphql-ws too, for a value and for an item of a list', async () => {
     const client = wsClient(app.wsUrl, app.token(Role.LEADER, 'TPA'));
-    const sub = collect(client, 'subscription($k: AgencyKind!) { rankingChanged(kind: $k) { period } }', { k: 'PLANET' });
-    for (let i = 0; i < 100 && sub.errors.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(JSON.stringify(sub.errors)).toContain('BAD_USER_INPUT');
+    const value = collect(client, 'subscription($k: AgencyKind!) { rankingChanged(kind: $k) { period } }', { k: 'PLANET' });
+    const item = collect(client, 'subscription($k: [AlertKind!]) { alerts(kinds: $k) { cursor } }', { k: ['NOPE'] });
+    for (const sub of [value, item]) {
+      for (let i = 0; i < 100 && sub.errors.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(JSON.stringify(sub.errors)).toContain('BAD_USER_INPUT');
+    }
     await client.dispose();
   });
 });
