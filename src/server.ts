@@ -24,7 +24,7 @@ import { sharedSubscribe, SubscriptionDocuments } from './subscriptions/shared-e
 import { ErrorCode, formatError } from './schema/errors';
 import { RATE_LIMITED, RateLimitedError } from './schema/rate-limits';
 import { checkQueryLimits, isTokenLimitError, operationsOf, QueryCost, QueryLimits, refuseUncoercibleVariables, tooLargeError } from './schema/limits';
-import { refuseUnstorableText } from './schema/validation';
+import { AGENCY_CODE, refuseUnstorableText } from './schema/validation';
 import { AgencyKind } from './domain/enums';
 import { Agency } from './entities';
 import { rankingToCsv } from './services/index/rankings-csv';
@@ -361,8 +361,10 @@ function needsCaller(document: DocumentNode, variables: Record<string, unknown>)
 /** GET /rankings.csv?period=2024-09&kind=PROVINCE[&parentCode=HNI]: a public ranking as CSV. */
 function rankingsCsvHandler(services: Services): express.RequestHandler {
   return async (req, res) => {
-    const { period, kind, parentCode } = req.query as Record<string, string | undefined>;
-    if (!period || !kind || !Object.values(AgencyKind).includes(kind as AgencyKind)) {
+    const { period, kind, parentCode } = req.query as Record<string, unknown>;
+    // Query parameters come as strings, arrays or objects (`?period[]=…`): only a string of the
+    // expected form reaches the index (a NUL in parentCode was a database error, a 500).
+    if (typeof period !== 'string' || typeof kind !== 'string' || !Object.values(AgencyKind).includes(kind as AgencyKind) || (parentCode !== undefined && (typeof parentCode !== 'string' || !AGENCY_CODE.test(parentCode)))) {
       res.status(400).type('text/plain').send('Query parameters: period (e.g. 2024-09, 2024-Q3, 2024), kind (PROVINCE, MINISTRY, DEPARTMENT, DISTRICT, COMMUNE), parentCode for units inside a province.\n');
       return;
     }

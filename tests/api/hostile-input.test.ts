@@ -103,9 +103,11 @@ describe('dates and periods out of range', () => {
     expectRefused(await app.gql(`{ scorecard(agencyCode: "TPA", period: "${period}") { total } }`));
   });
 
-  it('answers the CSV of period 2000 with 400', async () => {
-    const res = await fetch(app.url.replace('/graphql', '/rankings.csv?period=2000&kind=PROVINCE'));
-    expect(res.status).toBe(400);
+  it('answers the CSV of period 2000, or of a parentCode holding NUL, with 400', async () => {
+    for (const query of ['period=2000&kind=PROVINCE', 'period=2025-06&kind=COMMUNE&parentCode=TPA%00', 'period[]=2025-06&kind=PROVINCE', 'period=2025-06&kind=COMMUNE&parentCode[x]=TPA']) {
+      const res = await fetch(app.url.replace('/graphql', `/rankings.csv?${query}`));
+      expect(res.status).toBe(400);
+    }
   });
 });
 
