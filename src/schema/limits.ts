@@ -160,9 +160,10 @@ export function checkQueryLimits(schema: GraphQLSchema, document: DocumentNode, 
  * Most items each plain list (not a connection's page) returns, by field: a list costs its
  * children once per item, as a page does. Where the arguments bound the length, the length
  * they ask for: a trend by its number of periods (at most MAX_TREND_PERIODS), the calendar by
- * the days of its range (at most 3 years). Elsewhere the largest the data makes it: a peer
+ * the days of its range (at most 3 years). Elsewhere what the data holds at most, or about: a peer
  * group (a province's communes run to a few hundred, 34 provinces nationally), a method's
- * groups and criteria (SI-2024 has 6 and 14), a dossier's steps. An import's errors are at
+ * groups and criteria (SI-2024 has 6 and 14), a dossier's steps (receipt to return is about 6; a
+ * few more with supplement rounds or an apology). An import's errors are at
  * most its events, which the import already pays for.
  */
 const LIST_LENGTHS: Record<string, number | ((args: Record<string, unknown>) => number)> = {
@@ -173,8 +174,8 @@ const LIST_LENGTHS: Record<string, number | ((args: Record<string, unknown>) => 
   'Scorecard.groups': 8,
   'ScoreGroup.criteria': 8,
   'Agency.serviceCommitments': 20,
-  'Dossier.history': 20,
-  'DossierStatus.history': 20,
+  'Dossier.history': 10,
+  'DossierStatus.history': 10,
   'ImportResult.errors': 1,
 };
 /** A list not named above. */
