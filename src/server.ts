@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { log } from './log';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { assetsRouter } from './web/assets';
@@ -22,7 +23,8 @@ import { audienceOf, createRequestContext, eventContext, RequestContext, Service
 import { sharedSubscribe, SubscriptionDocuments } from './subscriptions/shared-execution';
 import { apiError, ErrorCode, errorCodeOf, formatError, RETRY_AFTER_SECONDS, serviceUnavailable } from './schema/errors';
 import { RATE_LIMITED, RateLimitedError } from './schema/rate-limits';
-import { checkQueryLimits, isTokenLimitError, QueryCost, QueryLimits, tooLargeError } from './schema/limits';
+import { checkQueryLimits, isTokenLimitError, operationsOf, QueryCost, QueryLimits, refuseUncoercibleVariables, tooLargeError } from './schema/limits';
+import { AGENCY_CODE, refuseUnstorableText } from './schema/validation';
 import { AgencyKind } from './domain/enums';
 import { Agency } from './entities';
 import { rankingToCsv } from './services/index/rankings-csv';
@@ -67,7 +69,13 @@ function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin<RequestConte
     async requestDidStart() {
       let cost: QueryCost | undefined;
       return {
-        async didResolveOperation({ request, document, schema }) {
+        async didResolveOperation({ request, document, schema, operation }) {
+          // Subscriptions stream over graphql-ws at this URL; executed over HTTP their resolvers
+          // would run without an event (GraphQL over HTTP leaves them to the server: refused, 400).
+          if (operation?.operation === 'subscription') {
+            throw new GraphQLError('Subscriptions are served over WebSocket (graphql-transport-ws) at this URL, not over HTTP.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+          }
+          refuseUnstorableText(document, request.variables);
           cost = checkQueryLimits(schema, document, request.variables, request.operationName, limits);
         },
         async willSendResponse({ response }) {
@@ -222,7 +230,7 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
     if (!state) connections.set(ctx, (state = { open: new Set(), key: String(++connectionCount), address: addresses.get((ctx.extra as { socket: WebSocket }).socket) ?? '' }));
     return state;
   };
-  const formatHttp = formatError(services.config.nodeEnv === 'development');
+  const formatHttp = formatError(services.config.nodeEnv === 'development', { hideSuggestions: !services.config.introspection });
   // As over HTTP, minus `extensions.http` (status and headers mean nothing on a socket).
   const format = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const shaped = formatHttp(formatted, error);
@@ -349,11 +357,13 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
             throw err;
           }
         }
-        if (!parsed) return [isTokenLimitError(unparsable!) ? tooLargeError(`The query has more than ${limits.maxTokens} tokens.`) : unparsable!];
+        if (!parsed) return [isTokenLimitError(unparsable!) ? tooLargeError(`The query has more than ${limits.maxTokens} tokens.`) : withCode(unparsable!, ApolloServerErrorCode.GRAPHQL_PARSE_FAILED)];
         const { document, errors: invalid } = parsed;
         if (!authorizationOf(ctx) && needsCaller(document, payload.variables ?? {})) return closeSocket(ctx, 4401, 'Unauthorized');
-        if (invalid.length) return invalid;
+        if (invalid.length) return invalid.map((error) => withCode(error, ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED));
         try {
+          refuseUnstorableText(document, payload.variables);
+          refuseUncoercibleVariables(schema, operationsOf(document, payload.operationName), payload.variables ?? {});
           checkQueryLimits(schema, document, payload.variables ?? undefined, payload.operationName, limits);
         } catch (err) {
           if (err instanceof GraphQLError) return [err];
@@ -388,6 +398,14 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
 }
 
 /**
+ * A syntax or validation error with the code Apollo gives it over HTTP: graphql-js's own carry
+ * none, and formatError masks an error without a code as an internal one.
+ */
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, originalError: error.originalError, extensions: { ...error.extensions, code } });
+}
+
+/**
  * Whether an anonymous subscribe asks for a stream that needs a caller: `alerts`, or
  * `dossierUpdated` without a lookup secret (as a literal or a non-empty variable).
  */
@@ -409,8 +427,10 @@ function needsCaller(document: DocumentNode, variables: Record<string, unknown>)
 /** GET /rankings.csv?period=2024-09&kind=PROVINCE[&parentCode=HNI]: a public ranking as CSV. */
 function rankingsCsvHandler(services: Services): express.RequestHandler {
   return async (req, res) => {
-    const { period, kind, parentCode } = req.query as Record<string, string | undefined>;
-    if (!period || !kind || !Object.values(AgencyKind).includes(kind as AgencyKind)) {
+    const { period, kind, parentCode } = req.query as Record<string, unknown>;
+    // Query parameters come as strings, arrays or objects (`?period[]=…`): only a string of the
+    // expected form reaches the index (a NUL in parentCode was a database error, a 500).
+    if (typeof period !== 'string' || typeof kind !== 'string' || !Object.values(AgencyKind).includes(kind as AgencyKind) || (parentCode !== undefined && (typeof parentCode !== 'string' || !AGENCY_CODE.test(parentCode)))) {
       res.status(400).type('text/plain').send('Query parameters: period (e.g. 2024-09, 2024-Q3, 2024), kind (PROVINCE, MINISTRY, DEPARTMENT, DISTRICT, COMMUNE), parentCode for units inside a province.\n');
       return;
     }
@@ -486,7 +506,7 @@ export async function startServer(services: Services, port: number): Promise<Run
       ...(services.config.exposeQueryStats ? [queryStatsPlugin()] : []),
     ],
     parseOptions: { maxTokens: services.config.queryLimits.maxTokens },
-    formatError: formatError(exposeDetails),
+    formatError: formatError(exposeDetails, { hideSuggestions: !services.config.introspection }),
     includeStacktraceInErrorResponses: exposeDetails,
     introspection: services.config.introspection,
   });

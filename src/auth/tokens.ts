@@ -2,6 +2,10 @@ import { createSecretKey, KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { Role } from '../domain/enums';
 import { apiError, ErrorCode } from '../schema/errors';
+import { AGENCY_CODE, codePointLength, isUnstorable } from '../schema/validation';
+
+/** The longest subject the columns that record it hold (varchar(100)). */
+export const MAX_SUBJECT_LENGTH = 100;
 
 /** Who is calling, as proven by a bearer token (SPEC §5). */
 export interface Principal {
@@ -60,6 +64,12 @@ export function verifyToken(token: string, secret: string): VerifiedToken {
   const role = claims.role as Role;
   if (typeof claims.sub !== 'string' || !claims.sub || !Object.values(Role).includes(role) || typeof claims.agency !== 'string' || !claims.agency) {
     throw apiError(ErrorCode.UNAUTHENTICATED, 'Authentication failed: the token lacks the sub, role or agency claim.');
+  }
+  // The subject is recorded (audit actor, idempotency keys, answeredBy: varchar(100)) and the
+  // agency code looked up: a validly signed token whose claims those columns cannot hold is a
+  // bad token, not a database error in the middle of a command.
+  if (codePointLength(claims.sub) > MAX_SUBJECT_LENGTH || isUnstorable(claims.sub) || !AGENCY_CODE.test(claims.agency)) {
+    throw apiError(ErrorCode.UNAUTHENTICATED, `Authentication failed: the token's sub must be at most ${MAX_SUBJECT_LENGTH} characters and its agency an agency code.`);
   }
   // jsonwebtoken refuses once the current second reaches exp + tolerance. A signed exp past
   // what a Date holds (1e16 s) is "never" to jsonwebtoken: the latest Date says the same and

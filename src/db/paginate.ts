@@ -1,6 +1,7 @@
 import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { ConnectionShape, DEFAULT_PAGE_SIZE, PageArgs, PageInfo } from '../schema/connection';
 import { badInput } from '../schema/errors';
+import { isUnstorable } from '../schema/validation';
 import { entityReader } from './entity-reader';
 
 /**
@@ -14,23 +15,37 @@ export interface SortKey<E> {
 }
 
 /** What a sort key's values are, from its column's type: checked when a cursor comes back. */
-type KeyKind = 'instant' | 'integer' | 'text';
+type KeyKind = 'instant' | 'integer' | 'bigint' | 'text';
 
 function kindsOf<E extends ObjectLiteral>(query: SelectQueryBuilder<E>, keys: SortKey<E>[]): KeyKind[] {
   const metadata = query.expressionMap.mainAlias?.metadata;
   return keys.map((key) => {
-    const type = String(metadata?.findColumnWithPropertyName(key.property)?.type ?? '');
-    return /timestamp|date/i.test(type) ? 'instant' : /int/i.test(type) ? 'integer' : 'text';
+    const column = metadata?.findColumnWithPropertyName(key.property);
+    const type = String(column?.type ?? '');
+    if (/timestamp|date/i.test(type)) return 'instant';
+    if (/bigint|int8/i.test(type)) return 'bigint';
+    // A column typed by its property alone (`number`, e.g. a generated id) is an int4.
+    return /int/i.test(type) || column?.type === Number ? 'integer' : 'text';
   });
 }
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
-const INTEGER = /^\d{1,18}$/;
+const BIGINT = /^\d{1,18}$/;
+/** The largest int4 (PostgreSQL refuses a larger parameter for an integer column). */
+const MAX_INT4 = 2_147_483_647;
 
 function fits(value: unknown, kind: KeyKind): boolean {
-  if (kind === 'instant') return typeof value === 'string' && INSTANT.test(value) && !Number.isNaN(Date.parse(value));
-  if (kind === 'integer') return (typeof value === 'string' && INTEGER.test(value)) || (Number.isSafeInteger(value) && (value as number) >= 0);
-  return typeof value === 'string' && value.length <= 400;
+  // An instant PostgreSQL takes: JavaScript rolls 2025-02-30 over to 2 March and reads year 0,
+  // PostgreSQL refuses both, so the value must be the instant it names, in years 1–9999.
+  if (kind === 'instant') {
+    if (typeof value !== 'string' || !INSTANT.test(value) || value.startsWith('0000')) return false;
+    const instant = Date.parse(value);
+    return !Number.isNaN(instant) && new Date(instant).toISOString().slice(0, 19) === value.slice(0, 19);
+  }
+  const whole = typeof value === 'string' && BIGINT.test(value) ? Number(value) : Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : undefined;
+  if (kind === 'integer') return whole !== undefined && whole <= MAX_INT4;
+  if (kind === 'bigint') return whole !== undefined;
+  return typeof value === 'string' && value.length <= 400 && !isUnstorable(value);
 }
 
 /**

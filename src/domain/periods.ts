@@ -207,6 +207,64 @@ export function periodsBetween(fromKey: string, toKey: string): Period[] {
 }
 
 /**
+ * The first year the index scores. Decision 766/QĐ-TTg (23 June 2022) set the index up and
+ * its first evaluation covers 2022: an earlier period has no method to be scored by, and
+ * computing it would only store rows of zeros (a period is stored on its first read).
+ */
+export const INDEX_FIRST_YEAR = 2022;
+
+/** Whether the index scores a period (from INDEX_FIRST_YEAR on). */
+export function isIndexed(p: Period): boolean {
+  return p.year >= INDEX_FIRST_YEAR;
+}
+
+/**
+ * The previous period of the same kind, when the index scores it; null for the first periods
+ * of 2022, which have none to compare with.
+ */
+export function previousIndexedPeriod(p: Period): Period | null {
+  if (p.year <= INDEX_FIRST_YEAR && p.index === 1) return null;
+  return previousPeriod(p);
+}
+
+/**
+ * Most periods one trend spans: three years of months, three of quarters, five years. Each
+ * period of a trend is read (and computed, on its first read) like a scorecard, so the range
+ * is what bounds the work one request can ask for.
+ */
+export const MAX_TREND_PERIODS: Readonly<Record<PeriodKind, number>> = { MONTH: 36, QUARTER: 12, YEAR: 5 };
+
+/**
+ * The periods of a trend from `fromKey` to `toKey`, both included, oldest first: those the
+ * index scores (a range starting before INDEX_FIRST_YEAR starts there; one wholly before it is
+ * empty). The range asked for may span at most MAX_TREND_PERIODS of its kind. Throws as
+ * periodsBetween does.
+ */
+export function trendPeriods(fromKey: string, toKey: string): Period[] {
+  const periods = periodsBetween(fromKey, toKey);
+  const kind = periods[0].kind;
+  if (periods.length > MAX_TREND_PERIODS[kind]) {
+    throw new PeriodRangeError(`Periods '${fromKey}'..'${toKey}' span ${periods.length} periods; a trend spans at most ${MAX_TREND_PERIODS[kind]} ${kind === 'YEAR' ? 'years' : kind === 'QUARTER' ? 'quarters' : 'months'}`);
+  }
+  return periods.filter(isIndexed);
+}
+
+/**
+ * How many scorecards a trend can return, for the cost of a query: the periods of its range,
+ * or the most a trend may span when the range is not one (the request is refused anyway).
+ */
+export function trendLength(fromKey: unknown, toKey: unknown): number {
+  const most = Math.max(...Object.values(MAX_TREND_PERIODS));
+  if (typeof fromKey !== 'string' || typeof toKey !== 'string') return most;
+  try {
+    return trendPeriods(fromKey, toKey).length;
+  } catch (err) {
+    if (err instanceof RangeError) return most;
+    throw err;
+  }
+}
+
+/**
  * The month, quarter and year (in that order) an instant falls in, by its Vietnam local
  * date: 2024-09-30T17:30Z is 2024-10-01 00:30 in Viet Nam, so it is in 2024-10 and 2024-Q4.
  * Throws PeriodFormatError when the instant is outside the supported years.

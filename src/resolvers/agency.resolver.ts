@@ -1,11 +1,11 @@
-import { IsEnum, IsOptional, Length, Matches } from 'class-validator';
+import { IsEnum, IsOptional, Matches } from 'class-validator';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { AgencyKind } from '../domain/enums';
 import { Agency, ServiceCommitment } from '../entities';
 import { Connection, PageArgs } from '../schema/connection';
 import type { RequestContext } from '../schema/context';
 import { LocalDateScalar } from '../schema/scalars';
-import { AGENCY_CODE } from '../schema/validation';
+import { AGENCY_CODE, Length } from '../schema/validation';
 
 export const AgencyConnection = Connection(Agency);
 

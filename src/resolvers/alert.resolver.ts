@@ -1,4 +1,4 @@
-import { IsEnum, IsOptional, Length, Matches } from 'class-validator';
+import { IsEnum, IsOptional, Matches } from 'class-validator';
 import { Args, ArgsType, Ctx, Field, FieldResolver, Float, Int, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
 import { canSeeAgencyPath, requireViewer, scopePrefix } from '../auth/access';
 import { AgencyKind, AlertKind } from '../domain/enums';
@@ -6,7 +6,7 @@ import { Agency, Dossier, Feedback } from '../entities';
 import { lookupSecretMatches } from '../services/dossier-service';
 import { eventContext, type RequestContext } from '../schema/context';
 import { apiError, badInput, ErrorCode, notFound } from '../schema/errors';
-import { AGENCY_CODE, DOSSIER_CODE } from '../schema/validation';
+import { AGENCY_CODE, DOSSIER_CODE, Length } from '../schema/validation';
 import { alertStream } from '../subscriptions/alert-hub';
 import type { AlertMessage } from '../subscriptions/alert-sequencer';
 import { canSeeDossier } from './dossier.resolver';

@@ -1,10 +1,11 @@
-import { IsOptional, Length } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { Args, ArgsType, Ctx, Field, Query, Resolver } from 'type-graphql';
 import { requireRole } from '../auth/access';
 import { AuditAction, Role } from '../domain/enums';
 import { AuditEntry } from '../entities';
 import { Connection, PageArgs } from '../schema/connection';
 import type { RequestContext } from '../schema/context';
+import { Length } from '../schema/validation';
 
 export const AuditEntryConnection = Connection(AuditEntry);
 

@@ -1,4 +1,4 @@
-import { IsOptional, Length, Max, Min } from 'class-validator';
+import { IsOptional, Max, Min } from 'class-validator';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { requireRole } from '../auth/access';
 import { CalendarDayKind, Role } from '../domain/enums';
@@ -7,6 +7,7 @@ import { CalendarDay, CalendarSettings } from '../entities';
 import { badInput } from '../schema/errors';
 import type { RequestContext } from '../schema/context';
 import { LocalDateScalar } from '../schema/scalars';
+import { Length } from '../schema/validation';
 
 @ArgsType()
 class SetCalendarDayArgs {

@@ -1,4 +1,4 @@
-import { IsBoolean, IsEnum, IsOptional, Length, Matches, ValidateNested } from 'class-validator';
+import { IsBoolean, IsEnum, IsOptional, Matches, ValidateNested } from 'class-validator';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { canSeeAgencyPath, requireViewer, scopePrefix, Viewer } from '../auth/access';
 import { SatisfactionLevel } from '../domain/enums';
@@ -8,7 +8,7 @@ import { Agency, Dossier, DossierEvent, Procedure, SatisfactionRating } from '..
 import { lookupSecretMatches, timelinessOf } from '../services/dossier-service';
 import { Connection, PageArgs } from '../schema/connection';
 import type { RequestContext } from '../schema/context';
-import { AGENCY_CODE, DOSSIER_CODE } from '../schema/validation';
+import { AGENCY_CODE, DOSSIER_CODE, Length } from '../schema/validation';
 import { Applicant, DossierFilter, DossierProgress, ReceiveDossierInput } from './dossier.types';
 
 export const DossierConnection = Connection(Dossier);

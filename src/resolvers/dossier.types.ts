@@ -1,11 +1,11 @@
-import { ArrayMaxSize, IsBoolean, IsEnum, IsOptional, Length, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsBoolean, IsEnum, IsOptional, Matches, ValidateNested } from 'class-validator';
 import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { ApplicantKind, DossierChannel, DossierEventKind } from '../domain/enums';
 import { DossierStatus } from '../domain/lifecycle';
 import { Timeliness } from '../domain/timeliness';
 import { Agency, Procedure } from '../entities';
 import { DossierOrderField, SortDirection } from '../services/list-queries';
-import { AGENCY_CODE, DOSSIER_CODE, ID_NUMBER, LOOKUP_SECRET_LENGTH, PHONE, PROCEDURE_CODE } from '../schema/validation';
+import { AGENCY_CODE, DOSSIER_CODE, ID_NUMBER, Length, LOOKUP_SECRET_LENGTH, PHONE, PROCEDURE_CODE } from '../schema/validation';
 
 registerEnumType(DossierOrderField, { name: 'DossierOrderField', description: 'What dossiers can be ordered by.' });
 registerEnumType(SortDirection, { name: 'SortDirection', description: 'Ascending or descending.' });

@@ -1,11 +1,11 @@
-import { IsOptional, Length, Matches, ValidateNested } from 'class-validator';
+import { IsOptional, Matches, ValidateNested } from 'class-validator';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { canSeeAgencyPath, requireViewer } from '../auth/access';
 import { SatisfactionLevel } from '../domain/enums';
 import { Agency, Feedback, Procedure } from '../entities';
 import { Connection, PageArgs } from '../schema/connection';
 import type { RequestContext } from '../schema/context';
-import { AGENCY_CODE, FEEDBACK_CODE, PROCEDURE_CODE } from '../schema/validation';
+import { AGENCY_CODE, FEEDBACK_CODE, Length, PROCEDURE_CODE } from '../schema/validation';
 
 export const FeedbackConnection = Connection(Feedback);
 

@@ -75,7 +75,7 @@ export class IndexResolver {
     return ctx.services.index.ranking(period, kind, parentCode);
   }
 
-  @Query(() => [Scorecard], { description: 'An agency’s scorecards over consecutive periods of one kind (at most 240), oldest first, public.' })
+  @Query(() => [Scorecard], { description: 'An agency’s scorecards over consecutive periods of one kind, oldest first, public: at most 36 months, 12 quarters or 5 years; periods before 2022, the index’s first year, are left out.' })
   async scoreTrend(@Args() { agencyCode, from, to }: TrendArgs, @Ctx() ctx: RequestContext) {
     const agency = await this.agencyByCode(ctx, agencyCode);
     return ctx.services.index.trend(agency.databaseId, from, to);

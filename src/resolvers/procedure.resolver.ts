@@ -1,10 +1,10 @@
-import { IsEnum, IsOptional, Length, Matches } from 'class-validator';
+import { IsEnum, IsOptional, Matches } from 'class-validator';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { OnlineLevel, ProcedureLevel } from '../domain/enums';
 import { Agency, Procedure, ServiceCommitment } from '../entities';
 import { Connection, PageArgs } from '../schema/connection';
 import type { RequestContext } from '../schema/context';
-import { AGENCY_CODE } from '../schema/validation';
+import { AGENCY_CODE, Length } from '../schema/validation';
 
 export const ProcedureConnection = Connection(Procedure);
 

@@ -1,12 +1,12 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { Length, Matches } from 'class-validator';
+import { Matches } from 'class-validator';
 import { requireRole } from '../auth/access';
 import { DossierChannel, DossierEventKind, Role } from '../domain/enums';
 import { Agency, SyncEvent } from '../entities';
 import { Connection, PageArgs } from '../schema/connection';
 import type { RequestContext } from '../schema/context';
 import { ErrorCode, notFound } from '../schema/errors';
-import { AGENCY_CODE, parsePeriodArg } from '../schema/validation';
+import { AGENCY_CODE, Length, parsePeriodArg } from '../schema/validation';
 import { ImportOutcome, MAX_IMPORT_BATCH } from '../services/sync-service';
 import { DossierConnection } from './dossier.resolver';
 import { ApplicantInput } from './dossier.types';

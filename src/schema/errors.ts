@@ -55,7 +55,23 @@ export function errorCodeOf(error: GraphQLError): string {
  * class-validator failures become BAD_USER_INPUT naming each field, and anything unexpected
  * is logged and masked outside development so no stack or SQL leaks.
  */
-export function formatError(exposeDetails: boolean) {
+export function formatError(exposeDetails: boolean, options: { hideSuggestions?: boolean } = {}) {
+  const format = shape(exposeDetails);
+  if (!options.hideSuggestions) return format;
+  // Without introspection the schema is not public: graphql-js's "Did you mean …?" would still
+  // name its fields, arguments, types and enum values to anyone probing with typos.
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const shaped = format(formatted, error);
+    return { ...shaped, message: withoutSuggestions(shaped.message) };
+  };
+}
+
+/** graphql-js appends its suggestions as one last sentence (Apollo's own plugin strips the same). */
+function withoutSuggestions(message: string): string {
+  return message.replace(/ ?Did you mean(.+?)\?$/, '');
+}
+
+function shape(exposeDetails: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof Error && isTokenLimitError(original)) {
@@ -76,6 +92,11 @@ export function formatError(exposeDetails: boolean) {
         extensions: { code: ErrorCode.BAD_USER_INPUT, field: fields[0]?.field, fields },
       };
     }
+    // graphql-js stops coercing variables after 50 errors with one more error of its own, which
+    // Apollo leaves without a code: it is the client's input all the same.
+    if (formatted.message.startsWith(TOO_MANY_VARIABLE_ERRORS) && !formatted.path) {
+      return { message: formatted.message, locations: formatted.locations, extensions: { code: ErrorCode.BAD_USER_INPUT } };
+    }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       // GraphQL validation errors and our own apiError()s: safe to show, but never a stack.
@@ -89,6 +110,9 @@ export function formatError(exposeDetails: boolean) {
     return formatted;
   };
 }
+
+/** graphql-js's message (getVariableValues) once a request's variables reach its error limit. */
+const TOO_MANY_VARIABLE_ERRORS = 'Too many errors processing variables';
 
 interface ValidationLike {
   property: string;

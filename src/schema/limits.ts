@@ -1,12 +1,13 @@
-import { DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, Kind, OperationDefinitionNode, SelectionSetNode } from 'graphql';
+import { DocumentNode, FragmentDefinitionNode, getNullableType, getVariableValues, GraphQLError, GraphQLSchema, isListType, Kind, OperationDefinitionNode, SelectionSetNode } from 'graphql';
 import { ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { trendLength } from '../domain/periods';
 import { DEFAULT_PAGE_SIZE } from './connection';
 
 /** What one operation may ask for, on every transport (issue 7). */
 export interface QueryLimits {
   maxDepth: number;
   maxAliases: number;
-  /** Estimated cost: each field 1, times the page size asked for under a connection. */
+  /** Estimated cost: each field 1, times the page size asked for under a connection, times the length of a plain list. */
   maxCost: number;
   /** Lexical tokens of the document, checked while parsing (before any quadratic validation). */
   maxTokens: number;
@@ -106,6 +107,24 @@ function aliasCount(document: DocumentNode): number {
   return count;
 }
 
+/** The operation a request runs: the one named, or every operation when none is named. */
+export function operationsOf(document: DocumentNode, operationName: string | undefined | null): OperationDefinitionNode[] {
+  return document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName));
+}
+
+/**
+ * Coerces the variables of the operations and refuses the first that does not fit its type
+ * as Apollo does at execution: 400 BAD_USER_INPUT (GraphQL over HTTP §7.1.2). graphql-ws
+ * executes with graphql-js's own errors, which carry no code (formatError would mask them as
+ * internal ones), so onSubscribe coerces with this first.
+ */
+export function refuseUncoercibleVariables(schema: GraphQLSchema, operations: OperationDefinitionNode[], variables: Record<string, unknown>): void {
+  for (const operation of operations) {
+    const { errors } = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 1 });
+    if (errors?.length) throw new GraphQLError(errors[0].message, { nodes: errors[0].nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+  }
+}
+
 /**
  * Checks a parsed, validated operation against the limits and returns its cost, or throws a
  * GraphQLError with a stable code and the measured figure. HTTP (an Apollo plugin) and
@@ -113,8 +132,7 @@ function aliasCount(document: DocumentNode): number {
  */
 export function checkQueryLimits(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined | null, limits: QueryLimits): QueryCost {
   const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
-  // The operation named, or every operation when none is named.
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName));
+  const operations = operationsOf(document, operationName);
   for (const d of operations) {
     const depth = depthOf(d.selectionSet, fragments, new Set(), limits.maxDepth + 1);
     if (depth > limits.maxDepth) throw limitError(LimitCode.QUERY_TOO_DEEP, `The query is nested ${depth}${depth > limits.maxDepth + 1 ? '+' : ''} levels deep; the limit is ${limits.maxDepth}.`, { depth, maxDepth: limits.maxDepth });
@@ -122,18 +140,63 @@ export function checkQueryLimits(schema: GraphQLSchema, document: DocumentNode, 
   const aliases = aliasCount(document);
   if (aliases > limits.maxAliases) throw limitError(LimitCode.TOO_MANY_ALIASES, `The query uses ${aliases} aliases; the limit is ${limits.maxAliases}.`, { aliases, maxAliases: limits.maxAliases });
   const { costed, lengths } = listsWithoutItems(operations, variables ?? {});
+  // getComplexity coerces the variables too and throws a bare error when one does not fit its
+  // type (a 500): coerced here first, a bad value is the client's error.
+  refuseUncoercibleVariables(schema, operations, costed);
   const cost = getComplexity({
     schema,
     query: document,
     variables: costed,
     operationName: operationName ?? undefined,
-    estimators: [pageEstimator(lengths), connectionDefaultEstimator, simpleEstimator({ defaultComplexity: 1 })],
+    estimators: [pageEstimator(lengths), connectionDefaultEstimator, listEstimator, simpleEstimator({ defaultComplexity: 1 })],
   });
   if (cost > limits.maxCost) {
     throw limitError(LimitCode.QUERY_TOO_COMPLEX, `The query costs ${cost}; the limit is ${limits.maxCost}. Ask for smaller pages or fewer fields.`, { cost: { requestedQueryCost: cost, maximumAvailable: limits.maxCost } });
   }
   return { requestedQueryCost: cost, maximumAvailable: limits.maxCost };
 }
+
+/**
+ * Most items each plain list (not a connection's page) returns, by field: a list costs its
+ * children once per item, as a page does. Where the arguments bound the length, the length
+ * they ask for: a trend by its number of periods (at most MAX_TREND_PERIODS), the calendar by
+ * the days of its range (at most 3 years). Elsewhere what the data holds at most, or about: a peer
+ * group (a province's communes run to a few hundred, 34 provinces nationally), a method's
+ * groups and criteria (SI-2024 has 6 and 14), a dossier's steps (receipt to return is about 6; a
+ * few more with supplement rounds or an apology). An import's errors are at
+ * most its events, which the import already pays for.
+ */
+const LIST_LENGTHS: Record<string, number | ((args: Record<string, unknown>) => number)> = {
+  'Query.scoreTrend': (args) => trendLength(args.from, args.to),
+  'Query.calendarDays': (args) => calendarDaysLength(args.from, args.to),
+  'Query.rankings': 200,
+  'Query.delayReport': 200,
+  'Scorecard.groups': 8,
+  'ScoreGroup.criteria': 8,
+  'Agency.serviceCommitments': 20,
+  'Dossier.history': 10,
+  'DossierStatus.history': 10,
+  'ImportResult.errors': 1,
+};
+/** A list not named above. */
+const DEFAULT_LIST_LENGTH = DEFAULT_PAGE_SIZE;
+const MAX_CALENDAR_DAYS = 3 * 366;
+
+function calendarDaysLength(from: unknown, to: unknown): number {
+  const days = typeof from === 'string' && typeof to === 'string' ? (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1 : NaN;
+  return Number.isFinite(days) ? Math.min(Math.max(Math.ceil(days), 1), MAX_CALENDAR_DAYS) : MAX_CALENDAR_DAYS;
+}
+
+/**
+ * A plain list costs its children once per item it can hold; a connection's own nodes and
+ * edges are paid for at the connection, and introspection's lists are answered from memory.
+ */
+const listEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  if (!isListType(getNullableType(field.type)) || type.name.endsWith('Connection') || type.name.startsWith('__')) return undefined;
+  const known = LIST_LENGTHS[`${type.name}.${field.name}`] ?? DEFAULT_LIST_LENGTH;
+  const length = typeof known === 'function' ? known(args) : known;
+  return 1 + childComplexity * length;
+};
 
 /** A connection asked for without `first`/`last` still returns a default page. */
 const connectionDefaultEstimator: ComplexityEstimator = ({ field, childComplexity }) => {

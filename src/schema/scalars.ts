@@ -57,5 +57,21 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   },
 });
 
-/** A calendar date without time ("2025-04-30"), as holidays and validity dates are given. */
-export const LocalDateScalar = GraphQLLocalDate;
+function inRange(date: string): string {
+  const year = Number(date.slice(0, 4));
+  if (year < MIN_YEAR || year > MAX_YEAR) {
+    throw new GraphQLError(`"${date}" is out of range: LocalDate must fall between ${MIN_YEAR} and ${MAX_YEAR}.`, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  return date;
+}
+
+/**
+ * A calendar date without time ("2025-04-30"), as holidays and validity dates are given:
+ * graphql-scalars' LocalDate, within the years DateTime accepts (PostgreSQL has no year 0,
+ * which graphql-scalars takes).
+ */
+export const LocalDateScalar = new GraphQLScalarType<string, string>({
+  ...GraphQLLocalDate.toConfig(),
+  parseValue: (value) => inRange(GraphQLLocalDate.parseValue(value) as string),
+  parseLiteral: (ast, variables) => inRange(GraphQLLocalDate.parseLiteral(ast, variables) as string),
+});

@@ -1,5 +1,5 @@
-import { getMetadataStorage as classValidatorMetadata, validate, ValidationError } from 'class-validator';
-import { getNamedType, GraphQLResolveInfo } from 'graphql';
+import { buildMessage, getMetadataStorage as classValidatorMetadata, validate, ValidateBy, ValidationError, ValidationOptions } from 'class-validator';
+import { ASTNode, DocumentNode, getNamedType, GraphQLError, GraphQLResolveInfo, Kind, visit } from 'graphql';
 import { ArgumentValidationError, getMetadataStorage } from 'type-graphql';
 import { parsePeriod, Period } from '../domain/periods';
 import { badInput } from './errors';
@@ -71,4 +71,115 @@ export function parsePeriodArg(key: string, field: string): Period {
   } catch (err) {
     throw badInput(field, err instanceof Error ? err.message : String(err));
   }
+}
+
+/**
+ * Characters no text column can hold: NUL (PostgreSQL's text types refuse it) and UTF-16
+ * surrogates without their pair (not Unicode scalar values, so not encodable in UTF-8).
+ */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+export function isUnstorable(text: string): boolean {
+  return UNSTORABLE.test(text);
+}
+
+/**
+ * Refuses an operation any of whose strings (variables, at any depth, and string literals of
+ * the document) holds a character no text column can store, with BAD_USER_INPUT naming where.
+ * Checked once per operation on both transports, before any resolver runs: every string
+ * argument, whatever the field, reaches PostgreSQL sooner or later (as a filter, a code to
+ * look up, a value to store), and there such a string is an error of the database (a 500).
+ */
+export function refuseUnstorableText(document: DocumentNode, variables: Record<string, unknown> | null | undefined): void {
+  const { variableNames, values } = itemValidatedArguments(document);
+  // Iterative: a variable nested 100,000 levels deep must not overflow the stack.
+  const pending: [unknown, string][] = Object.entries(variables ?? {})
+    .filter(([name]) => !variableNames.has(name))
+    .map(([name, value]) => [value, `$${name}`]);
+  while (pending.length) {
+    const [value, path] = pending.pop()!;
+    if (typeof value === 'string') {
+      if (isUnstorable(value)) throw unstorable(path);
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => pending.push([item, `${path}[${i}]`]));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        if (isUnstorable(key)) throw unstorable(path);
+        pending.push([item, `${path}.${key}`]);
+      }
+    }
+  }
+  visit(document, {
+    [Kind.STRING]: (node) => {
+      if (isUnstorable(node.value)) throw unstorable('a string in the query', node);
+    },
+    enter: (node) => (values.has(node) ? false : undefined),
+  });
+}
+
+/**
+ * Arguments whose items are validated one by one, each refused alone: a batch of agency events
+ * (importDossierEvents' `events`, up to 5,000) lands its good items whatever one bad item
+ * holds, so the sync service answers an unstorable text as that event's error (README, Sync).
+ */
+const ITEM_VALIDATED_ARGUMENTS: Record<string, string> = { importDossierEvents: 'events' };
+
+/** The variables and literal values passed to item-validated arguments of the mutation root fields. */
+function itemValidatedArguments(document: DocumentNode): { variableNames: Set<string>; values: Set<ASTNode> } {
+  const variableNames = new Set<string>();
+  const values = new Set<ASTNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION || definition.operation !== 'mutation') continue;
+    for (const selection of definition.selectionSet.selections) {
+      if (selection.kind !== Kind.FIELD) continue;
+      const argumentName = ITEM_VALIDATED_ARGUMENTS[selection.name.value];
+      const argument = argumentName ? selection.arguments?.find((a) => a.name.value === argumentName) : undefined;
+      if (!argument) continue;
+      if (argument.value.kind === Kind.VARIABLE) variableNames.add(argument.value.name.value);
+      else values.add(argument.value);
+    }
+  }
+  return { variableNames, values };
+}
+
+function unstorable(where: string, node?: ASTNode): GraphQLError {
+  return new GraphQLError(`${where} holds a NUL character or an unpaired UTF-16 surrogate, which no text can hold.`, {
+    nodes: node,
+    extensions: { code: 'BAD_USER_INPUT', field: where, http: { status: 400 } },
+  });
+}
+
+/** Characters as PostgreSQL counts them (code points): a surrogate pair is one. */
+export function codePointLength(value: string): number {
+  let length = value.length;
+  for (let i = 0; i < value.length - 1; i++) {
+    const unit = value.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        length--;
+        i++;
+      }
+    }
+  }
+  return length;
+}
+
+/**
+ * class-validator's @Length, counting as PostgreSQL does for varchar(n). validator.js's
+ * isLength leaves out variation selectors (U+FE0E, U+FE0F), which PostgreSQL counts: 200
+ * "a\ufe0f" passed @Length(1, 200) and were 400 characters for a varchar(200).
+ */
+export function Length(min: number, max: number, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'length',
+      constraints: [min, max],
+      validator: {
+        validate: (value) => typeof value === 'string' && codePointLength(value) >= min && codePointLength(value) <= max,
+        defaultMessage: buildMessage((each) => `${each}$property must be between $constraint1 and $constraint2 characters long`, options),
+      },
+    },
+    options,
+  );
 }

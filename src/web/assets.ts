@@ -26,7 +26,8 @@ export function assetsRouter(): express.Router {
   router.get('/favicon.ico', (_req, res) => void res.sendStatus(204));
   router.get('/assets/pages.js', (_req, res) => void res.type('text/javascript').setHeader('cache-control', 'public, max-age=86400').send(PAGES_SCRIPT));
   router.get('/assets/:name', (req, res) => {
-    const asset = ASSETS[req.params.name];
+    // Own keys only: `__proto__`, `constructor` or `toString` would find the object's prototype.
+    const asset = Object.hasOwn(ASSETS, req.params.name) ? ASSETS[req.params.name] : undefined;
     if (!asset) return void res.sendStatus(404);
     res.type(asset.type).setHeader('cache-control', 'public, max-age=86400');
     res.sendFile(assetPath(asset.module, asset.file));

@@ -1,4 +1,5 @@
 import { startTestApp, TestApp } from '../support/app';
+import { collect, wsClient } from '../support/ws';
 
 let app: TestApp;
 const base = () => app.url.replace('/graphql', '');
@@ -45,5 +46,24 @@ describe('in production', () => {
 
   it('is off by default', async () => {
     expect((await fetch(prod.url.replace('/graphql', '/graphiql'))).status).toBe(404);
+  });
+
+  it('names no field, argument or enum value in its errors, over HTTP and graphql-ws, since introspection is off', async () => {
+    expect((await prod.gql('{ __schema { types { name } } }')).errors?.[0].message).toMatch(/introspection/i);
+    const typos = [
+      await prod.gql('{ agencie { totalCount } }'),
+      await prod.gql('{ agencies(serch: "x") { totalCount } }'),
+      await prod.gql('query($k: AgencyKind) { agencies(kind: $k) { totalCount } }', { k: 'PROVINC' }),
+    ];
+    for (const res of typos) {
+      expect(res.status).toBe(400);
+      expect(res.errors?.[0].message).not.toMatch(/did you mean|"agencies"|"search"|PROVINCE/i);
+    }
+    const client = wsClient(prod.wsUrl);
+    const sub = collect(client, 'subscription { rankingChange(kind: PROVINC) { period } }');
+    for (let i = 0; i < 100 && sub.errors.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(JSON.stringify(sub.errors)).toContain('rankingChange');
+    expect(JSON.stringify(sub.errors)).not.toMatch(/did you mean|rankingChanged|PROVINCE/i);
+    await client.dispose();
   });
 });

@@ -158,6 +158,40 @@ describe('over graphql-ws', () => {
   });
 });
 
+describe('plain lists', () => {
+  const trend = (from: string, to: string, selection = 'period total') => `scoreTrend(agencyCode: "TPA", from: "${from}", to: "${to}") { ${selection} }`;
+  const storedPeriods = async () => (await app.dataSource.query(`SELECT DISTINCT period FROM scorecard_record ORDER BY period`)).map((r: { period: string }) => r.period) as string[];
+
+  it('cost by their length: a trend by its periods, a scorecard by its groups and criteria', async () => {
+    const year = await app.gql(`{ ${trend('2024-01', '2024-12')} }`);
+    expect(year.errors).toBeUndefined();
+    expect(year.data!.scoreTrend).toHaveLength(12);
+    // 1 for the field, 2 for each of its 12 items.
+    expect(year.extensions?.cost.requestedQueryCost).toBe(25);
+    // 30 aliases of three years of full scorecards: ~660 when a list cost what one item did.
+    const full = 'period total groups { key score criteria { key value numerator denominator } }';
+    const many = await app.gql(`{ ${Array.from({ length: 30 }, (_, i) => `t${i}: ${trend('2023-01', '2025-12', full)}`).join(' ')} }`);
+    expect(many.status).toBe(400);
+    expect(many.errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(many.errors?.[0].extensions?.cost.requestedQueryCost).toBeGreaterThan(100_000);
+  });
+
+  it('bound a trend to 36 months, 12 quarters or 5 years, and start it where the index starts (2022)', async () => {
+    for (const [from, to] of [['2005-01', '2024-12'], ['2021-01', '2024-01'], ['2021-Q1', '2024-Q1'], ['2019', '2024']]) {
+      const res = await app.gql(`{ ${trend(from, to)} }`);
+      expect(res.status).toBe(200);
+      expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
+    }
+    const before = await storedPeriods();
+    const clamped = await app.gql(`{ ${trend('2020-01', '2022-06')} }`);
+    expect(clamped.errors).toBeUndefined();
+    expect(clamped.data!.scoreTrend.map((c: { period: string }) => c.period)).toEqual(['2022-01', '2022-02', '2022-03', '2022-04', '2022-05', '2022-06']);
+    const written = (await storedPeriods()).filter((p) => !before.includes(p));
+    expect(written.every((p) => p >= '2022')).toBe(true);
+    expect((await app.gql(`{ ${trend('2019', '2021')} }`)).data!.scoreTrend).toEqual([]);
+  });
+});
+
 describe('input ranges', () => {
   it('refuses DateTimes outside 1990–2100 with BAD_USER_INPUT', async () => {
     const res = await app.gql(`query($from: DateTime) { dossiers(first: 1, filter: { receivedFrom: $from }) { totalCount } }`, { from: '0001-01-01T00:00:00Z' }, app.token(Role.ADMIN, 'TPA'));

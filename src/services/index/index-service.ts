@@ -7,7 +7,7 @@ import { AgencyKind, AlertKind, AuditAction } from '../../domain/enums';
 import { recordAudit } from '../audit';
 import { NewAlert, recordAlerts } from '../../subscriptions/alert-outbox';
 import { insertEntityRows } from '../../db/insert-entity-rows';
-import { isFinalByDefault, parsePeriod, Period, periodsBetween, periodsContaining, previousPeriod } from '../../domain/periods';
+import { INDEX_FIRST_YEAR, isFinalByDefault, isIndexed, parsePeriod, Period, periodsContaining, previousIndexedPeriod, trendPeriods } from '../../domain/periods';
 import { badInput } from '../../schema/errors';
 import { parsePeriodArg } from '../../schema/validation';
 import { Counters, detectChanges, IndexMethod, parseCounters, ScorecardChange, SI_2024 } from '../../domain/scoring';
@@ -323,7 +323,7 @@ export class IndexService {
 
   /** The stored scorecards of a period, computing the period first if it never was. */
   async scorecards(periodKey: string, where: { agencyIds?: number[]; peerGroup?: string }): Promise<StoredScorecard[]> {
-    await this.ensureComputed(parsePeriod(periodKey));
+    await this.ensureComputed(parsePeriodArg(periodKey, 'period'));
     const records = await this.dataSource.getRepository(ScorecardRecord).find({
       where: { period: periodKey, ...(where.agencyIds ? { agencyId: In(where.agencyIds) } : {}), ...(where.peerGroup ? { peerGroup: where.peerGroup } : {}) },
     });
@@ -331,7 +331,7 @@ export class IndexService {
   }
 
   async periodInfo(periodKey: string): Promise<{ methodKey: string; final: boolean }> {
-    const period = parsePeriod(periodKey);
+    const period = parsePeriodArg(periodKey, 'period');
     await this.ensureComputed(period);
     const row = await this.dataSource.getRepository(IndexPeriod).findOneByOrFail({ period: periodKey });
     const final = !row.reopened && (row.finalizedAt !== null || isFinalByDefault(period, this.clock(), await this.calendars.get()));
@@ -340,7 +340,7 @@ export class IndexService {
 
   /** Closes a period to late data ahead of the default 10 working days (ADMIN). */
   async finalize(periodKey: string, by: string): Promise<void> {
-    await this.ensureComputed(parsePeriod(periodKey));
+    await this.ensureComputed(parsePeriodArg(periodKey, 'period'));
     await this.dataSource.transaction(async (em) => {
       await lockPeriod(em, periodKey);
       const before = await em.findOneByOrFail(IndexPeriod, { period: periodKey });
@@ -386,7 +386,7 @@ export class IndexService {
     parsePeriodArg(toKey, 'to');
     let periods: Period[];
     try {
-      periods = periodsBetween(fromKey, toKey);
+      periods = trendPeriods(fromKey, toKey);
     } catch (err) {
       throw badInput('to', err instanceof Error ? err.message : String(err));
     }
@@ -408,8 +408,9 @@ export class IndexService {
    * and instant give the same figures.
    */
   async recompute(periodKey: string, options: { onlyIfMissing?: boolean; actor?: string } = {}): Promise<{ scorecards: number; computedAt: Date; changes: ScorecardChange<number>[] }> {
-    const period = parsePeriod(periodKey);
+    const period = parsePeriodArg(periodKey, 'period');
     const computedAt = this.clock();
+    if (!isIndexed(period)) throw badInput('period', `Period ${period.key} is before the index: it scores periods from ${INDEX_FIRST_YEAR} on.`);
     // A period not yet begun has nothing to score, and once stored every change would recount
     // it: anyone reading rankings (which computes a period on first read) could otherwise make
     // the server keep years of future periods.
@@ -450,7 +451,8 @@ export class IndexService {
       // Compared with this period as stored before; on its first computation, with the previous
       // period (a new month that opens lower than the last one closed raises SCORE_DROPPED).
       const snapshotOf = (key: string) => em.find(ScorecardRecord, { where: { period: key }, select: { agencyId: true, total: true, rank: true, period: true } });
-      const before = existing ? await snapshotOf(period.key) : await snapshotOf(previousPeriod(period).key);
+      const previous = previousIndexedPeriod(period);
+      const before = existing ? await snapshotOf(period.key) : previous ? await snapshotOf(previous.key) : [];
 
       await em.delete(AgencyPeriodCounters, { period: period.key });
       await insertEntityRows(em, AgencyPeriodCounters, [...own].map(([agencyId, counters]) => ({ agencyId, period: period.key, counters, computedAt, receiptsCountedIn, receiptsCountedAt: computedAt })));

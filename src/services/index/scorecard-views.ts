@@ -1,4 +1,4 @@
-import { parsePeriod, previousPeriod } from '../../domain/periods';
+import { parsePeriod, previousIndexedPeriod } from '../../domain/periods';
 import { computeScorecard, IndexMethod, rankDelta, roundScore, scoreDelta, truncatePercent } from '../../domain/scoring';
 import type { IndexService, StoredScorecard } from './index-service';
 
@@ -90,7 +90,7 @@ export async function readScorecards(index: IndexService, periodKey: string, whe
   if (records.length === 0) return [];
   const info = await index.periodInfo(periodKey);
   const method = await index.method(info.methodKey);
-  const previousKey = previousPeriod(parsePeriod(periodKey)).key;
-  const previous = new Map((await index.scorecards(previousKey, { agencyIds: records.map((r) => r.agencyId) })).map((r) => [r.agencyId, r]));
+  const previousKey = previousIndexedPeriod(parsePeriod(periodKey))?.key;
+  const previous = new Map(previousKey ? (await index.scorecards(previousKey, { agencyIds: records.map((r) => r.agencyId) })).map((r) => [r.agencyId, r]) : []);
   return records.map((r) => view(r, method, previous.get(r.agencyId), info.final));
 }

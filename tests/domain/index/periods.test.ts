@@ -13,7 +13,10 @@ import {
   PeriodRangeError,
   periodsBetween,
   periodsContaining,
+  previousIndexedPeriod,
   previousPeriod,
+  trendLength,
+  trendPeriods,
   type Period,
 } from '../../../src/domain/periods';
 import { instantArb, loadOfficialCalendar, PROPERTY_RUNS, vn } from '../helpers';
@@ -139,6 +142,38 @@ describe('periodsBetween', () => {
     expect(periodsBetween('2005-01', '2024-12')).toHaveLength(240);
     expect(() => periodsBetween('2004-12', '2024-12')).toThrow(/241 periods/);
     expect(periodsBetween('2000', '2100')).toHaveLength(101);
+  });
+});
+
+describe('trendPeriods (scoreTrend)', () => {
+  it('spans at most 36 months, 12 quarters or 5 years', () => {
+    expect(trendPeriods('2023-01', '2025-12')).toHaveLength(36);
+    expect(() => trendPeriods('2023-01', '2026-01')).toThrow(/37 periods.*36 months/);
+    expect(trendPeriods('2023-Q1', '2025-Q4')).toHaveLength(12);
+    expect(() => trendPeriods('2023-Q1', '2026-Q1')).toThrow(PeriodRangeError);
+    expect(trendPeriods('2022', '2026')).toHaveLength(5);
+    expect(() => trendPeriods('2022', '2027')).toThrow(/6 periods/);
+  });
+
+  it('starts where the index starts, 2022, and is empty before it', () => {
+    expect(keys(trendPeriods('2021-11', '2022-02'))).toEqual(['2022-01', '2022-02']);
+    expect(keys(trendPeriods('2021-Q3', '2022-Q1'))).toEqual(['2022-Q1']);
+    expect(trendPeriods('2019', '2021')).toEqual([]);
+  });
+
+  it('tells the cost check its length, or the longest a trend may be when the range is not one', () => {
+    expect(trendLength('2024-01', '2024-12')).toBe(12);
+    expect(trendLength('2020-01', '2022-06')).toBe(6);
+    expect(trendLength('2005-01', '2024-12')).toBe(36);
+    expect(trendLength('x', 3)).toBe(36);
+  });
+
+  it('has no previous period for the first periods of 2022', () => {
+    expect(previousIndexedPeriod(parsePeriod('2022-01'))).toBeNull();
+    expect(previousIndexedPeriod(parsePeriod('2022-Q1'))).toBeNull();
+    expect(previousIndexedPeriod(parsePeriod('2022'))).toBeNull();
+    expect(previousIndexedPeriod(parsePeriod('2022-02'))?.key).toBe('2022-01');
+    expect(previousIndexedPeriod(parsePeriod('2023'))?.key).toBe('2022');
   });
 });
 
