@@ -21,7 +21,7 @@ export async function openCliDatabase(config: AppConfig, options: { applicationN
   let url = config.databaseUrl;
   if (!url) {
     log(`DATABASE_URL is not set: starting the embedded PostgreSQL (${config.dataDir}, port ${config.embeddedPostgresPort}).`);
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, database: 'service_index' });
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, database: 'service_index', log });
     url = embedded.url;
   }
   const dataSource = createDataSource(url, { applicationName: options.applicationName });

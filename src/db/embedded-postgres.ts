@@ -22,6 +22,8 @@ export async function startEmbeddedPostgres(options: {
    * By default the package's hook stops the server on SIGINT, SIGTERM and SIGHUP and exits.
    */
   ownSignals?: readonly NodeJS.Signals[];
+  /** Where to say that an orphaned server is being stopped. */
+  log?: (message: string) => void;
 }): Promise<RunningPostgres> {
   const signals = options.ownSignals ?? [];
   const listenersBefore = new Map(signals.map((signal) => [signal, process.listeners(signal)]));
@@ -51,9 +53,14 @@ export async function startEmbeddedPostgres(options: {
     },
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
   });
+  const ownerFile = path.join(options.dataDir, OWNER_FILE);
   try {
     if (!alreadyInitialised) await server.initialise();
+    else await stopOrphanedServer(databaseDir, ownerFile, options.log ?? ((message) => console.log(message)));
     await server.start();
+    // Who started this postmaster: the next start tells an orphan from a server in use by it.
+    const postmaster = lockHolder(databaseDir);
+    if (postmaster.kind === 'running') fs.writeFileSync(ownerFile, JSON.stringify({ postmaster: postmaster.pid, owner: process.pid }));
   } catch (err) {
     const reason = err instanceof Error ? err.message : recentLog.length ? recentLog.join('\n  ') : 'no reason given';
     throw new Error(`Embedded PostgreSQL did not start on port ${options.port} with its data in ${databaseDir}:\n  ${reason}`);
@@ -68,6 +75,124 @@ export async function startEmbeddedPostgres(options: {
   }
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${options.port}/${options.database}`,
-    stop: () => server.stop(),
+    stop: async () => {
+      await server.stop();
+      fs.rmSync(ownerFile, { force: true });
+    },
   };
+}
+
+/** Beside the data directory (ours, not PostgreSQL's): `{ postmaster, owner }` process ids. */
+const OWNER_FILE = 'embedded-postgres.owner.json';
+
+/** How long a fast shutdown may take (it writes a checkpoint) before an immediate one. */
+const FAST_SHUTDOWN_MS = 60_000;
+
+/**
+ * A PostgreSQL server outlives the process that started it when that process dies without
+ * stopping it (kill -9, the OOM killer): the package's exit hook never runs, and the next start
+ * fails with `lock file "postmaster.pid" already exists`. Such an orphan, found running in our
+ * own data directory, is stopped here (fast shutdown, as the package's own stop does), so that
+ * this start runs a server of its own, as its child, logging to it and stopped by it. Adopting
+ * the orphan would be faster, but it would log nowhere (its stderr went with its parent) and
+ * nothing would stop it when this process ends, so it would be orphaned again every time.
+ *
+ * A server whose starter is still running (an API, when a CLI starts) is not an orphan: it is
+ * left alone and the start fails, saying who holds it. A lock file naming a process that is
+ * gone is PostgreSQL's own to clear (it checks whether that process exists); one naming a
+ * process that has exited but was not reaped (a zombie: a container's init that reaps nothing
+ * adopted the killed server) or that runs elsewhere is stale, and is removed, since PostgreSQL
+ * would take that process for a server still running. Without /proc (not Linux) nothing here
+ * can be read, and PostgreSQL's own message stands.
+ */
+async function stopOrphanedServer(databaseDir: string, ownerFile: string, log: (message: string) => void): Promise<void> {
+  const holder = lockHolder(databaseDir);
+  if (holder.kind === 'stale') {
+    log(`Removing the stale lock file of PostgreSQL in ${databaseDir}: its process ${holder.pid} ${holder.reason}.`);
+    fs.rmSync(path.join(databaseDir, 'postmaster.pid'), { force: true });
+    return;
+  }
+  if (holder.kind !== 'running') return;
+  const postmaster = holder;
+  const started = readOwner(ownerFile);
+  // Its parent is still the process that started it only while that process lives; without a
+  // record (started by another tool), only a server re-parented to init is surely an orphan.
+  const orphaned = started?.postmaster === postmaster.pid ? postmaster.ppid !== started.owner : postmaster.ppid === 1;
+  if (!orphaned) {
+    throw new Error(`PostgreSQL is already running in ${databaseDir} (pid ${postmaster.pid}), started by process ${postmaster.ppid}, which is still running: stop that process, or set DATABASE_URL to use that server.`);
+  }
+  log(`Found PostgreSQL still running in ${databaseDir} after the process that started it died: stopping the embedded PostgreSQL (pid ${postmaster.pid}) to start it again.`);
+  signal(postmaster.pid, 'SIGINT');
+  if (!(await exited(postmaster.pid, FAST_SHUTDOWN_MS))) {
+    // Immediate shutdown: the next start recovers from the write-ahead log, as after a crash.
+    signal(postmaster.pid, 'SIGQUIT');
+    if (!(await exited(postmaster.pid, 10_000))) throw new Error(`PostgreSQL (pid ${postmaster.pid}) in ${databaseDir} did not stop; stop it and start again.`);
+  }
+}
+
+type LockHolder = { kind: 'unknown' } | { kind: 'stale'; pid: number; reason: string } | { kind: 'running'; pid: number; ppid: number };
+
+/**
+ * What the data directory's lock file names: a postmaster running in this directory
+ * (PostgreSQL works in its data directory: its /proc cwd) with its parent's pid; a process
+ * that has exited or runs in another directory (stale); or nothing we can tell (no file, a
+ * process that is gone, no /proc).
+ */
+function lockHolder(databaseDir: string): LockHolder {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(path.join(databaseDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return { kind: 'unknown' };
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return { kind: 'unknown' };
+  const status = processStatus(pid);
+  if (!status) return { kind: 'unknown' };
+  if (status.state === 'Z') return { kind: 'stale', pid, reason: 'has exited' };
+  let cwd: string;
+  try {
+    cwd = fs.realpathSync(`/proc/${pid}/cwd`);
+  } catch {
+    return { kind: 'unknown' };
+  }
+  if (cwd !== fs.realpathSync(databaseDir)) return { kind: 'stale', pid, reason: `is another program (in ${cwd})` };
+  return { kind: 'running', pid, ppid: status.ppid };
+}
+
+/** State and parent of a process from /proc (Linux), or undefined when there is none to read. */
+function processStatus(pid: number): { state: string; ppid: number } | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (command) state ppid …": the command may hold spaces and parentheses.
+    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state, ppid: Number(ppid) };
+  } catch {
+    return undefined;
+  }
+}
+
+function readOwner(file: string): { postmaster: number; owner: number } | undefined {
+  try {
+    const record = JSON.parse(fs.readFileSync(file, 'utf8')) as { postmaster?: unknown; owner?: unknown };
+    return typeof record.postmaster === 'number' && typeof record.owner === 'number' ? { postmaster: record.postmaster, owner: record.owner } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+}
+
+/** Whether the process is gone (or a zombie: exited, not yet reaped by its new parent) within ms. */
+async function exited(pid: number, ms: number): Promise<boolean> {
+  for (const until = Date.now() + ms; Date.now() < until; await new Promise((resolve) => setTimeout(resolve, 100))) {
+    const status = processStatus(pid);
+    if (!status || status.state === 'Z') return true;
+  }
+  return false;
 }

@@ -1,10 +1,11 @@
 import 'reflect-metadata';
-import { execFile } from 'node:child_process';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createDataSource } from '../../ormconfig';
+import { freePort } from '../support/ports';
 
 
 /** How the API fails to reach its database: with the reason, in bounded time. */
@@ -48,3 +49,122 @@ it('says why embedded PostgreSQL did not start (its own log), not "undefined"', 
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }, 60_000);
+
+/** `npm start` as the Dockerfile and package.json run it (dist/ is built by the global setup). */
+const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
+
+/** Whether the process runs: exists and has not exited (a zombie waits for its new parent to reap it). */
+function processExists(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** The postmaster's pid from the first line of its lock file, if the file is there. */
+function postmasterPid(dataDir: string): number | undefined {
+  const file = path.join(dataDir, 'postgres', 'postmaster.pid');
+  return fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8').split('\n')[0]) : undefined;
+}
+
+async function waitFor(what: string, done: () => boolean, ms = 30_000): Promise<void> {
+  for (const until = Date.now() + ms; !done(); await new Promise((r) => setTimeout(r, 100))) {
+    if (Date.now() > until) throw new Error(`still waiting for ${what} after ${ms} ms`);
+  }
+}
+
+/** The API with its embedded PostgreSQL under dataDir, started as `npm start` does, once it says it is ready. */
+async function startApiOnEmbedded(dataDir: string, pgPort: number): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null>; output: () => string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), PORT: String(port), NODE_ENV: 'development', DEMO_DATA: 'false', REDIS_URL: '', LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`API did not start: ${output}`)), 90_000);
+    child.stdout!.on('data', (chunk) => {
+      output += String(chunk);
+      if (output.includes('Service Index API ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.stderr!.on('data', (chunk) => (output += String(chunk)));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`API exited (${code}) before it was ready:\n${output}`));
+    });
+  });
+  return { child, url: `http://127.0.0.1:${port}/graphql`, exited, output: () => output };
+}
+
+async function agencyCount(url: string): Promise<unknown> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ agencies(first: 1) { totalCount } }' }) });
+  return { status: res.status, body: await res.json() };
+}
+
+// Recovery reads the server's directory and parent from /proc (Linux); elsewhere PostgreSQL's own message stands.
+(fs.existsSync('/proc/self/stat') ? it : it.skip)('recovers its own embedded PostgreSQL after the API was killed with -9 (orphaned, or killed too), and leaves none running when stopped', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'si-orphan-'));
+  fs.chmodSync(dataDir, 0o777); // initdb runs as the package's postgres user when we are root
+  const pgPort = await freePort();
+  const postmasters = new Set<number>();
+  const apis: ChildProcess[] = [];
+  try {
+    const first = await startApiOnEmbedded(dataDir, pgPort);
+    apis.push(first.child);
+    const orphan = postmasterPid(dataDir)!;
+    postmasters.add(orphan);
+    expect(await agencyCount(first.url)).toMatchObject({ status: 200, body: { data: { agencies: { totalCount: expect.any(Number) } } } });
+
+    // While its starter lives the server is in use, not orphaned: a second start leaves it alone.
+    await expect(startApiOnEmbedded(dataDir, pgPort)).rejects.toThrow(`PostgreSQL is already running in ${path.join(dataDir, 'postgres')} (pid ${orphan}), started by process ${first.child.pid}, which is still running`);
+    expect(await agencyCount(first.url)).toMatchObject({ status: 200, body: { data: { agencies: { totalCount: expect.any(Number) } } } });
+
+    // kill -9 runs no exit hook: PostgreSQL outlives the API, its lock file in place.
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(processExists(orphan)).toBe(true);
+
+    const second = await startApiOnEmbedded(dataDir, pgPort);
+    apis.push(second.child);
+    postmasters.add(postmasterPid(dataDir)!);
+    expect(await agencyCount(second.url)).toMatchObject({ status: 200, body: { data: { agencies: { totalCount: expect.any(Number) } } } });
+    expect(second.output()).toContain(`stopping the embedded PostgreSQL (pid ${orphan})`);
+    // The orphan was stopped, not adopted: the server running now is this API's own child.
+    expect(processExists(orphan)).toBe(false);
+    expect(postmasterPid(dataDir)).not.toBe(orphan);
+
+    // Both killed at once: the lock file names a process that has exited (gone, which PostgreSQL
+    // itself checks, or a zombie where init reaps nothing, which PostgreSQL takes for running).
+    const server = postmasterPid(dataDir)!;
+    second.child.kill('SIGKILL');
+    process.kill(server, 'SIGKILL');
+    await second.exited;
+    await waitFor('the killed postmaster to be gone', () => !processExists(server));
+    expect(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(true);
+
+    const third = await startApiOnEmbedded(dataDir, pgPort);
+    apis.push(third.child);
+    postmasters.add(postmasterPid(dataDir)!);
+    expect(await agencyCount(third.url)).toMatchObject({ status: 200, body: { data: { agencies: { totalCount: expect.any(Number) } } } });
+
+    // A graceful stop stops the embedded server too: nothing is left running.
+    third.child.kill('SIGTERM');
+    expect(await third.exited).toBe(0);
+    for (const pid of postmasters) expect(processExists(pid)).toBe(false);
+    expect(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+  } finally {
+    for (const api of apis) api.kill('SIGKILL');
+    const left = postmasterPid(dataDir);
+    if (left) postmasters.add(left);
+    // Immediate shutdown of whatever this test may have left, so no postgres outlives it.
+    for (const pid of postmasters) if (processExists(pid)) process.kill(pid, 'SIGQUIT');
+    await waitFor('the test\'s postmasters to stop', () => [...postmasters].every((pid) => !processExists(pid))).catch(() => undefined);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}, 240_000);
