@@ -482,7 +482,14 @@ export async function startServer(services: Services, port: number): Promise<Run
   }) as express.ErrorRequestHandler);
 
   await services.publicCache.start();
-  await new Promise<void>((resolve) => httpServer.listen(port, resolve));
+  // A port that is taken fails the start (EADDRINUSE) instead of leaving a process that runs without listening.
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
   const address = httpServer.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   return {
