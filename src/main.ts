@@ -78,7 +78,9 @@ async function main() {
   const services = (running.services = createServices(config, dataSource));
   const example = await demoDossierExample(dataSource);
   await services.realtime.start();
-  const server = (running.server = await startServer(services, config.port));
+  const server = (running.server = await startServer(services, config.port).catch((err: unknown) => {
+    throw listenFailure(err, config.port) ?? err;
+  }));
   const calendarWarning = provisionalWarning(await services.calendars.provisionalOutlook(new Date()));
   if (calendarWarning) console.warn(`Warning: ${calendarWarning}`);
   // A ready-made ADMIN token outside production only: production logs are read by many.
@@ -121,6 +123,17 @@ async function demoDossierExample(dataSource: DataSource): Promise<{ code: strin
   if (!row) return null;
   const secret = demoLookupSecret(row.code);
   return lookupSecretMatches(secret, row.lookup_secret_hash) ? { code: row.code, secret } : null;
+}
+
+/**
+ * A listen error that a setting fixes, as a message naming it. Start-up then fails (exit 1):
+ * an API that runs without listening would look healthy to a deploy that only sees it run.
+ */
+function listenFailure(err: unknown, port: number): Error | undefined {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') return new Error(`The API cannot listen on port ${port}: another program (or another API) uses it. Set PORT to a free port, or stop that program.`, { cause: err });
+  if (code === 'EACCES') return new Error(`The API may not listen on port ${port} (ports below 1024 need privileges): set PORT to a port from 1024 up.`, { cause: err });
+  return undefined;
 }
 
 /** The signals that stop the API gracefully (SIGHUP: the terminal it ran in was closed). */

@@ -573,9 +573,16 @@ export async function startServer(services: Services, port: number): Promise<Run
   }) as express.ErrorRequestHandler);
 
   await services.publicCache.start();
+  // A port that is taken fails the start (EADDRINUSE) instead of leaving a process that runs without listening.
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
   // Statements on a database that stopped answering fail (503) instead of waiting it out.
   const stopStallWatch = watchForStalls(services.dataSource, services.config.databaseTimeoutMs);
-  await new Promise<void>((resolve) => httpServer.listen(port, resolve));
   const address = httpServer.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   return {

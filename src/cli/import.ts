@@ -12,16 +12,19 @@ import { ApplicantKind, DossierChannel, DossierEventKind, Role } from '../domain
 import { createServices, Services } from '../schema/context';
 import { DateTimeScalar } from '../schema/scalars';
 import { ImportEventInput, ImportOutcome, MAX_IMPORT_BATCH } from '../services/sync-service';
+import { ApiTarget, sendBatch } from './api-import';
 import { openCliDatabase } from './database';
 
 /**
  * Bulk import of dossier events from a newline-delimited JSON file, through the same
  * `SyncService.importEvents` the `importDossierEvents` mutation calls:
  *
- *   npm run import -- path/to/events.ndjson [--batch 1000]
+ *   npm run import -- path/to/events.ndjson [--batch 1000] [--url http://host:4000/graphql --token …]
  *
  * Each line is one event with the fields of the mutation's DossierEventInput (DateTimes as
- * ISO strings with an offset). Uses DATABASE_URL, or the embedded PostgreSQL under DATA_DIR.
+ * ISO strings with an offset). Uses DATABASE_URL, or the embedded PostgreSQL under DATA_DIR
+ * (the one a running `npm start` holds, if any); with --url it sends the batches to that API's
+ * mutation instead, as an agency system would, with the token of --token or API_TOKEN.
  * After every committed batch it records where it is in `<file>.import-checkpoint.json`; a
  * run that finds a checkpoint for the same file (same size and mtime) goes on from there.
  * Every refused line goes to `<file>.import-errors.ndjson`.
@@ -30,7 +33,7 @@ import { openCliDatabase } from './database';
  * or other error, 2 on bad arguments or an unreadable file, 130 when interrupted.
  */
 
-const USAGE = 'Usage: npm run import -- path/to/events.ndjson [--batch 1000]   (batch 1..5000)';
+const USAGE = 'Usage: npm run import -- path/to/events.ndjson [--batch 1000] [--url http://host:4000/graphql [--token TOKEN]]   (batch 1..5000; without --token, API_TOKEN)';
 const DEFAULT_BATCH = 1000;
 const CHECKPOINT_VERSION = 1;
 /** Errors listed in the summary; the errors file has all of them. */
@@ -52,12 +55,14 @@ class UsageError extends Error {}
 interface Args {
   file: string;
   batch: number;
+  /** A running API to send the batches to, instead of the database. */
+  api?: { url: string; token: string };
 }
 
 function parseArgs(argv: string[]): Args {
   let parsed;
   try {
-    parsed = parseNodeArgs({ args: argv, allowPositionals: true, strict: true, options: { batch: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseNodeArgs({ args: argv, allowPositionals: true, strict: true, options: { batch: { type: 'string' }, url: { type: 'string' }, token: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   } catch (error) {
     throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
   }
@@ -71,7 +76,22 @@ function parseArgs(argv: string[]): Args {
   if (!(batch >= 1 && batch <= MAX_IMPORT_BATCH)) {
     throw new UsageError(`--batch needs an integer between 1 and ${MAX_IMPORT_BATCH}, got "${raw}".\n${USAGE}`);
   }
-  return { file: parsed.positionals[0], batch };
+  const { url, token: tokenFlag } = parsed.values;
+  if (url === undefined) {
+    if (tokenFlag !== undefined) throw new UsageError(`--token goes with --url (the API to send the events to).\n${USAGE}`);
+    return { file: parsed.positionals[0], batch };
+  }
+  let endpoint: URL;
+  try {
+    endpoint = new URL(url);
+  } catch {
+    throw new UsageError(`--url needs the API's GraphQL address, e.g. http://localhost:4000/graphql, got "${url}".\n${USAGE}`);
+  }
+  if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') throw new UsageError(`--url must be an http:// or https:// address, got "${url}".\n${USAGE}`);
+  // The environment keeps the token out of the process list and the shell history.
+  const token = tokenFlag ?? process.env.API_TOKEN;
+  if (!token) throw new UsageError(`--url needs a token: --token TOKEN, or API_TOKEN in the environment (an OFFICER of the agencies concerned, or ADMIN).\n${USAGE}`);
+  return { file: parsed.positionals[0], batch, api: { url: endpoint.href, token } };
 }
 
 // --- reading lines with their exact byte size ------------------------------------------------
@@ -380,10 +400,25 @@ interface ImportPaths {
   errors: string;
 }
 
-async function importFile(services: Services, paths: ImportPaths, batchSize: number, stat: fs.Stats, stopRequested: () => boolean): Promise<{ totals: Totals; ms: number; eventsThisRun: number; linesThisRun: number }> {
+/** Stores one batch, all of it or none, and says what became of each event. */
+type SendBatch = (events: ImportEventInput[]) => Promise<ImportOutcome>;
+
+/** Batches straight into the database, through the service the mutation calls. */
+function databaseSender(services: Services): SendBatch {
   // The CLI is trusted like the database itself: it acts as an ADMIN, whose scope is everything.
   const viewer: Viewer = { sub: `cli-import:${os.userInfo().username}`.slice(0, 100), role: Role.ADMIN, agencyCode: 'ADMIN', agencyPath: '/' };
+  return async (events) => {
+    const outcome = await services.sync.importEvents(viewer, events);
+    // Index updates for the synced dossiers run in the background; waiting here keeps
+    // them from piling up behind a fast import and from being lost by a crash after the
+    // checkpoint says the batch is done (a re-sent batch is all duplicates, so it would
+    // not trigger them again).
+    await services.index.whenIdle();
+    return outcome;
+  };
+}
 
+async function importFile(send: SendBatch, paths: ImportPaths, batchSize: number, stat: fs.Stats, stopRequested: () => boolean): Promise<{ totals: Totals; ms: number; eventsThisRun: number; linesThisRun: number }> {
   let start = { byteOffset: 0, lineNumber: 0, errorsFileBytes: 0, totals: zeroTotals(), elapsedMs: 0 };
   const found = await readCheckpoint(paths.checkpoint);
   if (found && 'unusable' in found) {
@@ -415,12 +450,7 @@ async function importFile(services: Services, paths: ImportPaths, batchSize: num
     let outcome: ImportOutcome = { accepted: 0, duplicates: 0, rejected: 0, held: 0, dossiersReplayed: 0, errors: [] };
     if (batch.length) {
       try {
-        outcome = await services.sync.importEvents(viewer, batch);
-        // Index updates for the synced dossiers run in the background; waiting here keeps
-        // them from piling up behind a fast import and from being lost by a crash after the
-        // checkpoint says the batch is done (a re-sent batch is all duplicates, so it would
-        // not trigger them again).
-        await services.index.whenIdle();
+        outcome = await send(batch);
       } catch (error) {
         const [first, last] = [batchLines[0], batchLines[batchLines.length - 1]].map((n) => n.toLocaleString('en'));
         throw new Error(
@@ -584,25 +614,40 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    return EXIT_USAGE;
-  }
-  let db;
-  try {
-    db = await openCliDatabase(config, { applicationName: 'service-index-import' });
-  } catch (error) {
-    console.error(`Cannot open the database: ${error instanceof Error ? error.message : String(error)}`);
-    return EXIT_ERROR;
-  }
-  const services = createServices(config, db.dataSource);
   const paths: ImportPaths = { file, checkpoint: `${file}.import-checkpoint.json`, errors: `${file}.import-errors.ndjson` };
+  let target: { send: SendBatch; close: () => Promise<void> };
+  if (args.api) {
+    const api: ApiTarget = { ...args.api, log: (message) => console.log(message), stopRequested: () => stopping };
+    target = { send: (events) => sendBatch(api, events), close: async () => undefined };
+  } else {
+    let config;
+    try {
+      config = loadConfig();
+    } catch (error) {
+      console.error(error instanceof Error ? error.message : String(error));
+      return EXIT_USAGE;
+    }
+    let db;
+    try {
+      db = await openCliDatabase(config, { applicationName: 'service-index-import' });
+    } catch (error) {
+      console.error(`Cannot open the database: ${error instanceof Error ? error.message : String(error)}`);
+      return EXIT_ERROR;
+    }
+    const services = createServices(config, db.dataSource);
+    const opened = db;
+    target = {
+      send: databaseSender(services),
+      close: async () => {
+        await services.index.whenIdle();
+        await services.realtime.stop();
+        await opened.close();
+      },
+    };
+  }
   try {
-    console.log(`Importing ${args.file} (${(stat.size / 2 ** 20).toFixed(1)} MiB) in batches of ${args.batch} …`);
-    const result = await importFile(services, paths, args.batch, stat, () => stopping);
+    console.log(`Importing ${args.file} (${(stat.size / 2 ** 20).toFixed(1)} MiB) in batches of ${args.batch}${args.api ? ` to ${args.api.url}` : ''} …`);
+    const result = await importFile(target.send, paths, args.batch, stat, () => stopping);
     printSummary(args.file, paths.errors, result, await firstErrors(paths.errors, ERRORS_SHOWN));
     return 0;
   } catch (error) {
@@ -613,9 +658,7 @@ async function main(): Promise<number> {
     console.error(error instanceof Error ? error.message : String(error));
     return EXIT_ERROR;
   } finally {
-    await services.index.whenIdle();
-    await services.realtime.stop();
-    await db.close();
+    await target.close();
   }
 }
 

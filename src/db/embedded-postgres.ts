@@ -63,7 +63,7 @@ export async function startEmbeddedPostgres(options: {
     if (postmaster.kind === 'running') fs.writeFileSync(ownerFile, JSON.stringify({ postmaster: postmaster.pid, owner: process.pid }));
   } catch (err) {
     const reason = err instanceof Error ? err.message : recentLog.length ? recentLog.join('\n  ') : 'no reason given';
-    throw new Error(`Embedded PostgreSQL did not start on port ${options.port} with its data in ${databaseDir}:\n  ${reason}`);
+    throw new Error(`Embedded PostgreSQL did not start on port ${options.port} with its data in ${databaseDir}:\n  ${reason}${portTakenHint(options.port, recentLog)}`);
   }
   const admin = new pg.Client({ host: '127.0.0.1', port: options.port, user: 'postgres', password: 'postgres', database: 'postgres' });
   await admin.connect();
@@ -195,4 +195,42 @@ async function exited(pid: number, ms: number): Promise<boolean> {
     if (!status || status.state === 'Z') return true;
   }
   return false;
+}
+
+// --- a server another process runs -----------------------------------------------------------
+
+/**
+ * The embedded server that a live process (a running `npm start`) already runs in `dataDir`,
+ * as a URL to connect to with the credentials every start gives it, or undefined when there is
+ * none (nothing running, an orphan whose starter died, which a start of its own stops, or no
+ * /proc to tell). Only one postmaster can hold a data directory: a CLI beside the API uses
+ * the API's server instead of failing on its lock file. The port comes from the lock file
+ * (its fourth line), which is the port the server listens on even when the API was started
+ * with another EMBEDDED_PG_PORT than the CLI sees.
+ */
+export function runningEmbeddedPostgres(dataDir: string, database: string): { url: string; pid: number; port: number; owner: number } | undefined {
+  const databaseDir = path.join(dataDir, 'postgres');
+  const holder = lockHolder(databaseDir);
+  if (holder.kind !== 'running') return undefined;
+  const started = readOwner(path.join(dataDir, OWNER_FILE));
+  if (started?.postmaster !== holder.pid || holder.ppid !== started.owner) return undefined;
+  let port: number;
+  try {
+    port = Number(fs.readFileSync(path.join(databaseDir, 'postmaster.pid'), 'utf8').split('\n')[3]);
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) return undefined;
+  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/${database}`, pid: holder.pid, port, owner: started.owner };
+}
+
+// --- a port that is taken --------------------------------------------------------------------
+
+/**
+ * The setting to change when PostgreSQL could not bind its port (its log says so, in English:
+ * the package starts it with LC_MESSAGES=en_US.UTF-8), as a line to add to the error.
+ */
+function portTakenHint(port: number, log: string[]): string {
+  const taken = log.some((line) => /could not bind|address already in use|could not create any TCP\/IP sockets/i.test(line));
+  return taken ? `\n  Port ${port} is taken by another program: set EMBEDDED_PG_PORT to a free port (or DATABASE_URL to use a PostgreSQL of your own).` : '';
 }

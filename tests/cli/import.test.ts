@@ -1,10 +1,13 @@
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { createDataSource } from '../../ormconfig';
+import { Role } from '../../src/domain/enums';
+import { startTestApp, TestApp } from '../support/app';
 import { createTestDatabase } from '../support/database';
 import { seedFixtures } from '../support/fixtures';
 
@@ -395,5 +398,120 @@ describe('npm run import', () => {
     const unreachable = await runCli(fileA, 'postgres://postgres@127.0.0.1:1/nothing');
     expect(unreachable.code).not.toBe(0);
     expect(unreachable.stderr).toContain('Cannot open the database');
+  });
+});
+
+describe('npm run import --url (to a running API, as an agency system)', () => {
+  /** A database nobody listens on: the HTTP path must not need one. */
+  const NO_DATABASE = 'postgres://postgres@127.0.0.1:1/nothing';
+  let d: Database;
+  let app: TestApp;
+  let fileD: string;
+
+  beforeAll(async () => {
+    d = await database();
+    app = await startTestApp({ databaseUrl: d.url });
+    fs.mkdirSync(path.join(workDir, 'd'));
+    fileD = path.join(workDir, 'd', 'events.ndjson');
+    fs.writeFileSync(fileD, generated.text);
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('refuses a token the API refuses, at once, storing nothing', async () => {
+    const run = await runCli(fileD, NO_DATABASE, ['--url', app.url, '--token', 'not-a-token']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`The API at ${app.url} refused the token (HTTP 401`);
+    expect(run.stdout).not.toMatch(/sending the batch again/);
+    expect(await syncEventCount(d.dataSource)).toBe(0);
+    // A LEADER may read but not import: FORBIDDEN is as final as a bad token.
+    const leader = await runCli(fileD, NO_DATABASE, ['--url', app.url, '--token', app.token(Role.LEADER, 'TPA')]);
+    expect(leader.code).toBe(1);
+    expect(leader.stderr).toMatch(/refused the token \(HTTP \d+, FORBIDDEN/);
+    expect(await syncEventCount(d.dataSource)).toBe(0);
+  });
+
+  it('sends the file through importDossierEvents and ends in the same state as the database path, with the same summary and errors file', async () => {
+    // The token from the environment, as the usage advises (it stays out of the process list).
+    const child = spawn(process.execPath, [CLI, fileD, '--batch', String(BATCH), '--url', app.url], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: NO_DATABASE, NODE_ENV: 'test', API_TOKEN: app.token(Role.ADMIN, 'TPA') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(summaryNumber(stdout, 'accepted')).toBe(generated.validEvents);
+    expect(summaryNumber(stdout, 'duplicates')).toBe(0);
+    expect(summaryNumber(stdout, 'rejected')).toBe(generated.refused.length);
+    expect(summaryNumber(stdout, 'lines read')).toBe(generated.text.split('\n').length);
+    expect(fs.existsSync(`${fileD}.import-checkpoint.json`)).toBe(false);
+    // Refused by the service over HTTP or by the CLI before sending: the same lines, codes and fields.
+    expect(fs.readFileSync(`${fileD}.import-errors.ndjson`, 'utf8')).toBe(fs.readFileSync(`${fileA}.import-errors.ndjson`, 'utf8'));
+    const [stateA, stateD] = await Promise.all([fingerprint(a.dataSource), fingerprint(d.dataSource)]);
+    expect(stateD.counts).toEqual(stateA.counts);
+    expect(stateD.dossiers).toEqual(stateA.dossiers);
+    expect(stateD.events).toEqual(stateA.events);
+  });
+
+  it('sends a batch again after a network error, a 503 and a 429, waiting as Retry-After says', async () => {
+    // In front of the real API: the first three requests fail as a proxy or a busy API would.
+    const failures: ((req: http.IncomingMessage, res: http.ServerResponse) => void)[] = [
+      (req) => req.socket.destroy(),
+      (_req, res) => res.writeHead(503, { 'retry-after': '1', 'content-type': 'text/plain' }).end('upstream restarting'),
+      (_req, res) =>
+        res.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: 'Too many requests; retry after 1 s.', extensions: { code: 'RATE_LIMITED' } }] })),
+    ];
+    let requests = 0;
+    const front = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const fail = failures[requests++];
+        if (fail) return fail(req, res);
+        fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: req.headers.authorization ?? '' }, body: Buffer.concat(chunks) }).then(
+          async (answer) => res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await answer.arrayBuffer())),
+          () => res.writeHead(502).end(),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    const frontUrl = `http://127.0.0.1:${(front.address() as import('node:net').AddressInfo).port}/graphql`;
+    try {
+      const run = await runCli(fileD, NO_DATABASE, ['--batch', '2000', '--url', frontUrl, '--token', app.token(Role.ADMIN, 'TPA')]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/No answer from .*; sending the batch again in 1\.0 s \(attempt 2 of 10\)/);
+      expect(run.stdout).toContain('The API answered HTTP 503 (upstream restarting); sending the batch again in 1.0 s (attempt 3 of 10)');
+      expect(run.stdout).toContain('The API answered HTTP 429 (RATE_LIMITED: Too many requests; retry after 1 s.); sending the batch again in 1.0 s (attempt 4 of 10)');
+      // The file was imported by the previous test: everything arrives once, as a duplicate.
+      expect(summaryNumber(run.stdout, 'accepted')).toBe(0);
+      expect(summaryNumber(run.stdout, 'duplicates')).toBe(generated.validEvents);
+      expect(summaryNumber(run.stdout, 'rejected')).toBe(generated.refused.length);
+      expect(requests).toBeGreaterThan(failures.length + 1);
+    } finally {
+      await new Promise((resolve) => front.close(resolve));
+    }
+  });
+
+  it('refuses --url without a token, --token without --url, and a URL that is not http(s)', async () => {
+    const env = { ...process.env, API_TOKEN: '' };
+    for (const [args, message] of [
+      [['--url', app.url], '--url needs a token'],
+      [['--token', 'x'], '--token goes with --url'],
+      [['--url', 'ftp://example.org/graphql', '--token', 'x'], '--url must be an http:// or https:// address'],
+    ] as const) {
+      const child = spawn(process.execPath, [CLI, fileD, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      expect(await new Promise((resolve) => child.on('close', resolve))).toBe(2);
+      expect(stderr).toContain(message);
+    }
   });
 });
