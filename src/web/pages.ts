@@ -42,6 +42,8 @@ export const PAGES_SCRIPT = `window.siPages = (() => {
     vnMonth() { return new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 7); },
     /** A change with its sign ("+2", "-0.50"), or '' when there is none. */
     signed(n, digits) { return n == null ? '' : (n > 0 ? '+' : '') + n.toFixed(digits); },
+    /** The class of a change: 'up' (better), 'down' (worse), '' for none or no change (0 is neutral). */
+    trendClass(n) { return n > 0 ? 'up' : n < 0 ? 'down' : ''; },
   };
 })();
 `;
