@@ -25,7 +25,7 @@ import { RATE_LIMITED, RateLimitedError } from './schema/rate-limits';
 import { checkQueryLimits, isTokenLimitError, QueryCost, QueryLimits, tooLargeError } from './schema/limits';
 import { AgencyKind } from './domain/enums';
 import { Agency } from './entities';
-import { rankingToCsv } from './services/index/rankings-csv';
+import { CSV_HEADERS, CsvHeader, rankingToCsv } from './services/index/rankings-csv';
 import { readiness } from './services/health';
 import { provisionalWarning } from './services/calendar-service';
 import { Metrics } from './services/metrics';
@@ -384,12 +384,12 @@ function needsCaller(document: DocumentNode, variables: Record<string, unknown>)
   });
 }
 
-/** GET /rankings.csv?period=2024-09&kind=PROVINCE[&parentCode=HNI]: a public ranking as CSV. */
+/** GET /rankings.csv?period=2024-09&kind=PROVINCE[&parentCode=HNI][&header=keys]: a public ranking as CSV. */
 function rankingsCsvHandler(services: Services): express.RequestHandler {
   return async (req, res) => {
-    const { period, kind, parentCode } = req.query as Record<string, string | undefined>;
-    if (!period || !kind || !Object.values(AgencyKind).includes(kind as AgencyKind)) {
-      res.status(400).type('text/plain').send('Query parameters: period (e.g. 2024-09, 2024-Q3, 2024), kind (PROVINCE, MINISTRY, DEPARTMENT, DISTRICT, COMMUNE), parentCode for units inside a province.\n');
+    const { period, kind, parentCode, header = 'vi' } = req.query as Record<string, string | undefined>;
+    if (!period || !kind || !Object.values(AgencyKind).includes(kind as AgencyKind) || !CSV_HEADERS.includes(header as CsvHeader)) {
+      res.status(400).type('text/plain').send('Query parameters: period (e.g. 2024-09, 2024-Q3, 2024), kind (PROVINCE, MINISTRY, DEPARTMENT, DISTRICT, COMMUNE), parentCode for units inside a province, header (vi: Vietnamese column headers, the default; keys: machine keys).\n');
       return;
     }
     try {
@@ -399,7 +399,7 @@ function rankingsCsvHandler(services: Services): express.RequestHandler {
         .status(200)
         .type('text/csv; charset=utf-8')
         .setHeader('content-disposition', `attachment; filename="rankings-${kind}-${period}${parentCode ? `-${parentCode}` : ''}.csv"`)
-        .send(rankingToCsv(cards, new Map(agencies.map((a) => [a.databaseId, a]))));
+        .send(rankingToCsv(cards, new Map(agencies.map((a) => [a.databaseId, a])), header as CsvHeader));
     } catch (err) {
       const message = err instanceof GraphQLError ? err.message : 'Internal server error.';
       res.status(err instanceof GraphQLError ? 400 : 500).type('text/plain').send(`${message}\n`);

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { canvasDrawn, haveChromium, launchChromium } from '../support/browser';
@@ -118,6 +119,20 @@ import { seedFixtures } from '../support/fixtures';
       const widest = Math.max(...[...s.options].map((o) => { probe.textContent = o.text; return probe.getBoundingClientRect().width; }));
       const style = getComputedStyle(s); return { widest, room: s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20 }; })()`) as { widest: number; room: number };
     expect(fit.widest).toBeLessThanOrEqual(fit.room);
+    await page.close();
+  });
+
+  it('downloads a CSV that Excel opens as UTF-8: byte order mark, Vietnamese headers', async () => {
+    const page = await browser.newPage({ acceptDownloads: true });
+    await page.goto(`${app.url.replace('/graphql', '')}/rankings?period=2024-09&kind=PROVINCE`);
+    await page.waitForSelector('#rows tr');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
+    expect(download.suggestedFilename()).toBe('rankings-PROVINCE-2024-09.csv');
+    const bytes = fs.readFileSync((await download.path())!);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const [header, ...rows] = bytes.subarray(3).toString('utf8').trim().split('\r\n');
+    expect(header.split(',').slice(0, 4)).toEqual(['Hạng', 'Số cơ quan được xếp hạng', 'Mã cơ quan', 'Tên cơ quan']);
+    expect(rows.map((row) => row.split(',')[3]).sort()).toEqual(['Tỉnh Thử nghiệm A', 'Tỉnh Thử nghiệm B']);
     await page.close();
   });
 });
