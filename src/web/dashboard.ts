@@ -77,7 +77,11 @@ const PAGE = `<!doctype html>
   async function start() {
     if (!token) return showSignIn();
     try { ({ viewer } = await gql('{ viewer { role agency { code name } } }')); }
-    catch (err) { return showSignIn(err.code === 'UNAUTHENTICATED' ? 'Mã truy cập không hợp lệ hoặc đã hết hạn.' : err.message); }
+    catch (err) {
+      // A refused token is forgotten, not kept for GraphiQL to send with its public queries.
+      if (err.code === 'UNAUTHENTICATED') { siPages.forgetToken(); token = null; }
+      return showSignIn(siPages.messageOf(err));
+    }
     if (!viewer) return showSignIn();
     $('signin').hidden = true; $('board').hidden = false; $('signout').hidden = false;
     agency = viewer.agency;

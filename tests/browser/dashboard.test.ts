@@ -64,6 +64,8 @@ import { seedFixtures } from '../support/fixtures';
     await page.fill('#token', 'not-a-token');
     await page.click('#signin button');
     await page.waitForFunction(`document.getElementById('signin-error').textContent.length > 0`);
+    // Refused, it is not kept either: GraphiQL would send it with its public queries.
+    expect(await page.evaluate(`localStorage.getItem('si-token')`)).toBeNull();
     await page.fill('#token', leader);
     await page.click('#signin button');
     await page.waitForSelector('#board:not([hidden])');
