@@ -101,7 +101,6 @@ import { seedFixtures } from '../support/fixtures';
       expect(await page.textContent('#trend-title')).toContain(`${labels.length} ${unit}`);
       expect(await page.evaluate(placed)).toEqual({ underRow: true, inView: true, labels });
     }
-    if (process.env.SCREENSHOTS) await page.screenshot({ path: path.resolve(__dirname, '../../docs/rankings-trend.png') });
     expect(failed).toEqual([]);
     await page.close();
   });
