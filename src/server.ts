@@ -27,7 +27,7 @@ import { checkQueryLimits, isTokenLimitError, operationsOf, QueryCost, QueryLimi
 import { AGENCY_CODE, refuseUnstorableText } from './schema/validation';
 import { AgencyKind } from './domain/enums';
 import { Agency } from './entities';
-import { rankingToCsv } from './services/index/rankings-csv';
+import { CSV_HEADERS, CsvHeader, rankingToCsv } from './services/index/rankings-csv';
 import { readiness } from './services/health';
 import { provisionalWarning } from './services/calendar-service';
 import { isDatabaseUnavailable } from './db/unavailable';
@@ -424,14 +424,21 @@ function needsCaller(document: DocumentNode, variables: Record<string, unknown>)
   });
 }
 
-/** GET /rankings.csv?period=2024-09&kind=PROVINCE[&parentCode=HNI]: a public ranking as CSV. */
+/** GET /rankings.csv?period=2024-09&kind=PROVINCE[&parentCode=HNI][&header=keys]: a public ranking as CSV. */
 function rankingsCsvHandler(services: Services): express.RequestHandler {
   return async (req, res) => {
-    const { period, kind, parentCode } = req.query as Record<string, unknown>;
+    const { period, kind, parentCode, header = 'vi' } = req.query as Record<string, unknown>;
     // Query parameters come as strings, arrays or objects (`?period[]=…`): only a string of the
     // expected form reaches the index (a NUL in parentCode was a database error, a 500).
-    if (typeof period !== 'string' || typeof kind !== 'string' || !Object.values(AgencyKind).includes(kind as AgencyKind) || (parentCode !== undefined && (typeof parentCode !== 'string' || !AGENCY_CODE.test(parentCode)))) {
-      res.status(400).type('text/plain').send('Query parameters: period (e.g. 2024-09, 2024-Q3, 2024), kind (PROVINCE, MINISTRY, DEPARTMENT, DISTRICT, COMMUNE), parentCode for units inside a province.\n');
+    if (
+      typeof period !== 'string' ||
+      typeof kind !== 'string' ||
+      !Object.values(AgencyKind).includes(kind as AgencyKind) ||
+      (parentCode !== undefined && (typeof parentCode !== 'string' || !AGENCY_CODE.test(parentCode))) ||
+      typeof header !== 'string' ||
+      !CSV_HEADERS.includes(header as CsvHeader)
+    ) {
+      res.status(400).type('text/plain').send('Query parameters: period (e.g. 2024-09, 2024-Q3, 2024), kind (PROVINCE, MINISTRY, DEPARTMENT, DISTRICT, COMMUNE), parentCode for units inside a province, header (vi: Vietnamese column headers, the default; keys: machine keys).\n');
       return;
     }
     try {
@@ -441,7 +448,7 @@ function rankingsCsvHandler(services: Services): express.RequestHandler {
         .status(200)
         .type('text/csv; charset=utf-8')
         .setHeader('content-disposition', `attachment; filename="rankings-${kind}-${period}${parentCode ? `-${parentCode}` : ''}.csv"`)
-        .send(rankingToCsv(cards, new Map(agencies.map((a) => [a.databaseId, a]))));
+        .send(rankingToCsv(cards, new Map(agencies.map((a) => [a.databaseId, a])), header as CsvHeader));
     } catch (err) {
       if (isDatabaseUnavailable(err)) {
         res.status(503).setHeader('retry-after', String(RETRY_AFTER_SECONDS)).type('text/plain').send('The database is unavailable; retry shortly.\n');

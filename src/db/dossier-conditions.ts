@@ -23,3 +23,12 @@ export const CLOCK_STOPPED = clockStopped('d');
 export function pastDueAt(instant: string): string {
   return `(d.due_at < ${instant} AND NOT ${CLOCK_STOPPED})`;
 }
+
+/**
+ * Its clock runs and its due time is at or after `instant`: what "due soon" lists and the
+ * due-soon scanner count down to. One waiting for a supplement is left out (its due time
+ * moves when it resumes), as is one already past due.
+ */
+export function runningDueFrom(instant: string): string {
+  return `(d.due_at >= ${instant} AND NOT ${CLOCK_STOPPED})`;
+}

@@ -156,6 +156,14 @@ export class DossierFilter {
   @IsOptional()
   dueTo?: Date;
 
+  @Field({
+    nullable: true,
+    description:
+      'Only open dossiers whose clock runs and whose due time is ahead, judged at the time of the request (true), or all others (false). With dueTo: the "due soon" list. One waiting for a supplement asked before its due time is left out: its clock is stopped and its due time moves when it resumes.',
+  })
+  @IsOptional()
+  runningDueAhead?: boolean;
+
   @Field({ nullable: true, description: 'Dossier codes starting with this text.' })
   @IsOptional()
   @Length(1, 60)

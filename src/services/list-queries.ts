@@ -5,7 +5,7 @@ import { DossierStatus, OPEN_STATUSES } from '../domain/lifecycle';
 import { Timeliness } from '../domain/timeliness';
 import { foldedSql, foldVietnamese } from '../domain/text';
 import { Agency, AuditEntry, Dossier, Feedback, Procedure, SyncEvent } from '../entities';
-import { pastDueAt } from '../db/dossier-conditions';
+import { pastDueAt, runningDueFrom } from '../db/dossier-conditions';
 import { paginate, paginateEach, SortKey } from '../db/paginate';
 import { ConnectionShape, PageArgs } from '../schema/connection';
 import { apiError, ErrorCode, notFound } from '../schema/errors';
@@ -48,6 +48,7 @@ export interface DossierListFilter {
   receivedTo?: Date;
   dueFrom?: Date;
   dueTo?: Date;
+  runningDueAhead?: boolean;
   codePrefix?: string;
   apologyIssued?: boolean;
   syncedToNationalPortal?: boolean;
@@ -135,6 +136,11 @@ export class ListQueries {
     if (filter.receivedTo) qb.andWhere('d.received_at < :receivedTo', { receivedTo: filter.receivedTo });
     if (filter.dueFrom) qb.andWhere('d.due_at >= :dueFrom', { dueFrom: filter.dueFrom });
     if (filter.dueTo) qb.andWhere('d.due_at < :dueTo', { dueTo: filter.dueTo });
+    if (filter.runningDueAhead !== undefined) {
+      // Judged at the request's instant, like OVERDUE and PENDING.
+      const running = `(d.status IN (:...openStatuses) AND ${runningDueFrom(':now')})`;
+      qb.andWhere(filter.runningDueAhead ? running : `NOT ${running}`, { openStatuses: [...OPEN_STATUSES], now });
+    }
     if (filter.codePrefix) qb.andWhere(`d.code LIKE :codePrefix ESCAPE '\\'`, { codePrefix: `${likeLiteral(filter.codePrefix)}%` });
     if (filter.apologyIssued !== undefined) qb.andWhere(`d.apology_issued_at IS ${filter.apologyIssued ? 'NOT ' : ''}NULL`);
     if (filter.syncedToNationalPortal !== undefined) qb.andWhere('d.synced_to_national_portal = :synced', { synced: filter.syncedToNationalPortal });

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AlertKind } from '../domain/enums';
 import { OPEN_STATUSES } from '../domain/lifecycle';
 import { VN_UTC_OFFSET_MINUTES } from '../domain/calendar';
-import { CLOCK_STOPPED, pastDueAt } from '../db/dossier-conditions';
+import { pastDueAt, runningDueFrom } from '../db/dossier-conditions';
 import { queryReturning } from '../db/returning';
 import { CalendarService } from '../services/calendar-service';
 import { NewAlert, recordAlerts } from './alert-outbox';
@@ -119,7 +119,7 @@ export class Detectors {
       // the national calendar; an agency's own hours shift this by at most an hour).
       const candidates: DossierRow[] = await em.query(
         `SELECT d.id, d.code, d.agency_id, a.path, d.due_at FROM dossier d JOIN agency a ON a.id = d.agency_id
-          WHERE d.status IN (${OPEN}) AND d.due_soon_alerted_at IS NULL AND d.due_at >= $1 AND d.due_at < $2 AND NOT ${CLOCK_STOPPED}
+          WHERE d.status IN (${OPEN}) AND d.due_soon_alerted_at IS NULL AND ${runningDueFrom('$1')} AND d.due_at < $2
           ORDER BY d.due_at LIMIT $3 FOR UPDATE OF d SKIP LOCKED`,
         [now, new Date(now.getTime() + DUE_SOON_CALENDAR_WINDOW_MS), this.options.batchSize],
       );

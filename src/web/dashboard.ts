@@ -27,12 +27,14 @@ const PAGE = `<!doctype html>
   #alerts li { border-left: 4px solid #bf8700; padding: .3rem .6rem; margin-bottom: .4rem; background: #fff8c5; }
   #alerts li[data-kind="DOSSIER_OVERDUE"], #alerts li[data-kind="SCORE_DROPPED"] { border-color: #cf222e; background: #ffebe9; }
   #alerts li[data-kind="RANKING_CHANGED"] { border-color: #0969da; background: #ddf4ff; }
+  #alerts li.empty { border: 0; background: none; color: #57606a; padding-left: 0; }
   #live[data-state="open"] { color: #1a7f37; } #live[data-state="closed"] { color: #cf222e; }
   form#signin { max-width: 520px; display: flex; flex-direction: column; gap: .5rem; }
 </style></head>
 <body>
 <header><h1>Bảng điều hành · Chỉ số phục vụ người dân, doanh nghiệp</h1>
   <span id="who" class="muted"></span>
+  <label id="agency-pick" hidden>Cơ quan <select id="agency"></select></label>
   <span><label>Kỳ <input id="period" size="8" pattern="\\d{4}-\\d{2}"></label> <button id="signout" hidden>Đăng xuất</button></span></header>
 <form id="signin" hidden>
   <label for="token">Mã truy cập (bearer token) của lãnh đạo</label>
@@ -58,8 +60,8 @@ const PAGE = `<!doctype html>
 <script src="/assets/pages.js"></script>
 <script>
   const KEEP_ALERTS = 50;
-  const { monthsBefore, signed, vnMonth } = siPages;
-  let token = siPages.token(), viewer, chart, wsClient, unsubscribe, retryTimer, generation = 0;
+  const { monthsBefore, signed, trendClass, vnMonth } = siPages;
+  let token = siPages.token(), viewer, agency, chart, wsClient, unsubscribe, retryTimer, generation = 0;
   const params = new URLSearchParams(location.search);
   const $ = (id) => document.getElementById(id);
   $('period').value = params.get('period') || vnMonth();
@@ -75,24 +77,52 @@ const PAGE = `<!doctype html>
   async function start() {
     if (!token) return showSignIn();
     try { ({ viewer } = await gql('{ viewer { role agency { code name } } }')); }
-    catch (err) { return showSignIn(err.code === 'UNAUTHENTICATED' ? 'Mã truy cập không hợp lệ hoặc đã hết hạn.' : err.message); }
+    catch (err) {
+      // A refused token is forgotten, not kept for GraphiQL to send with its public queries.
+      if (err.code === 'UNAUTHENTICATED') { siPages.forgetToken(); token = null; }
+      return showSignIn(siPages.messageOf(err));
+    }
     if (!viewer) return showSignIn();
     $('signin').hidden = true; $('board').hidden = false; $('signout').hidden = false;
-    $('who').textContent = viewer.agency.name + ' · ' + viewer.role;
+    agency = viewer.agency;
+    // An ADMIN sees every agency (SPEC §5): it picks the one the board is about, and the
+    // lists follow the pick, so the header never names one agency over another's dossiers.
+    if (viewer.role === 'ADMIN') await pickAgency();
+    showWho();
     renderStoredAlerts();
     startLive();
     await Promise.all([loadScore(), loadDossiers()]);
   }
 
+  function showWho() { $('who').textContent = agency.name + ' · ' + viewer.role; }
+
+  async function pickAgency() {
+    const AGENCIES = 'query($kind: AgencyKind!, $on: LocalDate!) { agencies(first: 100, kind: $kind, validOn: $on) { nodes { code name } } }';
+    const on = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
+    const [provinces, ministries] = await Promise.all(['PROVINCE', 'MINISTRY'].map((kind) => gql(AGENCIES, { kind, on })));
+    const groups = [['Tỉnh, thành phố', provinces.agencies.nodes], ['Bộ, ngành', ministries.agencies.nodes]];
+    const known = new Map(groups.flatMap(([, nodes]) => nodes.map((a) => [a.code, a])));
+    if (!known.has(agency.code)) known.set(agency.code, agency);
+    agency = known.get(params.get('agency')) || agency;
+    $('agency').replaceChildren(...groups.filter(([, nodes]) => nodes.length).map(([label, nodes]) => {
+      const group = document.createElement('optgroup'); group.label = label;
+      group.append(...nodes.map((a) => new Option(a.name, a.code)));
+      return group;
+    }));
+    if (![...$('agency').options].some((o) => o.value === agency.code)) $('agency').prepend(new Option(agency.name, agency.code));
+    $('agency').value = agency.code;
+    $('agency-pick').hidden = false;
+  }
+
   async function loadScore() {
     const period = $('period').value;
     const { scorecard, scoreTrend } = await gql('query($code: String!, $period: String!, $from: String!) { scorecard(agencyCode: $code, period: $period) { total rank rankOutOf rankDelta scoreDelta final groups { name score maxScore } } scoreTrend(agencyCode: $code, from: $from, to: $period) { period total rank } }',
-      { code: viewer.agency.code, period, from: monthsBefore(period, 11) });
+      { code: agency.code, period, from: monthsBefore(period, 11) });
     $('total').textContent = scorecard?.total == null ? '–' : scorecard.total.toFixed(2);
-    $('score-delta').textContent = signed(scorecard?.scoreDelta, 2); $('score-delta').className = scorecard?.scoreDelta < 0 ? 'down' : 'up';
+    $('score-delta').textContent = signed(scorecard?.scoreDelta, 2); $('score-delta').className = trendClass(scorecard?.scoreDelta);
     $('rank').textContent = scorecard?.rank ?? '–';
     $('rank-out-of').textContent = scorecard?.rankOutOf ? '/ ' + scorecard.rankOutOf : '';
-    $('rank-delta').textContent = signed(scorecard?.rankDelta, 0); $('rank-delta').className = scorecard?.rankDelta < 0 ? 'down' : 'up';
+    $('rank-delta').textContent = signed(scorecard?.rankDelta, 0); $('rank-delta').className = trendClass(scorecard?.rankDelta);
     $('groups').tBodies[0].replaceChildren(...(scorecard?.groups ?? []).map((g) => row([g.name, (g.score == null ? '–' : g.score.toFixed(2)) + ' / ' + g.maxScore], [false, true])));
     chart?.destroy();
     chart = new Chart($('chart'), {
@@ -115,9 +145,11 @@ const PAGE = `<!doctype html>
   async function loadDossiers() {
     const orderBy = { field: 'DUE_AT', direction: 'ASC' };
     const soon = new Date(Date.now() + 3 * 86400e3).toISOString();
+    const agencyCode = agency.code;
+    // Due soon: the API's rule (open, clock running, due ahead), within the next three days.
     const [overdue, dueSoon] = await Promise.all([
-      gql(DOSSIERS, { filter: { timeliness: ['OVERDUE'], orderBy } }),
-      gql(DOSSIERS, { filter: { timeliness: ['PENDING'], dueTo: soon, orderBy } }),
+      gql(DOSSIERS, { filter: { agencyCode, timeliness: ['OVERDUE'], orderBy } }),
+      gql(DOSSIERS, { filter: { agencyCode, runningDueAhead: true, dueTo: soon, orderBy } }),
     ]);
     for (const [id, { dossiers }] of [['overdue', overdue], ['due-soon', dueSoon]]) {
       $(id + '-count').textContent = '(' + dossiers.totalCount + ')';
@@ -133,9 +165,17 @@ const PAGE = `<!doctype html>
     li.dataset.kind = a.kind; li.dataset.cursor = a.cursor; if (a.dossier) li.dataset.code = a.dossier.code;
     const when = document.createElement('small'); when.className = 'muted'; when.textContent = fmt(a.createdAt) + ' · ' + a.agency.name;
     li.append(document.createTextNode(a.message), document.createElement('br'), when);
+    $('alerts').querySelector('li.empty')?.remove();
     prepend ? $('alerts').prepend(li) : $('alerts').append(li);
   }
-  function renderStoredAlerts() { $('alerts').replaceChildren(); stored().alerts.forEach((a) => renderAlert(a, false)); }
+  function renderStoredAlerts() {
+    $('alerts').replaceChildren();
+    stored().alerts.forEach((a) => renderAlert(a, false));
+    if (!$('alerts').children.length) {
+      const li = document.createElement('li'); li.className = 'empty'; li.textContent = 'Chưa có cảnh báo nào.';
+      $('alerts').append(li);
+    }
+  }
 
   function setLive(state, text) { $('live').dataset.state = state; $('live').textContent = text; }
   function startLive() {
@@ -178,6 +218,11 @@ const PAGE = `<!doctype html>
 
   $('signin').addEventListener('submit', (e) => { e.preventDefault(); token = $('token').value.trim(); siPages.saveToken(token); start(); });
   $('signout').addEventListener('click', () => { siPages.forgetToken(); token = null; showSignIn(); });
+  $('agency').addEventListener('change', () => {
+    agency = { code: $('agency').value, name: $('agency').selectedOptions[0].text };
+    params.set('agency', agency.code); history.replaceState(null, '', '?' + params);
+    showWho(); loadScore(); loadDossiers();
+  });
   $('period').addEventListener('change', () => { params.set('period', $('period').value); history.replaceState(null, '', '?' + params); if (viewer) loadScore(); });
   start();
 </script></body></html>`;

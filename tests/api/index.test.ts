@@ -187,11 +187,21 @@ describe('rankings', () => {
     ]);
     expect(rows.map((r) => r.rank)).toEqual([...rows.map((r) => r.rank)].sort((a, b) => (a ?? Infinity) - (b ?? Infinity)));
 
+    // For Excel: UTF-8 with its byte order mark, Vietnamese headers (criteria by their names).
     const csv = await fetch(app.url.replace('/graphql', '/rankings.csv?period=2025-02&kind=PROVINCE'));
     expect(csv.status).toBe(200);
-    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
-    const lines = (await csv.text()).trim().split('\r\n');
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
+    const bytes = Buffer.from(await csv.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const shown = bytes.subarray(3).toString('utf8').trim().split('\r\n');
+    expect(shown[0]).toMatch(/^Hạng,Số cơ quan được xếp hạng,Mã cơ quan,Tên cơ quan,Kỳ,Tổng điểm,/);
+    expect(shown[0]).toContain('Hồ sơ giải quyết đúng hạn (%)');
+    // Machine keys on request, the same rows.
+    const keyed = await fetch(app.url.replace('/graphql', '/rankings.csv?period=2025-02&kind=PROVINCE&header=keys'));
+    const lines = Buffer.from(await keyed.arrayBuffer()).subarray(3).toString('utf8').trim().split('\r\n');
     expect(lines[0]).toMatch(/^rank,rank_out_of,agency_code,agency_name,period,total,/);
+    expect(lines.slice(1)).toEqual(shown.slice(1));
+    expect((await fetch(app.url.replace('/graphql', '/rankings.csv?period=2025-02&kind=PROVINCE&header=english'))).status).toBe(400);
     const rkc = lines.find((l) => l.includes(',RKC,'))!.split(',');
     expect(rkc[0]).toBe('3');
     expect(rkc).toContain('80.00'); // onTime: 8 of 10, truncated to two decimals

@@ -199,6 +199,9 @@ describe('dossier lifecycle over HTTP', () => {
     const overdueAlerts = async () => (await app.dataSource.query(`SELECT count(*)::int AS n FROM alert a JOIN dossier d ON d.id = a.dossier_id WHERE d.code = 'LC-WAIT' AND a.kind = 'DOSSIER_OVERDUE'`))[0].n;
     const listed = async (timeliness: string) =>
       (await app.gql(`{ dossiers(first: 50, filter: { timeliness: [${timeliness}] }) { nodes { code } } }`, {}, officer)).data!.dossiers.nodes.some((d: { code: string }) => d.code === 'LC-WAIT');
+    // The dashboard's "due soon": open, clock running, due ahead.
+    const dueAhead = async () =>
+      (await app.gql(`{ dossiers(first: 50, filter: { runningDueAhead: true }) { nodes { code } } }`, {}, officer)).data!.dossiers.nodes.some((d: { code: string }) => d.code === 'LC-WAIT');
     const backlog = async () => {
       await app.services.index.recompute('2025-07');
       return (await app.dataSource.query(`SELECT s.overdue_backlog AS n FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE a.code = 'TPA-STP' AND s.period = '2025-07'`))[0].n;
@@ -213,15 +216,18 @@ describe('dossier lifecycle over HTTP', () => {
     expect((await app.gql(`{ dossier(code: "LC-WAIT") { timeliness } }`, {}, officer)).data!.dossier.timeliness).toBe('PENDING');
     expect(await listed('OVERDUE')).toBe(false);
     expect(await listed('PENDING')).toBe(true);
+    expect(await dueAhead()).toBe(false); // its clock is stopped: nothing counts down
     await app.services.realtime.detectors.scanOnce();
     expect(await overdueAlerts()).toBe(0);
     const whileWaiting = await backlog();
 
     // Resumed: the due time moves by the office time waited, and passes again.
     await act('resumeDossier(code: $code)', '$code: String!', { code: 'LC-WAIT' });
+    expect(await dueAhead()).toBe(true); // running again, due later
     at('2025-07-22T10:00:00+07:00');
     expect((await app.gql(`{ dossier(code: "LC-WAIT") { timeliness } }`, {}, officer)).data!.dossier.timeliness).toBe('OVERDUE');
     expect(await listed('OVERDUE')).toBe(true);
+    expect(await dueAhead()).toBe(false); // past due
     await app.services.realtime.detectors.scanOnce();
     expect(await overdueAlerts()).toBe(1);
     expect(await backlog()).toBe(whileWaiting + 1);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import type { Browser, Page } from 'playwright-core';
 import { Role } from '../../src/domain/enums';
+import { DossierStatus } from '../../src/domain/lifecycle';
 import { canvasDrawn, haveChromium, launchChromium } from '../support/browser';
 import { startTestApp, TestApp } from '../support/app';
 import { insertBulkDossiers } from '../support/dossiers';
@@ -12,11 +13,12 @@ import { seedFixtures } from '../support/fixtures';
   let app: TestApp;
   let browser: Browser;
   let origin: string;
+  let f: Awaited<ReturnType<typeof seedFixtures>>;
   beforeAll(async () => {
     // Scans run when the test says so, so the alert is caused by the dossier the test makes overdue.
     app = await startTestApp({ realtime: { detectors: false } });
     origin = app.url.replace('/graphql', '');
-    const f = await seedFixtures(app.dataSource);
+    f = await seedFixtures(app.dataSource);
     const completed = (agencyId: number, prefix: string, month: string, timeliness: 'EARLY' | 'LATE', count: number) =>
       insertBulkDossiers(app.dataSource, { prefix, agencyId, procedureId: f.birth.databaseId, count, receivedAt: `${month}-09T09:00:00+07:00`, completedAt: `${month}-10T09:00:00+07:00`, completionTimeliness: timeliness });
     // A few months, so the trend chart has a line to draw.
@@ -62,6 +64,8 @@ import { seedFixtures } from '../support/fixtures';
     await page.fill('#token', 'not-a-token');
     await page.click('#signin button');
     await page.waitForFunction(`document.getElementById('signin-error').textContent.length > 0`);
+    // Refused, it is not kept either: GraphiQL would send it with its public queries.
+    expect(await page.evaluate(`localStorage.getItem('si-token')`)).toBeNull();
     await page.fill('#token', leader);
     await page.click('#signin button');
     await page.waitForSelector('#board:not([hidden])');
@@ -101,6 +105,43 @@ import { seedFixtures } from '../support/fixtures';
     expect(outside).toEqual([]);
     expect(failed).toEqual([]);
     await page.close();
+  });
+
+  it('lists as due soon only running dossiers due ahead, lets an ADMIN pick the agency its lists follow, and says when no alert has arrived', async () => {
+    const inHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
+    const open = (prefix: string, agencyId: number, receivedAt: string, dueAt: string, status = DossierStatus.PROCESSING) =>
+      insertBulkDossiers(app.dataSource, { prefix, agencyId, procedureId: f.birth.databaseId, count: 1, receivedAt, dueAt, status });
+    await open('SOON-A', f.tpaJustice.databaseId, inHours(-24), inHours(30));
+    await open('SOON-B', f.tpbJustice.databaseId, inHours(-24), inHours(30));
+    // Waiting for a supplement asked before its due time in 2024: its clock is stopped, nothing counts down.
+    await open('WAIT-A', f.tpaJustice.databaseId, '2024-09-02T09:00:00+07:00', '2024-09-05T17:00:00+07:00', DossierStatus.AWAITING_SUPPLEMENT);
+    await app.dataSource.query(`UPDATE dossier SET supplement_requested_at = '2024-09-03T09:00:00+07:00' WHERE code = 'WAIT-A-1'`);
+    const listed = (page: Page, id: string) => page.evaluate(`[...document.querySelectorAll('#${id} tr')].map((tr) => tr.dataset.code)`);
+
+    const leader = await browser.newPage();
+    await leader.goto(`${origin}/dashboard#token=${app.token(Role.LEADER, 'TPA')}`);
+    await leader.waitForSelector('#due-soon tr[data-code="SOON-A-1"]');
+    expect(await listed(leader, 'due-soon')).toEqual(['SOON-A-1']);
+    // Opens on the current month (Vietnam time) when the URL names none.
+    expect(await leader.inputValue('#period')).toBe(new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 7));
+    expect(await leader.isVisible('#agency')).toBe(false); // a leader's board is its own agency's
+    // No alert has arrived on this fresh page: the panel says so rather than staying blank.
+    await leader.waitForSelector('#live[data-state="open"]');
+    expect(await leader.textContent('#alerts')).toContain('Chưa có cảnh báo');
+    await leader.close();
+
+    // An ADMIN token names an agency but sees every one: the board is the agency picked, lists included.
+    const admin = await browser.newPage();
+    await admin.goto(`${origin}/dashboard#token=${app.token(Role.ADMIN, 'TPA')}`);
+    await admin.waitForSelector('#due-soon tr[data-code="SOON-A-1"]');
+    expect(await admin.textContent('#who')).toContain(f.tpa.name);
+    expect(await listed(admin, 'due-soon')).toEqual(['SOON-A-1']);
+    await admin.selectOption('#agency', 'TPB');
+    await admin.waitForSelector('#due-soon tr[data-code="SOON-B-1"]');
+    expect(await listed(admin, 'due-soon')).toEqual(['SOON-B-1']);
+    expect(await admin.textContent('#who')).toContain(f.tpb.name);
+    expect(new URL(admin.url()).searchParams.get('agency')).toBe('TPB');
+    await admin.close();
   });
 
   it('asks to sign in again when its token expires, instead of retrying with it', async () => {

@@ -50,4 +50,32 @@ import { seedFixtures } from '../support/fixtures';
     expect(failed).toEqual([]);
     await page.close();
   });
+
+  it('forgets a stored token the API refuses, says so, and runs public queries anonymously instead of failing with 401', async () => {
+    const page = await browser.newPage();
+    const origin = app.url.replace('/graphql', '');
+    const statuses: number[] = [];
+    page.on('response', (response) => void (response.url() === `${origin}/graphql` && statuses.push(response.status())));
+    // What the dashboard keeps after a mistyped sign-in, or any token past its expiry.
+    await page.goto(`${origin}/graphiql#token=not-a-token`);
+    await page.waitForSelector('.graphiql-execute-button', { timeout: 20_000 });
+    expect(await page.isVisible('#token-refused')).toBe(true);
+    expect(await page.textContent('#token-refused')).toContain('refused');
+    expect(await page.evaluate(`localStorage.getItem('si-token')`)).toBeNull();
+    await page.click('.graphiql-execute-button');
+    await page.waitForFunction(`document.querySelector('.result-window')?.textContent?.includes('"data"')`, null, { timeout: 20_000 });
+    expect(await page.textContent('.result-window')).toContain('"rankings"');
+    expect(await page.textContent('.result-window')).not.toContain('UNAUTHENTICATED');
+    // Only the check of the stored token was refused; the query itself went anonymously.
+    expect(statuses.filter((status) => status === 401)).toHaveLength(1);
+    expect(statuses.at(-1)).toBe(200);
+    await page.close();
+
+    // A token that works shows no notice.
+    const good = await browser.newPage();
+    await good.goto(`${origin}/graphiql#token=${app.token(Role.LEADER, 'TPA')}`);
+    await good.waitForSelector('.graphiql-execute-button', { timeout: 20_000 });
+    expect(await good.isVisible('#token-refused')).toBe(false);
+    await good.close();
+  });
 });
