@@ -150,14 +150,14 @@ function observabilityPlugin(metrics: Metrics): ApolloServerPlugin<RequestContex
   return {
     async requestDidStart({ request, contextValue }) {
       const started = process.hrtime.bigint();
-      let outcome = 'ok';
       return {
-        async didEncounterErrors({ errors }) {
-          for (const error of errors) metrics.errors.inc({ code: errorCodeOf(error) });
-          outcome = errors[0] ? errorCodeOf(errors[0]) : ErrorCode.INTERNAL_SERVER_ERROR;
-        },
-        async willSendResponse({ operationName }) {
+        // The errors as `formatError` shaped them: the codes the client reads, not those of
+        // the errors resolvers threw (a domain error carries no code until it is formatted).
+        async willSendResponse({ operationName, response }) {
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+          const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
+          for (const error of errors) metrics.errors.inc({ code: errorCodeOf(error) });
+          const outcome = errors[0] ? errorCodeOf(errors[0]) : 'ok';
           const labels = { operation: metrics.operationLabel(operationName ?? request.operationName), outcome };
           metrics.requests.inc(labels);
           metrics.requestDuration.observe(labels, seconds);

@@ -45,9 +45,9 @@ export const RETRY_AFTER_SECONDS = 5;
 export const serviceUnavailable = () =>
   apiError(ErrorCode.SERVICE_UNAVAILABLE, `The database is unavailable; retry in ${RETRY_AFTER_SECONDS} s.`, { retryAfter: RETRY_AFTER_SECONDS });
 
-/** The code a raised error is answered with (for metrics and logs, which see it before `formatError`). */
-export function errorCodeOf(error: GraphQLError): string {
-  return isDatabaseUnavailable(error) ? ErrorCode.SERVICE_UNAVAILABLE : String(error.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
+/** The code a client reads in an error `formatError` shaped: what metrics and logs count. */
+export function errorCodeOf(error: GraphQLFormattedError): string {
+  return String(error.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
 }
 
 /**

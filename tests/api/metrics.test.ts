@@ -69,6 +69,60 @@ it('logs one line per operation with request id, operation, duration, outcome an
   }
 });
 
+it('counts and logs every error by the code the client got, whatever the resolver threw', async () => {
+  const officer = app.token(Role.OFFICER, 'TPA', 'officer-codes');
+  const receive = `mutation Receive($input: ReceiveDossierInput!) { receiveDossier(input: $input) { code } }`;
+  const applicant = { kind: 'CITIZEN', name: 'Nguyễn Văn An', idNumber: '001090012345', phone: '0912345678' };
+  for (const code of ['MC-0001', 'MC-0002']) {
+    const received = await app.gql(receive, { input: { code, procedureCode: '1.001193', agencyCode: 'TPA-STP', channel: 'ONLINE', applicant, digitizedAtReceipt: true } }, officer);
+    expect(received.errors).toBeUndefined();
+  }
+  await app.gql(`mutation { startProcessing(code: "MC-0001") { status } }`, undefined, officer);
+  await app.gql(`mutation { completeDossier(code: "MC-0001", electronicResult: true) { status } }`, undefined, officer);
+  await app.gql(`mutation { startProcessing(code: "MC-0002", idempotencyKey: "mc-key-1") { status } }`, undefined, officer);
+  for (let i = 0; i < app.services.config.rateLimits.secretAttemptsPerMinute; i++) await app.gql(`{ trackDossier(code: "MC-NONE", secret: "guess-${i}") { status } }`);
+
+  // One request per code, each answered with that code as its first error.
+  const cases: { code: string; operation: string; query: string; token?: string }[] = [
+    { code: 'INVALID_TRANSITION', operation: 'CompleteAgain', query: `mutation CompleteAgain { completeDossier(code: "MC-0001", electronicResult: true) { status } }`, token: officer },
+    { code: 'CONFLICT', operation: 'KeyReused', query: `mutation KeyReused { requestSupplement(code: "MC-0002", reason: "r", idempotencyKey: "mc-key-1") { status } }`, token: officer },
+    { code: 'NOT_FOUND', operation: 'NoAgency', query: `query NoAgency { scorecard(agencyCode: "NOPE", period: "2024-09") { total } }` },
+    { code: 'FORBIDDEN', operation: 'OtherProvince', query: `query OtherProvince { dossiers(first: 1, filter: { agencyCode: "TPB" }) { totalCount } }`, token: officer },
+    { code: 'UNAUTHENTICATED', operation: 'NoToken', query: `query NoToken { dossiers(first: 1) { totalCount } }` },
+    { code: 'BAD_USER_INPUT', operation: 'BadPeriod', query: `query BadPeriod { rankings(period: "2025-13", kind: PROVINCE) { rank } }` },
+    { code: 'BAD_USER_INPUT', operation: 'BadCode', query: `query BadCode { scorecard(agencyCode: "no such code!", period: "2024-09") { total } }` },
+    { code: 'RATE_LIMITED', operation: 'Guess', query: `query Guess { trackDossier(code: "MC-NONE", secret: "one-more") { status } }` },
+    { code: 'QUERY_TOO_DEEP', operation: 'Deep', query: `query Deep { agency(code: "TPA") { ${'children(first: 1) { nodes { '.repeat(12)}code${' } }'.repeat(12)} } }` },
+    { code: 'TOO_MANY_ALIASES', operation: 'Aliases', query: `query Aliases { ${Array.from({ length: 31 }, (_, i) => `a${i}: __typename`).join(' ')} }` },
+    { code: 'QUERY_TOO_COMPLEX', operation: 'Costly', query: `query Costly { agencies(first: 100) { nodes { children(first: 100) { nodes { code } } } } }` },
+    { code: 'QUERY_TOO_LARGE', operation: 'Large', query: `query Large { ${'__typename '.repeat(5001)} }` },
+    { code: 'GRAPHQL_VALIDATION_FAILED', operation: 'Unknown', query: `query Unknown { noSuchField }` },
+    { code: 'GRAPHQL_PARSE_FAILED', operation: 'Broken', query: `query Broken { agency(code: "TPA") {` },
+  ];
+  const spy = jest.spyOn(log, 'info');
+  try {
+    for (const [i, { code, operation, query, token }] of cases.entries()) {
+      const before = await scrape();
+      const requestId = `codes-${i}`;
+      const res = await fetch(app.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, operationName: operation }),
+      });
+      const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
+      expect({ operation, answered: body.errors?.[0]?.extensions?.code }).toEqual({ operation, answered: code });
+      const after = await scrape();
+      const grew = (series: string) => (value(after, series) || 0) - (value(before, series) || 0);
+      expect({ operation, errors: grew(`graphql_errors_total{code="${code}"}`), internal: grew('graphql_errors_total{code="INTERNAL_SERVER_ERROR"}') }).toEqual({ operation, errors: 1, internal: 0 });
+      expect({ operation, requests: grew(`graphql_requests_total{operation="${operation}",outcome="${code}"}`) }).toEqual({ operation, requests: 1 });
+      const lines = spy.mock.calls.filter(([fields]) => (fields as { requestId?: string }).requestId === requestId);
+      expect(lines.map(([fields]) => (fields as { outcome: string }).outcome)).toEqual([code]);
+    }
+  } finally {
+    spy.mockRestore();
+  }
+});
+
 it('keeps at most MAX_OPERATION_LABELS operation names as labels: the names are the clients’ to choose', async () => {
   for (let i = 0; i < MAX_OPERATION_LABELS + 5; i++) await app.gql(`query Op${i} { __typename }`);
   const labels = new Set([...(await scrape()).matchAll(/^graphql_requests_total\{operation="([^"]+)"/gm)].map((m) => m[1]));
