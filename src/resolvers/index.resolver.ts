@@ -12,7 +12,8 @@ import { DelayAttribution, RecomputeResult, Scorecard } from './index.types';
 
 /** "2024-09", "2024-Q3" or "2024". */
 const PERIOD = /^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$/;
-const periodMessage = 'must be a period: "2024-09" (month), "2024-Q3" (quarter) or "2024" (year)';
+/** class-validator puts the value given in place of `$value`. */
+const periodMessage = 'must be YYYY-MM, YYYY-Qn or YYYY: "$value"';
 
 @ArgsType()
 class ScorecardArgs {

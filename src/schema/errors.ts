@@ -72,7 +72,7 @@ export function formatError(exposeDetails: boolean) {
       const fields = flattenValidation(original.extensions.validationErrors as ValidationLike[]);
       return {
         ...formatted,
-        message: `Invalid input: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
+        message: `Invalid input: ${fields.map((f) => (f.message.startsWith(`${f.field} `) ? f.message : `${f.field}: ${f.message}`)).join('; ')}`,
         extensions: { code: ErrorCode.BAD_USER_INPUT, field: fields[0]?.field, fields },
       };
     }
@@ -99,7 +99,9 @@ interface ValidationLike {
 function flattenValidation(errors: ValidationLike[], prefix = ''): { field: string; message: string }[] {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
+    // class-validator's messages open with the property ("first must not be less than 1"):
+    // that becomes the whole path, so the field is named once.
+    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message: message.startsWith(`${e.property} `) ? field + message.slice(e.property.length) : message }));
     return [...own, ...flattenValidation(e.children ?? [], field)];
   });
 }
