@@ -428,7 +428,8 @@ function rankingsCsvHandler(services: Services): express.RequestHandler {
         return;
       }
       const message = err instanceof GraphQLError ? err.message : 'Internal server error.';
-      res.status(err instanceof GraphQLError ? 400 : 500).type('text/plain').send(`${message}\n`);
+      const status = !(err instanceof GraphQLError) ? 500 : err.extensions.code === ErrorCode.NOT_FOUND ? 404 : 400;
+      res.status(status).type('text/plain').send(`${message}\n`);
     }
   };
 }

@@ -6,7 +6,7 @@ import { Agency } from '../entities';
 import { attributeDelays } from '../services/index/delay-report';
 import type { ScorecardView } from '../services/index/scorecard-views';
 import type { RequestContext } from '../schema/context';
-import { notFound } from '../schema/errors';
+import { unknownAgency } from '../schema/errors';
 import { AGENCY_CODE } from '../schema/validation';
 import { DelayAttribution, RecomputeResult, Scorecard } from './index.types';
 
@@ -113,7 +113,7 @@ export class IndexResolver {
 
   private async agencyByCode(ctx: RequestContext, code: string): Promise<Agency> {
     const agency = await ctx.loaders.agencyByCode.load(code);
-    if (!agency) throw notFound('Agency', code);
+    if (!agency) throw unknownAgency('agencyCode', code);
     return agency;
   }
 }

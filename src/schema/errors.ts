@@ -36,7 +36,14 @@ export function apiError(code: ErrorCode, message: string, details: ErrorDetails
 }
 
 export const badInput = (field: string, message: string) => apiError(ErrorCode.BAD_USER_INPUT, message, { field });
-export const notFound = (type: string, key: string) => apiError(ErrorCode.NOT_FOUND, `${type} "${key}" was not found.`, { type, key });
+export const notFound = (type: string, key: string, details: ErrorDetails = {}) => apiError(ErrorCode.NOT_FOUND, `${type} "${key}" was not found.`, { type, key, ...details });
+
+/**
+ * An agency code no agency has, given to any field but `agency(code:)` (which answers null, as
+ * a lookup of the thing itself): NOT_FOUND naming the argument, never an empty answer that
+ * reads as "this agency has none" (README, "Errors").
+ */
+export const unknownAgency = (field: string, code: string) => notFound('Agency', code, { field });
 
 /** Seconds a client is told to wait before retrying while the database cannot be reached. */
 export const RETRY_AFTER_SECONDS = 5;

@@ -10,7 +10,7 @@ import { classifyTimeliness, Timeliness } from '../domain/timeliness';
 import { Agency, Dossier, DossierEvent, Procedure, SatisfactionRating, ServiceCommitment } from '../entities';
 import type { DossierEventDetails } from '../entities/DossierEvent';
 import { SatisfactionLevel } from '../domain/enums';
-import { apiError, badInput, ErrorCode, notFound } from '../schema/errors';
+import { apiError, badInput, ErrorCode, notFound, unknownAgency } from '../schema/errors';
 import { DomainEvents } from '../subscriptions/domain-events';
 import { CalendarService } from './calendar-service';
 import { commitmentRulesInForce } from './commitments';
@@ -98,7 +98,7 @@ export class DossierService {
 
     const result = await this.dataSource.transaction(async (em) => {
       const agency = await em.findOneBy(Agency, { code: command.agencyCode });
-      if (!agency) throw notFound('Agency', command.agencyCode);
+      if (!agency) throw unknownAgency('input.agencyCode', command.agencyCode);
       requireAgencyInScope(viewer, agency.path, `agency ${agency.code}`);
       const procedure = await em.findOneBy(Procedure, { code: command.procedureCode });
       if (!procedure) throw notFound('Procedure', command.procedureCode);
@@ -159,7 +159,7 @@ export class DossierService {
       let transferTo: { agencyId: number; code: string } | undefined;
       if (action === DossierAction.TRANSFER && canApply(from, action)) {
         const target = await em.findOneBy(Agency, { code: options.transferToAgencyCode ?? '' });
-        if (!target) throw notFound('Agency', options.transferToAgencyCode ?? '');
+        if (!target) throw unknownAgency('toAgencyCode', options.transferToAgencyCode ?? '');
         if (target.databaseId === agency.databaseId) throw badInput('toAgencyCode', 'A dossier cannot be transferred to the agency that holds it.');
         transferTo = { agencyId: target.databaseId, code: target.code };
       }
