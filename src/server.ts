@@ -92,6 +92,7 @@ function rateLimitHttp(services: Services): NodeMiddleware {
       () => next(),
       (err: unknown) => {
         if (!(err instanceof RateLimitedError)) return next(err);
+        observeRefusal(services.metrics, res, RATE_LIMITED);
         const body = JSON.stringify({ errors: [{ message: err.message, extensions: { code: RATE_LIMITED, retryAfter: err.retryAfterSeconds } }] });
         res.writeHead(429, { 'retry-after': String(err.retryAfterSeconds), 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
         res.end(body);
@@ -141,6 +142,19 @@ const requestIdHeader: NodeMiddleware = (req, res, next) => {
   res.setHeader('x-request-id', typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID());
   next();
 };
+
+/**
+ * An answer given before Apollo runs the operation (the HTTP rate limit, a body that is not
+ * JSON or too large, a token refused while the context is built): counted and logged as the
+ * observability plugin does an operation, by the code the client gets, so a flood of 429s or
+ * 401s shows where operators look.
+ */
+function observeRefusal(metrics: Metrics, res: http.ServerResponse, code: string, operationName?: unknown): void {
+  const labels = { operation: metrics.operationLabel(typeof operationName === 'string' ? operationName : undefined), outcome: code };
+  metrics.errors.inc({ code });
+  metrics.requests.inc(labels);
+  log.info({ requestId: res.getHeader('x-request-id'), operation: labels.operation, outcome: code, user: null }, 'graphql');
+}
 
 /**
  * Counts and times every HTTP operation by name and outcome, counts errors by code, and logs
@@ -530,9 +544,10 @@ export async function startServer(services: Services, port: number): Promise<Run
           return context;
         } catch (err) {
           // A bad token is the client's fault: 401 with the error's code, not a 500.
-          if (err instanceof GraphQLError) throw new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 401 } } });
-          if (isDatabaseUnavailable(err)) throw serviceUnavailableOverHttp();
-          throw err;
+          const refusal =
+            err instanceof GraphQLError ? new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 401 } } }) : isDatabaseUnavailable(err) ? serviceUnavailableOverHttp() : err;
+          observeRefusal(services.metrics, res, refusal instanceof GraphQLError ? errorCodeOf(refusal) : ErrorCode.INTERNAL_SERVER_ERROR, (req.body as { operationName?: unknown } | undefined)?.operationName);
+          throw refusal;
         }
       },
     }),
@@ -542,15 +557,11 @@ export async function startServer(services: Services, port: number): Promise<Run
   app.use('/graphql', ((err, _req, res, next) => {
     if (!err) return next();
     const tooLarge = err.type === 'entity.too.large';
-    res
-      .status(tooLarge ? 413 : 400)
-      .json({
-        errors: [
-          tooLarge
-            ? { message: `The request body exceeds ${services.config.maxBodyBytes} bytes.`, extensions: { code: 'QUERY_TOO_LARGE' } }
-            : { message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } },
-        ],
-      });
+    const error = tooLarge
+      ? { message: `The request body exceeds ${services.config.maxBodyBytes} bytes.`, extensions: { code: 'QUERY_TOO_LARGE' } }
+      : { message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } };
+    observeRefusal(services.metrics, res, error.extensions.code);
+    res.status(tooLarge ? 413 : 400).json({ errors: [error] });
   }) as express.ErrorRequestHandler);
 
   await services.publicCache.start();

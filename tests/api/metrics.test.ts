@@ -1,4 +1,5 @@
 import { Role } from '../../src/domain/enums';
+import { signToken } from '../../src/auth/tokens';
 import { AlertKind } from '../../src/domain/enums';
 import { recordAlerts } from '../../src/subscriptions/alert-outbox';
 import { metricValue, scrapeMetrics, startTestApp, TestApp } from '../support/app';
@@ -115,6 +116,32 @@ it('counts and logs every error by the code the client got, whatever the resolve
       const grew = (series: string) => (value(after, series) || 0) - (value(before, series) || 0);
       expect({ operation, errors: grew(`graphql_errors_total{code="${code}"}`), internal: grew('graphql_errors_total{code="INTERNAL_SERVER_ERROR"}') }).toEqual({ operation, errors: 1, internal: 0 });
       expect({ operation, requests: grew(`graphql_requests_total{operation="${operation}",outcome="${code}"}`) }).toEqual({ operation, requests: 1 });
+      const lines = spy.mock.calls.filter(([fields]) => (fields as { requestId?: string }).requestId === requestId);
+      expect(lines.map(([fields]) => (fields as { outcome: string }).outcome)).toEqual([code]);
+    }
+  } finally {
+    spy.mockRestore();
+  }
+});
+
+it('counts and logs the answers given before an operation runs: a refused token, a body that is not JSON or too large', async () => {
+  const expired = signToken({ sub: 'expired', role: Role.OFFICER, agencyCode: 'TPA' }, app.services.config.jwtSecret, '-1h');
+  const cases: { code: string; status: number; operation: string; body: string; token?: string }[] = [
+    { code: 'UNAUTHENTICATED', status: 401, operation: 'Expired', body: JSON.stringify({ query: 'query Expired { viewer { role } }', operationName: 'Expired' }), token: expired },
+    { code: 'BAD_REQUEST', status: 400, operation: 'anonymous', body: '{"query": ' },
+    { code: 'QUERY_TOO_LARGE', status: 413, operation: 'anonymous', body: JSON.stringify({ query: `{ __typename }`, padding: 'x'.repeat(app.services.config.maxBodyBytes) }) },
+  ];
+  const spy = jest.spyOn(log, 'info');
+  try {
+    for (const [i, { code, status, operation, body, token }] of cases.entries()) {
+      const before = await scrape();
+      const requestId = `refused-${i}`;
+      const res = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
+      const answer = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
+      expect({ status: res.status, code: answer.errors?.[0]?.extensions?.code }).toEqual({ status, code });
+      const after = await scrape();
+      const grew = (series: string) => (value(after, series) || 0) - (value(before, series) || 0);
+      expect({ code, errors: grew(`graphql_errors_total{code="${code}"}`), requests: grew(`graphql_requests_total{operation="${operation}",outcome="${code}"}`) }).toEqual({ code, errors: 1, requests: 1 });
       const lines = spy.mock.calls.filter(([fields]) => (fields as { requestId?: string }).requestId === requestId);
       expect(lines.map(([fields]) => (fields as { outcome: string }).outcome)).toEqual([code]);
     }
