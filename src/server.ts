@@ -237,9 +237,11 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
     return state;
   };
   const formatHttp = formatError(services.config.nodeEnv === 'development');
-  // As over HTTP, minus `extensions.http` (status and headers mean nothing on a socket).
+  // As over HTTP, minus `extensions.http` (status and headers mean nothing on a socket), and
+  // counted by the code the client gets, as over HTTP.
   const format = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const shaped = formatHttp(formatted, error);
+    services.metrics.errors.inc({ code: errorCodeOf(shaped) });
     const { http: _http, ...extensions } = shaped.extensions ?? {};
     return { ...shaped, extensions };
   };

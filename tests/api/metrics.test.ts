@@ -150,6 +150,21 @@ it('counts and logs the answers given before an operation runs: a refused token,
   }
 });
 
+it('counts the errors of graphql-ws operations by the code the client got', async () => {
+  const client = wsClient(app.wsUrl, app.token(Role.LEADER, 'TPA'));
+  try {
+    const before = await scrape();
+    const stream = collect(client, `subscription { alerts(agencyCode: "TPB") { cursor } }`); // outside the token's province
+    const deadline = Date.now() + 5000;
+    while (!stream.errors.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect((stream.errors[0] as { extensions?: { code?: string } }[])[0].extensions?.code).toBe('FORBIDDEN');
+    const after = await scrape();
+    expect((value(after, 'graphql_errors_total{code="FORBIDDEN"}') || 0) - (value(before, 'graphql_errors_total{code="FORBIDDEN"}') || 0)).toBe(1);
+  } finally {
+    await client.dispose();
+  }
+});
+
 it('keeps at most MAX_OPERATION_LABELS operation names as labels: the names are the clients’ to choose', async () => {
   for (let i = 0; i < MAX_OPERATION_LABELS + 5; i++) await app.gql(`query Op${i} { __typename }`);
   const labels = new Set([...(await scrape()).matchAll(/^graphql_requests_total\{operation="([^"]+)"/gm)].map((m) => m[1]));
