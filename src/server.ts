@@ -100,6 +100,7 @@ function rateLimitHttp(services: Services): NodeMiddleware {
       () => next(),
       (err: unknown) => {
         if (!(err instanceof RateLimitedError)) return next(err);
+        observeRefusal(services.metrics, res, RATE_LIMITED);
         const body = JSON.stringify({ errors: [{ message: err.message, extensions: { code: RATE_LIMITED, retryAfter: err.retryAfterSeconds } }] });
         res.writeHead(429, { 'retry-after': String(err.retryAfterSeconds), 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
         res.end(body);
@@ -151,6 +152,19 @@ const requestIdHeader: NodeMiddleware = (req, res, next) => {
 };
 
 /**
+ * An answer given before Apollo runs the operation (the HTTP rate limit, a body that is not
+ * JSON or too large, a token refused while the context is built): counted and logged as the
+ * observability plugin does an operation, by the code the client gets, so a flood of 429s or
+ * 401s shows where operators look.
+ */
+function observeRefusal(metrics: Metrics, res: http.ServerResponse, code: string, operationName?: unknown): void {
+  const labels = { operation: metrics.operationLabel(typeof operationName === 'string' ? operationName : undefined), outcome: code };
+  metrics.errors.inc({ code });
+  metrics.requests.inc(labels);
+  log.info({ requestId: res.getHeader('x-request-id'), operation: labels.operation, outcome: code, user: null }, 'graphql');
+}
+
+/**
  * Counts and times every HTTP operation by name and outcome, counts errors by code, and logs
  * one line per operation: request id, operation, duration, outcome, the token's subject.
  */
@@ -158,14 +172,14 @@ function observabilityPlugin(metrics: Metrics): ApolloServerPlugin<RequestContex
   return {
     async requestDidStart({ request, contextValue }) {
       const started = process.hrtime.bigint();
-      let outcome = 'ok';
       return {
-        async didEncounterErrors({ errors }) {
-          for (const error of errors) metrics.errors.inc({ code: errorCodeOf(error) });
-          outcome = errors[0] ? errorCodeOf(errors[0]) : ErrorCode.INTERNAL_SERVER_ERROR;
-        },
-        async willSendResponse({ operationName }) {
+        // The errors as `formatError` shaped them: the codes the client reads, not those of
+        // the errors resolvers threw (a domain error carries no code until it is formatted).
+        async willSendResponse({ operationName, response }) {
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+          const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
+          for (const error of errors) metrics.errors.inc({ code: errorCodeOf(error) });
+          const outcome = errors[0] ? errorCodeOf(errors[0]) : 'ok';
           const labels = { operation: metrics.operationLabel(operationName ?? request.operationName), outcome };
           metrics.requests.inc(labels);
           metrics.requestDuration.observe(labels, seconds);
@@ -231,9 +245,11 @@ function useGraphqlWs(services: Services, schema: GraphQLSchema, wsServer: WebSo
     return state;
   };
   const formatHttp = formatError(services.config.nodeEnv === 'development', { hideSuggestions: !services.config.introspection });
-  // As over HTTP, minus `extensions.http` (status and headers mean nothing on a socket).
+  // As over HTTP, minus `extensions.http` (status and headers mean nothing on a socket), and
+  // counted by the code the client gets, as over HTTP.
   const format = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const shaped = formatHttp(formatted, error);
+    services.metrics.errors.inc({ code: errorCodeOf(shaped) });
     const { http: _http, ...extensions } = shaped.extensions ?? {};
     return { ...shaped, extensions };
   };
@@ -455,7 +471,8 @@ function rankingsCsvHandler(services: Services): express.RequestHandler {
         return;
       }
       const message = err instanceof GraphQLError ? err.message : 'Internal server error.';
-      res.status(err instanceof GraphQLError ? 400 : 500).type('text/plain').send(`${message}\n`);
+      const status = !(err instanceof GraphQLError) ? 500 : err.extensions.code === ErrorCode.NOT_FOUND ? 404 : 400;
+      res.status(status).type('text/plain').send(`${message}\n`);
     }
   };
 }
@@ -556,9 +573,10 @@ export async function startServer(services: Services, port: number): Promise<Run
           return context;
         } catch (err) {
           // A bad token is the client's fault: 401 with the error's code, not a 500.
-          if (err instanceof GraphQLError) throw new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 401 } } });
-          if (isDatabaseUnavailable(err)) throw serviceUnavailableOverHttp();
-          throw err;
+          const refusal =
+            err instanceof GraphQLError ? new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 401 } } }) : isDatabaseUnavailable(err) ? serviceUnavailableOverHttp() : err;
+          observeRefusal(services.metrics, res, refusal instanceof GraphQLError ? errorCodeOf(refusal) : ErrorCode.INTERNAL_SERVER_ERROR, (req.body as { operationName?: unknown } | undefined)?.operationName);
+          throw refusal;
         }
       },
     }),
@@ -568,15 +586,11 @@ export async function startServer(services: Services, port: number): Promise<Run
   app.use('/graphql', ((err, _req, res, next) => {
     if (!err) return next();
     const tooLarge = err.type === 'entity.too.large';
-    res
-      .status(tooLarge ? 413 : 400)
-      .json({
-        errors: [
-          tooLarge
-            ? { message: `The request body exceeds ${services.config.maxBodyBytes} bytes.`, extensions: { code: 'QUERY_TOO_LARGE' } }
-            : { message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } },
-        ],
-      });
+    const error = tooLarge
+      ? { message: `The request body exceeds ${services.config.maxBodyBytes} bytes.`, extensions: { code: 'QUERY_TOO_LARGE' } }
+      : { message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } };
+    observeRefusal(services.metrics, res, error.extensions.code);
+    res.status(tooLarge ? 413 : 400).json({ errors: [error] });
   }) as express.ErrorRequestHandler);
 
   await services.publicCache.start();

@@ -5,7 +5,7 @@ import { AgencyKind, AlertKind } from '../domain/enums';
 import { Agency, Dossier, Feedback } from '../entities';
 import { lookupSecretMatches } from '../services/dossier-service';
 import { eventContext, type RequestContext } from '../schema/context';
-import { apiError, badInput, ErrorCode, notFound } from '../schema/errors';
+import { apiError, badInput, ErrorCode, notFound, unknownAgency } from '../schema/errors';
 import { AGENCY_CODE, DOSSIER_CODE, Length } from '../schema/validation';
 import { alertStream } from '../subscriptions/alert-hub';
 import type { AlertMessage } from '../subscriptions/alert-sequencer';
@@ -148,7 +148,7 @@ export class AlertResolver {
       let pathPrefix = scopePrefix(viewer);
       if (args.agencyCode) {
         const agency = await context.loaders.agencyByCode.load(args.agencyCode);
-        if (!agency) throw notFound('Agency', args.agencyCode);
+        if (!agency) throw unknownAgency('agencyCode', args.agencyCode);
         if (!canSeeAgencyPath(viewer, agency.path)) throw apiError(ErrorCode.FORBIDDEN, `Your token's agency does not cover agency ${args.agencyCode}.`);
         pathPrefix = agency.path;
       }
@@ -166,6 +166,7 @@ export class AlertResolver {
     subscribe: async ({ args, context }: { args: RankingChangedArgs; context: RequestContext }) => {
       const national = args.kind === AgencyKind.PROVINCE || args.kind === AgencyKind.MINISTRY;
       if (!national && !args.parentCode) throw badInput('parentCode', `${args.kind} units rank inside their province: give parentCode.`);
+      if (args.parentCode && !(await context.loaders.agencyByCode.load(args.parentCode))) throw unknownAgency('parentCode', args.parentCode);
       const peerGroup = national ? args.kind : `${args.kind}:${args.parentCode}`;
       return alertStream(
         context.services.realtime.hub,

@@ -6,13 +6,14 @@ import { Agency } from '../entities';
 import { attributeDelays } from '../services/index/delay-report';
 import type { ScorecardView } from '../services/index/scorecard-views';
 import type { RequestContext } from '../schema/context';
-import { notFound } from '../schema/errors';
+import { unknownAgency } from '../schema/errors';
 import { AGENCY_CODE } from '../schema/validation';
 import { DelayAttribution, RecomputeResult, Scorecard } from './index.types';
 
 /** "2024-09", "2024-Q3" or "2024". */
 const PERIOD = /^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$/;
-const periodMessage = 'must be a period: "2024-09" (month), "2024-Q3" (quarter) or "2024" (year)';
+/** class-validator puts the value given in place of `$value`. */
+const periodMessage = 'must be YYYY-MM, YYYY-Qn or YYYY: "$value"';
 
 @ArgsType()
 class ScorecardArgs {
@@ -112,7 +113,7 @@ export class IndexResolver {
 
   private async agencyByCode(ctx: RequestContext, code: string): Promise<Agency> {
     const agency = await ctx.loaders.agencyByCode.load(code);
-    if (!agency) throw notFound('Agency', code);
+    if (!agency) throw unknownAgency('agencyCode', code);
     return agency;
   }
 }

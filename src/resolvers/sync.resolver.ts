@@ -5,7 +5,7 @@ import { DossierChannel, DossierEventKind, Role } from '../domain/enums';
 import { Agency, SyncEvent } from '../entities';
 import { Connection, PageArgs } from '../schema/connection';
 import type { RequestContext } from '../schema/context';
-import { ErrorCode, notFound } from '../schema/errors';
+import { ErrorCode, unknownAgency } from '../schema/errors';
 import { AGENCY_CODE, Length, parsePeriodArg } from '../schema/validation';
 import { ImportOutcome, MAX_IMPORT_BATCH } from '../services/sync-service';
 import { DossierConnection } from './dossier.resolver';
@@ -144,7 +144,7 @@ export class SyncResolver {
   async syncReport(@Args() { agencyCode, period }: SyncReportArgs, @Ctx() ctx: RequestContext): Promise<SyncReport> {
     requireRole(ctx.viewer, [Role.OFFICER, Role.LEADER, Role.ADMIN]);
     const parsed = parsePeriodArg(period, 'period');
-    if (!(await ctx.loaders.agencyByCode.load(agencyCode))) throw notFound('Agency', agencyCode);
+    if (!(await ctx.loaders.agencyByCode.load(agencyCode))) throw unknownAgency('agencyCode', agencyCode);
     return { period: parsed.key, agencyCode, window: { from: parsed.start, to: parsed.end } };
   }
 

@@ -36,7 +36,14 @@ export function apiError(code: ErrorCode, message: string, details: ErrorDetails
 }
 
 export const badInput = (field: string, message: string) => apiError(ErrorCode.BAD_USER_INPUT, message, { field });
-export const notFound = (type: string, key: string) => apiError(ErrorCode.NOT_FOUND, `${type} "${key}" was not found.`, { type, key });
+export const notFound = (type: string, key: string, details: ErrorDetails = {}) => apiError(ErrorCode.NOT_FOUND, `${type} "${key}" was not found.`, { type, key, ...details });
+
+/**
+ * An agency code no agency has, given to any field but `agency(code:)` (which answers null, as
+ * a lookup of the thing itself): NOT_FOUND naming the argument, never an empty answer that
+ * reads as "this agency has none" (README, "Errors").
+ */
+export const unknownAgency = (field: string, code: string) => notFound('Agency', code, { field });
 
 /** Seconds a client is told to wait before retrying while the database cannot be reached. */
 export const RETRY_AFTER_SECONDS = 5;
@@ -45,9 +52,9 @@ export const RETRY_AFTER_SECONDS = 5;
 export const serviceUnavailable = () =>
   apiError(ErrorCode.SERVICE_UNAVAILABLE, `The database is unavailable; retry in ${RETRY_AFTER_SECONDS} s.`, { retryAfter: RETRY_AFTER_SECONDS });
 
-/** The code a raised error is answered with (for metrics and logs, which see it before `formatError`). */
-export function errorCodeOf(error: GraphQLError): string {
-  return isDatabaseUnavailable(error) ? ErrorCode.SERVICE_UNAVAILABLE : String(error.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
+/** The code a client reads in an error `formatError` shaped: what metrics and logs count. */
+export function errorCodeOf(error: GraphQLFormattedError): string {
+  return String(error.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
 }
 
 /**
@@ -88,7 +95,7 @@ function shape(exposeDetails: boolean) {
       const fields = flattenValidation(original.extensions.validationErrors as ValidationLike[]);
       return {
         ...formatted,
-        message: `Invalid input: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
+        message: `Invalid input: ${fields.map((f) => (f.message.startsWith(`${f.field} `) ? f.message : `${f.field}: ${f.message}`)).join('; ')}`,
         extensions: { code: ErrorCode.BAD_USER_INPUT, field: fields[0]?.field, fields },
       };
     }
@@ -123,7 +130,9 @@ interface ValidationLike {
 function flattenValidation(errors: ValidationLike[], prefix = ''): { field: string; message: string }[] {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
+    // class-validator's messages open with the property ("first must not be less than 1"):
+    // that becomes the whole path, so the field is named once.
+    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message: message.startsWith(`${e.property} `) ? field + message.slice(e.property.length) : message }));
     return [...own, ...flattenValidation(e.children ?? [], field)];
   });
 }

@@ -1,6 +1,6 @@
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, print } from 'graphql';
 import { GraphQLLocalDate } from 'graphql-scalars';
-import { VN_UTC_OFFSET_MINUTES } from '../domain/calendar';
+import { parseLocalDate, VN_UTC_OFFSET_MINUTES } from '../domain/calendar';
 
 /** ISO-8601 with an explicit offset: "2025-04-29T17:00:00+07:00" or "…Z". */
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -65,13 +65,33 @@ function inRange(date: string): string {
   return date;
 }
 
+function parseLocalDateInput(value: unknown): string {
+  if (typeof value === 'string') {
+    try {
+      parseLocalDate(value);
+      return inRange(value);
+    } catch (err) {
+      if (err instanceof GraphQLError) throw err;
+      // Answered below, naming the expected form.
+    }
+  }
+  throw localDateError(JSON.stringify(value) ?? String(value));
+}
+
+/** `given` as the client wrote it: a JSON value, or a literal printed from the query. */
+const localDateError = (given: string) => new GraphQLError(`LocalDate must be YYYY-MM-DD: ${given}`, { extensions: { code: 'BAD_USER_INPUT' } });
+
 /**
  * A calendar date without time ("2025-04-30"), as holidays and validity dates are given:
- * graphql-scalars' LocalDate, within the years DateTime accepts (PostgreSQL has no year 0,
- * which graphql-scalars takes).
+ * graphql-scalars' type, with input checked by the calendar's own date rule, within the years
+ * DateTime accepts (PostgreSQL has no year 0), and refused with the expected form (its
+ * message, "Value is not a valid LocalDate", does not say it).
  */
 export const LocalDateScalar = new GraphQLScalarType<string, string>({
   ...GraphQLLocalDate.toConfig(),
-  parseValue: (value) => inRange(GraphQLLocalDate.parseValue(value) as string),
-  parseLiteral: (ast, variables) => inRange(GraphQLLocalDate.parseLiteral(ast, variables) as string),
+  parseValue: parseLocalDateInput,
+  parseLiteral(ast) {
+    if (ast.kind !== Kind.STRING) throw localDateError(print(ast));
+    return parseLocalDateInput(ast.value);
+  },
 });

@@ -11,7 +11,7 @@ import { classifyTimeliness, Timeliness } from '../domain/timeliness';
 import { Agency, Dossier, DossierEvent, Procedure, SatisfactionRating, ServiceCommitment } from '../entities';
 import type { DossierEventDetails } from '../entities/DossierEvent';
 import { SatisfactionLevel } from '../domain/enums';
-import { apiError, badInput, ErrorCode, notFound } from '../schema/errors';
+import { apiError, badInput, ErrorCode, notFound, unknownAgency } from '../schema/errors';
 import { DomainEvents } from '../subscriptions/domain-events';
 import { CalendarService } from './calendar-service';
 import { commitmentRulesInForce } from './commitments';
@@ -103,7 +103,7 @@ export class DossierService {
 
     const result = await this.dataSource.transaction(async (em) => {
       const agency = await em.findOneBy(Agency, { code: command.agencyCode });
-      if (!agency) throw notFound('Agency', command.agencyCode);
+      if (!agency) throw unknownAgency('input.agencyCode', command.agencyCode);
       const caller = requireAgencyInScope(viewer, agency.path, `agency ${agency.code}`);
       // Before the code is looked up: a code naming an agency outside the caller's scope gets
       // the same answer whether it is taken or free.
@@ -173,7 +173,7 @@ export class DossierService {
       let transferTo: { agencyId: number; code: string } | undefined;
       if (action === DossierAction.TRANSFER && canApply(from, action)) {
         const target = await em.findOneBy(Agency, { code: options.transferToAgencyCode ?? '' });
-        if (!target) throw notFound('Agency', options.transferToAgencyCode ?? '');
+        if (!target) throw unknownAgency('toAgencyCode', options.transferToAgencyCode ?? '');
         if (target.databaseId === agency.databaseId) throw badInput('toAgencyCode', 'A dossier cannot be transferred to the agency that holds it.');
         transferTo = { agencyId: target.databaseId, code: target.code };
       }

@@ -4,7 +4,7 @@ import { requireAgencyInScope, Viewer } from '../auth/access';
 import { SatisfactionLevel } from '../domain/enums';
 import { computeFeedbackDueAt } from '../domain/feedback';
 import { Agency, Feedback, Procedure } from '../entities';
-import { apiError, badInput, ErrorCode, notFound } from '../schema/errors';
+import { apiError, badInput, ErrorCode, notFound, unknownAgency } from '../schema/errors';
 import { DomainEvents } from '../subscriptions/domain-events';
 import { CalendarService } from './calendar-service';
 import { claimIdempotencyKey, recordIdempotentResult, requestDigest } from './idempotency';
@@ -38,7 +38,7 @@ export class FeedbackService {
     const calendar = await this.calendars.get();
     const { feedback, created } = await this.dataSource.transaction(async (em) => {
       const agency = await em.findOneBy(Agency, { code: command.agencyCode });
-      if (!agency) throw notFound('Agency', command.agencyCode);
+      if (!agency) throw unknownAgency('input.agencyCode', command.agencyCode);
       const submitter = requireAgencyInScope(viewer, agency.path, `agency ${agency.code}`);
       const { idempotencyKey, ...request } = command;
       if (idempotencyKey) {

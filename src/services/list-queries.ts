@@ -8,7 +8,7 @@ import { Agency, AuditEntry, Dossier, Feedback, Procedure, SyncEvent } from '../
 import { pastDueAt, runningDueFrom } from '../db/dossier-conditions';
 import { paginate, paginateEach, SortKey } from '../db/paginate';
 import { ConnectionShape, PageArgs } from '../schema/connection';
-import { apiError, ErrorCode, notFound } from '../schema/errors';
+import { apiError, ErrorCode, unknownAgency } from '../schema/errors';
 import { AgencyDirectory } from './agency-directory';
 
 export interface AgencyListFilter {
@@ -86,7 +86,7 @@ export class ListQueries {
   async agencies(filter: AgencyListFilter, page: PageArgs): Promise<ConnectionShape<Agency>> {
     const qb = this.agencyQuery(filter);
     if (filter.parentCode) {
-      const parent = await this.agencyByCode(filter.parentCode);
+      const parent = await this.agencyByCode(filter.parentCode, 'parentCode');
       qb.andWhere('a.parent_id = :parentId', { parentId: parent.databaseId });
     }
     return paginate(qb, page, AGENCY_ORDER);
@@ -114,7 +114,7 @@ export class ListQueries {
     if (filter.onlineLevel) qb.andWhere('p.online_level = :onlineLevel', { onlineLevel: filter.onlineLevel });
     if (filter.level) qb.andWhere('p.level = :level', { level: filter.level });
     if (filter.agencyCode) {
-      const agencyPath = await this.pathOf(filter.agencyCode);
+      const agencyPath = await this.pathOf(filter.agencyCode, 'agencyCode');
       qb.andWhere(
         `EXISTS (SELECT 1 FROM agency_procedure ap JOIN agency pa ON pa.id = ap.agency_id WHERE ap.procedure_id = p.id AND pa.path LIKE :procAgencyPath)`,
         { procAgencyPath: `${agencyPath}%` },
@@ -125,7 +125,7 @@ export class ListQueries {
 
   async dossiers(viewer: Viewer, filter: DossierListFilter, page: PageArgs, now: Date): Promise<ConnectionShape<Dossier>> {
     const qb = this.dataSource.getRepository(Dossier).createQueryBuilder('d');
-    await this.restrictToAgencySubtree(qb, 'd', viewer, filter.agencyCode);
+    await this.restrictToAgencySubtree(qb, 'd', viewer, filter.agencyCode, 'filter.agencyCode');
     if (filter.statuses?.length) qb.andWhere('d.status IN (:...statuses)', { statuses: filter.statuses });
     if (filter.channels?.length) qb.andWhere('d.channel IN (:...channels)', { channels: filter.channels });
     if (filter.timeliness?.length) this.whereTimeliness(qb, filter.timeliness, now);
@@ -157,7 +157,7 @@ export class ListQueries {
 
   async feedbacks(viewer: Viewer, filter: FeedbackListFilter, page: PageArgs, now: Date): Promise<ConnectionShape<Feedback>> {
     const qb = this.dataSource.getRepository(Feedback).createQueryBuilder('f');
-    await this.restrictToAgencySubtree(qb, 'f', viewer, filter.agencyCode);
+    await this.restrictToAgencySubtree(qb, 'f', viewer, filter.agencyCode, 'filter.agencyCode');
     if (filter.procedureCode) {
       qb.andWhere('f.procedure_id = (SELECT id FROM procedure WHERE code = :procedureCode)', { procedureCode: filter.procedureCode });
     }
@@ -184,7 +184,7 @@ export class ListQueries {
    */
   async syncGapDossiers(viewer: Viewer, agencyCode: string, window: { from: Date; to: Date }, page: PageArgs): Promise<ConnectionShape<Dossier>> {
     const qb = this.dataSource.getRepository(Dossier).createQueryBuilder('d');
-    await this.restrictToAgencySubtree(qb, 'd', viewer, agencyCode);
+    await this.restrictToAgencySubtree(qb, 'd', viewer, agencyCode, 'agencyCode');
     qb.andWhere('d.managed_by_sync AND NOT d.synced_to_national_portal');
     qb.andWhere('d.received_at >= :from AND d.received_at < :to', window);
     return paginate(qb, page, [
@@ -198,7 +198,7 @@ export class ListQueries {
    * dossier never received, imported by a token of the subtree.
    */
   async heldSyncEvents(viewer: Viewer, agencyCode: string, window: { from: Date; to: Date }, page: PageArgs): Promise<ConnectionShape<SyncEvent>> {
-    const agencyPath = await this.scopedPathOf(viewer, agencyCode);
+    const agencyPath = await this.scopedPathOf(viewer, agencyCode, 'agencyCode');
     const qb = this.dataSource.getRepository(SyncEvent).createQueryBuilder('s');
     qb.where('s.held_reason IS NOT NULL').andWhere('s.occurred_at >= :from AND s.occurred_at < :to', window);
     qb.andWhere(
@@ -226,9 +226,9 @@ export class ListQueries {
     ]);
   }
 
-  private async restrictToAgencySubtree(qb: SelectQueryBuilder<Dossier | Feedback>, alias: string, viewer: Viewer, agencyCode?: string) {
+  private async restrictToAgencySubtree(qb: SelectQueryBuilder<Dossier | Feedback>, alias: string, viewer: Viewer, agencyCode: string | undefined, field: string) {
     // An agency asked for lies inside the token's subtree (or is refused), so it is the narrower.
-    const narrowest = agencyCode ? await this.scopedPathOf(viewer, agencyCode) : scopePrefix(viewer);
+    const narrowest = agencyCode ? await this.scopedPathOf(viewer, agencyCode, field) : scopePrefix(viewer);
     if (!narrowest) return;
     qb.andWhere(`${alias}.agency_id IN (SELECT id FROM agency WHERE path LIKE :scopePath)`, { scopePath: `${likeLiteral(narrowest)}%` });
   }
@@ -247,23 +247,23 @@ export class ListQueries {
   }
 
   /** An agency's path from the directory's cache: a filter by agency code costs no statement. */
-  private async pathOf(code: string): Promise<string> {
+  private async pathOf(code: string, field: string): Promise<string> {
     const agencyPath = await this.directory.pathOf(code);
-    if (!agencyPath) throw notFound('Agency', code);
+    if (!agencyPath) throw unknownAgency(field, code);
     return agencyPath;
   }
 
   /** The path of an agency the caller asked for by code; FORBIDDEN outside the token's subtree. */
-  private async scopedPathOf(viewer: Viewer, code: string): Promise<string> {
-    const agencyPath = await this.pathOf(code);
+  private async scopedPathOf(viewer: Viewer, code: string, field: string): Promise<string> {
+    const agencyPath = await this.pathOf(code, field);
     const scope = scopePrefix(viewer);
     if (scope && !agencyPath.startsWith(scope)) throw apiError(ErrorCode.FORBIDDEN, `Your token's agency does not cover agency ${code}.`);
     return agencyPath;
   }
 
-  private async agencyByCode(code: string): Promise<Agency> {
+  private async agencyByCode(code: string, field: string): Promise<Agency> {
     const agency = await this.dataSource.getRepository(Agency).findOneBy({ code });
-    if (!agency) throw notFound('Agency', code);
+    if (!agency) throw unknownAgency(field, code);
     return agency;
   }
 }

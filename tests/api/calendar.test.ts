@@ -40,6 +40,17 @@ describe('the working-day calendar as data', () => {
     expect(tooLong.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
   });
 
+  it('a date in another form is refused naming the form expected, as a literal or a variable', async () => {
+    const literal = await app.gql(`{ calendarDays(from: "30/09/2024", to: "2024-10-31") { date } }`);
+    expect(literal.errors?.[0].message).toContain('LocalDate must be YYYY-MM-DD: "30/09/2024"');
+    expect(literal.errors?.[0].message).not.toContain('not a valid LocalDate');
+    const variable = await app.gql(`query($from: LocalDate!) { calendarDays(from: $from, to: "2024-10-31") { date } }`, { from: '30/09/2024' });
+    expect(variable.errors?.[0]).toMatchObject({ message: expect.stringContaining('LocalDate must be YYYY-MM-DD: "30/09/2024"'), extensions: { code: 'BAD_USER_INPUT' } });
+    // A date of the right form that does not exist is refused the same way.
+    const impossible = await app.gql(`query($from: LocalDate!) { calendarDays(from: $from, to: "2025-03-31") { date } }`, { from: '2025-02-30' });
+    expect(impossible.errors?.[0].message).toContain('LocalDate must be YYYY-MM-DD: "2025-02-30"');
+  });
+
   it('an ADMIN edit changes new deadlines at once and is recorded; others may not edit', async () => {
     const admin = app.token(Role.ADMIN, 'TPA', 'admin-1');
     const officer = app.token(Role.OFFICER, 'TPA');

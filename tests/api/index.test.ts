@@ -209,6 +209,13 @@ describe('rankings', () => {
     expect((await fetch(app.url.replace('/graphql', '/rankings.csv?period=2025-02'))).status).toBe(400);
   });
 
+  it('refuses a malformed period naming the forms expected, once', async () => {
+    const res = await app.gql(`{ rankings(period: "2025-13", kind: PROVINCE) { rank } }`);
+    expect(res.errors?.[0]).toMatchObject({ message: 'Invalid input: period must be YYYY-MM, YYYY-Qn or YYYY: "2025-13"', extensions: { code: 'BAD_USER_INPUT', field: 'period' } });
+    const trend = await app.gql(`{ scoreTrend(agencyCode: "TPA", from: "2025", to: "2025/06") { period } }`);
+    expect(trend.errors?.[0].message).toBe('Invalid input: to must be YYYY-MM, YYYY-Qn or YYYY: "2025/06"');
+  });
+
   it('refuses a period that has not begun, without computing or keeping it (anonymous reads compute a period on first read)', async () => {
     const future = await app.gql(`{ rankings(period: "2099-01", kind: PROVINCE) { rank } }`);
     expect(future.errors?.[0]).toMatchObject({ message: 'Period 2099-01 has not begun yet.', extensions: { code: 'BAD_USER_INPUT', field: 'period' } });

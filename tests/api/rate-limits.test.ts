@@ -1,7 +1,7 @@
 import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Role } from '../../src/domain/enums';
-import { startTestApp, TestApp } from '../support/app';
+import { metricValue, scrapeMetrics, startTestApp, TestApp } from '../support/app';
 import { createTestDatabase, readTestEnv } from '../support/database';
 import { seedFixtures } from '../support/fixtures';
 import { closeCodeOf, collect, wsClient } from '../support/ws';
@@ -64,6 +64,8 @@ describe('HTTP', () => {
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('RATE_LIMITED');
+    // Refused before any operation runs, still counted by the code the client got.
+    expect(metricValue(await scrapeMetrics(app), 'graphql_errors_total{code="RATE_LIMITED"}')).toBeGreaterThanOrEqual(2);
     expect((await post(app.token(Role.LEADER, 'TPA', 'calm-leader'))).status).toBe(200);
   });
 
