@@ -87,7 +87,8 @@ const PAGE = `<!doctype html>
     const row = document.createElement('tr'), cell = document.createElement('td'), section = document.getElementById('trend');
     row.className = 'trend-row'; cell.colSpan = 5; cell.append(section); row.append(cell); tr.after(row);
     section.hidden = false;
-    document.getElementById('trend-title').textContent = agency.name + ': điểm ' + count + ' ' + unit + ' đến kỳ ' + period;
+    // The index starts in 2022: a trend asked from earlier comes back shorter (scoreTrend's bound).
+    document.getElementById('trend-title').textContent = agency.name + ': điểm ' + scoreTrend.length + ' ' + unit + ' đến kỳ ' + period;
     chart?.destroy();
     chart = new Chart(document.getElementById('chart'), {
       type: 'line',

@@ -360,6 +360,8 @@ describe('npm run import', () => {
   });
 
   it('writes an event PostgreSQL cannot store (a NUL, a lone surrogate) to the errors file and goes on with the rest of its batch', async () => {
+    // A database of its own: database A's state is what the HTTP path is compared with.
+    const own = await database();
     const file = path.join(workDir, 'unstorable.ndjson');
     const receipt = (code: string, name: string) =>
       JSON.stringify({ eventId: `${code}:RECEIVED`, dossierCode: code, kind: 'RECEIVED', occurredAt: '2025-05-05T09:00:00+07:00', procedureCode: '1.001193', agencyCode: 'TPA-STP', channel: 'ONLINE', applicant: { kind: 'CITIZEN', name, idNumber: '001090012345' } });
@@ -372,7 +374,7 @@ describe('npm run import', () => {
         JSON.stringify({ eventId: 'UNSTORABLE-1:PROCESSING_STARTED', dossierCode: 'UNSTORABLE-1', kind: 'PROCESSING_STARTED', occurredAt: '2025-05-05T10:00:00+07:00' }),
       ].join('\n') + '\n',
     );
-    const run = await runCli(file, a.url);
+    const run = await runCli(file, own.url);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(summaryNumber(run.stdout, 'accepted')).toBe(2);
@@ -382,7 +384,7 @@ describe('npm run import', () => {
       [3, 'BAD_USER_INPUT', 'reason'],
     ]);
     expect(fs.existsSync(`${file}.import-checkpoint.json`)).toBe(false);
-    const [row] = await a.dataSource.query(`SELECT status FROM dossier WHERE code = 'UNSTORABLE-1'`);
+    const [row] = await own.dataSource.query(`SELECT status FROM dossier WHERE code = 'UNSTORABLE-1'`);
     expect(row.status).toBe('PROCESSING');
   });
 
