@@ -84,6 +84,21 @@ export class AlertHub {
     return rows.map(toAlertMessage);
   }
 
+  /**
+   * The cursor to replay from for the alerts created at or after `since`: the one just before
+   * the first of them to be sequenced (index `alert_created_at`, read index-only over the
+   * window). An alert that committed late may precede it in creation and is replayed too:
+   * cursors follow commit order, so none created at or after `since` is left out. With none
+   * sequenced yet, the last cursor stored: what comes next is live.
+   */
+  async cursorSince(since: Date): Promise<bigint> {
+    const [{ cursor }] = await this.dataSource.query(
+      `SELECT coalesce((SELECT min(seq) - 1 FROM alert WHERE created_at >= $1), (SELECT max(seq) FROM alert), 0)::text AS cursor`,
+      [since],
+    );
+    return BigInt(cursor);
+  }
+
   private enqueue(task: () => Promise<void>) {
     this.chain = this.chain.then(task).catch((err) => {
       log.warn({ err }, 'alerts: hub delivery failed; the next catch-up retries');
@@ -164,6 +179,12 @@ function matches(alert: AlertMessage, filter: AlertFilter): boolean {
  * by the server holding an unbounded queue for it: memory per subscriber stays bounded.
  */
 export const SUBSCRIBER_BUFFER = 5000;
+
+/**
+ * How far back `alerts(since:)` may reach: a dashboard's day, a leader's week away. Longer
+ * catch-ups page through the stored alerts with a kept cursor (`after`), which has no bound.
+ */
+export const SINCE_MAX_DAYS = 7;
 
 function tooFarBehind(): GraphQLError {
   return apiError(ErrorCode.SUBSCRIBER_TOO_SLOW, `This subscriber fell more than ${SUBSCRIBER_BUFFER} alerts behind. Subscribe again with the last cursor received as \`after\`: nothing is lost.`);
