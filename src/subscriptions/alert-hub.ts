@@ -13,6 +13,9 @@ type Listener = (alert: AlertMessage) => void;
 /** Listeners handed an alert between two turns of the event loop (see AlertHub.emit). */
 export const EMIT_SLICE = 250;
 
+/** `AlertHub.cursorSince`'s statement ($1: since). */
+export const CURSOR_SINCE_SQL = `SELECT coalesce((SELECT min(seq + 0) - 1 FROM alert WHERE created_at >= $1), (SELECT max(seq) FROM alert), 0)::text AS cursor`;
+
 /**
  * One per API instance: turns the pub/sub feed into a complete, ordered stream of every
  * sequenced alert. A message lost on the way (Redis restarting, a slow subscriber) shows as
@@ -90,12 +93,12 @@ export class AlertHub {
    * window). An alert that committed late may precede it in creation and is replayed too:
    * cursors follow commit order, so none created at or after `since` is left out. With none
    * sequenced yet, the last cursor stored: what comes next is live.
+   * `min(seq + 0)`: a bare `min(seq)` is planned as a walk of the seq index from the first
+   * alert ever, filtering on created_at (263 ms for a day's window in a million alerts, against
+   * 1.8 ms, and 11.5 ms for 7 days, over the window's index).
    */
   async cursorSince(since: Date): Promise<bigint> {
-    const [{ cursor }] = await this.dataSource.query(
-      `SELECT coalesce((SELECT min(seq) - 1 FROM alert WHERE created_at >= $1), (SELECT max(seq) FROM alert), 0)::text AS cursor`,
-      [since],
-    );
+    const [{ cursor }] = await this.dataSource.query(CURSOR_SINCE_SQL, [since]);
     return BigInt(cursor);
   }
 

@@ -2,7 +2,7 @@ import { Role } from '../../src/domain/enums';
 import { periodsContaining } from '../../src/domain/periods';
 import { DossierStatus } from '../../src/domain/lifecycle';
 import { AlertKind } from '../../src/domain/enums';
-import { alertStream, EMIT_SLICE, SUBSCRIBER_BUFFER } from '../../src/subscriptions/alert-hub';
+import { alertStream, CURSOR_SINCE_SQL, EMIT_SLICE, SUBSCRIBER_BUFFER } from '../../src/subscriptions/alert-hub';
 import { recordAlerts } from '../../src/subscriptions/alert-outbox';
 import type { AlertMessage } from '../../src/subscriptions/alert-sequencer';
 import { Detectors, OVERDUE_CANDIDATES } from '../../src/subscriptions/detectors';
@@ -141,6 +141,28 @@ describe('alerts since a time (a first visit, no cursor yet)', () => {
     liveOnly.dispose();
     week.dispose();
     await client.dispose();
+  });
+
+  it('finds the cursor for since over the window’s index, not by walking the cursor index from the first alert ever', async () => {
+    // Rolled back: the sequencer and the hub never see these rows (ANALYZE counts its own transaction's).
+    const runner = app.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      await runner.query(
+        `INSERT INTO alert (seq, kind, agency_id, agency_path, message, created_at)
+         SELECT 1000000000 + g, 'DOSSIER_OVERDUE', $1, $2, 'PLAN', now() - interval '60 days' + g * interval '60 days' / 150000 FROM generate_series(1, 150000) g`,
+        [f.tpbJustice.databaseId, f.tpbJustice.path],
+      );
+      await runner.query('ANALYZE alert');
+      const plan: { 'QUERY PLAN': string }[] = await runner.query(`EXPLAIN ${CURSOR_SINCE_SQL}`, [new Date(Date.now() - DAY)]);
+      const text = plan.map((row) => row['QUERY PLAN']).join('\n');
+      expect(text).toContain('alert_created_at');
+      expect(text).not.toMatch(/Filter: \(created_at/);
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
   });
 
   it('refuses since more than 7 days back, and since with after, with BAD_USER_INPUT naming the argument', async () => {
