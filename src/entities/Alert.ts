@@ -9,6 +9,8 @@ import { AlertKind } from '../domain/enums';
  */
 @Entity()
 @Index('alert_pending', ['databaseId'], { where: 'seq IS NULL' })
+// `alerts(since:)` finds its first cursor among the alerts of a window of days: index-only.
+@Index('alert_created_at', ['createdAt', 'seq'])
 export class Alert {
   @PrimaryGeneratedColumn({ name: 'id', type: 'bigint' })
   databaseId: string;

@@ -7,7 +7,7 @@ import { lookupSecretMatches } from '../services/dossier-service';
 import { eventContext, type RequestContext } from '../schema/context';
 import { apiError, badInput, ErrorCode, notFound, unknownAgency } from '../schema/errors';
 import { AGENCY_CODE, DOSSIER_CODE, Length } from '../schema/validation';
-import { alertStream } from '../subscriptions/alert-hub';
+import { alertStream, SINCE_MAX_DAYS } from '../subscriptions/alert-hub';
 import type { AlertMessage } from '../subscriptions/alert-sequencer';
 import { canSeeDossier } from './dossier.resolver';
 
@@ -78,6 +78,10 @@ class AlertsArgs {
   @IsOptional()
   @Matches(/^\d{1,18}$/, { message: 'after must be a cursor received from this stream' })
   after?: string;
+
+  @Field(() => Date, { nullable: true, description: `Replay the stored alerts created at or after this time (at most ${SINCE_MAX_DAYS} days back), then live ones: a first visit with no cursor yet. Not with \`after\`.` })
+  @IsOptional()
+  since?: Date;
 }
 
 @ArgsType()
@@ -142,7 +146,7 @@ export class RankingChange extends AlertView {}
 @Resolver(() => AlertView)
 export class AlertResolver {
   @Subscription(() => AlertView, {
-    description: 'Any token (LEADER and ADMIN dashboards; an OFFICER gets its own agencies’ alerts too): alerts of the token’s agency subtree, replayed after `after`, then live; in cursor order, none lost, none repeated.',
+    description: 'Any token (LEADER and ADMIN dashboards; an OFFICER gets its own agencies’ alerts too): alerts of the token’s agency subtree, replayed after `after` or from `since`, then live; in cursor order, none lost, none repeated.',
     subscribe: async ({ args, context }: { args: AlertsArgs; context: RequestContext }) => {
       const viewer = requireViewer(context.viewer);
       let pathPrefix = scopePrefix(viewer);
@@ -153,8 +157,15 @@ export class AlertResolver {
         pathPrefix = agency.path;
       }
       if (args.after !== undefined && args.after !== null && !/^\d{1,18}$/.test(args.after)) throw badInput('after', 'after must be a cursor received from this stream.');
-      const after = args.after ? BigInt(args.after) : null;
-      return alertStream(context.services.realtime.hub, { pathPrefix, kinds: args.kinds ?? null }, after);
+      const hub = context.services.realtime.hub;
+      let after = args.after ? BigInt(args.after) : null;
+      if (args.since) {
+        if (after !== null) throw badInput('since', 'Give either after (a cursor) or since (a time), not both: a kept cursor already says where to resume.');
+        const oldest = context.now.getTime() - SINCE_MAX_DAYS * 86_400_000;
+        if (args.since.getTime() < oldest) throw badInput('since', `since may go back at most ${SINCE_MAX_DAYS} days; resume older alerts with a kept cursor as after.`);
+        after = await hub.cursorSince(args.since);
+      }
+      return alertStream(hub, { pathPrefix, kinds: args.kinds ?? null }, after);
     },
   })
   alerts(@Root() alert: AlertMessage, @Args() _args: AlertsArgs): AlertView {

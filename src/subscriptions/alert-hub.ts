@@ -13,6 +13,9 @@ type Listener = (alert: AlertMessage) => void;
 /** Listeners handed an alert between two turns of the event loop (see AlertHub.emit). */
 export const EMIT_SLICE = 250;
 
+/** `AlertHub.cursorSince`'s statement ($1: since). */
+export const CURSOR_SINCE_SQL = `SELECT coalesce((SELECT min(seq + 0) - 1 FROM alert WHERE created_at >= $1), (SELECT max(seq) FROM alert), 0)::text AS cursor`;
+
 /**
  * One per API instance: turns the pub/sub feed into a complete, ordered stream of every
  * sequenced alert. A message lost on the way (Redis restarting, a slow subscriber) shows as
@@ -82,6 +85,21 @@ export class AlertHub {
     }
     const rows: Record<string, unknown>[] = await this.dataSource.query(`SELECT * FROM alert WHERE ${where} ORDER BY seq LIMIT $2`, params);
     return rows.map(toAlertMessage);
+  }
+
+  /**
+   * The cursor to replay from for the alerts created at or after `since`: the one just before
+   * the first of them to be sequenced (index `alert_created_at`, read index-only over the
+   * window). An alert that committed late may precede it in creation and is replayed too:
+   * cursors follow commit order, so none created at or after `since` is left out. With none
+   * sequenced yet, the last cursor stored: what comes next is live.
+   * `min(seq + 0)`: a bare `min(seq)` is planned as a walk of the seq index from the first
+   * alert ever, filtering on created_at (263 ms for a day's window in a million alerts, against
+   * 1.8 ms, and 11.5 ms for 7 days, over the window's index).
+   */
+  async cursorSince(since: Date): Promise<bigint> {
+    const [{ cursor }] = await this.dataSource.query(CURSOR_SINCE_SQL, [since]);
+    return BigInt(cursor);
   }
 
   private enqueue(task: () => Promise<void>) {
@@ -164,6 +182,12 @@ function matches(alert: AlertMessage, filter: AlertFilter): boolean {
  * by the server holding an unbounded queue for it: memory per subscriber stays bounded.
  */
 export const SUBSCRIBER_BUFFER = 5000;
+
+/**
+ * How far back `alerts(since:)` may reach: a dashboard's day, a leader's week away. Longer
+ * catch-ups page through the stored alerts with a kept cursor (`after`), which has no bound.
+ */
+export const SINCE_MAX_DAYS = 7;
 
 function tooFarBehind(): GraphQLError {
   return apiError(ErrorCode.SUBSCRIBER_TOO_SLOW, `This subscriber fell more than ${SUBSCRIBER_BUFFER} alerts behind. Subscribe again with the last cursor received as \`after\`: nothing is lost.`);

@@ -60,6 +60,7 @@ const PAGE = `<!doctype html>
 <script src="/assets/pages.js"></script>
 <script>
   const KEEP_ALERTS = 50;
+  const ALERTS_SINCE_MS = 24 * 3_600_000;
   const { monthsBefore, signed, trendClass, vnMonth } = siPages;
   let token = siPages.token(), viewer, agency, chart, wsClient, unsubscribe, retryTimer, generation = 0;
   const params = new URLSearchParams(location.search);
@@ -157,7 +158,7 @@ const PAGE = `<!doctype html>
     }
   }
 
-  // --- live alerts: resume after the stored cursor, keep the last few to show after a reload ---
+  // --- live alerts: resume after the stored cursor (a first visit: the last day), keep the last few to show after a reload ---
   const storeKey = () => 'si-dashboard:' + viewer.agency.code;
   const stored = () => JSON.parse(localStorage.getItem(storeKey()) || '{"cursor":null,"alerts":[]}');
   function renderAlert(a, prepend) {
@@ -167,6 +168,14 @@ const PAGE = `<!doctype html>
     li.append(document.createTextNode(a.message), document.createElement('br'), when);
     $('alerts').querySelector('li.empty')?.remove();
     prepend ? $('alerts').prepend(li) : $('alerts').append(li);
+    while ($('alerts').children.length > KEEP_ALERTS) $('alerts').lastElementChild.remove();
+  }
+  // A replay can bring hundreds of alerts at once: the lists and the score are read again once
+  // they stop coming, not once per alert.
+  const refreshTimers = new Map();
+  function refreshSoon(load) {
+    clearTimeout(refreshTimers.get(load));
+    refreshTimers.set(load, setTimeout(() => { refreshTimers.delete(load); load(); }, 300));
   }
   function renderStoredAlerts() {
     $('alerts').replaceChildren();
@@ -188,9 +197,12 @@ const PAGE = `<!doctype html>
       retryAttempts: 0, // resubscribing ourselves carries the latest cursor; the client's own retry would resend the first one
       on: { connected: () => setLive('open', '● trực tiếp'), closed: () => setLive('closed', '○ mất kết nối, đang thử lại…') },
     });
+    // A first visit has no cursor: it asks for the last day's alerts, so a board opened at
+    // night shows those the scanners raised since the evening (the API allows up to 7 days).
     const { cursor } = stored();
+    const variables = cursor ? { after: cursor } : { since: new Date(Date.now() - ALERTS_SINCE_MS).toISOString() };
     unsubscribe = wsClient.subscribe(
-      { query: 'subscription($after: String) { alerts(after: $after) { cursor kind message createdAt agency { name } dossier { code } } }', variables: { after: cursor } },
+      { query: 'subscription($after: String, $since: DateTime) { alerts(after: $after, since: $since) { cursor kind message createdAt agency { name } dossier { code } } }', variables },
       {
         next: ({ data, errors }) => {
           if (errors) return setLive('closed', errors[0].message);
@@ -198,8 +210,8 @@ const PAGE = `<!doctype html>
           s.cursor = a.cursor; s.alerts = [a, ...s.alerts].slice(0, KEEP_ALERTS);
           localStorage.setItem(storeKey(), JSON.stringify(s));
           renderAlert(a, true);
-          if (a.kind.startsWith('DOSSIER_')) loadDossiers();
-          if (a.kind === 'SCORE_DROPPED' || a.kind === 'RANKING_CHANGED') loadScore();
+          if (a.kind.startsWith('DOSSIER_')) refreshSoon(loadDossiers);
+          if (a.kind === 'SCORE_DROPPED' || a.kind === 'RANKING_CHANGED') refreshSoon(loadScore);
         },
         // 4401/4403: the token was refused or has expired (the server closes at its expiry).
         // Retrying with it would be refused forever: sign in again instead.

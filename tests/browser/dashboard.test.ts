@@ -107,7 +107,31 @@ import { seedFixtures } from '../support/fixtures';
     await page.close();
   });
 
-  it('lists as due soon only running dossiers due ahead, lets an ADMIN pick the agency its lists follow, and says when no alert has arrived', async () => {
+  it('on a first visit (no cursor kept) shows the alerts of the last day raised before the page opened, and says so when there is none', async () => {
+    const leader = app.token(Role.LEADER, 'TPA');
+    // Whatever was raised so far is two days old: outside the day a first visit asks for.
+    await app.dataSource.query(`UPDATE alert SET created_at = now() - interval '2 days'`);
+    const empty = await browser.newPage();
+    await empty.goto(`${origin}/dashboard#token=${leader}`);
+    await empty.waitForSelector('#live[data-state="open"]');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await empty.textContent('#alerts')).toContain('Chưa có cảnh báo');
+    await empty.close();
+
+    // Raised while no board is open (a scan at night); the next first visit shows it.
+    await makeOverdue('DASH-3');
+    await app.services.realtime.sequencer.flush();
+    const page = await browser.newPage();
+    await page.goto(`${origin}/dashboard#token=${leader}`);
+    await page.waitForSelector('#alerts li[data-code="DASH-3"]', { timeout: 15_000 });
+    await page.waitForSelector('#live[data-state="open"]');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await alertCodes(page)).toEqual(['DASH-3']);
+    expect(await page.textContent('#alerts')).not.toContain('Chưa có cảnh báo');
+    await page.close();
+  });
+
+  it('lists as due soon only running dossiers due ahead, lets an ADMIN pick the agency its lists follow', async () => {
     const inHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
     const open = (prefix: string, agencyId: number, receivedAt: string, dueAt: string, status = DossierStatus.PROCESSING) =>
       insertBulkDossiers(app.dataSource, { prefix, agencyId, procedureId: f.birth.databaseId, count: 1, receivedAt, dueAt, status });
@@ -125,9 +149,6 @@ import { seedFixtures } from '../support/fixtures';
     // Opens on the current month (Vietnam time) when the URL names none.
     expect(await leader.inputValue('#period')).toBe(new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 7));
     expect(await leader.isVisible('#agency')).toBe(false); // a leader's board is its own agency's
-    // No alert has arrived on this fresh page: the panel says so rather than staying blank.
-    await leader.waitForSelector('#live[data-state="open"]');
-    expect(await leader.textContent('#alerts')).toContain('Chưa có cảnh báo');
     await leader.close();
 
     // An ADMIN token names an agency but sees every one: the board is the agency picked, lists included.

@@ -2,14 +2,14 @@ import { Role } from '../../src/domain/enums';
 import { periodsContaining } from '../../src/domain/periods';
 import { DossierStatus } from '../../src/domain/lifecycle';
 import { AlertKind } from '../../src/domain/enums';
-import { alertStream, EMIT_SLICE, SUBSCRIBER_BUFFER } from '../../src/subscriptions/alert-hub';
+import { alertStream, CURSOR_SINCE_SQL, EMIT_SLICE, SUBSCRIBER_BUFFER } from '../../src/subscriptions/alert-hub';
 import { recordAlerts } from '../../src/subscriptions/alert-outbox';
 import type { AlertMessage } from '../../src/subscriptions/alert-sequencer';
 import { Detectors, OVERDUE_CANDIDATES } from '../../src/subscriptions/detectors';
 import { startTestApp, TestApp } from '../support/app';
 import { insertBulkDossiers } from '../support/dossiers';
 import { seedFixtures } from '../support/fixtures';
-import { closeCodeOf, collect, wsClient } from '../support/ws';
+import { closeCodeOf, collect, errorsOf, wsClient } from '../support/ws';
 
 let app: TestApp;
 let f: Awaited<ReturnType<typeof seedFixtures>>;
@@ -21,10 +21,10 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const ALERTS = `subscription($after: String, $kinds: [AlertKind!], $agencyCode: String) {
-  alerts(after: $after, kinds: $kinds, agencyCode: $agencyCode) { cursor kind message agency { code } dossier { code } } }`;
+const ALERTS = `subscription($after: String, $since: DateTime, $kinds: [AlertKind!], $agencyCode: String) {
+  alerts(after: $after, since: $since, kinds: $kinds, agencyCode: $agencyCode) { cursor kind message createdAt agency { code } dossier { code } } }`;
 
-type AlertItem = { alerts: { cursor: string; kind: string; agency: { code: string }; dossier: { code: string } | null } };
+type AlertItem = { alerts: { cursor: string; kind: string; message: string; createdAt: string; agency: { code: string }; dossier: { code: string } | null } };
 
 async function raise(count: number, agency = f.tpaJustice, prefix = 'T') {
   await app.dataSource.transaction((em) =>
@@ -95,6 +95,85 @@ describe('alerts: durable, resumable, in order', () => {
     expect((await resumed.waitFor(1))[0].alerts.cursor).toBe(String(slowSeq));
     stream.dispose();
     resumed.dispose();
+    await client.dispose();
+  });
+});
+
+describe('alerts since a time (a first visit, no cursor yet)', () => {
+  const DAY = 86_400_000;
+
+  it('replays the token’s stored alerts created at or after since, in cursor order, then live ones; without since, only live ones', async () => {
+    // Stored before anyone subscribes: one in scope from two days ago, three in scope and one outside it since `since`.
+    await raise(1, f.tpaJustice, 'SINCE-OLD');
+    await app.dataSource.query(`UPDATE alert SET created_at = now() - interval '2 days' WHERE message = 'SINCE-OLD-0'`);
+    // Everything raised so far (by the tests above too) is stored and sequenced before `since`.
+    await hubCaughtUp();
+    await new Promise((r) => setTimeout(r, 50));
+    const since = new Date();
+    await raise(3, f.tpaJustice, 'SINCE-NEW');
+    await raise(1, f.tpbJustice, 'SINCE-OUT');
+    await hubCaughtUp();
+
+    const client = wsClient(app.wsUrl, app.token(Role.LEADER, 'TPA'));
+    const fromSince = collect<AlertItem>(client, ALERTS, { since: since.toISOString() });
+    const liveOnly = collect<AlertItem>(client, ALERTS);
+    const replayed = await fromSince.waitFor(3);
+    expect(replayed.map((a) => a.alerts.message)).toEqual(['SINCE-NEW-0', 'SINCE-NEW-1', 'SINCE-NEW-2']);
+    expect(replayed.every((a) => new Date(a.alerts.createdAt) >= since)).toBe(true);
+    const cursors = replayed.map((a) => BigInt(a.alerts.cursor));
+    expect(ascending(cursors)).toBe(true);
+
+    // Then live, on both streams; the stream without since never saw the stored ones.
+    await new Promise((r) => setTimeout(r, 300));
+    await raise(1, f.tpaJustice, 'SINCE-LIVE');
+    expect((await fromSince.waitFor(4))[3].alerts.message).toBe('SINCE-LIVE-0');
+    expect((await liveOnly.waitFor(1)).map((a) => a.alerts.message)).toEqual(['SINCE-LIVE-0']);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fromSince.items).toHaveLength(4);
+    expect(liveOnly.items).toHaveLength(1);
+
+    // A week back reaches the two-day-old one too, before the newer ones.
+    const week = collect<AlertItem>(client, ALERTS, { since: new Date(Date.now() - 6 * DAY).toISOString(), kinds: ['DOSSIER_DUE_SOON'] });
+    const [{ count }] = await app.dataSource.query(`SELECT count(*)::int AS count FROM alert WHERE kind = 'DOSSIER_DUE_SOON' AND agency_path LIKE $1 AND created_at >= now() - interval '6 days'`, [`${f.tpa.path}%`]);
+    const messages = (await week.waitFor(count)).map((a) => a.alerts.message);
+    expect(messages.filter((m) => m.startsWith('SINCE-'))).toEqual(['SINCE-OLD-0', 'SINCE-NEW-0', 'SINCE-NEW-1', 'SINCE-NEW-2', 'SINCE-LIVE-0']);
+    fromSince.dispose();
+    liveOnly.dispose();
+    week.dispose();
+    await client.dispose();
+  });
+
+  it('finds the cursor for since over the window’s index, not by walking the cursor index from the first alert ever', async () => {
+    // Rolled back: the sequencer and the hub never see these rows (ANALYZE counts its own transaction's).
+    const runner = app.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      await runner.query(
+        `INSERT INTO alert (seq, kind, agency_id, agency_path, message, created_at)
+         SELECT 1000000000 + g, 'DOSSIER_OVERDUE', $1, $2, 'PLAN', now() - interval '60 days' + g * interval '60 days' / 150000 FROM generate_series(1, 150000) g`,
+        [f.tpbJustice.databaseId, f.tpbJustice.path],
+      );
+      await runner.query('ANALYZE alert');
+      const plan: { 'QUERY PLAN': string }[] = await runner.query(`EXPLAIN ${CURSOR_SINCE_SQL}`, [new Date(Date.now() - DAY)]);
+      const text = plan.map((row) => row['QUERY PLAN']).join('\n');
+      expect(text).toContain('alert_created_at');
+      expect(text).not.toMatch(/Filter: \(created_at/);
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
+
+  it('refuses since more than 7 days back, and since with after, with BAD_USER_INPUT naming the argument', async () => {
+    const client = wsClient(app.wsUrl, app.token(Role.LEADER, 'TPA'));
+    const tooOld = collect<AlertItem>(client, ALERTS, { since: new Date(Date.now() - 8 * DAY).toISOString() });
+    const both = collect<AlertItem>(client, ALERTS, { since: new Date(Date.now() - DAY).toISOString(), after: '1' });
+    const [oldError] = (await errorsOf(tooOld)) as { message: string; extensions?: Record<string, unknown> }[][];
+    expect(oldError).toEqual([expect.objectContaining({ message: expect.stringContaining('7 days'), extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'since' }) })]);
+    const [bothError] = (await errorsOf(both)) as { message: string; extensions?: Record<string, unknown> }[][];
+    expect(bothError).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'since' }) })]);
+    expect([...tooOld.items, ...both.items]).toEqual([]);
     await client.dispose();
   });
 });

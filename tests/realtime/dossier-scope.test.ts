@@ -1,7 +1,7 @@
 import { Role } from '../../src/domain/enums';
 import { startTestApp, TestApp } from '../support/app';
 import { seedFixtures } from '../support/fixtures';
-import { Collected, collect, wsClient } from '../support/ws';
+import { collect, errorsOf, wsClient } from '../support/ws';
 
 /**
  * dossierUpdated is authorised when it opens, but a dossier can change agency afterwards: a
@@ -31,18 +31,6 @@ async function importEvents(events: Record<string, unknown>[]) {
   const res = await app.gql(IMPORT, { events }, admin);
   expect(res.errors).toBeUndefined();
   expect(res.data!.importDossierEvents.errors).toEqual([]);
-}
-
-function errorsOf(stream: Collected<unknown>, timeoutMs = 10_000): Promise<unknown[]> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const check = () => {
-      if (stream.errors.length) return resolve(stream.errors);
-      if (Date.now() - started > timeoutMs) return reject(new Error(`no error; got ${JSON.stringify(stream.items)}`));
-      setTimeout(check, 20);
-    };
-    check();
-  });
 }
 
 it('ends with NOT_FOUND for a subscriber whose scope lost the dossier; the lookup-secret holder keeps following it', async () => {

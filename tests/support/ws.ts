@@ -75,3 +75,16 @@ export function closeCodeOf(collected: Collected<unknown>, timeoutMs = 5000): Pr
     check();
   });
 }
+
+/** Waits for the stream's first errors (a refused subscribe, an error that ended it); rejects if none come. */
+export function errorsOf(stream: Collected<unknown>, timeoutMs = 10_000): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const check = () => {
+      if (stream.errors.length) return resolve(stream.errors);
+      if (Date.now() - started > timeoutMs) return reject(new Error(`no error; got ${JSON.stringify(stream.items)}`));
+      setTimeout(check, 20);
+    };
+    check();
+  });
+}
