@@ -52,6 +52,10 @@ export async function startEmbeddedPostgres(options: {
       recentLog.splice(0, Math.max(0, recentLog.length - 10));
     },
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    // TCP only: everything here connects over 127.0.0.1. A Unix socket's lock file lives in
+    // /tmp, outside the data directory, and names the postmaster's pid; after a kill -9 under
+    // an init that never reaps, that pid stays a zombie and the lock refuses the next start.
+    postgresFlags: ['-c', 'unix_socket_directories='],
   });
   const ownerFile = path.join(options.dataDir, OWNER_FILE);
   try {
