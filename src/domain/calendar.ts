@@ -459,7 +459,7 @@ export function createCalendar(data: CalendarData): WorkingCalendar {
 }
 
 // ---------------------------------------------------------------------------------------
-// Reading the seed file (shared/examples/calendar-vn.json)
+// Reading the seed file (seed-data/calendar-vn.json)
 // ---------------------------------------------------------------------------------------
 
 /** One dated calendar entry, ranges already expanded, with the name given in the file. */
@@ -513,7 +513,7 @@ function expandEntry(
 }
 
 /**
- * Every dated entry of a calendar file in the format of shared/examples/calendar-vn.json
+ * Every dated entry of a calendar file in the format of seed-data/calendar-vn.json
  * (daysOff: {date} or {from, to} ranges; extraWorkingDays: {date}), ranges expanded into
  * single days, names kept — what the seed writes into the calendar table.
  * Accepts the JSON text or the already-parsed value.
@@ -532,7 +532,7 @@ export function parseCalendarDays(json: unknown): CalendarDay[] {
 }
 
 /**
- * CalendarData from a calendar file in the format of shared/examples/calendar-vn.json.
+ * CalendarData from a calendar file in the format of seed-data/calendar-vn.json.
  * Dates are de-duplicated and sorted; officeHours is taken from the file when present.
  * Accepts the JSON text or the already-parsed value.
  */

@@ -60,7 +60,7 @@ export interface CounterDefinition {
  * was already counted at receipt by the agency that first received it; counting it again
  * would count it twice in a common parent. This is also how reports split receipts: Thanh Ha
  * 2023 published its online / in-person shares over the 52,447 new dossiers, not over the
- * 52,772 that include 325 transferred ones (shared/examples/published-figures.json).
+ * 52,772 that include 325 transferred ones (seed-data/published-figures.json).
  * Withdrawn and rejected dossiers were received, so they stay in the RECEIPT counters.
  */
 export const COUNTERS = {

@@ -146,7 +146,7 @@ function jitter(base: AgencyProfile, rng: Rng): AgencyProfile {
 }
 
 /**
- * Agencies the press wrote about (shared/examples/published-figures.json), so the demo tells
+ * Agencies the press wrote about (seed-data/published-figures.json), so the demo tells
  * their story: Ha Noi's weak score and old overdue backlog, Dak Lak's 0.54 % late rate, Thanh Ha
  * district's online share and digitization, Bac Ninh's electronic results after the merger.
  * A root's override applies to its whole subtree; any other code's to that agency only.

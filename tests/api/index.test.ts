@@ -7,7 +7,7 @@ import { startTestApp, TestApp } from '../support/app';
 import { insertBulkDossiers } from '../support/dossiers';
 import { seedFixtures } from '../support/fixtures';
 
-const published = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../shared/examples/published-figures.json'), 'utf8')) as {
+const published = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../seed-data/published-figures.json'), 'utf8')) as {
   cases: { id: string; completed?: Record<string, number>; received?: Record<string, number>; feedback?: Record<string, number>; expect: Record<string, number> }[];
 };
 const figure = (id: string) => published.cases.find((c) => c.id === id)!;
@@ -44,7 +44,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-describe('published figures reproduced (shared/examples/published-figures.json)', () => {
+describe('published figures reproduced (seed-data/published-figures.json)', () => {
   it('Dak Lak 2024-Q3: on-time and late rates of 224,187 completed dossiers', async () => {
     const c = figure('dak-lak-2024-Q3');
     const dlk = await addAgency('DLK', AgencyKind.PROVINCE);

@@ -3,8 +3,8 @@ import * as path from 'path';
 import fc from 'fast-check';
 import { parseCalendarJson, WorkingCalendar, type CalendarData } from '../../src/domain/calendar';
 
-/** The official calendar seed, beside the repository (shared/ next to main/). */
-export const CALENDAR_JSON_PATH = path.resolve(__dirname, '../../../shared/examples/calendar-vn.json');
+/** The official calendar seed the demo data loads. */
+export const CALENDAR_JSON_PATH = path.resolve(__dirname, '../../seed-data/calendar-vn.json');
 
 export function loadOfficialCalendarData(): CalendarData {
   return parseCalendarJson(fs.readFileSync(CALENDAR_JSON_PATH, 'utf8'));

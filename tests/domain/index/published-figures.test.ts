@@ -18,9 +18,9 @@ import {
 } from '../../../src/domain/scoring';
 import { loadOfficialCalendar, vn } from '../helpers';
 
-/** shared/examples beside the repository (main/ and shared/ side by side), as in a clean clone. */
+/** The figures the press published, kept in the repository. */
 const REPO_ROOT = path.resolve(__dirname, '../../..');
-const FIGURES_PATH = path.resolve(REPO_ROOT, '../shared/examples/published-figures.json');
+const FIGURES_PATH = path.resolve(REPO_ROOT, 'seed-data/published-figures.json');
 
 interface PublishedCase {
   id: string;
@@ -54,7 +54,7 @@ function counters(partial: Partial<Counters>): Counters {
   return deriveCounters({ ...emptyCounters(), ...partial });
 }
 
-describe('published figures (shared/examples/published-figures.json)', () => {
+describe('published figures (seed-data/published-figures.json)', () => {
   it('Dak Lak 2024-Q3: on-time 99.45 %, late 0.54 %', () => {
     const c = publishedCase('dak-lak-2024-Q3');
     const completed = c.completed!;
