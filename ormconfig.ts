@@ -11,19 +11,17 @@ export function embeddedDatabaseUrl(port = Number(process.env.EMBEDDED_PG_PORT ?
 }
 
 /**
- * Session settings of every connection the API opens (libpq `options`); a `DATABASE_URL` that
- * sets `options` itself wins over them. Both were measured with EXPLAIN ANALYZE (bench P4):
+ * PostgreSQL settings of every connection the API opens (libpq `options`); a `DATABASE_URL`
+ * that sets `options` itself wins over them. Both come from EXPLAIN ANALYZE of the index's
+ * counts (figures in docs/performance.md, "PostgreSQL settings"):
  * - JIT off: PostgreSQL compiles a big query's expressions anew for each run and each parallel
- *   worker, and for this API's counting queries that costs more than it saves (the full
- *   recompute of a 1,000,000-dossier month, then one query, spent ~190 ms compiling its
- *   19 counts, 25%).
+ *   worker, and for this API's counting queries that costs more than it saves.
  * - Parallel workers only for big scans (`parallel_setup_cost` 10,000, PostgreSQL's default
- *   is 1,000): starting workers took ~40 ms, and one agency's overdue backlog, 2 ms of index
- *   reading, took 45 ms in parallel. The full recompute, whose index-only scans of whole
- *   months were slower with workers than without, turns them off for its own transaction
- *   (IndexService.recompute).
+ *   is 1,000): starting workers costs many times what one agency's backlog takes to read. The
+ *   full recompute, whose index-only scans of whole months are slower with workers than
+ *   without, turns them off for its own transaction (IndexService.recompute).
  */
-export const SESSION_OPTIONS = '-c jit=off -c parallel_setup_cost=10000';
+export const CONNECTION_SETTINGS = '-c jit=off -c parallel_setup_cost=10000';
 
 /**
  * The one data-source definition, used by the app, the TypeORM CLI (migrations) and tests.
@@ -49,7 +47,7 @@ export function createDataSource(url: string, options: { poolSize?: number; appl
     // waits this long fails ("timeout exceeded when trying to connect", answered 503) rather
     // than queueing on. The API passes DATABASE_TIMEOUT_MS; the TypeORM CLI keeps 10 s.
     connectTimeoutMS: options.connectTimeoutMs ?? 10_000,
-    extra: { options: SESSION_OPTIONS, types: PG_TYPES },
+    extra: { options: CONNECTION_SETTINGS, types: PG_TYPES },
   });
 }
 

@@ -4,8 +4,7 @@ import pg from 'pg';
  * What autovacuum would do, for a server where it is off (as on the local PostgreSQL of these
  * machines). Without it a table that starts empty, as `sync_event` does in a fresh bench
  * database, is never analysed: the planner then guesses the rows per dossier code and reads
- * the whole table for every import (P5 measured 104 ms a batch on that read, 2 ms once
- * analysed). A production server runs autovacuum, so the bench does its work here, with its
+ * the whole table for every import (docs/performance.md, "PostgreSQL settings"). A production server runs autovacuum, so the bench does its work here, with its
  * own thresholds read from the server (`autovacuum_analyze_threshold` + `_scale_factor` ×
  * rows, and the same for vacuum). Its launcher naps 60 s by default; this one naps a few
  * seconds, because each measure lasts seconds where a server runs for months.

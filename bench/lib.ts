@@ -101,7 +101,7 @@ export enum BenchServer {
  * A port for one of the bench's servers, below the kernel's ephemeral range (32768–60999
  * here), from which the load generators' and P3's 10,000 subscribers' own sockets take their
  * ports: a server started there after P3 could find its port held by one of them, closed and
- * waiting out TIME_WAIT (the fresh API of P3's memory reading failed so once, EADDRINUSE).
+ * waiting out TIME_WAIT (EADDRINUSE for the fresh API of P3's memory reading).
  * 26000–30999, clear of RabbitMQ's 25672; the process id spreads two benches apart.
  */
 export function benchPort(server: BenchServer): number {

@@ -150,9 +150,8 @@ export async function dossierPage(ctx: BenchContext): Promise<Measure> {
   const baseline: number[] = [];
   const requests = ctx.quick ? 10 : 30;
   // Untimed first: a freshly started API runs this page in V8's interpreter and baseline
-  // compilers for its first hundreds of requests (median ~24 ms over the first 50, ~15 ms
-  // over the next 500, on the session-17 machine), while the baseline's few lines of pg are
-  // hot at once. A long-running server answers at its steady state; that is what is timed.
+  // compilers for its first hundreds of requests (much slower), while the baseline's few lines
+  // of pg are hot at once. A long-running server answers at its steady state; that is what is timed.
   for (let i = 0; i < (ctx.quick ? 20 : 300); i++) {
     await gqlOk(ctx.api.url, query, { first: 100, agency: province }, ctx.adminToken);
     await ctx.pool.query(sql, [`${provincePath}%`]);
@@ -276,8 +275,8 @@ const P3_WARM_UP_ALERTS = 3;
  * P3's runs, for the API and its floor alike: one untimed run of P3_WARM_UP_ALERTS messages,
  * then `ctx.runs` timed runs of `p3Alerts`, `p3AlertGapMs` apart. `send` puts one message on
  * its way and gives the instant its latency counts from. The untimed run is there because the
- * first alerts after the subscribers connected ran code V8 had not optimised yet: run 1 read
- * 218–252 ms at p99 where runs 2 and 3 read 175–208 ms (session 18, eight runs).
+ * first alerts after the subscribers connected run code V8 has not optimised yet, and made the
+ * first timed run the slowest.
  */
 async function fanOutRuns(ctx: BenchContext, subscribers: Subscribers, count: number, label: string, send: (message: string, index: number) => Promise<number>) {
   const p99: number[] = [];
@@ -343,10 +342,10 @@ async function bareFanOut(ctx: BenchContext, count: number): Promise<{ p99: numb
 export async function alertFanOut(ctx: BenchContext): Promise<Measure> {
   const count = ctx.sizes.p3Subscribers;
   // Latency, on the API every measure uses. Its memory is not read here: uncollected, the RSS
-  // grew run after run with the garbage of the deliveries (16, 24 and 30 KB a subscriber in one
-  // session-18 run) and with what the API had done before P3; and a full collection forced
-  // before a timed run puts V8 in a memory-reducing mode that collects the old generation
-  // during the next deliveries (p99 218 → 303–333 ms in the same session). See memoryPerSubscriber.
+  // grows run after run with the garbage of the deliveries and with what the API did before
+  // P3; and a full collection forced before a timed run puts V8 in a memory-reducing mode that
+  // collects the old generation during the next deliveries, raising p99 (docs/performance.md).
+  // See memoryPerSubscriber.
   const rss = () => metric(ctx.api.metricsUrl, 'process_resident_memory_bytes');
   const rssBefore = await rss();
   const subscribers = await connectSubscribers(ctx, ctx.api, count, 'ws-subscribers.log');
@@ -447,9 +446,9 @@ export async function monthRecompute(ctx: BenchContext): Promise<Measure> {
   const api: number[] = [];
   const baseline: number[] = [];
   const recompute = () => gqlOk(ctx.api.url, 'mutation($period: String!) { recomputeIndex(period: $period) { scorecards } }', { period: ctx.period }, ctx.adminToken);
-  // One untimed round of each first: the first recompute read its indexes from disk (1.9–2.4 s
-  // where the next took 0.8) while the baseline's heap pages were already cached by the count
-  // above, so run 1 compared a cold read with a warm one.
+  // One untimed round of each first: the first recompute reads its indexes from disk while the
+  // baseline's heap pages are already cached by the count above, so run 1 would compare a
+  // cold read with a warm one.
   await recompute();
   await ctx.pool.query(groupBy, [from, to]);
   for (let run = 0; run < ctx.runs; run++) {
@@ -535,7 +534,7 @@ export async function syncImport(ctx: BenchContext): Promise<Measure> {
   const concurrent: number[] = [];
   const baseline: number[] = [];
   // CPU per 1,000 events of the judged runs: steadier than events/s on a machine whose speed
-  // moves within the hour (session 21 compared its changes this way), and it says where the
+  // moves within the hour, and it says where the
   // time goes. The API's from its own metrics; PostgreSQL's is that of every postgres process
   // on this machine (the API's background work, such as the index's recounts and the
   // scanner, included), where it can be read.
@@ -557,8 +556,8 @@ export async function syncImport(ctx: BenchContext): Promise<Measure> {
   // The batches in order, by `importers` clients at once, events/s. Each client pushes its own
   // stream, a contiguous share of the batches, as an agency system pushes its own dossiers:
   // consecutive batches share the dossier cut at their boundary, and clients taking the next
-  // batch of one stream waited on each other's lock of that dossier, one after another
-  // (session 19: 4 clients gained ~10% on 1 that way).
+  // batch of one stream waited on each other's lock of that dossier, one after another, and
+  // gained little on one client.
   const push = async (bodies: string[], importers: number) => {
     let accepted = 0;
     const started = Date.now();
@@ -580,8 +579,7 @@ export async function syncImport(ctx: BenchContext): Promise<Measure> {
   // The copy target: sync_event's own columns, indexes and constraints, empty.
   await ctx.pool.query(`DROP TABLE IF EXISTS bench_sync_event_copy; CREATE TABLE bench_sync_event_copy (LIKE sync_event INCLUDING ALL)`);
   // Untimed first, as P2 and P3 do: the first imports of a fresh API run in V8's interpreter
-  // and baseline compilers (session 19: run 1 was the slowest of the three in each of 4 runs
-  // on one database, 4,479–5,198 against 5,521–6,263 for run 3), while COPY is hot at once.
+  // and baseline compilers (the first timed run was always the slowest), while COPY is hot at once.
   await push(generate(`B5W${process.pid}`, 99), 1);
   for (let run = 0; run < ctx.runs; run++) {
     const prefix = `B5R${run}P${process.pid}`;

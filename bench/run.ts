@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { createDataSource, SESSION_OPTIONS } from '../ormconfig';
+import { createDataSource, CONNECTION_SETTINGS } from '../ormconfig';
 import { PG_TYPES } from '../src/db/pg-types';
 import { signToken } from '../src/auth/tokens';
 import { OVERDUE_CANDIDATES } from '../src/subscriptions/detectors';
@@ -126,8 +126,8 @@ async function main() {
     const reused = args.database !== null && (await adminQuery(adminUrl, `SELECT 1 FROM pg_database WHERE datname = $1`, [database])).length > 0;
     if (!reused) await adminQuery(adminUrl, `CREATE DATABASE "${database}"`);
     log(`Bench ${args.quick ? '(quick) ' : ''}on ${where}, database ${database}${reused ? ' (kept from an earlier run)' : ''}; logs in ${path.relative(ROOT, workDir)}/`);
-    // The baselines run with the API's own session settings (JIT off), so a ratio compares the work, not the settings.
-    pool = new pg.Pool({ connectionString: databaseUrl, max: 4, options: SESSION_OPTIONS, types: PG_TYPES });
+    // The baselines run with the API's own connection settings (JIT off), so a ratio compares the work, not the settings.
+    pool = new pg.Pool({ connectionString: databaseUrl, max: 4, options: CONNECTION_SETTINGS, types: PG_TYPES });
     let t = Date.now();
     if (!reused) {
       // Data: the seed command, its dossiers packed into one month (P4), then open dossiers (P6).
@@ -166,7 +166,7 @@ async function main() {
     log(`API settled (overdue backlog alerted) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     // Raising that backlog rewrote ~200k dossier and alert rows. Autovacuum would clean up
     // behind it; where it is off (as on the local server of these machines) the dead rows stay
-    // in every index scan (the sequencer's pending scan took 60 ms), so vacuum once, as it would.
+    // in every index scan (the sequencer's pending scan among them), so vacuum once, as it would.
     const [{ autovacuum }] = (await pool.query(`SELECT current_setting('autovacuum') AS autovacuum`)).rows;
     await pool.query('VACUUM ANALYZE dossier, alert');
     log(`Vacuumed dossier and alert (autovacuum is ${autovacuum} on this server)`);

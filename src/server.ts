@@ -519,7 +519,7 @@ export async function startServer(services: Services, port: number): Promise<Run
       ApolloServerPluginLandingPageDisabled(),
       // Apollo's cache-control plugin is on by default and wraps every field resolver to read
       // hints nobody sets (the public response cache keys on its own rules): off, it takes
-      // that wrapper off every field of every response (bench P2). What it sent, we send:
+      // that wrapper off every field of every response (docs/performance.md, P2). What it sent, we send:
       // answers depend on the caller and change with every commit, so no cache may keep them.
       ApolloServerPluginCacheControlDisabled(),
       { async requestDidStart() { return { async willSendResponse({ response }) { response.http.headers.set('cache-control', 'no-store'); } }; } },

@@ -36,7 +36,7 @@ export function signToken(principal: Principal, secret: string, expiresIn: jwt.S
   });
 }
 
-/** jsonwebtoken turns a string secret into a key object on every call; one per secret is enough (profiled: ~0.3 ms a request). */
+/** jsonwebtoken turns a string secret into a key object on every call; one per secret is enough (docs/performance.md). */
 const secretKeys = new Map<string, KeyObject>();
 function secretKey(secret: string): KeyObject {
   let key = secretKeys.get(secret);

@@ -6,9 +6,8 @@ import { DriverUtils } from 'typeorm/driver/DriverUtils';
  * Entities built from rows the way TypeORM's `find` and `getMany` build them (the same
  * columns, hydrated by the driver's `prepareHydratedValue` and set by `setEntityValue`), without
  * their per-call work: `find` builds its SQL anew from the options on every call, and the
- * result transformer walks joins, relation ids and counts this API never selects. For a page
- * of 100 dossiers with procedure, agency and history that was ~3 ms of ~13 ms of the API's
- * thread (issue 8, P2). Statements still go through the data source's query runner, so they
+ * result transformer walks joins, relation ids and counts this API never selects: a fifth of
+ * a page of 100 dossiers (docs/performance.md, P2). Statements still go through the data source's query runner, so they
  * are counted and logged as every other statement.
  */
 export class EntityReader<E extends ObjectLiteral> {
@@ -75,8 +74,8 @@ export class EntityReader<E extends ObjectLiteral> {
    * The row-to-entity function for one alias, compiled once: what `create` and, per column,
    * `prepareHydratedValue` and `setEntityValue` do, with the property names written into the
    * code. The generic loop stored through a property name held in a variable, which V8
-   * cannot cache, and asked the driver to convert columns it returns unchanged; for a page of
-   * 100 dossiers with their history that was ~1.7 ms of the API's thread (issue 8, P2).
+   * cannot cache, and asked the driver to convert columns it returns unchanged
+   * (docs/performance.md, P2).
    */
   private hydrator(alias: string | null): (row: Record<string, unknown>) => E {
     const name = alias ?? '';

@@ -10,10 +10,8 @@ import { queryReturning } from './returning';
  * - `'ignore'`: a row that breaks any unique constraint is skipped, as TypeORM's `orIgnore`.
  *
  * TypeORM's insert builder looks each bound value up among all the others, so its cost grows
- * with the square of the rows: 15–20 ms for each of the recompute's tables (~400 rows, ~4,000
- * values; bench P4), 6% of the API's CPU for the index's upserts while P5 imported, and ~4 ms
- * of CPU for each batch of 500 overdue alerts (~4,500 values) with 3 ms more for PostgreSQL to
- * bind them. This takes a few ms. The columns are those the first row defines (every row must
+ * with the square of the rows (docs/performance.md, "Indexes and queries"); one JSON
+ * parameter costs a few ms. The columns are those the first row defines (every row must
  * define the same ones); the others get their defaults, or keep their values on a conflict.
  */
 export async function insertEntityRows<E extends object>(em: EntityManager, entity: new () => E, rows: Partial<E>[], onConflict?: (keyof E & string)[] | 'ignore'): Promise<number> {

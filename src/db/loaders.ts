@@ -32,7 +32,7 @@ function manyBy<E extends ObjectLiteral, K extends string | number>(reader: Enti
  * agency and history costs one statement per loader, whatever the page size. Created per
  * request so a cache never outlives the request that filled it (and never crosses scopes).
  * Each loader is made on first use: a subscription's context holds none until it needs one,
- * which keeps 10,000 idle subscribers cheap (issue 8, P3).
+ * which keeps 10,000 idle subscribers cheap (docs/performance.md, P3).
  */
 export function createLoaders(dataSource: DataSource): Loaders {
   return new Loaders(dataSource);

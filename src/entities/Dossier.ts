@@ -27,12 +27,12 @@ import { Procedure } from './Procedure';
 @Index('dossier_agency_closed', { synchronize: false })
 @Index('dossier_open_due', ['dueAt'], { where: `status IN ('RECEIVED', 'PROCESSING', 'AWAITING_SUPPLEMENT')` })
 // The default dossiers order (newest first, id as tiebreak), scanned backwards: a page of a
-// province's dossiers among a million no longer sorts them all (bench P2: 1.8 s → see README).
+// province's dossiers among a million no longer sorts them all (docs/performance.md, P2).
 @Index('dossier_received_order', ['receivedAt', 'databaseId'])
 // What the overdue and due-soon scanners read: open dossiers not yet alerted whose clock runs,
 // by due time. Their cost grows neither with closed dossiers nor with dossiers waiting for a
 // supplement: those sat past due in the index, and every scan (once a second) re-read them
-// all (25,000 in the bench's seed: 300 ms a scan).
+// all (docs/performance.md, "Indexes and queries").
 @Index('dossier_overdue_scan', ['dueAt'], { where: `status IN ('RECEIVED', 'PROCESSING', 'AWAITING_SUPPLEMENT') AND overdue_alerted_at IS NULL AND NOT ${clockStopped(null)}` })
 @Index('dossier_due_soon_scan', ['dueAt'], { where: `status IN ('RECEIVED', 'PROCESSING', 'AWAITING_SUPPLEMENT') AND due_soon_alerted_at IS NULL AND NOT ${clockStopped(null)}` })
 export class Dossier extends Node {
@@ -55,8 +55,8 @@ export class Dossier extends Node {
   procedure?: Procedure;
 
   // No index of its own: dossier_agency_received leads with agency_id and serves every lookup
-  // by agency (and the foreign key's checks); the single-column index was never scanned in
-  // the bench's workload and cost every insert a 12th index update.
+  // by agency (and the foreign key's checks); a single-column index would cost every insert
+  // one more index update for nothing.
   @Column({ type: 'int' })
   agencyId: number;
 

@@ -21,8 +21,8 @@ export class SatisfactionRating {
 
   /**
    * The dossier's agency, copied here so the index counts one agency's ratings through an
-   * index instead of joining every rating of the month to the dossiers (bench P4: 56 of an
-   * incremental update's 115 ms). The API never changes a dossier's agency: a transfer records
+   * index instead of joining every rating of the month to the dossiers (half of an incremental
+   * update's time: docs/performance.md, P4). The API never changes a dossier's agency: a transfer records
    * the receiving agency beside it. A synced dossier can move, when an earlier receipt at
    * another agency arrives late; its rating then stays with the agency it was given at.
    */

@@ -47,9 +47,9 @@ const pageEstimator =
 /**
  * The variables as the cost check needs them: a list only counts by its length, so every list
  * variable is handed over empty and its length kept. Coercing it cost as much as executing did
- * (graphql-js checks every field of every item): 1,000 imported events were coerced twice a
- * call, ~6 ms of the cost check's time here, and a list padded with millions of bad items was
- * coerced (an error per field) before its length refused it. Execution still coerces what it
+ * (graphql-js checks every field of every item), so imported events were coerced twice a call
+ * (docs/performance.md, P5), and a list padded with millions of bad items was coerced (an
+ * error per field) before its length refused it. Execution still coerces what it
  * runs with, and refuses a bad item with BAD_USER_INPUT. Only variables declared as lists are
  * emptied (an empty list is one of their values). An estimator that reads a list's items
  * (none does: `events` is costed by its length) would see them only when written in the query.

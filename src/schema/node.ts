@@ -26,7 +26,7 @@ export abstract class Node {
  * rather than through type-graphql's per-field wrapper: `simpleResolvers`, type-graphql's own
  * documented optimisation (docs: Performance). The wrapper serves `@Authorized` and
  * middlewares, neither of which this API uses (access is decided in resolvers and services),
- * and it cost ~1 KB of garbage a field on such a page (issue 8, P2). Field resolvers
+ * and it cost garbage on every field of such a page (docs/performance.md, P2). Field resolvers
  * (`@FieldResolver`) are not affected.
  */
 export const NODE_TYPE = { simpleResolvers: true } as const;

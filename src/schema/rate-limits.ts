@@ -44,8 +44,8 @@ export function addressKey(ip: string): string {
   let key = addressKeys.get(ip);
   if (key === undefined) {
     key = prefixOf(ip);
-    // Clients come back: each address is parsed once (bench P1: parsing every request's
-    // address was 4% of the API's time), in a table cleared when full, so it stays bounded.
+    // Clients come back: each address is parsed once (parsing it on every request showed in
+    // P1's profile: docs/performance.md), in a table cleared when full, so it stays bounded.
     if (addressKeys.size >= ADDRESS_KEYS_KEPT) addressKeys.clear();
     addressKeys.set(ip, key);
   }

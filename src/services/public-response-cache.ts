@@ -85,7 +85,7 @@ export class PublicResponseCache {
    * The key last in the map's order, or one no longer in the map (then no hit can match it, and
    * only `set` puts it back, as the newest). A hit on it needs no reordering: with one hot
    * query (a dashboard's ranking) every hit was a delete and a set of the same entry, which
-   * also leaves the map's table holes to rehash (the lookup was ~2% of a hit's CPU, bench P1).
+   * also leaves the map's table holes to rehash (docs/performance.md, P1).
    */
   private newest: string | undefined;
   private readonly instanceId = randomUUID();

@@ -248,7 +248,7 @@ export class SyncService {
     const codes = unique(freshRows.map((r) => r.dossier_code));
     const fresh = new Set(freshRows.map(storedKey));
     // The events stored before this call; this call's own rows are in memory already (reading
-    // them back, pg's row, JSON and date parsing, was ~15 ms of every 1,000-event import).
+    // them back costs pg's row, JSON and date parsing of every one: docs/performance.md, P5).
     const before: StoredEventRow[] = await em.query(
       `SELECT s.event_id, s.id_space, s.dossier_code, s.kind, s.occurred_at, s.payload, s.held_reason, s.importer_path FROM sync_event s
         WHERE s.dossier_code = ANY($1::text[])
@@ -613,7 +613,7 @@ function shapeProblem(e: ImportEventInput, now: Date): Problem {
 
 /**
  * Random secrets for receipts that came without one, cut from one buffer per call: one
- * `randomBytes` per event cost a system call each (12 µs, 3 ms of every 1,000-event import).
+ * `randomBytes` per event would cost a system call each.
  */
 function secretSource(count: number): () => string {
   const SIZE = 12;

@@ -94,8 +94,8 @@ export class AlertHub {
    * cursors follow commit order, so none created at or after `since` is left out. With none
    * sequenced yet, the last cursor stored: what comes next is live.
    * `min(seq + 0)`: a bare `min(seq)` is planned as a walk of the seq index from the first
-   * alert ever, filtering on created_at (263 ms for a day's window in a million alerts, against
-   * 1.8 ms, and 11.5 ms for 7 days, over the window's index).
+   * alert ever, filtering on created_at, over a hundred times slower than reading the window's
+   * index (docs/performance.md, "Indexes and queries").
    */
   async cursorSince(since: Date): Promise<bigint> {
     const [{ cursor }] = await this.dataSource.query(CURSOR_SINCE_SQL, [since]);
@@ -143,7 +143,7 @@ export class AlertHub {
     // loop between slices. Handed to all at once, every subscriber's delivery advanced one step
     // for all 10,000 before any reached its socket (promise jobs run first in, first out): the
     // first client waited for the last, everything in flight survived garbage collection, and
-    // the process answered nothing else meanwhile (issue 8, P3). Alerts stay in order: the hub's
+    // the process answered nothing else meanwhile (docs/performance.md, P3). Alerts stay in order: the hub's
     // chain awaits this before the next alert.
     const listeners = [...this.listeners];
     for (let i = 0; i < listeners.length; i++) {

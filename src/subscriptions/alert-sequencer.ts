@@ -16,7 +16,7 @@ function pgClientOf(runner: QueryRunner): NotifyingClient | undefined {
 
 /**
  * Hands the runner's connection back to the pool to be closed, not reused: after an error it
- * may still hold the session's advisory lock and LISTEN, and idle in the pool holding them, no
+ * may still hold its session advisory lock and LISTEN, and idle in the pool holding them, no
  * instance could lead. (TypeORM's release() takes no error; this one passes it to pg's pool.)
  */
 function releaseDestroyed(runner: QueryRunner, err: unknown): Promise<void> {

@@ -87,7 +87,7 @@ export class Detectors {
   /**
    * Repeats a claiming scan while it fills whole batches (at most MAX_BATCHES_PER_SCAN), so a
    * backlog (a sync import of old open dossiers) is worked off in one scan instead of one
-   * batch a second, which had delayed a fresh overdue alert by over a minute (bench P6).
+   * batch a second, which would delay a fresh overdue alert by minutes (docs/performance.md, P6).
    */
   private async drain(scan: () => Promise<number>): Promise<number> {
     let total = 0;

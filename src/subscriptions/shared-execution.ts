@@ -43,7 +43,7 @@ export interface SharedSubscribeOptions {
  * executed against the selection) except that an event is executed once for every subscriber
  * with the same document, variables and audience: the alert hub hands the same event object to
  * every listener, so with N dashboards watching, one alert costs one execution and N sends
- * rather than N executions (issue 8, P3). The subscriber's own `subscribe` resolver (scope,
+ * rather than N executions (docs/performance.md, P3). The subscriber's own `subscribe` resolver (scope,
  * filters, replay) still runs per subscriber.
  */
 export function sharedSubscribe(options: SharedSubscribeOptions) {

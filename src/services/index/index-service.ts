@@ -87,9 +87,8 @@ function sameReach(families: Iterable<CounterFamily>, reach: Partial<Reach>): Ma
  * The periods a synced dossier's counters live in, from its times (INDEX_METHOD "Period
  * membership"): receipt counters in the periods containing its receipt, completion counters in
  * those containing its completion, the backlog in those judged while it was open. A late event
- * for a dossier of May then recounts May (and its quarter and year), not every period since:
- * each batch of an import used to recount every family of every period after the receipts in
- * it (bench P5: the month's receipts, completions and backlog of ~80 agencies, batch after batch).
+ * for a dossier of May then recounts May (and its quarter and year), not every period since,
+ * which for an import of old dossiers was most of PostgreSQL's work (docs/performance.md, P5).
  * Ratings and feedback are not the import's to change: a rating keeps its own agency.
  */
 function syncedReach(times: DossierTimes): Map<CounterFamily, Reach> {
@@ -170,7 +169,7 @@ export class IndexService {
     // Changes mark their agency and what periods they touch; one drain applies every mark
     // made since the last one, one transaction per period for all its agencies. A burst (an
     // import of 1,000 events touches ~70 agencies, batch after batch) costs one recount per
-    // period, not one per agency and event (bench P5: 657 recounts for 9 batches before).
+    // period, not one per agency and event.
     // A receipt whose transaction is known is added to the stored receipt counters instead of
     // recounting the agency's month of receipts (its backlog is still recounted).
     events.on('dossierChanged', (e) =>
@@ -605,14 +604,11 @@ function indexAlert(change: ScorecardChange<number>, structure: AgencyStructure,
 
 /**
  * No parallel workers for a full recompute's counts: they are index-only scans of whole months,
- * and a parallel B-tree scan hands each page from one participant to the next. On the
- * session-17 machine (2 cores) the month's counts took 1.5–2.1 s with two workers, 1.2–1.5 s
- * with one and 0.54–0.83 s with none (receipts 1.0–1.4 s → 0.35–0.46 s; ratings 59–109 →
- * 45–48 ms). Session 16's machine had gained from workers on the ratings (84 → 52 ms) and
- * counted the receipts in 0.33–0.39 s with them: what workers give is small where they help and
- * large where they hurt. The recompute uses two cores its own way instead: two connections,
- * each counting whole families (countOwnDossierCounters). The incremental counts, a sliver of
- * an index each, never use workers.
+ * and a parallel B-tree scan hands each page from one participant to the next, so workers made
+ * them slower, by much more than they ever gained (docs/performance.md, "PostgreSQL settings").
+ * The recompute uses two cores its own way instead: two connections, each counting whole
+ * families (countOwnDossierCounters). The incremental counts, a sliver of an index each, never
+ * use workers.
  */
 const NO_PARALLEL_WORKERS = { max_parallel_workers_per_gather: '0' };
 
@@ -627,8 +623,8 @@ function windowOf(period: Period, now: Date): CountWindow {
 }
 
 /**
- * Every agency, as plain rows: each incremental update reads them all, and hydrating ~400
- * entities took 5–13 ms of the busiest agency's 50 ms from event to scorecard (bench P4).
+ * Every agency, as plain rows: each incremental update reads them all, and hydrating them as
+ * entities was a tenth or more of an event's way to its scorecard (docs/performance.md, P4).
  */
 async function loadAgencyNodes(em: EntityManager): Promise<AgencyNode[]> {
   const rows: { id: number; code: string; kind: AgencyKind; parent_id: number | null; successor_id: number | null; path: string; valid_from: string | null; valid_to: string | null }[] = await em.query(

@@ -140,11 +140,10 @@ interface CountQuery {
  * One query per family, for a full recompute (every agency) and an incremental update (a few)
  * alike. Each reads its family's covering index only: the receipts' (agency, received_at), the
  * completions' (agency, completed_at), the backlog's two halves. One pass over `dossier` with
- * the three windows OR-ed read every row of the table and tested each counter's window again:
- * over a month of 1,000,000 dossiers it took 0.74 s where the three family queries take 0.44 s
- * (bench P4), and for one agency the OR made the planner read all its rows (0.6 → 2 s).
- * The receipt family counts per procedure first and joins the procedure to those groups, not
- * to every row (the busiest agency's 125,000 receipts: 40 → 30 ms).
+ * the three windows OR-ed read every row of the table and tested each counter's window again,
+ * and for one agency the OR made the planner read all its rows: slower both ways
+ * (docs/performance.md, "Indexes and queries"). The receipt family counts per procedure first
+ * and joins the procedure to those groups, not to every row.
  */
 const DOSSIER_FAMILIES_BY_FAMILY: CountQuery[] = FAMILIES.map((f) => {
   // PostgreSQL refuses a parameter a statement does not use: the backlog needs only asOf ($3 → $1).
@@ -225,7 +224,7 @@ export interface CountedOwn {
  * given agencies in the given families only (the families missing from an agency's result are
  * those it has no rows in). With `spares`, other connections take the next query whenever they
  * are free, beside `em`: a full recompute's receipts (~60% of its counting) then run while
- * the other families are counted (bench P4: 0.40 s of counting → ~0.26 s). Each query is one
+ * the other families are counted (docs/performance.md, P4). Each query is one
  * statement with its own snapshot on any connection, as it was on one; results are merged in
  * query order, so the counters come out the same.
  */
@@ -299,8 +298,8 @@ export interface NewReceipt {
 /**
  * The receipt counters of new receipts that the stored counts did not see (their transaction
  * is not visible in the snapshot those counts were made in), by agency, to add to them: the
- * busiest agency's month is 125,000 receipts to recount, 30–70 ms (bench P4), where adding
- * one reads one row. A receipt a count did see (a recompute or a recount that ran after it
+ * busiest agency's month is over a hundred thousand receipts to recount (docs/performance.md,
+ * P4), where adding one reads one row. A receipt a count did see (a recompute or a recount that ran after it
  * committed) is already in the figures and adds nothing. A dossier no longer at its agency is
  * left out: the change that moved it recounts both agencies.
  */
@@ -353,8 +352,8 @@ export interface AnnouncedProcedure {
 
 /**
  * The catalogue side of the index: each procedure once, and which procedures each agency lists
- * (ids only). A join repeated the procedure's columns on every one of the ~31,000 listings and
- * parsed a date for each (bench P4).
+ * (ids only). A join repeated the procedure's columns on every one of the listings and parsed
+ * a date for each (docs/performance.md, P4).
  */
 export interface ProcedureCatalogue {
   procedures: AnnouncedProcedure[];
@@ -366,7 +365,7 @@ export async function loadProcedureCatalogue(em: EntityManager): Promise<Procedu
     `SELECT p.id AS procedure_id, p.online_level, p.online_eligible, p.fee_vnd, p.accepts_online_payment, p.announced_on::text AS announced_on, p.published_at
        FROM procedure p WHERE EXISTS (SELECT 1 FROM agency_procedure ap WHERE ap.procedure_id = p.id)`,
   );
-  // One row per agency: 31,000 listing rows took twice as long to read and group (bench P4).
+  // One row per agency: a row per listing took twice as long to read and group.
   const listings: { agency_id: number; procedure_ids: number[] }[] = await em.query(`SELECT agency_id, array_agg(procedure_id) AS procedure_ids FROM agency_procedure GROUP BY agency_id`);
   const listedBy = new Map(listings.map((l) => [l.agency_id, l.procedure_ids]));
   return {
