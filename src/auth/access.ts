@@ -8,7 +8,7 @@ export interface Viewer extends Principal {
   agencyPath: string;
 }
 
-/** ADMIN sees every agency; others see their agency and its descendants (SPEC §5). */
+/** ADMIN sees every agency; others see their agency and its descendants (docs/SPEC.md §5). */
 export function canSeeAgencyPath(viewer: Viewer | undefined, agencyPath: string): boolean {
   if (!viewer) return false;
   return viewer.role === Role.ADMIN || agencyPath.startsWith(viewer.agencyPath);

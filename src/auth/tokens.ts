@@ -7,7 +7,7 @@ import { AGENCY_CODE, codePointLength, isUnstorable } from '../schema/validation
 /** The longest subject the columns that record it hold (varchar(100)). */
 export const MAX_SUBJECT_LENGTH = 100;
 
-/** Who is calling, as proven by a bearer token (SPEC §5). */
+/** Who is calling, as proven by a bearer token (docs/SPEC.md §5). */
 export interface Principal {
   /** Token subject: the officer's account id (personal data of officials; never public). */
   sub: string;

@@ -6,7 +6,7 @@
 
 /**
  * The clock is stopped: the dossier waits for a supplement it was asked for before its due
- * time (SPEC §2 "Clock stops"; Decree 61/2018 art. 19). `supplement_requested_at` is set only
+ * time (docs/SPEC.md §2 "Clock stops"; Decree 61/2018 art. 19). `supplement_requested_at` is set only
  * while it waits. Its due time then moves later when it resumes, by the working time waited,
  * so until then it is neither overdue nor due soon. Asked after its due time, it was already
  * late and stays so.

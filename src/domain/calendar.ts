@@ -1,5 +1,5 @@
 /**
- * The working-day calendar (SPEC §2 "Deadlines").
+ * The working-day calendar (docs/SPEC.md §2 "Deadlines").
  *
  * Working days are Monday–Friday in Asia/Ho_Chi_Minh, minus public holidays, plus official
  * swaps (a Saturday declared a working day). Office hours are 08:00–17:00 unless an agency
@@ -32,7 +32,7 @@ export interface OfficeHours {
   end: string;
 }
 
-/** SPEC §2: office hours are 08:00–17:00 unless an agency sets its own. */
+/** docs/SPEC.md §2: office hours are 08:00–17:00 unless an agency sets its own. */
 export const DEFAULT_OFFICE_HOURS: Readonly<OfficeHours> = Object.freeze({ start: '08:00', end: '17:00' });
 
 /** Calendar data: ISO local dates ('YYYY-MM-DD'). */
@@ -353,7 +353,7 @@ export class WorkingCalendar {
   // ---- instants and office hours --------------------------------------------------------
 
   /**
-   * When a receipt counts as received (SPEC §2): a dossier received outside office hours or
+   * When a receipt counts as received (docs/SPEC.md §2): a dossier received outside office hours or
    * on a non-working day counts as received at office start of the next working day; one
    * received before office start on a working day counts from office start that day.
    * Office hours are the half-open interval [start, end): a receipt at exactly 17:00 is
@@ -396,7 +396,7 @@ export class WorkingCalendar {
 
   /**
    * Office minutes between two instants (0 if to ≤ from) — the working time a dossier spent
-   * AWAITING_SUPPLEMENT, by which its due time moves (SPEC §2, clock stops). Exact: the
+   * AWAITING_SUPPLEMENT, by which its due time moves (docs/SPEC.md §2, clock stops). Exact: the
    * result is fractional when the instants carry seconds; round where it is stored.
    */
   workingMinutesBetween(from: Date, to: Date, hours: OfficeHours = this.officeHours): number {

@@ -1,5 +1,5 @@
 /**
- * Due dates of dossiers (SPEC §2 "Deadlines", "Clock stops", "Service commitments").
+ * Due dates of dossiers (docs/SPEC.md §2 "Deadlines", "Clock stops", "Service commitments").
  *
  * Legal basis:
  * - Decree 61/2018/NĐ-CP on the one-stop-shop mechanism, as amended by Decree
@@ -23,7 +23,7 @@ export type ServiceCommitment =
    */
   | { kind: 'FRIDAY_WITHOUT_WAITING'; cutoff: string /* '15:30' */; nextDayAt: string /* '09:00' */ };
 
-/** The "Friday without waiting" commitment as described in SPEC §2. */
+/** The "Friday without waiting" commitment as described in docs/SPEC.md §2. */
 export const FRIDAY_WITHOUT_WAITING: Readonly<ServiceCommitment> = Object.freeze({
   kind: 'FRIDAY_WITHOUT_WAITING',
   cutoff: '15:30',
@@ -92,7 +92,7 @@ function fridayWithoutWaitingDue(
  * Legal: office end of the N-th working day after the day of (effective) receipt; N = 0 →
  * office end of the day of (effective) receipt (Decree 61/2018/NĐ-CP, amended by Decree
  * 107/2021/NĐ-CP). Each commitment yields its own due time; the earliest of all applies
- * (SPEC §2: "the due time is the earlier of the two").
+ * (docs/SPEC.md §2: "the due time is the earlier of the two").
  *
  * Example (official calendar): received Fri 25 Apr 2025 16:00 with 3 days → Tue 29 Apr
  * 17:00 (Sat 26 Apr was a swap working day); received 17:30 → counts from Sat 26 Apr 08:00
@@ -131,7 +131,7 @@ export function computeDueAt(input: ComputeDueAtInput): Date {
 
 /**
  * The due time after a clock stop: while a dossier is AWAITING_SUPPLEMENT the clock stops,
- * so the due time moves later by the office time spent waiting (SPEC §2; Decree 61/2018
+ * so the due time moves later by the office time spent waiting (docs/SPEC.md §2; Decree 61/2018
  * art. 19 — time for the applicant to supplement is not counted). Same conventions as
  * WorkingCalendar.addWorkingMinutes: 0 minutes leaves the due time unchanged; a due time at
  * office end moved by m > 0 minutes continues from the next working day's office start.
@@ -148,7 +148,7 @@ export function extendForClockStop(
 /**
  * Working days an agency has to publish an announced procedure in the National Database on
  * Administrative Procedures after the announcing decision is signed (Decree 63/2010/NĐ-CP on
- * the control of administrative procedures, as amended by Decree 92/2017/NĐ-CP). INDEX_METHOD
+ * the control of administrative procedures, as amended by Decree 92/2017/NĐ-CP). docs/INDEX_METHOD.md
  * `publishedOnTime` counts the procedures published by this time.
  */
 export const PUBLICATION_WORKING_DAYS = 5;

@@ -48,7 +48,7 @@ export interface ActionOptions {
 
 /**
  * Applies one lifecycle step at `at`: the state machine (throws InvalidTransitionError), the
- * clock stop and its end (SPEC §2 "Clock stops": the due time moves later by the office time
+ * clock stop and its end (docs/SPEC.md §2 "Clock stops": the due time moves later by the office time
  * spent waiting), the completion's timeliness, and closing. Mutates `dossier`; returns the
  * details the event records. The API's mutations and the replay of synced events both use it.
  */
@@ -110,7 +110,7 @@ function stopWaiting(dossier: DossierState, calendar: WorkingCalendar, hours: Of
 /**
  * Records an apology letter with its new appointment. A later letter (the appointment moved
  * again) changes the appointment, not when the dossier was first apologised for: that instant
- * decides which periods count it as late with an apology (INDEX_METHOD `apologised`), and a
+ * decides which periods count it as late with an apology (docs/INDEX_METHOD.md `apologised`), and a
  * second letter must not take it out of a period that counted it.
  */
 export function recordApology(dossier: Pick<DossierState, 'apologyIssuedAt' | 'apologyNewAppointmentAt'>, at: Date, newAppointmentAt: Date | null): void {

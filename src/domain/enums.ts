@@ -3,7 +3,7 @@
  * their rules in lifecycle.ts and timeliness.ts.
  */
 
-/** Level of an agency in the administrative structure (SPEC §2). */
+/** Level of an agency in the administrative structure (docs/SPEC.md §2). */
 export enum AgencyKind {
   MINISTRY = 'MINISTRY',
   PROVINCE = 'PROVINCE',
@@ -44,7 +44,7 @@ export enum ApplicantKind {
   BUSINESS = 'BUSINESS',
 }
 
-/** What happened to a dossier: one append-only event each (SPEC §2). */
+/** What happened to a dossier: one append-only event each (docs/SPEC.md §2). */
 export enum DossierEventKind {
   RECEIVED = 'RECEIVED',
   PROCESSING_STARTED = 'PROCESSING_STARTED',
@@ -81,14 +81,14 @@ export enum ServiceCommitmentKind {
   FRIDAY_WITHOUT_WAITING = 'FRIDAY_WITHOUT_WAITING',
 }
 
-/** Role carried by a bearer token (SPEC §5). */
+/** Role carried by a bearer token (docs/SPEC.md §5). */
 export enum Role {
   OFFICER = 'OFFICER',
   LEADER = 'LEADER',
   ADMIN = 'ADMIN',
 }
 
-/** What an alert to the people who must act is about (SPEC §4). */
+/** What an alert to the people who must act is about (docs/SPEC.md §4). */
 export enum AlertKind {
   /** An open dossier will be due within the lead time (default one working day). */
   DOSSIER_DUE_SOON = 'DOSSIER_DUE_SOON',

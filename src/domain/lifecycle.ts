@@ -1,5 +1,5 @@
 /**
- * The dossier lifecycle (SPEC §2 "Lifecycle"):
+ * The dossier lifecycle (docs/SPEC.md §2 "Lifecycle"):
  *
  *   RECEIVED → PROCESSING → (AWAITING_SUPPLEMENT ⇄ PROCESSING) → COMPLETED → RESULT_RETURNED
  *
@@ -56,7 +56,7 @@ const TRANSITIONS: TransitionTable = {
     [DossierAction.COMPLETE]: DossierStatus.COMPLETED,
     ...EXITS,
   },
-  // The clock is stopped here; RESUME restarts it (SPEC §2 "Clock stops").
+  // The clock is stopped here; RESUME restarts it (docs/SPEC.md §2 "Clock stops").
   [DossierStatus.AWAITING_SUPPLEMENT]: { [DossierAction.RESUME]: DossierStatus.PROCESSING, ...EXITS },
   [DossierStatus.COMPLETED]: { [DossierAction.RETURN_RESULT]: DossierStatus.RESULT_RETURNED },
   [DossierStatus.RESULT_RETURNED]: {},
@@ -67,7 +67,7 @@ const TRANSITIONS: TransitionTable = {
 
 /** An action that the lifecycle does not allow from the dossier's current status. */
 export class InvalidTransitionError extends Error {
-  /** Error code of the public contract (SPEC §2). */
+  /** Error code of the public contract (docs/SPEC.md §2). */
   readonly code = 'INVALID_TRANSITION';
 
   constructor(
@@ -103,7 +103,7 @@ export function allowedActions(status: DossierStatus): DossierAction[] {
 
 /**
  * The steps a dossier's event history must show for its current status to count as
- * "tracked electronically" (INDEX_METHOD `electronicTracking`: receipt, every step, result).
+ * "tracked electronically" (docs/INDEX_METHOD.md `electronicTracking`: receipt, every step, result).
  */
 const REQUIRED_HISTORY: Readonly<Record<DossierStatus, readonly string[]>> = {
   [DossierStatus.RECEIVED]: ['RECEIVED'],

@@ -1,5 +1,5 @@
 /**
- * Scoring periods (SPEC §3): a month "2024-09", a quarter "2024-Q3" or a year "2024".
+ * Scoring periods (docs/SPEC.md §3): a month "2024-09", a quarter "2024-Q3" or a year "2024".
  *
  * A period is a half-open interval of Vietnam local dates [startDate, endDate): endDate is the
  * first local date after the period, so consecutive periods share a boundary and an instant
@@ -7,7 +7,7 @@
  * at 00:00 +07:00 (calendar.ts: Viet Nam has no DST, the offset is fixed).
  *
  * Quarter and year scorecards are computed from the counters of the whole quarter / year,
- * not averaged from months (INDEX_METHOD.md "Peers and ranks"), so a quarter is a period in
+ * not averaged from months (docs/INDEX_METHOD.md "Peers and ranks"), so a quarter is a period in
  * its own right here, not a list of months.
  */
 
@@ -41,7 +41,7 @@ export const MAX_PERIODS_BETWEEN = 240;
 
 /**
  * Working days after a period's end during which late data may still change its figures
- * (INDEX_METHOD.md "Freshness").
+ * (docs/INDEX_METHOD.md "Freshness").
  */
 export const FINALITY_WORKING_DAYS = 10;
 
@@ -165,7 +165,7 @@ function fromOrdinal(kind: PeriodKind, ordinal: number): Period {
 
 /**
  * The period of the same kind just before (2024-01 → 2023-12, 2024-Q1 → 2023-Q4,
- * 2024 → 2023): what rankDelta and scoreDelta compare against (INDEX_METHOD.md).
+ * 2024 → 2023): what rankDelta and scoreDelta compare against (docs/INDEX_METHOD.md).
  * Throws PeriodFormatError before year MIN_PERIOD_YEAR.
  */
 export function previousPeriod(p: Period): Period {
@@ -289,7 +289,7 @@ export function lastDayOf(p: Period): string {
  * The instant from which a period is final by default: 00:00 +07:00 of the day after the
  * FINALITY_WORKING_DAYS-th working day following the period's last day.
  *
- * INDEX_METHOD.md "Freshness" says a period becomes final 10 working days after its end but
+ * docs/INDEX_METHOD.md "Freshness" says a period becomes final 10 working days after its end but
  * not at what time of that day. We take the whole 10th working day as still open to late
  * data (officers enter the day's dossiers into the evening and synchronisation jobs run
  * overnight), and switch at the next local midnight: a boundary that does not depend on any

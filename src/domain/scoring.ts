@@ -1,6 +1,6 @@
 /**
  * The service index: counters, the method, the scorecard and the ranking
- * (INDEX_METHOD.md; SPEC §3; Decision 766/QĐ-TTg of 23 June 2022).
+ * (docs/INDEX_METHOD.md; docs/SPEC.md §3; Decision 766/QĐ-TTg of 23 June 2022).
  *
  * The method is data. Decision 766's weights have changed between versions and will change
  * again, so no weight lives in this file: a method (IndexMethod) lists groups and criteria,
@@ -19,7 +19,7 @@
 // =========================================================================================
 
 /**
- * The event that puts an item in a period (INDEX_METHOD.md "Period membership": a dossier
+ * The event that puts an item in a period (docs/INDEX_METHOD.md "Period membership": a dossier
  * belongs to the period in which the counted event happened).
  * - ANNOUNCEMENT: the procedure's announcing decision was signed in the period (announcedOn).
  * - RECEIPT: the dossier was received in the period (its actual receivedAt, not the
@@ -238,7 +238,7 @@ export function emptyCounters(): Counters {
 }
 
 /**
- * Counter-wise sum, for rolling descendants up into a parent (INDEX_METHOD.md "Parents
+ * Counter-wise sum, for rolling descendants up into a parent (docs/INDEX_METHOD.md "Parents
  * include descendants"). Exact for DOSSIER, RATING and FEEDBACK counters. PROCEDURE counters
  * (see CounterUnit) come out as the sum of the children's lists, which counts a procedure
  * once per unit listing it; where the distinct count is wanted, overwrite them with the
@@ -326,7 +326,7 @@ export interface IndexMethod {
   groups: MethodGroup[];
 }
 
-/** What a method's groups add up to (INDEX_METHOD.md "Rules": the total is out of 100). */
+/** What a method's groups add up to (docs/INDEX_METHOD.md "Rules": the total is out of 100). */
 export const METHOD_TOTAL_POINTS = 100;
 
 /**
@@ -430,7 +430,7 @@ export interface CriterionScore {
   denominatorCounter: CounterKey;
   numerator: number;
   denominator: number;
-  /** False when the denominator is 0: nothing to count (INDEX_METHOD.md "No denominator"). */
+  /** False when the denominator is 0: nothing to count (docs/INDEX_METHOD.md "No denominator"). */
   applicable: boolean;
   /** numerator / denominator in [0, 1] (clamped at 1, see anomalies); null when not applicable. */
   value: number | null;
@@ -477,7 +477,7 @@ export interface ScoreResult {
   notApplicable: string[];
   /**
    * Dossiers open and overdue at the period's end (overdueBacklogAtEnd), shown on its own
-   * because it weighs on onTime whatever the dossiers' receipt date (INDEX_METHOD.md).
+   * because it weighs on onTime whatever the dossiers' receipt date (docs/INDEX_METHOD.md).
    */
   overdueBacklog: number;
   groups: GroupScore[];
@@ -530,7 +530,7 @@ export function checkCounters(c: Counters): ScoreAnomaly[] {
 }
 
 /**
- * The scorecard of one agency and period under a method (INDEX_METHOD.md "Rules"):
+ * The scorecard of one agency and period under a method (docs/INDEX_METHOD.md "Rules"):
  * - a criterion's points = max × numerator / denominator;
  * - a criterion with denominator 0 is not applicable (value and points null);
  * - a group's score is the sum of its applicable criteria's points;
@@ -660,7 +660,7 @@ export function roundScore(x: number): number {
 
 /**
  * numerator / denominator as a percentage with `decimals` decimals, TRUNCATED as the
- * published reports do (INDEX_METHOD.md "Display": 45,679 / 52,447 = 87.0955… → "87.09").
+ * published reports do (docs/INDEX_METHOD.md "Display": 45,679 / 52,447 = 87.0955… → "87.09").
  * Integer arithmetic (BigInt), so a value such as 99.45 % is never cut to 99.44 by a binary
  * fraction. Counts must be non-negative integers and the denominator positive (a criterion
  * without denominator has no percentage: check `applicable` first).
@@ -707,7 +707,7 @@ export interface Rank {
 }
 
 /**
- * Competition ranking of peers on their totals (INDEX_METHOD.md "Peers and ranks"; SPEC §3):
+ * Competition ranking of peers on their totals (docs/INDEX_METHOD.md "Peers and ranks"; docs/SPEC.md §3):
  * higher total first, equal totals share a rank and the next rank skips (1, 2, 2, 4); ties
  * are broken by nothing.
  *
@@ -790,7 +790,7 @@ export type ScorecardChange<Id = string> =
     };
 
 /**
- * Events for the real-time layer (SPEC §4 alerts RANKING_CHANGED and SCORE_DROPPED) between
+ * Events for the real-time layer (docs/SPEC.md §4 alerts RANKING_CHANGED and SCORE_DROPPED) between
  * two snapshots of a peer group, matched by agencyId:
  * - RANKING_CHANGED when an agency's rank differs (becoming ranked or unranked included);
  * - SCORE_DROPPED when its published total (2 decimals) went down, i.e. by ≥ 0.01.

@@ -4,7 +4,7 @@ import { DossierEventKind } from './enums';
 import { canApply, DossierStatus, isHistoryComplete } from './lifecycle';
 
 /**
- * Replaying a dossier's synced events (SPEC §2 "Sync"): agency systems push events late,
+ * Replaying a dossier's synced events (docs/SPEC.md §2 "Sync"): agency systems push events late,
  * repeated and out of order, so the dossier is always rebuilt from all its events sorted by
  * the time they happened. The result depends only on the set of events, never on the order
  * they arrived in.
@@ -60,7 +60,7 @@ export type ReplayResult =
       state: DossierState;
       applied: AppliedEvent[];
       held: HeldEvent[];
-      /** Every step the status implies is recorded (INDEX_METHOD `electronicTracking`). */
+      /** Every step the status implies is recorded (docs/INDEX_METHOD.md `electronicTracking`). */
       historyComplete: boolean;
       /** Complete and nothing held: the dossier is in sync with its agency's system. */
       synced: boolean;

@@ -1,5 +1,5 @@
 /**
- * Timeliness of a dossier against its due time (SPEC §2 "Timeliness").
+ * Timeliness of a dossier against its due time (docs/SPEC.md §2 "Timeliness").
  *
  * Dates are Vietnam local dates (UTC+07:00): "before its due date" compares calendar days,
  * so a dossier completed on the due day itself is ON_TIME (not EARLY) even hours ahead.
@@ -38,7 +38,7 @@ export function classifyTimeliness({ dueAt, completedAt, now, waitingSince }: Ti
     if (done > due) return Timeliness.LATE;
     return localDayNumberOf(completedAt) < localDayNumberOf(dueAt) ? Timeliness.EARLY : Timeliness.ON_TIME;
   }
-  // Waiting for a supplement asked before the due time, the clock is stopped (SPEC §2 "Clock
+  // Waiting for a supplement asked before the due time, the clock is stopped (docs/SPEC.md §2 "Clock
   // stops"): the due time moves later when it resumes, so it is not overdue meanwhile.
   if (waitingSince && waitingSince.getTime() <= due) return Timeliness.PENDING;
   // "Past due" is strictly after: at the due instant itself the dossier is still in time.
@@ -47,7 +47,7 @@ export function classifyTimeliness({ dueAt, completedAt, now, waitingSince }: Ti
 
 /**
  * Whether the agency owes the applicant an apology letter (thư xin lỗi) with a new
- * appointment date: every late or overdue dossier (SPEC §2; Decree 61/2018 art. 19).
+ * appointment date: every late or overdue dossier (docs/SPEC.md §2; Decree 61/2018 art. 19).
  */
 export function needsApology(t: Timeliness): boolean {
   return t === Timeliness.LATE || t === Timeliness.OVERDUE;

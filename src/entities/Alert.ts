@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 import { AlertKind } from '../domain/enums';
 
 /**
- * The durable alert log (SPEC §4): every alert is inserted in the transaction of the change
+ * The durable alert log (docs/SPEC.md §4): every alert is inserted in the transaction of the change
  * that caused it (transactional outbox). `seq` is the cursor clients resume from; it is
  * assigned after commit by the single sequencer in commit order, so an alert that commits
  * later always gets a larger cursor than one a client has already seen.

@@ -72,7 +72,7 @@ export class Dossier extends Node {
   @Column({ type: 'enum', enum: DossierStatus, enumName: 'dossier_status' })
   status: DossierStatus;
 
-  // --- personal data (SPEC §1: never public) -------------------------------------------
+  // --- personal data (docs/SPEC.md §1: never public) -------------------------------------------
   @Column({ type: 'enum', enum: ApplicantKind, enumName: 'applicant_kind' })
   applicantKind: ApplicantKind;
 
@@ -135,7 +135,7 @@ export class Dossier extends Node {
 
   /**
    * Its event history holds every step its status implies (receipt, processing, completion,
-   * result): INDEX_METHOD `electronicTracking`. Kept up to date with each event.
+   * result): docs/INDEX_METHOD.md `electronicTracking`. Kept up to date with each event.
    */
   @Column({ type: 'boolean', default: false })
   historyComplete: boolean;
@@ -152,7 +152,7 @@ export class Dossier extends Node {
   @Column({ type: 'enum', enum: Timeliness, enumName: 'timeliness', nullable: true })
   completionTimeliness: Timeliness | null;
 
-  // --- flags the index counts (INDEX_METHOD.md) ------------------------------------------
+  // --- flags the index counts (docs/INDEX_METHOD.md) ------------------------------------------
   @Field({ description: 'Paper documents were digitized when received (số hóa khi tiếp nhận).' })
   @Column({ type: 'boolean', default: false })
   digitizedAtReceipt: boolean;

@@ -10,7 +10,7 @@ import { Dossier } from './Dossier';
 export type DossierEventDetails = Record<string, string | number | boolean | null>;
 
 /**
- * An append-only record of one change to a dossier (SPEC §2). Nothing updates or deletes rows
+ * An append-only record of one change to a dossier (docs/SPEC.md §2). Nothing updates or deletes rows
  * here; the history is what the index's electronic-tracking criterion and delay
  * accountability read.
  */

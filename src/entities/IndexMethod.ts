@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * A versioned scoring method (INDEX_METHOD.md: "the method is data"): groups and criteria
+ * A versioned scoring method (docs/INDEX_METHOD.md: "the method is data"): groups and criteria
  * with their maximum points and the counters feeding each criterion. Code knows how to count
  * a counter; it never holds a weight.
  */

@@ -4,7 +4,7 @@ import { Agency } from './Agency';
 import { SatisfactionLevel } from '../domain/enums';
 import { Dossier } from './Dossier';
 
-/** The applicant's rating of a completed dossier: one per dossier (INDEX_METHOD `satisfied`). */
+/** The applicant's rating of a completed dossier: one per dossier (docs/INDEX_METHOD.md `satisfied`). */
 @ObjectType({ description: 'The applicant’s satisfaction with a completed dossier.' })
 @Entity()
 // An agency's ratings in a period, with their level, for the index's counts by index-only scan

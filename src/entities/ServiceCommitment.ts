@@ -7,7 +7,7 @@ import { Agency } from './Agency';
 import { Procedure } from './Procedure';
 
 /**
- * An agency's public promise to do better than the law for a procedure (SPEC §2): fewer
+ * An agency's public promise to do better than the law for a procedure (docs/SPEC.md §2): fewer
  * working days, or "Friday without waiting" (Thứ Sáu không chờ). The due time is the earlier
  * of the legal one and every commitment in force at receipt.
  */

@@ -199,7 +199,7 @@ export class DossierStatusStep {
   reason: string | null;
 }
 
-/** What a citizen sees when following a dossier by code and lookup secret (SPEC §1). */
+/** What a citizen sees when following a dossier by code and lookup secret (docs/SPEC.md §1). */
 @ObjectType('DossierStatus', { description: 'A dossier’s progress as the applicant may follow it with the lookup secret; no personal data.' })
 export class DossierProgress {
   @Field({ description: 'Dossier code.' })

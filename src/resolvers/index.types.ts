@@ -1,7 +1,7 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { Agency } from '../entities';
 
-@ObjectType({ description: 'A scoring method: its groups and criteria are data (INDEX_METHOD.md).' })
+@ObjectType({ description: 'A scoring method: its groups and criteria are data (docs/INDEX_METHOD.md).' })
 export class IndexMethodInfo {
   @Field({ description: 'Method key, e.g. "SI-2024".' })
   key: string;

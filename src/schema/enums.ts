@@ -21,7 +21,7 @@ registerEnumType(SatisfactionLevel, { name: 'SatisfactionLevel', description: 'S
 registerEnumType(CalendarDayKind, { name: 'CalendarDayKind', description: 'An exception to the Monday–Friday working week.' });
 registerEnumType(ServiceCommitmentKind, { name: 'ServiceCommitmentKind', description: 'Kind of service commitment an agency made.' });
 registerEnumType(Role, { name: 'Role', description: 'Role carried by a bearer token.' });
-// "DossierStatus" is the object type trackDossier returns (SPEC §5), so the enum is DossierState.
+// "DossierStatus" is the object type trackDossier returns (docs/SPEC.md §5), so the enum is DossierState.
 registerEnumType(DossierStatus, {
   name: 'DossierState',
   description: 'Where a dossier is in its lifecycle: RECEIVED → PROCESSING → (AWAITING_SUPPLEMENT ⇄ PROCESSING) → COMPLETED → RESULT_RETURNED; from an open state also WITHDRAWN, REJECTED, TRANSFERRED.',
@@ -41,7 +41,7 @@ registerEnumType(Timeliness, {
 registerEnumType(DossierAction, { name: 'DossierAction', description: 'A lifecycle step that can be applied to a dossier.' });
 registerEnumType(AlertKind, {
   name: 'AlertKind',
-  description: 'What an alert is about (SPEC §4).',
+  description: 'What an alert is about (docs/SPEC.md §4).',
   valuesConfig: {
     DOSSIER_DUE_SOON: { description: 'An open dossier falls due within the lead time (default one working day).' },
     DOSSIER_OVERDUE: { description: 'An open dossier is past its due time.' },

@@ -289,7 +289,7 @@ export const NEW_COMMUNES: Readonly<Record<string, readonly string[]>> = {
   BNH2: ['Phường Kinh Bắc', 'Phường Võ Cường', 'Phường Vũ Ninh', 'Phường Hạp Lĩnh', 'Phường Nam Sơn', 'Phường Từ Sơn', 'Phường Tam Sơn', 'Phường Đồng Nguyên', 'Phường Phù Khê', 'Phường Bắc Giang', 'Phường Đa Mai', 'Phường Tiền Phong', 'Phường Chũ', 'Xã Yên Thế', 'Xã Lạng Giang', 'Xã Lục Ngạn', 'Phường Quế Võ', 'Phường Thuận Thành'],
 };
 
-/** Agencies keeping their own office hours (SPEC §2: "unless an agency sets its own"). */
+/** Agencies keeping their own office hours (docs/SPEC.md §2: "unless an agency sets its own"). */
 export const OWN_OFFICE_HOURS: Readonly<Record<string, { start: string; end: string }>> = {
   'DLK-STP': { start: '07:30', end: '16:30' },
   'DLK2-STP': { start: '07:30', end: '16:30' },

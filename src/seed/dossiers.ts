@@ -930,7 +930,7 @@ class DossierFactory {
     }
 
     // --- history as recorded: a small share of agencies' systems lose a step ------------------
-    // The lost step is one the status requires, so that the loss shows (INDEX_METHOD electronicTracking).
+    // The lost step is one the status requires, so that the loss shows (docs/INDEX_METHOD.md electronicTracking).
     let events = kept;
     if (!rng.chance(prof.tracking)) {
       const required = requiredHistory(status).filter((kind) => kind !== DossierEventKind.RECEIVED);

@@ -604,7 +604,7 @@ function linkProcedures(agencies: readonly Agency[], procedures: readonly Proced
   return byAgency;
 }
 
-/** A few public commitments to do better than the law (SPEC §2 "Service commitments"). */
+/** A few public commitments to do better than the law (docs/SPEC.md §2 "Service commitments"). */
 function commitmentRows(agencies: readonly Agency[], byAgency: Map<number, Procedure[]>): unknown[][] {
   const rows: unknown[][] = [];
   const agencyByCode = new Map(agencies.map((a) => [a.code, a]));

@@ -258,7 +258,7 @@ export class DossierService {
     return existing;
   }
 
-  /** Recomputes INDEX_METHOD `electronicTracking` for the dossier from its recorded events. */
+  /** Recomputes docs/INDEX_METHOD.md `electronicTracking` for the dossier from its recorded events. */
   private async refreshHistoryFlag(em: EntityManager, dossier: Dossier): Promise<void> {
     const events = await em.find(DossierEvent, { where: { dossierId: dossier.databaseId }, select: { kind: true } });
     dossier.historyComplete = isHistoryComplete(dossier.status, events.map((e) => e.kind));

@@ -88,9 +88,9 @@ export class FeedbackService {
   }
 
   /**
-   * The sender's satisfaction with the answer (SPEC §2 Feedback), as the sender told the agency
+   * The sender's satisfaction with the answer (docs/SPEC.md §2 Feedback), as the sender told the agency
    * (feedback is registered by an officer, so the officer records it): once, after the answer.
-   * The index does not score it (INDEX_METHOD scores answers in time); reports read it.
+   * The index does not score it (docs/INDEX_METHOD.md scores answers in time); reports read it.
    */
   async recordSatisfaction(viewer: Viewer | undefined, code: string, level: SatisfactionLevel): Promise<Feedback> {
     return this.dataSource.transaction(async (em) => {

@@ -238,7 +238,7 @@ export class ListQueries {
     qb.andWhere(
       new Brackets((or) => {
         if (completed.length) or.orWhere('d.completion_timeliness IN (:...completedTimeliness)', { completedTimeliness: completed });
-        // Open dossiers are classified against the request's instant (SPEC §2 "Timeliness").
+        // Open dossiers are classified against the request's instant (docs/SPEC.md §2 "Timeliness").
         if (wanted.includes(Timeliness.OVERDUE)) or.orWhere(`(d.status IN (:...openStatuses) AND ${pastDueAt(':now')})`);
         if (wanted.includes(Timeliness.PENDING)) or.orWhere(`(d.status IN (:...openStatuses) AND NOT ${pastDueAt(':now')})`);
       }),

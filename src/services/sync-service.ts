@@ -94,7 +94,7 @@ interface StoredEventRow {
 }
 
 /**
- * Bulk sync from agency systems (SPEC §2 "Sync"). Events are checked one by one (a bad one is
+ * Bulk sync from agency systems (docs/SPEC.md §2 "Sync"). Events are checked one by one (a bad one is
  * reported, the good ones land), stored once per event id in `sync_event` (the first copy
  * wins), and every dossier they touch is rebuilt from all its stored events in time order, in
  * one transaction and with set-based SQL: a handful of statements per call, whatever its size.

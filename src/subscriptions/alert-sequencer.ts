@@ -60,7 +60,7 @@ export function toAlertMessage(row: Record<string, unknown>): AlertMessage {
  * the cluster does it at a time (a session advisory lock; another takes over within a tick
  * if it dies). Because it only ever sees committed rows and numbers them after every number
  * it gave before, an alert that commits late, even with a smaller id, gets a larger cursor:
- * a client resuming after cursor N never skips anything (SPEC §4).
+ * a client resuming after cursor N never skips anything (docs/SPEC.md §4).
  *
  * The leader LISTENs on the outbox's channel: an alert's commit wakes it at once. The timer
  * is only the safety net (and how a follower notices the leader is gone); polling every 50 ms

@@ -46,7 +46,7 @@ export interface DossiersOverdue {
   agencies: { agencyId: number; since: Date }[];
 }
 
-/** The instants of a dossier that decide which index periods count it (INDEX_METHOD "Period membership"). */
+/** The instants of a dossier that decide which index periods count it (docs/INDEX_METHOD.md "Period membership"). */
 export interface DossierTimes {
   agencyId: number;
   receivedAt: Date;
@@ -69,7 +69,7 @@ interface DomainEventMap {
   feedbackChanged: [FeedbackChanged];
   dossiersOverdue: [DossiersOverdue];
   dossiersSynced: [DossiersSynced];
-  /** A recompute moved a rank or dropped a score (INDEX_METHOD; alerts RANKING_CHANGED, SCORE_DROPPED). */
+  /** A recompute moved a rank or dropped a score (docs/INDEX_METHOD.md; alerts RANKING_CHANGED, SCORE_DROPPED). */
   indexChanged: [ScorecardChange<number>];
   /** Stored index figures or a period's finality changed (after commit): public answers are stale. */
   indexStored: [{ period: string }];

@@ -86,7 +86,7 @@ const PAGE = `<!doctype html>
     if (!viewer) return showSignIn();
     $('signin').hidden = true; $('board').hidden = false; $('signout').hidden = false;
     agency = viewer.agency;
-    // An ADMIN sees every agency (SPEC §5): it picks the one the board is about, and the
+    // An ADMIN sees every agency (docs/SPEC.md §5): it picks the one the board is about, and the
     // lists follow the pick, so the header never names one agency over another's dossiers.
     if (viewer.role === 'ADMIN') await pickAgency();
     showWho();

@@ -12,7 +12,7 @@ import { Rng } from '../../src/seed/random';
 
 /**
  * Property: whatever sequence of lifecycle commands runs, the scorecards kept up to date
- * incrementally equal a recompute of the period from scratch (INDEX_METHOD "reproducible").
+ * incrementally equal a recompute of the period from scratch (docs/INDEX_METHOD.md "reproducible").
  * Each run happens at one instant: a running period's backlog is judged "now", so figures
  * computed at different instants may rightly differ (the overdue scanner refreshes them).
  */

@@ -101,7 +101,7 @@ describe('published figures reproduced (seed-data/published-figures.json)', () =
 });
 
 describe('every criterion on hand-built data (TPA, 2025-03)', () => {
-  it('counts numerators and denominators as INDEX_METHOD.md defines them', async () => {
+  it('counts numerators and denominators as docs/INDEX_METHOD.md defines them', async () => {
     const stp = f.tpaJustice.databaseId;
     const commune = f.tpaCommune.databaseId;
     // Open ones are due after March: not in its overdue backlog.

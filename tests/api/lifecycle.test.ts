@@ -51,7 +51,7 @@ describe('dossier lifecycle over HTTP', () => {
     const received = await app.gql(RECEIVE, { input: receiveInput('LC-0001', { receivedAt: '2025-04-25T16:00:00+07:00' }) }, officer);
     expect(received.errors).toBeUndefined();
     const dossier = received.data!.receiveDossier;
-    // SPEC §2 example: Friday 25 April 2025 16:00, 3 working days → Tuesday 29 April 17:00 (Saturday 26 April worked).
+    // docs/SPEC.md §2 example: Friday 25 April 2025 16:00, 3 working days → Tuesday 29 April 17:00 (Saturday 26 April worked).
     expect(dossier).toMatchObject({ status: 'RECEIVED', dueAt: '2025-04-29T17:00:00+07:00', timeliness: 'PENDING', availableActions: ['START_PROCESSING', 'WITHDRAW', 'REJECT', 'TRANSFER'] });
     expect(dossier.lookupSecret).toEqual(expect.any(String));
     expect(dossier.applicant).toEqual({ name: 'Nguyễn Văn An', idNumber: '001090012345' });
@@ -99,7 +99,7 @@ describe('dossier lifecycle over HTTP', () => {
     expect(res.data!.b).toEqual({ status: 'AWAITING_SUPPLEMENT', history: [{ kind: 'RECEIVED' }, { kind: 'PROCESSING_STARTED' }, { kind: 'SUPPLEMENT_REQUESTED' }] });
   });
 
-  it('counts a receipt after office hours from the next working day (SPEC §2 second example)', async () => {
+  it('counts a receipt after office hours from the next working day (docs/SPEC.md §2 second example)', async () => {
     at('2025-04-25T17:30:00+07:00');
     const res = await app.gql(RECEIVE, { input: receiveInput('LC-0002') }, officer);
     expect(res.data!.receiveDossier.dueAt).toBe('2025-05-05T17:00:00+07:00');
@@ -195,7 +195,7 @@ describe('dossier lifecycle over HTTP', () => {
     expect(again.data!.issueApology.history.filter((e: { kind: string }) => e.kind === 'APOLOGY_ISSUED')).toHaveLength(2);
   });
 
-  it('stops the clock while waiting for a supplement: not overdue meanwhile, for the dossier, lists, alerts and the index (SPEC §2)', async () => {
+  it('stops the clock while waiting for a supplement: not overdue meanwhile, for the dossier, lists, alerts and the index (docs/SPEC.md §2)', async () => {
     const overdueAlerts = async () => (await app.dataSource.query(`SELECT count(*)::int AS n FROM alert a JOIN dossier d ON d.id = a.dossier_id WHERE d.code = 'LC-WAIT' AND a.kind = 'DOSSIER_OVERDUE'`))[0].n;
     const listed = async (timeliness: string) =>
       (await app.gql(`{ dossiers(first: 50, filter: { timeliness: [${timeliness}] }) { nodes { code } } }`, {}, officer)).data!.dossiers.nodes.some((d: { code: string }) => d.code === 'LC-WAIT');
@@ -356,7 +356,7 @@ describe('feedback', () => {
     const otherOfficer = app.token(Role.OFFICER, 'TPB');
     expect((await app.gql(answer, { code: feedback.code }, otherOfficer)).errors![0].extensions!.code).toBe('NOT_FOUND');
 
-    // The sender's satisfaction with the answer (SPEC §2), recorded once.
+    // The sender's satisfaction with the answer (docs/SPEC.md §2), recorded once.
     const satisfied = `mutation($code: String!, $level: SatisfactionLevel!) { recordFeedbackSatisfaction(code: $code, level: $level) { satisfaction } }`;
     expect((await app.gql(satisfied, { code: feedback.code, level: 'SATISFIED' }, officer)).data!.recordFeedbackSatisfaction).toEqual({ satisfaction: 'SATISFIED' });
     expect((await app.gql(satisfied, { code: feedback.code, level: 'SATISFIED' }, officer)).errors).toBeUndefined();

@@ -52,7 +52,7 @@ describe('schema.graphql', () => {
     expect(missing).toEqual([]);
   });
 
-  it('holds the operations of the client contract (SPEC §5)', async () => {
+  it('holds the operations of the client contract (docs/SPEC.md §5)', async () => {
     const schema = parseSdl(await printSchemaSdl());
     const query = Object.keys(schema.getQueryType()!.getFields());
     const mutation = Object.keys(schema.getMutationType()!.getFields());

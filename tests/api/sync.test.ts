@@ -40,7 +40,7 @@ async function dossier(code: string) {
 
 describe('importDossierEvents', () => {
   it('applies events in occurredAt order whatever order they arrive in, with the same due time as receiveDossier', async () => {
-    // Received Friday 25 April 2025 16:00, a 3-working-day procedure: due Tuesday 29 April 17:00 (SPEC §2).
+    // Received Friday 25 April 2025 16:00, a 3-working-day procedure: due Tuesday 29 April 17:00 (docs/SPEC.md §2).
     const late = await importEvents([
       step('SY-1', 'COMPLETED', '2025-04-29T10:00:00+07:00', { electronicResult: true }),
       step('SY-1', 'PROCESSING_STARTED', '2025-04-28T08:00:00+07:00'),

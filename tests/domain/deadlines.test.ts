@@ -10,7 +10,7 @@ function due(local: string, processingDays: number, opts: { hours?: OfficeHours;
   return computeDueAt({ calendar, receivedAt: vn(local), processingDays, ...opts }).toISOString();
 }
 
-describe('computeDueAt: SPEC §2 examples (official calendar)', () => {
+describe('computeDueAt: docs/SPEC.md §2 examples (official calendar)', () => {
   it('received Fri 25 Apr 2025 16:00 with 3 days → Tue 29 Apr 17:00 (Sat 26 Apr worked)', () => {
     expect(due('2025-04-25 16:00', 3)).toBe('2025-04-29T10:00:00.000Z');
   });

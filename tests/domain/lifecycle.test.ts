@@ -9,7 +9,7 @@ import {
   OPEN_STATUSES,
 } from '../../src/domain/lifecycle';
 
-/** The SPEC §2 lifecycle, written out independently of the implementation's table. */
+/** The docs/SPEC.md §2 lifecycle, written out independently of the implementation's table. */
 const EXPECTED: ReadonlyArray<[S, A, S]> = [
   [S.RECEIVED, A.START_PROCESSING, S.PROCESSING],
   [S.PROCESSING, A.REQUEST_SUPPLEMENT, S.AWAITING_SUPPLEMENT],
@@ -135,7 +135,7 @@ describe('open states and allowed actions', () => {
   });
 });
 
-describe('history completeness (INDEX_METHOD electronicTracking)', () => {
+describe('history completeness (docs/INDEX_METHOD.md electronicTracking)', () => {
   const { isHistoryComplete, requiredHistory, DossierStatus: S } = require('../../src/domain/lifecycle') as typeof import('../../src/domain/lifecycle');
 
   it('needs receipt, every step and the result for the status', () => {

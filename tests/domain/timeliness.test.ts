@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { classifyTimeliness, needsApology, Timeliness } from '../../src/domain/timeliness';
 import { instantArb, PROPERTY_RUNS, vn } from './helpers';
 
-// Due Tue 29 Apr 2025 17:00 +07:00 (the SPEC example).
+// Due Tue 29 Apr 2025 17:00 +07:00 (the docs/SPEC.md §2 example).
 const dueAt = vn('2025-04-29 17:00');
 const longAfter = vn('2025-06-01 10:00');
 
@@ -43,7 +43,7 @@ describe('classifyTimeliness', () => {
     expect(classifyTimeliness({ dueAt, completedAt: undefined, now: new Date(dueAt.getTime()) })).toBe(Timeliness.PENDING);
   });
 
-  it('PENDING while waiting for a supplement asked before the due time: the clock is stopped (SPEC §2)', () => {
+  it('PENDING while waiting for a supplement asked before the due time: the clock is stopped (docs/SPEC.md §2)', () => {
     const later = vn('2025-05-06 10:00');
     expect(classifyTimeliness({ dueAt, now: later, waitingSince: vn('2025-04-28 10:00') })).toBe(Timeliness.PENDING);
     expect(classifyTimeliness({ dueAt, now: later, waitingSince: new Date(dueAt.getTime()) })).toBe(Timeliness.PENDING);

@@ -11,7 +11,7 @@ import { collect, wsClient } from '../support/ws';
 
 /**
  * Several API instances on one PostgreSQL and one Redis, with real graphql-ws clients over
- * real sockets (SPEC §4, issue 5). Skipped, with the reason printed, when no Redis is found.
+ * real sockets (docs/SPEC.md §4, issue 5). Skipped, with the reason printed, when no Redis is found.
  */
 const { redisUrl, redisAbsentReason } = readTestEnv();
 const describeWithRedis = redisUrl ? describe : describe.skip;

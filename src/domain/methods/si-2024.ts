@@ -1,5 +1,5 @@
 /**
- * Method SI-2024: the seed definition of the service index (INDEX_METHOD.md, table "Method
+ * Method SI-2024: the seed definition of the service index (docs/INDEX_METHOD.md, table "Method
  * SI-2024"), modelled on Decision 766/QĐ-TTg (23 June 2022). This is DATA: it fills the
  * index_method tables, and scores are computed from what those tables hold, so a new version
  * of the weights is a new method row, not a code change.

@@ -10,7 +10,7 @@ export interface DelayAttributionRow {
 }
 
 /**
- * Delay accountability (Directive 15, Decision 766; INDEX_METHOD "Delay accountability"):
+ * Delay accountability (Directive 15, Decision 766; docs/INDEX_METHOD.md "Delay accountability"):
  * every dossier of the subtree completed LATE in the period, or still open and overdue at its
  * end, is attributed to the unit and officer that held it when its due time passed, i.e. the
  * author of its last event at or before the due time.

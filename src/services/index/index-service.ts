@@ -84,7 +84,7 @@ function sameReach(families: Iterable<CounterFamily>, reach: Partial<Reach>): Ma
 }
 
 /**
- * The periods a synced dossier's counters live in, from its times (INDEX_METHOD "Period
+ * The periods a synced dossier's counters live in, from its times (docs/INDEX_METHOD.md "Period
  * membership"): receipt counters in the periods containing its receipt, completion counters in
  * those containing its completion, the backlog in those judged while it was open. A late event
  * for a dossier of May then recounts May (and its quarter and year), not every period since,
@@ -151,7 +151,7 @@ export interface StoredScorecard extends ScorecardRow {
 }
 
 /**
- * The index (INDEX_METHOD.md): counts in SQL, scores with the domain, stores scorecards per
+ * The index (docs/INDEX_METHOD.md): counts in SQL, scores with the domain, stores scorecards per
  * agency and period, keeps them current as dossiers change, and rebuilds a period on demand
  * with identical figures. Every write to a period holds that period's advisory lock, so two
  * instances never interleave their updates of one ranking.
@@ -368,7 +368,7 @@ export class IndexService {
 
   /**
    * The ranking of a peer group, best first (unranked last, by code): provinces or ministries
-   * nationally, or one kind of unit inside a province (INDEX_METHOD "Peers and ranks").
+   * nationally, or one kind of unit inside a province (docs/INDEX_METHOD.md "Peers and ranks").
    */
   async ranking(periodKey: string, kind: AgencyKind, parentCode?: string): Promise<ScorecardView[]> {
     const national = kind === AgencyKind.PROVINCE || kind === AgencyKind.MINISTRY;

@@ -8,7 +8,7 @@ import { DossierEventKind } from '../../domain/enums';
  * incremental updates. The result uses the domain's counter keys (src/domain/scoring.ts);
  * rolling agencies up into their parents and scoring happen elsewhere.
  *
- * Period membership (INDEX_METHOD "Period membership"): receipt counters by received_at,
+ * Period membership (docs/INDEX_METHOD.md "Period membership"): receipt counters by received_at,
  * completion counters by completed_at, feedback by its due time, and the overdue backlog as
  * of the period's end (or now, for a period still running), whatever the receipt date.
  */
@@ -27,7 +27,7 @@ const RECEIVED = 'd.received_at >= $1 AND d.received_at < $2';
 // Completion counters: dossiers completed in the period, whatever their receipt date.
 const COMPLETED = 'd.completed_at >= $1 AND d.completed_at < $2';
 // The cumulative overdue backlog: open at the period's end and past due then, whatever the
-// receipt date, as the national portal counts it (INDEX_METHOD `onTime`): received before the
+// receipt date, as the national portal counts it (docs/INDEX_METHOD.md `onTime`): received before the
 // instant, not closed before it (closed_at NULL or >= instant), past due with the clock running
 // (a dossier waiting for a supplement asked before its due time is not overdue).
 // It is counted as two disjoint halves that each have a covering index for one agency: still

@@ -34,7 +34,7 @@ const UTF8_BOM = '\uFEFF';
 /**
  * A ranking as CSV for journalists: one row per agency, totals with two decimals and each
  * criterion as a percentage TRUNCATED to two decimals, as published reports do
- * (INDEX_METHOD "Display": 45,679 / 52,447 → 87.09). No personal data exists at this level.
+ * (docs/INDEX_METHOD.md "Display": 45,679 / 52,447 → 87.09). No personal data exists at this level.
  * Headers in Vietnamese (criteria by their names in the method) or, on request, machine keys
  * (`<criterion key>_percent`); the values are the same either way.
  */

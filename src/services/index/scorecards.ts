@@ -42,7 +42,7 @@ export function existsAtEnd(a: AgencyNode, p: Period): boolean {
 }
 
 /**
- * Who an agency ranks among (INDEX_METHOD "Peers and ranks"): provinces nationally,
+ * Who an agency ranks among (docs/INDEX_METHOD.md "Peers and ranks"): provinces nationally,
  * ministries nationally, and departments, districts and communes among the units of the same
  * kind inside their province (the first code of their path).
  */
@@ -54,7 +54,7 @@ export function peerGroupOf(a: Pick<AgencyNode, 'kind' | 'path'>): string {
 
 /**
  * The structure of agencies for one period: whose figures make up whose. A parent includes
- * its descendants (INDEX_METHOD "Parents include descendants"), and an agency that took over
+ * its descendants (docs/INDEX_METHOD.md "Parents include descendants"), and an agency that took over
  * merged agencies includes them (their `successor`), so a year that spans the 1 July 2025
  * restructure scores the new province with the old ones' first half. A merged agency counts
  * in its successor only in periods it did not outlive: while it still exists at a period's

@@ -15,7 +15,7 @@ function copy(): IndexMethod {
   return JSON.parse(JSON.stringify(SI_2024)) as IndexMethod;
 }
 
-describe('method SI-2024 (INDEX_METHOD.md table)', () => {
+describe('method SI-2024 (docs/INDEX_METHOD.md table)', () => {
   it('is valid: 6 groups summing to 100', () => {
     expect(validateMethod(SI_2024)).toEqual([]);
     expect(() => assertValidMethod(SI_2024)).not.toThrow();

@@ -225,7 +225,7 @@ describe('lastDayOf', () => {
   });
 });
 
-describe('finality (INDEX_METHOD "Freshness": 10 working days after the period)', () => {
+describe('finality (docs/INDEX_METHOD.md "Freshness": 10 working days after the period)', () => {
   const official = loadOfficialCalendar();
 
   it('2024-09 is final from 00:00 on the day after its 10th working day (Mon 14 Oct 2024)', () => {

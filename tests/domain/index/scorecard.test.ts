@@ -123,7 +123,7 @@ describe('computeScorecard with SI-2024', () => {
   });
 });
 
-describe('not applicable criteria (INDEX_METHOD "No denominator")', () => {
+describe('not applicable criteria (docs/INDEX_METHOD.md "No denominator")', () => {
   it('no fee procedures nor fee dossiers: payment is not applicable, the total is rescaled over 90', () => {
     const r = computeScorecard(SI_2024, counters({ ...MONTH, feeProcedures: 0, feeProceduresWithOnlinePayment: 0, feeDossiersReceived: 0, feeDossiersPaidOnline: 0 }));
     const payment = r.groups.find((g) => g.key === 'payment');
