@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 
 /**
  * The deployment files cannot be run here (no Docker daemon or compose plugin on these
- * machines): this checks that they parse and hang together. See the README.
+ * machines): this checks that they parse and hang together. See docs/operations.md.
  */
 const root = path.resolve(__dirname, '..');
 const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');

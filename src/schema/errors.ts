@@ -41,7 +41,7 @@ export const notFound = (type: string, key: string, details: ErrorDetails = {}) 
 /**
  * An agency code no agency has, given to any field but `agency(code:)` (which answers null, as
  * a lookup of the thing itself): NOT_FOUND naming the argument, never an empty answer that
- * reads as "this agency has none" (README, "Errors").
+ * reads as "this agency has none" (docs/api.md, "Errors").
  */
 export const unknownAgency = (field: string, code: string) => notFound('Agency', code, { field });
 

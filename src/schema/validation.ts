@@ -120,7 +120,7 @@ export function refuseUnstorableText(document: DocumentNode, variables: Record<s
 /**
  * Arguments whose items are validated one by one, each refused alone: a batch of agency events
  * (importDossierEvents' `events`, up to 5,000) lands its good items whatever one bad item
- * holds, so the sync service answers an unstorable text as that event's error (README, Sync).
+ * holds, so the sync service answers an unstorable text as that event's error (docs/sync.md).
  */
 const ITEM_VALIDATED_ARGUMENTS: Record<string, string> = { importDossierEvents: 'events' };
 

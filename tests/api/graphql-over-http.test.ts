@@ -3,7 +3,7 @@ import { startTestApp, TestApp } from '../support/app';
 
 /**
  * graphql-http's audit of the GraphQL-over-HTTP spec against the real server. Every MUST
- * passes; the SHOULDs we do not follow are listed here and justified in the README.
+ * passes; the SHOULDs we do not follow are listed here and justified in docs/decisions.md.
  */
 let app: TestApp;
 beforeAll(async () => {

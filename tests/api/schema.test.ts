@@ -10,11 +10,12 @@ describe('schema.graphql', () => {
     expect(fs.readFileSync(COMMITTED, 'utf8')).toBe(await printSchemaSdl());
   });
 
-  it('validates every GraphQL example of the README (its ```graphql blocks)', () => {
+  it('validates every GraphQL example of the README and docs/ (their ```graphql blocks)', () => {
     const schema = parseSdl(fs.readFileSync(COMMITTED, 'utf8'));
     const problems: string[] = [];
     let examples = 0;
-    for (const file of ['README.md']) {
+    const docs = fs.readdirSync(path.resolve(__dirname, '../../docs')).filter((f) => f.endsWith('.md'));
+    for (const file of ['README.md', ...docs.map((f) => `docs/${f}`)]) {
       const text = fs.readFileSync(path.resolve(__dirname, '../..', file), 'utf8');
       for (const [, block] of text.matchAll(/^```graphql\n([\s\S]*?)^```/gm)) {
         let document: DocumentNode;

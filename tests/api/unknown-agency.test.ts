@@ -4,7 +4,7 @@ import { seedFixtures } from '../support/fixtures';
 import { collect, wsClient } from '../support/ws';
 
 /**
- * One rule for a code that names no agency (README, "Errors"): `agency(code:)`, the lookup of
+ * One rule for a code that names no agency (docs/api.md, "Errors"): `agency(code:)`, the lookup of
  * the agency itself, answers null; every other field given an agency code answers NOT_FOUND
  * naming the argument, never an empty list or a null that reads as "this agency has none".
  */
