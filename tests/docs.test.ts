@@ -34,13 +34,37 @@ const FILES = textFiles();
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
 const inside = (absolute: string) => absolute === ROOT || absolute.startsWith(ROOT + path.sep);
 
-/** Relative link targets of a Markdown text, without their #anchor (web, mail and in-page links left out). */
-function relativeLinks(markdown: string): string[] {
+/** Relative link targets of a Markdown text, with their #anchor if any (web and mail links left out). */
+function linksWithAnchors(markdown: string): { file: string; anchor: string | null }[] {
   const prose = markdown.replace(/^```[\s\S]*?^```/gm, '');
   return [...prose.matchAll(/\]\(([^)\s]+)\)/g)]
     .map((m) => m[1])
-    .filter((target) => !/^([a-z][a-z0-9+.-]*:|#)/i.test(target))
-    .map((target) => decodeURIComponent(target.split('#')[0]));
+    .filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target))
+    .map((target) => {
+      const [file, anchor] = target.split('#');
+      return { file: decodeURIComponent(file), anchor: anchor ?? null };
+    });
+}
+
+/** Relative link targets of a Markdown text, without their #anchor (in-page links left out). */
+function relativeLinks(markdown: string): string[] {
+  return linksWithAnchors(markdown)
+    .map((l) => l.file)
+    .filter((file) => file !== '');
+}
+
+/** The anchors of a Markdown file's headings, as GitHub makes them. */
+function anchors(markdown: string): Set<string> {
+  const prose = markdown.replace(/^```[\s\S]*?^```/gm, '');
+  return new Set(
+    [...prose.matchAll(/^#{1,6} +(.+)$/gm)].map((m) =>
+      m[1]
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N} _-]/gu, '')
+        .replace(/ /g, '-'),
+    ),
+  );
 }
 
 describe('README', () => {
@@ -77,6 +101,18 @@ describe('nothing outside the repository', () => {
       }
     }
     expect(broken).toEqual([]);
+  });
+
+  it('every #anchor of a link to a Markdown file names one of its headings', () => {
+    const missing: string[] = [];
+    for (const file of FILES.filter((f) => f.endsWith('.md'))) {
+      for (const { file: target, anchor } of linksWithAnchors(read(file))) {
+        if (anchor === null || (target !== '' && !target.endsWith('.md'))) continue;
+        const linked = target === '' ? path.join(ROOT, file) : path.resolve(ROOT, path.dirname(file), target);
+        if (fs.existsSync(linked) && !anchors(fs.readFileSync(linked, 'utf8')).has(anchor)) missing.push(`${file}: ${target}#${anchor}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   it('no script builds a path out of the repository from its own folder', () => {
