@@ -83,11 +83,19 @@ export interface PlanInput {
 
 export type PlanTarget = { rank: number; total?: undefined } | { total: number; rank?: undefined };
 
+/** What a step's items are (the counters' CounterUnit, as an enum for clients). */
+export enum PlanItemUnit {
+  PROCEDURE = 'PROCEDURE',
+  DOSSIER = 'DOSSIER',
+  RATING = 'RATING',
+  FEEDBACK = 'FEEDBACK',
+}
+
 export interface PlanStep {
   criterion: string;
   name: string;
   action: ImprovementAction;
-  unit: CounterUnit;
+  unit: PlanItemUnit;
   /** Items moved into the numerator by this step. */
   items: number;
   /** The criterion's shortfall (denominator − numerator) before the step. */
@@ -266,7 +274,7 @@ export function planScore(input: PlanInput, target: PlanTarget): ScorePlan {
       criterion: criterion.key,
       name: criterion.name,
       action: improvement.action,
-      unit: COUNTERS[criterion.numerator].unit,
+      unit: COUNTERS[criterion.numerator].unit as CounterUnit as PlanItemUnit,
       items,
       outOf: best.shortfall,
       points,

@@ -213,7 +213,7 @@ describe('the plan', () => {
           expect(step.items).toBeGreaterThan(0);
           expect(step.items).toBeLessThanOrEqual(step.outOf);
         }
-        const t = 'rank' in target && target.rank !== undefined ? totalForRank(target.rank, peerTotals) : roundScore(target.total!);
+        const t = 'rank' in target ? totalForRank(target.rank, peerTotals) : roundScore(target.total);
         if (plan.targetRank === null || plan.targetRank <= (plan.rankOutOf ?? 0)) expect(plan.targetTotal).toBe(t);
       }),
       PROPERTY_RUNS,
