@@ -1,4 +1,5 @@
 import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import { periodsContaining } from '../domain/periods';
 import type { PlanTarget } from '../domain/score-plan';
 import { Agency } from '../entities';
 import { ForecastKey, PlanKey, scoreForecasts, scorePlans } from '../services/index/score-plan';
@@ -32,7 +33,10 @@ export class ScorePlanResolver {
     nullable: true,
     description: 'The running period’s forecast: its total at the end if the open dossiers falling due before then are all completed on time (best) or all overdue (worst), and the ranks those give. Public. Null when the agency has no scorecard then.',
   })
-  async scoreForecast(@Args() { agencyCode, period }: ScoreForecastArgs, @Ctx() ctx: RequestContext): Promise<ScoreForecast | null> {
+  async scoreForecast(@Args() args: ScoreForecastArgs, @Ctx() ctx: RequestContext): Promise<ScoreForecast | null> {
+    const { agencyCode } = args;
+    // The running month by default, so a link or an example keeps meaning "now".
+    const period = args.period ?? periodsContaining(ctx.now)[0].key;
     parsePeriodArg(period, 'period');
     const agency = await this.agencyByCode(ctx, agencyCode);
     const loader = ctx.loaders.batch<ForecastKey, Awaited<ReturnType<typeof scoreForecasts>>[number]>('scoreForecast', (keys) =>

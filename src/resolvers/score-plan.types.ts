@@ -51,8 +51,8 @@ export class ScoreForecastArgs {
   @Matches(AGENCY_CODE, { message: 'agencyCode must be an agency code such as "HNI"' })
   agencyCode: string;
 
-  @Field({ description: 'The running period, e.g. the current month. A period that has ended answers its figures as they stand.' })
-  period: string;
+  @Field(() => String, { nullable: true, description: 'The running period, e.g. "2026-12"; by default the current month (Vietnam time). A period that has ended answers its figures as they stand.' })
+  period?: string | null;
 }
 
 @ObjectType({ description: 'One step of a score plan: items of one criterion moved from its shortfall into its numerator, and the total and rank after it.' })

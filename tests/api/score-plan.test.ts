@@ -177,6 +177,9 @@ describe('scoreForecast', () => {
     expect(f.bestRank).toBe(rankAmong(f.bestTotal, peers));
     expect(f.worstRank).toBe(rankAmong(f.worstTotal, peers));
     expect(f.bestRank).toBeLessThanOrEqual(f.worstRank);
+    // Without a period: the running month.
+    const byDefault = await app.gql(`{ scoreForecast(agencyCode: "HNI") { period openFallingDue bestTotal worstTotal } }`);
+    expect(byDefault.data!.scoreForecast).toEqual({ period: RUNNING, openFallingDue: n, bestTotal: f.bestTotal, worstTotal: f.worstTotal });
   });
 
   it('for a month that has ended: its figures as they stand, nothing left to fall due', async () => {
