@@ -41,6 +41,36 @@ const total = (c: Counters) => computeScorecard(SI_2024, c).total!;
 /** Applies a plan's steps to a copy of the counters, as a reader of the plan would. */
 const applySteps = (c: Counters, steps: { criterion: string; items: number }[]) => steps.reduce((acc, s) => applyImprovement(acc, criterionByKey(s.criterion), s.items), c);
 
+  /** Consistent counters (subsets within their supersets, sums derived), often small. */
+const count = fc.integer({ min: 0, max: 5000 });
+  const share = fc.integer({ min: 0, max: 1000 });
+  const part = (whole: number, perMille: number) => Math.floor((whole * perMille) / 1000);
+  const countersArb = fc.record({ received: count, completed: count, backlog: count, announced: count, rated: count, feedback: count, s: fc.array(share, { minLength: 12, maxLength: 12 }) }).map(({ received, completed, backlog, announced, rated, feedback, s }) => {
+    const inTime = part(completed, s[0]);
+    const online = part(received, s[1]);
+    return deriveCounters({
+      ...emptyCounters(),
+      proceduresAnnounced: announced,
+      proceduresPublishedOnTime: part(announced, s[2]),
+      dossiersReceived: received,
+      dossiersSynced: part(received, s[3]),
+      dossiersWithCompleteHistory: part(received, s[4]),
+      dossiersCompleted: completed,
+      dossiersCompletedInTime: inTime,
+      overdueBacklogAtEnd: backlog,
+      lateOrOverdueWithApology: part(completed - inTime + backlog, s[5]),
+      dossiersReceivedForOnlineProcedures: received,
+      dossiersReceivedOnline: online,
+      completedDossiersRated: rated,
+      completedDossiersRatedSatisfied: part(rated, s[6]),
+      feedbackDue: feedback,
+      feedbackAnsweredInTime: part(feedback, s[7]),
+      dossiersDigitizedAtReceipt: part(received, s[8]),
+      completedWithElectronicResult: part(completed, s[9]),
+      dossiersReusingData: part(online, s[10]),
+    });
+  });
+
 describe('the plan', () => {
   const peers = [95, 90, 88.5, 85, 84, 80, 75, 70];
 
@@ -164,34 +194,6 @@ describe('the plan', () => {
   });
 
   it('property: for consistent counters and any target, the steps applied to a copy reach the projected total and rank', () => {
-    const count = fc.integer({ min: 0, max: 5000 });
-    const share = fc.integer({ min: 0, max: 1000 });
-    const part = (whole: number, perMille: number) => Math.floor((whole * perMille) / 1000);
-    const countersArb = fc.record({ received: count, completed: count, backlog: count, announced: count, rated: count, feedback: count, s: fc.array(share, { minLength: 12, maxLength: 12 }) }).map(({ received, completed, backlog, announced, rated, feedback, s }) => {
-      const inTime = part(completed, s[0]);
-      const online = part(received, s[1]);
-      return deriveCounters({
-        ...emptyCounters(),
-        proceduresAnnounced: announced,
-        proceduresPublishedOnTime: part(announced, s[2]),
-        dossiersReceived: received,
-        dossiersSynced: part(received, s[3]),
-        dossiersWithCompleteHistory: part(received, s[4]),
-        dossiersCompleted: completed,
-        dossiersCompletedInTime: inTime,
-        overdueBacklogAtEnd: backlog,
-        lateOrOverdueWithApology: part(completed - inTime + backlog, s[5]),
-        dossiersReceivedForOnlineProcedures: received,
-        dossiersReceivedOnline: online,
-        completedDossiersRated: rated,
-        completedDossiersRatedSatisfied: part(rated, s[6]),
-        feedbackDue: feedback,
-        feedbackAnsweredInTime: part(feedback, s[7]),
-        dossiersDigitizedAtReceipt: part(received, s[8]),
-        completedWithElectronicResult: part(completed, s[9]),
-        dossiersReusingData: part(online, s[10]),
-      });
-    });
     const peersArb = fc.array(fc.oneof(fc.integer({ min: 0, max: 10000 }).map((x) => x / 100), fc.constant(null)), { maxLength: 12 });
     const targetArb = fc.oneof(fc.integer({ min: 1, max: 14 }).map((rank) => ({ rank })), fc.integer({ min: 1, max: 10000 }).map((x) => ({ total: x / 100 })));
     fc.assert(
@@ -208,6 +210,10 @@ describe('the plan', () => {
           const closed = computeScorecard(SI_2024, after).total;
           expect(closed === null || roundScore(closed) <= plan.projectedTotal || roundScore(closed) < plan.targetTotal).toBe(true);
         }
+        // Under SI-2024 every criterion has an action, and every shortfall closed scores 100:
+        // any total, or any rank from 1 to rankOutOf, is within reach of a card that scores.
+        const validRank = plan.targetRank === null || (plan.targetRank >= 1 && plan.targetRank <= (plan.rankOutOf ?? 0));
+        if (plan.total !== null && validRank) expect(plan.reachable).toBe(true);
         // Steps never go down and never exceed their shortfall.
         for (const step of plan.steps) {
           expect(step.items).toBeGreaterThan(0);
@@ -242,5 +248,19 @@ describe('the forecast', () => {
     const none = forecastScore({ method: SI_2024, counters, peerTotals: peers, ranked: true }, 0);
     expect([none.bestTotal, none.worstTotal]).toEqual([none.total, none.total]);
     expect(() => forecastScore({ method: SI_2024, counters, peerTotals: peers, ranked: true }, -1)).toThrow(RangeError);
+  });
+
+  it('property: best ≥ now ≥ worst and bestRank ≤ worstRank, whatever the counters and peers', () => {
+    const peersArb = fc.array(fc.oneof(fc.integer({ min: 0, max: 10000 }).map((x) => x / 100), fc.constant(null)), { maxLength: 12 });
+    fc.assert(
+      fc.property(countersArb, peersArb, fc.integer({ min: 0, max: 5000 }), (counters, peerTotals, n) => {
+        const f = forecastScore({ method: SI_2024, counters, peerTotals, ranked: true }, n);
+        if (f.total === null) return;
+        expect(f.bestTotal!).toBeGreaterThanOrEqual(f.total);
+        expect(f.total).toBeGreaterThanOrEqual(f.worstTotal!);
+        expect(f.bestRank!).toBeLessThanOrEqual(f.worstRank!);
+      }),
+      PROPERTY_RUNS,
+    );
   });
 });
