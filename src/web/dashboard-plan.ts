@@ -60,6 +60,7 @@ window.siPlan = (() => {
     catch (err) { $('forecast').textContent = siPages.messageOf(err); return; }
     if (mine !== context || !forecast || forecast.bestTotal == null) return;
     const last = chart.data.labels.length - 1;
+    if (chart.data.labels[last] !== mine.period) return; // no scorecard drawn for the month yet
     chart.data.datasets.push({
       type: 'bar', label: 'Dự báo cuối kỳ', yAxisID: 'y', order: 1,
       data: chart.data.labels.map((_, i) => (i === last ? [forecast.worstTotal, forecast.bestTotal] : null)),
