@@ -1,4 +1,5 @@
 import type express from 'express';
+import { PLAN_SCRIPT, PLAN_SECTION } from './dashboard-plan';
 import { htmlPageRouter } from './pages';
 
 /**
@@ -53,11 +54,12 @@ const PAGE = `<!doctype html>
     <section class="card"><h2>Quá hạn <span id="overdue-count" class="muted"></span></h2><table><tbody id="overdue"></tbody></table></section>
     <section class="card"><h2>Sắp đến hạn <span id="due-soon-count" class="muted"></span></h2><table><tbody id="due-soon"></tbody></table></section>
     <section class="card"><h2>Cảnh báo trực tiếp <small id="live" data-state="connecting">đang kết nối…</small></h2><ul id="alerts"></ul></section>
-  </div>
+  </div>${PLAN_SECTION}
 </main>
 <script src="/assets/chart.js"></script>
 <script src="/assets/graphql-ws.js"></script>
 <script src="/assets/pages.js"></script>
+${PLAN_SCRIPT}
 <script>
   const KEEP_ALERTS = 50;
   const ALERTS_SINCE_MS = 24 * 3_600_000;
@@ -134,6 +136,7 @@ const PAGE = `<!doctype html>
       ] },
       options: { animation: false, scales: { y: { suggestedMin: 0, suggestedMax: 100 }, rank: { position: 'right', reverse: true, suggestedMin: 1, ticks: { precision: 0 }, grid: { drawOnChartArea: false } } } },
     });
+    siPlan.show(chart, { code: agency.code, period, gql, rank: scorecard?.rank, rankOutOf: scorecard?.rankOutOf });
   }
 
   function row(values, numeric = []) {

@@ -175,6 +175,30 @@ const CHECKS: Record<string, Check> = {
     expect(again.errors).toBeUndefined();
     expect(again.data!.importDossierEvents).toMatchObject({ accepted: 0, duplicates: 3, rejected: 0, held: 0 });
   },
+  'Hà Nội to 5th among the provinces in December 2025': (r) => {
+    const plan = r.data!.scorePlan;
+    expect(plan.rankOutOf).toBe(34);
+    expect(plan.statement).toBeTruthy();
+    if (plan.rank <= 5) return expect(plan).toMatchObject({ reachable: true, steps: [] });
+    expect(plan.reachable).toBe(true);
+    expect(plan.projectedRank).toBeLessThanOrEqual(5);
+    expect(plan.projectedTotal).toBeGreaterThanOrEqual(plan.targetTotal);
+    expect(plan.steps.length).toBeGreaterThan(0);
+    expect(plan.steps[plan.steps.length - 1].projectedTotal).toBe(plan.projectedTotal);
+  },
+  'the forecast for the running month': (r) => {
+    const { hanoi, justice } = r.data!;
+    const month = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 7);
+    for (const f of [hanoi, justice]) {
+      expect(f.period).toBe(month);
+      if (f.total === null) continue;
+      expect(f.bestTotal).toBeGreaterThanOrEqual(f.total);
+      expect(f.total).toBeGreaterThanOrEqual(f.worstTotal);
+      expect(f.bestRank).toBeLessThanOrEqual(f.worstRank);
+    }
+    // The province's open dossiers include its department's.
+    expect(hanoi.openFallingDue).toBeGreaterThanOrEqual(justice.openFallingDue);
+  },
   'what to fix for April 2025': (r) => {
     const { dossiersWithGaps, heldEvents } = r.data!.syncReport;
     expect(dossiersWithGaps.nodes.map((d: { code: string }) => d.code)).not.toContain('G22.HNI-STP.VD-000777');
