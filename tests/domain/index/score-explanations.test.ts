@@ -43,7 +43,7 @@ describe('roundToSum', () => {
         expect(cents(r)).toBe(Math.round(target * 100));
         r.forEach((x, i) => expect(Math.abs(x - parts[i])).toBeLessThan(0.02));
       }),
-      { numRuns: PROPERTY_RUNS },
+      PROPERTY_RUNS,
     );
   });
 });
@@ -137,7 +137,7 @@ describe('explainScoreChange', () => {
         const result = explainScoreChange(SI_2024, make(x), { method: SI_2024, counters: make(y) });
         expect(cents(result.criteria.map((c) => c.change))).toBe(Math.round(result.scoreDelta! * 100));
       }),
-      { numRuns: PROPERTY_RUNS },
+      PROPERTY_RUNS,
     );
   });
 });
