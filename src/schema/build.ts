@@ -11,6 +11,7 @@ import { FeedbackResolver } from '../resolvers/feedback.resolver';
 import { IndexResolver } from '../resolvers/index.resolver';
 import { NodeResolver } from '../resolvers/node.resolver';
 import { ProcedureResolver, ServiceCommitmentResolver } from '../resolvers/procedure.resolver';
+import { ScoreExplanationsResolver } from '../resolvers/score-explanations.resolver';
 import { SyncResolver } from '../resolvers/sync.resolver';
 import { ViewerResolver } from '../resolvers/viewer.resolver';
 import { Agency, Dossier, DossierEvent, Feedback, Procedure, ServiceCommitment } from '../entities';
@@ -31,7 +32,7 @@ const topicPubSubUnused = {
 /** Builds the executable schema once per process (type-graphql metadata is global anyway). */
 export function getSchema(): Promise<GraphQLSchema> {
   schema ??= buildSchema({
-    resolvers: [NodeResolver, AgencyResolver, ProcedureResolver, ServiceCommitmentResolver, DossierResolver, DossierEventResolver, FeedbackResolver, CalendarResolver, IndexResolver, AlertResolver, RankingChangeResolver, SyncResolver, AuditResolver, ViewerResolver],
+    resolvers: [NodeResolver, AgencyResolver, ProcedureResolver, ServiceCommitmentResolver, DossierResolver, DossierEventResolver, FeedbackResolver, CalendarResolver, IndexResolver, AlertResolver, RankingChangeResolver, SyncResolver, AuditResolver, ViewerResolver, ScoreExplanationsResolver],
     // Every Node implementation must be in the schema even if only reachable through node(id).
     orphanedTypes: [Agency, Procedure, Dossier, DossierEvent, Feedback, ServiceCommitment],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],

@@ -17,6 +17,8 @@ export const PUBLIC_CACHEABLE_FIELDS: ReadonlySet<string> = new Set([
   'rankings',
   'scorecard',
   'scoreTrend',
+  'pointsLost',
+  'scoreChange',
   'agencies',
   'agency',
   'procedures',
