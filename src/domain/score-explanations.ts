@@ -136,6 +136,7 @@ export interface UnitLossShare<Id> {
 }
 
 export interface PointsLostResult<Id> {
+  /** The total as published (2 decimals); null when nothing applies. */
   total: number | null;
   /** 100 − total as published; 0 when nothing applies. */
   lostPoints: number;
@@ -202,7 +203,7 @@ export function pointsLostByUnit<Id>(method: IndexMethod, parent: Counters, unit
     lostPoints,
   );
   return {
-    total: whole.total,
+    total: whole.total === null ? null : roundScore(whole.total),
     lostPoints,
     criteria: whole.criteria.map((c, ci) => ({ key: c.key, name: c.name, shortfall: c.shortfall, lostPoints: byCriterion[ci] })),
     own: share(units.length, null),

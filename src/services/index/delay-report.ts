@@ -108,10 +108,12 @@ export class DelayReports {
     return attributeDelays(this.dataSource.manager, agencyPath, this.index.windowFor(periodKey));
   }
 
-  /** Public: by unit, over the agency's scorecard contributors. */
+  /** Public: by unit, over the agency's scorecard contributors; empty when the agency has no scorecard in the period. */
   async byUnit(agencyId: number, periodKey: string): Promise<UnitDelayRow[]> {
     const window = this.index.windowFor(periodKey);
     const structure = await periodStructure(this.dataSource.manager, parsePeriod(periodKey));
+    // An agency that did not exist in the period has no scorecard then (its dossiers count in its successor's): nothing to list.
+    if (!structure.scorable().some((a) => a.id === agencyId)) return [];
     return delaysByUnit(this.dataSource.manager, [...structure.contributors(agencyId)], window);
   }
 }
