@@ -1,4 +1,5 @@
 import type express from 'express';
+import { UNITS_SCRIPT, UNITS_SECTION } from './dashboard-units';
 import { htmlPageRouter } from './pages';
 
 /**
@@ -49,6 +50,7 @@ const PAGE = `<!doctype html>
       <table id="groups"><tbody></tbody></table></section>
     <section class="card"><h2>Xu hướng 12 tháng</h2><canvas id="chart" height="180"></canvas></section>
   </div>
+${UNITS_SECTION}
   <div class="grid" style="margin-top:1rem">
     <section class="card"><h2>Quá hạn <span id="overdue-count" class="muted"></span></h2><table><tbody id="overdue"></tbody></table></section>
     <section class="card"><h2>Sắp đến hạn <span id="due-soon-count" class="muted"></span></h2><table><tbody id="due-soon"></tbody></table></section>
@@ -89,10 +91,18 @@ const PAGE = `<!doctype html>
     // An ADMIN sees every agency (SPEC §5): it picks the one the board is about, and the
     // lists follow the pick, so the header never names one agency over another's dossiers.
     if (viewer.role === 'ADMIN') await pickAgency();
+    else if (params.get('agency')) agency = await unitInScope(params.get('agency')) || agency;
     showWho();
     renderStoredAlerts();
     startLive();
     await Promise.all([loadScore(), loadDossiers()]);
+  }
+
+  // A unit of the viewer's agency (a click in "points lost by unit"): its board, within the token's scope.
+  async function unitInScope(code) {
+    const { agency: unit } = await gql('query($code: String!) { agency(code: $code) { code name parent { code parent { code parent { code } } } } }', { code });
+    for (let a = unit; a; a = a.parent) if (a.code === viewer.agency.code) return { code: unit.code, name: unit.name };
+    return null;
   }
 
   function showWho() { $('who').textContent = agency.name + ' · ' + viewer.role; }
@@ -117,6 +127,7 @@ const PAGE = `<!doctype html>
 
   async function loadScore() {
     const period = $('period').value;
+    loadExplanations(agency.code, period);
     const { scorecard, scoreTrend } = await gql('query($code: String!, $period: String!, $from: String!) { scorecard(agencyCode: $code, period: $period) { total rank rankOutOf rankDelta scoreDelta final groups { name score maxScore } } scoreTrend(agencyCode: $code, from: $from, to: $period) { period total rank } }',
       { code: agency.code, period, from: monthsBefore(period, 11) });
     $('total').textContent = scorecard?.total == null ? '–' : scorecard.total.toFixed(2);
@@ -228,6 +239,7 @@ const PAGE = `<!doctype html>
   }
   function stopLive() { generation++; clearTimeout(retryTimer); const client = wsClient; wsClient = null; unsubscribe?.(); unsubscribe = null; client?.dispose(); }
 
+${UNITS_SCRIPT}
   $('signin').addEventListener('submit', (e) => { e.preventDefault(); token = $('token').value.trim(); siPages.saveToken(token); start(); });
   $('signout').addEventListener('click', () => { siPages.forgetToken(); token = null; showSignIn(); });
   $('agency').addEventListener('change', () => {

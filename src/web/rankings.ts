@@ -1,5 +1,6 @@
 import type express from 'express';
 import { htmlPageRouter } from './pages';
+import { CHANGE_SCRIPT, CHANGE_SECTION } from './rankings-change';
 
 /**
  * The public rankings page for journalists: a ranking by period and kind, each agency's trend
@@ -30,7 +31,7 @@ const PAGE = `<!doctype html>
 </form>
 <p id="status"></p>
 <table><thead><tr><th class="num">Hạng</th><th>Cơ quan</th><th class="num">Điểm</th><th class="num">± hạng</th><th class="num">± điểm</th></tr></thead><tbody id="rows"></tbody></table>
-<section id="trend" hidden><h2 id="trend-title"></h2><div class="chart-box"><canvas id="chart"></canvas></div></section>
+<section id="trend" hidden><h2 id="trend-title"></h2><div class="chart-box"><canvas id="chart"></canvas></div>${CHANGE_SECTION}</section>
 <script src="/assets/chart.js"></script>
 <script src="/assets/pages.js"></script>
 <script>
@@ -95,9 +96,11 @@ const PAGE = `<!doctype html>
       data: { labels: scoreTrend.map((p) => p.period), datasets: [{ label: 'Điểm', data: scoreTrend.map((p) => p.total), tension: 0.2 }] },
       options: { maintainAspectRatio: false, scales: { y: { suggestedMin: 0, suggestedMax: 100 } }, animation: false },
     });
+    whyChanged(agency, period);
     section.scrollIntoView({ block: 'nearest' });
   }
 
+${CHANGE_SCRIPT}
   form.addEventListener('submit', (e) => { e.preventDefault(); load(); });
   load();
 </script></body></html>`;
