@@ -96,7 +96,7 @@ const PAGE = `<!doctype html>
       data: { labels: scoreTrend.map((p) => p.period), datasets: [{ label: 'Điểm', data: scoreTrend.map((p) => p.total), tension: 0.2 }] },
       options: { maintainAspectRatio: false, scales: { y: { suggestedMin: 0, suggestedMax: 100 } }, animation: false },
     });
-    whyChanged(agency, period);
+    await whyChanged(agency, period); // before scrolling: the section is then its full height
     section.scrollIntoView({ block: 'nearest' });
   }
 

@@ -190,7 +190,7 @@ const CHECKS: Record<string, Check> = {
     expect(shown).toEqual([...shown].sort((a, b) => b - a));
     expect(cents([...shown, own.lostPoints])).toBeLessThanOrEqual(Math.round(lostPoints * 100));
   },
-  "why Hà Nội's total changed in December 2025": (r) => {
+  "Why Hà Nội's total changed in December 2025": (r) => {
     const { scorecard, scoreChange } = r.data!;
     expect(scoreChange.scoreDelta).toBe(scorecard.scoreDelta);
     expect(scoreChange.previousPeriod).toBe('2025-11');
