@@ -78,10 +78,12 @@ const PAGE = `<!doctype html>
 
   async function trend(tr, agency, period) {
     const [, count, unit] = SPANS.find(([pattern]) => pattern.test(period));
+    const why = fetchWhy(agency, period);
     const status = document.getElementById('status');
     let scoreTrend;
     try { ({ scoreTrend } = await gql('query($code: String!, $from: String!, $to: String!) { scoreTrend(agencyCode: $code, from: $from, to: $to) { period total rank } }', { code: agency.code, from: periodsBefore(period, count - 1), to: period })); }
     catch (err) { status.textContent = 'Lỗi: ' + messageOf(err); status.className = 'error'; return; }
+    const whyData = await why;
     // Drawn in a row under the one clicked, where the reader is looking (the 63rd province is
     // far below the table's top), and scrolled into view if it reaches past the window.
     hideTrend();
@@ -96,7 +98,7 @@ const PAGE = `<!doctype html>
       data: { labels: scoreTrend.map((p) => p.period), datasets: [{ label: 'Điểm', data: scoreTrend.map((p) => p.total), tension: 0.2 }] },
       options: { maintainAspectRatio: false, scales: { y: { suggestedMin: 0, suggestedMax: 100 } }, animation: false },
     });
-    await whyChanged(agency, period); // before scrolling: the section is then its full height
+    renderWhy(whyData, period);
     section.scrollIntoView({ block: 'nearest' });
   }
 
