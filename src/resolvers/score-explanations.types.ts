@@ -1,8 +1,11 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { Agency } from '../entities';
 import { Connection, ConnectionShape } from '../schema/connection';
+// Returned by the hundred (a province's units × 14 criteria): plain fields read by graphql-js's
+// default resolver, as the Node types' are (see NODE_TYPE).
+import { NODE_TYPE } from '../schema/node';
 
-@ObjectType({ description: 'One criterion’s part of a loss: the shortfall a unit accounts for and the points of the parent’s total lost through it. Public; counts only.' })
+@ObjectType({ ...NODE_TYPE, description: 'One criterion’s part of a loss: the shortfall a unit accounts for and the points of the parent’s total lost through it. Public; counts only.' })
 export class CriterionLoss {
   @Field({ description: 'Criterion key, e.g. "onTime".' })
   key: string;
@@ -17,7 +20,7 @@ export class CriterionLoss {
   lostPoints: number;
 }
 
-@ObjectType({ description: 'The points a parent’s total lost through one unit (or through the parent itself: `own`). Public: unit counts, never officers.' })
+@ObjectType({ ...NODE_TYPE, description: 'The points a parent’s total lost through one unit (or through the parent itself: `own`). Public: unit counts, never officers.' })
 export class UnitLoss {
   @Field(() => Agency, { description: 'The unit; for `own`, the parent agency itself.' })
   unit: Agency;
@@ -58,7 +61,7 @@ export class PointsLost {
   units: ConnectionShape<UnitLoss>;
 }
 
-@ObjectType({ description: 'One criterion’s part in the change of a total since the previous period. Public; counts only.' })
+@ObjectType({ ...NODE_TYPE, description: 'One criterion’s part in the change of a total since the previous period. Public; counts only.' })
 export class CriterionChange {
   @Field({ description: 'Criterion key, e.g. "onTime".' })
   key: string;
@@ -118,7 +121,7 @@ export class ScoreChange {
   criteria: CriterionChange[];
 }
 
-@ObjectType({ description: 'A unit on Directive 15’s monthly list: dossiers of the period completed late or still overdue at its end that it held when they fell due. Public: counts only, never an officer or an applicant.' })
+@ObjectType({ ...NODE_TYPE, description: 'A unit on Directive 15’s monthly list: dossiers of the period completed late or still overdue at its end that it held when they fell due. Public: counts only, never an officer or an applicant.' })
 export class DelayListEntry {
   @Field(() => Agency, { description: 'The unit that held the dossiers when their due time passed.' })
   unit: Agency;
