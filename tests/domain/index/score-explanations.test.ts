@@ -100,6 +100,20 @@ describe('pointsLostByUnit', () => {
     for (const u of result.units) expect(u.criteria.find((c) => c.key === 'publishedOnTime')).toMatchObject({ shortfall: 0, lostPoints: 0 });
     expect(result.own.criteria.find((c) => c.key === 'publishedOnTime')!.shortfall).toBe(parent.proceduresAnnounced - parent.proceduresPublishedOnTime);
   });
+  it('units and own always add up to the published loss, to the hundredth (property)', () => {
+    const unit = fc.record({ scale: fc.integer({ min: 1, max: 30 }), quality: fc.double({ min: 0, max: 1, noNaN: true }) });
+    fc.assert(
+      fc.property(fc.array(unit, { minLength: 2, maxLength: 9 }), unit, (list, mine) => {
+        const units = list.map((u, i) => ({ id: i, counters: unitMonth(u.scale, u.quality) }));
+        const own = unitMonth(mine.scale, mine.quality);
+        const whole = units.reduce((sum, u) => addCounters(sum, u.counters), own);
+        const result = pointsLostByUnit(SI_2024, { ...whole, ...pick(own, ['proceduresAnnounced', 'proceduresPublishedOnTime', 'proceduresOnlineEligible', 'proceduresFullOnline', 'feeProcedures', 'feeProceduresWithOnlinePayment']) }, units);
+        expect(cents([...result.units.map((u) => u.lostPoints), result.own.lostPoints])).toBe(Math.round(result.lostPoints * 100));
+        for (const u of result.units) expect(cents(u.criteria.map((c) => c.lostPoints))).toBe(Math.round(u.lostPoints * 100));
+      }),
+      PROPERTY_RUNS,
+    );
+  });
   it('gives 0 everywhere when nothing applies', () => {
     const result = pointsLostByUnit(SI_2024, emptyCounters(), [{ id: 1, counters: emptyCounters() }]);
     expect(result).toMatchObject({ total: null, lostPoints: 0, own: { lostPoints: 0 } });
