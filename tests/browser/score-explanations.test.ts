@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { Role } from '../../src/domain/enums';
 import { seedDemoData } from '../../src/seed';
@@ -64,6 +65,7 @@ import { startTestApp, TestApp } from '../support/app';
     expect(changes).toEqual(moved.map((c) => [c.key, signed(c.change)]));
     expect(await page.textContent('#change-title')).toContain(signed(scoreChange.scoreDelta));
 
+    if (process.env.SCREENSHOTS) await page.screenshot({ path: path.resolve(__dirname, '../../docs/dashboard-units.png'), fullPage: true });
     // A unit's row opens its own board, for the same period, with its own scorecard.
     const stp = units.find((u) => u.unit.code === 'HNI-STP')!;
     const card = (await app.gql(`{ scorecard(agencyCode: "HNI-STP", period: "${PERIOD}") { total } }`)).data!.scorecard;
@@ -92,6 +94,7 @@ import { startTestApp, TestApp } from '../support/app';
     const rows = await page.evaluate(`[...document.querySelectorAll('#why tbody tr')].map((tr) => [tr.dataset.key, tr.querySelectorAll('td')[3].textContent])`);
     expect(rows).toEqual(moved.map((c) => [c.key, signed(c.change)]));
     expect((await cells(page, '#why tfoot tr'))[0]).toEqual(['Tổng', api.previousTotal.toFixed(2), api.total.toFixed(2), signed(api.scoreDelta), '']);
+    if (process.env.SCREENSHOTS) await page.screenshot({ path: path.resolve(__dirname, '../../docs/rankings-why.png'), fullPage: true });
     // The ranking's own "± điểm" for the row is the same figure.
     const rowDelta = await page.evaluate(`document.querySelector('#rows tr[data-code="HNI"]').querySelectorAll('td')[4].textContent`);
     expect(rowDelta).toBe(signed(api.scoreDelta));
@@ -111,6 +114,7 @@ import { startTestApp, TestApp } from '../support/app';
     const sum = (k: 'lateDossiers' | 'overdueDossiers' | 'total' | 'apologised') => String(hni.reduce((s, r) => s + r[k], 0));
     expect((await cells(page, '#totals tr'))[0]).toEqual(['Cộng', sum('lateDossiers'), sum('overdueDossiers'), sum('total'), sum('apologised')]);
     expect(await page.getAttribute('#csv', 'href')).toBe(`/delays.csv?agency=HNI&period=${PERIOD}`);
+    if (process.env.SCREENSHOTS) await page.screenshot({ path: path.resolve(__dirname, '../../docs/delays.png'), fullPage: true });
     // No officer's name on the page: the API has none to give.
     expect(await page.textContent('body')).not.toMatch(/officer|cán bộ [A-ZĐ]/);
 
