@@ -9,6 +9,7 @@ import { assetsRouter } from './web/assets';
 import { graphiqlRouter } from './web/graphiql';
 import { dashboardPageRouter } from './web/dashboard';
 import { rankingsPageRouter } from './web/rankings';
+import { delaysPageRouter } from './web/delays';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { DocumentNode, getOperationAST, GraphQLError, GraphQLFormattedError, GraphQLSchema, Kind, OperationTypeNode } from 'graphql';
@@ -21,13 +22,15 @@ import { currentQueryStats, runWithQueryStats } from './db/query-stats';
 import { getSchema } from './schema/build';
 import { audienceOf, createRequestContext, eventContext, RequestContext, Services } from './schema/context';
 import { sharedSubscribe, SubscriptionDocuments } from './subscriptions/shared-execution';
-import { apiError, ErrorCode, errorCodeOf, formatError, RETRY_AFTER_SECONDS, serviceUnavailable } from './schema/errors';
+import { apiError, ErrorCode, errorCodeOf, formatError, RETRY_AFTER_SECONDS, serviceUnavailable, unknownAgency } from './schema/errors';
 import { RATE_LIMITED, RateLimitedError } from './schema/rate-limits';
 import { checkQueryLimits, isTokenLimitError, operationsOf, QueryCost, QueryLimits, refuseUncoercibleVariables, tooLargeError } from './schema/limits';
 import { AGENCY_CODE, refuseUnstorableText } from './schema/validation';
 import { AgencyKind } from './domain/enums';
 import { Agency } from './entities';
 import { CSV_HEADERS, CsvHeader, rankingToCsv } from './services/index/rankings-csv';
+import { delaysToCsv } from './services/index/delays-csv';
+import { DelayReports } from './services/index/delay-report';
 import { readiness } from './services/health';
 import { provisionalWarning } from './services/calendar-service';
 import { isDatabaseUnavailable } from './db/unavailable';
@@ -466,13 +469,43 @@ function rankingsCsvHandler(services: Services): express.RequestHandler {
         .setHeader('content-disposition', `attachment; filename="rankings-${kind}-${period}${parentCode ? `-${parentCode}` : ''}.csv"`)
         .send(rankingToCsv(cards, new Map(agencies.map((a) => [a.databaseId, a])), header as CsvHeader));
     } catch (err) {
-      if (isDatabaseUnavailable(err)) {
-        res.status(503).setHeader('retry-after', String(RETRY_AFTER_SECONDS)).type('text/plain').send('The database is unavailable; retry shortly.\n');
-        return;
-      }
-      const message = err instanceof GraphQLError ? err.message : 'Internal server error.';
-      const status = !(err instanceof GraphQLError) ? 500 : err.extensions.code === ErrorCode.NOT_FOUND ? 404 : 400;
-      res.status(status).type('text/plain').send(`${message}\n`);
+      sendCsvFailure(res, err);
+    }
+  };
+}
+
+/** A CSV request that failed, as plain text: 503 when the database is away, 404 for an unknown agency, 400 for other refused input. */
+function sendCsvFailure(res: express.Response, err: unknown): void {
+  if (isDatabaseUnavailable(err)) {
+    res.status(503).setHeader('retry-after', String(RETRY_AFTER_SECONDS)).type('text/plain').send('The database is unavailable; retry shortly.\n');
+    return;
+  }
+  const message = err instanceof GraphQLError ? err.message : 'Internal server error.';
+  const status = !(err instanceof GraphQLError) ? 500 : err.extensions.code === ErrorCode.NOT_FOUND ? 404 : 400;
+  res.status(status).type('text/plain').send(`${message}\n`);
+}
+
+/** GET /delays.csv?agency=HNI&period=2025-12[&header=keys]: Directive 15's public list of a month as CSV, the rows of `delayList`. */
+function delaysCsvHandler(services: Services): express.RequestHandler {
+  return async (req, res) => {
+    const { agency: code, period, header = 'vi' } = req.query as Record<string, unknown>;
+    // Strings of the expected form only (`?agency[]=…` arrives as an array; a NUL was a database error).
+    if (typeof code !== 'string' || !AGENCY_CODE.test(code) || typeof period !== 'string' || typeof header !== 'string' || !CSV_HEADERS.includes(header as CsvHeader)) {
+      res.status(400).type('text/plain').send('Query parameters: agency (an agency code, e.g. HNI), period (e.g. 2025-12; also 2025-Q4, 2025), header (vi: Vietnamese column headers, the default; keys: machine keys).\n');
+      return;
+    }
+    try {
+      const agency = await services.dataSource.getRepository(Agency).findOneBy({ code });
+      if (!agency) throw unknownAgency('agency', code);
+      const rows = await new DelayReports(services.dataSource, services.index).byUnit(agency.databaseId, period);
+      const units = new Map((await services.dataSource.getRepository(Agency).findBy({ databaseId: In(rows.map((r) => r.unitId)) })).map((a) => [a.databaseId, a]));
+      res
+        .status(200)
+        .type('text/csv; charset=utf-8')
+        .setHeader('content-disposition', `attachment; filename="delays-${code}-${period}.csv"`)
+        .send(delaysToCsv(rows.map((r) => ({ ...r, unit: units.get(r.unitId) ?? { code: '', name: '' } })), period, header as CsvHeader));
+    } catch (err) {
+      sendCsvFailure(res, err);
     }
   };
 }
@@ -537,9 +570,10 @@ export async function startServer(services: Services, port: number): Promise<Run
   await apollo.start();
 
   if (services.config.graphiql) app.use(graphiqlRouter());
-  app.use(assetsRouter(), rankingsPageRouter(), dashboardPageRouter());
+  app.use(assetsRouter(), rankingsPageRouter(), dashboardPageRouter(), delaysPageRouter());
   // The CSV reads (and may compute) a period as the GraphQL rankings do: the same request limit.
   app.get('/rankings.csv', rateLimitHttp(services), rankingsCsvHandler(services));
+  app.get('/delays.csv', rateLimitHttp(services), delaysCsvHandler(services));
   app.get('/metrics', async (_req, res) => {
     res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });

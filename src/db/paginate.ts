@@ -211,3 +211,29 @@ export async function paginateEach<E extends ObjectLiteral, G extends string | n
 function targetOf<E extends ObjectLiteral>(query: SelectQueryBuilder<E>): new () => E {
   return query.expressionMap.mainAlias!.target as new () => E;
 }
+
+/**
+ * A page of a list computed in memory, already in its order (a province's units ranked by the
+ * points they cost: tens of items, computed whole to be ranked at all). Cursors hold the
+ * position in that order and name it (`order`), so another list's cursor is refused as
+ * paginate's are; the list is computed again for each page, so a page is exact for the figures
+ * of the moment it is read.
+ */
+export function paginateList<T>(items: readonly T[], page: PageArgs, order: string): ConnectionShape<T> {
+  if (page.first != null && page.last != null) throw badInput('last', 'Pass either `first` or `last`, not both.');
+  const position = (cursor: string, argument: string) => Number(decodeCursor(cursor, `list:${order}`, ['integer'], argument)[0]);
+  const start = page.after != null ? Math.min(position(page.after, 'after') + 1, items.length) : 0;
+  const end = page.before != null ? Math.max(Math.min(position(page.before, 'before'), items.length), start) : items.length;
+  const forward = page.last == null;
+  const limit = (forward ? page.first : page.last) ?? DEFAULT_PAGE_SIZE;
+  const from = forward ? start : Math.max(start, end - limit);
+  const to = forward ? Math.min(end, start + limit) : end;
+  const edges = items.slice(from, to).map((node, i) => ({ node, cursor: encodeCursor(`list:${order}`, [from + i]) }));
+  const pageInfo: PageInfo = {
+    hasNextPage: forward ? to < end : page.before != null,
+    hasPreviousPage: forward ? page.after != null : from > start,
+    startCursor: edges[0]?.cursor ?? null,
+    endCursor: edges[edges.length - 1]?.cursor ?? null,
+  };
+  return { edges, nodes: edges.map((e) => e.node), pageInfo, totalCount: () => Promise.resolve(items.length) };
+}

@@ -12,6 +12,7 @@ import { IndexResolver } from '../resolvers/index.resolver';
 import { NodeResolver } from '../resolvers/node.resolver';
 import { ProcedureResolver, ServiceCommitmentResolver } from '../resolvers/procedure.resolver';
 import { ScorePlanResolver } from '../resolvers/score-plan.resolver';
+import { ScoreExplanationsResolver } from '../resolvers/score-explanations.resolver';
 import { SyncResolver } from '../resolvers/sync.resolver';
 import { ViewerResolver } from '../resolvers/viewer.resolver';
 import { Agency, Dossier, DossierEvent, Feedback, Procedure, ServiceCommitment } from '../entities';
@@ -32,7 +33,7 @@ const topicPubSubUnused = {
 /** Builds the executable schema once per process (type-graphql metadata is global anyway). */
 export function getSchema(): Promise<GraphQLSchema> {
   schema ??= buildSchema({
-    resolvers: [NodeResolver, AgencyResolver, ProcedureResolver, ServiceCommitmentResolver, DossierResolver, DossierEventResolver, FeedbackResolver, CalendarResolver, IndexResolver, ScorePlanResolver, AlertResolver, RankingChangeResolver, SyncResolver, AuditResolver, ViewerResolver],
+    resolvers: [NodeResolver, AgencyResolver, ProcedureResolver, ServiceCommitmentResolver, DossierResolver, DossierEventResolver, FeedbackResolver, CalendarResolver, IndexResolver, ScorePlanResolver, ScoreExplanationsResolver, AlertResolver, RankingChangeResolver, SyncResolver, AuditResolver, ViewerResolver],
     // Every Node implementation must be in the schema even if only reachable through node(id).
     orphanedTypes: [Agency, Procedure, Dossier, DossierEvent, Feedback, ServiceCommitment],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],

@@ -17,6 +17,8 @@ export const PUBLIC_CACHEABLE_FIELDS: ReadonlySet<string> = new Set([
   'rankings',
   'scorecard',
   'scoreTrend',
+  'pointsLost',
+  'scoreChange',
   // Read from the stored scorecards only (scoreForecast is not: it counts open dossiers at the request's now).
   'scorePlan',
   'agencies',

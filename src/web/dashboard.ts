@@ -1,5 +1,6 @@
 import type express from 'express';
 import { PLAN_SCRIPT, PLAN_SECTION } from './dashboard-plan';
+import { UNITS_SCRIPT, UNITS_SECTION } from './dashboard-units';
 import { htmlPageRouter } from './pages';
 
 /**
@@ -50,6 +51,7 @@ const PAGE = `<!doctype html>
       <table id="groups"><tbody></tbody></table></section>
     <section class="card"><h2>Xu hướng 12 tháng</h2><canvas id="chart" height="180"></canvas></section>
   </div>
+${UNITS_SECTION}
   <div class="grid" style="margin-top:1rem">
     <section class="card"><h2>Quá hạn <span id="overdue-count" class="muted"></span></h2><table><tbody id="overdue"></tbody></table></section>
     <section class="card"><h2>Sắp đến hạn <span id="due-soon-count" class="muted"></span></h2><table><tbody id="due-soon"></tbody></table></section>
@@ -91,10 +93,18 @@ ${PLAN_SCRIPT}
     // An ADMIN sees every agency (docs/SPEC.md §5): it picks the one the board is about, and the
     // lists follow the pick, so the header never names one agency over another's dossiers.
     if (viewer.role === 'ADMIN') await pickAgency();
+    else if (params.get('agency')) agency = await unitInScope(params.get('agency')) || agency;
     showWho();
     renderStoredAlerts();
     startLive();
     await Promise.all([loadScore(), loadDossiers()]);
+  }
+
+  // A unit of the viewer's agency (a click in "points lost by unit"): its board, within the token's scope.
+  async function unitInScope(code) {
+    const { agency: unit } = await gql('query($code: String!) { agency(code: $code) { code name parent { code parent { code parent { code } } } } }', { code });
+    for (let a = unit; a; a = a.parent) if (a.code === viewer.agency.code) return { code: unit.code, name: unit.name };
+    return null;
   }
 
   function showWho() { $('who').textContent = agency.name + ' · ' + viewer.role; }
@@ -119,6 +129,7 @@ ${PLAN_SCRIPT}
 
   async function loadScore() {
     const period = $('period').value;
+    loadExplanations(agency.code, period);
     const { scorecard, scoreTrend } = await gql('query($code: String!, $period: String!, $from: String!) { scorecard(agencyCode: $code, period: $period) { total rank rankOutOf rankDelta scoreDelta final groups { name score maxScore } } scoreTrend(agencyCode: $code, from: $from, to: $period) { period total rank } }',
       { code: agency.code, period, from: monthsBefore(period, 11) });
     $('total').textContent = scorecard?.total == null ? '–' : scorecard.total.toFixed(2);
@@ -231,6 +242,7 @@ ${PLAN_SCRIPT}
   }
   function stopLive() { generation++; clearTimeout(retryTimer); const client = wsClient; wsClient = null; unsubscribe?.(); unsubscribe = null; client?.dispose(); }
 
+${UNITS_SCRIPT}
   $('signin').addEventListener('submit', (e) => { e.preventDefault(); token = $('token').value.trim(); siPages.saveToken(token); start(); });
   $('signout').addEventListener('click', () => { siPages.forgetToken(); token = null; showSignIn(); });
   $('agency').addEventListener('change', () => {

@@ -1,5 +1,6 @@
 import type express from 'express';
 import { htmlPageRouter } from './pages';
+import { CHANGE_SCRIPT, CHANGE_SECTION } from './rankings-change';
 
 /**
  * The public rankings page for journalists: a ranking by period and kind, each agency's trend
@@ -30,7 +31,7 @@ const PAGE = `<!doctype html>
 </form>
 <p id="status"></p>
 <table><thead><tr><th class="num">Hạng</th><th>Cơ quan</th><th class="num">Điểm</th><th class="num">± hạng</th><th class="num">± điểm</th></tr></thead><tbody id="rows"></tbody></table>
-<section id="trend" hidden><h2 id="trend-title"></h2><div class="chart-box"><canvas id="chart"></canvas></div></section>
+<section id="trend" hidden><h2 id="trend-title"></h2><div class="chart-box"><canvas id="chart"></canvas></div>${CHANGE_SECTION}</section>
 <script src="/assets/chart.js"></script>
 <script src="/assets/pages.js"></script>
 <script>
@@ -77,10 +78,12 @@ const PAGE = `<!doctype html>
 
   async function trend(tr, agency, period) {
     const [, count, unit] = SPANS.find(([pattern]) => pattern.test(period));
+    const why = fetchWhy(agency, period);
     const status = document.getElementById('status');
     let scoreTrend;
     try { ({ scoreTrend } = await gql('query($code: String!, $from: String!, $to: String!) { scoreTrend(agencyCode: $code, from: $from, to: $to) { period total rank } }', { code: agency.code, from: periodsBefore(period, count - 1), to: period })); }
     catch (err) { status.textContent = 'Lỗi: ' + messageOf(err); status.className = 'error'; return; }
+    const whyData = await why;
     // Drawn in a row under the one clicked, where the reader is looking (the 63rd province is
     // far below the table's top), and scrolled into view if it reaches past the window.
     hideTrend();
@@ -95,9 +98,11 @@ const PAGE = `<!doctype html>
       data: { labels: scoreTrend.map((p) => p.period), datasets: [{ label: 'Điểm', data: scoreTrend.map((p) => p.total), tension: 0.2 }] },
       options: { maintainAspectRatio: false, scales: { y: { suggestedMin: 0, suggestedMax: 100 } }, animation: false },
     });
+    renderWhy(whyData, period);
     section.scrollIntoView({ block: 'nearest' });
   }
 
+${CHANGE_SCRIPT}
   form.addEventListener('submit', (e) => { e.preventDefault(); load(); });
   load();
 </script></body></html>`;

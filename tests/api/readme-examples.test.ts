@@ -204,6 +204,32 @@ const CHECKS: Record<string, Check> = {
     expect(dossiersWithGaps.nodes.map((d: { code: string }) => d.code)).not.toContain('G22.HNI-STP.VD-000777');
     expect(heldEvents.nodes.filter((e: { dossierCode: string; heldReason: string | null }) => e.dossierCode === 'G22.HNI-STP.VD-000777' || !e.heldReason)).toEqual([]);
   },
+  "Hà Nội's points lost in December 2025, by unit": (r) => {
+    const { total, lostPoints, criteria, own, units } = r.data!.pointsLost;
+    const cents = (xs: number[]) => Math.round(xs.reduce((s, x) => s + x * 100, 0));
+    expect(lostPoints).toBe(Math.round((100 - total) * 100) / 100);
+    expect(cents(criteria.map((c: { lostPoints: number }) => c.lostPoints))).toBe(Math.round(lostPoints * 100));
+    expect(units.totalCount).toBeGreaterThan(units.nodes.length);
+    const shown = units.nodes.map((u: { lostPoints: number }) => u.lostPoints);
+    expect(shown).toEqual([...shown].sort((a, b) => b - a));
+    expect(cents([...shown, own.lostPoints])).toBeLessThanOrEqual(Math.round(lostPoints * 100));
+  },
+  "Why Hà Nội's total changed in December 2025": (r) => {
+    const { scorecard, scoreChange } = r.data!;
+    expect(scoreChange.scoreDelta).toBe(scorecard.scoreDelta);
+    expect(scoreChange.previousPeriod).toBe('2025-11');
+    const cents = Math.round(scoreChange.criteria.reduce((s: number, c: { change: number }) => s + c.change * 100, 0));
+    expect(cents).toBe(Math.round(scorecard.scoreDelta * 100));
+  },
+  "Directive 15's list for Hà Nội, December 2025": (r) => {
+    const { scorecard, delayList } = r.data!;
+    const rows = delayList.nodes as { lateDossiers: number; overdueDossiers: number; apologised: number; total: number }[];
+    expect(rows).toHaveLength(delayList.totalCount);
+    expect(rows.map((x) => x.total)).toEqual([...rows.map((x) => x.total)].sort((a, b) => b - a));
+    const apologised = scorecard.groups.flatMap((g: { criteria: unknown[] }) => g.criteria).find((c: { key: string }) => c.key === 'apologised');
+    expect(rows.reduce((s, x) => s + x.total, 0)).toBe(apologised.denominator);
+    expect(rows.reduce((s, x) => s + x.apologised, 0)).toBe(apologised.numerator);
+  },
 };
 
 let database: { url: string; drop: () => Promise<void> };

@@ -1,7 +1,8 @@
 import { truncatePercent } from '../../domain/scoring';
 import type { ScorecardView } from './scorecard-views';
 
-function cell(value: string | number | null): string {
+/** One CSV field: quoted when it holds a comma, a quote or a line break. */
+export function csvCell(value: string | number | null): string {
   if (value === null) return '';
   const text = String(value);
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -29,7 +30,7 @@ const COLUMNS: [string, string][] = [
  * Excel opens a CSV as UTF-8 only when it starts with the byte order mark; without it,
  * Vietnamese names come out as mojibake in the ANSI code page.
  */
-const UTF8_BOM = '\uFEFF';
+export const UTF8_BOM = '\uFEFF';
 
 /**
  * A ranking as CSV for journalists: one row per agency, totals with two decimals and each
@@ -44,13 +45,13 @@ export function rankingToCsv(cards: ScorecardView[], agencies: Map<number, { cod
     header === 'keys'
       ? [...COLUMNS.map(([key]) => key), ...criteria.map((c) => `${c.key}_percent`)]
       : [...COLUMNS.map(([, vi]) => vi), ...criteria.map((c) => `${c.name} (%)`)];
-  const lines = [names.map(cell).join(',')];
+  const lines = [names.map(csvCell).join(',')];
   for (const card of cards) {
     const agency = agencies.get(card.agencyId);
     const percents = card.groups.flatMap((g) => g.criteria.map((c) => (c.applicable ? truncatePercent(Math.min(c.numerator, c.denominator), c.denominator) : null)));
     lines.push(
       [card.rank, card.rankOutOf, agency?.code ?? '', agency?.name ?? '', card.period, card.total === null ? null : card.total.toFixed(2), card.scoreDelta === null ? null : card.scoreDelta.toFixed(2), card.rankDelta, card.overdueBacklog, String(card.final), ...percents]
-        .map(cell)
+        .map(csvCell)
         .join(','),
     );
   }
