@@ -2,7 +2,7 @@ import { buildMessage, getMetadataStorage as classValidatorMetadata, validate, V
 import { ASTNode, DocumentNode, getNamedType, GraphQLError, GraphQLResolveInfo, Kind, visit } from 'graphql';
 import { ArgumentValidationError, getMetadataStorage } from 'type-graphql';
 import { parsePeriod, Period } from '../domain/periods';
-import { badInput } from './errors';
+import { badInput } from '../domain/errors';
 
 /**
  * Formats of public codes, checked on every input that carries one (class-validator @Matches).
