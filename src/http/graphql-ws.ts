@@ -8,12 +8,12 @@ import { bearerToken, VerifiedToken, verifyToken } from '../auth/tokens';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import { DomainError, ErrorCode, serviceUnavailable } from '../domain/errors';
 import { audienceOf, createRequestContext, eventContext, RequestContext } from '../schema/context';
-import { apiError, errorCodeOf, formatError, toGraphQLError } from '../schema/errors';
+import { apiError, errorCodeOf, formatError, isTokenLimitError, toGraphQLError } from '../schema/errors';
 import { refuseUnstorableText } from '../schema/validation';
 import type { Services } from '../services/container';
 import { sharedSubscribe, SubscriptionDocuments } from '../subscriptions/shared-execution';
 import { CLOSE_CODE_ERRORS, RefusalCloseCode, WsCloseCode } from './close-codes';
-import { checkQueryLimits, isTokenLimitError, operationsOf, refuseUncoercibleVariables, tooLargeError } from './limits';
+import { checkQueryLimits, operationsOf, refuseUncoercibleVariables, tooLargeError } from './limits';
 import { clientAddress } from './middleware';
 import { RateLimitedError } from './rate-limits';
 

@@ -198,11 +198,6 @@ const connectionDefaultEstimator: ComplexityEstimator = ({ field, childComplexit
   return type.endsWith('Connection') ? 1 + childComplexity * DEFAULT_PAGE_SIZE : undefined;
 };
 
-/** Maps graphql-js's token-limit syntax error to our code. */
-export function isTokenLimitError(error: GraphQLError | Error): boolean {
-  return /Document contains more (than|that) \d+ tokens/.test(error.message);
-}
-
 export function tooLargeError(message: string): GraphQLError {
   return limitError(ErrorCode.QUERY_TOO_LARGE, message);
 }

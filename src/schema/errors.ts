@@ -1,5 +1,4 @@
 import { log } from '../log';
-import { isTokenLimitError } from '../http/limits';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
@@ -30,6 +29,11 @@ export function domainErrorOf(error: unknown): DomainError | undefined {
     if (!(e instanceof GraphQLError)) return undefined;
   }
   return undefined;
+}
+
+/** Whether graphql-js refused the document at the token limit (a syntax error to it; QUERY_TOO_LARGE to clients). */
+export function isTokenLimitError(error: GraphQLError | Error): boolean {
+  return /Document contains more (than|that) \d+ tokens/.test(error.message);
 }
 
 /** The code a client reads in an error `formatError` shaped: what metrics and logs count. */
