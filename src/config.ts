@@ -1,4 +1,4 @@
-import type { RateLimitConfig } from './schema/rate-limits';
+import type { RateLimitConfig } from './http/rate-limits';
 import path from 'node:path';
 
 /** Project root, whether running from src/ (ts-jest) or dist/src/ (compiled). */

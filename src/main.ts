@@ -5,13 +5,13 @@ import { loadConfig } from './config';
 import { RunningPostgres, startEmbeddedPostgres } from './db/embedded-postgres';
 import { periodsContaining, previousPeriod } from './domain/periods';
 import { Role } from './domain/enums';
-import { createServices, Services } from './schema/context';
+import { createServices, Services } from './services/container';
 import { DataSource } from 'typeorm';
 import { DEMO_DOSSIER_CODE, demoLookupSecret } from './seed';
 import { prepareDatabase } from './seed/first-start';
 import { provisionalWarning } from './services/calendar-service';
 import { lookupSecretMatches } from './services/dossier-service';
-import { RunningServer, startServer } from './server';
+import { RunningServer, startServer } from './http/server';
 
 /** `npm start`: PostgreSQL (embedded unless DATABASE_URL), migrations, demo data on first run, the API. */
 async function main() {

@@ -1,5 +1,5 @@
 import { Role } from '../domain/enums';
-import { apiError, ErrorCode } from '../schema/errors';
+import { domainError, ErrorCode } from '../domain/errors';
 import { Principal } from './tokens';
 
 /** A verified caller together with the materialised path of the agency subtree it sees. */
@@ -20,19 +20,19 @@ export function scopePrefix(viewer: Viewer): string | null {
 }
 
 export function requireViewer(viewer: Viewer | undefined): Viewer {
-  if (!viewer) throw apiError(ErrorCode.UNAUTHENTICATED, 'This field needs a bearer token.');
+  if (!viewer) throw domainError(ErrorCode.UNAUTHENTICATED, 'This field needs a bearer token.');
   return viewer;
 }
 
 export function requireRole(viewer: Viewer | undefined, roles: Role[]): Viewer {
   const v = requireViewer(viewer);
-  if (!roles.includes(v.role)) throw apiError(ErrorCode.FORBIDDEN, `This needs one of the roles ${roles.join(', ')}.`);
+  if (!roles.includes(v.role)) throw domainError(ErrorCode.FORBIDDEN, `This needs one of the roles ${roles.join(', ')}.`);
   return v;
 }
 
 /** Throws FORBIDDEN unless the record's agency is inside the viewer's subtree. */
 export function requireAgencyInScope(viewer: Viewer | undefined, agencyPath: string, what = 'this record'): Viewer {
   const v = requireViewer(viewer);
-  if (!canSeeAgencyPath(v, agencyPath)) throw apiError(ErrorCode.FORBIDDEN, `Your token's agency does not cover ${what}.`);
+  if (!canSeeAgencyPath(v, agencyPath)) throw domainError(ErrorCode.FORBIDDEN, `Your token's agency does not cover ${what}.`);
   return v;
 }

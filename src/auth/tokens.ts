@@ -1,7 +1,7 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { Role } from '../domain/enums';
-import { apiError, ErrorCode } from '../schema/errors';
+import { domainError, ErrorCode } from '../domain/errors';
 import { AGENCY_CODE, codePointLength, isUnstorable } from '../schema/validation';
 
 /** The longest subject the columns that record it hold (varchar(100)). */
@@ -57,19 +57,19 @@ export function verifyToken(token: string, secret: string): VerifiedToken {
     claims = decoded;
   } catch (err) {
     const reason = err instanceof jwt.TokenExpiredError ? 'the token has expired' : 'the token is invalid';
-    throw apiError(ErrorCode.UNAUTHENTICATED, `Authentication failed: ${reason}.`);
+    throw domainError(ErrorCode.UNAUTHENTICATED, `Authentication failed: ${reason}.`);
   }
   // jsonwebtoken checks exp only when a token carries one: a token without it would never expire.
-  if (typeof claims.exp !== 'number') throw apiError(ErrorCode.UNAUTHENTICATED, 'Authentication failed: the token has no expiry (exp).');
+  if (typeof claims.exp !== 'number') throw domainError(ErrorCode.UNAUTHENTICATED, 'Authentication failed: the token has no expiry (exp).');
   const role = claims.role as Role;
   if (typeof claims.sub !== 'string' || !claims.sub || !Object.values(Role).includes(role) || typeof claims.agency !== 'string' || !claims.agency) {
-    throw apiError(ErrorCode.UNAUTHENTICATED, 'Authentication failed: the token lacks the sub, role or agency claim.');
+    throw domainError(ErrorCode.UNAUTHENTICATED, 'Authentication failed: the token lacks the sub, role or agency claim.');
   }
   // The subject is recorded (audit actor, idempotency keys, answeredBy: varchar(100)) and the
   // agency code looked up: a validly signed token whose claims those columns cannot hold is a
   // bad token, not a database error in the middle of a command.
   if (codePointLength(claims.sub) > MAX_SUBJECT_LENGTH || isUnstorable(claims.sub) || !AGENCY_CODE.test(claims.agency)) {
-    throw apiError(ErrorCode.UNAUTHENTICATED, `Authentication failed: the token's sub must be at most ${MAX_SUBJECT_LENGTH} characters and its agency an agency code.`);
+    throw domainError(ErrorCode.UNAUTHENTICATED, `Authentication failed: the token's sub must be at most ${MAX_SUBJECT_LENGTH} characters and its agency an agency code.`);
   }
   // jsonwebtoken refuses once the current second reaches exp + tolerance. A signed exp past
   // what a Date holds (1e16 s) is "never" to jsonwebtoken: the latest Date says the same and
@@ -82,6 +82,6 @@ export function verifyToken(token: string, secret: string): VerifiedToken {
 export function bearerToken(header: string | undefined): string | undefined {
   if (!header) return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) throw apiError(ErrorCode.UNAUTHENTICATED, 'The Authorization header must be "Bearer <token>".');
+  if (!match) throw domainError(ErrorCode.UNAUTHENTICATED, 'The Authorization header must be "Bearer <token>".');
   return match[1];
 }

@@ -9,7 +9,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { Viewer } from '../auth/access';
 import { loadConfig } from '../config';
 import { ApplicantKind, DossierChannel, DossierEventKind, Role } from '../domain/enums';
-import { createServices, Services } from '../schema/context';
+import { createServices, Services } from '../services/container';
 import { DateTimeScalar } from '../schema/scalars';
 import { ImportEventInput, ImportOutcome, MAX_IMPORT_BATCH } from '../services/sync-service';
 import { ApiTarget, sendBatch } from './api-import';

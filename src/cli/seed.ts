@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig } from '../config';
-import { createServices } from '../schema/context';
+import { createServices } from '../services/container';
 import { emptyDataTables, seedDemoData, seedState } from '../seed';
 import { seedSyncedDossiers } from '../seed/synced-dossiers';
 import { openCliDatabase } from './database';

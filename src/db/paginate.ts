@@ -1,6 +1,6 @@
 import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { ConnectionShape, DEFAULT_PAGE_SIZE, PageArgs, PageInfo } from '../schema/connection';
-import { badInput } from '../schema/errors';
+import { badInput } from '../domain/errors';
 import { isUnstorable } from '../schema/validation';
 import { entityReader } from './entity-reader';
 

@@ -7,6 +7,8 @@
  * agency). Anything else is INVALID_TRANSITION.
  */
 
+import { DomainError, ErrorCode } from './errors';
+
 export enum DossierStatus {
   RECEIVED = 'RECEIVED',
   PROCESSING = 'PROCESSING',
@@ -66,15 +68,13 @@ const TRANSITIONS: TransitionTable = {
 };
 
 /** An action that the lifecycle does not allow from the dossier's current status. */
-export class InvalidTransitionError extends Error {
-  /** Error code of the public contract (docs/SPEC.md §2). */
-  readonly code = 'INVALID_TRANSITION';
-
+export class InvalidTransitionError extends DomainError {
   constructor(
     readonly from: DossierStatus,
     readonly action: DossierAction,
   ) {
-    super(`Cannot ${action} a dossier that is ${from}`);
+    // INVALID_TRANSITION is the public contract's code (docs/SPEC.md §2); clients read from and action next to it.
+    super(ErrorCode.INVALID_TRANSITION, `Cannot ${action} a dossier that is ${from}`, { from, action });
     this.name = 'InvalidTransitionError';
   }
 }

@@ -5,7 +5,7 @@ import { AgencyKind, AlertKind } from '../domain/enums';
 import { Agency, Dossier, Feedback } from '../entities';
 import { lookupSecretMatches } from '../services/dossier-service';
 import { eventContext, type RequestContext } from '../schema/context';
-import { apiError, badInput, ErrorCode, notFound, unknownAgency } from '../schema/errors';
+import { domainError, badInput, ErrorCode, notFound, unknownAgency } from '../domain/errors';
 import { AGENCY_CODE, DOSSIER_CODE, Length } from '../schema/validation';
 import { alertStream, SINCE_MAX_DAYS } from '../subscriptions/alert-hub';
 import type { AlertMessage } from '../subscriptions/alert-sequencer';
@@ -153,7 +153,7 @@ export class AlertResolver {
       if (args.agencyCode) {
         const agency = await context.loaders.agencyByCode.load(args.agencyCode);
         if (!agency) throw unknownAgency('agencyCode', args.agencyCode);
-        if (!canSeeAgencyPath(viewer, agency.path)) throw apiError(ErrorCode.FORBIDDEN, `Your token's agency does not cover agency ${args.agencyCode}.`);
+        if (!canSeeAgencyPath(viewer, agency.path)) throw domainError(ErrorCode.FORBIDDEN, `Your token's agency does not cover agency ${args.agencyCode}.`);
         pathPrefix = agency.path;
       }
       if (args.after !== undefined && args.after !== null && !/^\d{1,18}$/.test(args.after)) throw badInput('after', 'after must be a cursor received from this stream.');
@@ -197,7 +197,7 @@ export class AlertResolver {
       const dossier = await context.loaders.dossierByCode.load(args.code);
       if (dossier && args.secret && lookupSecretMatches(args.secret, dossier.lookupSecretHash)) context.grantedDossierIds.add(dossier.databaseId);
       if (!dossier || !(await canSeeDossier(context, dossier))) {
-        if (!context.viewer && !args.secret) throw apiError(ErrorCode.UNAUTHENTICATED, 'This needs a bearer token or the dossier’s lookup secret.');
+        if (!context.viewer && !args.secret) throw domainError(ErrorCode.UNAUTHENTICATED, 'This needs a bearer token or the dossier’s lookup secret.');
         throw notFound('Dossier', args.code);
       }
       // Each update is read fresh, and the read that answers is the one checked: a sync receipt

@@ -4,7 +4,7 @@ import { requireRole } from '../auth/access';
 import { CalendarDayKind, Role } from '../domain/enums';
 import { STATUTORY_FIRST_YEAR, STATUTORY_LAST_YEAR } from '../domain/statutory-holidays';
 import { CalendarDay, CalendarSettings } from '../entities';
-import { badInput } from '../schema/errors';
+import { badInput } from '../domain/errors';
 import type { RequestContext } from '../schema/context';
 import { LocalDateScalar } from '../schema/scalars';
 import { Length } from '../schema/validation';

@@ -6,7 +6,7 @@ import { Agency } from '../entities';
 import { DelayReports } from '../services/index/delay-report';
 import type { ScorecardView } from '../services/index/scorecard-views';
 import type { RequestContext } from '../schema/context';
-import { unknownAgency } from '../schema/errors';
+import { unknownAgency } from '../domain/errors';
 import { AGENCY_CODE } from '../schema/validation';
 import { DelayAttribution, RecomputeResult, Scorecard } from './index.types';
 

@@ -7,7 +7,7 @@ import { DelayReports } from '../services/index/delay-report';
 import { ScoreExplanations } from '../services/index/score-explanations';
 import { PageArgs } from '../schema/connection';
 import type { RequestContext } from '../schema/context';
-import { unknownAgency } from '../schema/errors';
+import { unknownAgency } from '../domain/errors';
 import { AGENCY_CODE } from '../schema/validation';
 import { DelayListConnection, PointsLost, ScoreChange, UnitLoss, UnitLossConnection } from './score-explanations.types';
 

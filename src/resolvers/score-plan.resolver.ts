@@ -4,7 +4,7 @@ import type { PlanTarget } from '../domain/score-plan';
 import { Agency } from '../entities';
 import { ForecastKey, PlanKey, scoreForecasts, scorePlans } from '../services/index/score-plan';
 import type { RequestContext } from '../schema/context';
-import { badInput, unknownAgency } from '../schema/errors';
+import { badInput, unknownAgency } from '../domain/errors';
 import { parsePeriodArg } from '../schema/validation';
 import { ScoreForecast, ScoreForecastArgs, ScorePlan, ScorePlanArgs } from './score-plan.types';
 

@@ -5,7 +5,7 @@ import { DossierChannel, DossierEventKind, Role } from '../domain/enums';
 import { Agency, SyncEvent } from '../entities';
 import { Connection, PageArgs } from '../schema/connection';
 import type { RequestContext } from '../schema/context';
-import { ErrorCode, unknownAgency } from '../schema/errors';
+import { ErrorCode, unknownAgency } from '../domain/errors';
 import { AGENCY_CODE, Length, parsePeriodArg } from '../schema/validation';
 import { ImportOutcome, MAX_IMPORT_BATCH } from '../services/sync-service';
 import { DossierConnection } from './dossier.resolver';

@@ -1,56 +1,40 @@
 import { log } from '../log';
-import { isTokenLimitError, LimitCode } from './limits';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { InvalidTransitionError } from '../domain/lifecycle';
+import { DomainError, ErrorCode, serviceUnavailable } from '../domain/errors';
 import { isDatabaseUnavailable } from '../db/unavailable';
 
 /**
- * The stable codes clients branch on, in `extensions.code`. Every error the API raises on
- * purpose goes through `apiError`; anything else is an internal error and is masked.
+ * A GraphQLError with a stable code, for the GraphQL layer's own refusals (parsing, limits,
+ * the HTTP and WebSocket servers), which may carry `extensions.http`. Services, the domain and
+ * resolvers throw a `DomainError` (`src/domain/errors.ts`) instead; `formatError` maps it.
  */
-export enum ErrorCode {
-  BAD_USER_INPUT = 'BAD_USER_INPUT',
-  UNAUTHENTICATED = 'UNAUTHENTICATED',
-  FORBIDDEN = 'FORBIDDEN',
-  NOT_FOUND = 'NOT_FOUND',
-  CONFLICT = 'CONFLICT',
-  INVALID_TRANSITION = 'INVALID_TRANSITION',
-  /** An alert stream cut off for falling too far behind: subscribe again with the last cursor. */
-  SUBSCRIBER_TOO_SLOW = 'SUBSCRIBER_TOO_SLOW',
-  /** The database cannot be reached right now: retry after `extensions.retryAfter` seconds (HTTP 503, Retry-After). */
-  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
-  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+export function apiError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extensions } });
 }
 
-export interface ErrorDetails {
-  /** Input path of the offending argument or field, e.g. "input.receivedAt". */
-  field?: string;
-  [key: string]: unknown;
+/** A domain error as a GraphQLError (code, then details), for answers given outside execution. */
+export function toGraphQLError(error: DomainError, extensions: Record<string, unknown> = {}): GraphQLError {
+  return apiError(error.code, error.message, { ...error.details, ...extensions });
 }
-
-/** The one way to raise an error a client is meant to read. */
-export function apiError(code: ErrorCode, message: string, details: ErrorDetails = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, ...details } });
-}
-
-export const badInput = (field: string, message: string) => apiError(ErrorCode.BAD_USER_INPUT, message, { field });
-export const notFound = (type: string, key: string, details: ErrorDetails = {}) => apiError(ErrorCode.NOT_FOUND, `${type} "${key}" was not found.`, { type, key, ...details });
 
 /**
- * An agency code no agency has, given to any field but `agency(code:)` (which answers null, as
- * a lookup of the thing itself): NOT_FOUND naming the argument, never an empty answer that
- * reads as "this agency has none" (docs/api.md, "Errors").
+ * The DomainError behind what reached the boundary: thrown itself, or wrapped by graphql-js
+ * (a resolver's error, located), Apollo, or graphql-ws (a subscription stream's error).
  */
-export const unknownAgency = (field: string, code: string) => notFound('Agency', code, { field });
+export function domainErrorOf(error: unknown): DomainError | undefined {
+  for (let e: unknown = error; e instanceof Error; e = (e as GraphQLError).originalError) {
+    if (e instanceof DomainError) return e;
+    if (!(e instanceof GraphQLError)) return undefined;
+  }
+  return undefined;
+}
 
-/** Seconds a client is told to wait before retrying while the database cannot be reached. */
-export const RETRY_AFTER_SECONDS = 5;
-
-/** The answer to a request the database could not serve: retryable, whatever the request was. */
-export const serviceUnavailable = () =>
-  apiError(ErrorCode.SERVICE_UNAVAILABLE, `The database is unavailable; retry in ${RETRY_AFTER_SECONDS} s.`, { retryAfter: RETRY_AFTER_SECONDS });
+/** Whether graphql-js refused the document at the token limit (a syntax error to it; QUERY_TOO_LARGE to clients). */
+export function isTokenLimitError(error: GraphQLError | Error): boolean {
+  return /Document contains more (than|that) \d+ tokens/.test(error.message);
+}
 
 /** The code a client reads in an error `formatError` shaped: what metrics and logs count. */
 export function errorCodeOf(error: GraphQLFormattedError): string {
@@ -58,7 +42,7 @@ export function errorCodeOf(error: GraphQLFormattedError): string {
 }
 
 /**
- * Turns what resolvers threw into the client-facing shape: domain errors get their code,
+ * Turns what resolvers threw into the client-facing shape: domain errors get their code and details,
  * class-validator failures become BAD_USER_INPUT naming each field, and anything unexpected
  * is logged and masked outside development so no stack or SQL leaks.
  */
@@ -82,14 +66,17 @@ function shape(exposeDetails: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof Error && isTokenLimitError(original)) {
-      return { message: original.message, locations: formatted.locations, extensions: { code: LimitCode.QUERY_TOO_LARGE } };
+      return { message: original.message, locations: formatted.locations, extensions: { code: ErrorCode.QUERY_TOO_LARGE } };
     }
     if (isDatabaseUnavailable(original)) {
-      const { message, extensions } = serviceUnavailable();
-      return { message, path: formatted.path, locations: formatted.locations, extensions };
+      const { message, code, details } = serviceUnavailable();
+      return { message, path: formatted.path, locations: formatted.locations, extensions: { code, ...details } };
     }
-    if (original instanceof InvalidTransitionError) {
-      return { ...formatted, message: original.message, extensions: { code: ErrorCode.INVALID_TRANSITION, from: original.from, action: original.action } };
+    const domain = domainErrorOf(error);
+    if (domain) {
+      const extensions = { code: domain.code, ...domain.details };
+      const stacktrace = exposeDetails ? formatted.extensions?.stacktrace : undefined;
+      return { ...formatted, message: domain.message, extensions: stacktrace ? { ...extensions, stacktrace } : extensions };
     }
     if (original instanceof ArgumentValidationError) {
       const fields = flattenValidation(original.extensions.validationErrors as ValidationLike[]);
@@ -106,7 +93,7 @@ function shape(exposeDetails: boolean) {
     }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-      // GraphQL validation errors and our own apiError()s: safe to show, but never a stack.
+      // GraphQL validation errors and the GraphQL layer's own apiError()s: safe to show, but never a stack.
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
       return exposeDetails ? formatted : { ...formatted, extensions };
     }

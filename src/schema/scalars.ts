@@ -1,4 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind, print } from 'graphql';
+import { ErrorCode } from '../domain/errors';
 import { GraphQLLocalDate } from 'graphql-scalars';
 import { parseLocalDate, VN_UTC_OFFSET_MINUTES } from '../domain/calendar';
 
@@ -19,18 +20,18 @@ const MAX_YEAR = 2100;
 function parseDateTime(value: unknown): Date {
   if (typeof value !== 'string' || !ISO_WITH_OFFSET.test(value)) {
     throw new GraphQLError('DateTime must be an ISO-8601 string with an offset, e.g. "2025-04-25T16:00:00+07:00".', {
-      extensions: { code: 'BAD_USER_INPUT' },
+      extensions: { code: ErrorCode.BAD_USER_INPUT },
     });
   }
   const instant = new Date(value);
   if (Number.isNaN(instant.getTime())) {
-    throw new GraphQLError(`"${value}" is not a valid DateTime.`, { extensions: { code: 'BAD_USER_INPUT' } });
+    throw new GraphQLError(`"${value}" is not a valid DateTime.`, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
   }
   // Nothing in this domain predates e-government or lies a lifetime ahead: such a value is a
   // typo or a probe, and would only produce absurd deadlines.
   const year = instant.getUTCFullYear();
   if (year < MIN_YEAR || year > MAX_YEAR) {
-    throw new GraphQLError(`"${value}" is out of range: DateTime must fall between ${MIN_YEAR} and ${MAX_YEAR}.`, { extensions: { code: 'BAD_USER_INPUT' } });
+    throw new GraphQLError(`"${value}" is out of range: DateTime must fall between ${MIN_YEAR} and ${MAX_YEAR}.`, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
   }
   return instant;
 }
@@ -51,7 +52,7 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   parseValue: parseDateTime,
   parseLiteral(ast) {
     if (ast.kind !== Kind.STRING) {
-      throw new GraphQLError('DateTime must be a string.', { extensions: { code: 'BAD_USER_INPUT' } });
+      throw new GraphQLError('DateTime must be a string.', { extensions: { code: ErrorCode.BAD_USER_INPUT } });
     }
     return parseDateTime(ast.value);
   },
@@ -60,7 +61,7 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
 function inRange(date: string): string {
   const year = Number(date.slice(0, 4));
   if (year < MIN_YEAR || year > MAX_YEAR) {
-    throw new GraphQLError(`"${date}" is out of range: LocalDate must fall between ${MIN_YEAR} and ${MAX_YEAR}.`, { extensions: { code: 'BAD_USER_INPUT' } });
+    throw new GraphQLError(`"${date}" is out of range: LocalDate must fall between ${MIN_YEAR} and ${MAX_YEAR}.`, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
   }
   return date;
 }
@@ -79,7 +80,7 @@ function parseLocalDateInput(value: unknown): string {
 }
 
 /** `given` as the client wrote it: a JSON value, or a literal printed from the query. */
-const localDateError = (given: string) => new GraphQLError(`LocalDate must be YYYY-MM-DD: ${given}`, { extensions: { code: 'BAD_USER_INPUT' } });
+const localDateError = (given: string) => new GraphQLError(`LocalDate must be YYYY-MM-DD: ${given}`, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
 
 /**
  * A calendar date without time ("2025-04-30"), as holidays and validity dates are given:

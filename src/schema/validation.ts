@@ -2,7 +2,7 @@ import { buildMessage, getMetadataStorage as classValidatorMetadata, validate, V
 import { ASTNode, DocumentNode, getNamedType, GraphQLError, GraphQLResolveInfo, Kind, visit } from 'graphql';
 import { ArgumentValidationError, getMetadataStorage } from 'type-graphql';
 import { parsePeriod, Period } from '../domain/periods';
-import { badInput } from './errors';
+import { badInput, ErrorCode } from '../domain/errors';
 
 /**
  * Formats of public codes, checked on every input that carries one (class-validator @Matches).
@@ -145,7 +145,7 @@ function itemValidatedArguments(document: DocumentNode): { variableNames: Set<st
 function unstorable(where: string, node?: ASTNode): GraphQLError {
   return new GraphQLError(`${where} holds a NUL character or an unpaired UTF-16 surrogate, which no text can hold.`, {
     nodes: node,
-    extensions: { code: 'BAD_USER_INPUT', field: where, http: { status: 400 } },
+    extensions: { code: ErrorCode.BAD_USER_INPUT, field: where, http: { status: 400 } },
   });
 }
 

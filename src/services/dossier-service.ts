@@ -11,7 +11,7 @@ import { classifyTimeliness, Timeliness } from '../domain/timeliness';
 import { Agency, Dossier, DossierEvent, Procedure, SatisfactionRating, ServiceCommitment } from '../entities';
 import type { DossierEventDetails } from '../entities/DossierEvent';
 import { SatisfactionLevel } from '../domain/enums';
-import { apiError, badInput, ErrorCode, notFound, unknownAgency } from '../schema/errors';
+import { domainError, badInput, ErrorCode, notFound, unknownAgency } from '../domain/errors';
 import { DomainEvents } from '../subscriptions/domain-events';
 import { CalendarService } from './calendar-service';
 import { commitmentRulesInForce } from './commitments';
@@ -64,12 +64,12 @@ export async function lockDossierCode(em: EntityManager, ...codes: string[]): Pr
 }
 
 function codeTaken(code: string) {
-  return apiError(ErrorCode.CONFLICT, `Dossier code ${code} is already used by a different dossier.`, { field: 'input.code' });
+  return domainError(ErrorCode.CONFLICT, `Dossier code ${code} is already used by a different dossier.`, { field: 'input.code' });
 }
 
 /** A lifecycle mutation on a dossier kept by its agency's system through sync. */
 function managedBySyncError(code: string) {
-  return apiError(ErrorCode.CONFLICT, `Dossier ${code} is kept by its agency's own system through importDossierEvents; change it there.`, { field: 'code' });
+  return domainError(ErrorCode.CONFLICT, `Dossier ${code} is kept by its agency's own system through importDossierEvents; change it there.`, { field: 'code' });
 }
 
 /** What a lifecycle command needs beyond the dossier code. */
@@ -110,7 +110,7 @@ export class DossierService {
       const namedCode = agencyCodeNamedBy(command.code);
       const named = namedCode === null ? null : namedCode === agency.code ? agency : await em.findOneBy(Agency, { code: namedCode });
       if (named && !mayUseDossierCode(named.path, scopePrefix(caller))) {
-        throw apiError(ErrorCode.FORBIDDEN, dossierCodeOutOfScope(command.code, named.code), { field: 'input.code' });
+        throw domainError(ErrorCode.FORBIDDEN, dossierCodeOutOfScope(command.code, named.code), { field: 'input.code' });
       }
       const procedure = await em.findOneBy(Procedure, { code: command.procedureCode });
       if (!procedure) throw notFound('Procedure', command.procedureCode);
@@ -200,7 +200,7 @@ export class DossierService {
       const request = requestDigest({ code, newAppointmentAt: newAppointmentAt.toISOString(), reason });
       if (idempotencyKey && (await claimIdempotencyKey(em, actor.sub, idempotencyKey, 'ISSUE_APOLOGY', request)).replay) return { dossier, changed: false };
       const refusal = apologyRefusal(dossier, now, newAppointmentAt);
-      if (refusal?.code === 'INVALID_TRANSITION') throw apiError(ErrorCode.INVALID_TRANSITION, `${code}: ${refusal.message}`, { from: dossier.status, action: 'ISSUE_APOLOGY' });
+      if (refusal?.code === 'INVALID_TRANSITION') throw domainError(ErrorCode.INVALID_TRANSITION, `${code}: ${refusal.message}`, { from: dossier.status, action: 'ISSUE_APOLOGY' });
       if (refusal) throw badInput('newAppointmentAt', refusal.message);
       recordApology(dossier, now, newAppointmentAt);
       await em.save(dossier);
@@ -218,11 +218,11 @@ export class DossierService {
     const { rating, agencyId, repeated } = await this.dataSource.transaction(async (em) => {
       const dossier = await em.findOneBy(Dossier, { code });
       if (!dossier || !lookupSecretMatches(secret, dossier.lookupSecretHash)) throw notFound('Dossier', code);
-      if (!dossier.completedAt) throw apiError(ErrorCode.INVALID_TRANSITION, 'Only a completed dossier can be rated.', { from: dossier.status, action: 'RATE' });
+      if (!dossier.completedAt) throw domainError(ErrorCode.INVALID_TRANSITION, 'Only a completed dossier can be rated.', { from: dossier.status, action: 'RATE' });
       // A retried rating (same level) returns the one recorded; a different level is a conflict.
       const existing = await em.findOneBy(SatisfactionRating, { dossierId: dossier.databaseId });
       if (existing?.level === level) return { rating: existing, agencyId: dossier.agencyId, repeated: true };
-      if (existing) throw apiError(ErrorCode.CONFLICT, `Dossier ${code} has already been rated.`);
+      if (existing) throw domainError(ErrorCode.CONFLICT, `Dossier ${code} has already been rated.`);
       const saved = await em.save(em.create(SatisfactionRating, { dossierId: dossier.databaseId, agencyId: dossier.agencyId, level, ratedAt: this.clock() }));
       return { rating: saved, agencyId: dossier.agencyId, repeated: false };
     });

@@ -4,7 +4,7 @@ import { requireAgencyInScope, Viewer } from '../auth/access';
 import { SatisfactionLevel } from '../domain/enums';
 import { computeFeedbackDueAt } from '../domain/feedback';
 import { Agency, Feedback, Procedure } from '../entities';
-import { apiError, badInput, ErrorCode, notFound, unknownAgency } from '../schema/errors';
+import { domainError, badInput, ErrorCode, notFound, unknownAgency } from '../domain/errors';
 import { DomainEvents } from '../subscriptions/domain-events';
 import { CalendarService } from './calendar-service';
 import { claimIdempotencyKey, recordIdempotentResult, requestDigest } from './idempotency';
@@ -77,7 +77,7 @@ export class FeedbackService {
     const { feedback, changed } = await this.dataSource.transaction(async (em) => {
       const { record: feedback, viewer: answerer } = await lockInScope(em, viewer, Feedback, code);
       if (idempotencyKey && (await claimIdempotencyKey(em, answerer.sub, idempotencyKey, 'answerFeedback', requestDigest({ code, answer }))).replay) return { feedback, changed: false };
-      if (feedback.answeredAt) throw apiError(ErrorCode.CONFLICT, `Feedback ${code} was already answered.`);
+      if (feedback.answeredAt) throw domainError(ErrorCode.CONFLICT, `Feedback ${code} was already answered.`);
       feedback.answer = answer;
       feedback.answeredAt = now;
       feedback.answeredBy = answerer.sub;
@@ -95,9 +95,9 @@ export class FeedbackService {
   async recordSatisfaction(viewer: Viewer | undefined, code: string, level: SatisfactionLevel): Promise<Feedback> {
     return this.dataSource.transaction(async (em) => {
       const { record: feedback } = await lockInScope(em, viewer, Feedback, code);
-      if (!feedback.answeredAt) throw apiError(ErrorCode.INVALID_TRANSITION, `Feedback ${code} has no answer yet: the sender's satisfaction is with the answer.`, { action: 'RECORD_SATISFACTION' });
+      if (!feedback.answeredAt) throw domainError(ErrorCode.INVALID_TRANSITION, `Feedback ${code} has no answer yet: the sender's satisfaction is with the answer.`, { action: 'RECORD_SATISFACTION' });
       if (feedback.satisfaction === level) return feedback; // a retry
-      if (feedback.satisfaction) throw apiError(ErrorCode.CONFLICT, `Feedback ${code} already has the sender's satisfaction (${feedback.satisfaction}).`);
+      if (feedback.satisfaction) throw domainError(ErrorCode.CONFLICT, `Feedback ${code} already has the sender's satisfaction (${feedback.satisfaction}).`);
       feedback.satisfaction = level;
       return em.save(feedback);
     });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { apiError, ErrorCode } from '../schema/errors';
+import { domainError, ErrorCode } from '../domain/errors';
 
 export type IdempotencyClaim = { replay: false } | { replay: true; result: string | null };
 
@@ -18,7 +18,7 @@ export async function claimIdempotencyKey(em: EntityManager, subject: string, ke
   if (inserted.length) return { replay: false };
   const [row]: { operation: string; target: string; result: string | null }[] = await em.query(`SELECT operation, target, result FROM idempotency_key WHERE subject = $1 AND key = $2`, [subject, key]);
   if (row.operation === operation && row.target === target) return { replay: true, result: row.result };
-  throw apiError(ErrorCode.CONFLICT, `idempotencyKey "${key}" was already used for another request (${row.operation}).`, { field: 'idempotencyKey' });
+  throw domainError(ErrorCode.CONFLICT, `idempotencyKey "${key}" was already used for another request (${row.operation}).`, { field: 'idempotencyKey' });
 }
 
 export async function recordIdempotentResult(em: EntityManager, subject: string, key: string, result: string): Promise<void> {

@@ -8,7 +8,7 @@ import { Agency, AuditEntry, Dossier, Feedback, Procedure, SyncEvent } from '../
 import { pastDueAt, runningDueFrom } from '../db/dossier-conditions';
 import { paginate, paginateEach, SortKey } from '../db/paginate';
 import { ConnectionShape, PageArgs } from '../schema/connection';
-import { apiError, ErrorCode, unknownAgency } from '../schema/errors';
+import { domainError, ErrorCode, unknownAgency } from '../domain/errors';
 import { AgencyDirectory } from './agency-directory';
 
 export interface AgencyListFilter {
@@ -257,7 +257,7 @@ export class ListQueries {
   private async scopedPathOf(viewer: Viewer, code: string, field: string): Promise<string> {
     const agencyPath = await this.pathOf(code, field);
     const scope = scopePrefix(viewer);
-    if (scope && !agencyPath.startsWith(scope)) throw apiError(ErrorCode.FORBIDDEN, `Your token's agency does not cover agency ${code}.`);
+    if (scope && !agencyPath.startsWith(scope)) throw domainError(ErrorCode.FORBIDDEN, `Your token's agency does not cover agency ${code}.`);
     return agencyPath;
   }
 

@@ -10,7 +10,7 @@ import { compareSyncedEvents, replayDossier, ReplayResult, SyncedEvent } from '.
 import { Agency, Procedure, ServiceCommitment } from '../entities';
 import type { SyncEventPayload } from '../entities/SyncEvent';
 import { queryReturning } from '../db/returning';
-import { badInput, ErrorCode } from '../schema/errors';
+import { badInput, ErrorCode } from '../domain/errors';
 import { AGENCY_CODE, DOSSIER_CODE, ID_NUMBER, LOOKUP_SECRET_LENGTH, PHONE, PROCEDURE_CODE } from '../schema/validation';
 import { DomainEvents, DossiersSynced, DossierTimes } from '../subscriptions/domain-events';
 import { CalendarService } from './calendar-service';

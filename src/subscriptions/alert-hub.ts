@@ -1,8 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { log } from '../log';
 import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
-import { GraphQLError } from 'graphql';
-import { apiError, ErrorCode } from '../schema/errors';
+import { DomainError, domainError, ErrorCode } from '../domain/errors';
 import { DataSource } from 'typeorm';
 import { ALERTS_CHANNEL, AlertMessage, toAlertMessage } from './alert-sequencer';
 import { PubSub } from './pubsub';
@@ -189,8 +188,8 @@ export const SUBSCRIBER_BUFFER = 5000;
  */
 export const SINCE_MAX_DAYS = 7;
 
-function tooFarBehind(): GraphQLError {
-  return apiError(ErrorCode.SUBSCRIBER_TOO_SLOW, `This subscriber fell more than ${SUBSCRIBER_BUFFER} alerts behind. Subscribe again with the last cursor received as \`after\`: nothing is lost.`);
+function tooFarBehind(): DomainError {
+  return domainError(ErrorCode.SUBSCRIBER_TOO_SLOW, `This subscriber fell more than ${SUBSCRIBER_BUFFER} alerts behind. Subscribe again with the last cursor received as \`after\`: nothing is lost.`);
 }
 
 /**

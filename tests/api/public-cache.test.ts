@@ -1,8 +1,8 @@
 import http from 'node:http';
 import { Role } from '../../src/domain/enums';
 import cors from 'cors';
-import { corsMiddleware } from '../../src/server';
-import { PublicResponseCache } from '../../src/services/public-response-cache';
+import { corsMiddleware } from '../../src/http/middleware';
+import { PublicResponseCache } from '../../src/http/public-response-cache';
 import { startTestApp, TestApp } from '../support/app';
 import { createTestDatabase, readTestEnv } from '../support/database';
 import { insertBulkDossiers } from '../support/dossiers';

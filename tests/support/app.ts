@@ -4,8 +4,8 @@ import { createDataSource } from '../../ormconfig';
 import { signToken } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
 import { Role } from '../../src/domain/enums';
-import { createServices, Services } from '../../src/schema/context';
-import { RunningServer, startServer } from '../../src/server';
+import { createServices, Services } from '../../src/services/container';
+import { RunningServer, startServer } from '../../src/http/server';
 import { createTestDatabase } from './database';
 
 export interface GraphQLResponse<T = Record<string, any>> {

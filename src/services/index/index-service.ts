@@ -8,7 +8,7 @@ import { recordAudit } from '../audit';
 import { NewAlert, recordAlerts } from '../../subscriptions/alert-outbox';
 import { insertEntityRows } from '../../db/insert-entity-rows';
 import { INDEX_FIRST_YEAR, isFinalByDefault, isIndexed, parsePeriod, Period, periodsContaining, previousIndexedPeriod, trendPeriods } from '../../domain/periods';
-import { badInput, unknownAgency } from '../../schema/errors';
+import { badInput, unknownAgency } from '../../domain/errors';
 import { parsePeriodArg } from '../../schema/validation';
 import { Counters, detectChanges, IndexMethod, parseCounters, ScorecardChange, SI_2024 } from '../../domain/scoring';
 import { AgencyPeriodCounters, IndexMethod as IndexMethodRow, IndexMethodCriterion, IndexMethodGroup, IndexPeriod, IndexPeriodComputing, ScorecardRecord, Agency } from '../../entities';

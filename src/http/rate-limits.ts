@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import ipaddr from 'ipaddr.js';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { GraphQLError } from 'graphql';
+import { ErrorCode } from '../domain/errors';
 
 export interface RateLimitConfig {
   /** Requests per minute for one token (its subject). */
@@ -23,15 +24,13 @@ export interface RateLimitConfig {
   subscriptionsPerAddress: number;
 }
 
-export const RATE_LIMITED = 'RATE_LIMITED';
-
 /** Refused: the caller should wait `retryAfterSeconds`. */
 export class RateLimitedError extends GraphQLError {
   constructor(
     what: string,
     readonly retryAfterSeconds: number,
   ) {
-    super(`Too many ${what}; retry after ${retryAfterSeconds} s.`, { extensions: { code: RATE_LIMITED, retryAfter: retryAfterSeconds, http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) } } });
+    super(`Too many ${what}; retry after ${retryAfterSeconds} s.`, { extensions: { code: ErrorCode.RATE_LIMITED, retryAfter: retryAfterSeconds, http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) } } });
   }
 }
 

@@ -1,6 +1,7 @@
 import { ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { ErrorCode, RETRY_AFTER_SECONDS, serviceUnavailable } from './errors';
+import { ErrorCode, RETRY_AFTER_SECONDS, serviceUnavailable } from '../domain/errors';
+import { toGraphQLError } from '../schema/errors';
 
 /**
  * A response carrying SERVICE_UNAVAILABLE (the database could not be reached: see
@@ -26,6 +27,5 @@ export function serviceUnavailablePlugin<TContext extends object>(): ApolloServe
 
 /** The same answer for a failure before Apollo's plugins run (building the request context). */
 export function serviceUnavailableOverHttp(): GraphQLError {
-  const error = serviceUnavailable();
-  return new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 503, headers: new HeaderMap([['retry-after', String(RETRY_AFTER_SECONDS)]]) } } });
+  return toGraphQLError(serviceUnavailable(), { http: { status: 503, headers: new HeaderMap([['retry-after', String(RETRY_AFTER_SECONDS)]]) } });
 }

@@ -5,7 +5,7 @@ import { FieldNode, Kind, OperationTypeNode, SelectionSetNode } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { log } from '../log';
 import type { PubSub } from '../subscriptions/pubsub';
-import { Metrics } from './metrics';
+import { Metrics } from '../services/metrics';
 
 /**
  * Root fields whose answer is the same for every anonymous caller and changes only with the

@@ -1,7 +1,8 @@
 import { DocumentNode, FragmentDefinitionNode, getNullableType, getVariableValues, GraphQLError, GraphQLSchema, isListType, Kind, OperationDefinitionNode, SelectionSetNode } from 'graphql';
 import { ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { trendLength } from '../domain/periods';
-import { DEFAULT_PAGE_SIZE } from './connection';
+import { DEFAULT_PAGE_SIZE } from '../schema/connection';
+import { ErrorCode } from '../domain/errors';
 
 /** What one operation may ask for, on every transport (issue 7). */
 export interface QueryLimits {
@@ -12,13 +13,6 @@ export interface QueryLimits {
   /** Lexical tokens of the document, checked while parsing (before any quadratic validation). */
   maxTokens: number;
 }
-
-export const LimitCode = {
-  QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
-  TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
-  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
-  QUERY_TOO_LARGE: 'QUERY_TOO_LARGE',
-} as const;
 
 /** What a response reports of its cost, as Shopify's Admin API does in `extensions.cost`. */
 export interface QueryCost {
@@ -70,7 +64,7 @@ function listsWithoutItems(operations: OperationDefinitionNode[], variables: Rec
   return { costed, lengths };
 }
 
-function limitError(code: string, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+function limitError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extensions, http: { status: 400 } } });
 }
 
@@ -121,7 +115,7 @@ export function operationsOf(document: DocumentNode, operationName: string | und
 export function refuseUncoercibleVariables(schema: GraphQLSchema, operations: OperationDefinitionNode[], variables: Record<string, unknown>): void {
   for (const operation of operations) {
     const { errors } = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 1 });
-    if (errors?.length) throw new GraphQLError(errors[0].message, { nodes: errors[0].nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+    if (errors?.length) throw new GraphQLError(errors[0].message, { nodes: errors[0].nodes, extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } } });
   }
 }
 
@@ -135,10 +129,10 @@ export function checkQueryLimits(schema: GraphQLSchema, document: DocumentNode, 
   const operations = operationsOf(document, operationName);
   for (const d of operations) {
     const depth = depthOf(d.selectionSet, fragments, new Set(), limits.maxDepth + 1);
-    if (depth > limits.maxDepth) throw limitError(LimitCode.QUERY_TOO_DEEP, `The query is nested ${depth}${depth > limits.maxDepth + 1 ? '+' : ''} levels deep; the limit is ${limits.maxDepth}.`, { depth, maxDepth: limits.maxDepth });
+    if (depth > limits.maxDepth) throw limitError(ErrorCode.QUERY_TOO_DEEP, `The query is nested ${depth}${depth > limits.maxDepth + 1 ? '+' : ''} levels deep; the limit is ${limits.maxDepth}.`, { depth, maxDepth: limits.maxDepth });
   }
   const aliases = aliasCount(document);
-  if (aliases > limits.maxAliases) throw limitError(LimitCode.TOO_MANY_ALIASES, `The query uses ${aliases} aliases; the limit is ${limits.maxAliases}.`, { aliases, maxAliases: limits.maxAliases });
+  if (aliases > limits.maxAliases) throw limitError(ErrorCode.TOO_MANY_ALIASES, `The query uses ${aliases} aliases; the limit is ${limits.maxAliases}.`, { aliases, maxAliases: limits.maxAliases });
   const { costed, lengths } = listsWithoutItems(operations, variables ?? {});
   // getComplexity coerces the variables too and throws a bare error when one does not fit its
   // type (a 500): coerced here first, a bad value is the client's error.
@@ -151,7 +145,7 @@ export function checkQueryLimits(schema: GraphQLSchema, document: DocumentNode, 
     estimators: [pageEstimator(lengths), connectionDefaultEstimator, listEstimator, simpleEstimator({ defaultComplexity: 1 })],
   });
   if (cost > limits.maxCost) {
-    throw limitError(LimitCode.QUERY_TOO_COMPLEX, `The query costs ${cost}; the limit is ${limits.maxCost}. Ask for smaller pages or fewer fields.`, { cost: { requestedQueryCost: cost, maximumAvailable: limits.maxCost } });
+    throw limitError(ErrorCode.QUERY_TOO_COMPLEX, `The query costs ${cost}; the limit is ${limits.maxCost}. Ask for smaller pages or fewer fields.`, { cost: { requestedQueryCost: cost, maximumAvailable: limits.maxCost } });
   }
   return { requestedQueryCost: cost, maximumAvailable: limits.maxCost };
 }
@@ -207,11 +201,6 @@ const connectionDefaultEstimator: ComplexityEstimator = ({ field, childComplexit
   return type.endsWith('Connection') ? 1 + childComplexity * DEFAULT_PAGE_SIZE : undefined;
 };
 
-/** Maps graphql-js's token-limit syntax error to our code. */
-export function isTokenLimitError(error: GraphQLError | Error): boolean {
-  return /Document contains more (than|that) \d+ tokens/.test(error.message);
-}
-
 export function tooLargeError(message: string): GraphQLError {
-  return limitError(LimitCode.QUERY_TOO_LARGE, message);
+  return limitError(ErrorCode.QUERY_TOO_LARGE, message);
 }
