@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { pastDueAt } from '../../db/dossier-conditions';
+import { feedbackAnsweredInTimeSql } from '../../db/feedback-conditions';
 import { DossierEventKind } from '../../domain/enums';
 
 /**
@@ -203,7 +204,7 @@ const OTHER_QUERIES: CountQuery[] = [
     keys: ['feedbackDue', 'feedbackAnsweredInTime'],
     sql: `SELECT d.agency_id,
         count(*) AS "feedbackDue",
-        count(*) FILTER (WHERE d.answered_at IS NOT NULL AND d.answered_at <= d.due_at) AS "feedbackAnsweredInTime"
+        count(*) FILTER (WHERE ${feedbackAnsweredInTimeSql('d')}) AS "feedbackAnsweredInTime"
       FROM feedback d
       WHERE d.due_at >= $1 AND d.due_at < $2 __AGENCIES__
       GROUP BY d.agency_id`,
