@@ -175,10 +175,7 @@ export class AlertResolver {
   @Subscription(() => RankingChange, {
     description: 'Public: ranks that move and scores that drop in a ranking, live.',
     subscribe: async ({ args, context }: { args: RankingChangedArgs; context: RequestContext }) => {
-      const national = args.kind === AgencyKind.PROVINCE || args.kind === AgencyKind.MINISTRY;
-      if (!national && !args.parentCode) throw badInput('parentCode', `${args.kind} units rank inside their province: give parentCode.`);
-      if (args.parentCode && !(await context.loaders.agencyByCode.load(args.parentCode))) throw unknownAgency('parentCode', args.parentCode);
-      const peerGroup = national ? args.kind : `${args.kind}:${args.parentCode}`;
+      const peerGroup = await context.services.index.peerGroupArg(args.kind, args.parentCode);
       return alertStream(
         context.services.realtime.hub,
         { pathPrefix: null, kinds: [AlertKind.RANKING_CHANGED, AlertKind.SCORE_DROPPED], where: (a) => a.data?.peerGroup === peerGroup && (!args.period || a.data?.period === args.period) },
