@@ -1,6 +1,6 @@
 import { IsEnum, IsOptional, Matches } from 'class-validator';
 import { Args, ArgsType, Ctx, Field, FieldResolver, Float, Int, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
-import { canSeeAgencyPath, requireViewer, scopePrefix } from '../auth/access';
+import { canSeeAgencyPath, canSeeDossier, requireViewer, scopePrefix } from '../auth/access';
 import { AgencyKind, AlertKind } from '../domain/enums';
 import { Agency, Dossier, Feedback } from '../entities';
 import { lookupSecretMatches } from '../services/dossier-service';
@@ -9,7 +9,6 @@ import { apiError, badInput, ErrorCode, notFound, unknownAgency } from '../schem
 import { AGENCY_CODE, DOSSIER_CODE, Length } from '../schema/validation';
 import { alertStream, SINCE_MAX_DAYS } from '../subscriptions/alert-hub';
 import type { AlertMessage } from '../subscriptions/alert-sequencer';
-import { canSeeDossier } from './dossier.resolver';
 
 @ObjectType('Alert', { description: 'Something a leader must act on, stored before it is published; resume a stream after its cursor.' })
 export class AlertView {
@@ -202,8 +201,10 @@ export class AlertResolver {
       // longer see ends its stream as subscribe would have refused it. A lookup-secret grant
       // follows the dossier wherever it goes.
       return readEach(context.services.realtime.dossierUpdates(dossier.databaseId), async () => {
-        const current = await context.services.dataSource.getRepository(Dossier).findOneBy({ databaseId: dossier.databaseId });
-        if (!current || !(await canSeeDossier(eventContext(context), current))) throw notFound('Dossier', args.code);
+        // Fresh loaders per event: the dossier as it is now, not as subscribe read it.
+        const fresh = eventContext(context);
+        const current = await fresh.loaders.dossierById.load(dossier.databaseId);
+        if (!current || !(await canSeeDossier(fresh, current))) throw notFound('Dossier', args.code);
         return current;
       });
     },
@@ -219,12 +220,12 @@ export class AlertResolver {
 
   @FieldResolver(() => Dossier, { nullable: true, description: 'The dossier, for dossier alerts.' })
   async dossier(@Root() alert: AlertView, @Ctx() ctx: RequestContext): Promise<Dossier | null> {
-    return alert.dossierId ? ctx.services.dataSource.getRepository(Dossier).findOneBy({ databaseId: alert.dossierId }) : null;
+    return alert.dossierId ? ctx.loaders.dossierById.load(alert.dossierId) : null;
   }
 
   @FieldResolver(() => Feedback, { nullable: true, description: 'The feedback, for FEEDBACK_OVERDUE.' })
   async feedback(@Root() alert: AlertView, @Ctx() ctx: RequestContext): Promise<Feedback | null> {
-    return alert.feedbackId ? ctx.services.dataSource.getRepository(Feedback).findOneBy({ databaseId: alert.feedbackId }) : null;
+    return alert.feedbackId ? ctx.loaders.feedbackById.load(alert.feedbackId) : null;
   }
 }
 

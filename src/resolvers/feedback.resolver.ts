@@ -1,6 +1,6 @@
 import { IsOptional, Matches, ValidateNested } from 'class-validator';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { canSeeAgencyPath, requireViewer } from '../auth/access';
+import { canSeeFeedback, requireViewer } from '../auth/access';
 import { SatisfactionLevel } from '../domain/enums';
 import { feedbackAnsweredInTime, isFeedbackOverdue } from '../domain/feedback';
 import { Agency, Feedback, Procedure } from '../entities';
@@ -168,8 +168,7 @@ export class FeedbackResolver {
 
   @FieldResolver(() => FeedbackSender, { nullable: true, description: 'The sender (personal data); null unless the token’s scope covers the agency.' })
   async sender(@Root() feedback: Feedback, @Ctx() ctx: RequestContext): Promise<FeedbackSender | null> {
-    const agency = await ctx.loaders.agencyById.load(feedback.agencyId);
-    if (!agency || !canSeeAgencyPath(ctx.viewer, agency.path)) return null;
+    if (!(await canSeeFeedback(ctx, feedback))) return null;
     return { name: feedback.senderName, contact: feedback.senderContact };
   }
 }
