@@ -6,7 +6,7 @@ import { Agency, Dossier, Feedback } from '../entities';
 import { lookupSecretMatches } from '../services/dossier-service';
 import { eventContext, type RequestContext } from '../schema/context';
 import { apiError, badInput, ErrorCode, notFound, unknownAgency } from '../schema/errors';
-import { AGENCY_CODE, DOSSIER_CODE, Length } from '../schema/validation';
+import { AGENCY_CODE, DOSSIER_CODE, Length, validatedSubscribe } from '../schema/validation';
 import { alertStream, SINCE_MAX_DAYS } from '../subscriptions/alert-hub';
 import type { AlertMessage } from '../subscriptions/alert-sequencer';
 
@@ -146,7 +146,7 @@ export class RankingChange extends AlertView {}
 export class AlertResolver {
   @Subscription(() => AlertView, {
     description: 'Any token (LEADER and ADMIN dashboards; an OFFICER gets its own agencies’ alerts too): alerts of the token’s agency subtree, replayed after `after` or from `since`, then live; in cursor order, none lost, none repeated.',
-    subscribe: async ({ args, context }: { args: AlertsArgs; context: RequestContext }) => {
+    subscribe: validatedSubscribe(AlertsArgs, async ({ args, context }: { args: AlertsArgs; context: RequestContext }) => {
       const viewer = requireViewer(context.viewer);
       let pathPrefix = scopePrefix(viewer);
       if (args.agencyCode) {
@@ -155,7 +155,6 @@ export class AlertResolver {
         if (!canSeeAgencyPath(viewer, agency.path)) throw apiError(ErrorCode.FORBIDDEN, `Your token's agency does not cover agency ${args.agencyCode}.`);
         pathPrefix = agency.path;
       }
-      if (args.after !== undefined && args.after !== null && !/^\d{1,18}$/.test(args.after)) throw badInput('after', 'after must be a cursor received from this stream.');
       const hub = context.services.realtime.hub;
       let after = args.after ? BigInt(args.after) : null;
       if (args.since) {
@@ -165,7 +164,7 @@ export class AlertResolver {
         after = await hub.cursorSince(args.since);
       }
       return alertStream(hub, { pathPrefix, kinds: args.kinds ?? null }, after);
-    },
+    }),
   })
   alerts(@Root() alert: AlertMessage, @Args() _args: AlertsArgs): AlertView {
     return toView(alert);
@@ -173,14 +172,14 @@ export class AlertResolver {
 
   @Subscription(() => RankingChange, {
     description: 'Public: ranks that move and scores that drop in a ranking, live.',
-    subscribe: async ({ args, context }: { args: RankingChangedArgs; context: RequestContext }) => {
+    subscribe: validatedSubscribe(RankingChangedArgs, async ({ args, context }: { args: RankingChangedArgs; context: RequestContext }) => {
       const peerGroup = await context.services.index.peerGroupArg(args.kind, args.parentCode);
       return alertStream(
         context.services.realtime.hub,
         { pathPrefix: null, kinds: [AlertKind.RANKING_CHANGED, AlertKind.SCORE_DROPPED], where: (a) => a.data?.peerGroup === peerGroup && (!args.period || a.data?.period === args.period) },
         null,
       );
-    },
+    }),
   })
   rankingChanged(@Root() alert: AlertMessage, @Args() _args: RankingChangedArgs): RankingChange {
     return toView(alert);
@@ -188,7 +187,7 @@ export class AlertResolver {
 
   @Subscription(() => Dossier, {
     description: 'A dossier each time it changes: for a token whose scope covers it, or with its lookup secret.',
-    subscribe: async ({ args, context }: { args: DossierUpdatedArgs; context: RequestContext }) => {
+    subscribe: validatedSubscribe(DossierUpdatedArgs, async ({ args, context }: { args: DossierUpdatedArgs; context: RequestContext }) => {
       if (args.secret) await context.services.rateLimits.secretAttempt(context.clientIp, args.code);
       const dossier = await context.loaders.dossierByCode.load(args.code);
       if (dossier && args.secret && lookupSecretMatches(args.secret, dossier.lookupSecretHash)) context.grantedDossierIds.add(dossier.databaseId);
@@ -207,7 +206,7 @@ export class AlertResolver {
         if (!current || !(await canSeeDossier(fresh, current))) throw notFound('Dossier', args.code);
         return current;
       });
-    },
+    }),
   })
   dossierUpdated(@Root() dossier: Dossier, @Args() _args: DossierUpdatedArgs): Dossier {
     return dossier;

@@ -39,6 +39,34 @@ export async function validateArgument(argValue: unknown, argType: unknown, reso
 }
 
 /**
+ * A subscription's `subscribe`, given its arguments checked as a query's are. type-graphql
+ * validates @Args only when it calls a resolver; a custom `subscribe` gets them raw, before
+ * any resolver runs, so every @Subscription wraps its `subscribe` in this: the arguments become
+ * an instance of their @ArgsType class and go through validateArgument (BAD_USER_INPUT naming
+ * the argument, as on a query). The subscriptions' arguments are scalars, enums and lists of
+ * them; a nested input type would also need its own instance to be checked.
+ */
+export function validatedSubscribe<A extends object, C, R>(
+  ArgsClass: new () => A,
+  subscribe: (data: { args: A; context: C; info: GraphQLResolveInfo }) => Promise<R>,
+): (data: { args: Record<string, unknown>; context: C; info: GraphQLResolveInfo }) => Promise<R> {
+  const validated = async ({ args, context, info }: { args: Record<string, unknown>; context: C; info: GraphQLResolveInfo }) => {
+    const instance = Object.assign(new ArgsClass(), args);
+    await validateArgument(instance, ArgsClass, { info });
+    return subscribe({ args: instance, context, info });
+  };
+  VALIDATED_SUBSCRIBES.add(validated);
+  return validated;
+}
+
+const VALIDATED_SUBSCRIBES = new WeakSet<Function>();
+
+/** Whether a `subscribe` checks its arguments (validatedSubscribe made it): a test holds every @Subscription to it. */
+export function isValidatedSubscribe(subscribe: unknown): boolean {
+  return typeof subscribe === 'function' && VALIDATED_SUBSCRIBES.has(subscribe);
+}
+
+/**
  * Whether class-validator has anything to check on an object's class (its own decorators or
  * inherited ones; a nested object is only checked through @ValidateNested, itself one). Without
  * any, validate() finds nothing (forbidUnknownValues is off), yet it looked through every
