@@ -59,7 +59,7 @@ export function validatedSubscribe<A extends object, C, R>(
   return validated;
 }
 
-const VALIDATED_SUBSCRIBES = new WeakSet<Function>();
+const VALIDATED_SUBSCRIBES = new WeakSet<object>();
 
 /** Whether a `subscribe` checks its arguments (validatedSubscribe made it): a test holds every @Subscription to it. */
 export function isValidatedSubscribe(subscribe: unknown): boolean {
@@ -76,7 +76,7 @@ export function isValidatedSubscribe(subscribe: unknown): boolean {
  * time after its first use (registerDecorator on an existing class) would not be seen, and
  * nothing here adds one.
  */
-const constrainedClasses = new WeakMap<Function, boolean>();
+const constrainedClasses = new WeakMap<object, boolean>();
 function hasConstraints(item: object): boolean {
   const target: unknown = item.constructor;
   if (typeof target !== 'function') return true;
@@ -88,7 +88,7 @@ function hasConstraints(item: object): boolean {
   return constrained;
 }
 
-function getInputTypeName(argType: Function): string | undefined {
+function getInputTypeName(argType: unknown): string | undefined {
   return getMetadataStorage().inputTypes.find((t) => t.target === argType)?.name;
 }
 
@@ -105,6 +105,7 @@ export function parsePeriodArg(key: string, field: string): Period {
  * Characters no text column can hold: NUL (PostgreSQL's text types refuse it) and UTF-16
  * surrogates without their pair (not Unicode scalar values, so not encodable in UTF-8).
  */
+// eslint-disable-next-line no-control-regex -- NUL is one of the characters looked for
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export function isUnstorable(text: string): boolean {

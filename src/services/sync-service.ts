@@ -522,6 +522,7 @@ function codePoints(value: string): number {
  * NUL, which no PostgreSQL text or jsonb value can hold, and a lone UTF-16 surrogate, which is
  * no character at all (jsonb refuses it; a text column would silently store U+FFFD instead).
  */
+// eslint-disable-next-line no-control-regex -- NUL is one of the characters looked for
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 const TEXT_FIELDS = ['eventId', 'dossierCode', 'procedureCode', 'agencyCode', 'toAgencyCode', 'reason', 'lookupSecret'] as const;
