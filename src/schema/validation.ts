@@ -55,15 +55,16 @@ export function validatedSubscribe<A extends object, C, R>(
     await validateArgument(instance, ArgsClass, { info });
     return subscribe({ args: instance, context, info });
   };
-  VALIDATED_SUBSCRIBES.add(validated);
-  return validated;
+  return Object.assign(validated, { [VALIDATED_SUBSCRIBE]: true });
 }
 
-const VALIDATED_SUBSCRIBES = new WeakSet<object>();
+// A registered symbol, so a copy of this module loaded elsewhere (jest loads one per test file)
+// marks its functions alike.
+const VALIDATED_SUBSCRIBE = Symbol.for('service-index.validatedSubscribe');
 
 /** Whether a `subscribe` checks its arguments (validatedSubscribe made it): a test holds every @Subscription to it. */
 export function isValidatedSubscribe(subscribe: unknown): boolean {
-  return typeof subscribe === 'function' && VALIDATED_SUBSCRIBES.has(subscribe);
+  return typeof subscribe === 'function' && (subscribe as { [VALIDATED_SUBSCRIBE]?: boolean })[VALIDATED_SUBSCRIBE] === true;
 }
 
 /**
