@@ -192,7 +192,9 @@ export async function collectGarbage(inspectorUrl: string, timeoutMs = 30_000): 
       socket.once('open', () => socket.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' })));
       socket.on('message', (data) => {
         const answer = JSON.parse(String(data)) as { id?: number; error?: { message: string } };
-        if (answer.id === 1) (answer.error ? reject(new Error(`collectGarbage: ${answer.error.message}`)) : resolve());
+        if (answer.id !== 1) return;
+        if (answer.error) reject(new Error(`collectGarbage: ${answer.error.message}`));
+        else resolve();
       });
     });
   } finally {

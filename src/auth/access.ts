@@ -36,3 +36,30 @@ export function requireAgencyInScope(viewer: Viewer | undefined, agencyPath: str
   if (!canSeeAgencyPath(v, agencyPath)) throw domainError(ErrorCode.FORBIDDEN, `Your token's agency does not cover ${what}.`);
   return v;
 }
+
+/**
+ * What the per-record rules read of a request: its caller, the dossiers a lookup secret opened
+ * to it, and a way to find an agency's path (the request's DataLoader).
+ */
+export interface RecordAccess {
+  viewer?: Viewer;
+  grantedDossierIds: ReadonlySet<string>;
+  loaders: { agencyById: { load(agencyId: number): Promise<{ path: string } | null | undefined> } };
+}
+
+/** Whether the viewer's scope covers the agency of a record. */
+export async function scopeCoversAgencyOf(ctx: RecordAccess, record: { agencyId: number }): Promise<boolean> {
+  if (!ctx.viewer) return false;
+  const agency = await ctx.loaders.agencyById.load(record.agencyId);
+  return !!agency && canSeeAgencyPath(ctx.viewer, agency.path);
+}
+
+/** May the caller see this dossier: an officer whose scope covers it, or the holder of its lookup secret. */
+export async function canSeeDossier(ctx: RecordAccess, dossier: { databaseId: string; agencyId: number }): Promise<boolean> {
+  return ctx.grantedDossierIds.has(dossier.databaseId) || (await scopeCoversAgencyOf(ctx, dossier));
+}
+
+/** May the caller see this feedback in full (its sender included): an officer whose scope covers its agency. */
+export function canSeeFeedback(ctx: RecordAccess, feedback: { agencyId: number }): Promise<boolean> {
+  return scopeCoversAgencyOf(ctx, feedback);
+}

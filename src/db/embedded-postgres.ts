@@ -67,7 +67,7 @@ export async function startEmbeddedPostgres(options: {
     if (postmaster.kind === 'running') fs.writeFileSync(ownerFile, JSON.stringify({ postmaster: postmaster.pid, owner: process.pid }));
   } catch (err) {
     const reason = err instanceof Error ? err.message : recentLog.length ? recentLog.join('\n  ') : 'no reason given';
-    throw new Error(`Embedded PostgreSQL did not start on port ${options.port} with its data in ${databaseDir}:\n  ${reason}${portTakenHint(options.port, recentLog)}`);
+    throw new Error(`Embedded PostgreSQL did not start on port ${options.port} with its data in ${databaseDir}:\n  ${reason}${portTakenHint(options.port, recentLog)}`, { cause: err });
   }
   const admin = new pg.Client({ host: '127.0.0.1', port: options.port, user: 'postgres', password: 'postgres', database: 'postgres' });
   await admin.connect();

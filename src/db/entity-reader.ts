@@ -131,7 +131,7 @@ function unchangedByDriver(column: ColumnMetadata): boolean {
 }
 
 /** One reader per entity and data source: their statements and column lists are built once. */
-const readers = new WeakMap<DataSource, Map<Function, unknown>>();
+const readers = new WeakMap<DataSource, Map<abstract new () => unknown, unknown>>();
 
 export function entityReader<E extends ObjectLiteral>(dataSource: DataSource, target: new () => E): EntityReader<E> {
   let byEntity = readers.get(dataSource);

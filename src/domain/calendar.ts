@@ -22,6 +22,9 @@
  */
 export const VN_UTC_OFFSET_MINUTES = 420;
 
+/** The IANA name of that time zone, as the calendar settings record it. */
+export const VN_TIME_ZONE = 'Asia/Ho_Chi_Minh';
+
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 const OFFSET_MS = VN_UTC_OFFSET_MINUTES * MINUTE_MS;

@@ -11,6 +11,7 @@
  */
 
 import { localDayNumberOf, localTimeOfDayMs, parseLocalTime, weekdayOf, type OfficeHours, type WorkingCalendar } from './calendar';
+import { ServiceCommitmentKind } from './enums';
 
 /** A public commitment by an agency to do better than the legal processing time. */
 export type ServiceCommitment =
@@ -24,7 +25,7 @@ export type ServiceCommitment =
   | { kind: 'FRIDAY_WITHOUT_WAITING'; cutoff: string /* '15:30' */; nextDayAt: string /* '09:00' */ };
 
 /** The "Friday without waiting" commitment as described in docs/SPEC.md §2. */
-export const FRIDAY_WITHOUT_WAITING: Readonly<ServiceCommitment> = Object.freeze({
+export const FRIDAY_WITHOUT_WAITING: Readonly<Extract<ServiceCommitment, { kind: 'FRIDAY_WITHOUT_WAITING' }>> = Object.freeze({
   kind: 'FRIDAY_WITHOUT_WAITING',
   cutoff: '15:30',
   nextDayAt: '09:00',
@@ -127,6 +128,63 @@ export function computeDueAt(input: ComputeDueAtInput): Date {
     if (committed && committed.getTime() < due.getTime()) due = committed;
   }
   return due;
+}
+
+/**
+ * A commitment as an agency records it (a ServiceCommitment row): the parameters of its kind,
+ * and the local dates it is in force, from validFrom included to validTo excluded (null: open).
+ */
+export interface RecordedCommitment {
+  kind: ServiceCommitmentKind;
+  workingDays: number | null;
+  cutoff: string | null;
+  nextDayAt: string | null;
+  validFrom: string | null;
+  validTo: string | null;
+}
+
+/**
+ * The recorded commitments in force on a local date, as deadline rules. A "Friday without
+ * waiting" recorded without its times takes those of SPEC §2 (FRIDAY_WITHOUT_WAITING); a
+ * MAX_WORKING_DAYS without its days commits to nothing.
+ */
+export function commitmentsInForce(recorded: readonly RecordedCommitment[], localDate: string): ServiceCommitment[] {
+  const rules: ServiceCommitment[] = [];
+  for (const c of recorded) {
+    if ((c.validFrom && localDate < c.validFrom) || (c.validTo && localDate >= c.validTo)) continue;
+    if (c.kind === ServiceCommitmentKind.MAX_WORKING_DAYS && c.workingDays != null) {
+      rules.push({ kind: 'MAX_WORKING_DAYS', workingDays: c.workingDays });
+    } else if (c.kind === ServiceCommitmentKind.FRIDAY_WITHOUT_WAITING) {
+      rules.push({ kind: 'FRIDAY_WITHOUT_WAITING', cutoff: c.cutoff ?? FRIDAY_WITHOUT_WAITING.cutoff, nextDayAt: c.nextDayAt ?? FRIDAY_WITHOUT_WAITING.nextDayAt });
+    }
+  }
+  return rules;
+}
+
+export interface DueAtReceiptInput extends Omit<ComputeDueAtInput, 'commitments'> {
+  /** Every commitment the agency recorded for the procedure; those in force on the local date of receipt apply. */
+  commitments: readonly RecordedCommitment[];
+}
+
+/** What receipt fixes about a dossier's deadline. */
+export interface DueAtReceipt {
+  /** The due time (computeDueAt under the commitments in force on the day of receipt). */
+  dueAt: Date;
+  /** The working days the dossier is held to: the legal time, or the fewest committed when less. */
+  processingDays: number;
+}
+
+/**
+ * The deadline a dossier gets at receipt, by whatever path it is received (the API, the
+ * synchronisation, the demo seed): the commitments in force on the local date of receipt
+ * apply, the earliest due time wins (SPEC §2 "Service commitments": the stricter applies).
+ */
+export function dueAtReceipt(input: DueAtReceiptInput): DueAtReceipt {
+  const rules = commitmentsInForce(input.commitments, input.calendar.localDateOf(input.receivedAt));
+  const dueAt = computeDueAt({ ...input, commitments: rules });
+  let processingDays = input.processingDays;
+  for (const rule of rules) if (rule.kind === 'MAX_WORKING_DAYS') processingDays = Math.min(processingDays, rule.workingDays);
+  return { dueAt, processingDays };
 }
 
 /**

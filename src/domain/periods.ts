@@ -95,7 +95,7 @@ function firstOfMonth(year: number, monthOffset: number): string {
 
 /**
  * Builds a period from its parts. The caller guarantees index is within the kind's range;
- * the year range is checked here because previousPeriod / nextPeriod can step out of it.
+ * the year range is checked here because previousPeriod can step out of it.
  */
 function makePeriod(kind: PeriodKind, year: number, index: number): Period {
   const key = keyOf(kind, year, index);
@@ -141,17 +141,6 @@ export function parsePeriod(key: string): Period {
   throw new PeriodFormatError(key, EXPECTED);
 }
 
-/** Whether a string is a valid period key (parsePeriod would accept it). */
-export function isPeriodKey(key: string): boolean {
-  try {
-    parsePeriod(key);
-    return true;
-  } catch (e) {
-    if (e instanceof PeriodFormatError) return false;
-    throw e;
-  }
-}
-
 /** Position of a period on its kind's time line (consecutive periods differ by 1). */
 function ordinalOf(p: Period): number {
   return p.year * PERIODS_PER_YEAR[p.kind] + (p.index - 1);
@@ -170,11 +159,6 @@ function fromOrdinal(kind: PeriodKind, ordinal: number): Period {
  */
 export function previousPeriod(p: Period): Period {
   return fromOrdinal(p.kind, ordinalOf(p) - 1);
-}
-
-/** The period of the same kind just after. Throws PeriodFormatError after MAX_PERIOD_YEAR. */
-export function nextPeriod(p: Period): Period {
-  return fromOrdinal(p.kind, ordinalOf(p) + 1);
 }
 
 /**
@@ -308,11 +292,4 @@ export function finalFrom(p: Period, calendar: WorkingCalendar): Date {
  */
 export function isFinalByDefault(p: Period, now: Date, calendar: WorkingCalendar): boolean {
   return now.getTime() >= finalFrom(p, calendar).getTime();
-}
-
-/** Orders periods by start, then longer first (2024 before 2024-Q1 before 2024-01). */
-export function comparePeriods(a: Period, b: Period): number {
-  const byStart = a.start.getTime() - b.start.getTime();
-  if (byStart !== 0) return byStart;
-  return b.end.getTime() - a.end.getTime();
 }

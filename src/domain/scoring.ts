@@ -250,13 +250,6 @@ export function addCounters(a: Counters, b: Counters): Counters {
   return c;
 }
 
-/** Sum of any number of Counters (emptyCounters() for none). */
-export function sumCounters(list: Iterable<Counters>): Counters {
-  let total = emptyCounters();
-  for (const c of list) total = addCounters(total, c);
-  return total;
-}
-
 /**
  * A copy with the two sum counters recomputed from their parts:
  * dossiersCompletedOrOverdue = dossiersCompleted + overdueBacklogAtEnd,
@@ -400,21 +393,6 @@ export function validateMethod(m: IndexMethod): string[] {
   return problems;
 }
 
-/** A method that fails validateMethod. */
-export class InvalidMethodError extends Error {
-  readonly problems: readonly string[];
-  constructor(methodKey: string, problems: string[]) {
-    super(`Index method '${methodKey}' is invalid: ${problems.join('; ')}`);
-    this.name = 'InvalidMethodError';
-    this.problems = problems;
-  }
-}
-
-/** Throws InvalidMethodError unless validateMethod finds nothing. */
-export function assertValidMethod(m: IndexMethod): void {
-  const problems = validateMethod(m);
-  if (problems.length > 0) throw new InvalidMethodError(m.key, problems);
-}
 
 // Seed data, kept in its own file; re-exported so callers find the method next to its types.
 export { SI_2024 } from './methods/si-2024';
@@ -680,14 +658,6 @@ export function truncatePercent(numerator: number, denominator: number, decimals
   const whole = (scaled / scale).toString();
   if (decimals === 0) return whole;
   return `${whole}.${(scaled % scale).toString().padStart(decimals, '0')}`;
-}
-
-/**
- * The truncated percentage written the Vietnamese way, decimal comma and a space before the
- * sign: 45,679 / 52,447 → "87,09 %". No thousands separator is needed (≤ 100).
- */
-export function formatPercentVi(numerator: number, denominator: number, decimals = 2): string {
-  return `${truncatePercent(numerator, denominator, decimals).replace('.', ',')} %`;
 }
 
 // =========================================================================================

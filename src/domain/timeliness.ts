@@ -44,11 +44,3 @@ export function classifyTimeliness({ dueAt, completedAt, now, waitingSince }: Ti
   // "Past due" is strictly after: at the due instant itself the dossier is still in time.
   return now.getTime() > due ? Timeliness.OVERDUE : Timeliness.PENDING;
 }
-
-/**
- * Whether the agency owes the applicant an apology letter (thư xin lỗi) with a new
- * appointment date: every late or overdue dossier (docs/SPEC.md §2; Decree 61/2018 art. 19).
- */
-export function needsApology(t: Timeliness): boolean {
-  return t === Timeliness.LATE || t === Timeliness.OVERDUE;
-}

@@ -197,7 +197,7 @@ const listEstimator: ComplexityEstimator = ({ type, field, args, childComplexity
 
 /** A connection asked for without `first`/`last` still returns a default page. */
 const connectionDefaultEstimator: ComplexityEstimator = ({ field, childComplexity }) => {
-  const type = String(field.type).replace(/[!\[\]]/g, '');
+  const type = String(field.type).replace(/[![\]]/g, '');
   return type.endsWith('Connection') ? 1 + childComplexity * DEFAULT_PAGE_SIZE : undefined;
 };
 

@@ -1,15 +1,14 @@
 import { IsEnum, IsOptional, Matches } from 'class-validator';
 import { Args, ArgsType, Ctx, Field, FieldResolver, Float, Int, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
-import { canSeeAgencyPath, requireViewer, scopePrefix } from '../auth/access';
+import { canSeeAgencyPath, canSeeDossier, requireViewer, scopePrefix } from '../auth/access';
 import { AgencyKind, AlertKind } from '../domain/enums';
 import { Agency, Dossier, Feedback } from '../entities';
 import { lookupSecretMatches } from '../services/dossier-service';
 import { eventContext, type RequestContext } from '../schema/context';
 import { domainError, badInput, ErrorCode, notFound, unknownAgency } from '../domain/errors';
-import { AGENCY_CODE, DOSSIER_CODE, Length } from '../schema/validation';
+import { AGENCY_CODE, DOSSIER_CODE, Length, validatedSubscribe } from '../schema/validation';
 import { alertStream, SINCE_MAX_DAYS } from '../subscriptions/alert-hub';
 import type { AlertMessage } from '../subscriptions/alert-sequencer';
-import { canSeeDossier } from './dossier.resolver';
 
 @ObjectType('Alert', { description: 'Something a leader must act on, stored before it is published; resume a stream after its cursor.' })
 export class AlertView {
@@ -147,7 +146,7 @@ export class RankingChange extends AlertView {}
 export class AlertResolver {
   @Subscription(() => AlertView, {
     description: 'Any token (LEADER and ADMIN dashboards; an OFFICER gets its own agencies’ alerts too): alerts of the token’s agency subtree, replayed after `after` or from `since`, then live; in cursor order, none lost, none repeated.',
-    subscribe: async ({ args, context }: { args: AlertsArgs; context: RequestContext }) => {
+    subscribe: validatedSubscribe(AlertsArgs, async ({ args, context }: { args: AlertsArgs; context: RequestContext }) => {
       const viewer = requireViewer(context.viewer);
       let pathPrefix = scopePrefix(viewer);
       if (args.agencyCode) {
@@ -156,7 +155,6 @@ export class AlertResolver {
         if (!canSeeAgencyPath(viewer, agency.path)) throw domainError(ErrorCode.FORBIDDEN, `Your token's agency does not cover agency ${args.agencyCode}.`);
         pathPrefix = agency.path;
       }
-      if (args.after !== undefined && args.after !== null && !/^\d{1,18}$/.test(args.after)) throw badInput('after', 'after must be a cursor received from this stream.');
       const hub = context.services.realtime.hub;
       let after = args.after ? BigInt(args.after) : null;
       if (args.since) {
@@ -166,7 +164,7 @@ export class AlertResolver {
         after = await hub.cursorSince(args.since);
       }
       return alertStream(hub, { pathPrefix, kinds: args.kinds ?? null }, after);
-    },
+    }),
   })
   alerts(@Root() alert: AlertMessage, @Args() _args: AlertsArgs): AlertView {
     return toView(alert);
@@ -174,17 +172,14 @@ export class AlertResolver {
 
   @Subscription(() => RankingChange, {
     description: 'Public: ranks that move and scores that drop in a ranking, live.',
-    subscribe: async ({ args, context }: { args: RankingChangedArgs; context: RequestContext }) => {
-      const national = args.kind === AgencyKind.PROVINCE || args.kind === AgencyKind.MINISTRY;
-      if (!national && !args.parentCode) throw badInput('parentCode', `${args.kind} units rank inside their province: give parentCode.`);
-      if (args.parentCode && !(await context.loaders.agencyByCode.load(args.parentCode))) throw unknownAgency('parentCode', args.parentCode);
-      const peerGroup = national ? args.kind : `${args.kind}:${args.parentCode}`;
+    subscribe: validatedSubscribe(RankingChangedArgs, async ({ args, context }: { args: RankingChangedArgs; context: RequestContext }) => {
+      const peerGroup = await context.services.index.peerGroupArg(args.kind, args.parentCode);
       return alertStream(
         context.services.realtime.hub,
         { pathPrefix: null, kinds: [AlertKind.RANKING_CHANGED, AlertKind.SCORE_DROPPED], where: (a) => a.data?.peerGroup === peerGroup && (!args.period || a.data?.period === args.period) },
         null,
       );
-    },
+    }),
   })
   rankingChanged(@Root() alert: AlertMessage, @Args() _args: RankingChangedArgs): RankingChange {
     return toView(alert);
@@ -192,7 +187,7 @@ export class AlertResolver {
 
   @Subscription(() => Dossier, {
     description: 'A dossier each time it changes: for a token whose scope covers it, or with its lookup secret.',
-    subscribe: async ({ args, context }: { args: DossierUpdatedArgs; context: RequestContext }) => {
+    subscribe: validatedSubscribe(DossierUpdatedArgs, async ({ args, context }: { args: DossierUpdatedArgs; context: RequestContext }) => {
       if (args.secret) await context.services.rateLimits.secretAttempt(context.clientIp, args.code);
       const dossier = await context.loaders.dossierByCode.load(args.code);
       if (dossier && args.secret && lookupSecretMatches(args.secret, dossier.lookupSecretHash)) context.grantedDossierIds.add(dossier.databaseId);
@@ -205,11 +200,13 @@ export class AlertResolver {
       // longer see ends its stream as subscribe would have refused it. A lookup-secret grant
       // follows the dossier wherever it goes.
       return readEach(context.services.realtime.dossierUpdates(dossier.databaseId), async () => {
-        const current = await context.services.dataSource.getRepository(Dossier).findOneBy({ databaseId: dossier.databaseId });
-        if (!current || !(await canSeeDossier(eventContext(context), current))) throw notFound('Dossier', args.code);
+        // Fresh loaders per event: the dossier as it is now, not as subscribe read it.
+        const fresh = eventContext(context);
+        const current = await fresh.loaders.dossierById.load(dossier.databaseId);
+        if (!current || !(await canSeeDossier(fresh, current))) throw notFound('Dossier', args.code);
         return current;
       });
-    },
+    }),
   })
   dossierUpdated(@Root() dossier: Dossier, @Args() _args: DossierUpdatedArgs): Dossier {
     return dossier;
@@ -222,12 +219,12 @@ export class AlertResolver {
 
   @FieldResolver(() => Dossier, { nullable: true, description: 'The dossier, for dossier alerts.' })
   async dossier(@Root() alert: AlertView, @Ctx() ctx: RequestContext): Promise<Dossier | null> {
-    return alert.dossierId ? ctx.services.dataSource.getRepository(Dossier).findOneBy({ databaseId: alert.dossierId }) : null;
+    return alert.dossierId ? ctx.loaders.dossierById.load(alert.dossierId) : null;
   }
 
   @FieldResolver(() => Feedback, { nullable: true, description: 'The feedback, for FEEDBACK_OVERDUE.' })
   async feedback(@Root() alert: AlertView, @Ctx() ctx: RequestContext): Promise<Feedback | null> {
-    return alert.feedbackId ? ctx.services.dataSource.getRepository(Feedback).findOneBy({ databaseId: alert.feedbackId }) : null;
+    return alert.feedbackId ? ctx.loaders.feedbackById.load(alert.feedbackId) : null;
   }
 }
 

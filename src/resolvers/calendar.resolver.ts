@@ -76,6 +76,6 @@ export class CalendarResolver {
 
   @Query(() => CalendarSettings, { description: 'National office hours and time zone used for deadlines, public.' })
   async officeHours(@Ctx() ctx: RequestContext) {
-    return (await ctx.services.dataSource.getRepository(CalendarSettings).findOneBy({ id: 1 })) ?? Object.assign(new CalendarSettings(), { id: 1, timeZone: 'Asia/Ho_Chi_Minh', officeStart: '08:00', officeEnd: '17:00' });
+    return ctx.services.calendars.settings();
   }
 }

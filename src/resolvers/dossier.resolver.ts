@@ -1,6 +1,6 @@
 import { IsBoolean, IsEnum, IsOptional, Matches, ValidateNested } from 'class-validator';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { canSeeAgencyPath, requireViewer, scopePrefix, Viewer } from '../auth/access';
+import { canSeeDossier, requireViewer, scopeCoversAgencyOf, scopePrefix } from '../auth/access';
 import { SatisfactionLevel } from '../domain/enums';
 import { allowedActions, DossierAction } from '../domain/lifecycle';
 import { Timeliness } from '../domain/timeliness';
@@ -20,18 +20,6 @@ class DossiersArgs extends PageArgs {
   @IsOptional()
   @ValidateNested()
   filter?: DossierFilter;
-}
-
-/** May the caller see this dossier: an officer whose scope covers it, or the secret's holder. */
-export async function canSeeDossier(ctx: RequestContext, dossier: Dossier): Promise<boolean> {
-  if (ctx.grantedDossierIds.has(dossier.databaseId)) return true;
-  return !!ctx.viewer && (await scopeCoversDossier(ctx, ctx.viewer, dossier));
-}
-
-/** Does the token's scope cover the dossier's agency (a lookup secret's grant aside)? */
-async function scopeCoversDossier(ctx: RequestContext, viewer: Viewer, dossier: Dossier): Promise<boolean> {
-  const agency = await ctx.loaders.agencyById.load(dossier.agencyId);
-  return !!agency && canSeeAgencyPath(viewer, agency.path);
 }
 
 @ArgsType()
@@ -274,11 +262,12 @@ export class DossierEventResolver {
     if (!ctx.viewer) return null;
     // A viewer who sees every agency needs no reads (a page of 100 dossiers has ~500 events).
     if (scopePrefix(ctx.viewer) === null) return event.actor;
-    return this.actorInScope(event, ctx.viewer, ctx);
+    return this.actorInScope(event, ctx);
   }
 
-  private async actorInScope(event: DossierEvent, viewer: Viewer, ctx: RequestContext): Promise<string | null> {
+  private async actorInScope(event: DossierEvent, ctx: RequestContext): Promise<string | null> {
     const dossier = await ctx.loaders.dossierById.load(event.dossierId);
-    return dossier && (await scopeCoversDossier(ctx, viewer, dossier)) ? event.actor : null;
+    // The token's scope only: a lookup secret does not open officers' names.
+    return dossier && (await scopeCoversAgencyOf(ctx, dossier)) ? event.actor : null;
   }
 }

@@ -1,7 +1,8 @@
 import { IsOptional, Matches, ValidateNested } from 'class-validator';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { canSeeAgencyPath, requireViewer } from '../auth/access';
+import { canSeeFeedback, requireViewer } from '../auth/access';
 import { SatisfactionLevel } from '../domain/enums';
+import { feedbackAnsweredInTime, isFeedbackOverdue } from '../domain/feedback';
 import { Agency, Feedback, Procedure } from '../entities';
 import { Connection, PageArgs } from '../schema/connection';
 import type { RequestContext } from '../schema/context';
@@ -157,18 +158,17 @@ export class FeedbackResolver {
 
   @FieldResolver(() => Boolean, { description: 'Unanswered and past its due time.' })
   overdue(@Root() feedback: Feedback, @Ctx() ctx: RequestContext): boolean {
-    return !feedback.answeredAt && feedback.dueAt.getTime() < ctx.now.getTime();
+    return isFeedbackOverdue(feedback, ctx.now);
   }
 
   @FieldResolver(() => Boolean, { nullable: true, description: 'Answered by its due time; null while unanswered.' })
   answeredInTime(@Root() feedback: Feedback): boolean | null {
-    return feedback.answeredAt ? feedback.answeredAt.getTime() <= feedback.dueAt.getTime() : null;
+    return feedbackAnsweredInTime(feedback);
   }
 
   @FieldResolver(() => FeedbackSender, { nullable: true, description: 'The sender (personal data); null unless the token’s scope covers the agency.' })
   async sender(@Root() feedback: Feedback, @Ctx() ctx: RequestContext): Promise<FeedbackSender | null> {
-    const agency = await ctx.loaders.agencyById.load(feedback.agencyId);
-    if (!agency || !canSeeAgencyPath(ctx.viewer, agency.path)) return null;
+    if (!(await canSeeFeedback(ctx, feedback))) return null;
     return { name: feedback.senderName, contact: feedback.senderContact };
   }
 }

@@ -1,9 +1,7 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
-import { canSeeAgencyPath } from '../auth/access';
-import { Feedback } from '../entities';
+import { canSeeDossier, canSeeFeedback } from '../auth/access';
 import { fromGlobalId, int32Id, Node } from '../schema/node';
 import type { RequestContext } from '../schema/context';
-import { canSeeDossier } from './dossier.resolver';
 
 @Resolver()
 export class NodeResolver {
@@ -31,15 +29,10 @@ export class NodeResolver {
       }
       case 'Feedback': {
         const feedback = await loaders.feedbackById.load(parsed.databaseId);
-        return feedback && (await this.canSeeFeedback(ctx, feedback)) ? feedback : null;
+        return feedback && (await canSeeFeedback(ctx, feedback)) ? feedback : null;
       }
       default:
         return null;
     }
-  }
-
-  private async canSeeFeedback(ctx: RequestContext, feedback: Feedback): Promise<boolean> {
-    const agency = await ctx.loaders.agencyById.load(feedback.agencyId);
-    return !!agency && canSeeAgencyPath(ctx.viewer, agency.path);
   }
 }

@@ -39,6 +39,35 @@ export async function validateArgument(argValue: unknown, argType: unknown, reso
 }
 
 /**
+ * A subscription's `subscribe`, given its arguments checked as a query's are. type-graphql
+ * validates @Args only when it calls a resolver; a custom `subscribe` gets them raw, before
+ * any resolver runs, so every @Subscription wraps its `subscribe` in this: the arguments become
+ * an instance of their @ArgsType class and go through validateArgument (BAD_USER_INPUT naming
+ * the argument, as on a query). The subscriptions' arguments are scalars, enums and lists of
+ * them; a nested input type would also need its own instance to be checked.
+ */
+export function validatedSubscribe<A extends object, C, R>(
+  ArgsClass: new () => A,
+  subscribe: (data: { args: A; context: C; info: GraphQLResolveInfo }) => Promise<R>,
+): (data: { args: Record<string, unknown>; context: C; info: GraphQLResolveInfo }) => Promise<R> {
+  const validated = async ({ args, context, info }: { args: Record<string, unknown>; context: C; info: GraphQLResolveInfo }) => {
+    const instance = Object.assign(new ArgsClass(), args);
+    await validateArgument(instance, ArgsClass, { info });
+    return subscribe({ args: instance, context, info });
+  };
+  return Object.assign(validated, { [VALIDATED_SUBSCRIBE]: true });
+}
+
+// A registered symbol, so a copy of this module loaded elsewhere (jest loads one per test file)
+// marks its functions alike.
+const VALIDATED_SUBSCRIBE = Symbol.for('service-index.validatedSubscribe');
+
+/** Whether a `subscribe` checks its arguments (validatedSubscribe made it): a test holds every @Subscription to it. */
+export function isValidatedSubscribe(subscribe: unknown): boolean {
+  return typeof subscribe === 'function' && (subscribe as { [VALIDATED_SUBSCRIBE]?: boolean })[VALIDATED_SUBSCRIBE] === true;
+}
+
+/**
  * Whether class-validator has anything to check on an object's class (its own decorators or
  * inherited ones; a nested object is only checked through @ValidateNested, itself one). Without
  * any, validate() finds nothing (forbidUnknownValues is off), yet it looked through every
@@ -48,7 +77,7 @@ export async function validateArgument(argValue: unknown, argType: unknown, reso
  * time after its first use (registerDecorator on an existing class) would not be seen, and
  * nothing here adds one.
  */
-const constrainedClasses = new WeakMap<Function, boolean>();
+const constrainedClasses = new WeakMap<object, boolean>();
 function hasConstraints(item: object): boolean {
   const target: unknown = item.constructor;
   if (typeof target !== 'function') return true;
@@ -60,7 +89,7 @@ function hasConstraints(item: object): boolean {
   return constrained;
 }
 
-function getInputTypeName(argType: Function): string | undefined {
+function getInputTypeName(argType: unknown): string | undefined {
   return getMetadataStorage().inputTypes.find((t) => t.target === argType)?.name;
 }
 
@@ -77,6 +106,7 @@ export function parsePeriodArg(key: string, field: string): Period {
  * Characters no text column can hold: NUL (PostgreSQL's text types refuse it) and UTF-16
  * surrogates without their pair (not Unicode scalar values, so not encodable in UTF-8).
  */
+// eslint-disable-next-line no-control-regex -- NUL is one of the characters looked for
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export function isUnstorable(text: string): boolean {

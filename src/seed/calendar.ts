@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EntityManager } from 'typeorm';
 import { PROJECT_ROOT } from '../config';
-import { CalendarDay as CalendarEntry, DEFAULT_OFFICE_HOURS, parseCalendarDays, parseCalendarJson } from '../domain/calendar';
+import { CalendarDay as CalendarEntry, DEFAULT_OFFICE_HOURS, parseCalendarDays, parseCalendarJson, VN_TIME_ZONE } from '../domain/calendar';
 import { CalendarDayKind } from '../domain/enums';
 import { insertRows } from './sql';
 
@@ -12,7 +12,6 @@ export { loadWorkingCalendar } from '../services/calendar-service';
 /** The official calendar shipped with the project. */
 export const CALENDAR_JSON_PATH = path.join(PROJECT_ROOT, 'seed-data', 'calendar-vn.json');
 
-const DEFAULT_TIME_ZONE = 'Asia/Ho_Chi_Minh';
 const DEFAULT_NAMES: Record<CalendarEntry['kind'], string> = {
   DAY_OFF: 'Day off',
   EXTRA_WORKING_DAY: 'Extra working day',
@@ -40,7 +39,7 @@ export function calendarRowsFromJson(json: unknown): CalendarSeedRows {
   }
   const data = parseCalendarJson(doc);
   const hours = data.officeHours ?? DEFAULT_OFFICE_HOURS;
-  const zone = typeof doc === 'object' && doc !== null && typeof (doc as { timezone?: unknown }).timezone === 'string' ? (doc as { timezone: string }).timezone : DEFAULT_TIME_ZONE;
+  const zone = typeof doc === 'object' && doc !== null && typeof (doc as { timezone?: unknown }).timezone === 'string' ? (doc as { timezone: string }).timezone : VN_TIME_ZONE;
   const officialYears = [...new Set([...byDate.keys()].map((date) => Number(date.slice(0, 4))))].sort((a, b) => a - b);
   return {
     days: [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)),

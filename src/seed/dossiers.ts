@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { DataSource, EntityManager } from 'typeorm';
 import { formatDayNumber, localDayNumberOf, OfficeHours, parseLocalTime, WorkingCalendar } from '../domain/calendar';
-import { computeDueAt, extendForClockStop, ServiceCommitment as CommitmentRule } from '../domain/deadlines';
+import { dueAtReceipt, extendForClockStop, type DueAtReceipt } from '../domain/deadlines';
 import { AgencyKind, ApplicantKind, DossierChannel, DossierEventKind, OnlineLevel, SatisfactionLevel } from '../domain/enums';
 import { computeFeedbackDueAt } from '../domain/feedback';
 import { DossierStatus, isHistoryComplete, requiredHistory } from '../domain/lifecycle';
@@ -11,7 +11,6 @@ import { periodsContaining, previousPeriod } from '../domain/periods';
 import { foldVietnamese } from '../domain/text';
 import { classifyTimeliness, Timeliness } from '../domain/timeliness';
 import { Agency, Procedure, ServiceCommitment } from '../entities';
-import { commitmentRulesInForce } from '../services/commitments';
 import { hashLookupSecret } from '../services/dossier-service';
 import { DEPARTMENTS, isValidOn, MERGED_PROVINCES, MINISTRIES, PROVINCES_BEFORE_REFORM, rootCodeOf } from './agencies';
 import { businessName, citizenId, enterpriseCode, mobilePhone, personName, streetAddress } from './people';
@@ -25,7 +24,7 @@ import { Column, insertRows, releaseIds, reserveIds, tableColumns } from './sql'
  * chunk), so that a million dossiers take minutes.
  *
  * Every dossier follows the lifecycle and the deadline rules of the domain: the due time comes
- * from computeDueAt with the real calendar, the agency's office hours and its commitments; a
+ * from dueAtReceipt with the real calendar, the agency's office hours and its commitments; a
  * clock stop moves it through extendForClockStop; completion timeliness is classifyTimeliness.
  * Rates (online share, lateness, sync, digitization …) vary per province and agency.
  */
@@ -416,10 +415,9 @@ class SeedContext {
     return this.infoByCode.get(code);
   }
 
-  /** Commitment rules in force for a procedure at an agency on a local date. */
-  rulesFor(info: AgencyInfo, procedureId: number, localDate: string): { rules: CommitmentRule[]; days: number | null } {
-    const { rules, workingDays } = commitmentRulesInForce(info.commitments.get(procedureId) ?? [], localDate);
-    return { rules, days: workingDays };
+  /** The deadline receipt fixes for a dossier of a procedure at an agency, as the API's receipt fixes it. */
+  receipt(info: AgencyInfo, proc: ProcInfo, receivedAt: Date): DueAtReceipt {
+    return dueAtReceipt({ calendar: this.calendar, receivedAt, processingDays: proc.p.processingDays, hours: info.hours, commitments: info.commitments.get(proc.p.databaseId) ?? [] });
   }
 }
 
@@ -675,11 +673,9 @@ class DossierFactory {
     let day = localDayNumberOf(new Date(nowMs));
     for (let attempt = 0; attempt < 30; attempt++) {
       day = this.previousWorkingDay(day);
-      const localDate = formatDayNumber(day);
       const r = calendar.atDayNumber(day, info.officeStartMs + rng.int(5, 150) * MINUTE_MS).getTime();
       const receivedAt = new Date(r);
-      const { rules, days: committedDays } = this.ctx.rulesFor(info, proc.p.databaseId, localDate);
-      const baseDue = computeDueAt({ calendar, receivedAt, processingDays: proc.p.processingDays, hours: info.hours, commitments: rules });
+      const { dueAt: baseDue, processingDays } = this.ctx.receipt(info, proc, receivedAt);
       const baseDueMs = baseDue.getTime();
       if (baseDueMs > nowMs) continue;
       const effective = calendar.effectiveReceipt(receivedAt, info.hours).getTime();
@@ -701,16 +697,16 @@ class DossierFactory {
         { kind: DossierEventKind.SUPPLEMENT_REQUESTED, from: DossierStatus.PROCESSING, to: DossierStatus.AWAITING_SUPPLEMENT, at: requestedAt, actor: handler, reason: rng.pick(SUPPLEMENT_REASONS), details: null },
         { kind: DossierEventKind.RESUMED, from: DossierStatus.AWAITING_SUPPLEMENT, to: DossierStatus.PROCESSING, at: resumedAt, actor: handler, reason: null, details: { waitedWorkingMinutes: waited, dueAt: dueAt.toISOString() }, waited },
       ];
-      return this.inProgress(info, proc, code, committedDays, baseDueMs, dueAt, steps);
+      return this.inProgress(info, proc, code, processingDays, baseDueMs, dueAt, steps);
     }
     return null;
   }
 
   /** An online dossier being processed after `steps` (its last one a step in PROCESSING), as a row. */
-  private inProgress(info: AgencyInfo, proc: ProcInfo, code: string, committedDays: number | null, baseDueMs: number, dueAt: Date, steps: Step[]): GeneratedDossier {
+  private inProgress(info: AgencyInfo, proc: ProcInfo, code: string, processingDays: number, baseDueMs: number, dueAt: Date, steps: Step[]): GeneratedDossier {
     const status = DossierStatus.PROCESSING;
     const row = this.row(code, proc, info, DossierChannel.ONLINE, status, this.applicant(info, proc), steps[0].at, {
-      processingDays: committedDays === null ? proc.p.processingDays : Math.min(proc.p.processingDays, committedDays),
+      processingDays,
       baseDueMs,
       dueAt,
       pausedMinutes: steps.reduce((sum, s) => sum + (s.waited ?? 0), 0),
@@ -737,10 +733,8 @@ class DossierFactory {
     let day = dueDay + 1;
     for (let attempt = 0; attempt < 40; attempt++) {
       day = this.previousWorkingDay(day);
-      const localDate = formatDayNumber(day);
       const r = calendar.atDayNumber(day, info.officeStartMs + rng.int(5, 150) * MINUTE_MS).getTime();
-      const { rules, days: committedDays } = this.ctx.rulesFor(info, proc.p.databaseId, localDate);
-      const dueAt = computeDueAt({ calendar, receivedAt: new Date(r), processingDays: proc.p.processingDays, hours: info.hours, commitments: rules });
+      const { dueAt, processingDays } = this.ctx.receipt(info, proc, new Date(r));
       if (dueAt.getTime() > latestDueMs) continue;
       const startAt = this.add(info, calendar.effectiveReceipt(new Date(r), info.hours).getTime(), rng.int(5, 60));
       if (startAt >= dueAt.getTime()) continue;
@@ -749,7 +743,7 @@ class DossierFactory {
         { kind: DossierEventKind.RECEIVED, from: null, to: DossierStatus.RECEIVED, at: r, actor: this.officer(info), reason: null, details: null },
         { kind: DossierEventKind.PROCESSING_STARTED, from: DossierStatus.RECEIVED, to: DossierStatus.PROCESSING, at: startAt, actor: handler, reason: null, details: null },
       ];
-      return this.inProgress(info, proc, code, committedDays, dueAt.getTime(), dueAt, steps);
+      return this.inProgress(info, proc, code, processingDays, dueAt.getTime(), dueAt, steps);
     }
     return null;
   }
@@ -772,10 +766,8 @@ class DossierFactory {
     const code = `G22.${agency.code}.${localDate.slice(2, 4)}-${String(seq).padStart(6, '0')}`;
 
     // --- deadline -------------------------------------------------------------------------
-    const { rules, days: committedDays } = this.ctx.rulesFor(info, proc.p.databaseId, localDate);
-    const baseDue = computeDueAt({ calendar, receivedAt, processingDays: proc.p.processingDays, hours: info.hours, commitments: rules });
+    const { dueAt: baseDue, processingDays } = this.ctx.receipt(info, proc, receivedAt);
     const baseDueMs = baseDue.getTime();
-    const processingDays = committedDays === null ? proc.p.processingDays : Math.min(proc.p.processingDays, committedDays);
     const effective = calendar.effectiveReceipt(receivedAt, info.hours).getTime();
 
     // --- the plan: what would happen with no exit and no "now" -------------------------------

@@ -1,5 +1,5 @@
 import { Between, DataSource, EntityManager } from 'typeorm';
-import { createCalendar, formatDayNumber, localDayNumberOf, parseLocalDate, weekdayOf, WorkingCalendar } from '../domain/calendar';
+import { createCalendar, DEFAULT_OFFICE_HOURS, formatDayNumber, localDayNumberOf, parseLocalDate, VN_TIME_ZONE, weekdayOf, WorkingCalendar } from '../domain/calendar';
 import { CalendarDayKind } from '../domain/enums';
 import { statutoryDaysOff } from '../domain/statutory-holidays';
 import { CalendarDay, CalendarSettings, CalendarYear } from '../entities';
@@ -64,6 +64,12 @@ export class CalendarService {
       this.cached = { calendar: await loadWorkingCalendar(this.dataSource.manager), loadedAt: Date.now() };
     }
     return this.cached.calendar;
+  }
+
+  /** The national settings row; before the calendar is seeded, SPEC §2's office hours (DEFAULT_OFFICE_HOURS). */
+  async settings(): Promise<CalendarSettings> {
+    const stored = await this.dataSource.getRepository(CalendarSettings).findOneBy({ id: 1 });
+    return stored ?? Object.assign(new CalendarSettings(), { id: 1, timeZone: VN_TIME_ZONE, officeStart: DEFAULT_OFFICE_HOURS.start, officeEnd: DEFAULT_OFFICE_HOURS.end });
   }
 
   invalidate(): void {

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { canSeeAgencyPath, requireAgencyInScope, scopePrefix, Viewer } from '../auth/access';
 import { currentTransactionId } from '../db/transaction-id';
-import { computeDueAt } from '../domain/deadlines';
+import { dueAtReceipt } from '../domain/deadlines';
 import { agencyCodeNamedBy, dossierCodeOutOfScope, mayUseDossierCode } from '../domain/dossier-codes';
 import { ApplicantKind, DossierChannel, DossierEventKind } from '../domain/enums';
 import { applyAction, apologyRefusal, EVENT_OF_ACTION, recordApology } from '../domain/dossier-state';
@@ -14,7 +14,6 @@ import { SatisfactionLevel } from '../domain/enums';
 import { domainError, badInput, ErrorCode, notFound, unknownAgency } from '../domain/errors';
 import { DomainEvents } from '../subscriptions/domain-events';
 import { CalendarService } from './calendar-service';
-import { commitmentRulesInForce } from './commitments';
 import { claimIdempotencyKey, requestDigest } from './idempotency';
 import { lockInScope } from './scoped-lookup';
 
@@ -126,8 +125,7 @@ export class DossierService {
 
       const commitments = await em.findBy(ServiceCommitment, { agencyId: agency.databaseId, procedureId: procedure.databaseId });
       const hours = agency.officeHours;
-      const { rules, workingDays } = commitmentRulesInForce(commitments, calendar.localDateOf(receivedAt));
-      const dueAt = computeDueAt({ calendar, receivedAt, processingDays: procedure.processingDays, hours, commitments: rules });
+      const { dueAt, processingDays } = dueAtReceipt({ calendar, receivedAt, processingDays: procedure.processingDays, hours, commitments });
       const lookupSecret = command.lookupSecret ?? randomBytes(12).toString('base64url');
       const dossier = em.create(Dossier, {
         code: command.code,
@@ -142,7 +140,7 @@ export class DossierService {
         applicantAddress: command.applicant.address ?? null,
         lookupSecretHash: hashLookupSecret(lookupSecret),
         receivedAt,
-        processingDays: workingDays === null ? procedure.processingDays : Math.min(procedure.processingDays, workingDays),
+        processingDays,
         baseDueAt: dueAt,
         dueAt,
         digitizedAtReceipt: command.digitizedAtReceipt ?? false,

@@ -6,6 +6,7 @@ import { Timeliness } from '../domain/timeliness';
 import { foldedSql, foldVietnamese } from '../domain/text';
 import { Agency, AuditEntry, Dossier, Feedback, Procedure, SyncEvent } from '../entities';
 import { pastDueAt, runningDueFrom } from '../db/dossier-conditions';
+import { feedbackOverdueSql } from '../db/feedback-conditions';
 import { paginate, paginateEach, SortKey } from '../db/paginate';
 import { ConnectionShape, PageArgs } from '../schema/connection';
 import { domainError, ErrorCode, unknownAgency } from '../domain/errors';
@@ -163,7 +164,7 @@ export class ListQueries {
     }
     if (filter.answered !== undefined) qb.andWhere(`f.answered_at IS ${filter.answered ? 'NOT ' : ''}NULL`);
     if (filter.overdue !== undefined) {
-      qb.andWhere(filter.overdue ? '(f.answered_at IS NULL AND f.due_at < :now)' : 'NOT (f.answered_at IS NULL AND f.due_at < :now)', { now });
+      qb.andWhere(`${filter.overdue ? '' : 'NOT '}${feedbackOverdueSql('f', ':now')}`, { now });
     }
     if (filter.receivedFrom) qb.andWhere('f.received_at >= :receivedFrom', { receivedFrom: filter.receivedFrom });
     if (filter.receivedTo) qb.andWhere('f.received_at < :receivedTo', { receivedTo: filter.receivedTo });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { canSeeAgencyPath, requireRole, scopePrefix, Viewer } from '../auth/access';
 import { WorkingCalendar } from '../domain/calendar';
-import { computeDueAt } from '../domain/deadlines';
+import { dueAtReceipt } from '../domain/deadlines';
 import { ApplicantKind, DossierChannel, DossierEventKind, Role } from '../domain/enums';
 import { agencyCodeNamedBy, dossierCodeOutOfScope, mayUseDossierCode } from '../domain/dossier-codes';
 import { EventContent, eventIdSpace, sameEventContent } from '../domain/sync-identity';
@@ -14,7 +14,6 @@ import { badInput, ErrorCode } from '../domain/errors';
 import { AGENCY_CODE, DOSSIER_CODE, ID_NUMBER, LOOKUP_SECRET_LENGTH, PHONE, PROCEDURE_CODE } from '../schema/validation';
 import { DomainEvents, DossiersSynced, DossierTimes } from '../subscriptions/domain-events';
 import { CalendarService } from './calendar-service';
-import { commitmentRulesInForce } from './commitments';
 import { hashLookupSecret, lockDossierCode } from './dossier-service';
 
 /** The most events one importDossierEvents call takes. */
@@ -479,9 +478,7 @@ function toSyncedEvent(
     const procedure = procedures.get(p.procedureCode!);
     if (agency && procedure) {
       const own = commitments.filter((c) => c.agencyId === agency.databaseId && c.procedureId === procedure.databaseId);
-      const { rules, workingDays } = commitmentRulesInForce(own, calendar.localDateOf(occurredAt));
-      const dueAt = computeDueAt({ calendar, receivedAt: occurredAt, processingDays: procedure.processingDays, hours: agency.officeHours, commitments: rules });
-      const processingDays = workingDays === null ? procedure.processingDays : Math.min(procedure.processingDays, workingDays);
+      const { dueAt, processingDays } = dueAtReceipt({ calendar, receivedAt: occurredAt, processingDays: procedure.processingDays, hours: agency.officeHours, commitments: own });
       event.receipt = { agencyId: agency.databaseId, agencyPath: agency.path, procedureId: procedure.databaseId, processingDays, dueAt, hours: agency.officeHours };
     }
   }
@@ -525,6 +522,7 @@ function codePoints(value: string): number {
  * NUL, which no PostgreSQL text or jsonb value can hold, and a lone UTF-16 surrogate, which is
  * no character at all (jsonb refuses it; a text column would silently store U+FFFD instead).
  */
+// eslint-disable-next-line no-control-regex -- NUL is one of the characters looked for
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 const TEXT_FIELDS = ['eventId', 'dossierCode', 'procedureCode', 'agencyCode', 'toAgencyCode', 'reason', 'lookupSecret'] as const;

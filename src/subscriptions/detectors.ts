@@ -4,6 +4,7 @@ import { AlertKind } from '../domain/enums';
 import { OPEN_STATUSES } from '../domain/lifecycle';
 import { VN_UTC_OFFSET_MINUTES } from '../domain/calendar';
 import { pastDueAt, runningDueFrom } from '../db/dossier-conditions';
+import { feedbackOverdueSql } from '../db/feedback-conditions';
 import { queryReturning } from '../db/returning';
 import { CalendarService } from '../services/calendar-service';
 import { NewAlert, recordAlerts } from './alert-outbox';
@@ -135,7 +136,7 @@ export class Detectors {
       const rows = await queryReturning<DossierRow>(
         em,
         `WITH claimed AS (
-           SELECT f.id FROM feedback f WHERE f.answered_at IS NULL AND f.overdue_alerted_at IS NULL AND f.due_at < $1
+           SELECT f.id FROM feedback f WHERE f.overdue_alerted_at IS NULL AND ${feedbackOverdueSql('f', '$1')}
             ORDER BY f.due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
          UPDATE feedback f SET overdue_alerted_at = $1 FROM claimed, agency a
           WHERE f.id = claimed.id AND a.id = f.agency_id

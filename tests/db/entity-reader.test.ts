@@ -29,7 +29,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const primaryProperty = (target: Function) => ds.getMetadata(target).primaryColumns[0].propertyName;
+const primaryProperty = (target: Parameters<DataSource['getMetadata']>[0]) => ds.getMetadata(target).primaryColumns[0].propertyName;
 
 describe('EntityReader builds the entities TypeORM builds', () => {
   // The entities the loaders read, each with rows here.

@@ -67,7 +67,7 @@ describe('withSpareConnection', () => {
     const held = dataSource.createQueryRunner();
     await held.connect();
     try {
-      expect(await dataSource.transaction((em) => withSpareConnection(dataSource, {}, async (spare) => spare !== undefined))).toBe(true);
+      expect(await dataSource.transaction(() => withSpareConnection(dataSource, {}, async (spare) => spare !== undefined))).toBe(true);
       // All three held: none is given (waiting would be waiting on a holder), and the work still runs.
       const alsoHeld = dataSource.createQueryRunner();
       await alsoHeld.connect();

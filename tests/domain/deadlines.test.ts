@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { DEFAULT_OFFICE_HOURS, localDateOf, type OfficeHours } from '../../src/domain/calendar';
-import { computeDueAt, extendForClockStop, FRIDAY_WITHOUT_WAITING, type ServiceCommitment } from '../../src/domain/deadlines';
+import { ServiceCommitmentKind } from '../../src/domain/enums';
+import { computeDueAt, dueAtReceipt, extendForClockStop, FRIDAY_WITHOUT_WAITING, type RecordedCommitment, type ServiceCommitment } from '../../src/domain/deadlines';
 import { instantArb, localMinuteOfDay, loadOfficialCalendar, officeHoursArb, PROPERTY_RUNS, vn } from './helpers';
 
 const calendar = loadOfficialCalendar();
@@ -139,6 +140,41 @@ describe('computeDueAt: service commitments', () => {
     expect(due('2025-03-14 10:00', 10, { commitments })).toBe(vn('2025-03-14 17:00').toISOString());
     expect(due('2025-03-14 16:00', 10, { commitments })).toBe(vn('2025-03-17 09:00').toISOString());
     expect(due('2025-03-12 16:00', 10, { commitments })).toBe(vn('2025-03-14 17:00').toISOString());
+  });
+});
+
+describe('dueAtReceipt: the recorded commitments in force on the local date of receipt', () => {
+  const recorded = (c: Partial<RecordedCommitment> & Pick<RecordedCommitment, 'kind'>): RecordedCommitment => ({ workingDays: null, cutoff: null, nextDayAt: null, validFrom: null, validTo: null, ...c });
+  const receipt = (local: string, processingDays: number, commitments: RecordedCommitment[]) => {
+    const r = dueAtReceipt({ calendar, receivedAt: vn(local), processingDays, commitments });
+    return { dueAt: r.dueAt.toISOString(), processingDays: r.processingDays };
+  };
+
+  it('holds the dossier to the fewest working days in force, the legal time when fewer', () => {
+    const commitments = [recorded({ kind: ServiceCommitmentKind.MAX_WORKING_DAYS, workingDays: 4 }), recorded({ kind: ServiceCommitmentKind.MAX_WORKING_DAYS, workingDays: 2 })];
+    expect(receipt('2025-03-10 09:00', 10, commitments)).toEqual({ dueAt: vn('2025-03-12 17:00').toISOString(), processingDays: 2 });
+    expect(receipt('2025-03-10 09:00', 1, commitments)).toEqual({ dueAt: vn('2025-03-11 17:00').toISOString(), processingDays: 1 });
+    expect(receipt('2025-03-10 09:00', 10, [])).toEqual({ dueAt: due('2025-03-10 09:00', 10), processingDays: 10 });
+  });
+
+  it('applies a commitment from validFrom (included) to validTo (excluded), by the Vietnamese date of receipt', () => {
+    const c = [recorded({ kind: ServiceCommitmentKind.MAX_WORKING_DAYS, workingDays: 2, validFrom: '2025-03-11', validTo: '2025-03-13' })];
+    expect(receipt('2025-03-10 23:59', 10, c).processingDays).toBe(10);
+    // 2025-03-10T17:30Z is 00:30 on the 11th in Viet Nam: in force.
+    expect(dueAtReceipt({ calendar, receivedAt: new Date('2025-03-10T17:30:00Z'), processingDays: 10, commitments: c }).processingDays).toBe(2);
+    expect(receipt('2025-03-12 16:00', 10, c)).toEqual({ dueAt: vn('2025-03-14 17:00').toISOString(), processingDays: 2 });
+    expect(receipt('2025-03-13 09:00', 10, c).processingDays).toBe(10);
+  });
+
+  it('a Friday without waiting recorded without its times takes SPEC §2 15:30 / 09:00; one with its own times keeps them', () => {
+    expect(receipt('2025-03-14 15:45', 5, [recorded({ kind: ServiceCommitmentKind.FRIDAY_WITHOUT_WAITING })])).toEqual({ dueAt: vn('2025-03-17 09:00').toISOString(), processingDays: 5 });
+    const own = [recorded({ kind: ServiceCommitmentKind.FRIDAY_WITHOUT_WAITING, cutoff: '16:00', nextDayAt: '10:00' })];
+    expect(receipt('2025-03-14 15:45', 5, own).dueAt).toBe(vn('2025-03-14 17:00').toISOString());
+    expect(receipt('2025-03-14 16:15', 5, own).dueAt).toBe(vn('2025-03-17 10:00').toISOString());
+  });
+
+  it('a MAX_WORKING_DAYS without its days commits to nothing', () => {
+    expect(receipt('2025-03-10 09:00', 3, [recorded({ kind: ServiceCommitmentKind.MAX_WORKING_DAYS })])).toEqual({ dueAt: due('2025-03-10 09:00', 3), processingDays: 3 });
   });
 });
 

@@ -4,9 +4,11 @@ import {
   DossierAction as A,
   DossierStatus as S,
   InvalidTransitionError,
+  isHistoryComplete,
   isOpen,
   nextStatus,
   OPEN_STATUSES,
+  requiredHistory,
 } from '../../src/domain/lifecycle';
 
 /** The docs/SPEC.md §2 lifecycle, written out independently of the implementation's table. */
@@ -136,7 +138,6 @@ describe('open states and allowed actions', () => {
 });
 
 describe('history completeness (docs/INDEX_METHOD.md electronicTracking)', () => {
-  const { isHistoryComplete, requiredHistory, DossierStatus: S } = require('../../src/domain/lifecycle') as typeof import('../../src/domain/lifecycle');
 
   it('needs receipt, every step and the result for the status', () => {
     expect(isHistoryComplete(S.RECEIVED, ['RECEIVED'])).toBe(true);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { classifyTimeliness, needsApology, Timeliness } from '../../src/domain/timeliness';
+import { classifyTimeliness, Timeliness } from '../../src/domain/timeliness';
 import { instantArb, PROPERTY_RUNS, vn } from './helpers';
 
 // Due Tue 29 Apr 2025 17:00 +07:00 (the docs/SPEC.md §2 example).
@@ -69,15 +69,7 @@ describe('classifyTimeliness', () => {
   });
 });
 
-describe('needsApology', () => {
-  it('late and overdue dossiers need an apology letter (thư xin lỗi)', () => {
-    expect(needsApology(Timeliness.LATE)).toBe(true);
-    expect(needsApology(Timeliness.OVERDUE)).toBe(true);
-    expect(needsApology(Timeliness.EARLY)).toBe(false);
-    expect(needsApology(Timeliness.ON_TIME)).toBe(false);
-    expect(needsApology(Timeliness.PENDING)).toBe(false);
-  });
-
+describe('Timeliness', () => {
   it('enum values equal their names', () => {
     for (const [k, v] of Object.entries(Timeliness)) expect(v).toBe(k);
     expect(Object.keys(Timeliness)).toHaveLength(5);

@@ -8,6 +8,7 @@ import { recordAudit } from '../audit';
 import { NewAlert, recordAlerts } from '../../subscriptions/alert-outbox';
 import { insertEntityRows } from '../../db/insert-entity-rows';
 import { INDEX_FIRST_YEAR, isFinalByDefault, isIndexed, parsePeriod, Period, periodsContaining, previousIndexedPeriod, trendPeriods } from '../../domain/periods';
+import { peerGroupKey, peerGroupOf, ranksNationally } from '../../domain/peer-groups';
 import { badInput, unknownAgency } from '../../domain/errors';
 import { parsePeriodArg } from '../../schema/validation';
 import { Counters, detectChanges, IndexMethod, parseCounters, ScorecardChange, SI_2024 } from '../../domain/scoring';
@@ -28,7 +29,7 @@ import {
   withRecountedFamilies,
 } from './own-counters';
 import { readScorecards, ScorecardView } from './scorecard-views';
-import { additiveCounters, AgencyNode, AgencyStructure, existsAtEnd, peerGroupOf, procedureContribution, procedureCounters, rankPeerGroups, ScorecardRow, scoreRow } from './scorecards';
+import { additiveCounters, AgencyNode, AgencyStructure, existsAtEnd, procedureContribution, procedureCounters, rankPeerGroups, ScorecardRow, scoreRow } from './scorecards';
 
 export const DEFAULT_METHOD_KEY = SI_2024.key;
 
@@ -148,6 +149,11 @@ export async function seedIndexMethod(em: EntityManager, method: IndexMethod = S
 /** A computed period's scorecard rows as the read side needs them. */
 export interface StoredScorecard extends ScorecardRow {
   computedAt: Date;
+}
+
+/** Units below a province rank inside it: their ranking needs the province (`parentCode`). */
+function requireProvinceOfUnits(kind: AgencyKind, parentCode: string | null | undefined): void {
+  if (!ranksNationally(kind) && !parentCode) throw badInput('parentCode', `${kind} units rank inside their province: give parentCode.`);
 }
 
 /**
@@ -371,13 +377,21 @@ export class IndexService {
    * nationally, or one kind of unit inside a province (docs/INDEX_METHOD.md "Peers and ranks").
    */
   async ranking(periodKey: string, kind: AgencyKind, parentCode?: string): Promise<ScorecardView[]> {
-    const national = kind === AgencyKind.PROVINCE || kind === AgencyKind.MINISTRY;
-    if (!national && !parentCode) throw badInput('parentCode', `${kind} units rank inside their province: give parentCode.`);
+    requireProvinceOfUnits(kind, parentCode);
     const period = parsePeriodArg(periodKey, 'period');
-    if (parentCode && !(await this.dataSource.getRepository(Agency).existsBy({ code: parentCode }))) throw unknownAgency('parentCode', parentCode);
-    const peerGroup = national ? kind : `${kind}:${parentCode}`;
+    const peerGroup = await this.peerGroupArg(kind, parentCode);
     const cards = await this.scorecardsOf(period.key, { peerGroup });
     return cards.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.agencyId - b.agencyId);
+  }
+
+  /**
+   * The peer group a ranking's arguments name: a kind, and for units ranked inside a province
+   * the province's code (`parentCode`), which must name an agency. Throws BAD_USER_INPUT.
+   */
+  async peerGroupArg(kind: AgencyKind, parentCode: string | null | undefined): Promise<string> {
+    requireProvinceOfUnits(kind, parentCode);
+    if (parentCode && !(await this.dataSource.getRepository(Agency).existsBy({ code: parentCode }))) throw unknownAgency('parentCode', parentCode);
+    return peerGroupKey(kind, parentCode);
   }
 
   /** One agency's scorecards over consecutive periods of one kind, oldest first. */

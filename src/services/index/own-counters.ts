@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { pastDueAt } from '../../db/dossier-conditions';
+import { feedbackAnsweredInTimeSql } from '../../db/feedback-conditions';
 import { DossierEventKind } from '../../domain/enums';
 
 /**
@@ -202,7 +203,7 @@ const OTHER_QUERIES: CountQuery[] = [
     keys: ['feedbackDue', 'feedbackAnsweredInTime'],
     sql: `SELECT d.agency_id,
         count(*) AS "feedbackDue",
-        count(*) FILTER (WHERE d.answered_at IS NOT NULL AND d.answered_at <= d.due_at) AS "feedbackAnsweredInTime"
+        count(*) FILTER (WHERE ${feedbackAnsweredInTimeSql('d')}) AS "feedbackAnsweredInTime"
       FROM feedback d
       WHERE d.due_at >= $1 AND d.due_at < $2 __AGENCIES__
       GROUP BY d.agency_id`,
@@ -381,21 +382,3 @@ export async function loadProcedureCatalogue(em: EntityManager): Promise<Procedu
     listedBy,
   };
 }
-
-/** SQL that sets dossier.history_complete from the events, the same rule as isHistoryComplete (for bulk paths). */
-export const REFRESH_HISTORY_COMPLETE_SQL = `
-  UPDATE dossier d SET history_complete = x.complete
-    FROM (
-      SELECT d2.id,
-        bool_or(e.kind = 'RECEIVED')
-        AND (d2.status IN ('RECEIVED', 'WITHDRAWN', 'REJECTED', 'TRANSFERRED') OR bool_or(e.kind = 'PROCESSING_STARTED'))
-        AND (d2.status <> 'AWAITING_SUPPLEMENT' OR bool_or(e.kind = 'SUPPLEMENT_REQUESTED'))
-        AND (d2.status NOT IN ('COMPLETED', 'RESULT_RETURNED') OR bool_or(e.kind = 'COMPLETED'))
-        AND (d2.status <> 'RESULT_RETURNED' OR bool_or(e.kind = 'RESULT_RETURNED'))
-        AND (d2.status <> 'WITHDRAWN' OR bool_or(e.kind = 'WITHDRAWN'))
-        AND (d2.status <> 'REJECTED' OR bool_or(e.kind = 'REJECTED'))
-        AND (d2.status <> 'TRANSFERRED' OR bool_or(e.kind = 'TRANSFERRED')) AS complete
-      FROM dossier d2 LEFT JOIN dossier_event e ON e.dossier_id = d2.id
-      GROUP BY d2.id
-    ) x
-   WHERE x.id = d.id AND d.history_complete IS DISTINCT FROM x.complete`;

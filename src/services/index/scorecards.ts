@@ -42,17 +42,6 @@ export function existsAtEnd(a: AgencyNode, p: Period): boolean {
 }
 
 /**
- * Who an agency ranks among (docs/INDEX_METHOD.md "Peers and ranks"): provinces nationally,
- * ministries nationally, and departments, districts and communes among the units of the same
- * kind inside their province (the first code of their path).
- */
-export function peerGroupOf(a: Pick<AgencyNode, 'kind' | 'path'>): string {
-  if (a.kind === AgencyKind.PROVINCE || a.kind === AgencyKind.MINISTRY) return a.kind;
-  const province = a.path.split('/')[1];
-  return `${a.kind}:${province}`;
-}
-
-/**
  * The structure of agencies for one period: whose figures make up whose. A parent includes
  * its descendants (docs/INDEX_METHOD.md "Parents include descendants"), and an agency that took over
  * merged agencies includes them (their `successor`), so a year that spans the 1 July 2025

@@ -1,9 +1,7 @@
 import { SI_2024 as SI_2024_FILE } from '../../../src/domain/methods/si-2024';
 import {
-  assertValidMethod,
   COUNTER_KEYS,
   COUNTERS,
-  InvalidMethodError,
   isCounterKey,
   SI_2024,
   validateMethod,
@@ -18,7 +16,6 @@ function copy(): IndexMethod {
 describe('method SI-2024 (docs/INDEX_METHOD.md table)', () => {
   it('is valid: 6 groups summing to 100', () => {
     expect(validateMethod(SI_2024)).toEqual([]);
-    expect(() => assertValidMethod(SI_2024)).not.toThrow();
     expect(SI_2024.key).toBe('SI-2024');
     expect(SI_2024.groups.reduce((s, g) => s + g.maxPoints, 0)).toBe(100);
   });
@@ -132,7 +129,6 @@ describe('validateMethod', () => {
         expect.stringMatching(/group 'empty' has no criteria/),
       ]),
     );
-    expect(() => assertValidMethod(m)).toThrow(InvalidMethodError);
   });
 
   it('accepts fractional weights that add up (numeric(6,2) in the tables)', () => {

@@ -7,7 +7,6 @@ import {
   deriveCounters,
   detectChanges,
   emptyCounters,
-  formatPercentVi,
   roundScore,
   scoreDelta,
   SI_2024,
@@ -84,7 +83,6 @@ describe('published figures (seed-data/published-figures.json)', () => {
     );
     const online = criterion(r, 'onlineDossiers');
     expect(truncatePercent(online.numerator, online.denominator)).toBe(published(c.expect.onlineSharePercent));
-    expect(formatPercentVi(online.numerator, online.denominator)).toBe('87,09 %');
     expect(truncatePercent(received.inPerson, received.new)).toBe(published(c.expect.inPersonSharePercent));
     expect(Number(truncatePercent(received.inPerson, received.new))).toBe(c.expect.inPersonSharePercent);
     expect(truncatePercent(received.transferredIn, received.total)).toBe(published(c.expect.transferredSharePercent));
@@ -161,11 +159,6 @@ describe('truncatePercent', () => {
     expect(() => truncatePercent(-1, 3)).toThrow(RangeError);
     expect(() => truncatePercent(1.5, 3)).toThrow(RangeError);
     expect(() => truncatePercent(1, 3, -1)).toThrow(RangeError);
-  });
-
-  it('formatPercentVi uses a decimal comma', () => {
-    expect(formatPercentVi(1300, 1600)).toBe('81,25 %');
-    expect(formatPercentVi(1, 1)).toBe('100,00 %');
   });
 });
 
