@@ -145,7 +145,7 @@ export interface RecordedCommitment {
 
 /**
  * The recorded commitments in force on a local date, as deadline rules. A "Friday without
- * waiting" recorded without its times takes those of SPEC §2 (FRIDAY_WITHOUT_WAITING); a
+ * waiting" recorded without its times takes those of docs/SPEC.md §2 (FRIDAY_WITHOUT_WAITING); a
  * MAX_WORKING_DAYS without its days commits to nothing.
  */
 export function commitmentsInForce(recorded: readonly RecordedCommitment[], localDate: string): ServiceCommitment[] {
@@ -177,7 +177,7 @@ export interface DueAtReceipt {
 /**
  * The deadline a dossier gets at receipt, by whatever path it is received (the API, the
  * synchronisation, the demo seed): the commitments in force on the local date of receipt
- * apply, the earliest due time wins (SPEC §2 "Service commitments": the stricter applies).
+ * apply, the earliest due time wins (docs/SPEC.md §2 "Service commitments": the stricter applies).
  */
 export function dueAtReceipt(input: DueAtReceiptInput): DueAtReceipt {
   const rules = commitmentsInForce(input.commitments, input.calendar.localDateOf(input.receivedAt));

@@ -1,7 +1,7 @@
 import { AgencyKind } from './enums';
 
 /**
- * Who an agency ranks among (INDEX_METHOD "Peers and ranks"): provinces nationally, ministries
+ * Who an agency ranks among (docs/INDEX_METHOD.md "Peers and ranks"): provinces nationally, ministries
  * nationally, and departments, districts and communes among the units of the same kind inside
  * their province. A peer group is named by a key: the kind for a national group, the kind and
  * the province's code otherwise ('COMMUNE:HNI'). Scorecards store it, rankings and the ranking

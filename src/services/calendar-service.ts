@@ -66,7 +66,7 @@ export class CalendarService {
     return this.cached.calendar;
   }
 
-  /** The national settings row; before the calendar is seeded, SPEC §2's office hours (DEFAULT_OFFICE_HOURS). */
+  /** The national settings row; before the calendar is seeded, docs/SPEC.md §2's office hours (DEFAULT_OFFICE_HOURS). */
   async settings(): Promise<CalendarSettings> {
     const stored = await this.dataSource.getRepository(CalendarSettings).findOneBy({ id: 1 });
     return stored ?? Object.assign(new CalendarSettings(), { id: 1, timeZone: VN_TIME_ZONE, officeStart: DEFAULT_OFFICE_HOURS.start, officeEnd: DEFAULT_OFFICE_HOURS.end });

@@ -166,7 +166,7 @@ describe('dueAtReceipt: the recorded commitments in force on the local date of r
     expect(receipt('2025-03-13 09:00', 10, c).processingDays).toBe(10);
   });
 
-  it('a Friday without waiting recorded without its times takes SPEC §2 15:30 / 09:00; one with its own times keeps them', () => {
+  it('a Friday without waiting recorded without its times takes docs/SPEC.md §2 15:30 / 09:00; one with its own times keeps them', () => {
     expect(receipt('2025-03-14 15:45', 5, [recorded({ kind: ServiceCommitmentKind.FRIDAY_WITHOUT_WAITING })])).toEqual({ dueAt: vn('2025-03-17 09:00').toISOString(), processingDays: 5 });
     const own = [recorded({ kind: ServiceCommitmentKind.FRIDAY_WITHOUT_WAITING, cutoff: '16:00', nextDayAt: '10:00' })];
     expect(receipt('2025-03-14 15:45', 5, own).dueAt).toBe(vn('2025-03-14 17:00').toISOString());

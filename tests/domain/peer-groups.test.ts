@@ -1,7 +1,7 @@
 import { AgencyKind } from '../../src/domain/enums';
 import { peerGroupKey, peerGroupOf, ranksNationally } from '../../src/domain/peer-groups';
 
-describe('peer groups (INDEX_METHOD "Peers and ranks")', () => {
+describe('peer groups (docs/INDEX_METHOD.md "Peers and ranks")', () => {
   it('provinces and ministries rank nationally, other units inside their province', () => {
     expect([AgencyKind.PROVINCE, AgencyKind.MINISTRY].every(ranksNationally)).toBe(true);
     expect([AgencyKind.DEPARTMENT, AgencyKind.DISTRICT, AgencyKind.COMMUNE].some(ranksNationally)).toBe(false);

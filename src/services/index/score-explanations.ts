@@ -29,7 +29,7 @@ export class ScoreExplanations {
 
   /**
    * The units whose figures make up an agency's in a period, with their dossier, rating and
-   * feedback counters: its children and the agencies merged into it (INDEX_METHOD "Parents
+   * feedback counters: its children and the agencies merged into it (docs/INDEX_METHOD.md "Parents
    * include descendants"), each with the contributors the index rolls into it. Every
    * contributor is given to one unit only, units existing at the period's end first: a unit
    * merged into a sibling counts in that sibling, and a unit that vanished in a restructure (an
