@@ -7,6 +7,8 @@
 const UNIT = [
   '<rootDir>/tests/domain/**/*.test.ts',
   '<rootDir>/tests/api/schema.test.ts',
+  '<rootDir>/tests/api/error-mapping.test.ts',
+  '<rootDir>/tests/docs.test.ts',
   '<rootDir>/tests/config.test.ts',
   '<rootDir>/tests/deploy.test.ts',
   '<rootDir>/tests/realtime/shared-execution.test.ts',
