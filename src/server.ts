@@ -9,6 +9,7 @@ import { assetsRouter } from './web/assets';
 import { graphiqlRouter } from './web/graphiql';
 import { dashboardPageRouter } from './web/dashboard';
 import { rankingsPageRouter } from './web/rankings';
+import { criterionDossiersCsvHandler } from './web/criterion-dossiers-csv';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { DocumentNode, getOperationAST, GraphQLError, GraphQLFormattedError, GraphQLSchema, Kind, OperationTypeNode } from 'graphql';
@@ -540,6 +541,7 @@ export async function startServer(services: Services, port: number): Promise<Run
   app.use(assetsRouter(), rankingsPageRouter(), dashboardPageRouter());
   // The CSV reads (and may compute) a period as the GraphQL rankings do: the same request limit.
   app.get('/rankings.csv', rateLimitHttp(services), rankingsCsvHandler(services));
+  app.get('/scorecards/:agencyCode/:period/criteria/:criterion/dossiers.csv', rateLimitHttp(services), criterionDossiersCsvHandler(services));
   app.get('/metrics', async (_req, res) => {
     res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });

@@ -1,0 +1,90 @@
+import { SelectQueryBuilder } from 'typeorm';
+import { requireAgencyInScope, Viewer } from '../../auth/access';
+import { IndexMethod, MethodCriterion } from '../../domain/scoring';
+import { Dossier } from '../../entities';
+import { SortKey } from '../../db/paginate';
+import { badInput, unknownAgency } from '../../schema/errors';
+import type { Services } from '../../schema/context';
+import type { DossierListFilter } from '../list-queries';
+import { dossierMembership } from './counter-membership';
+import type { CountWindow } from './own-counters';
+
+/** Which of a criterion's dossiers (issue 27: from a score to the dossiers that cost it). */
+export enum CriterionDossierSide {
+  /** In the denominator, not the numerator: the dossiers that cost points. */
+  SHORTFALL = 'SHORTFALL',
+  NUMERATOR = 'NUMERATOR',
+  DENOMINATOR = 'DENOMINATOR',
+}
+
+/**
+ * The SQL conditions on a dossier `d` for each side of a criterion, or null when one of its
+ * counters does not count dossiers (procedures, feedback): such a criterion has no list.
+ * The conditions are the counters' own (counter-membership.ts), the ones the scorecard counts with.
+ */
+export function criterionSides(criterion: { numerator: string; denominator: string }): Record<CriterionDossierSide, string> | null {
+  const numerator = dossierMembership(criterion.numerator);
+  const denominator = dossierMembership(criterion.denominator);
+  if (numerator === null || denominator === null) return null;
+  return {
+    [CriterionDossierSide.NUMERATOR]: numerator,
+    [CriterionDossierSide.DENOMINATOR]: denominator,
+    // A numerator counts a part of its denominator, so this has denominator − numerator dossiers.
+    [CriterionDossierSide.SHORTFALL]: `(${denominator}) AND (${numerator}) IS NOT TRUE`,
+  };
+}
+
+/** Whether a criterion drills down to dossiers (ScoreCriterion.drillDown). */
+export function drillsDown(criterion: { numerator: string; denominator: string }): boolean {
+  return criterionSides(criterion) !== null;
+}
+
+/** The membership conditions bind $1–$3 (CountWindow); a query builder takes named parameters. */
+function withWindowParameters(sql: string): string {
+  const names = ['criterionStart', 'criterionEnd', 'criterionAsOf'];
+  return sql.replace(/\$([1-3])(?!\d)/g, (_, n: string) => `:${names[Number(n) - 1]}`);
+}
+
+function windowParameters(window: CountWindow) {
+  return { criterionStart: window.start, criterionEnd: window.end, criterionAsOf: window.asOf };
+}
+
+function findCriterion(method: IndexMethod, key: string): MethodCriterion {
+  const all = method.groups.flatMap((g) => g.criteria);
+  const criterion = all.find((c) => c.key === key);
+  if (!criterion) throw badInput('criterion', `Unknown criterion "${key}": the method ${method.key} has ${all.map((c) => c.key).join(', ')}.`);
+  return criterion;
+}
+
+export interface CriterionDossiersArgs {
+  agencyCode: string;
+  period: string;
+  criterion: string;
+  side: CriterionDossierSide;
+  filter: DossierListFilter;
+}
+
+/**
+ * The dossiers of an agency's subtree that a criterion's counter counts in a period (its
+ * numerator, its denominator, or the shortfall between them), as the `dossiers` query with the
+ * same filters and order: the caller pages it with the one paginate helper. Scope first
+ * (LEADER and ADMIN over the agency's subtree, an OFFICER over its own agencies: the token's
+ * subtree, as everywhere), then the period and the criterion. The subtree is the agency and
+ * its descendants by materialised path, as the scorecard rolls them up; the window is the
+ * index's (the backlog judged at the period's end, or now while it runs). No statement is
+ * spent before the page: the agency's path and the period's method are cached.
+ */
+export async function criterionDossierQuery(services: Services, viewer: Viewer, args: CriterionDossiersArgs, now: Date): Promise<{ qb: SelectQueryBuilder<Dossier>; keys: SortKey<Dossier>[]; criterion: MethodCriterion }> {
+  const agencyPath = await services.agencies.pathOf(args.agencyCode);
+  if (!agencyPath) throw unknownAgency('agencyCode', args.agencyCode);
+  requireAgencyInScope(viewer, agencyPath, `agency ${args.agencyCode}`);
+  const window = services.index.windowFor(args.period);
+  const method = await services.index.method(await services.index.methodKeyOf(args.period));
+  const criterion = findCriterion(method, args.criterion);
+  const sides = criterionSides(criterion);
+  if (!sides) throw badInput('criterion', `Criterion "${criterion.key}" counts procedures or feedback, not dossiers: it has no list of dossiers (drillDown is false).`);
+  const { qb, keys } = await services.lists.dossierQuery(viewer, args.filter, now);
+  qb.andWhere(`d.agency_id IN (SELECT id FROM agency WHERE path LIKE :criterionPath)`, { criterionPath: `${agencyPath.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+  qb.andWhere(`(${withWindowParameters(sides[args.side])})`, windowParameters(window));
+  return { qb, keys, criterion };
+}
