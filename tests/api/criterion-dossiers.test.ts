@@ -1,6 +1,6 @@
 import { Role } from '../../src/domain/enums';
 import { seedDemoData } from '../../src/seed';
-import { startTestApp, TestApp } from '../support/app';
+import { GraphQLResponse, startTestApp, TestApp } from '../support/app';
 
 /**
  * Issue 27 item 1: a criterion's dossiers over real PostgreSQL and the demo data. The list adds
@@ -82,9 +82,9 @@ async function allPages(vars: Record<string, unknown>, token: string, first: num
   const out: Node[] = [];
   let after: string | null = null;
   for (;;) {
-    const res = await app.gql(LIST, { ...vars, first, after }, token);
+    const res: GraphQLResponse = await app.gql(LIST, { ...vars, first, after }, token);
     expect(res.errors).toBeUndefined();
-    const conn = res.data!.criterionDossiers;
+    const conn: { nodes: Node[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } = res.data!.criterionDossiers;
     out.push(...conn.nodes);
     if (!conn.pageInfo.hasNextPage) return out;
     after = conn.pageInfo.endCursor;
