@@ -296,16 +296,16 @@ export class IndexService {
 
   /**
    * The key of the method a period is scored with, without computing the period: set at its
-   * first computation and never changed after (a recompute keeps it), so kept once read; a
-   * period not computed yet will be scored with the default method.
+   * first computation and never changed after (a recompute keeps it), so kept once read. A
+   * period not computed yet will be scored with the default method (recompute), so that is kept too.
    */
   async methodKeyOf(periodKey: string): Promise<string> {
     const known = this.periodMethods.get(periodKey);
     if (known) return known;
     const row = await this.dataSource.getRepository(IndexPeriod).findOne({ where: { period: periodKey }, select: { period: true, methodKey: true } });
-    if (!row) return DEFAULT_METHOD_KEY;
-    this.periodMethods.set(periodKey, row.methodKey);
-    return row.methodKey;
+    const key = row?.methodKey ?? DEFAULT_METHOD_KEY;
+    this.periodMethods.set(periodKey, key);
+    return key;
   }
 
   /** The method as stored; inside a transaction pass its manager, never take a second connection. */
