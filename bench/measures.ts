@@ -9,6 +9,8 @@ import { AlertKind } from '../src/domain/enums';
 import { parsePeriod } from '../src/domain/periods';
 import { generateHistories } from '../src/seed/sync-histories';
 import { criterionSides, CriterionDossierSide } from '../src/services/index/criterion-dossiers';
+import { loadAgencyNodes } from '../src/services/index/index-service';
+import { AgencyStructure } from '../src/services/index/scorecards';
 import { recordAlerts } from '../src/subscriptions/alert-outbox';
 import { autocannon, benchPort, BenchServer, collectGarbage, DIST, figure, Figure, gql, gqlOk, metric, percentile, postgresCpuMs, sendTo, sleep, spawnNode, stopChild, waitFor } from './lib';
 
@@ -701,7 +703,8 @@ export async function overdueLag(ctx: BenchContext, openDossiers: number): Promi
 /** What an answer of P7 is asked with: the busiest province and the bench's month. */
 export interface ScoreToActionTarget {
   province: string;
-  provincePath: string;
+  /** The agencies whose figures the province's scorecard sums up in the period (AgencyStructure.contributors). */
+  contributorIds: number[];
   period: string;
 }
 
@@ -735,7 +738,7 @@ function criterionDossiersAnswer(criterion: string, counters: { numerator: strin
   const first = 50;
   // The same membership conditions the API and the index count with: the baseline differs in
   // what a request costs around the SQL, not in the SQL's rules.
-  const where = `d.agency_id IN (SELECT id FROM agency WHERE path LIKE $4) AND (${criterionSides(counters)![CriterionDossierSide.SHORTFALL]})`;
+  const where = `d.agency_id = ANY($4) AND (${criterionSides(counters)![CriterionDossierSide.SHORTFALL]})`;
   const page = `
     WITH page AS (SELECT d.* FROM dossier d WHERE ${where} ORDER BY d.received_at DESC, d.id DESC LIMIT $5)
     SELECT page.code, page.status, page.due_at, p.code AS procedure_code, p.name AS procedure_name, a.code AS agency_code, a.name AS agency_name
@@ -750,7 +753,7 @@ function criterionDossiersAnswer(criterion: string, counters: { numerator: strin
     variables: (t) => ({ agency: t.province, period: t.period, criterion, first }),
     pageSizeVariable: 'first',
     async baseline(pool, t) {
-      const params = [...countWindow(t.period), `${t.provincePath}%`];
+      const params = [...countWindow(t.period), t.contributorIds];
       const rows = (await pool.query(page, [...params, first])).rows;
       const [{ n }] = (await pool.query(count, params)).rows;
       return { codes: rows.map((r: { code: string }) => r.code), total: n };
@@ -768,8 +771,10 @@ function criterionDossiersAnswer(criterion: string, counters: { numerator: strin
 export const SCORE_TO_ACTION_ANSWERS: ScoreToActionAnswer[] = [criterionDossiersAnswer('onTime', { numerator: 'dossiersCompletedInTime', denominator: 'dossiersCompletedOrOverdue' })];
 
 export async function scoreToAction(ctx: BenchContext, answers: ScoreToActionAnswer[] = SCORE_TO_ACTION_ANSWERS): Promise<Measure> {
-  const { code: province, path: provincePath } = await busiestProvince(ctx);
-  const target: ScoreToActionTarget = { province, provincePath, period: ctx.period };
+  const { code: province } = await busiestProvince(ctx);
+  const nodes = await loadAgencyNodes(ctx.dataSource.manager);
+  const contributorIds = [...new AgencyStructure(nodes, parsePeriod(ctx.period)).contributors(nodes.find((a) => a.code === province)!.id)];
+  const target: ScoreToActionTarget = { province, contributorIds, period: ctx.period };
   // Statements, on the development-mode instance that counts them.
   const statements = new Map<string, number[]>();
   await ctx.withStatementCounts(async (url) => {

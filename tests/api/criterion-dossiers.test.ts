@@ -1,6 +1,7 @@
 import { Role } from '../../src/domain/enums';
 import { seedDemoData } from '../../src/seed';
 import { GraphQLResponse, startTestApp, TestApp } from '../support/app';
+import { insertBulkDossiers } from '../support/dossiers';
 
 /**
  * Issue 27 item 1: a criterion's dossiers over real PostgreSQL and the demo data. The list adds
@@ -207,5 +208,25 @@ describe('GET /scorecards/:agency/:period/criteria/:criterion/dossiers.csv', () 
     expect((await get(`/scorecards/HNI/${CLOSED}/criteria/onTime/dossiers.csv`, app.token(Role.LEADER, 'HUE'))).status).toBe(403);
     expect((await get(`/scorecards/HNI/${CLOSED}/criteria/feedbackAnswered/dossiers.csv`, admin)).status).toBe(400);
     expect((await get(`/scorecards/HNI/${CLOSED}/criteria/onTime/dossiers.csv?side=ALL`, admin)).status).toBe(400);
+  });
+});
+
+describe('an agency that took over merged ones', () => {
+  it('lists the dossiers of its predecessors too, as its scorecard counts them in periods they did not outlive', async () => {
+    // A province merged on 1 July 2025 and its successor; dossiers of the old one completed late
+    // and still overdue in November (synced late, say) count in the successor's November.
+    const [pair] = await app.dataSource.query(
+      `SELECT o.id AS old_id, o.code AS old_code, n.code AS new_code, (SELECT id FROM procedure LIMIT 1) AS procedure_id
+         FROM agency o JOIN agency n ON n.id = o.successor_id WHERE o.kind = 'PROVINCE' ORDER BY o.code LIMIT 1`,
+    );
+    await insertBulkDossiers(app.dataSource, { prefix: 'MERGED-L', agencyId: pair.old_id, procedureId: pair.procedure_id, count: 3, receivedAt: '2025-06-20T09:00:00+07:00', dueAt: '2025-06-25T17:00:00+07:00', completedAt: '2025-11-10T09:00:00+07:00', completionTimeliness: 'LATE' });
+    await insertBulkDossiers(app.dataSource, { prefix: 'MERGED-O', agencyId: pair.old_id, procedureId: pair.procedure_id, count: 2, receivedAt: '2025-06-20T09:00:00+07:00', dueAt: '2025-06-25T17:00:00+07:00' });
+    await app.services.index.recompute(CLOSED);
+    const [onTime] = (await criteriaOf(pair.new_code, CLOSED)).filter((c) => c.key === 'onTime');
+    const nodes = await allPages({ a: pair.new_code, p: CLOSED, c: 'onTime' }, admin, 100);
+    expect(nodes.length).toBe(onTime.shortfall);
+    expect(nodes.filter((n) => n.code.startsWith('MERGED-')).map((n) => n.code).sort()).toEqual(['MERGED-L-1', 'MERGED-L-2', 'MERGED-L-3', 'MERGED-O-1', 'MERGED-O-2']);
+    const res = await app.gql(TOTALS, { a: pair.new_code, p: CLOSED, c: 'onTime' }, admin);
+    expect([res.data!.numerator.totalCount, res.data!.denominator.totalCount]).toEqual([onTime.numerator, onTime.denominator]);
   });
 });

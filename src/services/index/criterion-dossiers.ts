@@ -1,13 +1,16 @@
-import { SelectQueryBuilder } from 'typeorm';
+import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { requireAgencyInScope, Viewer } from '../../auth/access';
 import { IndexMethod, MethodCriterion } from '../../domain/scoring';
 import { Dossier } from '../../entities';
 import { SortKey } from '../../db/paginate';
 import { badInput, unknownAgency } from '../../schema/errors';
+import { parsePeriodArg } from '../../schema/validation';
 import type { Services } from '../../schema/context';
 import type { DossierListFilter } from '../list-queries';
 import { dossierMembership } from './counter-membership';
+import { loadAgencyNodes } from './index-service';
 import type { CountWindow } from './own-counters';
+import { AgencyNode, AgencyStructure } from './scorecards';
 
 /** Which of a criterion's dossiers (issue 27: from a score to the dossiers that cost it). */
 export enum CriterionDossierSide {
@@ -65,26 +68,50 @@ export interface CriterionDossiersArgs {
 }
 
 /**
- * The dossiers of an agency's subtree that a criterion's counter counts in a period (its
- * numerator, its denominator, or the shortfall between them), as the `dossiers` query with the
- * same filters and order: the caller pages it with the one paginate helper. Scope first
- * (LEADER and ADMIN over the agency's subtree, an OFFICER over its own agencies: the token's
- * subtree, as everywhere), then the period and the criterion. The subtree is the agency and
- * its descendants by materialised path, as the scorecard rolls them up; the window is the
- * index's (the backlog judged at the period's end, or now while it runs). No statement is
- * spent before the page: the agency's path and the period's method are cached.
+ * Every agency as the index's structure reads it, kept per data source: agencies are written
+ * by the seed and first start, not by the running API, and a restructure creates new ones (as
+ * AgencyDirectory keeps paths). A code not found reads them again once, for agencies added
+ * since. So a page spends no statement on the structure after the first.
+ */
+const agencyNodes = new WeakMap<DataSource, Promise<AgencyNode[]>>();
+
+async function agencyNamed(dataSource: DataSource, code: string): Promise<{ nodes: AgencyNode[]; agency: AgencyNode | undefined }> {
+  for (const fresh of [false, true]) {
+    let nodes = fresh ? undefined : agencyNodes.get(dataSource);
+    if (!nodes) {
+      nodes = loadAgencyNodes(dataSource.manager);
+      agencyNodes.set(dataSource, nodes);
+      nodes.catch(() => agencyNodes.delete(dataSource));
+    }
+    const agency = (await nodes).find((a) => a.code === code);
+    if (agency || fresh) return { nodes: await nodes, agency };
+  }
+  throw new Error('unreachable');
+}
+
+/**
+ * The dossiers that a criterion's counter counts for an agency in a period (its numerator, its
+ * denominator, or the shortfall between them), as the `dossiers` query with the same filters
+ * and order: the caller pages it with the one paginate helper. Scope first (LEADER and ADMIN
+ * over the agency's subtree, an OFFICER over its own agencies: the token's subtree, as
+ * everywhere), then the period and the criterion. The agencies are those the scorecard rolls
+ * up (AgencyStructure.contributors: the agency, its descendants, and the agencies merged into
+ * it in periods they did not outlive); the window is the index's (the backlog judged at the
+ * period's end, or now while it runs). No statement is spent before the page once the
+ * structure and the period's method are known.
  */
 export async function criterionDossierQuery(services: Services, viewer: Viewer, args: CriterionDossiersArgs, now: Date): Promise<{ qb: SelectQueryBuilder<Dossier>; keys: SortKey<Dossier>[]; criterion: MethodCriterion }> {
-  const agencyPath = await services.agencies.pathOf(args.agencyCode);
-  if (!agencyPath) throw unknownAgency('agencyCode', args.agencyCode);
-  requireAgencyInScope(viewer, agencyPath, `agency ${args.agencyCode}`);
+  const { nodes, agency } = await agencyNamed(services.dataSource, args.agencyCode);
+  if (!agency) throw unknownAgency('agencyCode', args.agencyCode);
+  requireAgencyInScope(viewer, agency.path, `agency ${args.agencyCode}`);
   const window = services.index.windowFor(args.period);
   const method = await services.index.method(await services.index.methodKeyOf(args.period));
   const criterion = findCriterion(method, args.criterion);
   const sides = criterionSides(criterion);
   if (!sides) throw badInput('criterion', `Criterion "${criterion.key}" counts procedures or feedback, not dossiers: it has no list of dossiers (drillDown is false).`);
+  const contributors = new AgencyStructure(nodes, parsePeriodArg(args.period, 'period')).contributors(agency.id);
   const { qb, keys } = await services.lists.dossierQuery(viewer, args.filter, now);
-  qb.andWhere(`d.agency_id IN (SELECT id FROM agency WHERE path LIKE :criterionPath)`, { criterionPath: `${agencyPath.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+  qb.andWhere('d.agency_id = ANY(:criterionAgencies)', { criterionAgencies: [...contributors] });
   qb.andWhere(`(${withWindowParameters(sides[args.side])})`, windowParameters(window));
   return { qb, keys, criterion };
 }

@@ -645,7 +645,7 @@ function windowOf(period: Period, now: Date): CountWindow {
  * Every agency, as plain rows: each incremental update reads them all, and hydrating ~400
  * entities took 5–13 ms of the busiest agency's 50 ms from event to scorecard (bench P4).
  */
-async function loadAgencyNodes(em: EntityManager): Promise<AgencyNode[]> {
+export async function loadAgencyNodes(em: EntityManager): Promise<AgencyNode[]> {
   const rows: { id: number; code: string; kind: AgencyKind; parent_id: number | null; successor_id: number | null; path: string; valid_from: string | null; valid_to: string | null }[] = await em.query(
     `SELECT id, code, kind, parent_id, successor_id, path, valid_from::text AS valid_from, valid_to::text AS valid_to FROM agency`,
   );
