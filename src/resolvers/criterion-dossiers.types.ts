@@ -20,7 +20,7 @@ const PERIOD = /^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$/;
 
 @ArgsType()
 export class CriterionDossiersArgs extends PageArgs {
-  @Field({ description: 'Agency code: its figures, and this list, include its descendants.' })
+  @Field({ description: 'Agency code: its figures, and this list, include its descendants and the agencies merged into it (as its scorecard counts them); a token sees those in its own subtree.' })
   @Matches(AGENCY_CODE, { message: 'agencyCode must be an agency code such as "HNI"' })
   agencyCode: string;
 

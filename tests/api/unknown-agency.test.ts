@@ -34,6 +34,7 @@ it('every other field taking an agency code answers NOT_FOUND naming the argumen
     ['agencyCode', `{ scoreTrend(agencyCode: "NOPE", from: "2024-01", to: "2024-03") { period } }`],
     ['agencyCode', `{ delayReport(agencyCode: "NOPE", period: "2024-09") { total } }`],
     ['agencyCode', `{ syncReport(agencyCode: "NOPE", period: "2024-09") { period } }`],
+    ['agencyCode', `{ criterionDossiers(agencyCode: "NOPE", period: "2024-09", criterion: "onTime") { totalCount } }`],
     ['parentCode', `{ rankings(period: "2024-09", kind: DEPARTMENT, parentCode: "NOPE") { rank } }`],
     ['parentCode', `{ rankings(period: "2024-09", kind: PROVINCE, parentCode: "NOPE") { rank } }`],
     ['parentCode', `{ agencies(first: 5, parentCode: "NOPE") { nodes { code } } }`],
