@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { AlertKind } from '../src/domain/enums';
 import { parsePeriod } from '../src/domain/periods';
 import { generateHistories } from '../src/seed/sync-histories';
-import { criterionSides, CriterionDossierSide } from '../src/services/index/criterion-dossiers';
+import { criterionSides, CriterionDossierSide, sideDossierIds } from '../src/services/index/criterion-dossiers';
 import { loadAgencyNodes } from '../src/services/index/index-service';
 import { AgencyStructure } from '../src/services/index/scorecards';
 import { recordAlerts } from '../src/subscriptions/alert-outbox';
@@ -738,7 +738,7 @@ function criterionDossiersAnswer(criterion: string, counters: { numerator: strin
   const first = 50;
   // The same membership conditions the API and the index count with: the baseline differs in
   // what a request costs around the SQL, not in the SQL's rules.
-  const where = `d.agency_id = ANY($4) AND (${criterionSides(counters)![CriterionDossierSide.SHORTFALL]})`;
+  const where = `d.id IN (${sideDossierIds(criterionSides(counters)![CriterionDossierSide.SHORTFALL], '$4')})`;
   const page = `
     WITH page AS (SELECT d.* FROM dossier d WHERE ${where} ORDER BY d.received_at DESC, d.id DESC LIMIT $5)
     SELECT page.code, page.status, page.due_at, p.code AS procedure_code, p.name AS procedure_name, a.code AS agency_code, a.name AS agency_name

@@ -121,39 +121,52 @@ const DERIVED: Record<string, { of: string; without?: string }[]> = {
 
 const all = (...parts: (string | null | undefined)[]) => parts.filter(Boolean).map((p) => `(${p})`).join(' AND ');
 
-/** A stored counter's condition on one dossier row `d` (its procedure looked up by id). */
-function storedMembership(key: string): string | null {
+/**
+ * A stored counter's conditions on one dossier row `d` (its procedure looked up by id): one
+ * for each disjoint part its family is read in (the backlog's two halves), so that each part
+ * can be read from its own index.
+ */
+function storedMembership(key: string): string[] | null {
   for (const family of DOSSIER_FAMILIES) {
     const counter = family.counters.find(([k]) => k === key);
     if (!counter) continue;
     const [, dossier, procedure] = counter;
-    const window = 'where' in family ? family.where : family.halves.wheres.map((w) => `(${w})`).join(' OR ');
-    return all(window, dossier, procedure && `EXISTS (SELECT 1 FROM procedure p WHERE p.id = d.procedure_id AND ${procedure})`);
+    const windows = 'where' in family ? [family.where] : family.halves.wheres;
+    return windows.map((window) => all(window, dossier, procedure && `EXISTS (SELECT 1 FROM procedure p WHERE p.id = d.procedure_id AND ${procedure})`));
   }
   const rating = RATING_COUNTERS.find(([k]) => k === key);
   if (rating) {
     // The dossier has a rating counted in the period (one rating per dossier).
     const onRating = (sql: string) => sql.replace(/\bd\./g, 'r.');
-    return `EXISTS (SELECT 1 FROM satisfaction_rating r WHERE r.dossier_id = d.id AND ${all(onRating(RATED_IN_PERIOD), rating[1] && onRating(rating[1]))})`;
+    return [`EXISTS (SELECT 1 FROM satisfaction_rating r WHERE r.dossier_id = d.id AND ${all(onRating(RATED_IN_PERIOD), rating[1] && onRating(rating[1]))})`];
   }
   return null;
 }
 
 /**
- * The condition a dossier `d` meets when the counter counts it, or null when the counter does
- * not count dossiers (procedures, feedback). The agency restriction is the caller's: an
- * agency's counter counts its subtree's dossiers.
+ * The conditions a dossier `d` meets when the counter counts it, one per disjoint part (a
+ * dossier is counted when it meets any), or null when the counter does not count dossiers
+ * (procedures, feedback). The parts let a list read each from its own covering index, where
+ * one OR of them made PostgreSQL read every completion of the month from the table. The agency
+ * restriction is the caller's: an agency's counter counts its contributors' dossiers.
  */
-export function dossierMembership(key: string): string | null {
+export function dossierMembershipParts(key: string): string[] | null {
   const derived = DERIVED[key];
   if (!derived) return storedMembership(key);
-  const parts = derived.map(({ of, without }) => {
+  const parts: string[] = [];
+  for (const { of, without } of derived) {
     const base = storedMembership(of);
-    if (base === null) return null;
-    if (!without) return base;
-    const less = storedMembership(without);
-    return less === null ? null : `${all(base)} AND (${less}) IS NOT TRUE`;
-  });
-  if (parts.some((p) => p === null)) return null;
-  return parts.map((p) => `(${p})`).join(' OR ');
+    const less = without ? storedMembership(without) : [];
+    if (base === null || less === null) return null;
+    parts.push(...base.map((part) => (less.length ? `${all(part)} AND (${anyOf(less)}) IS NOT TRUE` : part)));
+  }
+  return parts;
 }
+
+/** The condition a dossier `d` meets when the counter counts it (any of its parts), or null. */
+export function dossierMembership(key: string): string | null {
+  const parts = dossierMembershipParts(key);
+  return parts && anyOf(parts);
+}
+
+const anyOf = (parts: string[]) => parts.map((p) => `(${p})`).join(' OR ');

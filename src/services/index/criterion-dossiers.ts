@@ -7,7 +7,7 @@ import { badInput, unknownAgency } from '../../schema/errors';
 import { parsePeriodArg } from '../../schema/validation';
 import type { Services } from '../../schema/context';
 import type { DossierListFilter } from '../list-queries';
-import { dossierMembership } from './counter-membership';
+import { dossierMembershipParts } from './counter-membership';
 import { loadAgencyNodes } from './index-service';
 import type { CountWindow } from './own-counters';
 import { AgencyNode, AgencyStructure } from './scorecards';
@@ -21,20 +21,31 @@ export enum CriterionDossierSide {
 }
 
 /**
- * The SQL conditions on a dossier `d` for each side of a criterion, or null when one of its
- * counters does not count dossiers (procedures, feedback): such a criterion has no list.
- * The conditions are the counters' own (counter-membership.ts), the ones the scorecard counts with.
+ * The SQL conditions on a dossier `d` for each side of a criterion, as disjoint parts (a
+ * dossier is on the side when it meets any), or null when one of its counters does not count
+ * dossiers (procedures, feedback): such a criterion has no list. The conditions are the
+ * counters' own (counter-membership.ts), the ones the scorecard counts with.
  */
-export function criterionSides(criterion: { numerator: string; denominator: string }): Record<CriterionDossierSide, string> | null {
-  const numerator = dossierMembership(criterion.numerator);
-  const denominator = dossierMembership(criterion.denominator);
+export function criterionSides(criterion: { numerator: string; denominator: string }): Record<CriterionDossierSide, string[]> | null {
+  const numerator = dossierMembershipParts(criterion.numerator);
+  const denominator = dossierMembershipParts(criterion.denominator);
   if (numerator === null || denominator === null) return null;
+  const inNumerator = numerator.map((part) => `(${part})`).join(' OR ');
   return {
     [CriterionDossierSide.NUMERATOR]: numerator,
     [CriterionDossierSide.DENOMINATOR]: denominator,
     // A numerator counts a part of its denominator, so this has denominator − numerator dossiers.
-    [CriterionDossierSide.SHORTFALL]: `(${denominator}) AND (${numerator}) IS NOT TRUE`,
+    [CriterionDossierSide.SHORTFALL]: denominator.map((part) => `(${part}) AND (${inNumerator}) IS NOT TRUE`),
   };
+}
+
+/**
+ * The ids of a side's dossiers among some agencies (`agencies`: a parameter), one SELECT per
+ * part: each reads its family's covering index (they carry the id), where a single OR of the
+ * parts read every row of the month from the table (bench P7). Conditions bind $1–$3 (CountWindow).
+ */
+export function sideDossierIds(parts: string[], agencies: string): string {
+  return parts.map((part) => `SELECT d.id FROM dossier d WHERE d.agency_id = ANY(${agencies}) AND (${part})`).join(' UNION ALL ');
 }
 
 /** Whether a criterion drills down to dossiers (ScoreCriterion.drillDown). */
@@ -111,7 +122,6 @@ export async function criterionDossierQuery(services: Services, viewer: Viewer, 
   if (!sides) throw badInput('criterion', `Criterion "${criterion.key}" counts procedures or feedback, not dossiers: it has no list of dossiers (drillDown is false).`);
   const contributors = new AgencyStructure(nodes, parsePeriodArg(args.period, 'period')).contributors(agency.id);
   const { qb, keys } = await services.lists.dossierQuery(viewer, args.filter, now);
-  qb.andWhere('d.agency_id = ANY(:criterionAgencies)', { criterionAgencies: [...contributors] });
-  qb.andWhere(`(${withWindowParameters(sides[args.side])})`, windowParameters(window));
+  qb.andWhere(`d.id IN (${withWindowParameters(sideDossierIds(sides[args.side], ':criterionAgencies'))})`, { ...windowParameters(window), criterionAgencies: [...contributors] });
   return { qb, keys, criterion };
 }
