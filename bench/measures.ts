@@ -6,7 +6,11 @@ import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { AlertKind } from '../src/domain/enums';
+import { parsePeriod } from '../src/domain/periods';
 import { generateHistories } from '../src/seed/sync-histories';
+import { criterionSides, CriterionDossierSide, sideDossierIds } from '../src/services/index/criterion-dossiers';
+import { loadAgencyNodes } from '../src/services/index/index-service';
+import { AgencyStructure } from '../src/services/index/scorecards';
 import { recordAlerts } from '../src/subscriptions/alert-outbox';
 import { autocannon, benchPort, BenchServer, collectGarbage, DIST, figure, Figure, gql, gqlOk, metric, percentile, postgresCpuMs, sendTo, sleep, spawnNode, stopChild, waitFor } from './lib';
 
@@ -106,13 +110,19 @@ export async function publicRankings(ctx: BenchContext): Promise<Measure> {
 // ---------------------------------------------------------------------------------------------
 // P2: a page of 100 dossiers with procedure, agency and history against one hand-written join.
 // ---------------------------------------------------------------------------------------------
-export async function dossierPage(ctx: BenchContext): Promise<Measure> {
-  const [{ code: province, path: provincePath }] = (
+/** The province holding the most seeded dossiers (the open ones P6 adds left out): the heaviest lists. */
+async function busiestProvince(ctx: BenchContext): Promise<{ code: string; path: string }> {
+  const [row] = (
     await ctx.pool.query(
       `SELECT p.code, p.path FROM dossier d JOIN agency a ON a.id = d.agency_id JOIN agency p ON a.path LIKE p.path || '%' AND p.kind = 'PROVINCE'
        WHERE d.code NOT LIKE 'OPEN-%' GROUP BY p.code, p.path ORDER BY count(*) DESC LIMIT 1`,
     )
   ).rows;
+  return row;
+}
+
+export async function dossierPage(ctx: BenchContext): Promise<Measure> {
+  const { code: province, path: provincePath } = await busiestProvince(ctx);
   const query = 'query Page($first: Int!, $agency: String!) { dossiers(first: $first, filter: { agencyCode: $agency }) { nodes { code status dueAt procedure { code name } agency { code name } history { kind occurredAt actor } } } }';
   const statements: Record<number, number> = {};
   await ctx.withStatementCounts(async (url) => {
@@ -680,5 +690,152 @@ export async function overdueLag(ctx: BenchContext, openDossiers: number): Promi
     target: '< 5 s',
     met: result < 5000,
     notes: 'scanner interval ALERT_SCAN_INTERVAL_MS (default 1 s) bounds the lag',
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// P7: from a score to an action (issue 27): its answers for the busiest province, each against
+// bare SQL doing the same work, and the statements a page costs.
+// ---------------------------------------------------------------------------------------------
+
+/** What an answer of P7 is asked with: the busiest province and the bench's month. */
+export interface ScoreToActionTarget {
+  province: string;
+  /** The agencies whose figures the province's scorecard sums up in the period (AgencyStructure.contributors). */
+  contributorIds: number[];
+  period: string;
+}
+
+/**
+ * One answer P7 times: a named GraphQL operation, and its baseline, the same answer read with
+ * bare SQL over the bench's pool (the API's session settings). More answers join the measure
+ * as entries of SCORE_TO_ACTION_ANSWERS.
+ */
+export interface ScoreToActionAnswer {
+  /** The operation's name, as in its text: the figures are named after it. */
+  name: string;
+  query: string;
+  variables(target: ScoreToActionTarget): Record<string, unknown>;
+  /** The same answer in bare SQL; what it returns is compared with the API's by `disagreement`. */
+  baseline(pool: pg.Pool, target: ScoreToActionTarget): Promise<unknown>;
+  /** Why the API's data and the baseline's differ (the timing would compare nothing), or null. */
+  disagreement(data: any, baseline: unknown): string | null;
+  /** A paged answer: its page-size variable; statements are counted at 10, 50 and 100 and must not grow. */
+  pageSizeVariable?: string;
+}
+
+/** The window the index counts a period in, as of now (IndexService.windowFor). */
+function countWindow(periodKey: string): [Date, Date, Date] {
+  const period = parsePeriod(periodKey);
+  const now = new Date();
+  return [period.start, period.end, now.getTime() < period.end.getTime() ? now : period.end];
+}
+
+/** criterionDossiers' first page (and totalCount) of a criterion's shortfall, as bare SQL. */
+function criterionDossiersAnswer(criterion: string, counters: { numerator: string; denominator: string }): ScoreToActionAnswer {
+  const first = 50;
+  // The same membership conditions the API and the index count with: the baseline differs in
+  // what a request costs around the SQL, not in the SQL's rules.
+  const where = `d.id IN (${sideDossierIds(criterionSides(counters)![CriterionDossierSide.SHORTFALL], '$4')})`;
+  const page = `
+    WITH page AS (SELECT d.* FROM dossier d WHERE ${where} ORDER BY d.received_at DESC, d.id DESC LIMIT $5)
+    SELECT page.code, page.status, page.due_at, p.code AS procedure_code, p.name AS procedure_name, a.code AS agency_code, a.name AS agency_name
+      FROM page JOIN procedure p ON p.id = page.procedure_id JOIN agency a ON a.id = page.agency_id
+     ORDER BY page.received_at DESC, page.id DESC`;
+  const count = `SELECT count(*)::int AS n FROM dossier d WHERE ${where}`;
+  return {
+    name: 'CriterionDossiers',
+    query: `query CriterionDossiers($agency: String!, $period: String!, $criterion: String!, $first: Int!) {
+      criterionDossiers(agencyCode: $agency, period: $period, criterion: $criterion, first: $first) {
+        totalCount nodes { code status dueAt procedure { code name } agency { code name } } } }`,
+    variables: (t) => ({ agency: t.province, period: t.period, criterion, first }),
+    pageSizeVariable: 'first',
+    async baseline(pool, t) {
+      const params = [...countWindow(t.period), t.contributorIds];
+      const rows = (await pool.query(page, [...params, first])).rows;
+      const [{ n }] = (await pool.query(count, params)).rows;
+      return { codes: rows.map((r: { code: string }) => r.code), total: n };
+    },
+    disagreement(data, baseline) {
+      const b = baseline as { codes: string[]; total: number };
+      const codes = data.criterionDossiers.nodes.map((n: { code: string }) => n.code);
+      if (data.criterionDossiers.totalCount !== b.total) return `totalCount ${data.criterionDossiers.totalCount} vs ${b.total}`;
+      return JSON.stringify(codes) === JSON.stringify(b.codes) ? null : `pages differ (${codes.length} vs ${b.codes.length} dossiers)`;
+    },
+  };
+}
+
+/** P7's answers: the drill-down page of onTime's shortfall (late completions and the overdue backlog). */
+export const SCORE_TO_ACTION_ANSWERS: ScoreToActionAnswer[] = [criterionDossiersAnswer('onTime', { numerator: 'dossiersCompletedInTime', denominator: 'dossiersCompletedOrOverdue' })];
+
+export async function scoreToAction(ctx: BenchContext, answers: ScoreToActionAnswer[] = SCORE_TO_ACTION_ANSWERS): Promise<Measure> {
+  const { code: province } = await busiestProvince(ctx);
+  const nodes = await loadAgencyNodes(ctx.dataSource.manager);
+  const contributorIds = [...new AgencyStructure(nodes, parsePeriod(ctx.period)).contributors(nodes.find((a) => a.code === province)!.id)];
+  const target: ScoreToActionTarget = { province, contributorIds, period: ctx.period };
+  // Statements, on the development-mode instance that counts them.
+  const statements = new Map<string, number[]>();
+  await ctx.withStatementCounts(async (url) => {
+    for (const answer of answers) {
+      const variables = answer.variables(target);
+      await gqlOk(url, answer.query, variables, ctx.adminToken); // paths, the period's method: read once, then cached
+      const counts: number[] = [];
+      for (const size of answer.pageSizeVariable ? [10, 50, 100] : [undefined]) {
+        const res = await gql(url, answer.query, size === undefined ? variables : { ...variables, [answer.pageSizeVariable!]: size }, ctx.adminToken);
+        if (res.errors) throw new Error(`P7 ${answer.name}: ${JSON.stringify(res.errors)}`);
+        counts.push(Number(res.extensions?.sqlStatements ?? NaN));
+      }
+      statements.set(answer.name, counts);
+    }
+  });
+  const timeOne = async (fn: () => Promise<unknown>) => {
+    const t = process.hrtime.bigint();
+    await fn();
+    return Number(process.hrtime.bigint() - t) / 1e6;
+  };
+  const requests = ctx.quick ? 5 : 20;
+  const figures: Measure['figures'] = {};
+  const results: string[] = [];
+  let met = true;
+  for (const answer of answers) {
+    const variables = answer.variables(target);
+    const ask = () => gqlOk(ctx.api.url, answer.query, variables, ctx.adminToken);
+    const bare = () => answer.baseline(ctx.pool, target);
+    const why = answer.disagreement(await ask(), await bare());
+    if (why) throw new Error(`P7 ${answer.name}: the API and the bare SQL differ: ${why}`);
+    // Untimed first, as P2: a long-running server answers at its steady state.
+    for (let i = 0; i < (ctx.quick ? 5 : 50); i++) {
+      await ask();
+      await bare();
+    }
+    const api: number[] = [];
+    const baseline: number[] = [];
+    for (let run = 0; run < ctx.runs; run++) {
+      const a: number[] = [];
+      const b: number[] = [];
+      for (let i = 0; i < requests; i++) {
+        a.push(await timeOne(ask));
+        b.push(await timeOne(bare));
+      }
+      api.push(round(figure(a).median));
+      baseline.push(round(figure(b).median));
+    }
+    const key = answer.name.charAt(0).toLowerCase() + answer.name.slice(1);
+    figures[key] = withUnit(figure(api), 'ms');
+    figures[`${key}Baseline`] = withUnit(figure(baseline), 'ms');
+    const counts = statements.get(answer.name)!;
+    const most = Math.max(...counts);
+    const flat = counts.every((c) => c === counts[0]);
+    results.push(`${answer.name} ${figure(api).median} ms (bare SQL ${figure(baseline).median} ms), ${most} statements${counts.length > 1 ? ` (pages of 10/50/100: ${counts.join('/')})` : ''}`);
+    met &&= figure(api).median < 300 && (!answer.pageSizeVariable || (flat && most <= 4));
+  }
+  return {
+    id: 'P7',
+    measure: `from a score to an action, for the busiest province (${province}) in ${ctx.period}: ${answers.map((a) => a.name).join(', ')}; median of ${requests} requests a run`,
+    figures,
+    result: results.join('; '),
+    target: '< 300 ms each; a page ≤ 4 statements whatever its size',
+    met,
+    notes: 'CriterionDossiers: the first 50 of onTime’s shortfall (late completions and the overdue backlog) with totalCount, procedure and agency. API time is the whole HTTP round trip; each baseline is the same answer in bare SQL over the bench’s pool (for the page: the page and its count)',
   };
 }

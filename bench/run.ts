@@ -12,7 +12,7 @@ import { RunningPostgres, startEmbeddedPostgres } from '../src/db/embedded-postg
 import { Role } from '../src/domain/enums';
 import { startAutovacuumStandIn } from './autovacuum';
 import { benchPort, BenchServer, DIST, inspectorUrlOf, ROOT, runNode, spawnNode, stopChild, waitFor } from './lib';
-import { alertFanOut, BenchContext, dossierPage, insertOpenDossiers, Measure, monthRecompute, overdueLag, publicRankings, syncImport } from './measures';
+import { alertFanOut, BenchContext, dossierPage, insertOpenDossiers, Measure, monthRecompute, overdueLag, publicRankings, scoreToAction, syncImport } from './measures';
 
 /**
  * `npm run bench [-- --quick] [-- --out file] [-- --only P1,P3]`: the product against its limits
@@ -212,6 +212,7 @@ async function main() {
     const steps: [string, () => Promise<Measure>][] = [
       ['P1', () => publicRankings(ctx)],
       ['P2', () => dossierPage(ctx)],
+      ['P7', () => scoreToAction(ctx)],
       ['P4', () => monthRecompute(ctx)],
       // Before P5: its imported histories leave old open dossiers for the scanner to alert on.
       ['P6', () => overdueLag(ctx, sizes.openDossiers)],

@@ -10,7 +10,7 @@ import { readTestEnv } from './support/database';
  */
 const ROOT = path.resolve(__dirname, '..');
 
-it('npm run bench -- --quick runs end to end and writes results.json with all six measures', async () => {
+it('npm run bench -- --quick runs end to end and writes results.json with all seven measures', async () => {
   const out = path.join(ROOT, '.data', `bench-quick-test-${process.pid}.json`);
   const child = spawn('npm', ['run', '-s', 'bench', '--', '--quick', '--out', out], {
     cwd: ROOT,
@@ -25,7 +25,7 @@ it('npm run bench -- --quick runs end to end and writes results.json with all si
   const results = JSON.parse(fs.readFileSync(out, 'utf8'));
   fs.rmSync(out);
   expect(results.mode).toBe('quick');
-  expect(results.measures.map((m: { id: string }) => m.id)).toEqual(['P1', 'P2', 'P3', 'P4', 'P5', 'P6']);
+  expect(results.measures.map((m: { id: string }) => m.id)).toEqual(['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7']);
   for (const m of results.measures) {
     expect(typeof m.met).toBe('boolean');
     for (const f of Object.values(m.figures) as { median: number; min: number; max: number; runs: number[] }[]) {
@@ -38,5 +38,5 @@ it('npm run bench -- --quick runs end to end and writes results.json with all si
   const p3 = results.measures.find((m: { id: string }) => m.id === 'P3');
   if (!('bareWsFloorP99' in p3.figures)) throw new Error(`P3 has no floor: ${output.match(/P3 floor could not.*$/m)?.[0] ?? output.slice(-3000)}`);
   expect(Object.keys(p3.figures)).toEqual(expect.arrayContaining(['deliveryP99', 'bareWsFloorP99', 'bareWsFloorP50']));
-  expect(output).toMatch(/\| P1 \|[\s\S]*\| P6 \|/);
+  expect(output).toMatch(/\| P1 \|[\s\S]*\| P7 \|/);
 }, 600_000);

@@ -19,8 +19,9 @@ import { Procedure } from './Procedure';
 // alone, by index-only scans: the receipt and completion families carry the columns they
 // filter on, and the backlog reads the agency's overdue open dossiers and those closed after
 // the instant (both carry supplement_requested_at for the clock-stop rule). TypeORM cannot
-// declare INCLUDE indexes: migrations IndexCountingCovers and StoppedClocksInIndexes keep
-// them, and schema sync leaves them alone (synchronize: false).
+// declare INCLUDE indexes: migrations IndexCountingCovers, StoppedClocksInIndexes and
+// DrillDownCovers (the dossier id, for the drill-down's index-only reads) keep them, and
+// schema sync leaves them alone (synchronize: false).
 @Index('dossier_agency_received', { synchronize: false })
 @Index('dossier_agency_completed', { synchronize: false })
 @Index('dossier_agency_open_due', { synchronize: false })

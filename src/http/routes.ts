@@ -1,7 +1,6 @@
 import express from 'express';
 import { In } from 'typeorm';
-import { isDatabaseUnavailable } from '../db/unavailable';
-import { DomainError, ErrorCode, RETRY_AFTER_SECONDS, unknownAgency } from '../domain/errors';
+import { unknownAgency } from '../domain/errors';
 import { AgencyKind } from '../domain/enums';
 import { Agency } from '../entities';
 import { AGENCY_CODE } from '../schema/validation';
@@ -11,17 +10,20 @@ import { readiness } from '../services/health';
 import { DelayReports } from '../services/index/delay-report';
 import { delaysToCsv } from '../services/index/delays-csv';
 import { CSV_HEADERS, CsvHeader, rankingToCsv } from '../services/index/rankings-csv';
+import { criterionDossiersCsvHandler } from './criterion-dossiers-csv';
+import { sendCsvFailure } from './csv-failure';
 import { rateLimitHttp } from './middleware';
 
 /** Longest a readiness check may take: load balancers probe with a timeout of their own (often 2 s or more). */
 const READINESS_TIMEOUT_MS = 1_500;
 
-/** The plain HTTP routes beside GraphQL: the rankings and delays CSVs, metrics, liveness and readiness. */
+/** The plain HTTP routes beside GraphQL: the rankings, delays and criterion dossiers CSVs, metrics, liveness and readiness. */
 export function plainRoutes(services: Services): express.Router {
   const router = express.Router();
   // The CSV reads (and may compute) a period as the GraphQL rankings do: the same request limit.
   router.get('/rankings.csv', rateLimitHttp(services), rankingsCsvHandler(services));
   router.get('/delays.csv', rateLimitHttp(services), delaysCsvHandler(services));
+  router.get('/scorecards/:agencyCode/:period/criteria/:criterion/dossiers.csv', rateLimitHttp(services), criterionDossiersCsvHandler(services));
   router.get('/metrics', async (_req, res) => {
     res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });
@@ -64,17 +66,6 @@ function rankingsCsvHandler(services: Services): express.RequestHandler {
       sendCsvFailure(res, err);
     }
   };
-}
-
-/** A CSV request that failed, as plain text: 503 when the database is away, 404 for an unknown agency, 400 for other refused input. */
-function sendCsvFailure(res: express.Response, err: unknown): void {
-  if (isDatabaseUnavailable(err)) {
-    res.status(503).setHeader('retry-after', String(RETRY_AFTER_SECONDS)).type('text/plain').send('The database is unavailable; retry shortly.\n');
-    return;
-  }
-  const message = err instanceof DomainError ? err.message : 'Internal server error.';
-  const status = !(err instanceof DomainError) ? 500 : err.code === ErrorCode.NOT_FOUND ? 404 : 400;
-  res.status(status).type('text/plain').send(`${message}\n`);
 }
 
 /** GET /delays.csv?agency=HNI&period=2025-12[&header=keys]: Directive 15's public list of a month as CSV, the rows of `delayList`. */

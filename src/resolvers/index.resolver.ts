@@ -7,13 +7,10 @@ import { DelayReports } from '../services/index/delay-report';
 import type { ScorecardView } from '../services/index/scorecard-views';
 import type { RequestContext } from '../schema/context';
 import { unknownAgency } from '../domain/errors';
-import { AGENCY_CODE } from '../schema/validation';
+import { AGENCY_CODE, PERIOD, PERIOD_MESSAGE } from '../schema/validation';
 import { DelayAttribution, RecomputeResult, Scorecard } from './index.types';
 
 /** "2024-09", "2024-Q3" or "2024". */
-const PERIOD = /^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$/;
-/** class-validator puts the value given in place of `$value`. */
-const periodMessage = 'must be YYYY-MM, YYYY-Qn or YYYY: "$value"';
 
 @ArgsType()
 class ScorecardArgs {
@@ -22,14 +19,14 @@ class ScorecardArgs {
   agencyCode: string;
 
   @Field({ description: 'Period: "2024-09", "2024-Q3" or "2024".' })
-  @Matches(PERIOD, { message: `period ${periodMessage}` })
+  @Matches(PERIOD, { message: `period ${PERIOD_MESSAGE}` })
   period: string;
 }
 
 @ArgsType()
 class RankingsArgs {
   @Field({ description: 'Period: "2024-09", "2024-Q3" or "2024".' })
-  @Matches(PERIOD, { message: `period ${periodMessage}` })
+  @Matches(PERIOD, { message: `period ${PERIOD_MESSAGE}` })
   period: string;
 
   @Field(() => AgencyKind, { description: 'PROVINCE or MINISTRY rank nationally; DEPARTMENT, DISTRICT and COMMUNE inside the province given as parentCode.' })
@@ -47,18 +44,18 @@ class TrendArgs {
   agencyCode: string;
 
   @Field({ description: 'First period, e.g. "2024-01".' })
-  @Matches(PERIOD, { message: `from ${periodMessage}` })
+  @Matches(PERIOD, { message: `from ${PERIOD_MESSAGE}` })
   from: string;
 
   @Field({ description: 'Last period, of the same kind, e.g. "2024-12".' })
-  @Matches(PERIOD, { message: `to ${periodMessage}` })
+  @Matches(PERIOD, { message: `to ${PERIOD_MESSAGE}` })
   to: string;
 }
 
 @ArgsType()
 class PeriodArgs {
   @Field({ description: 'Period: "2024-09", "2024-Q3" or "2024".' })
-  @Matches(PERIOD, { message: `period ${periodMessage}` })
+  @Matches(PERIOD, { message: `period ${PERIOD_MESSAGE}` })
   period: string;
 }
 

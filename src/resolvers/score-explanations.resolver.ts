@@ -8,11 +8,10 @@ import { ScoreExplanations } from '../services/index/score-explanations';
 import { PageArgs } from '../schema/connection';
 import type { RequestContext } from '../schema/context';
 import { unknownAgency } from '../domain/errors';
-import { AGENCY_CODE } from '../schema/validation';
+import { AGENCY_CODE, PERIOD, PERIOD_MESSAGE } from '../schema/validation';
 import { DelayListConnection, PointsLost, ScoreChange, UnitLoss, UnitLossConnection } from './score-explanations.types';
 
 /** "2024-09", "2024-Q3" or "2024" (as the scorecard takes it). */
-const PERIOD = /^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$/;
 
 @ArgsType()
 class ExplainArgs {
@@ -21,7 +20,7 @@ class ExplainArgs {
   agencyCode: string;
 
   @Field({ description: 'Period: "2025-12", "2025-Q4" or "2025".' })
-  @Matches(PERIOD, { message: 'period must be YYYY-MM, YYYY-Qn or YYYY: "$value"' })
+  @Matches(PERIOD, { message: `period ${PERIOD_MESSAGE}` })
   period: string;
 }
 
@@ -32,7 +31,7 @@ class DelayListArgs extends PageArgs {
   agencyCode: string;
 
   @Field({ description: 'The month, e.g. "2025-12" (quarters and years are accepted too).' })
-  @Matches(PERIOD, { message: 'period must be YYYY-MM, YYYY-Qn or YYYY: "$value"' })
+  @Matches(PERIOD, { message: `period ${PERIOD_MESSAGE}` })
   period: string;
 }
 

@@ -6,6 +6,7 @@ import { AgencyResolver } from '../resolvers/agency.resolver';
 import { AlertResolver, RankingChangeResolver } from '../resolvers/alert.resolver';
 import { AuditResolver } from '../resolvers/audit.resolver';
 import { CalendarResolver } from '../resolvers/calendar.resolver';
+import { CriterionDossiersResolver } from '../resolvers/criterion-dossiers.resolver';
 import { DossierEventResolver, DossierResolver } from '../resolvers/dossier.resolver';
 import { FeedbackResolver } from '../resolvers/feedback.resolver';
 import { IndexResolver } from '../resolvers/index.resolver';
@@ -33,7 +34,7 @@ const topicPubSubUnused = {
 /** Builds the executable schema once per process (type-graphql metadata is global anyway). */
 export function getSchema(): Promise<GraphQLSchema> {
   schema ??= buildSchema({
-    resolvers: [NodeResolver, AgencyResolver, ProcedureResolver, ServiceCommitmentResolver, DossierResolver, DossierEventResolver, FeedbackResolver, CalendarResolver, IndexResolver, ScorePlanResolver, ScoreExplanationsResolver, AlertResolver, RankingChangeResolver, SyncResolver, AuditResolver, ViewerResolver],
+    resolvers: [NodeResolver, AgencyResolver, ProcedureResolver, ServiceCommitmentResolver, DossierResolver, DossierEventResolver, FeedbackResolver, CalendarResolver, IndexResolver, ScorePlanResolver, CriterionDossiersResolver, ScoreExplanationsResolver, AlertResolver, RankingChangeResolver, SyncResolver, AuditResolver, ViewerResolver],
     // Every Node implementation must be in the schema even if only reachable through node(id).
     orphanedTypes: [Agency, Procedure, Dossier, DossierEvent, Feedback, ServiceCommitment],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],

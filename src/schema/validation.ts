@@ -10,6 +10,10 @@ import { badInput, ErrorCode } from '../domain/errors';
  * source with its own numbering is not turned away.
  */
 export const AGENCY_CODE = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
+/** A period argument: "2024-09", "2024-Q3" or "2024". */
+export const PERIOD = /^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$/;
+/** The end of a period argument's validation message (class-validator puts the value given in place of `$value`). */
+export const PERIOD_MESSAGE = 'must be YYYY-MM, YYYY-Qn or YYYY: "$value"';
 export const PROCEDURE_CODE = /^[0-9]{1,2}\.[0-9]{6}(\.[0-9A-Za-z]+)?$/;
 export const DOSSIER_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{2,59}$/;
 /** Citizen ID (9 or 12 digits) or enterprise code (10 or 13 digits, optional branch suffix). */

@@ -125,6 +125,15 @@ export class ListQueries {
   }
 
   async dossiers(viewer: Viewer, filter: DossierListFilter, page: PageArgs, now: Date): Promise<ConnectionShape<Dossier>> {
+    const { qb, keys } = await this.dossierQuery(viewer, filter, now);
+    return paginate(qb, page, keys);
+  }
+
+  /**
+   * The scoped, filtered query behind `dossiers` and its order, for lists that narrow it
+   * further (a criterion's dossiers) and page it the same way.
+   */
+  async dossierQuery(viewer: Viewer, filter: DossierListFilter, now: Date): Promise<{ qb: SelectQueryBuilder<Dossier>; keys: SortKey<Dossier>[] }> {
     const qb = this.dataSource.getRepository(Dossier).createQueryBuilder('d');
     await this.restrictToAgencySubtree(qb, 'd', viewer, filter.agencyCode, 'filter.agencyCode');
     if (filter.statuses?.length) qb.andWhere('d.status IN (:...statuses)', { statuses: filter.statuses });
@@ -153,7 +162,7 @@ export class ListQueries {
         : { column: 'd.received_at', property: 'receivedAt', direction: order.direction },
       { column: 'd.id', property: 'databaseId', direction: order.direction },
     ];
-    return paginate(qb, page, keys);
+    return { qb, keys };
   }
 
   async feedbacks(viewer: Viewer, filter: FeedbackListFilter, page: PageArgs, now: Date): Promise<ConnectionShape<Feedback>> {

@@ -1,6 +1,7 @@
 import type express from 'express';
 import { PLAN_SCRIPT, PLAN_SECTION } from './dashboard-plan';
 import { UNITS_SCRIPT, UNITS_SECTION } from './dashboard-units';
+import { CRITERIA_SCRIPT, CRITERIA_SECTION } from './dashboard-criteria';
 import { htmlPageRouter } from './pages';
 
 /**
@@ -52,6 +53,7 @@ const PAGE = `<!doctype html>
     <section class="card"><h2>Xu hướng 12 tháng</h2><canvas id="chart" height="180"></canvas></section>
   </div>
 ${UNITS_SECTION}
+  ${CRITERIA_SECTION}
   <div class="grid" style="margin-top:1rem">
     <section class="card"><h2>Quá hạn <span id="overdue-count" class="muted"></span></h2><table><tbody id="overdue"></tbody></table></section>
     <section class="card"><h2>Sắp đến hạn <span id="due-soon-count" class="muted"></span></h2><table><tbody id="due-soon"></tbody></table></section>
@@ -62,6 +64,7 @@ ${UNITS_SECTION}
 <script src="/assets/graphql-ws.js"></script>
 <script src="/assets/pages.js"></script>
 ${PLAN_SCRIPT}
+<script>${CRITERIA_SCRIPT}</script>
 <script>
   const KEEP_ALERTS = 50;
   const ALERTS_SINCE_MS = 24 * 3_600_000;
@@ -132,6 +135,7 @@ ${PLAN_SCRIPT}
     loadExplanations(agency.code, period);
     const { scorecard, scoreTrend } = await gql('query($code: String!, $period: String!, $from: String!) { scorecard(agencyCode: $code, period: $period) { total rank rankOutOf rankDelta scoreDelta final groups { name score maxScore } } scoreTrend(agencyCode: $code, from: $from, to: $period) { period total rank } }',
       { code: agency.code, period, from: monthsBefore(period, 11) });
+    siCriteria.load(agency.code, period, gql).catch(() => undefined);
     $('total').textContent = scorecard?.total == null ? '–' : scorecard.total.toFixed(2);
     $('score-delta').textContent = signed(scorecard?.scoreDelta, 2); $('score-delta').className = trendClass(scorecard?.scoreDelta);
     $('rank').textContent = scorecard?.rank ?? '–';

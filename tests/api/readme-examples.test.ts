@@ -199,6 +199,31 @@ const CHECKS: Record<string, Check> = {
     // The province's open dossiers include its department's.
     expect(hanoi.openFallingDue).toBeGreaterThanOrEqual(justice.openFallingDue);
   },
+  "what each criterion of Hà Nội's December 2025 scorecard falls short by": (r) => {
+    const criteria = r.data!.scorecard.groups.flatMap((g: { criteria: unknown[] }) => g.criteria) as { key: string; numerator: number; denominator: number; shortfall: number; drillDown: boolean }[];
+    for (const c of criteria) expect(c.shortfall).toBe(c.denominator - c.numerator);
+    expect(criteria.filter((c) => !c.drillDown).map((c) => c.key).sort()).toEqual(['feedbackAnswered', 'fullOnlineProcedures', 'onlinePaymentProcedures', 'publishedOnTime']);
+    expect(criteria.find((c) => c.key === 'onTime')!.shortfall).toBeGreaterThan(0);
+  },
+  'that cost onTime its points in December 2025': (r) => {
+    const onTime = r.data!.scorecard.groups.flatMap((g: { criteria: unknown[] }) => g.criteria).find((c: { key: string }) => c.key === 'onTime');
+    const list = r.data!.criterionDossiers;
+    expect(list.totalCount).toBe(onTime.shortfall);
+    expect(list.totalCount).toBeGreaterThan(0);
+    expect(list.nodes.length).toBe(Math.min(5, list.totalCount));
+    for (const d of list.nodes) {
+      expect(d.agency.code === 'HNI' || d.agency.code.startsWith('HNI-')).toBe(true);
+      expect(d.applicant.name).toBeTruthy(); // the leader's subtree covers them
+    }
+  },
+  "without an apology by the month's end": (r) => {
+    const { nodes } = r.data!.criterionDossiers;
+    for (const d of nodes) {
+      expect(d.agency.code).toBe('HNI-STP');
+      expect(d.apologyIssuedAt === null || new Date(d.apologyIssuedAt) >= new Date('2026-01-01T00:00:00+07:00')).toBe(true);
+    }
+    expect(ascending(nodes.map((d: { dueAt: string }) => new Date(d.dueAt).toISOString()))).toBe(true);
+  },
   'what to fix for April 2025': (r) => {
     const { dossiersWithGaps, heldEvents } = r.data!.syncReport;
     expect(dossiersWithGaps.nodes.map((d: { code: string }) => d.code)).not.toContain('G22.HNI-STP.VD-000777');

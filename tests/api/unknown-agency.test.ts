@@ -37,6 +37,7 @@ it('every other field taking an agency code answers NOT_FOUND naming the argumen
     ['agencyCode', `{ scoreChange(agencyCode: "NOPE", period: "2024-09") { scoreDelta } }`],
     ['agencyCode', `{ delayList(agencyCode: "NOPE", period: "2024-09") { totalCount } }`],
     ['agencyCode', `{ syncReport(agencyCode: "NOPE", period: "2024-09") { period } }`],
+    ['agencyCode', `{ criterionDossiers(agencyCode: "NOPE", period: "2024-09", criterion: "onTime") { totalCount } }`],
     ['parentCode', `{ rankings(period: "2024-09", kind: DEPARTMENT, parentCode: "NOPE") { rank } }`],
     ['parentCode', `{ rankings(period: "2024-09", kind: PROVINCE, parentCode: "NOPE") { rank } }`],
     ['parentCode', `{ agencies(first: 5, parentCode: "NOPE") { nodes { code } } }`],

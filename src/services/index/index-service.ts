@@ -297,6 +297,21 @@ export class IndexService {
 
   /** Methods read once: a method is written once (seedIndexMethod never changes one) and read by every update. */
   private readonly methods = new Map<string, IndexMethod>();
+  private readonly periodMethods = new Map<string, string>();
+
+  /**
+   * The key of the method a period is scored with, without computing the period: set at its
+   * first computation and never changed after (a recompute keeps it), so kept once read. A
+   * period not computed yet will be scored with the default method (recompute), so that is kept too.
+   */
+  async methodKeyOf(periodKey: string): Promise<string> {
+    const known = this.periodMethods.get(periodKey);
+    if (known) return known;
+    const row = await this.dataSource.getRepository(IndexPeriod).findOne({ where: { period: periodKey }, select: { period: true, methodKey: true } });
+    const key = row?.methodKey ?? DEFAULT_METHOD_KEY;
+    this.periodMethods.set(periodKey, key);
+    return key;
+  }
 
   /** The method as stored; inside a transaction pass its manager, never take a second connection. */
   async method(key: string, em: EntityManager = this.dataSource.manager): Promise<IndexMethod> {

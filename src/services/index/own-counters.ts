@@ -1,7 +1,6 @@
 import { EntityManager } from 'typeorm';
-import { pastDueAt } from '../../db/dossier-conditions';
-import { feedbackAnsweredInTimeSql } from '../../db/feedback-conditions';
 import { DossierEventKind } from '../../domain/enums';
+import { CounterFamily, DOSSIER_FAMILIES, DossierFamily, FEEDBACK_COUNTERS, FEEDBACK_DUE_IN_PERIOD, RATED_IN_PERIOD, RATING_COUNTERS } from './counter-membership';
 
 /**
  * Counting, in SQL, of the rows that belong to each agency itself (not its descendants) in a
@@ -22,31 +21,7 @@ export interface CountWindow {
 
 export type OwnCounters = Record<string, number>;
 
-// Receipt counters: dossiers received in the period. They count "new" dossiers only (not
-// transferred in: the first agency already counted them), as the domain's COUNTERS define.
-const RECEIVED = 'd.received_at >= $1 AND d.received_at < $2';
-// Completion counters: dossiers completed in the period, whatever their receipt date.
-const COMPLETED = 'd.completed_at >= $1 AND d.completed_at < $2';
-// The cumulative overdue backlog: open at the period's end and past due then, whatever the
-// receipt date, as the national portal counts it (docs/INDEX_METHOD.md `onTime`): received before the
-// instant, not closed before it (closed_at NULL or >= instant), past due with the clock running
-// (a dossier waiting for a supplement asked before its due time is not overdue).
-// It is counted as two disjoint halves that each have a covering index for one agency: still
-// open (by due time) and closed after the instant (by closing time). An agency's backlog then
-// reads its overdue and recently closed dossiers, not every dossier it holds open.
-const IN_BACKLOG_HALVES = [`d.closed_at IS NULL AND d.received_at < $3 AND ${pastDueAt('$3')}`, `d.closed_at >= $3 AND d.received_at < $3 AND ${pastDueAt('$3')}`];
-
-/**
- * The counter families. Each is counted by one query, and a change recounts only the families
- * it can move (familiesChangedBy): a receipt does not recount the agency's completions.
- */
-export enum CounterFamily {
-  RECEIVED = 'received',
-  COMPLETED = 'completed',
-  BACKLOG = 'backlog',
-  RATINGS = 'ratings',
-  FEEDBACK = 'feedback',
-}
+export { CounterFamily };
 
 const DOSSIER_ROW_FAMILIES: ReadonlySet<CounterFamily> = new Set([CounterFamily.RECEIVED, CounterFamily.COMPLETED, CounterFamily.BACKLOG]);
 const RECEIPT_FAMILIES: ReadonlySet<CounterFamily> = new Set([CounterFamily.RECEIVED, CounterFamily.BACKLOG]);
@@ -60,56 +35,6 @@ const RECEIPT_FAMILIES: ReadonlySet<CounterFamily> = new Set([CounterFamily.RECE
 export function familiesChangedBy(kind: DossierEventKind): ReadonlySet<CounterFamily> {
   return kind === DossierEventKind.RECEIVED ? RECEIPT_FAMILIES : DOSSIER_ROW_FAMILIES;
 }
-
-/**
- * A counter: `count(*) FILTER (WHERE family AND dossier AND procedure)`, the conditions on the
- * dossier row and on its procedure kept apart so that an agency's recount can count per
- * procedure first and read each procedure once (DOSSIER_FAMILIES_BY_FAMILY).
- */
-type Counter = [key: string, dossier: string | null, procedure?: string];
-
-/**
- * The dossier families: each with its condition on the row, or with disjoint halves of it
- * read by separate scans (and the columns its counters read).
- */
-type DossierFamily = { name: CounterFamily; counters: Counter[] } & ({ where: string } | { halves: { wheres: string[]; columns: string } });
-
-const FAMILIES: DossierFamily[] = [
-  {
-    name: CounterFamily.RECEIVED,
-    where: RECEIVED,
-    counters: [
-      ['dossiersReceived', 'NOT d.transferred_in'],
-      ['dossiersSynced', 'NOT d.transferred_in AND d.synced_to_national_portal'],
-      ['dossiersWithCompleteHistory', 'NOT d.transferred_in AND d.history_complete'],
-      ['dossiersDigitizedAtReceipt', 'NOT d.transferred_in AND d.digitized_at_receipt'],
-      ['dossiersReceivedForOnlineProcedures', 'NOT d.transferred_in', "p.online_level <> 'NONE'"],
-      ['dossiersReceivedOnline', "NOT d.transferred_in AND d.channel = 'ONLINE'", "p.online_level <> 'NONE'"],
-      ['dossiersReusingData', "NOT d.transferred_in AND d.channel = 'ONLINE' AND d.reused_digitized_data", "p.online_level <> 'NONE'"],
-      ['feeDossiersReceived', 'NOT d.transferred_in', 'p.fee_vnd > 0'],
-      ['feeDossiersPaidOnline', 'NOT d.transferred_in AND d.fee_paid_online', 'p.fee_vnd > 0'],
-      ['dossiersTransferredIn', 'd.transferred_in'],
-    ],
-  },
-  {
-    name: CounterFamily.COMPLETED,
-    where: COMPLETED,
-    counters: [
-      ['dossiersCompleted', null],
-      ['dossiersCompletedInTime', "d.completion_timeliness IN ('EARLY', 'ON_TIME')"],
-      ['lateCompletedWithApology', "d.completion_timeliness = 'LATE' AND d.apology_issued_at < $2"],
-      ['completedWithElectronicResult', 'd.electronic_result'],
-    ],
-  },
-  {
-    name: CounterFamily.BACKLOG,
-    halves: { wheres: IN_BACKLOG_HALVES, columns: 'd.agency_id, d.apology_issued_at' },
-    counters: [
-      ['overdueBacklogAtEnd', null],
-      ['backlogWithApology', 'd.apology_issued_at < $3'],
-    ],
-  },
-];
 
 const conditions = (...parts: (string | null | undefined)[]) => parts.filter(Boolean).join(' AND ');
 const countColumn = (key: string, condition: string) => (condition ? `count(*) FILTER (WHERE ${condition}) AS "${key}"` : `count(*) AS "${key}"`);
@@ -146,7 +71,7 @@ interface CountQuery {
  * (docs/performance.md, "Indexes and queries"). The receipt family counts per procedure first
  * and joins the procedure to those groups, not to every row.
  */
-const DOSSIER_FAMILIES_BY_FAMILY: CountQuery[] = FAMILIES.map((f) => {
+const DOSSIER_FAMILIES_BY_FAMILY: CountQuery[] = DOSSIER_FAMILIES.map((f) => {
   // PostgreSQL refuses a parameter a statement does not use: the backlog needs only asOf ($3 → $1).
   const backlogOnly = f.name === CounterFamily.BACKLOG;
   const keys = f.counters.map(([key]) => key);
@@ -184,32 +109,20 @@ const EVERY_AGENCY = 'AND d.agency_id = ANY(ARRAY(SELECT id FROM agency))';
  * agency's rows in the family, and the family's keys are kept only where it is not zero.
  */
 const OTHER_QUERIES: CountQuery[] = [
-  {
-    // Ratings given in the period to completed dossiers; a rating carries its dossier's agency
-    // (aliased d so the agency restriction applies alike).
-    family: CounterFamily.RATINGS,
-    keys: ['completedDossiersRated', 'completedDossiersRatedSatisfied'],
-    sql: `SELECT d.agency_id,
-        count(*) AS "completedDossiersRated",
-        count(*) FILTER (WHERE d.level IN ('VERY_SATISFIED', 'SATISFIED')) AS "completedDossiersRatedSatisfied"
-      FROM satisfaction_rating d
-      WHERE d.rated_at >= $1 AND d.rated_at < $2 __AGENCIES__
+  // Ratings given in the period to completed dossiers; a rating carries its dossier's agency
+  // (aliased d so the agency restriction applies alike).
+  { family: CounterFamily.RATINGS, table: 'satisfaction_rating', where: RATED_IN_PERIOD, counters: RATING_COUNTERS },
+  // Feedback whose answer fell due in the period (aliased d so the agency restriction applies alike).
+  { family: CounterFamily.FEEDBACK, table: 'feedback', where: FEEDBACK_DUE_IN_PERIOD, counters: FEEDBACK_COUNTERS },
+].map(({ family, table, where, counters }) => ({
+  family,
+  keys: counters.map(([key]) => key),
+  sql: `SELECT d.agency_id, ${counters.map(([key, condition]) => countColumn(key, conditions(condition))).join(', ')}
+      FROM ${table} d
+      WHERE ${where} __AGENCIES__
       GROUP BY d.agency_id`,
-    params: (w) => [w.start, w.end],
-  },
-  {
-    // Feedback whose answer fell due in the period (aliased d so the agency restriction applies alike).
-    family: CounterFamily.FEEDBACK,
-    keys: ['feedbackDue', 'feedbackAnsweredInTime'],
-    sql: `SELECT d.agency_id,
-        count(*) AS "feedbackDue",
-        count(*) FILTER (WHERE ${feedbackAnsweredInTimeSql('d')}) AS "feedbackAnsweredInTime"
-      FROM feedback d
-      WHERE d.due_at >= $1 AND d.due_at < $2 __AGENCIES__
-      GROUP BY d.agency_id`,
-    params: (w) => [w.start, w.end],
-  },
-];
+  params: (w: CountWindow) => [w.start, w.end],
+}));
 
 const KEYS_OF_FAMILY = new Map([...DOSSIER_FAMILIES_BY_FAMILY, ...OTHER_QUERIES].map((q) => [q.family, new Set(q.keys)]));
 

@@ -5,7 +5,7 @@ import type { ScorecardView } from './scorecard-views';
 export function csvCell(value: string | number | null): string {
   if (value === null) return '';
   const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** Column headers: Vietnamese for readers (the default), or machine keys for scripts. */
