@@ -708,7 +708,7 @@ export interface ScoreToActionTarget {
 
 /**
  * One answer P7 times: a named GraphQL operation, and its baseline, the same answer read with
- * bare SQL over the bench's pool (the API's session settings). More answers join the measure
+ * bare SQL over the bench's pool (the API's connection settings). More answers join the measure
  * as entries of SCORE_TO_ACTION_ANSWERS.
  */
 export interface ScoreToActionAnswer {

@@ -13,8 +13,6 @@ import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', '.data', 'coverage']);
-/** Linked from the README before it lands (another branch writes it); drop once merged. */
-const PENDING_DOCS = new Set(['docs/score-to-action.md']);
 
 /** Every text file of the repository, relative to its root (binary files, with a NUL byte, are left out). */
 function textFiles(dir = ROOT): string[] {
@@ -86,7 +84,7 @@ describe('README', () => {
     const linked = new Set(relativeLinks(readme).filter((t) => t.startsWith('docs/') && t.endsWith('.md')));
     const present = fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
     expect(present.filter((doc) => !linked.has(doc))).toEqual([]);
-    expect([...linked].filter((doc) => !fs.existsSync(path.join(ROOT, doc)) && !PENDING_DOCS.has(doc))).toEqual([]);
+    expect([...linked].filter((doc) => !fs.existsSync(path.join(ROOT, doc)))).toEqual([]);
   });
 });
 
@@ -96,8 +94,7 @@ describe('nothing outside the repository', () => {
     for (const file of FILES.filter((f) => f.endsWith('.md'))) {
       for (const target of relativeLinks(read(file))) {
         const absolute = path.resolve(ROOT, path.dirname(file), target);
-        const relative = path.relative(ROOT, absolute);
-        if (!inside(absolute) || (!fs.existsSync(absolute) && !PENDING_DOCS.has(relative))) broken.push(`${file}: ${target}`);
+        if (!inside(absolute) || !fs.existsSync(absolute)) broken.push(`${file}: ${target}`);
       }
     }
     expect(broken).toEqual([]);

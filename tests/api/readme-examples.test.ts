@@ -224,6 +224,32 @@ const CHECKS: Record<string, Check> = {
     }
     expect(ascending(nodes.map((d: { dueAt: string }) => new Date(d.dueAt).toISOString()))).toBe(true);
   },
+  "where Hà Nội's points went in November 2026": (r) => {
+    const { pointsLost, criterionDossiers, scorePlan } = r.data!;
+    expect(pointsLost.lostPoints).toBe(Math.round((100 - pointsLost.total) * 100) / 100);
+    const lost = pointsLost.units.nodes.map((u: { lostPoints: number }) => u.lostPoints);
+    expect(lost).toEqual([...lost].sort((a, b) => b - a));
+    expect(pointsLost.units.totalCount).toBeGreaterThan(lost.length);
+    expect(criterionDossiers.totalCount).toBeGreaterThan(0);
+    for (const d of criterionDossiers.nodes) {
+      expect(['LATE', 'OVERDUE', null]).toContain(d.timeliness); // null: withdrawn or transferred since
+      expect(d.agency.code === 'HNI' || d.agency.code.startsWith('HNI-')).toBe(true);
+    }
+    expect(scorePlan.statement).toBeTruthy();
+    if (scorePlan.rank <= 10) return expect(scorePlan).toMatchObject({ reachable: true, steps: [] });
+    expect(scorePlan).toMatchObject({ reachable: true });
+    expect(scorePlan.projectedRank).toBeLessThanOrEqual(10);
+    expect(scorePlan.steps[scorePlan.steps.length - 1]).toMatchObject({ projectedTotal: scorePlan.projectedTotal, projectedRank: scorePlan.projectedRank });
+  },
+  "why Hà Nội's total moved in November 2026": (r) => {
+    const { scoreChange, delayList } = r.data!;
+    expect(scoreChange.previousPeriod).toBe('2026-10');
+    const cents = Math.round(scoreChange.criteria.reduce((sum: number, c: { change: number }) => sum + c.change * 100, 0));
+    expect(cents).toBe(Math.round(scoreChange.scoreDelta * 100));
+    const totals = delayList.nodes.map((x: { total: number }) => x.total);
+    expect(totals).toEqual([...totals].sort((a, b) => b - a));
+    for (const x of delayList.nodes) expect(x.total).toBe(x.lateDossiers + x.overdueDossiers);
+  },
   'what to fix for April 2025': (r) => {
     const { dossiersWithGaps, heldEvents } = r.data!.syncReport;
     expect(dossiersWithGaps.nodes.map((d: { code: string }) => d.code)).not.toContain('G22.HNI-STP.VD-000777');
