@@ -4,13 +4,18 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AlertKind } from '../src/domain/enums';
-import { parsePeriod } from '../src/domain/periods';
+import { parsePeriod, periodsContaining, previousIndexedPeriod } from '../src/domain/periods';
+import { explainScoreChange, pointsLostByUnit } from '../src/domain/score-explanations';
+import { forecastScore, PlanInput, planScore, PlanTarget } from '../src/domain/score-plan';
+import { Counters, IndexMethod, parseCounters } from '../src/domain/scoring';
+import { delaysByUnit } from '../src/services/index/delay-report';
+import { countOpenFallingDue } from '../src/services/index/score-plan';
 import { generateHistories } from '../src/seed/sync-histories';
 import { criterionSides, CriterionDossierSide, sideDossierIds } from '../src/services/index/criterion-dossiers';
 import { loadAgencyNodes } from '../src/services/index/index-service';
-import { AgencyStructure } from '../src/services/index/scorecards';
+import { additiveCounters, AgencyStructure, existsAtEnd } from '../src/services/index/scorecards';
 import { recordAlerts } from '../src/subscriptions/alert-outbox';
 import { autocannon, benchPort, BenchServer, collectGarbage, DIST, figure, Figure, gql, gqlOk, metric, percentile, postgresCpuMs, sendTo, sleep, spawnNode, stopChild, waitFor } from './lib';
 
@@ -704,6 +709,15 @@ export interface ScoreToActionTarget {
   /** The agencies whose figures the province's scorecard sums up in the period (AgencyStructure.contributors). */
   contributorIds: number[];
   period: string;
+  /** The province's database id and materialised path. */
+  provinceId: number;
+  provincePath: string;
+  /** Its rank among the provinces in the period (null when not ranked). */
+  rank: number | null;
+  /** Its total as published. */
+  total: number | null;
+  /** The month running now (Vietnam time), for the forecast. */
+  runningPeriod: string;
 }
 
 /**
@@ -765,14 +779,236 @@ function criterionDossiersAnswer(criterion: string, counters: { numerator: strin
   };
 }
 
-/** P7's answers: the drill-down page of onTime's shortfall (late completions and the overdue backlog). */
-export const SCORE_TO_ACTION_ANSWERS: ScoreToActionAnswer[] = [criterionDossiersAnswer('onTime', { numerator: 'dossiersCompletedInTime', denominator: 'dossiersCompletedOrOverdue' })];
+/**
+ * The bench's pool as the one thing a service's statement helpers use of an EntityManager
+ * (`query`), so a baseline runs the API's own statements bare: no ORM, no GraphQL, no HTTP.
+ */
+function bareManager(pool: pg.Pool): EntityManager {
+  return { query: async (sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows } as unknown as EntityManager;
+}
+
+/** A scoring method as stored (index_method_group, index_method_criterion), read bare. */
+async function bareMethod(pool: pg.Pool, key: string): Promise<IndexMethod> {
+  const [{ rows: [row] }, { rows: groups }, { rows: criteria }] = await Promise.all([
+    pool.query('SELECT name FROM index_method WHERE key = $1', [key]),
+    pool.query('SELECT key, name, max_points FROM index_method_group WHERE method_key = $1 ORDER BY position', [key]),
+    pool.query('SELECT key, name, group_key, max_points, numerator_counter, denominator_counter FROM index_method_criterion WHERE method_key = $1 ORDER BY position', [key]),
+  ]);
+  return {
+    key,
+    name: row.name,
+    groups: groups.map((g) => ({
+      key: g.key,
+      name: g.name,
+      maxPoints: Number(g.max_points),
+      criteria: criteria.filter((c) => c.group_key === g.key).map((c) => ({ key: c.key, name: c.name, maxPoints: Number(c.max_points), numerator: c.numerator_counter, denominator: c.denominator_counter })),
+    })),
+  };
+}
+
+interface BareScorecard {
+  agencyId: number;
+  methodKey: string;
+  peerGroup: string | null;
+  total: number | null;
+  counters: Counters;
+}
+
+/** Stored scorecards of a period, read bare: one agency's, or a peer group's. */
+async function bareScorecards(pool: pg.Pool, period: string, where: { agencyId: number } | { peerGroup: string }): Promise<BareScorecard[]> {
+  const [column, value] = 'agencyId' in where ? ['agency_id', where.agencyId] : ['peer_group', where.peerGroup];
+  const { rows } = await pool.query(`SELECT agency_id, method_key, peer_group, total, counters FROM scorecard_record WHERE period = $1 AND ${column} = $2`, [period, value]);
+  return rows.map((r) => ({ agencyId: r.agency_id, methodKey: r.method_key, peerGroup: r.peer_group, total: r.total, counters: parseCounters(r.counters) }));
+}
+
+/** The planner's input for the province in a period, read bare (ScorePlan's planInputs). */
+async function barePlanInput(pool: pg.Pool, period: string, agencyId: number): Promise<PlanInput | null> {
+  const [card] = await bareScorecards(pool, period, { agencyId });
+  if (!card) return null;
+  const [method, peers] = await Promise.all([bareMethod(pool, card.methodKey), card.peerGroup ? bareScorecards(pool, period, { peerGroup: card.peerGroup }) : []]);
+  return { method, counters: card.counters, peerTotals: peers.filter((p) => p.agencyId !== agencyId).map((p) => p.total), ranked: card.peerGroup !== null };
+}
+
+/** Where two answers first differ (JSON of each), or null. */
+function differs(what: string, api: unknown, bare: unknown): string | null {
+  const a = JSON.stringify(api);
+  const b = JSON.stringify(bare);
+  return a === b ? null : `${what}: ${a.slice(0, 300)} vs ${b.slice(0, 300)}`;
+}
+
+/**
+ * pointsLost with its first 50 units: the province's stored scorecard, the own counters of its
+ * contributors grouped by unit (as ScoreExplanations.unitsOf groups them: units existing at
+ * the period's end first, each contributor to one unit), and the domain's sharing of the loss.
+ */
+const pointsLostAnswer: ScoreToActionAnswer = {
+  name: 'PointsLost',
+  query: `query PointsLost($agency: String!, $period: String!, $first: Int!) {
+    pointsLost(agencyCode: $agency, period: $period) {
+      total lostPoints criteria { key shortfall lostPoints } own { lostPoints }
+      units(first: $first) { totalCount nodes { unit { code } lostPoints criteria { key shortfall lostPoints } } } } }`,
+  variables: (t) => ({ agency: t.province, period: t.period, first: 50 }),
+  async baseline(pool, t) {
+    const period = parsePeriod(t.period);
+    const [[card], structure] = await Promise.all([bareScorecards(pool, t.period, { agencyId: t.provinceId }), loadAgencyNodes(bareManager(pool)).then((nodes) => new AgencyStructure(nodes, period))]);
+    const candidates = structure.agencies.filter((a) => a.id !== t.provinceId && (a.parentId === t.provinceId || (a.successorId === t.provinceId && !existsAtEnd(a, period))));
+    candidates.sort((a, b) => Number(existsAtEnd(b, period)) - Number(existsAtEnd(a, period)) || a.id - b.id);
+    const claimed = new Set<number>([t.provinceId]);
+    const members = candidates.map((unit) => {
+      const mine = [...structure.contributors(unit.id)].filter((id) => !claimed.has(id));
+      for (const id of mine) claimed.add(id);
+      return { unit, mine };
+    });
+    const [method, { rows }] = await Promise.all([bareMethod(pool, card.methodKey), pool.query('SELECT agency_id, counters FROM agency_period_counters WHERE period = $1 AND agency_id = ANY($2::int[])', [t.period, [...claimed]])]);
+    const own = new Map(rows.map((r) => [r.agency_id as number, r.counters]));
+    const scorable = new Set(structure.scorable().map((a) => a.id));
+    const units = members.filter(({ unit, mine }) => scorable.has(unit.id) || mine.some((id) => own.has(id))).map(({ unit, mine }) => ({ id: unit.code, counters: additiveCounters(mine, own) }));
+    const result = pointsLostByUnit(method, card.counters, units);
+    return { ...result, units: result.units.slice(0, 50), unitCount: result.units.length };
+  },
+  disagreement(data, baseline) {
+    const b = baseline as ReturnType<typeof pointsLostByUnit<string>> & { unitCount: number };
+    const api = data.pointsLost;
+    const criteria = (list: { key: string; shortfall: number; lostPoints: number }[]) => list.map(({ key, shortfall, lostPoints }) => ({ key, shortfall, lostPoints }));
+    return (
+      differs('total, lostPoints', [api.total, api.lostPoints, api.own.lostPoints, api.units.totalCount], [b.total, b.lostPoints, b.own.lostPoints, b.unitCount]) ??
+      differs('criteria', criteria(api.criteria), criteria(b.criteria)) ??
+      differs(
+        'units',
+        api.units.nodes.map((u: { unit: { code: string }; lostPoints: number; criteria: never[] }) => [u.unit.code, u.lostPoints, criteria(u.criteria)]),
+        b.units.map((u) => [u.id, u.lostPoints, criteria(u.criteria)]),
+      )
+    );
+  },
+};
+
+/** scoreChange: the stored scorecards of the period and the one before, and the domain's explanation. */
+const scoreChangeAnswer: ScoreToActionAnswer = {
+  name: 'ScoreChange',
+  query: `query ScoreChange($agency: String!, $period: String!) {
+    scoreChange(agencyCode: $agency, period: $period) {
+      previousPeriod total previousTotal scoreDelta
+      criteria { key points previousPoints change numerator denominator previousNumerator previousDenominator } } }`,
+  variables: (t) => ({ agency: t.province, period: t.period }),
+  async baseline(pool, t) {
+    const previousKey = previousIndexedPeriod(parsePeriod(t.period))?.key;
+    const [[card], [before]] = await Promise.all([bareScorecards(pool, t.period, { agencyId: t.provinceId }), previousKey ? bareScorecards(pool, previousKey, { agencyId: t.provinceId }) : Promise.resolve([])]);
+    const [method, previousMethod] = await Promise.all([bareMethod(pool, card.methodKey), before ? bareMethod(pool, before.methodKey) : null]);
+    return explainScoreChange(method, card.counters, before ? { method: previousMethod!, counters: before.counters } : null);
+  },
+  disagreement(data, baseline) {
+    const b = baseline as ReturnType<typeof explainScoreChange>;
+    const api = data.scoreChange;
+    const pick = (c: Record<string, unknown>) => [c.key, c.points, c.previousPoints, c.change, c.numerator, c.denominator, c.previousNumerator, c.previousDenominator];
+    return differs('totals', [api.total, api.previousTotal, api.scoreDelta], [b.total, b.previousTotal, b.scoreDelta]) ?? differs('criteria', api.criteria.map(pick), b.criteria.map((c) => pick(c as never)));
+  },
+};
+
+/** delayList's first page: Directive 15's statement over the province's contributors, sorted and paged, with the units' codes. */
+const delayListAnswer: ScoreToActionAnswer = {
+  name: 'DelayList',
+  query: `query DelayList($agency: String!, $period: String!, $first: Int!) {
+    delayList(agencyCode: $agency, period: $period, first: $first) {
+      totalCount nodes { unit { code name } lateDossiers overdueDossiers apologised total } } }`,
+  variables: (t) => ({ agency: t.province, period: t.period, first: 50 }),
+  pageSizeVariable: 'first',
+  async baseline(pool, t) {
+    const [start, end, asOf] = countWindow(t.period);
+    const rows = await delaysByUnit(bareManager(pool), t.contributorIds, { start, end, asOf });
+    const page = rows.slice(0, 50);
+    const { rows: agencies } = await pool.query('SELECT id, code, name FROM agency WHERE id = ANY($1::int[])', [page.map((r) => r.unitId)]);
+    const codes = new Map(agencies.map((a) => [a.id as number, a.code as string]));
+    return { totalCount: rows.length, nodes: page.map((r) => [codes.get(r.unitId), r.lateDossiers, r.overdueDossiers, r.apologised, r.total]) };
+  },
+  disagreement(data, baseline) {
+    const api = data.delayList;
+    return differs('delayList', { totalCount: api.totalCount, nodes: api.nodes.map((n: { unit: { code: string }; lateDossiers: number; overdueDossiers: number; apologised: number; total: number }) => [n.unit.code, n.lateDossiers, n.overdueDossiers, n.apologised, n.total]) }, baseline);
+  },
+};
+
+/**
+ * The plan's target: 5th when the province stands lower, else three places up (at best 1st);
+ * first already, 5 points more. Always a target the province has not reached.
+ */
+export function planTarget(rank: number | null, total: number | null): PlanTarget {
+  if (rank !== null && rank > 5) return { rank: 5 };
+  if (rank !== null && rank > 1) return { rank: Math.max(1, rank - 3) };
+  return { total: Math.min(100, Math.round(((total ?? 0) + 5) * 100) / 100) };
+}
+
+/** scorePlan: the province's and its peers' stored scorecards, and the domain's greedy planner. */
+const scorePlanAnswer: ScoreToActionAnswer = {
+  name: 'ScorePlan',
+  query: `query ScorePlan($agency: String!, $period: String!, $targetRank: Int, $targetTotal: Float) {
+    scorePlan(agencyCode: $agency, period: $period, targetRank: $targetRank, targetTotal: $targetTotal) {
+      total rank rankOutOf targetTotal reachable projectedTotal projectedRank statement
+      steps { criterion action items outOf points projectedTotal projectedRank description } } }`,
+  variables: (t) => {
+    const target = planTarget(t.rank, t.total);
+    return { agency: t.province, period: t.period, targetRank: target.rank ?? null, targetTotal: target.total ?? null };
+  },
+  async baseline(pool, t) {
+    const input = await barePlanInput(pool, t.period, t.provinceId);
+    if (!input) return null;
+    return planScore(input, planTarget(t.rank, t.total));
+  },
+  disagreement(data, baseline) {
+    const b = baseline as ReturnType<typeof planScore> | null;
+    const api = data.scorePlan;
+    if (!b || !api) return b === api ? null : `plan ${JSON.stringify(api)?.slice(0, 100)} vs ${JSON.stringify(b)?.slice(0, 100)}`;
+    const head = (p: Record<string, unknown>) => [p.total, p.rank, p.rankOutOf, p.targetTotal, p.reachable, p.projectedTotal, p.projectedRank, p.statement];
+    const step = (s: Record<string, unknown>) => [s.criterion, s.action, s.items, s.outOf, s.points, s.projectedTotal, s.projectedRank, s.description];
+    return differs('plan', head(api), head(b as never)) ?? differs('steps', api.steps.map(step), b.steps.map((s) => step(s as never)));
+  },
+};
+
+/** scoreForecast for the running month: the stored scorecards and the open-dossier count statement, and the domain's forecast. */
+const scoreForecastAnswer: ScoreToActionAnswer = {
+  name: 'ScoreForecast',
+  query: `query ScoreForecast($agency: String!, $period: String!) {
+    scoreForecast(agencyCode: $agency, period: $period) { total openFallingDue bestTotal worstTotal bestRank worstRank rankOutOf } }`,
+  variables: (t) => ({ agency: t.province, period: t.runningPeriod }),
+  async baseline(pool, t) {
+    const input = await barePlanInput(pool, t.runningPeriod, t.provinceId);
+    if (!input) return null;
+    const now = new Date();
+    const end = parsePeriod(t.runningPeriod).end;
+    const open = now < end ? await countOpenFallingDue(bareManager(pool), [{ databaseId: t.provinceId, path: t.provincePath }], now, end) : new Map<number, number>();
+    return forecastScore(input, open.get(t.provinceId) ?? 0);
+  },
+  disagreement(data, baseline) {
+    const pick = (f: Record<string, unknown> | null) => f && [f.total, f.openFallingDue, f.bestTotal, f.worstTotal, f.bestRank, f.worstRank, f.rankOutOf];
+    return differs('forecast', pick(data.scoreForecast), pick(baseline as never));
+  },
+};
+
+/** P7's answers: the drill-down page of onTime's shortfall (late completions and the overdue backlog), then items 2–6 of issue 27. */
+export const SCORE_TO_ACTION_ANSWERS: ScoreToActionAnswer[] = [
+  criterionDossiersAnswer('onTime', { numerator: 'dossiersCompletedInTime', denominator: 'dossiersCompletedOrOverdue' }),
+  pointsLostAnswer,
+  scoreChangeAnswer,
+  delayListAnswer,
+  scorePlanAnswer,
+  scoreForecastAnswer,
+];
 
 export async function scoreToAction(ctx: BenchContext, answers: ScoreToActionAnswer[] = SCORE_TO_ACTION_ANSWERS): Promise<Measure> {
   const { code: province } = await busiestProvince(ctx);
   const nodes = await loadAgencyNodes(ctx.dataSource.manager);
   const contributorIds = [...new AgencyStructure(nodes, parsePeriod(ctx.period)).contributors(nodes.find((a) => a.code === province)!.id)];
-  const target: ScoreToActionTarget = { province, contributorIds, period: ctx.period };
+  const provinceNode = nodes.find((a) => a.code === province)!;
+  // Its rank and total through the API, which computes the period on its first read.
+  const { scorecard } = await gqlOk(ctx.api.url, 'query Rank($agency: String!, $period: String!) { scorecard(agencyCode: $agency, period: $period) { rank total } }', { agency: province, period: ctx.period });
+  const target: ScoreToActionTarget = {
+    province,
+    contributorIds,
+    period: ctx.period,
+    provinceId: provinceNode.id,
+    provincePath: provinceNode.path,
+    rank: scorecard.rank,
+    total: scorecard.total,
+    runningPeriod: periodsContaining(new Date())[0].key,
+  };
   // Statements, on the development-mode instance that counts them.
   const statements = new Map<string, number[]>();
   await ctx.withStatementCounts(async (url) => {
@@ -794,6 +1030,7 @@ export async function scoreToAction(ctx: BenchContext, answers: ScoreToActionAns
     return Number(process.hrtime.bigint() - t) / 1e6;
   };
   const requests = ctx.quick ? 5 : 20;
+  const plan = planTarget(target.rank, target.total);
   const figures: Measure['figures'] = {};
   const results: string[] = [];
   let met = true;
@@ -836,6 +1073,12 @@ export async function scoreToAction(ctx: BenchContext, answers: ScoreToActionAns
     result: results.join('; '),
     target: '< 300 ms each; a page ≤ 4 statements whatever its size',
     met,
-    notes: 'CriterionDossiers: the first 50 of onTime’s shortfall (late completions and the overdue backlog) with totalCount, procedure and agency. API time is the whole HTTP round trip; each baseline is the same answer in bare SQL over the bench’s pool (for the page: the page and its count)',
+    notes:
+      'CriterionDossiers: the first 50 of onTime’s shortfall (late completions and the overdue backlog) with totalCount, procedure and agency; ' +
+      'PointsLost: with units(first: 50); ScoreChange: against the period before; DelayList: its first 50 units; ' +
+      `ScorePlan: ${plan.rank !== undefined ? `targetRank ${plan.rank}` : `targetTotal ${plan.total}`} (rank now ${target.rank ?? 'none'}); ScoreForecast: the running month, ${target.runningPeriod}. ` +
+      'API time is the whole HTTP round trip; each baseline is the same answer read bare over the bench’s pool, checked equal to the API’s first: for the pages, ' +
+      'the page and its count (Directive 15’s statement for DelayList); for the others, the stored scorecard rows, the method, the own counters of the units ' +
+      '(PointsLost), the open-dossier count (ScoreForecast), and the domain’s arithmetic in plain JS',
   };
 }
