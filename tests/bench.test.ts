@@ -38,5 +38,9 @@ it('npm run bench -- --quick runs end to end and writes results.json with all se
   const p3 = results.measures.find((m: { id: string }) => m.id === 'P3');
   if (!('bareWsFloorP99' in p3.figures)) throw new Error(`P3 has no floor: ${output.match(/P3 floor could not.*$/m)?.[0] ?? output.slice(-3000)}`);
   expect(Object.keys(p3.figures)).toEqual(expect.arrayContaining(['deliveryP99', 'bareWsFloorP99', 'bareWsFloorP50']));
+  // P7 times every answer of issue 27 against its bare baseline (a disagreement would have failed the measure).
+  const p7 = results.measures.find((m: { id: string }) => m.id === 'P7');
+  const answers = ['criterionDossiers', 'pointsLost', 'scoreChange', 'delayList', 'scorePlan', 'scoreForecast'];
+  expect(Object.keys(p7.figures)).toEqual(answers.flatMap((a) => [a, `${a}Baseline`]));
   expect(output).toMatch(/\| P1 \|[\s\S]*\| P7 \|/);
 }, 600_000);
