@@ -28,7 +28,7 @@ import { Procedure } from './Procedure';
 @Index('dossier_agency_closed', { synchronize: false })
 // Directive 15's list (delay-report.ts) finds a month's late completions among all its
 // completions: without this, the busiest province's 97,701 completions were read from the table
-// to keep the ~100 late ones (bench P7, delayList 1.4 s).
+// to keep the 2,235 late ones (docs/performance.md, P7: delayList 1.42 s, 79 ms with it).
 @Index('dossier_agency_late', ['agencyId', 'completedAt'], { where: `completion_timeliness = 'LATE'` })
 @Index('dossier_open_due', ['dueAt'], { where: `status IN ('RECEIVED', 'PROCESSING', 'AWAITING_SUPPLEMENT')` })
 // The default dossiers order (newest first, id as tiebreak), scanned backwards: a page of a
