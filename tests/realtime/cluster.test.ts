@@ -128,7 +128,7 @@ describeWithRedis('many instances sharing PostgreSQL and Redis', () => {
     expect(received).toEqual(expected);
     expect(expected!.length).toBe(3000);
     expect(connections).toBeGreaterThan(5);
-  });
+  }, 180_000); // thousands of alerts through two instances: past the default 60 s on a loaded 2-core machine
 
   it('three instances racing the overdue scanner raise exactly one alert per dossier, and the leader hears it on another instance within 5 s of the due time', async () => {
     const overdue = { agencyId: f.tpaCommune.databaseId, procedureId: f.sameDay.databaseId, receivedAt: '2025-01-06T09:00:00+07:00', dueAt: '2025-01-06T17:00:00+07:00' };
