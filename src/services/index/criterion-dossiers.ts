@@ -1,6 +1,6 @@
 import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { requireAgencyInScope, Viewer } from '../../auth/access';
-import { IndexMethod, MethodCriterion } from '../../domain/scoring';
+import { IndexMethod, MethodCriterion } from '../../domain/scoring/method';
 import { Dossier } from '../../entities';
 import { SortKey } from '../../db/paginate';
 import { badInput, unknownAgency } from '../../domain/errors';

@@ -11,7 +11,10 @@ import { INDEX_FIRST_YEAR, isFinalByDefault, isIndexed, parsePeriod, Period, per
 import { peerGroupKey, peerGroupOf, ranksNationally } from '../../domain/peer-groups';
 import { badInput, unknownAgency } from '../../domain/errors';
 import { parsePeriodArg } from '../../schema/validation';
-import { Counters, detectChanges, IndexMethod, parseCounters, ScorecardChange, SI_2024 } from '../../domain/scoring';
+import { Counters, parseCounters } from '../../domain/scoring/counters';
+import { IndexMethod } from '../../domain/scoring/method';
+import { detectChanges, ScorecardChange } from '../../domain/scoring/changes';
+import { SI_2024 } from '../../domain/methods/si-2024';
 import { AgencyPeriodCounters, IndexMethod as IndexMethodRow, IndexMethodCriterion, IndexMethodGroup, IndexPeriod, IndexPeriodComputing, ScorecardRecord, Agency } from '../../entities';
 import { DomainEvents, DossierTimes } from '../../subscriptions/domain-events';
 import { CalendarService } from '../calendar-service';

@@ -5,7 +5,7 @@ import { CounterFamily, DOSSIER_FAMILIES, DossierFamily, FEEDBACK_COUNTERS, FEED
 /**
  * Counting, in SQL, of the rows that belong to each agency itself (not its descendants) in a
  * period: one GROUP BY per family of counters, optionally restricted to some agencies for
- * incremental updates. The result uses the domain's counter keys (src/domain/scoring.ts);
+ * incremental updates. The result uses the domain's counter keys (src/domain/scoring/counters.ts);
  * rolling agencies up into their parents and scoring happen elsewhere.
  *
  * Period membership (docs/INDEX_METHOD.md "Period membership"): receipt counters by received_at,

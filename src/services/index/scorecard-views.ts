@@ -1,5 +1,8 @@
 import { parsePeriod, previousIndexedPeriod } from '../../domain/periods';
-import { computeScorecard, IndexMethod, rankDelta, roundScore, scoreDelta, truncatePercent } from '../../domain/scoring';
+import { IndexMethod } from '../../domain/scoring/method';
+import { computeScorecard } from '../../domain/scoring/score';
+import { roundScore, truncatePercent } from '../../domain/scoring/rounding';
+import { rankDelta, scoreDelta } from '../../domain/scoring/ranks';
 import type { IndexService, StoredScorecard } from './index-service';
 
 /** A scorecard as clients read it, without its agency (resolved by the caller's loaders). */

@@ -2,7 +2,10 @@ import { WorkingCalendar } from '../../domain/calendar';
 import { publicationDueAt } from '../../domain/deadlines';
 import { AgencyKind, OnlineLevel } from '../../domain/enums';
 import { lastDayOf, Period } from '../../domain/periods';
-import { ADDITIVE_COUNTER_KEYS, competitionRanks, computeScorecard, Counters, deriveCounters, emptyCounters, IndexMethod } from '../../domain/scoring';
+import { ADDITIVE_COUNTER_KEYS, Counters, deriveCounters, emptyCounters } from '../../domain/scoring/counters';
+import { IndexMethod } from '../../domain/scoring/method';
+import { computeScorecard } from '../../domain/scoring/score';
+import { competitionRanks } from '../../domain/scoring/ranks';
 import type { AnnouncedProcedure, OwnCounters } from './own-counters';
 
 /** What the index needs of an agency to place it in the structure of a period. */
