@@ -9,7 +9,7 @@ import { AlertKind } from '../src/domain/enums';
 import { parsePeriod } from '../src/domain/periods';
 import { generateHistories } from '../src/seed/sync-histories';
 import { criterionSides, CriterionDossierSide, sideDossierIds } from '../src/services/index/criterion-dossiers';
-import { loadAgencyNodes } from '../src/services/index/index-service';
+import { loadAgencyNodes } from '../src/services/index/scorecards';
 import { AgencyStructure } from '../src/services/index/scorecards';
 import { recordAlerts } from '../src/subscriptions/alert-outbox';
 import { autocannon, benchPort, BenchServer, collectGarbage, DIST, figure, Figure, gql, gqlOk, metric, percentile, postgresCpuMs, sendTo, sleep, spawnNode, stopChild, waitFor } from './lib';

@@ -8,7 +8,7 @@ import { parsePeriodArg } from '../../schema/validation';
 import type { Services } from '../container';
 import type { DossierListFilter } from '../list-queries';
 import { dossierMembershipParts } from './counter-membership';
-import { loadAgencyNodes } from './index-service';
+import { loadAgencyNodes } from './scorecards';
 import type { CountWindow } from './own-counters';
 import { AgencyNode, AgencyStructure } from './scorecards';
 

@@ -2,7 +2,8 @@ import { EntityManager } from 'typeorm';
 import { runningDueFrom } from '../../db/dossier-conditions';
 import { parsePeriod } from '../../domain/periods';
 import { forecastScore, PlanInput, planScore, PlanTarget, ScoreForecast, ScorePlan } from '../../domain/score-plan';
-import type { IndexService, StoredScorecard } from './index-service';
+import type { IndexService } from './index-service';
+import type { StoredScorecard } from './scorecards';
 
 /**
  * The plan to reach a target and the running period's forecast (issue 27, items 4 and 5), read

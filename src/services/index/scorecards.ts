@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import { WorkingCalendar } from '../../domain/calendar';
 import { publicationDueAt } from '../../domain/deadlines';
 import { AgencyKind, OnlineLevel } from '../../domain/enums';
@@ -31,6 +32,22 @@ export interface ScorecardRow {
   rankOutOf: number | null;
   overdueBacklog: number;
   counters: Counters;
+}
+
+/** A computed period's scorecard row as stored, as the read side needs it. */
+export interface StoredScorecard extends ScorecardRow {
+  computedAt: Date;
+}
+
+/**
+ * Every agency, as plain rows: each incremental update reads them all, and hydrating them as
+ * entities was a tenth or more of an event's way to its scorecard (docs/performance.md, P4).
+ */
+export async function loadAgencyNodes(em: EntityManager): Promise<AgencyNode[]> {
+  const rows: { id: number; code: string; kind: AgencyKind; parent_id: number | null; successor_id: number | null; path: string; valid_from: string | null; valid_to: string | null }[] = await em.query(
+    `SELECT id, code, kind, parent_id, successor_id, path, valid_from::text AS valid_from, valid_to::text AS valid_to FROM agency`,
+  );
+  return rows.map((a) => ({ id: a.id, code: a.code, kind: a.kind, parentId: a.parent_id, successorId: a.successor_id, path: a.path, validFrom: a.valid_from, validTo: a.valid_to }));
 }
 
 /** Whether an agency existed at some time in [startDate, endDate). */
