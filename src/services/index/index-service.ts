@@ -10,7 +10,7 @@ import { MethodStore } from './method-store';
 import type { CountWindow } from './own-counters';
 import { ScorecardReader } from './scorecard-reader';
 import type { ScorecardView } from './scorecard-views';
-import type { StoredScorecard } from './scorecards';
+import type { ScorecardRow } from './scorecards';
 
 /**
  * The index as the rest of the API sees it (docs/INDEX_METHOD.md): one object built once per
@@ -61,7 +61,7 @@ export class IndexService {
   // --- reading ----------------------------------------------------------------------------
 
   /** The stored scorecards of a period, computing the period first if it never was. */
-  scorecards(periodKey: string, where: { agencyIds?: number[]; peerGroup?: string }): Promise<StoredScorecard[]> {
+  scorecards(periodKey: string, where: { agencyIds?: number[]; peerGroup?: string }): Promise<ScorecardRow[]> {
     return this.reader.scorecards(periodKey, where);
   }
 

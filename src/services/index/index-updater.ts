@@ -30,7 +30,7 @@ import {
   withAddedReceipts,
   withRecountedFamilies,
 } from './own-counters';
-import { additiveCounters, AgencyStructure, existsAtEnd, loadAgencyNodes, procedureContribution, procedureCounters, rankPeerGroups, ScorecardRow, scoreRow } from './scorecards';
+import { additiveCounters, AgencyStructure, existsAtEnd, loadAgencyNodes, procedureContribution, procedureCounters, fromRecord, rankPeerGroups, ScorecardRow, scoreRow } from './scorecards';
 
 /** First pause before an incremental update that failed is tried again (it doubles, up to 30 s). */
 export const INCREMENTAL_RETRY_MS = 500;
@@ -318,7 +318,7 @@ export class IndexUpdater {
         const listed = new Set<number>();
         for (const id of contributors) for (const procedureId of catalogue.listedBy.get(id) ?? []) listed.add(procedureId);
         const counters: Counters = { ...additiveCounters(contributors, own), ...procedureCounters(listed, contributions) };
-        return scoreRow(method, { agencyId: agency.id, period: period.key, methodKey, peerGroup: existsAtEnd(agency, period) ? peerGroupOf(agency) : null, counters });
+        return scoreRow(method, { agencyId: agency.id, period: period.key, methodKey, peerGroup: existsAtEnd(agency, period) ? peerGroupOf(agency) : null, counters, computedAt });
       });
       rankPeerGroups(rows);
       // Compared with this period as stored before; on its first computation, with the previous
@@ -525,10 +525,6 @@ function snapshot(r: { agencyId: number; period: string; total: number | null; r
 
 function toRecord(r: ScorecardRow, computedAt: Date): Partial<ScorecardRecord> {
   return { agencyId: r.agencyId, period: r.period, methodKey: r.methodKey, peerGroup: r.peerGroup, total: r.total, rank: r.rank, rankOutOf: r.rankOutOf, overdueBacklog: r.overdueBacklog, counters: r.counters, computedAt };
-}
-
-function fromRecord(r: ScorecardRecord): ScorecardRow {
-  return { agencyId: r.agencyId, period: r.period, methodKey: r.methodKey, peerGroup: r.peerGroup, total: r.total, rank: r.rank, rankOutOf: r.rankOutOf, overdueBacklog: r.overdueBacklog, counters: parseCounters(r.counters) };
 }
 
 function sameCounters(a: Record<string, number> | undefined, b: Record<string, number> | undefined): boolean {

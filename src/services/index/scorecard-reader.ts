@@ -3,7 +3,6 @@ import { AgencyKind } from '../../domain/enums';
 import { isFinalByDefault, parsePeriod, Period, previousIndexedPeriod, trendPeriods } from '../../domain/periods';
 import { peerGroupKey, ranksNationally } from '../../domain/peer-groups';
 import { badInput, unknownAgency } from '../../domain/errors';
-import { parseCounters } from '../../domain/scoring/counters';
 import { parsePeriodArg } from '../../schema/validation';
 import { Agency, IndexPeriod, ScorecardRecord } from '../../entities';
 import { CalendarService } from '../calendar-service';
@@ -11,7 +10,7 @@ import type { IndexUpdater } from './index-updater';
 import type { MethodStore } from './method-store';
 import { CountWindow, windowOf } from './own-counters';
 import { scorecardView, ScorecardView } from './scorecard-views';
-import { StoredScorecard } from './scorecards';
+import { fromRecord, ScorecardRow } from './scorecards';
 
 /** Units below a province rank inside it: their ranking needs the province (`parentCode`). */
 function requireProvinceOfUnits(kind: AgencyKind, parentCode: string | null | undefined): void {
@@ -33,12 +32,12 @@ export class ScorecardReader {
   ) {}
 
   /** The stored scorecards of a period, computing the period first if it never was. */
-  async scorecards(periodKey: string, where: { agencyIds?: number[]; peerGroup?: string }): Promise<StoredScorecard[]> {
+  async scorecards(periodKey: string, where: { agencyIds?: number[]; peerGroup?: string }): Promise<ScorecardRow[]> {
     await this.updater.ensureComputed(parsePeriodArg(periodKey, 'period'));
     const records = await this.dataSource.getRepository(ScorecardRecord).find({
       where: { period: periodKey, ...(where.agencyIds ? { agencyId: In(where.agencyIds) } : {}), ...(where.peerGroup ? { peerGroup: where.peerGroup } : {}) },
     });
-    return records.map((r) => ({ ...r, counters: parseCounters(r.counters), peerGroup: r.peerGroup }));
+    return records.map(fromRecord);
   }
 
   async periodInfo(periodKey: string): Promise<{ methodKey: string; final: boolean }> {

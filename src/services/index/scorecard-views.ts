@@ -2,7 +2,7 @@ import { IndexMethod } from '../../domain/scoring/method';
 import { computeScorecard } from '../../domain/scoring/score';
 import { roundScore, truncatePercent } from '../../domain/scoring/rounding';
 import { rankDelta, scoreDelta } from '../../domain/scoring/ranks';
-import type { StoredScorecard } from './scorecards';
+import type { ScorecardRow } from './scorecards';
 
 /** A scorecard as clients read it, without its agency (resolved by the caller's loaders). */
 export interface ScorecardView {
@@ -43,7 +43,7 @@ export interface ScorecardView {
 }
 
 /** A stored scorecard as clients read it, with its deltas against the previous period's. */
-export function scorecardView(record: StoredScorecard, method: IndexMethod, previous: StoredScorecard | undefined, final: boolean): ScorecardView {
+export function scorecardView(record: ScorecardRow, method: IndexMethod, previous: ScorecardRow | undefined, final: boolean): ScorecardView {
   const result = computeScorecard(method, record.counters);
   const round = (x: number | null) => (x === null ? null : roundScore(x));
   return {

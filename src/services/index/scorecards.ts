@@ -3,7 +3,8 @@ import { WorkingCalendar } from '../../domain/calendar';
 import { publicationDueAt } from '../../domain/deadlines';
 import { AgencyKind, OnlineLevel } from '../../domain/enums';
 import { lastDayOf, Period } from '../../domain/periods';
-import { ADDITIVE_COUNTER_KEYS, Counters, deriveCounters, emptyCounters } from '../../domain/scoring/counters';
+import { ADDITIVE_COUNTER_KEYS, Counters, deriveCounters, emptyCounters, parseCounters } from '../../domain/scoring/counters';
+import type { ScorecardRecord } from '../../entities';
 import { IndexMethod } from '../../domain/scoring/method';
 import { computeScorecard } from '../../domain/scoring/score';
 import { competitionRanks } from '../../domain/scoring/ranks';
@@ -21,6 +22,10 @@ export interface AgencyNode {
   validTo: string | null;
 }
 
+/**
+ * A scorecard in the service layer: one agency and period, scored and ranked, with its counters
+ * (stored as ScorecardRecord; read by clients as ScorecardView).
+ */
 export interface ScorecardRow {
   agencyId: number;
   period: string;
@@ -32,11 +37,13 @@ export interface ScorecardRow {
   rankOutOf: number | null;
   overdueBacklog: number;
   counters: Counters;
+  /** When these figures were computed (a write that re-ranks a row stamps it again). */
+  computedAt: Date;
 }
 
-/** A computed period's scorecard row as stored, as the read side needs it. */
-export interface StoredScorecard extends ScorecardRow {
-  computedAt: Date;
+/** A stored scorecard (its table row) with its counters parsed. */
+export function fromRecord(r: ScorecardRecord): ScorecardRow {
+  return { agencyId: r.agencyId, period: r.period, methodKey: r.methodKey, peerGroup: r.peerGroup, total: r.total, rank: r.rank, rankOutOf: r.rankOutOf, overdueBacklog: r.overdueBacklog, counters: parseCounters(r.counters), computedAt: r.computedAt };
 }
 
 /**
