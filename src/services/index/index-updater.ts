@@ -12,7 +12,9 @@ import { peerGroupOf } from '../../domain/peer-groups';
 import { badInput } from '../../domain/errors';
 import { parsePeriodArg } from '../../schema/validation';
 import { Counters, parseCounters } from '../../domain/scoring/counters';
+import { IndexMethod } from '../../domain/scoring/method';
 import { detectChanges, ScorecardChange } from '../../domain/scoring/changes';
+import type { WorkingCalendar } from '../../domain/calendar';
 import { AgencyPeriodCounters, IndexPeriod, IndexPeriodComputing, ScorecardRecord } from '../../entities';
 import { DomainEvents, DossierTimes } from '../../subscriptions/domain-events';
 import { CalendarService } from '../calendar-service';
@@ -30,7 +32,7 @@ import {
   withAddedReceipts,
   withRecountedFamilies,
 } from './own-counters';
-import { additiveCounters, AgencyStructure, existsAtEnd, loadAgencyNodes, procedureContribution, procedureCounters, fromRecord, rankPeerGroups, ScorecardRow, scoreRow } from './scorecards';
+import { additiveCounters, AgencyStructure, existsAtEnd, fromRecord, loadAgencyNodes, procedureContribution, procedureCounters, rankPeerGroups, ScorecardRow, scoreRow } from './scorecards';
 
 /** First pause before an incremental update that failed is tried again (it doubles, up to 30 s). */
 export const INCREMENTAL_RETRY_MS = 500;
@@ -310,17 +312,7 @@ export class IndexUpdater {
       const { byAgency: own, receiptsCountedIn } = await withSpareConnection(this.dataSource, NO_PARALLEL_WORKERS, (spare) =>
         countOwnDossierCounters(em, windowOf(period, computedAt), undefined, spare ? [spare] : []),
       );
-      const catalogue = await loadProcedureCatalogue(em);
-      const contributions = new Map(catalogue.procedures.map((p) => [p.procedureId, procedureContribution(p, period, calendar)]));
-
-      const rows = structure.scorable().map((agency) => {
-        const contributors = structure.contributors(agency.id);
-        const listed = new Set<number>();
-        for (const id of contributors) for (const procedureId of catalogue.listedBy.get(id) ?? []) listed.add(procedureId);
-        const counters: Counters = { ...additiveCounters(contributors, own), ...procedureCounters(listed, contributions) };
-        return scoreRow(method, { agencyId: agency.id, period: period.key, methodKey, peerGroup: existsAtEnd(agency, period) ? peerGroupOf(agency) : null, counters, computedAt });
-      });
-      rankPeerGroups(rows);
+      const rows = await scoreEveryAgency(em, period, calendar, method, methodKey, structure, own, computedAt);
       // Compared with this period as stored before; on its first computation, with the previous
       // period (a new month that opens lower than the last one closed raises SCORE_DROPPED).
       const snapshotOf = (key: string) => em.find(ScorecardRecord, { where: { period: key }, select: { agencyId: true, total: true, rank: true, period: true } });
@@ -414,26 +406,7 @@ export class IndexUpdater {
       const gone = changed.filter((agencyId) => !hasRows(agencyId));
       if (gone.length) await em.delete(AgencyPeriodCounters, { agencyId: In(gone), period: period.key });
 
-      // Re-score every stored scorecard whose figures include these agencies…
-      const affected = [...new Set(agencyIds.flatMap((agencyId) => structure.containers(agencyId)))];
-      const stored = await em.find(ScorecardRecord, { where: { period: period.key, agencyId: In(affected) } });
-      const own = await loadOwnCounters(em, period.key, new Set(stored.flatMap((r) => [...structure.contributors(r.agencyId)])));
-      const rescored = new Map<number, ScorecardRow>();
-      for (const record of stored) {
-        const additive = withoutProcedureCounters(additiveCounters(structure.contributors(record.agencyId), own));
-        rescored.set(record.agencyId, scoreRow(method, { ...fromRecord(record), counters: { ...parseCounters(record.counters), ...additive } }));
-      }
-      // …then re-rank the peer groups they belong to, with their other members as stored.
-      const groups = [...new Set(stored.map((r) => r.peerGroup).filter((g): g is string => g !== null))];
-      const members = groups.length ? await em.find(ScorecardRecord, { where: { period: period.key, peerGroup: In(groups) } }) : [];
-      const previous = new Map([...members, ...stored].map((r) => [r.agencyId, r]));
-      const after = [...previous.values()].map((r) => rescored.get(r.agencyId) ?? fromRecord(r));
-      rankPeerGroups(after);
-      const toWrite = after.filter((row) => rescored.has(row.agencyId) || previous.get(row.agencyId)!.rank !== row.rank || previous.get(row.agencyId)!.rankOutOf !== row.rankOutOf);
-      await insertEntityRows(em, ScorecardRecord, toWrite.map((r) => toRecord(r, computedAt)), ['agencyId', 'period']);
-      const changes = detectChanges([...previous.values()].map(snapshot), after.map(snapshot));
-      await recordAlerts(em, changes.map((c) => indexAlert(c, structure, after)));
-      return changes;
+      return rescoreContainers(em, period, method, structure, agencyIds, computedAt);
     });
   }
 
@@ -448,6 +421,51 @@ export class IndexUpdater {
   private emitChanges(changes: ScorecardChange<number>[]) {
     for (const change of changes) this.events.emit('indexChanged', change);
   }
+}
+
+/**
+ * Every scorable agency of the period, scored from its contributors' own counters and the
+ * procedures they list, and ranked in its peer group.
+ */
+async function scoreEveryAgency(em: EntityManager, period: Period, calendar: WorkingCalendar, method: IndexMethod, methodKey: string, structure: AgencyStructure, own: ReadonlyMap<number, OwnCounters>, computedAt: Date): Promise<ScorecardRow[]> {
+  const catalogue = await loadProcedureCatalogue(em);
+  const contributions = new Map(catalogue.procedures.map((p) => [p.procedureId, procedureContribution(p, period, calendar)]));
+  const rows = structure.scorable().map((agency) => {
+    const contributors = structure.contributors(agency.id);
+    const listed = new Set<number>();
+    for (const id of contributors) for (const procedureId of catalogue.listedBy.get(id) ?? []) listed.add(procedureId);
+    const counters: Counters = { ...additiveCounters(contributors, own), ...procedureCounters(listed, contributions) };
+    return scoreRow(method, { agencyId: agency.id, period: period.key, methodKey, peerGroup: existsAtEnd(agency, period) ? peerGroupOf(agency) : null, counters, computedAt });
+  });
+  rankPeerGroups(rows);
+  return rows;
+}
+
+/**
+ * Re-scores every stored scorecard whose figures include `agencyIds`, re-ranks the peer groups
+ * they belong to, writes the rows whose figures or rank moved, and records the alerts.
+ */
+async function rescoreContainers(em: EntityManager, period: Period, method: IndexMethod, structure: AgencyStructure, agencyIds: number[], computedAt: Date): Promise<ScorecardChange<number>[]> {
+  // Re-score every stored scorecard whose figures include these agencies…
+  const affected = [...new Set(agencyIds.flatMap((agencyId) => structure.containers(agencyId)))];
+  const stored = await em.find(ScorecardRecord, { where: { period: period.key, agencyId: In(affected) } });
+  const own = await loadOwnCounters(em, period.key, new Set(stored.flatMap((r) => [...structure.contributors(r.agencyId)])));
+  const rescored = new Map<number, ScorecardRow>();
+  for (const record of stored) {
+    const additive = withoutProcedureCounters(additiveCounters(structure.contributors(record.agencyId), own));
+    rescored.set(record.agencyId, scoreRow(method, { ...fromRecord(record), counters: { ...parseCounters(record.counters), ...additive } }));
+  }
+  // …then re-rank the peer groups they belong to, with their other members as stored.
+  const groups = [...new Set(stored.map((r) => r.peerGroup).filter((g): g is string => g !== null))];
+  const members = groups.length ? await em.find(ScorecardRecord, { where: { period: period.key, peerGroup: In(groups) } }) : [];
+  const previous = new Map([...members, ...stored].map((r) => [r.agencyId, r]));
+  const after = [...previous.values()].map((r) => rescored.get(r.agencyId) ?? fromRecord(r));
+  rankPeerGroups(after);
+  const toWrite = after.filter((row) => rescored.has(row.agencyId) || previous.get(row.agencyId)!.rank !== row.rank || previous.get(row.agencyId)!.rankOutOf !== row.rankOutOf);
+  await insertEntityRows(em, ScorecardRecord, toWrite.map((r) => toRecord(r, computedAt)), ['agencyId', 'period']);
+  const changes = detectChanges([...previous.values()].map(snapshot), after.map(snapshot));
+  await recordAlerts(em, changes.map((c) => indexAlert(c, structure, after)));
+  return changes;
 }
 
 /**
