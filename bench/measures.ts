@@ -9,13 +9,13 @@ import { AlertKind } from '../src/domain/enums';
 import { parsePeriod, periodsContaining, previousIndexedPeriod } from '../src/domain/periods';
 import { explainScoreChange, pointsLostByUnit } from '../src/domain/score-explanations';
 import { forecastScore, PlanInput, planScore, PlanTarget } from '../src/domain/score-plan';
-import { Counters, IndexMethod, parseCounters } from '../src/domain/scoring';
+import { Counters, parseCounters } from '../src/domain/scoring/counters';
+import type { IndexMethod } from '../src/domain/scoring/method';
 import { delaysByUnit } from '../src/services/index/delay-report';
 import { countOpenFallingDue } from '../src/services/index/score-plan';
 import { generateHistories } from '../src/seed/sync-histories';
 import { criterionSides, CriterionDossierSide, sideDossierIds } from '../src/services/index/criterion-dossiers';
-import { loadAgencyNodes } from '../src/services/index/index-service';
-import { additiveCounters, AgencyStructure, existsAtEnd } from '../src/services/index/scorecards';
+import { additiveCounters, AgencyStructure, existsAtEnd, loadAgencyNodes } from '../src/services/index/scorecards';
 import { recordAlerts } from '../src/subscriptions/alert-outbox';
 import { autocannon, benchPort, BenchServer, collectGarbage, DIST, figure, Figure, gql, gqlOk, metric, percentile, postgresCpuMs, sendTo, sleep, spawnNode, stopChild, waitFor } from './lib';
 

@@ -1,7 +1,7 @@
 /**
  * Explaining a published total (issue 27): where the points it lacks went (by criterion and by
  * unit), and which criteria moved it since the previous period. Pure arithmetic over counters
- * and the method; the scoring itself is computeScorecard's (src/domain/scoring.ts), reused,
+ * and the method; the scoring itself is computeScorecard's (src/domain/scoring/score.ts), reused,
  * never re-derived.
  *
  * Every figure is first computed in full precision in the units of the TOTAL: a criterion's
@@ -12,7 +12,10 @@
  * a reader adding the column gets the published number, never one cent off.
  */
 
-import { COUNTERS, computeScorecard, Counters, IndexMethod, METHOD_TOTAL_POINTS, roundScore } from './scoring';
+import { COUNTERS, Counters } from './scoring/counters';
+import { IndexMethod, METHOD_TOTAL_POINTS } from './scoring/method';
+import { computeScorecard } from './scoring/score';
+import { roundScore } from './scoring/rounding';
 
 // =========================================================================================
 // Rounding parts to a published sum

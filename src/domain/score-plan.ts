@@ -10,7 +10,11 @@
  * them. "Applying a plan's steps to a copy of the counters reaches the projected total" is then
  * a fact of construction, and tested.
  */
-import { competitionRanks, computeScorecard, CounterKey, Counters, COUNTERS, CounterUnit, deriveCounters, IndexMethod, MethodCriterion, roundScore } from './scoring';
+import { CounterKey, Counters, COUNTERS, CounterUnit, deriveCounters } from './scoring/counters';
+import { IndexMethod, MethodCriterion } from './scoring/method';
+import { computeScorecard } from './scoring/score';
+import { roundScore } from './scoring/rounding';
+import { competitionRanks } from './scoring/ranks';
 
 /**
  * One improvement, named after what people must do: one more item of a criterion's shortfall

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { seedIndexMethod } from '../services/index/index-service';
+import { seedIndexMethod } from '../services/index/method-store';
 import { emptyDataTables, SeedDemoOptions, seedDemoData, seedState } from '.';
 
 /**

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { SeedRun } from '../entities';
-import { seedIndexMethod } from '../services/index/index-service';
+import { seedIndexMethod } from '../services/index/method-store';
 import { seedAgencies } from './agencies';
 import { loadWorkingCalendar, seedCalendar } from './calendar';
 import { seedDossiers, SeedDossiersResult } from './dossiers';

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { DossierEventKind } from '../domain/enums';
 import { DossierStatus } from '../domain/lifecycle';
-import type { ScorecardChange } from '../domain/scoring';
+import type { ScorecardChange } from '../domain/scoring/changes';
 
 /** Emitted after a dossier change has committed: the seam for alerts and index updates. */
 export interface DossierChanged {

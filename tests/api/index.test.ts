@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AgencyKind, Role } from '../../src/domain/enums';
-import { truncatePercent } from '../../src/domain/scoring';
+import { truncatePercent } from '../../src/domain/scoring/rounding';
 import { Agency, Feedback } from '../../src/entities';
 import { startTestApp, TestApp } from '../support/app';
 import { insertBulkDossiers } from '../support/dossiers';

@@ -1,5 +1,5 @@
 import { contributions } from '../../src/domain/score-explanations';
-import { SI_2024 } from '../../src/domain/scoring';
+import { SI_2024 } from '../../src/domain/methods/si-2024';
 import { Agency, AgencyPeriodCounters } from '../../src/entities';
 import { seedDemoData } from '../../src/seed';
 import { additiveCounters } from '../../src/services/index/scorecards';

@@ -1,5 +1,9 @@
 import { AgencyKind } from '../../src/domain/enums';
-import { competitionRanks, computeScorecard, Counters, deriveCounters, parseCounters, roundScore, SI_2024 } from '../../src/domain/scoring';
+import { Counters, deriveCounters, parseCounters } from '../../src/domain/scoring/counters';
+import { computeScorecard } from '../../src/domain/scoring/score';
+import { roundScore } from '../../src/domain/scoring/rounding';
+import { competitionRanks } from '../../src/domain/scoring/ranks';
+import { SI_2024 } from '../../src/domain/methods/si-2024';
 import { seedDemoData } from '../../src/seed';
 import { startTestApp, TestApp } from '../support/app';
 

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { createDataSource } from '../../ormconfig';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
 import { seedCalendar } from '../../src/seed/calendar';
-import { seedIndexMethod } from '../../src/services/index/index-service';
+import { seedIndexMethod } from '../../src/services/index/method-store';
 import { findOrStartRedis } from './redis';
 import { adminQuery, canConnect, LOCAL_POSTGRES_URL, withDatabase, writeTestEnv } from './database';
 import globalTeardown from './global-teardown';

@@ -8,7 +8,7 @@
  * only; the Vietnamese criterion names below are ours, worded after the portal's reports.
  */
 
-import type { IndexMethod } from '../scoring';
+import type { IndexMethod } from '../scoring/method';
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {

@@ -107,7 +107,7 @@ export const FEEDBACK_COUNTERS: Counter[] = [
 ];
 
 /**
- * Counters the domain adds up from others (src/domain/scoring.ts deriveCounters, and the two
+ * Counters the domain adds up from others (src/domain/scoring/counters.ts deriveCounters, and the two
  * apology halves in scorecards.ts additiveCounters), as sets of dossiers: a union of disjoint
  * parts, each a counter's dossiers, less another's when `without` is given. The parts are
  * disjoint because a dossier completed in a period was closed then (closed_at = completed_at),

@@ -1,6 +1,6 @@
 import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { requireAgencyInScope, Viewer } from '../../auth/access';
-import { IndexMethod, MethodCriterion } from '../../domain/scoring';
+import { IndexMethod, MethodCriterion } from '../../domain/scoring/method';
 import { Dossier } from '../../entities';
 import { SortKey } from '../../db/paginate';
 import { badInput, unknownAgency } from '../../domain/errors';
@@ -8,7 +8,7 @@ import { parsePeriodArg } from '../../schema/validation';
 import type { Services } from '../container';
 import type { DossierListFilter } from '../list-queries';
 import { dossierMembershipParts } from './counter-membership';
-import { loadAgencyNodes } from './index-service';
+import { loadAgencyNodes } from './scorecards';
 import type { CountWindow } from './own-counters';
 import { AgencyNode, AgencyStructure } from './scorecards';
 

@@ -1,11 +1,12 @@
 import { EntityManager } from 'typeorm';
 import { DossierEventKind } from '../../domain/enums';
+import type { Period } from '../../domain/periods';
 import { CounterFamily, DOSSIER_FAMILIES, DossierFamily, FEEDBACK_COUNTERS, FEEDBACK_DUE_IN_PERIOD, RATED_IN_PERIOD, RATING_COUNTERS } from './counter-membership';
 
 /**
  * Counting, in SQL, of the rows that belong to each agency itself (not its descendants) in a
  * period: one GROUP BY per family of counters, optionally restricted to some agencies for
- * incremental updates. The result uses the domain's counter keys (src/domain/scoring.ts);
+ * incremental updates. The result uses the domain's counter keys (src/domain/scoring/counters.ts);
  * rolling agencies up into their parents and scoring happen elsewhere.
  *
  * Period membership (docs/INDEX_METHOD.md "Period membership"): receipt counters by received_at,
@@ -17,6 +18,12 @@ export interface CountWindow {
   end: Date;
   /** The instant the backlog is judged at: the period's end, or now while it runs. */
   asOf: Date;
+}
+
+/** The counting window of a period as of `now`. */
+export function windowOf(period: Period, now: Date): CountWindow {
+  // A running period's backlog is judged now; a past one at its end.
+  return { start: period.start, end: period.end, asOf: now.getTime() < period.end.getTime() ? now : period.end };
 }
 
 export type OwnCounters = Record<string, number>;

@@ -1,4 +1,4 @@
-import { truncatePercent } from '../../domain/scoring';
+import { truncatePercent } from '../../domain/scoring/rounding';
 import type { ScorecardView } from './scorecard-views';
 
 /** One CSV field: quoted when it holds a comma, a quote or a line break. */

@@ -4,7 +4,7 @@ import { parsePeriod, Period, previousIndexedPeriod, previousPeriod } from '../.
 import { explainScoreChange, pointsLostByUnit, PointsLostResult, ScoreChangeResult, UnitCounters } from '../../domain/score-explanations';
 import { parsePeriodArg } from '../../schema/validation';
 import type { IndexService } from './index-service';
-import { loadAgencyNodes } from './index-service';
+import { loadAgencyNodes } from './scorecards';
 import { additiveCounters, AgencyStructure, existsAtEnd } from './scorecards';
 
 /** The structure of agencies in a period, as the index rolls them up (who counts in whom). */

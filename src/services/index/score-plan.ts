@@ -2,7 +2,8 @@ import { EntityManager } from 'typeorm';
 import { runningDueFrom } from '../../db/dossier-conditions';
 import { parsePeriod } from '../../domain/periods';
 import { forecastScore, PlanInput, planScore, PlanTarget, ScoreForecast, ScorePlan } from '../../domain/score-plan';
-import type { IndexService, StoredScorecard } from './index-service';
+import type { IndexService } from './index-service';
+import type { ScorecardRow } from './scorecards';
 
 /**
  * The plan to reach a target and the running period's forecast (issue 27, items 4 and 5), read
@@ -41,7 +42,7 @@ async function planInputs(index: IndexService, period: string, agencyIds: number
   if (records.length === 0) return new Map();
   const method = await index.method((await index.periodInfo(period)).methodKey);
   const groups = [...new Set(records.map((r) => r.peerGroup).filter((g): g is string => g !== null))];
-  const members = new Map<string, StoredScorecard[]>();
+  const members = new Map<string, ScorecardRow[]>();
   for (const group of groups) members.set(group, await index.scorecards(period, { peerGroup: group }));
   return new Map(
     records.map((r) => [

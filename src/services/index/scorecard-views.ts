@@ -1,6 +1,8 @@
-import { parsePeriod, previousIndexedPeriod } from '../../domain/periods';
-import { computeScorecard, IndexMethod, rankDelta, roundScore, scoreDelta, truncatePercent } from '../../domain/scoring';
-import type { IndexService, StoredScorecard } from './index-service';
+import { IndexMethod } from '../../domain/scoring/method';
+import { computeScorecard } from '../../domain/scoring/score';
+import { roundScore, truncatePercent } from '../../domain/scoring/rounding';
+import { rankDelta, scoreDelta } from '../../domain/scoring/ranks';
+import type { ScorecardRow } from './scorecards';
 
 /** A scorecard as clients read it, without its agency (resolved by the caller's loaders). */
 export interface ScorecardView {
@@ -40,7 +42,8 @@ export interface ScorecardView {
   }[];
 }
 
-function view(record: StoredScorecard, method: IndexMethod, previous: StoredScorecard | undefined, final: boolean): ScorecardView {
+/** A stored scorecard as clients read it, with its deltas against the previous period's. */
+export function scorecardView(record: ScorecardRow, method: IndexMethod, previous: ScorecardRow | undefined, final: boolean): ScorecardView {
   const result = computeScorecard(method, record.counters);
   const round = (x: number | null) => (x === null ? null : roundScore(x));
   return {
@@ -79,18 +82,4 @@ function view(record: StoredScorecard, method: IndexMethod, previous: StoredScor
       })),
     })),
   };
-}
-
-/**
- * Scorecards of a period for some agencies or a peer group, with the previous period's rank
- * and total for the deltas. Periods are computed on first read.
- */
-export async function readScorecards(index: IndexService, periodKey: string, where: { agencyIds?: number[]; peerGroup?: string }): Promise<ScorecardView[]> {
-  const records = await index.scorecards(periodKey, where);
-  if (records.length === 0) return [];
-  const info = await index.periodInfo(periodKey);
-  const method = await index.method(info.methodKey);
-  const previousKey = previousIndexedPeriod(parsePeriod(periodKey))?.key;
-  const previous = new Map(previousKey ? (await index.scorecards(previousKey, { agencyIds: records.map((r) => r.agencyId) })).map((r) => [r.agencyId, r]) : []);
-  return records.map((r) => view(r, method, previous.get(r.agencyId), info.final));
 }

@@ -1,8 +1,13 @@
+import type { EntityManager } from 'typeorm';
 import { WorkingCalendar } from '../../domain/calendar';
 import { publicationDueAt } from '../../domain/deadlines';
 import { AgencyKind, OnlineLevel } from '../../domain/enums';
 import { lastDayOf, Period } from '../../domain/periods';
-import { ADDITIVE_COUNTER_KEYS, competitionRanks, computeScorecard, Counters, deriveCounters, emptyCounters, IndexMethod } from '../../domain/scoring';
+import { ADDITIVE_COUNTER_KEYS, Counters, deriveCounters, emptyCounters, parseCounters } from '../../domain/scoring/counters';
+import type { ScorecardRecord } from '../../entities';
+import { IndexMethod } from '../../domain/scoring/method';
+import { computeScorecard } from '../../domain/scoring/score';
+import { competitionRanks } from '../../domain/scoring/ranks';
 import type { AnnouncedProcedure, OwnCounters } from './own-counters';
 
 /** What the index needs of an agency to place it in the structure of a period. */
@@ -17,6 +22,10 @@ export interface AgencyNode {
   validTo: string | null;
 }
 
+/**
+ * A scorecard in the service layer: one agency and period, scored and ranked, with its counters
+ * (stored as ScorecardRecord; read by clients as ScorecardView).
+ */
 export interface ScorecardRow {
   agencyId: number;
   period: string;
@@ -28,6 +37,24 @@ export interface ScorecardRow {
   rankOutOf: number | null;
   overdueBacklog: number;
   counters: Counters;
+  /** When these figures were computed (a write that re-ranks a row stamps it again). */
+  computedAt: Date;
+}
+
+/** A stored scorecard (its table row) with its counters parsed. */
+export function fromRecord(r: ScorecardRecord): ScorecardRow {
+  return { agencyId: r.agencyId, period: r.period, methodKey: r.methodKey, peerGroup: r.peerGroup, total: r.total, rank: r.rank, rankOutOf: r.rankOutOf, overdueBacklog: r.overdueBacklog, counters: parseCounters(r.counters), computedAt: r.computedAt };
+}
+
+/**
+ * Every agency, as plain rows: each incremental update reads them all, and hydrating them as
+ * entities was a tenth or more of an event's way to its scorecard (docs/performance.md, P4).
+ */
+export async function loadAgencyNodes(em: EntityManager): Promise<AgencyNode[]> {
+  const rows: { id: number; code: string; kind: AgencyKind; parent_id: number | null; successor_id: number | null; path: string; valid_from: string | null; valid_to: string | null }[] = await em.query(
+    `SELECT id, code, kind, parent_id, successor_id, path, valid_from::text AS valid_from, valid_to::text AS valid_to FROM agency`,
+  );
+  return rows.map((a) => ({ id: a.id, code: a.code, kind: a.kind, parentId: a.parent_id, successorId: a.successor_id, path: a.path, validFrom: a.valid_from, validTo: a.valid_to }));
 }
 
 /** Whether an agency existed at some time in [startDate, endDate). */

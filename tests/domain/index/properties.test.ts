@@ -1,18 +1,10 @@
 import fc from 'fast-check';
 import { parsePeriod, periodsBetween, previousPeriod } from '../../../src/domain/periods';
-import {
-  checkCounters,
-  competitionRanks,
-  computeScorecard,
-  COUNTER_KEYS,
-  emptyCounters,
-  roundScore,
-  SI_2024,
-  truncatePercent,
-  type Counters,
-  type CriterionScore,
-  type ScoreResult,
-} from '../../../src/domain/scoring';
+import { COUNTER_KEYS, emptyCounters, type Counters } from '../../../src/domain/scoring/counters';
+import { checkCounters, computeScorecard, type CriterionScore, type ScoreResult } from '../../../src/domain/scoring/score';
+import { roundScore, truncatePercent } from '../../../src/domain/scoring/rounding';
+import { competitionRanks } from '../../../src/domain/scoring/ranks';
+import { SI_2024 } from '../../../src/domain/methods/si-2024';
 import { PROPERTY_RUNS } from '../helpers';
 
 /** A count, often 0 (not applicable) or small, sometimes large. */

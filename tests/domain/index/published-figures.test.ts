@@ -1,20 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parsePeriod, isFinalByDefault } from '../../../src/domain/periods';
-import {
-  competitionRanks,
-  computeScorecard,
-  deriveCounters,
-  detectChanges,
-  emptyCounters,
-  roundScore,
-  scoreDelta,
-  SI_2024,
-  truncatePercent,
-  type Counters,
-  type CriterionScore,
-  type ScoreResult,
-} from '../../../src/domain/scoring';
+import { deriveCounters, emptyCounters, type Counters } from '../../../src/domain/scoring/counters';
+import { computeScorecard, type CriterionScore, type ScoreResult } from '../../../src/domain/scoring/score';
+import { roundScore, truncatePercent } from '../../../src/domain/scoring/rounding';
+import { competitionRanks, scoreDelta } from '../../../src/domain/scoring/ranks';
+import { detectChanges } from '../../../src/domain/scoring/changes';
+import { SI_2024 } from '../../../src/domain/methods/si-2024';
 import { loadOfficialCalendar, vn } from '../helpers';
 
 /** The figures the press published, kept in the repository. */

@@ -1,4 +1,5 @@
-import { competitionRanks, detectChanges, rankDelta, scoreDelta, type ScorecardSnapshot } from '../../../src/domain/scoring';
+import { competitionRanks, rankDelta, scoreDelta } from '../../../src/domain/scoring/ranks';
+import { detectChanges, type ScorecardSnapshot } from '../../../src/domain/scoring/changes';
 
 describe('competitionRanks', () => {
   it('ranks 1, 2, 2, 4 on equal totals', () => {

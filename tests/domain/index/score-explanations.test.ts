@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { contributions, explainScoreChange, pointsLostByUnit, publishedLoss, roundToSum } from '../../../src/domain/score-explanations';
-import { addCounters, computeScorecard, deriveCounters, emptyCounters, roundScore, SI_2024, type Counters } from '../../../src/domain/scoring';
+import { addCounters, deriveCounters, emptyCounters, type Counters } from '../../../src/domain/scoring/counters';
+import { computeScorecard } from '../../../src/domain/scoring/score';
+import { roundScore } from '../../../src/domain/scoring/rounding';
+import { SI_2024 } from '../../../src/domain/methods/si-2024';
 import { PROPERTY_RUNS } from '../helpers';
 
 const counters = (partial: Partial<Counters>): Counters => deriveCounters({ ...emptyCounters(), ...partial });

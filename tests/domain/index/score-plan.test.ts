@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { applyImprovement, forecastScore, formatCountVi, formatPointsVi, ImprovementAction, IMPROVEMENT_BY_NUMERATOR, planScore, rankAmong, totalForRank } from '../../../src/domain/score-plan';
-import { competitionRanks, computeScorecard, Counters, deriveCounters, emptyCounters, roundScore, SI_2024 } from '../../../src/domain/scoring';
+import { Counters, deriveCounters, emptyCounters } from '../../../src/domain/scoring/counters';
+import { computeScorecard } from '../../../src/domain/scoring/score';
+import { roundScore } from '../../../src/domain/scoring/rounding';
+import { competitionRanks } from '../../../src/domain/scoring/ranks';
+import { SI_2024 } from '../../../src/domain/methods/si-2024';
 import { PROPERTY_RUNS } from '../helpers';
 
 const criteria = SI_2024.groups.flatMap((g) => g.criteria);

@@ -1,15 +1,6 @@
-import {
-  addCounters,
-  checkCounters,
-  computeScorecard,
-  deriveCounters,
-  emptyCounters,
-  parseCounters,
-  SI_2024,
-  type Counters,
-  type CriterionScore,
-  type ScoreResult,
-} from '../../../src/domain/scoring';
+import { addCounters, deriveCounters, emptyCounters, parseCounters, type Counters } from '../../../src/domain/scoring/counters';
+import { checkCounters, computeScorecard, type CriterionScore, type ScoreResult } from '../../../src/domain/scoring/score';
+import { SI_2024 } from '../../../src/domain/methods/si-2024';
 
 function counters(partial: Partial<Counters>): Counters {
   return deriveCounters({ ...emptyCounters(), ...partial });
