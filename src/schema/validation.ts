@@ -3,6 +3,7 @@ import { ASTNode, DocumentNode, getNamedType, GraphQLError, GraphQLResolveInfo, 
 import { ArgumentValidationError, getMetadataStorage } from 'type-graphql';
 import { parsePeriod, Period } from '../domain/periods';
 import { badInput, ErrorCode } from '../domain/errors';
+import { codePointLength, isUnstorable } from '../domain/text';
 
 /**
  * Formats of public codes, checked on every input that carries one (class-validator @Matches).
@@ -107,17 +108,6 @@ export function parsePeriodArg(key: string, field: string): Period {
 }
 
 /**
- * Characters no text column can hold: NUL (PostgreSQL's text types refuse it) and UTF-16
- * surrogates without their pair (not Unicode scalar values, so not encodable in UTF-8).
- */
-// eslint-disable-next-line no-control-regex -- NUL is one of the characters looked for
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-export function isUnstorable(text: string): boolean {
-  return UNSTORABLE.test(text);
-}
-
-/**
  * Refuses an operation any of whose strings (variables, at any depth, and string literals of
  * the document) holds a character no text column can store, with BAD_USER_INPUT naming where.
  * Checked once per operation on both transports, before any resolver runs: every string
@@ -181,22 +171,6 @@ function unstorable(where: string, node?: ASTNode): GraphQLError {
     nodes: node,
     extensions: { code: ErrorCode.BAD_USER_INPUT, field: where, http: { status: 400 } },
   });
-}
-
-/** Characters as PostgreSQL counts them (code points): a surrogate pair is one. */
-export function codePointLength(value: string): number {
-  let length = value.length;
-  for (let i = 0; i < value.length - 1; i++) {
-    const unit = value.charCodeAt(i);
-    if (unit >= 0xd800 && unit <= 0xdbff) {
-      const next = value.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        length--;
-        i++;
-      }
-    }
-  }
-  return length;
 }
 
 /**
