@@ -750,27 +750,77 @@ class DossierFactory {
 
   create(d: Draft): GeneratedDossier {
     const { info, proc, channel } = d;
-    const rng = this.rng;
-    const calendar = this.calendar;
-    const prof = info.profile;
-    const agency = info.agency;
     const r = d.at;
     const receivedAt = new Date(r);
-    const day = localDayNumberOf(receivedAt);
-    const localDate = formatDayNumber(day);
+    const localDate = formatDayNumber(localDayNumberOf(receivedAt));
+    const code = this.nextCode(info, localDate);
+    const { dueAt: baseDue, processingDays } = this.ctx.receipt(info, proc, receivedAt);
+    const plan = this.plan(d, baseDue, localDate);
+    const exit = this.cutByExit(info, plan, r);
 
-    // --- identity -------------------------------------------------------------------------
+    // --- what has happened by "now" --------------------------------------------------------
+    let kept = exit.kept;
+    if (kept[kept.length - 1].at > this.nowMs) kept = kept.filter((s) => s.at <= this.nowMs);
+    const transferredTo = kept.some((s) => s.kind === DossierEventKind.TRANSFERRED) ? exit.transferredTo : null;
+    const last = kept[kept.length - 1];
+    const status = last.to;
+    const state = stateAfter(kept);
+    const dueAt = state.pausedMinutes > 0 ? extendForClockStop(baseDue, state.pausedMinutes, this.calendar, info.hours) : baseDue;
+    const { completedAt } = state;
+    const timeliness = completedAt !== null ? classifyTimeliness({ dueAt, completedAt: new Date(completedAt), now: new Date(this.nowMs) }) : null;
+    if (completedAt !== null) kept.find((s) => s.kind === DossierEventKind.COMPLETED)!.details = { electronicResult: plan.electronic, timeliness };
+    const apology = state.apologyAt === null ? this.lateApology(info, status, last, dueAt, plan.handler) : null;
+    if (apology) {
+      kept.push(apology);
+      state.apologyAt = apology.at;
+      state.appointment = apology.details!.newAppointmentAt as string;
+    }
+
+    const flags = this.flags(info, proc, channel);
+    const applicant = this.applicant(info, proc);
+    const rating = this.rating(info, completedAt, timeliness);
+    const events = this.recordedHistory(info, status, kept);
+
+    const row = this.row(code, proc, info, channel, status, applicant, r, {
+      processingDays,
+      baseDueMs: baseDue.getTime(),
+      dueAt,
+      pausedMinutes: state.pausedMinutes,
+      supplementRequestedAt: status === DossierStatus.AWAITING_SUPPLEMENT ? state.lastRequest : null,
+      completedAt,
+      resultReturnedAt: state.resultReturnedAt,
+      timeliness,
+      ...flags,
+      electronicResult: completedAt !== null && plan.electronic,
+      transferredIn: plan.transferredIn,
+      apologyAt: state.apologyAt,
+      appointment: state.appointment,
+      rejectionReason: state.rejectionReason,
+      transferredToId: transferredTo?.agency.databaseId ?? null,
+      closedAt: state.closedAt,
+      historyComplete: isHistoryComplete(status, events.map((e) => e.kind)),
+      updatedMs: kept[kept.length - 1].at,
+      overdueAlertedAt: pastAlert(status, dueAt.getTime(), state.lastRequest, this.nowMs),
+    });
+    return { row, steps: events, agencyId: info.agency.databaseId, rating, status };
+  }
+
+  /** The dossier code an agency gives its next receipt of the year (G22.<agency>.<yy>-<nnnnnn>). */
+  private nextCode(info: AgencyInfo, localDate: string): string {
     const year = Number(localDate.slice(2, 4));
     const seq = (info.seq.get(year) ?? 0) + 1;
     info.seq.set(year, seq);
-    const code = `G22.${agency.code}.${localDate.slice(2, 4)}-${String(seq).padStart(6, '0')}`;
+    return `G22.${info.agency.code}.${localDate.slice(2, 4)}-${String(seq).padStart(6, '0')}`;
+  }
 
-    // --- deadline -------------------------------------------------------------------------
-    const { dueAt: baseDue, processingDays } = this.ctx.receipt(info, proc, receivedAt);
+  /** What would happen with no exit and no "now": receipt, start, supplements, then completion and return unless stuck. */
+  private plan(d: Draft, baseDue: Date, localDate: string): Plan {
+    const { info, channel } = d;
+    const { rng, calendar } = this;
+    const prof = info.profile;
+    const r = d.at;
     const baseDueMs = baseDue.getTime();
-    const effective = calendar.effectiveReceipt(receivedAt, info.hours).getTime();
-
-    // --- the plan: what would happen with no exit and no "now" -------------------------------
+    const effective = calendar.effectiveReceipt(new Date(r), info.hours).getTime();
     const receiver = this.officer(info);
     const handler = this.officer(info);
     const steps: Step[] = [];
@@ -786,8 +836,22 @@ class DossierFactory {
     steps.push({ kind: DossierEventKind.PROCESSING_STARTED, from: DossierStatus.RECEIVED, to: DossierStatus.PROCESSING, at: startAt, actor: handler, reason: null, details: null });
 
     const stuck = rng.chance(prof.stuck);
+    const { t, dueMs } = this.planSupplements(info, handler, startAt, baseDue, stuck, steps);
+    const electronic = rng.chance(prof.eResult);
+    const completeAt = stuck ? null : this.planResult(info, receiver, handler, t, dueMs, electronic, steps);
+    return { steps, handler, transferredIn, startAt, dueMs, completeAt, electronic };
+  }
+
+  /**
+   * Zero, one or two requests for a supplement, each a clock stop that moves the due time
+   * (a stuck dossier's applicant may never come back). Returns when processing last resumed
+   * and the due time then.
+   */
+  private planSupplements(info: AgencyInfo, handler: string, startAt: number, baseDue: Date, stuck: boolean, steps: Step[]): { t: number; dueMs: number } {
+    const { rng, calendar } = this;
+    const prof = info.profile;
     let t = startAt;
-    let dueMs = baseDueMs;
+    let dueMs = baseDue.getTime();
     let paused = 0;
     const rounds = rng.chance(prof.supplement) ? (rng.chance(0.15) ? 2 : 1) : 0;
     for (let round = 0; round < rounds; round++) {
@@ -804,161 +868,154 @@ class DossierFactory {
       steps.push({ kind: DossierEventKind.RESUMED, from: DossierStatus.AWAITING_SUPPLEMENT, to: DossierStatus.PROCESSING, at: resumedAt, actor: handler, reason: null, details: { waitedWorkingMinutes: waited, dueAt: iso(dueMs) }, waited });
       t = resumedAt;
     }
+    return { t, dueMs };
+  }
 
-    const electronic = rng.chance(prof.eResult);
-    let completeAt: number | null = null;
-    if (!stuck) {
-      completeAt = this.planCompletion(info, t, dueMs);
-      if (completeAt > dueMs && rng.chance(prof.apology)) {
-        // The delay is foreseen: an apology with a new appointment before the result.
-        const span = this.between(info, t, completeAt);
-        if (span >= 2) {
-          const apologyAt = this.add(info, t, Math.max(1, span * rng.float(0.5, 0.95)));
-          const appointment = calendar.officeEndOfDayNumber(calendar.addWorkingDaysNumber(localDayNumberOf(new Date(completeAt)), rng.int(0, 2)), info.hours).getTime();
-          steps.push({ kind: DossierEventKind.APOLOGY_ISSUED, from: DossierStatus.PROCESSING, to: DossierStatus.PROCESSING, at: apologyAt, actor: handler, reason: rng.pick(APOLOGY_REASONS), details: { newAppointmentAt: iso(appointment) } });
-        }
-      }
-      steps.push({ kind: DossierEventKind.COMPLETED, from: DossierStatus.PROCESSING, to: DossierStatus.COMPLETED, at: completeAt, actor: handler, reason: null, details: { electronicResult: electronic } });
-      if (!rng.chance(prof.neverReturned)) {
-        const returnedAt = this.add(info, completeAt, electronic ? rng.int(1, 120) : rng.int(30, info.dayMinutes * 3));
-        steps.push({ kind: DossierEventKind.RESULT_RETURNED, from: DossierStatus.COMPLETED, to: DossierStatus.RESULT_RETURNED, at: returnedAt, actor: receiver, reason: null, details: null });
+  /** Completion (after an apology where the delay is foreseen) and, mostly, the result returned. Returns when it completes. */
+  private planResult(info: AgencyInfo, receiver: string, handler: string, t: number, dueMs: number, electronic: boolean, steps: Step[]): number {
+    const { rng, calendar } = this;
+    const prof = info.profile;
+    const completeAt = this.planCompletion(info, t, dueMs);
+    if (completeAt > dueMs && rng.chance(prof.apology)) {
+      // The delay is foreseen: an apology with a new appointment before the result.
+      const span = this.between(info, t, completeAt);
+      if (span >= 2) {
+        const apologyAt = this.add(info, t, Math.max(1, span * rng.float(0.5, 0.95)));
+        const appointment = calendar.officeEndOfDayNumber(calendar.addWorkingDaysNumber(localDayNumberOf(new Date(completeAt)), rng.int(0, 2)), info.hours).getTime();
+        steps.push({ kind: DossierEventKind.APOLOGY_ISSUED, from: DossierStatus.PROCESSING, to: DossierStatus.PROCESSING, at: apologyAt, actor: handler, reason: rng.pick(APOLOGY_REASONS), details: { newAppointmentAt: iso(appointment) } });
       }
     }
+    steps.push({ kind: DossierEventKind.COMPLETED, from: DossierStatus.PROCESSING, to: DossierStatus.COMPLETED, at: completeAt, actor: handler, reason: null, details: { electronicResult: electronic } });
+    if (!rng.chance(prof.neverReturned)) {
+      const returnedAt = this.add(info, completeAt, electronic ? rng.int(1, 120) : rng.int(30, info.dayMinutes * 3));
+      steps.push({ kind: DossierEventKind.RESULT_RETURNED, from: DossierStatus.COMPLETED, to: DossierStatus.RESULT_RETURNED, at: returnedAt, actor: receiver, reason: null, details: null });
+    }
+    return completeAt;
+  }
 
-    // --- an exit (withdrawn, rejected, transferred) cuts the plan ------------------------------
-    let kept = steps;
+  /** An exit (withdrawn, rejected, transferred) cuts the plan; most dossiers have none. */
+  private cutByExit(info: AgencyInfo, plan: Plan, r: number): { kept: Step[]; transferredTo: AgencyInfo | null } {
+    const rng = this.rng;
+    const prof = info.profile;
+    const { steps, startAt, handler } = plan;
     const u = rng.next();
     const exit =
       u < prof.withdraw ? DossierEventKind.WITHDRAWN : u < prof.withdraw + prof.reject ? DossierEventKind.REJECTED : u < prof.withdraw + prof.reject + prof.transfer ? DossierEventKind.TRANSFERRED : null;
+    if (!exit) return { kept: steps, transferredTo: null };
     let transferredTo: AgencyInfo | null = null;
-    if (exit) {
-      const end = completeAt ?? this.add(info, dueMs, info.dayMinutes * 5);
-      const x =
-        exit === DossierEventKind.REJECTED && rng.chance(0.3)
-          ? r + Math.max(1, Math.floor((startAt - r) * rng.float(0.2, 0.9))) // refused at the counter
-          : this.add(info, startAt, Math.max(1, this.between(info, startAt, end) * rng.float(0.05, 0.95)));
-      kept = steps.filter((s) => s.at < x);
-      const last = kept[kept.length - 1];
-      const { to, reasons } = EXITS[exit];
-      const step: Step = { kind: exit, from: last.to, to, at: x, actor: handler, reason: rng.pick(reasons), details: null };
-      if (exit === DossierEventKind.TRANSFERRED) {
-        transferredTo = this.otherAgency(info, formatDayNumber(localDayNumberOf(new Date(x))));
-        step.details = { toAgencyCode: transferredTo.agency.code };
-      }
-      if (last.to === DossierStatus.AWAITING_SUPPLEMENT) {
-        // Leaving a clock stop any other way also ends it (as the API does).
-        step.waited = Math.round(this.between(info, last.at, x));
-        step.details = { ...step.details, waitedWorkingMinutes: step.waited };
-      }
-      kept.push(step);
-    }
-
-    // --- what has happened by "now" --------------------------------------------------------
-    if (kept[kept.length - 1].at > this.nowMs) kept = kept.filter((s) => s.at <= this.nowMs);
-    if (!kept.some((s) => s.kind === DossierEventKind.TRANSFERRED)) transferredTo = null;
+    const end = plan.completeAt ?? this.add(info, plan.dueMs, info.dayMinutes * 5);
+    const x =
+      exit === DossierEventKind.REJECTED && rng.chance(0.3)
+        ? r + Math.max(1, Math.floor((startAt - r) * rng.float(0.2, 0.9))) // refused at the counter
+        : this.add(info, startAt, Math.max(1, this.between(info, startAt, end) * rng.float(0.05, 0.95)));
+    const kept = steps.filter((s) => s.at < x);
     const last = kept[kept.length - 1];
-    const status = last.to;
-    let pausedMinutes = 0;
-    let completedAt: number | null = null;
-    let resultReturnedAt: number | null = null;
-    let apologyAt: number | null = null;
-    let appointment: string | null = null;
-    let rejectionReason: string | null = null;
-    let lastRequest: number | null = null;
-    let closedAt: number | null = null;
-    for (const s of kept) {
-      if (closedAt === null && s.from !== null && OPEN.has(s.from) && !OPEN.has(s.to)) closedAt = s.at;
-      if (s.waited) pausedMinutes += s.waited;
-      if (s.kind === DossierEventKind.SUPPLEMENT_REQUESTED) lastRequest = s.at;
-      else if (s.kind === DossierEventKind.COMPLETED) completedAt = s.at;
-      else if (s.kind === DossierEventKind.RESULT_RETURNED) resultReturnedAt = s.at;
-      else if (s.kind === DossierEventKind.REJECTED) rejectionReason = s.reason;
-      else if (s.kind === DossierEventKind.APOLOGY_ISSUED) {
-        apologyAt = s.at;
-        appointment = s.details!.newAppointmentAt as string;
-      }
+    const { to, reasons } = EXITS[exit];
+    const step: Step = { kind: exit, from: last.to, to, at: x, actor: handler, reason: rng.pick(reasons), details: null };
+    if (exit === DossierEventKind.TRANSFERRED) {
+      transferredTo = this.otherAgency(info, formatDayNumber(localDayNumberOf(new Date(x))));
+      step.details = { toAgencyCode: transferredTo.agency.code };
     }
-    const dueAt = pausedMinutes > 0 ? extendForClockStop(baseDue, pausedMinutes, calendar, info.hours) : baseDue;
-    const timeliness = completedAt !== null ? classifyTimeliness({ dueAt, completedAt: new Date(completedAt), now: new Date(this.nowMs) }) : null;
-    if (completedAt !== null) kept.find((s) => s.kind === DossierEventKind.COMPLETED)!.details = { electronicResult: electronic, timeliness };
-
-    // Open and past due: most agencies send the apology letter, after the fact.
-    if (OPEN.has(status) && dueAt.getTime() < this.nowMs && apologyAt === null && rng.chance(prof.apology)) {
-      const dueDay = localDayNumberOf(dueAt);
-      const lo = Math.max(last.at, calendar.atDayNumber(dueDay, info.officeStartMs).getTime());
-      const span = Math.min(this.between(info, lo, this.nowMs), info.dayMinutes * 5);
-      if (span >= 1) {
-        const at = this.add(info, lo, Math.max(1, span * rng.next()));
-        if (at <= this.nowMs && at > last.at) {
-          const from = Math.max(at, dueAt.getTime());
-          const newAppointment = calendar.officeEndOfDayNumber(calendar.addWorkingDaysNumber(localDayNumberOf(new Date(from)), rng.int(3, 10)), info.hours).getTime();
-          apologyAt = at;
-          appointment = iso(newAppointment);
-          kept.push({ kind: DossierEventKind.APOLOGY_ISSUED, from: status, to: status, at, actor: handler, reason: rng.pick(APOLOGY_REASONS), details: { newAppointmentAt: appointment } });
-        }
-      }
+    if (last.to === DossierStatus.AWAITING_SUPPLEMENT) {
+      // Leaving a clock stop any other way also ends it (as the API does).
+      step.waited = Math.round(this.between(info, last.at, x));
+      step.details = { ...step.details, waitedWorkingMinutes: step.waited };
     }
+    kept.push(step);
+    return { kept, transferredTo };
+  }
 
-    // --- flags the index counts --------------------------------------------------------------
+  /** Open and past due: most agencies send the apology letter, after the fact. The step, or null. */
+  private lateApology(info: AgencyInfo, status: DossierStatus, last: Step, dueAt: Date, handler: string): Step | null {
+    const { rng, calendar } = this;
+    if (!(OPEN.has(status) && dueAt.getTime() < this.nowMs && rng.chance(info.profile.apology))) return null;
+    const dueDay = localDayNumberOf(dueAt);
+    const lo = Math.max(last.at, calendar.atDayNumber(dueDay, info.officeStartMs).getTime());
+    const span = Math.min(this.between(info, lo, this.nowMs), info.dayMinutes * 5);
+    if (span < 1) return null;
+    const at = this.add(info, lo, Math.max(1, span * rng.next()));
+    if (!(at <= this.nowMs && at > last.at)) return null;
+    const from = Math.max(at, dueAt.getTime());
+    const newAppointment = calendar.officeEndOfDayNumber(calendar.addWorkingDaysNumber(localDayNumberOf(new Date(from)), rng.int(3, 10)), info.hours).getTime();
+    return { kind: DossierEventKind.APOLOGY_ISSUED, from: status, to: status, at, actor: handler, reason: rng.pick(APOLOGY_REASONS), details: { newAppointmentAt: iso(newAppointment) } };
+  }
+
+  /** The flags the index counts: digitized at receipt, reused data, fee paid online, synced to the national portal. */
+  private flags(info: AgencyInfo, proc: ProcInfo, channel: DossierChannel): { digitized: boolean; reused: boolean; paidOnline: boolean; synced: boolean } {
+    const rng = this.rng;
+    const prof = info.profile;
     const online = channel === DossierChannel.ONLINE;
     const digitized = online ? rng.chance(0.98) : rng.chance(prof.digitized);
     const reused = online && rng.chance(prof.reuse);
     const paidOnline = proc.feeBearing && proc.p.acceptsOnlinePayment && rng.chance(online ? prof.payOnline : 0.1);
     const synced = rng.chance(prof.sync);
-
-    const applicant = this.applicant(info, proc);
-
-    // --- rating ------------------------------------------------------------------------------
-    let rating: [SatisfactionLevel, number] | null = null;
-    if (completedAt !== null && rng.chance(prof.rated)) {
-      const ratedAt = this.add(info, completedAt, rng.int(5, info.dayMinutes * 5));
-      if (ratedAt <= this.nowMs) {
-        const satisfied = timeliness === Timeliness.LATE ? prof.satisfied - 0.35 : prof.satisfied;
-        const x = rng.next();
-        const level =
-          x < satisfied * 0.55 ? SatisfactionLevel.VERY_SATISFIED : x < satisfied ? SatisfactionLevel.SATISFIED : x < satisfied + (1 - satisfied) * 0.6 ? SatisfactionLevel.NEUTRAL : SatisfactionLevel.UNSATISFIED;
-        rating = [level, ratedAt];
-      }
-    }
-
-    // --- history as recorded: a small share of agencies' systems lose a step ------------------
-    // The lost step is one the status requires, so that the loss shows (docs/INDEX_METHOD.md electronicTracking).
-    let events = kept;
-    if (!rng.chance(prof.tracking)) {
-      const required = requiredHistory(status).filter((kind) => kind !== DossierEventKind.RECEIVED);
-      if (required.length) {
-        const lost = required.includes(DossierEventKind.PROCESSING_STARTED) && rng.chance(0.7) ? DossierEventKind.PROCESSING_STARTED : required[required.length - 1];
-        events = kept.filter((s) => s.kind !== lost);
-      }
-    }
-
-    const updatedAt = kept[kept.length - 1].at;
-    const row = this.row(code, proc, info, channel, status, applicant, r, {
-      processingDays,
-      baseDueMs,
-      dueAt,
-      pausedMinutes,
-      supplementRequestedAt: status === DossierStatus.AWAITING_SUPPLEMENT ? lastRequest : null,
-      completedAt,
-      resultReturnedAt,
-      timeliness,
-      digitized,
-      reused,
-      electronicResult: completedAt !== null && electronic,
-      paidOnline,
-      synced,
-      transferredIn,
-      apologyAt,
-      appointment,
-      rejectionReason,
-      transferredToId: transferredTo?.agency.databaseId ?? null,
-      closedAt,
-      historyComplete: isHistoryComplete(status, events.map((e) => e.kind)),
-      updatedMs: updatedAt,
-      overdueAlertedAt: pastAlert(status, dueAt.getTime(), lastRequest, this.nowMs),
-    });
-    return { row, steps: events, agencyId: agency.databaseId, rating, status };
+    return { digitized, reused, paidOnline, synced };
   }
+
+  /** The applicant's rating of a completed dossier, if any (a late one pleases fewer): level and when. */
+  private rating(info: AgencyInfo, completedAt: number | null, timeliness: Timeliness | null): [SatisfactionLevel, number] | null {
+    const rng = this.rng;
+    const prof = info.profile;
+    if (completedAt === null || !rng.chance(prof.rated)) return null;
+    const ratedAt = this.add(info, completedAt, rng.int(5, info.dayMinutes * 5));
+    if (ratedAt > this.nowMs) return null;
+    const satisfied = timeliness === Timeliness.LATE ? prof.satisfied - 0.35 : prof.satisfied;
+    const x = rng.next();
+    const level =
+      x < satisfied * 0.55 ? SatisfactionLevel.VERY_SATISFIED : x < satisfied ? SatisfactionLevel.SATISFIED : x < satisfied + (1 - satisfied) * 0.6 ? SatisfactionLevel.NEUTRAL : SatisfactionLevel.UNSATISFIED;
+    return [level, ratedAt];
+  }
+
+  /**
+   * History as recorded: a small share of agencies' systems lose a step, one the status
+   * requires, so that the loss shows (docs/INDEX_METHOD.md electronicTracking).
+   */
+  private recordedHistory(info: AgencyInfo, status: DossierStatus, kept: Step[]): Step[] {
+    const rng = this.rng;
+    if (rng.chance(info.profile.tracking)) return kept;
+    const required = requiredHistory(status).filter((kind) => kind !== DossierEventKind.RECEIVED);
+    if (!required.length) return kept;
+    const lost = required.includes(DossierEventKind.PROCESSING_STARTED) && rng.chance(0.7) ? DossierEventKind.PROCESSING_STARTED : required[required.length - 1];
+    return kept.filter((s) => s.kind !== lost);
+  }
+}
+
+/** A dossier's plan before any exit and "now" (DossierFactory.plan). */
+interface Plan {
+  steps: Step[];
+  handler: string;
+  transferredIn: boolean;
+  startAt: number;
+  /** The due time once the plan's clock stops are counted. */
+  dueMs: number;
+  /** null: stuck, never completed. */
+  completeAt: number | null;
+  electronic: boolean;
+}
+
+/** What the kept steps leave on the dossier's row: clock stops, completion, return, apology, rejection, closing. */
+function stateAfter(kept: Step[]) {
+  let pausedMinutes = 0;
+  let completedAt: number | null = null;
+  let resultReturnedAt: number | null = null;
+  let apologyAt: number | null = null;
+  let appointment: string | null = null;
+  let rejectionReason: string | null = null;
+  let lastRequest: number | null = null;
+  let closedAt: number | null = null;
+  for (const s of kept) {
+    if (closedAt === null && s.from !== null && OPEN.has(s.from) && !OPEN.has(s.to)) closedAt = s.at;
+    if (s.waited) pausedMinutes += s.waited;
+    if (s.kind === DossierEventKind.SUPPLEMENT_REQUESTED) lastRequest = s.at;
+    else if (s.kind === DossierEventKind.COMPLETED) completedAt = s.at;
+    else if (s.kind === DossierEventKind.RESULT_RETURNED) resultReturnedAt = s.at;
+    else if (s.kind === DossierEventKind.REJECTED) rejectionReason = s.reason;
+    else if (s.kind === DossierEventKind.APOLOGY_ISSUED) {
+      apologyAt = s.at;
+      appointment = s.details!.newAppointmentAt as string;
+    }
+  }
+  return { pausedMinutes, completedAt, resultReturnedAt, apologyAt, appointment, rejectionReason, lastRequest, closedAt };
 }
 
 const DOSSIER_COLUMNS = [
