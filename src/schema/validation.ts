@@ -1,4 +1,4 @@
-import { buildMessage, getMetadataStorage as classValidatorMetadata, validate, ValidateBy, ValidationError, ValidationOptions } from 'class-validator';
+import { buildMessage, getMetadataStorage as classValidatorMetadata, Matches, validate, ValidateBy, ValidationError, ValidationOptions } from 'class-validator';
 import { ASTNode, DocumentNode, getNamedType, GraphQLError, GraphQLResolveInfo, Kind, visit } from 'graphql';
 import { ArgumentValidationError, getMetadataStorage } from 'type-graphql';
 import { parsePeriod, Period } from '../domain/periods';
@@ -21,6 +21,14 @@ export const DOSSIER_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{2,59}$/;
 export const ID_NUMBER = /^[0-9]{9,13}(-[0-9]{3})?$/;
 export const PHONE = /^\+?[0-9 .-]{8,20}$/;
 export const FEEDBACK_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{2,59}$/;
+/** An argument or input field holding an agency code: one check and one message wherever one is taken. */
+export function IsAgencyCode(): PropertyDecorator {
+  return Matches(AGENCY_CODE, { message: '$property must be an agency code such as "HNI"' });
+}
+/** An argument or input field holding a national procedure code. */
+export function IsProcedureCode(): PropertyDecorator {
+  return Matches(PROCEDURE_CODE, { message: '$property must be a national procedure code such as "1.004227"' });
+}
 /** A dossier's lookup secret opens the applicant's personal data: long enough not to be guessed. */
 export const LOOKUP_SECRET_LENGTH = { min: 8, max: 100 };
 
