@@ -1146,6 +1146,75 @@ function timeOfDay(rng: Rng, info: AgencyInfo, channel: DossierChannel, workingD
 }
 
 /**
+ * One dossier arriving on a day: an agency of the era by its share, one of its procedures
+ * (only those filed online on a day off), the channel and the time; null after 50 draws of
+ * agencies with no procedure to offer that day.
+ */
+function drawDraft(rng: Rng, era: Era, workingDay: boolean, dayStartMs: number, nowMs: number): Draft | null {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const info = era.picker.pick(rng);
+    const picker = workingDay ? info.procedures : info.onlineProcedures;
+    if (!picker) continue;
+    const proc = picker.pick(rng);
+    let channel: DossierChannel;
+    if (!workingDay) channel = DossierChannel.ONLINE;
+    else if (!proc.onlineAllowed) channel = rng.chance(0.03) ? DossierChannel.POSTAL : DossierChannel.IN_PERSON;
+    else {
+      const x = rng.next();
+      channel = x < info.profile.online ? DossierChannel.ONLINE : x < info.profile.online + info.profile.postal ? DossierChannel.POSTAL : DossierChannel.IN_PERSON;
+    }
+    let at = dayStartMs + timeOfDay(rng, info, channel, workingDay) + rng.int(0, 59_999);
+    if (at >= nowMs) at = Math.max(dayStartMs, nowMs - 1 - rng.int(0, 3_600_000));
+    return { info, proc, channel, at };
+  }
+  return null;
+}
+
+/** The live demo dossiers at LIVE_DEMO_AGENCY: falling due just after "now", then those already overdue. */
+function liveDossiers(ctx: SeedContext, seedRng: Rng, nowMs: number): GeneratedDossier[] {
+  const info = ctx.infoOf(LIVE_DEMO_AGENCY);
+  const live = new DossierFactory(ctx, seedRng.fork('live'), nowMs);
+  const liveRng = seedRng.fork('live-procedures');
+  const candidates = info?.onlineProcedures?.items.filter((p) => p.p.processingDays >= 1 && p.p.processingDays <= 15) ?? [];
+  const out: GeneratedDossier[] = [];
+  LIVE_DUE_OFFSETS.forEach((offset, i) => {
+    const d = candidates.length ? live.createLive(info!, liveRng.pick(candidates), `${LIVE_DEMO_CODE_PREFIX}${pad2(i + 1)}`, offset) : null;
+    if (d) out.push(d);
+  });
+  LIVE_OVERDUE_DAYS.forEach((days, i) => {
+    const d = candidates.length ? live.createOverdue(info!, liveRng.pick(candidates), `${LIVE_DEMO_CODE_PREFIX}${pad2(LIVE_DUE_OFFSETS.length + i + 1)}`, days) : null;
+    if (d) out.push(d);
+  });
+  return out;
+}
+
+/**
+ * Inserts chunks in their own transactions, at most `parallel` at once: `submit` waits for a
+ * free slot, `drain` for the last one; the first failure is thrown by the next of either.
+ */
+function chunkInserter(dataSource: DataSource, columns: ChunkColumns, parallel: number, inserted: (chunk: Chunk) => void): { submit: (chunk: Chunk) => Promise<void>; drain: () => Promise<void> } {
+  const inflight = new Set<Promise<void>>();
+  let failure: unknown = null;
+  const submit = async (chunk: Chunk) => {
+    while (inflight.size >= parallel) await Promise.race(inflight);
+    if (failure) throw failure;
+    const done: Promise<void> = insertChunk(dataSource, columns, chunk).then(
+      () => inserted(chunk),
+      (error: unknown) => {
+        failure ??= error;
+      },
+    );
+    const tracked = done.finally(() => inflight.delete(tracked));
+    inflight.add(tracked);
+  };
+  const drain = async () => {
+    while (inflight.size) await Promise.race(inflight);
+    if (failure) throw failure;
+  };
+  return { submit, drain };
+}
+
+/**
  * Generates and inserts `count` dossiers with their events and ratings, then `feedbackCount`
  * feedback items. Deterministic for a given rng, catalogue and `now`.
  */
@@ -1179,26 +1248,13 @@ export async function seedDossiers(dataSource: DataSource, options: SeedDossiers
   let nextEventId = firstEventId;
 
   const parallel = Math.max(1, options.parallel ?? Math.min(4, Math.max(2, availableParallelism())));
-  const inflight = new Set<Promise<void>>();
-  let failure: unknown = null;
-  const submit = async (chunk: Chunk) => {
-    while (inflight.size >= parallel) await Promise.race(inflight);
-    if (failure) throw failure;
-    const done: Promise<void> = insertChunk(dataSource, columns, chunk).then(
-      () => {
-        result.dossiers += chunk.dossiers.length;
-        result.events += chunk.events.length;
-        result.ratings += chunk.ratings.length;
-        for (const status of chunk.statuses) result.byStatus[status] = (result.byStatus[status] ?? 0) + 1;
-        log(`  dossiers: ${result.dossiers.toLocaleString('en')} / ${count.toLocaleString('en')}`);
-      },
-      (error: unknown) => {
-        failure ??= error;
-      },
-    );
-    const tracked = done.finally(() => inflight.delete(tracked));
-    inflight.add(tracked);
-  };
+  const { submit, drain } = chunkInserter(dataSource, columns, parallel, (chunk) => {
+    result.dossiers += chunk.dossiers.length;
+    result.events += chunk.events.length;
+    result.ratings += chunk.ratings.length;
+    for (const status of chunk.statuses) result.byStatus[status] = (result.byStatus[status] ?? 0) + 1;
+    log(`  dossiers: ${result.dossiers.toLocaleString('en')} / ${count.toLocaleString('en')}`);
+  });
   const emptyChunk = (): Chunk => ({ dossiers: [], events: [], ratings: [], statuses: [] });
 
   let chunk = emptyChunk();
@@ -1221,23 +1277,7 @@ export async function seedDossiers(dataSource: DataSource, options: SeedDossiers
     const drafts: Draft[] = [];
     for (let k = 0; k < perDay[i]; k++) {
       // In-person counters are closed on days off: only online filings arrive then.
-      let draft: Draft | null = null;
-      for (let attempt = 0; attempt < 50 && draft === null; attempt++) {
-        const info = era.picker.pick(rng);
-        const picker = workingDay ? info.procedures : info.onlineProcedures;
-        if (!picker) continue;
-        const proc = picker.pick(rng);
-        let channel: DossierChannel;
-        if (!workingDay) channel = DossierChannel.ONLINE;
-        else if (!proc.onlineAllowed) channel = rng.chance(0.03) ? DossierChannel.POSTAL : DossierChannel.IN_PERSON;
-        else {
-          const x = rng.next();
-          channel = x < info.profile.online ? DossierChannel.ONLINE : x < info.profile.online + info.profile.postal ? DossierChannel.POSTAL : DossierChannel.IN_PERSON;
-        }
-        let at = dayStartMs + timeOfDay(rng, info, channel, workingDay) + rng.int(0, 59_999);
-        if (at >= nowMs) at = Math.max(dayStartMs, nowMs - 1 - rng.int(0, 3_600_000));
-        draft = { info, proc, channel, at };
-      }
+      const draft = drawDraft(rng, era, workingDay, dayStartMs, nowMs);
       if (draft) drafts.push(draft);
     }
     drafts.sort((a, b) => a.at - b.at);
@@ -1251,23 +1291,9 @@ export async function seedDossiers(dataSource: DataSource, options: SeedDossiers
       }
     }
   }
-  if (liveCount > 0) {
-    const info = ctx.infoOf(LIVE_DEMO_AGENCY);
-    const live = new DossierFactory(ctx, options.rng.fork('live'), nowMs);
-    const liveRng = options.rng.fork('live-procedures');
-    const candidates = info?.onlineProcedures?.items.filter((p) => p.p.processingDays >= 1 && p.p.processingDays <= 15) ?? [];
-    LIVE_DUE_OFFSETS.forEach((offset, i) => {
-      const d = candidates.length ? live.createLive(info!, liveRng.pick(candidates), `${LIVE_DEMO_CODE_PREFIX}${pad2(i + 1)}`, offset) : null;
-      if (d) add(d);
-    });
-    LIVE_OVERDUE_DAYS.forEach((days, i) => {
-      const d = candidates.length ? live.createOverdue(info!, liveRng.pick(candidates), `${LIVE_DEMO_CODE_PREFIX}${pad2(LIVE_DUE_OFFSETS.length + i + 1)}`, days) : null;
-      if (d) add(d);
-    });
-  }
+  if (liveCount > 0) liveDossiers(ctx, options.rng, nowMs).forEach(add);
   if (chunk.dossiers.length) await submit(chunk);
-  while (inflight.size) await Promise.race(inflight);
-  if (failure) throw failure;
+  await drain();
   await releaseIds(dataSource, 'dossier', firstDossierId, nextDossierId - 1);
   await releaseIds(dataSource, 'dossier_event', firstEventId, nextEventId - 1);
 
