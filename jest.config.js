@@ -13,6 +13,7 @@ const UNIT = [
   '<rootDir>/tests/deploy.test.ts',
   '<rootDir>/tests/realtime/shared-execution.test.ts',
   '<rootDir>/tests/schema/code-validation.test.ts',
+  '<rootDir>/tests/realtime/serial-queue.test.ts',
 ];
 
 const shared = {
