@@ -12,6 +12,8 @@ const UNIT = [
   '<rootDir>/tests/config.test.ts',
   '<rootDir>/tests/deploy.test.ts',
   '<rootDir>/tests/realtime/shared-execution.test.ts',
+  '<rootDir>/tests/schema/code-validation.test.ts',
+  '<rootDir>/tests/realtime/serial-queue.test.ts',
 ];
 
 const shared = {

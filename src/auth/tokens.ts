@@ -2,7 +2,8 @@ import { createSecretKey, KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { Role } from '../domain/enums';
 import { domainError, ErrorCode } from '../domain/errors';
-import { AGENCY_CODE, codePointLength, isUnstorable } from '../schema/validation';
+import { codePointLength, isUnstorable } from '../domain/text';
+import { AGENCY_CODE } from '../schema/validation';
 
 /** The longest subject the columns that record it hold (varchar(100)). */
 export const MAX_SUBJECT_LENGTH = 100;

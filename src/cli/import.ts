@@ -5,15 +5,16 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs as parseNodeArgs } from 'node:util';
-import { Presets, SingleBar } from 'cli-progress';
 import type { Viewer } from '../auth/access';
 import { loadConfig } from '../config';
-import { ApplicantKind, DossierChannel, DossierEventKind, Role } from '../domain/enums';
+import { Role } from '../domain/enums';
 import { createServices, Services } from '../services/container';
-import { DateTimeScalar } from '../schema/scalars';
 import { ImportEventInput, ImportOutcome, MAX_IMPORT_BATCH } from '../services/sync-service';
 import { ApiTarget, sendBatch } from './api-import';
 import { openCliDatabase } from './database';
+import { Checkpoint, CHECKPOINT_VERSION, readCheckpoint, Totals, writeCheckpoint, zeroTotals } from './import-checkpoint';
+import { LineError, parseLine, readLines } from './import-lines';
+import { eventsPerSecond, Progress } from './import-progress';
 
 /**
  * Bulk import of dossier events from a newline-delimited JSON file, through the same
@@ -35,14 +36,8 @@ import { openCliDatabase } from './database';
 
 const USAGE = 'Usage: npm run import -- path/to/events.ndjson [--batch 1000] [--url http://host:4000/graphql [--token TOKEN]]   (batch 1..5000; without --token, API_TOKEN)';
 const DEFAULT_BATCH = 1000;
-const CHECKPOINT_VERSION = 1;
 /** Errors listed in the summary; the errors file has all of them. */
 const ERRORS_SHOWN = 20;
-/**
- * An event is a few hundred bytes; a "line" beyond this is a file without newlines or a
- * corrupt one, and buffering it whole is what streaming the file is meant to avoid.
- */
-const MAX_LINE_BYTES = 1 << 20;
 /** How often, in lines, the progress is drawn while no event waits to be sent. */
 const PROGRESS_EVERY_LINES = 2000;
 
@@ -94,296 +89,6 @@ function parseArgs(argv: string[]): Args {
   return { file: parsed.positionals[0], batch, api: { url: endpoint.href, token } };
 }
 
-// --- reading lines with their exact byte size ------------------------------------------------
-
-interface RawLine {
-  number: number;
-  /** The line without its terminator; null when it was longer than MAX_LINE_BYTES. */
-  content: Buffer | null;
-  /** Bytes it took in the file, terminator included: what the checkpoint offset adds up. */
-  size: number;
-}
-
-/**
- * Splits the byte range [start, end) of the file into lines. readline cannot serve here: it
- * hands over decoded strings without saying whether "\n", "\r\n" or a lone "\r" ended them,
- * nor how many bytes an invalid UTF-8 sequence took, so offsets summed from its lines drift
- * and a resume would start mid-line. Splitting bytes on "\n" keeps offsets exact; the "\r" of
- * a "\r\n" stays in the content, where JSON reads it as whitespace.
- */
-async function* readLines(file: string, start: number, end: number, firstNumber: number): AsyncGenerator<RawLine> {
-  if (end <= start) return;
-  let number = firstNumber;
-  let pending: Buffer[] = [];
-  let pendingSize = 0;
-  let overlong = false;
-  for await (const chunk of fs.createReadStream(file, { start, end: end - 1, highWaterMark: 1 << 16 }) as AsyncIterable<Buffer>) {
-    let from = 0;
-    for (let nl = chunk.indexOf(0x0a, from); nl !== -1; nl = chunk.indexOf(0x0a, from)) {
-      const size = pendingSize + nl - from + 1;
-      const content = overlong || size - 1 > MAX_LINE_BYTES ? null : pending.length ? Buffer.concat([...pending, chunk.subarray(from, nl)]) : chunk.subarray(from, nl);
-      yield { number: number++, content, size };
-      pending = [];
-      pendingSize = 0;
-      overlong = false;
-      from = nl + 1;
-    }
-    if (from < chunk.length) {
-      pendingSize += chunk.length - from;
-      if (pendingSize > MAX_LINE_BYTES) {
-        overlong = true;
-        pending = [];
-      } else {
-        pending.push(chunk.subarray(from));
-      }
-    }
-  }
-  if (pendingSize > 0) yield { number, content: overlong ? null : Buffer.concat(pending), size: pendingSize };
-}
-
-// --- turning a line into an event ------------------------------------------------------------
-
-/** One refused line, as written to the errors file. */
-interface LineError {
-  line: number;
-  eventId: string | null;
-  code: string;
-  message: string;
-  field: string | null;
-}
-
-type ParsedLine = { kind: 'blank' } | { kind: 'event'; event: ImportEventInput } | { kind: 'refused'; error: Omit<LineError, 'line'> };
-
-type FieldType = 'string' | 'boolean' | 'dateTime' | 'applicant' | { enum: Record<string, string> };
-
-/**
- * The input types the mutation's GraphQL layer enforces before the service sees an event
- * (the service trusts them: a number where a string belongs would throw inside it and fail
- * the whole batch, and an unknown channel would fail its SQL). `satisfies` keeps this table
- * in step with ImportEventInput: a field added there does not compile until it is added here.
- */
-const EVENT_FIELDS = {
-  eventId: { type: 'string', required: true },
-  dossierCode: { type: 'string', required: true },
-  kind: { type: { enum: DossierEventKind }, required: true },
-  occurredAt: { type: 'dateTime', required: true },
-  procedureCode: { type: 'string' },
-  agencyCode: { type: 'string' },
-  channel: { type: { enum: DossierChannel } },
-  applicant: { type: 'applicant' },
-  lookupSecret: { type: 'string' },
-  digitizedAtReceipt: { type: 'boolean' },
-  reusedDigitizedData: { type: 'boolean' },
-  feePaidOnline: { type: 'boolean' },
-  transferredIn: { type: 'boolean' },
-  reason: { type: 'string' },
-  electronicResult: { type: 'boolean' },
-  toAgencyCode: { type: 'string' },
-  newAppointmentAt: { type: 'dateTime' },
-} satisfies Record<keyof ImportEventInput, { type: FieldType; required?: boolean }>;
-
-const APPLICANT_FIELDS: Record<string, { type: FieldType; required?: boolean }> = {
-  kind: { type: { enum: ApplicantKind }, required: true },
-  name: { type: 'string', required: true },
-  idNumber: { type: 'string', required: true },
-  phone: { type: 'string' },
-  address: { type: 'string' },
-};
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function parseLine(content: Buffer | null): ParsedLine {
-  const refuse = (message: string, field: string | null = null, eventId: string | null = null): ParsedLine => ({ kind: 'refused', error: { eventId, code: 'BAD_USER_INPUT', message, field } });
-  if (content === null) return refuse(`Line longer than ${MAX_LINE_BYTES} bytes: not an event.`);
-  let text: string;
-  try {
-    text = utf8.decode(content); // also drops a UTF-8 byte order mark
-  } catch {
-    return refuse('Line is not valid UTF-8.');
-  }
-  if (text.trim() === '') return { kind: 'blank' };
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return refuse(`Line is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return refuse(`Line is JSON but not an object (${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}).`);
-  const record = value as Record<string, unknown>;
-  const eventId = typeof record.eventId === 'string' ? record.eventId : null;
-  const converted = convertObject(record, EVENT_FIELDS, '');
-  if ('problem' in converted) return refuse(converted.problem.message, converted.problem.field, eventId);
-  return { kind: 'event', event: converted.value as unknown as ImportEventInput };
-}
-
-type Converted = { value: Record<string, unknown> } | { problem: { field: string; message: string } };
-
-function convertObject(record: Record<string, unknown>, fields: Record<string, { type: FieldType; required?: boolean }>, prefix: string): Converted {
-  for (const key of Object.keys(record)) {
-    if (!Object.hasOwn(fields, key)) return { problem: { field: prefix + key, message: `Unknown field "${prefix + key}".` } };
-  }
-  const out: Record<string, unknown> = {};
-  for (const [key, spec] of Object.entries(fields)) {
-    const field = prefix + key;
-    const value = record[key];
-    if (value === undefined || value === null) {
-      if (spec.required) return { problem: { field, message: `${field} is required.` } };
-      if (value === null) out[key] = null;
-      continue;
-    }
-    const type = spec.type;
-    if (type === 'string' || type === 'boolean') {
-      if (typeof value !== type) return { problem: { field, message: `${field} must be a ${type}, got ${JSON.stringify(value)}.` } };
-      out[key] = value;
-    } else if (type === 'dateTime') {
-      try {
-        out[key] = DateTimeScalar.parseValue(value);
-      } catch (error) {
-        return { problem: { field, message: `${field}: ${error instanceof Error ? error.message : String(error)}` } };
-      }
-    } else if (type === 'applicant') {
-      if (typeof value !== 'object' || Array.isArray(value)) return { problem: { field, message: `${field} must be an object.` } };
-      const applicant = convertObject(value as Record<string, unknown>, APPLICANT_FIELDS, `${field}.`);
-      if ('problem' in applicant) return applicant;
-      out[key] = applicant.value;
-    } else {
-      const allowed = Object.values(type.enum);
-      if (typeof value !== 'string' || !allowed.includes(value)) return { problem: { field, message: `${field} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}.` } };
-      out[key] = value;
-    }
-  }
-  return { value: out };
-}
-
-// --- checkpoint ------------------------------------------------------------------------------
-
-interface Totals {
-  lines: number;
-  blank: number;
-  /** Non-blank lines: every line that was or could have been an event. */
-  events: number;
-  accepted: number;
-  duplicates: number;
-  /** Refused by this CLI (not JSON, wrong types) plus refused by the service. */
-  rejected: number;
-  refusedLines: number;
-  held: number;
-  dossiersReplayed: number;
-}
-
-const zeroTotals = (): Totals => ({ lines: 0, blank: 0, events: 0, accepted: 0, duplicates: 0, rejected: 0, refusedLines: 0, held: 0, dossiersReplayed: 0 });
-
-interface Checkpoint {
-  version: number;
-  file: string;
-  /** The file's identity when the checkpoint was taken: a different file never resumes it. */
-  fileSize: number;
-  mtimeMs: number;
-  /** Start of the first line not yet imported. */
-  byteOffset: number;
-  /** Lines before byteOffset. */
-  lineNumber: number;
-  /** Size the errors file had: what a resumed run truncates it back to. */
-  errorsFileBytes: number;
-  totals: Totals;
-  elapsedMs: number;
-  updatedAt: string;
-}
-
-async function readCheckpoint(file: string): Promise<{ checkpoint: Checkpoint } | { unusable: string } | null> {
-  let text: string;
-  try {
-    text = await fsp.readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-  try {
-    const checkpoint = JSON.parse(text) as Checkpoint;
-    if (checkpoint.version !== CHECKPOINT_VERSION || typeof checkpoint.byteOffset !== 'number' || !checkpoint.totals) return { unusable: 'written by another version' };
-    return { checkpoint };
-  } catch {
-    return { unusable: 'unreadable' };
-  }
-}
-
-/**
- * Temp file, fsync, rename: a crash at any point leaves either the previous checkpoint or the
- * new one, never a torn file that would make the next run start over or, worse, mid-line.
- */
-async function writeCheckpoint(file: string, checkpoint: Checkpoint): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  const handle = await fsp.open(temp, 'w');
-  try {
-    await handle.writeFile(`${JSON.stringify(checkpoint, null, 2)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await fsp.rename(temp, file);
-}
-
-// --- progress --------------------------------------------------------------------------------
-
-/**
- * Progress by bytes read, which is known without counting the file's lines first (that would
- * read the whole file twice). A bar on a terminal; otherwise (CI, a log file) one plain line
- * per 5 %, since a redrawn bar would fill the log with control characters.
- */
-class Progress {
-  private readonly bar: SingleBar | null;
-  private nextPlainPercent: number;
-  private readonly started = Date.now();
-
-  constructor(
-    private readonly total: number,
-    startBytes: number,
-    private readonly startEvents: number,
-  ) {
-    const tty = Boolean(process.stdout.isTTY);
-    this.bar = tty
-      ? new SingleBar(
-          {
-            format: 'Importing {bar} {percentage}% | {done}/{size} MiB | {rate} events/s | ETA {eta_formatted}',
-            stream: process.stdout,
-            hideCursor: true,
-            etaBuffer: 50,
-            fps: 5,
-          },
-          Presets.shades_classic,
-        )
-      : null;
-    this.nextPlainPercent = Math.floor(this.percent(startBytes) / 5) * 5 + 5;
-    this.bar?.start(Math.max(total, 1), startBytes, this.payload(startBytes, startEvents));
-  }
-
-  update(bytes: number, events: number): void {
-    if (this.bar) return this.bar.update(bytes, this.payload(bytes, events));
-    const percent = this.percent(bytes);
-    if (percent < this.nextPlainPercent) return;
-    this.nextPlainPercent = Math.floor(percent / 5) * 5 + 5;
-    const p = this.payload(bytes, events);
-    console.log(`  ${Math.floor(percent)}% | ${p.done}/${p.size} MiB | ${events.toLocaleString('en')} events | ${p.rate} events/s`);
-  }
-
-  stop(): void {
-    this.bar?.stop();
-  }
-
-  private percent(bytes: number): number {
-    return this.total === 0 ? 100 : (bytes / this.total) * 100;
-  }
-
-  private payload(bytes: number, events: number) {
-    const mib = (n: number) => (n / 2 ** 20).toFixed(1);
-    return { done: mib(bytes), size: mib(this.total), rate: Math.round(eventsPerSecond(events - this.startEvents, Date.now() - this.started)).toLocaleString('en') };
-  }
-}
-
-function eventsPerSecond(events: number, ms: number): number {
-  return ms > 0 ? (events * 1000) / ms : 0;
-}
-
 // --- the import ------------------------------------------------------------------------------
 
 /** The service's error fields name the event by its index in the call ("events.12.applicant"), meaningless in the file. */
@@ -418,21 +123,58 @@ function databaseSender(services: Services): SendBatch {
   };
 }
 
-async function importFile(send: SendBatch, paths: ImportPaths, batchSize: number, stat: fs.Stats, stopRequested: () => boolean): Promise<{ totals: Totals; ms: number; eventsThisRun: number; linesThisRun: number }> {
-  let start = { byteOffset: 0, lineNumber: 0, errorsFileBytes: 0, totals: zeroTotals(), elapsedMs: 0 };
-  const found = await readCheckpoint(paths.checkpoint);
+/** Where this run starts: the checkpoint of an earlier run on the same file (same size and mtime), or the beginning. */
+async function startingPoint(checkpointFile: string, stat: fs.Stats): Promise<Pick<Checkpoint, 'byteOffset' | 'lineNumber' | 'errorsFileBytes' | 'totals' | 'elapsedMs'>> {
+  const beginning = { byteOffset: 0, lineNumber: 0, errorsFileBytes: 0, totals: zeroTotals(), elapsedMs: 0 };
+  const found = await readCheckpoint(checkpointFile);
   if (found && 'unusable' in found) {
-    console.log(`Ignoring the checkpoint ${paths.checkpoint} (${found.unusable}): starting from the beginning. Events already imported count as duplicates.`);
+    console.log(`Ignoring the checkpoint ${checkpointFile} (${found.unusable}): starting from the beginning. Events already imported count as duplicates.`);
   } else if (found) {
     const c = found.checkpoint;
     if (c.fileSize === stat.size && c.mtimeMs === stat.mtimeMs && c.byteOffset <= stat.size) {
-      start = c;
       console.log(`Resuming from the checkpoint: line ${(c.lineNumber + 1).toLocaleString('en')} (byte ${c.byteOffset.toLocaleString('en')} of ${stat.size.toLocaleString('en')}); ${c.totals.accepted.toLocaleString('en')} events were accepted before.`);
-    } else {
-      console.log(`The checkpoint ${paths.checkpoint} was taken of a different version of the file (size or modification time changed): starting from the beginning. Events already imported count as duplicates.`);
+      return c;
     }
+    console.log(`The checkpoint ${checkpointFile} was taken of a different version of the file (size or modification time changed): starting from the beginning. Events already imported count as duplicates.`);
   }
+  return beginning;
+}
 
+/** Sends one batch; a failure says which lines it held and that none of them (or all) were stored. */
+async function sendLines(send: SendBatch, batch: ImportEventInput[], batchLines: number[]): Promise<ImportOutcome> {
+  try {
+    return await send(batch);
+  } catch (error) {
+    const [first, last] = [batchLines[0], batchLines[batchLines.length - 1]].map((n) => n.toLocaleString('en'));
+    throw new Error(
+      `Importing ${first === last ? `line ${first}` : `lines ${first}–${last}`} failed: ${error instanceof Error ? error.message : String(error)}\n` +
+        `The batch is one transaction: none of it was stored (or all of it, if the connection broke while committing). ` +
+        `Lines before ${first} are imported; run the same command again to go on from there (events already stored count as duplicates).`,
+      { cause: error },
+    );
+  }
+}
+
+/** A batch's errors by line of the file: the lines refused before sending and the events the service refused. */
+function lineErrors(refused: LineError[], outcome: ImportOutcome, batchLines: number[]): LineError[] {
+  return [
+    ...refused,
+    ...outcome.errors.map((e) => ({ line: batchLines[e.index], eventId: e.eventId, code: e.code, message: e.message, field: fieldInEvent(e.field, e.index) })),
+  ].sort((a, b) => a.line - b.line);
+}
+
+/** Adds a batch's outcome, and the lines refused before sending it, to the totals. */
+function addOutcome(totals: Totals, outcome: ImportOutcome, refusedLines: number): void {
+  totals.accepted += outcome.accepted;
+  totals.duplicates += outcome.duplicates;
+  totals.rejected += outcome.rejected + refusedLines;
+  totals.refusedLines += refusedLines;
+  totals.held += outcome.held;
+  totals.dossiersReplayed += outcome.dossiersReplayed;
+}
+
+async function importFile(send: SendBatch, paths: ImportPaths, batchSize: number, stat: fs.Stats, stopRequested: () => boolean): Promise<{ totals: Totals; ms: number; eventsThisRun: number; linesThisRun: number }> {
+  const start = await startingPoint(paths.checkpoint, stat);
   // The errors file must hold exactly the errors of the lines before the checkpoint: lines
   // refused after it in a run that died are read and refused again.
   const errorsFile = await openErrorsFile(paths.errors, start.errorsFileBytes);
@@ -448,35 +190,15 @@ async function importFile(send: SendBatch, paths: ImportPaths, batchSize: number
 
   const flush = async (final: boolean) => {
     let outcome: ImportOutcome = { accepted: 0, duplicates: 0, rejected: 0, held: 0, dossiersReplayed: 0, errors: [] };
-    if (batch.length) {
-      try {
-        outcome = await send(batch);
-      } catch (error) {
-        const [first, last] = [batchLines[0], batchLines[batchLines.length - 1]].map((n) => n.toLocaleString('en'));
-        throw new Error(
-          `Importing ${first === last ? `line ${first}` : `lines ${first}–${last}`} failed: ${error instanceof Error ? error.message : String(error)}\n` +
-            `The batch is one transaction: none of it was stored (or all of it, if the connection broke while committing). ` +
-            `Lines before ${first} are imported; run the same command again to go on from there (events already stored count as duplicates).`,
-          { cause: error },
-        );
-      }
-    }
-    const errors: LineError[] = [
-      ...refused,
-      ...outcome.errors.map((e) => ({ line: batchLines[e.index], eventId: e.eventId, code: e.code, message: e.message, field: fieldInEvent(e.field, e.index) })),
-    ].sort((a, b) => a.line - b.line);
+    if (batch.length) outcome = await sendLines(send, batch, batchLines);
+    const errors = lineErrors(refused, outcome, batchLines);
     if (errors.length) {
       const text = errors.map((e) => JSON.stringify(e)).join('\n') + '\n';
       await errorsFile.write(text);
       await errorsFile.datasync();
       errorsFileBytes += Buffer.byteLength(text);
     }
-    totals.accepted += outcome.accepted;
-    totals.duplicates += outcome.duplicates;
-    totals.rejected += outcome.rejected + refused.length;
-    totals.refusedLines += refused.length;
-    totals.held += outcome.held;
-    totals.dossiersReplayed += outcome.dossiersReplayed;
+    addOutcome(totals, outcome, refused.length);
     batch = [];
     batchLines = [];
     refused = [];
@@ -578,6 +300,60 @@ function printSummary(file: string, errorsPath: string, result: { totals: Totals
   for (const e of shown) console.log(`  line ${e.line}: ${e.code}${e.field ? ` (${e.field})` : ''}${e.eventId ? ` [${e.eventId}]` : ''} ${e.message}`);
 }
 
+/** The file's stats, or null (with the reason printed) when it is missing, not a regular file or unreadable. */
+async function readableFile(file: string, given: string): Promise<fs.Stats | null> {
+  const stat = await fsp.stat(file).catch((error: NodeJS.ErrnoException) => error);
+  if (stat instanceof Error) {
+    console.error(stat.code === 'ENOENT' ? `No such file: ${given}` : `Cannot read ${given}: ${stat.message}`);
+    return null;
+  }
+  if (!stat.isFile()) {
+    console.error(`Not a regular file: ${given}`);
+    return null;
+  }
+  try {
+    await fsp.access(file, fs.constants.R_OK);
+  } catch (error) {
+    console.error(`Cannot read ${given}: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
+  return stat;
+}
+
+/** Where the batches go, and how to let go of it at the end. */
+interface Target {
+  send: SendBatch;
+  close: () => Promise<void>;
+}
+
+/** The database of the configuration, through the services; or the exit status when it cannot be opened (the reason printed). */
+async function databaseTarget(): Promise<Target | number> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return EXIT_USAGE;
+  }
+  let db;
+  try {
+    db = await openCliDatabase(config, { applicationName: 'service-index-import' });
+  } catch (error) {
+    console.error(`Cannot open the database: ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT_ERROR;
+  }
+  const services = createServices(config, db.dataSource);
+  const opened = db;
+  return {
+    send: databaseSender(services),
+    close: async () => {
+      await services.index.whenIdle();
+      await services.realtime.stop();
+      await opened.close();
+    },
+  };
+}
+
 async function main(): Promise<number> {
   let args: Args;
   try {
@@ -587,21 +363,8 @@ async function main(): Promise<number> {
     return EXIT_USAGE;
   }
   const file = path.resolve(args.file);
-  const stat = await fsp.stat(file).catch((error: NodeJS.ErrnoException) => error);
-  if (stat instanceof Error) {
-    console.error(stat.code === 'ENOENT' ? `No such file: ${args.file}` : `Cannot read ${args.file}: ${stat.message}`);
-    return EXIT_USAGE;
-  }
-  if (!stat.isFile()) {
-    console.error(`Not a regular file: ${args.file}`);
-    return EXIT_USAGE;
-  }
-  try {
-    await fsp.access(file, fs.constants.R_OK);
-  } catch (error) {
-    console.error(`Cannot read ${args.file}: ${error instanceof Error ? error.message : String(error)}`);
-    return EXIT_USAGE;
-  }
+  const stat = await readableFile(file, args.file);
+  if (!stat) return EXIT_USAGE;
 
   // First Ctrl-C: finish the batch in flight and write its checkpoint, so the next run loses
   // nothing. Second: stop at once (the import is idempotent, the next run catches up anyway).
@@ -615,35 +378,14 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   const paths: ImportPaths = { file, checkpoint: `${file}.import-checkpoint.json`, errors: `${file}.import-errors.ndjson` };
-  let target: { send: SendBatch; close: () => Promise<void> };
+  let target: Target;
   if (args.api) {
     const api: ApiTarget = { ...args.api, log: (message) => console.log(message), stopRequested: () => stopping };
     target = { send: (events) => sendBatch(api, events), close: async () => undefined };
   } else {
-    let config;
-    try {
-      config = loadConfig();
-    } catch (error) {
-      console.error(error instanceof Error ? error.message : String(error));
-      return EXIT_USAGE;
-    }
-    let db;
-    try {
-      db = await openCliDatabase(config, { applicationName: 'service-index-import' });
-    } catch (error) {
-      console.error(`Cannot open the database: ${error instanceof Error ? error.message : String(error)}`);
-      return EXIT_ERROR;
-    }
-    const services = createServices(config, db.dataSource);
-    const opened = db;
-    target = {
-      send: databaseSender(services),
-      close: async () => {
-        await services.index.whenIdle();
-        await services.realtime.stop();
-        await opened.close();
-      },
-    };
+    const opened = await databaseTarget();
+    if (typeof opened === 'number') return opened;
+    target = opened;
   }
   try {
     console.log(`Importing ${args.file} (${(stat.size / 2 ** 20).toFixed(1)} MiB) in batches of ${args.batch}${args.api ? ` to ${args.api.url}` : ''} …`);

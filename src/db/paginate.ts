@@ -1,7 +1,7 @@
 import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { ConnectionShape, DEFAULT_PAGE_SIZE, PageArgs, PageInfo } from '../schema/connection';
 import { badInput } from '../domain/errors';
-import { isUnstorable } from '../schema/validation';
+import { isUnstorable } from '../domain/text';
 import { entityReader } from './entity-reader';
 
 /**

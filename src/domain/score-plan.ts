@@ -174,6 +174,52 @@ export function totalForRank(rank: number, peerTotals: readonly (number | null)[
   return rank - 1 < sorted.length ? sorted[rank - 1] : 0;
 }
 
+/** A plan to a rank that cannot be made (the agency is not ranked, or no such rank), or null. */
+function rankOutOfReach(base: Pick<ScorePlan, 'total' | 'rank' | 'rankOutOf' | 'targetRank'>, ranked: boolean, rank: number): ScorePlan | null {
+  const total = base.total;
+  if (!ranked) {
+    return { ...base, targetTotal: 0, reachable: false, projectedTotal: total ?? 0, projectedRank: null, steps: [], statement: 'Đơn vị không được xếp hạng trong kỳ này: không lập được kế hoạch theo hạng.' };
+  }
+  if (!Number.isInteger(rank) || rank < 1 || rank > base.rankOutOf!) {
+    return {
+      ...base,
+      targetTotal: 0,
+      reachable: false,
+      projectedTotal: total ?? 0,
+      projectedRank: base.rank,
+      steps: [],
+      statement: `Hạng ${rank} không có trong bảng xếp hạng: hạng từ 1 đến ${base.rankOutOf}.`,
+    };
+  }
+  return null;
+}
+
+/** The open candidate whose whole shortfall, closed, adds the most points per item (the first of equals). */
+function bestStep(method: IndexMethod, now: Counters, nowTotal: number | null, open: readonly Candidate[]) {
+  let best: { candidate: Candidate; rate: number; shortfall: number; after: Counters; afterTotal: number } | null = null;
+  for (const candidate of open) {
+    const shortfall = shortfallOf(now, candidate.criterion);
+    const after = applyImprovement(now, candidate.criterion, shortfall);
+    const afterTotal = totalOf(method, after) ?? 0;
+    const rate = (afterTotal - (nowTotal ?? 0)) / shortfall;
+    // Strictly better only: ties keep the method's order.
+    if (!best || rate > best.rate) best = { candidate, rate, shortfall, after, afterTotal };
+  }
+  return best;
+}
+
+/** The fewest of a criterion's items that reach the target, by bisection: the total does not decrease with them. */
+function fewestItems(method: IndexMethod, now: Counters, criterion: MethodCriterion, shortfall: number, reached: (total: number | null) => boolean): number {
+  let low = 1;
+  let high = shortfall;
+  while (low < high) {
+    const mid = Math.floor((low + high) / 2);
+    if (reached(totalOf(method, applyImprovement(now, criterion, mid)))) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
+
 /**
  * The plan: greedy by points per item. At each turn, each criterion with a shortfall is scored
  * with its whole shortfall closed (computeScorecard, so interactions such as onTime moving the
@@ -196,22 +242,8 @@ export function planScore(input: PlanInput, target: PlanTarget): ScorePlan {
   const rankOutOf = input.ranked ? current.outOf : null;
   const base = { total, rank: current.rank, rankOutOf, targetRank: target.rank ?? null };
 
-  if (target.rank !== undefined) {
-    if (!input.ranked) {
-      return { ...base, targetTotal: 0, reachable: false, projectedTotal: total ?? 0, projectedRank: null, steps: [], statement: 'Đơn vị không được xếp hạng trong kỳ này: không lập được kế hoạch theo hạng.' };
-    }
-    if (!Number.isInteger(target.rank) || target.rank < 1 || target.rank > rankOutOf!) {
-      return {
-        ...base,
-        targetTotal: 0,
-        reachable: false,
-        projectedTotal: total ?? 0,
-        projectedRank: current.rank,
-        steps: [],
-        statement: `Hạng ${target.rank} không có trong bảng xếp hạng: hạng từ 1 đến ${rankOutOf}.`,
-      };
-    }
-  }
+  const unplannable = target.rank !== undefined ? rankOutOfReach(base, input.ranked, target.rank) : null;
+  if (unplannable) return unplannable;
   const targetTotal = target.rank !== undefined ? totalForRank(target.rank, peerTotals) : roundScore(target.total);
   const goal = target.rank !== undefined ? `hạng ${target.rank} (cần ${formatTotalVi(targetTotal)} điểm)` : `${formatTotalVi(targetTotal)} điểm`;
   const reached = (t: number | null) => t !== null && roundScore(t) >= targetTotal;
@@ -238,15 +270,7 @@ export function planScore(input: PlanInput, target: PlanTarget): ScorePlan {
   for (let turn = 0; turn < maxTurns; turn++) {
     const open = candidates();
     if (open.length === 0) break;
-    let best: { candidate: Candidate; rate: number; shortfall: number; after: Counters; afterTotal: number } | null = null;
-    for (const candidate of open) {
-      const shortfall = shortfallOf(now, candidate.criterion);
-      const after = applyImprovement(now, candidate.criterion, shortfall);
-      const afterTotal = totalOf(method, after) ?? 0;
-      const rate = (afterTotal - (nowTotal ?? 0)) / shortfall;
-      // Strictly better only: ties keep the method's order.
-      if (!best || rate > best.rate) best = { candidate, rate, shortfall, after, afterTotal };
-    }
+    const best = bestStep(method, now, nowTotal, open);
     if (!best) break;
     // No single step adds points, yet closing them all may: receiving more dossiers online
     // grows dataReused's denominator, which only closing its own shortfall makes up for. The
@@ -257,14 +281,7 @@ export function planScore(input: PlanInput, target: PlanTarget): ScorePlan {
     let after = best.after;
     let afterTotal = best.afterTotal;
     if (reached(afterTotal)) {
-      // The fewest items that reach the target: the total does not decrease with them.
-      let low = 1;
-      let high = best.shortfall;
-      while (low < high) {
-        const mid = Math.floor((low + high) / 2);
-        if (reached(totalOf(method, applyImprovement(now, criterion, mid)))) high = mid;
-        else low = mid + 1;
-      }
+      const low = fewestItems(method, now, criterion, best.shortfall, reached);
       // A criterion whose items also grow another's denominator may not rise steadily: then all of them.
       if (reached(totalOf(method, applyImprovement(now, criterion, low)))) {
         items = low;
@@ -294,11 +311,16 @@ export function planScore(input: PlanInput, target: PlanTarget): ScorePlan {
   const projectedTotal = nowTotal === null ? 0 : roundScore(nowTotal);
   const projectedRank = rankNow(nowTotal).rank;
   const reachable = reached(nowTotal);
+  const statement = planStatement(goal, steps, reachable, projectedTotal, projectedRank, rankOutOf);
+  return { ...base, targetTotal, reachable, projectedTotal, projectedRank, steps, statement };
+}
+
+/** The plan in one sentence: its steps and where they lead, or why the goal is out of reach this period. */
+function planStatement(goal: string, steps: readonly PlanStep[], reachable: boolean, projectedTotal: number, projectedRank: number | null, rankOutOf: number | null): string {
   const work = steps.length ? steps.map((s) => s.description).join('; ') : 'không còn chỉ tiêu nào để cải thiện';
-  const statement = reachable
+  return reachable
     ? `Để đạt ${goal}, cần ${steps.length} bước: ${work}. Điểm dự kiến ${formatTotalVi(projectedTotal)}${projectedRank ? `, hạng ${projectedRank}/${rankOutOf}` : ''}, nếu các đơn vị khác giữ nguyên điểm.`
     : `Không thể đạt ${goal} trong kỳ này: dù khắc phục toàn bộ (${work}), điểm cao nhất có thể là ${formatTotalVi(projectedTotal)}${projectedRank ? `, hạng ${projectedRank}/${rankOutOf}` : ''}.`;
-  return { ...base, targetTotal, reachable, projectedTotal, projectedRank, steps, statement };
 }
 
 /** Every candidate's shortfall closed, again until none is left (closing one can open another's). */

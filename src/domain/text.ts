@@ -32,3 +32,32 @@ export function foldVietnamese(text: string): string {
 export function foldedSql(column: string): string {
   return `translate(normalize(${column}, NFC), '${FROM}', '${TO}')`;
 }
+
+/**
+ * Characters no text column can hold: NUL (PostgreSQL's text and jsonb types refuse it) and
+ * UTF-16 surrogates without their pair (not Unicode scalar values, so not encodable in UTF-8;
+ * jsonb refuses them, a text column would silently store U+FFFD instead).
+ */
+// eslint-disable-next-line no-control-regex -- NUL is one of the characters looked for
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Whether a text holds a character PostgreSQL cannot store (see UNSTORABLE). */
+export function isUnstorable(text: string): boolean {
+  return UNSTORABLE.test(text);
+}
+
+/** Characters as PostgreSQL counts them (code points): a surrogate pair is one. */
+export function codePointLength(value: string): number {
+  let length = value.length;
+  for (let i = 0; i < value.length - 1; i++) {
+    const unit = value.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        length--;
+        i++;
+      }
+    }
+  }
+  return length;
+}

@@ -1,11 +1,11 @@
-import { IsEnum, IsOptional, Matches } from 'class-validator';
+import { IsEnum, IsOptional } from 'class-validator';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { AgencyKind } from '../domain/enums';
 import { Agency, ServiceCommitment } from '../entities';
 import { Connection, PageArgs } from '../schema/connection';
 import type { RequestContext } from '../schema/context';
 import { LocalDateScalar } from '../schema/scalars';
-import { AGENCY_CODE, Length } from '../schema/validation';
+import { IsAgencyCode, Length } from '../schema/validation';
 
 export const AgencyConnection = Connection(Agency);
 
@@ -31,7 +31,7 @@ class AgencyFilterArgs extends PageArgs {
 class AgenciesArgs extends AgencyFilterArgs {
   @Field({ nullable: true, description: 'Only direct children of this agency.' })
   @IsOptional()
-  @Matches(AGENCY_CODE, { message: 'parentCode must be an agency code such as "HNI"' })
+  @IsAgencyCode()
   parentCode?: string;
 }
 

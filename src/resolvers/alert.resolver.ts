@@ -6,7 +6,7 @@ import { Agency, Dossier, Feedback } from '../entities';
 import { lookupSecretMatches } from '../services/dossier-service';
 import { eventContext, type RequestContext } from '../schema/context';
 import { domainError, badInput, ErrorCode, notFound, unknownAgency } from '../domain/errors';
-import { AGENCY_CODE, DOSSIER_CODE, Length, validatedSubscribe } from '../schema/validation';
+import { DOSSIER_CODE, IsAgencyCode, Length, validatedSubscribe } from '../schema/validation';
 import { alertStream, SINCE_MAX_DAYS } from '../subscriptions/alert-hub';
 import type { AlertMessage } from '../subscriptions/alert-sequencer';
 
@@ -66,7 +66,7 @@ function toView(alert: AlertMessage): AlertView {
 class AlertsArgs {
   @Field({ nullable: true, description: 'Only alerts of this agency and its descendants (within the token’s scope).' })
   @IsOptional()
-  @Matches(AGENCY_CODE, { message: 'agencyCode must be an agency code such as "HNI"' })
+  @IsAgencyCode()
   agencyCode?: string;
 
   @Field(() => [AlertKind], { nullable: true, description: 'Only these kinds.' })
@@ -96,7 +96,7 @@ class RankingChangedArgs {
 
   @Field({ nullable: true, description: 'The province, for departments, districts and communes.' })
   @IsOptional()
-  @Matches(AGENCY_CODE, { message: 'parentCode must be an agency code such as "HNI"' })
+  @IsAgencyCode()
   parentCode?: string;
 }
 

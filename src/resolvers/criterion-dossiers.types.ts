@@ -2,7 +2,7 @@ import { IsEnum, IsOptional, Matches, ValidateNested } from 'class-validator';
 import { ArgsType, Field, registerEnumType } from 'type-graphql';
 import { CriterionDossierSide } from '../services/index/criterion-dossiers';
 import { PageArgs } from '../schema/connection';
-import { AGENCY_CODE, Length, PERIOD, PERIOD_MESSAGE } from '../schema/validation';
+import { IsAgencyCode, Length, PERIOD, PERIOD_MESSAGE } from '../schema/validation';
 import { DossierFilter } from './dossier.types';
 
 registerEnumType(CriterionDossierSide, {
@@ -20,7 +20,7 @@ registerEnumType(CriterionDossierSide, {
 @ArgsType()
 export class CriterionDossiersArgs extends PageArgs {
   @Field({ description: 'Agency code: its figures, and this list, include its descendants and the agencies merged into it (as its scorecard counts them); a token sees those in its own subtree.' })
-  @Matches(AGENCY_CODE, { message: 'agencyCode must be an agency code such as "HNI"' })
+  @IsAgencyCode()
   agencyCode: string;
 
   @Field({ description: 'Period: "2024-09", "2024-Q3" or "2024".' })

@@ -8,7 +8,7 @@ import { Agency, Dossier, DossierEvent, Procedure, SatisfactionRating } from '..
 import { lookupSecretMatches, timelinessOf } from '../services/dossier-service';
 import { Connection, PageArgs } from '../schema/connection';
 import type { RequestContext } from '../schema/context';
-import { AGENCY_CODE, DOSSIER_CODE, Length } from '../schema/validation';
+import { DOSSIER_CODE, IsAgencyCode, Length } from '../schema/validation';
 import { Applicant, DossierFilter, DossierProgress, ReceiveDossierInput } from './dossier.types';
 
 export const DossierConnection = Connection(Dossier);
@@ -63,7 +63,7 @@ class CompleteArgs extends LifecycleArgs {
 @ArgsType()
 class TransferArgs extends OptionalReasonArgs {
   @Field({ description: 'Code of the agency taking the dossier over.' })
-  @Matches(AGENCY_CODE, { message: 'toAgencyCode must be an agency code such as "HNI"' })
+  @IsAgencyCode()
   toAgencyCode: string;
 }
 

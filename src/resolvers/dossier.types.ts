@@ -5,7 +5,7 @@ import { DossierStatus } from '../domain/lifecycle';
 import { Timeliness } from '../domain/timeliness';
 import { Agency, Procedure } from '../entities';
 import { DossierOrderField, SortDirection } from '../services/list-queries';
-import { AGENCY_CODE, DOSSIER_CODE, ID_NUMBER, Length, LOOKUP_SECRET_LENGTH, PHONE, PROCEDURE_CODE } from '../schema/validation';
+import { DOSSIER_CODE, ID_NUMBER, IsAgencyCode, IsProcedureCode, Length, LOOKUP_SECRET_LENGTH, PHONE } from '../schema/validation';
 
 registerEnumType(DossierOrderField, { name: 'DossierOrderField', description: 'What dossiers can be ordered by.' });
 registerEnumType(SortDirection, { name: 'SortDirection', description: 'Ascending or descending.' });
@@ -61,11 +61,11 @@ export class ReceiveDossierInput {
   code: string;
 
   @Field({ description: 'National code of the procedure, e.g. "1.004227".' })
-  @Matches(PROCEDURE_CODE, { message: 'procedureCode must be a national procedure code such as "1.004227"' })
+  @IsProcedureCode()
   procedureCode: string;
 
   @Field({ description: 'Code of the receiving agency.' })
-  @Matches(AGENCY_CODE, { message: 'agencyCode must be an agency code such as "HNI"' })
+  @IsAgencyCode()
   agencyCode: string;
 
   @Field(() => DossierChannel)
@@ -117,7 +117,7 @@ export class DossierOrder {
 export class DossierFilter {
   @Field({ nullable: true, description: 'This agency and its descendants (within the token’s scope).' })
   @IsOptional()
-  @Matches(AGENCY_CODE, { message: 'agencyCode must be an agency code such as "HNI"' })
+  @IsAgencyCode()
   agencyCode?: string;
 
   @Field(() => [DossierStatus], { nullable: true })
@@ -137,7 +137,7 @@ export class DossierFilter {
 
   @Field({ nullable: true })
   @IsOptional()
-  @Matches(PROCEDURE_CODE, { message: 'procedureCode must be a national procedure code such as "1.004227"' })
+  @IsProcedureCode()
   procedureCode?: string;
 
   @Field(() => Date, { nullable: true, description: 'Received at or after.' })

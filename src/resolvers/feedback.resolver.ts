@@ -6,7 +6,7 @@ import { feedbackAnsweredInTime, isFeedbackOverdue } from '../domain/feedback';
 import { Agency, Feedback, Procedure } from '../entities';
 import { Connection, PageArgs } from '../schema/connection';
 import type { RequestContext } from '../schema/context';
-import { AGENCY_CODE, FEEDBACK_CODE, Length, PROCEDURE_CODE } from '../schema/validation';
+import { FEEDBACK_CODE, IsAgencyCode, IsProcedureCode, Length } from '../schema/validation';
 
 export const FeedbackConnection = Connection(Feedback);
 
@@ -14,12 +14,12 @@ export const FeedbackConnection = Connection(Feedback);
 export class FeedbackFilter {
   @Field({ nullable: true, description: 'This agency and its descendants (within the token’s scope).' })
   @IsOptional()
-  @Matches(AGENCY_CODE, { message: 'agencyCode must be an agency code such as "HNI"' })
+  @IsAgencyCode()
   agencyCode?: string;
 
   @Field({ nullable: true })
   @IsOptional()
-  @Matches(PROCEDURE_CODE, { message: 'procedureCode must be a national procedure code such as "1.004227"' })
+  @IsProcedureCode()
   procedureCode?: string;
 
   @Field({ nullable: true, description: 'Answered (true) or not yet (false).' })
@@ -51,12 +51,12 @@ class FeedbacksArgs extends PageArgs {
 @InputType({ description: 'Feedback or a recommendation received by an agency.' })
 export class SubmitFeedbackInput {
   @Field({ description: 'The agency the feedback is about.' })
-  @Matches(AGENCY_CODE, { message: 'agencyCode must be an agency code such as "HNI"' })
+  @IsAgencyCode()
   agencyCode: string;
 
   @Field({ nullable: true, description: 'The procedure it concerns, if any.' })
   @IsOptional()
-  @Matches(PROCEDURE_CODE, { message: 'procedureCode must be a national procedure code such as "1.004227"' })
+  @IsProcedureCode()
   procedureCode?: string;
 
   @Field()

@@ -7,7 +7,7 @@ import { DelayReports } from '../services/index/delay-report';
 import type { ScorecardView } from '../services/index/scorecard-views';
 import type { RequestContext } from '../schema/context';
 import { unknownAgency } from '../domain/errors';
-import { AGENCY_CODE, PERIOD, PERIOD_MESSAGE } from '../schema/validation';
+import { IsAgencyCode, PERIOD, PERIOD_MESSAGE } from '../schema/validation';
 import { DelayAttribution, RecomputeResult, Scorecard } from './index.types';
 
 /** "2024-09", "2024-Q3" or "2024". */
@@ -15,7 +15,7 @@ import { DelayAttribution, RecomputeResult, Scorecard } from './index.types';
 @ArgsType()
 class ScorecardArgs {
   @Field({ description: 'Agency code.' })
-  @Matches(AGENCY_CODE, { message: 'agencyCode must be an agency code such as "HNI"' })
+  @IsAgencyCode()
   agencyCode: string;
 
   @Field({ description: 'Period: "2024-09", "2024-Q3" or "2024".' })
@@ -33,14 +33,14 @@ class RankingsArgs {
   kind: AgencyKind;
 
   @Field({ nullable: true, description: 'The province, for departments, districts and communes.' })
-  @Matches(AGENCY_CODE, { message: 'parentCode must be an agency code such as "HNI"' })
+  @IsAgencyCode()
   parentCode?: string;
 }
 
 @ArgsType()
 class TrendArgs {
   @Field({ description: 'Agency code.' })
-  @Matches(AGENCY_CODE, { message: 'agencyCode must be an agency code such as "HNI"' })
+  @IsAgencyCode()
   agencyCode: string;
 
   @Field({ description: 'First period, e.g. "2024-01".' })

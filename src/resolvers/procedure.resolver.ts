@@ -1,10 +1,10 @@
-import { IsEnum, IsOptional, Matches } from 'class-validator';
+import { IsEnum, IsOptional } from 'class-validator';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { OnlineLevel, ProcedureLevel } from '../domain/enums';
 import { Agency, Procedure, ServiceCommitment } from '../entities';
 import { Connection, PageArgs } from '../schema/connection';
 import type { RequestContext } from '../schema/context';
-import { AGENCY_CODE, Length } from '../schema/validation';
+import { IsAgencyCode, Length } from '../schema/validation';
 
 export const ProcedureConnection = Connection(Procedure);
 
@@ -32,7 +32,7 @@ class ProceduresArgs extends PageArgs {
 
   @Field({ nullable: true, description: 'Only procedures announced by this agency or one of its descendants.' })
   @IsOptional()
-  @Matches(AGENCY_CODE, { message: 'agencyCode must be an agency code such as "HNI"' })
+  @IsAgencyCode()
   agencyCode?: string;
 }
 

@@ -8,7 +8,7 @@ import { ScoreExplanations } from '../services/index/score-explanations';
 import { PageArgs } from '../schema/connection';
 import type { RequestContext } from '../schema/context';
 import { unknownAgency } from '../domain/errors';
-import { AGENCY_CODE, PERIOD, PERIOD_MESSAGE } from '../schema/validation';
+import { IsAgencyCode, PERIOD, PERIOD_MESSAGE } from '../schema/validation';
 import { DelayListConnection, PointsLost, ScoreChange, UnitLoss, UnitLossConnection } from './score-explanations.types';
 
 /** "2024-09", "2024-Q3" or "2024" (as the scorecard takes it). */
@@ -16,7 +16,7 @@ import { DelayListConnection, PointsLost, ScoreChange, UnitLoss, UnitLossConnect
 @ArgsType()
 class ExplainArgs {
   @Field({ description: 'Agency code, e.g. "HNI".' })
-  @Matches(AGENCY_CODE, { message: 'agencyCode must be an agency code such as "HNI"' })
+  @IsAgencyCode()
   agencyCode: string;
 
   @Field({ description: 'Period: "2025-12", "2025-Q4" or "2025".' })
@@ -27,7 +27,7 @@ class ExplainArgs {
 @ArgsType()
 class DelayListArgs extends PageArgs {
   @Field({ description: 'The province (or any agency): its units are listed, with the agencies merged into it.' })
-  @Matches(AGENCY_CODE, { message: 'agencyCode must be an agency code such as "HNI"' })
+  @IsAgencyCode()
   agencyCode: string;
 
   @Field({ description: 'The month, e.g. "2025-12" (quarters and years are accepted too).' })

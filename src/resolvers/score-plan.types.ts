@@ -1,8 +1,7 @@
 import { ArgsType, Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Matches } from 'class-validator';
 import { ImprovementAction, PlanItemUnit } from '../domain/score-plan';
 import { Agency } from '../entities';
-import { AGENCY_CODE } from '../schema/validation';
+import { IsAgencyCode } from '../schema/validation';
 
 registerEnumType(ImprovementAction, {
   name: 'ImprovementAction',
@@ -32,7 +31,7 @@ registerEnumType(PlanItemUnit, { name: 'PlanItemUnit', description: 'What a plan
 @ArgsType()
 export class ScorePlanArgs {
   @Field({ description: 'Agency code, e.g. "HNI".' })
-  @Matches(AGENCY_CODE, { message: 'agencyCode must be an agency code such as "HNI"' })
+  @IsAgencyCode()
   agencyCode: string;
 
   @Field({ description: 'Period: "2025-12", "2025-Q4" or "2025".' })
@@ -48,7 +47,7 @@ export class ScorePlanArgs {
 @ArgsType()
 export class ScoreForecastArgs {
   @Field({ description: 'Agency code, e.g. "HNI".' })
-  @Matches(AGENCY_CODE, { message: 'agencyCode must be an agency code such as "HNI"' })
+  @IsAgencyCode()
   agencyCode: string;
 
   @Field(() => String, { nullable: true, description: 'The running period, e.g. "2026-12"; by default the current month (Vietnam time). A period that has ended answers its figures as they stand.' })

@@ -1,12 +1,11 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { Matches } from 'class-validator';
 import { requireRole } from '../auth/access';
 import { DossierChannel, DossierEventKind, Role } from '../domain/enums';
 import { Agency, SyncEvent } from '../entities';
 import { Connection, PageArgs } from '../schema/connection';
 import type { RequestContext } from '../schema/context';
 import { ErrorCode, unknownAgency } from '../domain/errors';
-import { AGENCY_CODE, Length, parsePeriodArg } from '../schema/validation';
+import { IsAgencyCode, Length, parsePeriodArg } from '../schema/validation';
 import { ImportOutcome, MAX_IMPORT_BATCH } from '../services/sync-service';
 import { DossierConnection } from './dossier.resolver';
 import { ApplicantInput } from './dossier.types';
@@ -123,7 +122,7 @@ export class SyncReport {
 @ArgsType()
 class SyncReportArgs {
   @Field({ description: 'Agency (with its subtree).' })
-  @Matches(AGENCY_CODE, { message: 'agencyCode must be an agency code such as "HNI"' })
+  @IsAgencyCode()
   agencyCode: string;
 
   @Field({ description: 'Period: "2024-09", "2024-Q3" or "2024".' })

@@ -1,8 +1,9 @@
-import { buildMessage, getMetadataStorage as classValidatorMetadata, validate, ValidateBy, ValidationError, ValidationOptions } from 'class-validator';
+import { buildMessage, getMetadataStorage as classValidatorMetadata, Matches, validate, ValidateBy, ValidationError, ValidationOptions } from 'class-validator';
 import { ASTNode, DocumentNode, getNamedType, GraphQLError, GraphQLResolveInfo, Kind, visit } from 'graphql';
 import { ArgumentValidationError, getMetadataStorage } from 'type-graphql';
 import { parsePeriod, Period } from '../domain/periods';
 import { badInput, ErrorCode } from '../domain/errors';
+import { codePointLength, isUnstorable } from '../domain/text';
 
 /**
  * Formats of public codes, checked on every input that carries one (class-validator @Matches).
@@ -20,6 +21,14 @@ export const DOSSIER_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{2,59}$/;
 export const ID_NUMBER = /^[0-9]{9,13}(-[0-9]{3})?$/;
 export const PHONE = /^\+?[0-9 .-]{8,20}$/;
 export const FEEDBACK_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{2,59}$/;
+/** An argument or input field holding an agency code: one check and one message wherever one is taken. */
+export function IsAgencyCode(): PropertyDecorator {
+  return Matches(AGENCY_CODE, { message: '$property must be an agency code such as "HNI"' });
+}
+/** An argument or input field holding a national procedure code. */
+export function IsProcedureCode(): PropertyDecorator {
+  return Matches(PROCEDURE_CODE, { message: '$property must be a national procedure code such as "1.004227"' });
+}
 /** A dossier's lookup secret opens the applicant's personal data: long enough not to be guessed. */
 export const LOOKUP_SECRET_LENGTH = { min: 8, max: 100 };
 
@@ -107,17 +116,6 @@ export function parsePeriodArg(key: string, field: string): Period {
 }
 
 /**
- * Characters no text column can hold: NUL (PostgreSQL's text types refuse it) and UTF-16
- * surrogates without their pair (not Unicode scalar values, so not encodable in UTF-8).
- */
-// eslint-disable-next-line no-control-regex -- NUL is one of the characters looked for
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-export function isUnstorable(text: string): boolean {
-  return UNSTORABLE.test(text);
-}
-
-/**
  * Refuses an operation any of whose strings (variables, at any depth, and string literals of
  * the document) holds a character no text column can store, with BAD_USER_INPUT naming where.
  * Checked once per operation on both transports, before any resolver runs: every string
@@ -181,22 +179,6 @@ function unstorable(where: string, node?: ASTNode): GraphQLError {
     nodes: node,
     extensions: { code: ErrorCode.BAD_USER_INPUT, field: where, http: { status: 400 } },
   });
-}
-
-/** Characters as PostgreSQL counts them (code points): a surrogate pair is one. */
-export function codePointLength(value: string): number {
-  let length = value.length;
-  for (let i = 0; i < value.length - 1; i++) {
-    const unit = value.charCodeAt(i);
-    if (unit >= 0xd800 && unit <= 0xdbff) {
-      const next = value.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        length--;
-        i++;
-      }
-    }
-  }
-  return length;
 }
 
 /**

@@ -38,7 +38,7 @@ export interface ReceivedDossier {
 }
 
 /** How long a client clock may run ahead of ours before a receipt time counts as "future". */
-const FUTURE_TOLERANCE_MS = 5 * 60_000;
+export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 export function hashLookupSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');

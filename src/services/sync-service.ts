@@ -11,15 +11,13 @@ import { Agency, Procedure, ServiceCommitment } from '../entities';
 import type { SyncEventPayload } from '../entities/SyncEvent';
 import { queryReturning } from '../db/returning';
 import { badInput, ErrorCode } from '../domain/errors';
-import { AGENCY_CODE, DOSSIER_CODE, ID_NUMBER, LOOKUP_SECRET_LENGTH, PHONE, PROCEDURE_CODE } from '../schema/validation';
 import { DomainEvents, DossiersSynced, DossierTimes } from '../subscriptions/domain-events';
 import { CalendarService } from './calendar-service';
+import { shapeProblem } from './sync-event-checks';
 import { hashLookupSecret, lockDossierCode } from './dossier-service';
 
 /** The most events one importDossierEvents call takes. */
 export const MAX_IMPORT_BATCH = 5000;
-const FUTURE_TOLERANCE_MS = 5 * 60_000;
-const EVENT_ID = /^[\x21-\x7e]{1,100}$/;
 
 /** One event as an agency system sends it. */
 export interface ImportEventInput {
@@ -112,115 +110,20 @@ export class SyncService {
     const now = this.clock();
     const calendar = await this.calendars.get();
     const errors: ImportItemError[] = [];
-    const reject = (index: number, eventId: string | null, code: ErrorCode, message: string, field: string | null = null) => errors.push({ index, eventId, code, message, field });
+    const reject: Reject = (index, eventId, code, message, field = null) => errors.push({ index, eventId, code, message, field });
 
     // 1. Shape of each event. Repeats inside the call are dropped once the references are
     // checked too (step 2), so a bad first copy does not take a good second one with it.
-    const shaped: ValidEvent[] = [];
-    const unknownSecret = secretSource(inputs.length);
-    inputs.forEach((input, index) => {
-      const problem = shapeProblem(input, now);
-      if (problem) return reject(index, typeof input.eventId === 'string' ? input.eventId : null, ErrorCode.BAD_USER_INPUT, problem.message, `events.${index}.${problem.field}`);
-      shaped.push({
-        index,
-        eventId: input.eventId,
-        dossierCode: input.dossierCode,
-        kind: input.kind,
-        occurredAt: input.occurredAt,
-        payload: payloadOf(input, unknownSecret),
-        namedAgencyCode: agencyCodeNamedBy(input.dossierCode),
-        secretSent: input.lookupSecret !== undefined && input.lookupSecret !== null,
-      });
-    });
+    const shaped = shapeEvents(inputs, now, reject);
 
     const outcome = await this.dataSource.transaction(async (em) => {
       // Writers of these codes (other imports, receiveDossier) wait here, so what is checked
       // below still holds when the dossiers are written.
       await lockDossierCode(em, ...unique(shaped.map((e) => e.dossierCode)));
       // 2. References and scope, with one query per kind of thing.
-      const agencies = await withMissing(new Map<string, Agency>(), unique(shaped.flatMap((e) => [e.payload.agencyCode, e.payload.toAgencyCode, e.namedAgencyCode])), (codes) => em.findBy(Agency, { code: In(codes) }));
-      const procedures = await withMissing(new Map<string, Procedure>(), unique(shaped.map((e) => e.payload.procedureCode)), (codes) => em.findBy(Procedure, { code: In(codes) }));
-      const existing = new Map<string, StoredDossier>(
-        (
-          await em.query(`SELECT d.code, d.managed_by_sync, a.path, d.agency_id, d.received_at, d.completed_at, d.closed_at FROM dossier d JOIN agency a ON a.id = d.agency_id WHERE d.code = ANY($1::text[])`, [
-            unique(shaped.map((e) => e.dossierCode)),
-          ])
-        ).map((r: StoredDossier) => [r.code, r]),
-      );
-      const scope = scopePrefix(importer);
-      const valid: PlacedEvent[] = [];
-      for (const e of shaped) {
-        const fail = (code: ErrorCode, message: string, field: string | null = null) => reject(e.index, e.eventId, code, message, field && `events.${e.index}.${field}`);
-        // Scope first, the code's then the dossier's: outside it, a code that is taken and a
-        // free one get the same answer, so the import cannot tell which codes exist.
-        const named = e.namedAgencyCode === null ? undefined : agencies.get(e.namedAgencyCode);
-        if (named && !mayUseDossierCode(named.path, scope)) {
-          fail(ErrorCode.FORBIDDEN, dossierCodeOutOfScope(e.dossierCode, named.code), 'dossierCode');
-          continue;
-        }
-        const problem = referenceProblem(e, existing.get(e.dossierCode), agencies, procedures, importer);
-        if (problem) {
-          fail(problem.code, problem.message, problem.field);
-          continue;
-        }
-        valid.push({ ...e, idSpace: eventIdSpace(named?.code ?? null, importer.agencyCode) });
-      }
-      // The first copy of each event id in its id space among the valid ones is stored, unless
-      // the id was stored before; every other copy is checked against what was kept (below).
-      const firstOf = new Map<string, PlacedEvent>();
-      const laterCopies: PlacedEvent[] = [];
-      for (const e of valid) {
-        if (firstOf.has(placedKey(e))) laterCopies.push(e);
-        else firstOf.set(placedKey(e), e);
-      }
-      const firstCopies = [...firstOf.values()];
-      if (firstCopies.length === 0) return { duplicates: 0, accepted: new Set<string>(), replayed: [] as Replayed[], existing };
-      // In key order: two imports inserting the same ids in opposite orders would each wait
-      // on the other's row (ON CONFLICT) and one would fail on a deadlock.
-      firstCopies.sort((a, b) => compareText(a.eventId, b.eventId) || compareText(a.idSpace, b.idSpace));
-
-      // 3. Store, first copy wins: one multi-row insert.
-      // ADMIN's scope is everything: '/' covers every agency path.
-      const importerPath = scope ?? '/';
-      const inserted = await queryReturning<{ event_id: string; id_space: string }>(
-        em,
-        `INSERT INTO sync_event (event_id, id_space, dossier_code, kind, occurred_at, payload, importer_path, imported_by)
-         SELECT r.event_id, r.id_space, r.dossier_code, r.kind::dossier_event_kind, r.occurred_at, r.payload, $2, $3
-           FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, id_space text, dossier_code text, kind text, occurred_at timestamptz, payload jsonb)
-         ON CONFLICT (event_id, id_space) DO NOTHING RETURNING event_id, id_space`,
-        [
-          JSON.stringify(firstCopies.map((e) => ({ event_id: e.eventId, id_space: e.idSpace, dossier_code: e.dossierCode, kind: e.kind, occurred_at: e.occurredAt.toISOString(), payload: e.payload }))),
-          importerPath,
-          importer.sub,
-        ],
-      );
-      const accepted = new Set(inserted.map(storedKey));
-      // Ids stored before (usually none; every one on a repeated call): the same event is a
-      // duplicate, a different one under that id is refused, never silently dropped.
-      const stored = firstCopies.filter((e) => !accepted.has(placedKey(e)));
-      const kept = new Map<string, { content: EventContent<SyncEventPayload>; by: string }>(firstCopies.map((e) => [placedKey(e), { content: e, by: `event ${e.index} of this call` }]));
-      if (stored.length) {
-        const earlier = new Map<string, StoredEventRow>(
-          (
-            await em.query(
-              `SELECT s.event_id, s.id_space, s.dossier_code, s.kind, s.occurred_at, s.payload FROM sync_event s
-                 JOIN unnest($1::text[], $2::text[]) AS k(event_id, id_space) ON k.event_id = s.event_id AND k.id_space = s.id_space`,
-              [stored.map((e) => e.eventId), stored.map((e) => e.idSpace)],
-            )
-          ).map((r: StoredEventRow) => [storedKey(r), r] as const),
-        );
-        for (const [key, r] of earlier) kept.set(key, { content: { kind: r.kind, dossierCode: r.dossier_code, occurredAt: new Date(r.occurred_at), payload: r.payload }, by: 'the event stored under it' });
-      }
-      let duplicates = 0;
-      for (const e of [...stored, ...laterCopies]) {
-        const { content, by } = kept.get(placedKey(e))!;
-        if (sameEventContent(content, e, e.secretSent)) duplicates++;
-        else reject(e.index, e.eventId, ErrorCode.CONFLICT, differentRepeat(e, by), `events.${e.index}.eventId`);
-      }
-      // The rows just stored, as the replay would read them back.
-      const fresh: StoredEventRow[] = firstCopies
-        .filter((e) => accepted.has(placedKey(e)))
-        .map((e) => ({ event_id: e.eventId, id_space: e.idSpace, dossier_code: e.dossierCode, kind: e.kind, occurred_at: e.occurredAt, payload: e.payload, held_reason: null, importer_path: importerPath }));
+      const { agencies, procedures, existing, valid } = await placeEvents(em, shaped, importer, reject);
+      // 3. Store, first copy wins.
+      const { duplicates, accepted, fresh } = await storeEvents(em, valid, importer, reject);
       return { duplicates, accepted, replayed: fresh.length ? await this.replay(em, fresh, { agencies, procedures }, calendar) : [], existing };
     });
 
@@ -243,28 +146,14 @@ export class SyncService {
    * transaction-scoped advisory lock per dossier code so two imports of one dossier replay
    * one after the other, each seeing the other's events once committed.
    */
-  private async replay(em: EntityManager, freshRows: StoredEventRow[], known: { agencies: Map<string, Agency>; procedures: Map<string, Procedure> }, calendar: WorkingCalendar): Promise<Replayed[]> {
+  private async replay(em: EntityManager, freshRows: StoredEventRow[], known: KnownReferences, calendar: WorkingCalendar): Promise<Replayed[]> {
     const codes = unique(freshRows.map((r) => r.dossier_code));
     const fresh = new Set(freshRows.map(storedKey));
-    // The events stored before this call; this call's own rows are in memory already (reading
-    // them back costs pg's row, JSON and date parsing of every one: docs/performance.md, P5).
-    const before: StoredEventRow[] = await em.query(
-      `SELECT s.event_id, s.id_space, s.dossier_code, s.kind, s.occurred_at, s.payload, s.held_reason, s.importer_path FROM sync_event s
-        WHERE s.dossier_code = ANY($1::text[])
-          AND NOT EXISTS (SELECT 1 FROM unnest($2::text[], $3::text[]) AS f(event_id, id_space) WHERE f.event_id = s.event_id AND f.id_space = s.id_space)`,
-      [codes, freshRows.map((r) => r.event_id), freshRows.map((r) => r.id_space)],
-    );
-    const rows = [...before, ...freshRows];
-    const receipts = rows.filter((r) => r.kind === DossierEventKind.RECEIVED);
-    // What the checks read is reused; earlier events may name agencies and procedures they did not.
-    const agencies = await withMissing(known.agencies, unique(rows.flatMap((r) => [r.payload.agencyCode, r.payload.toAgencyCode])), (missing) => em.findBy(Agency, { code: In(missing) }));
-    const procedures = await withMissing(known.procedures, unique(receipts.map((r) => r.payload.procedureCode)), (missing) => em.findBy(Procedure, { code: In(missing) }));
-    const agencyIds = unique(receipts.map((r) => agencies.get(r.payload.agencyCode!)?.databaseId));
-    const commitments = agencyIds.length ? await em.findBy(ServiceCommitment, { agencyId: In(agencyIds) }) : [];
+    const { rows, agencies, procedures, commitments } = await readReplayInputs(em, codes, freshRows, known);
 
     const byCode = new Map<string, StoredEventRow[]>();
     for (const row of rows) (byCode.get(row.dossier_code) ?? byCode.set(row.dossier_code, []).get(row.dossier_code)!).push(row);
-    const results = codes.map((code) => {
+    const results: DossierReplay[] = codes.map((code) => {
       const rows = byCode.get(code) ?? [];
       const ids = replayIds(rows);
       const result = replayDossier(rows.map((row) => toSyncedEvent(row, ids.get(row)!, agencies, procedures, commitments, calendar)), calendar);
@@ -273,103 +162,10 @@ export class SyncService {
     });
 
     // Write back with one statement per table.
-    const received = results.filter((r): r is typeof r & { result: Extract<ReplayResult, { received: true }> } => r.result.received);
-    const dossierRows = received.map(({ code, result, rowOf }) => {
-      const receipt = rowOf.get(result.receiptEventId)!.payload;
-      const s = result.state;
-      return {
-        code,
-        procedure_id: result.receipt.procedureId,
-        agency_id: result.receipt.agencyId,
-        channel: receipt.channel,
-        status: s.status,
-        applicant_kind: receipt.applicantKind,
-        applicant_name: receipt.applicantName,
-        applicant_id_number: receipt.applicantIdNumber,
-        applicant_phone: receipt.applicantPhone ?? null,
-        applicant_address: receipt.applicantAddress ?? null,
-        lookup_secret_hash: receipt.lookupSecretHash,
-        received_at: result.receivedAt.toISOString(),
-        processing_days: result.receipt.processingDays,
-        base_due_at: s.baseDueAt.toISOString(),
-        due_at: s.dueAt.toISOString(),
-        paused_working_minutes: s.pausedWorkingMinutes,
-        supplement_requested_at: iso(s.supplementRequestedAt),
-        completed_at: iso(s.completedAt),
-        result_returned_at: iso(s.resultReturnedAt),
-        closed_at: iso(s.closedAt),
-        history_complete: result.historyComplete,
-        completion_timeliness: s.completionTimeliness,
-        digitized_at_receipt: receipt.digitizedAtReceipt ?? false,
-        reused_digitized_data: receipt.reusedDigitizedData ?? false,
-        electronic_result: s.electronicResult,
-        fee_paid_online: receipt.feePaidOnline ?? false,
-        synced_to_national_portal: result.synced,
-        transferred_in: receipt.transferredIn ?? false,
-        apology_issued_at: iso(s.apologyIssuedAt),
-        apology_new_appointment_at: iso(s.apologyNewAppointmentAt),
-        rejection_reason: s.rejectionReason,
-        transferred_to_agency_id: s.transferredToAgencyId,
-      };
-    });
-    const ids = new Map<string, string>();
-    if (dossierRows.length) {
-      const columns = Object.keys(dossierRows[0]);
-      const saved: { id: string; code: string }[] = await em.query(
-        `INSERT INTO dossier (${columns.join(', ')}, managed_by_sync, version)
-         SELECT ${columns.map((c) => `r.${c}`).join(', ')}, true, 1
-           FROM jsonb_populate_recordset(NULL::dossier, $1::jsonb) AS r
-         ON CONFLICT (code) DO UPDATE SET ${columns.filter((c) => c !== 'code').map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
-           version = dossier.version + 1, updated_at = now()
-         -- never overwrite a dossier the API's mutations keep (a receipt that raced this import)
-         WHERE dossier.managed_by_sync
-         RETURNING id, code`,
-        [JSON.stringify(dossierRows)],
-      );
-      for (const row of saved) ids.set(row.code, String(row.id));
-      // The applied history is a projection of the synced events. When the new events only
-      // extend what was applied before (the usual case: a dossier's events arrive over days),
-      // the stored rows stay and only the new ones are added; otherwise it is rebuilt.
-      const rewritten: string[] = [];
-      const eventRows = received.flatMap(({ code, result, rows: events, ids: replayId, rowOf }) => {
-        const dossierId = ids.get(code);
-        if (!dossierId) return [];
-        const before = events.filter((e) => !fresh.has(storedKey(e)) && e.held_reason === null).map((e) => toSyncedEvent(e, replayId.get(e)!, new Map(), new Map(), [], calendar)).sort(compareSyncedEvents);
-        const extendsBefore = before.every((e, i) => result.applied[i]?.eventId === e.eventId);
-        if (!extendsBefore) rewritten.push(dossierId);
-        return result.applied.slice(extendsBefore ? before.length : 0).map((e) => ({
-          external_id: rowOf.get(e.eventId)!.event_id,
-          dossier_id: dossierId,
-          kind: e.kind,
-          from_status: e.fromStatus,
-          to_status: e.toStatus,
-          actor: 'sync',
-          actor_agency_id: result.receipt.agencyId,
-          reason: e.reason,
-          details: e.details,
-          occurred_at: e.occurredAt.toISOString(),
-        }));
-      });
-      if (rewritten.length) await em.query(`DELETE FROM dossier_event WHERE dossier_id = ANY($1::bigint[])`, [rewritten]);
-      await em.query(
-        `INSERT INTO dossier_event (external_id, dossier_id, kind, from_status, to_status, actor, actor_agency_id, reason, details, occurred_at)
-         SELECT r.external_id, r.dossier_id, r.kind, r.from_status, r.to_status, r.actor, r.actor_agency_id, r.reason, r.details, r.occurred_at
-           FROM jsonb_populate_recordset(NULL::dossier_event, $1::jsonb) AS r`,
-        [JSON.stringify(eventRows)],
-      );
-    }
-    const heldKeys = new Map(results.map((r) => [r.code, r.result.held.map((h) => storedKey(r.rowOf.get(h.eventId)!))]));
-    const held = new Map(results.flatMap((r) => r.result.held.map((h, i) => [heldKeys.get(r.code)![i], h.reason] as const)));
-    // Only the events whose hold changed (usually none): the rows were read in this transaction.
-    const holds = rows.map((r) => ({ event_id: r.event_id, id_space: r.id_space, reason: held.get(storedKey(r)) ?? null, before: r.held_reason })).filter((r) => r.reason !== r.before);
-    if (holds.length) {
-      await em.query(
-        `UPDATE sync_event s SET held_reason = r.reason
-           FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, id_space text, reason text)
-          WHERE s.event_id = r.event_id AND s.id_space = r.id_space`,
-        [JSON.stringify(holds.map(({ event_id, id_space, reason }) => ({ event_id, id_space, reason })))],
-      );
-    }
+    const received = results.filter((r): r is ReceivedReplay => r.result.received);
+    const ids = await writeDossiers(em, received);
+    if (received.length) await writeAppliedEvents(em, received, ids, fresh, calendar);
+    const heldKeys = await writeHolds(em, rows, results);
     return results.map(({ code, result }) => ({
       code,
       result,
@@ -378,6 +174,288 @@ export class SyncService {
       times: result.received ? { agencyId: result.receipt.agencyId, receivedAt: result.receivedAt, completedAt: result.state.completedAt, closedAt: result.state.closedAt } : undefined,
     }));
   }
+}
+
+/** Records one event's error of an import call (`field` is the path inside that event). */
+type Reject = (index: number, eventId: string | null, code: ErrorCode, message: string, field?: string | null) => void;
+
+/** The agencies and procedures an import's checks read, by code (null where none has that code). */
+interface KnownReferences {
+  agencies: Map<string, Agency>;
+  procedures: Map<string, Procedure>;
+}
+
+/** Step 1 of an import: the events of a sound shape, each with the payload to store; the others rejected. */
+function shapeEvents(inputs: ImportEventInput[], now: Date, reject: Reject): ValidEvent[] {
+  const shaped: ValidEvent[] = [];
+  const unknownSecret = secretSource(inputs.length);
+  inputs.forEach((input, index) => {
+    const problem = shapeProblem(input, now);
+    if (problem) return reject(index, typeof input.eventId === 'string' ? input.eventId : null, ErrorCode.BAD_USER_INPUT, problem.message, `events.${index}.${problem.field}`);
+    shaped.push({
+      index,
+      eventId: input.eventId,
+      dossierCode: input.dossierCode,
+      kind: input.kind,
+      occurredAt: input.occurredAt,
+      payload: payloadOf(input, unknownSecret),
+      namedAgencyCode: agencyCodeNamedBy(input.dossierCode),
+      secretSent: input.lookupSecret !== undefined && input.lookupSecret !== null,
+    });
+  });
+  return shaped;
+}
+
+/**
+ * Step 2 of an import: the events whose agencies, procedure and dossier exist and lie within
+ * the importer's scope, each placed in its event id space; the others rejected.
+ */
+async function placeEvents(
+  em: EntityManager,
+  shaped: ValidEvent[],
+  importer: Viewer,
+  reject: Reject,
+): Promise<KnownReferences & { existing: Map<string, StoredDossier>; valid: PlacedEvent[] }> {
+  const agencies = await withMissing(new Map<string, Agency>(), unique(shaped.flatMap((e) => [e.payload.agencyCode, e.payload.toAgencyCode, e.namedAgencyCode])), (codes) => em.findBy(Agency, { code: In(codes) }));
+  const procedures = await withMissing(new Map<string, Procedure>(), unique(shaped.map((e) => e.payload.procedureCode)), (codes) => em.findBy(Procedure, { code: In(codes) }));
+  const existing = new Map<string, StoredDossier>(
+    (
+      await em.query(`SELECT d.code, d.managed_by_sync, a.path, d.agency_id, d.received_at, d.completed_at, d.closed_at FROM dossier d JOIN agency a ON a.id = d.agency_id WHERE d.code = ANY($1::text[])`, [
+        unique(shaped.map((e) => e.dossierCode)),
+      ])
+    ).map((r: StoredDossier) => [r.code, r]),
+  );
+  const scope = scopePrefix(importer);
+  const valid: PlacedEvent[] = [];
+  for (const e of shaped) {
+    const fail = (code: ErrorCode, message: string, field: string | null = null) => reject(e.index, e.eventId, code, message, field && `events.${e.index}.${field}`);
+    // Scope first, the code's then the dossier's: outside it, a code that is taken and a
+    // free one get the same answer, so the import cannot tell which codes exist.
+    const named = e.namedAgencyCode === null ? undefined : agencies.get(e.namedAgencyCode);
+    if (named && !mayUseDossierCode(named.path, scope)) {
+      fail(ErrorCode.FORBIDDEN, dossierCodeOutOfScope(e.dossierCode, named.code), 'dossierCode');
+      continue;
+    }
+    const problem = referenceProblem(e, existing.get(e.dossierCode), agencies, procedures, importer);
+    if (problem) {
+      fail(problem.code, problem.message, problem.field);
+      continue;
+    }
+    valid.push({ ...e, idSpace: eventIdSpace(named?.code ?? null, importer.agencyCode) });
+  }
+  return { agencies, procedures, existing, valid };
+}
+
+/**
+ * Step 3 of an import: stores the first copy of each event id in its id space (one multi-row
+ * insert) unless the id was stored before, and checks every other copy against what was kept:
+ * the same event is a duplicate, a different one under that id is refused, never silently
+ * dropped. Returns the rows just stored, as the replay would read them back.
+ */
+async function storeEvents(em: EntityManager, valid: PlacedEvent[], importer: Viewer, reject: Reject): Promise<{ duplicates: number; accepted: Set<string>; fresh: StoredEventRow[] }> {
+  const firstOf = new Map<string, PlacedEvent>();
+  const laterCopies: PlacedEvent[] = [];
+  for (const e of valid) {
+    if (firstOf.has(placedKey(e))) laterCopies.push(e);
+    else firstOf.set(placedKey(e), e);
+  }
+  const firstCopies = [...firstOf.values()];
+  if (firstCopies.length === 0) return { duplicates: 0, accepted: new Set<string>(), fresh: [] };
+  // In key order: two imports inserting the same ids in opposite orders would each wait
+  // on the other's row (ON CONFLICT) and one would fail on a deadlock.
+  firstCopies.sort((a, b) => compareText(a.eventId, b.eventId) || compareText(a.idSpace, b.idSpace));
+
+  // ADMIN's scope is everything: '/' covers every agency path.
+  const importerPath = scopePrefix(importer) ?? '/';
+  const inserted = await queryReturning<{ event_id: string; id_space: string }>(
+    em,
+    `INSERT INTO sync_event (event_id, id_space, dossier_code, kind, occurred_at, payload, importer_path, imported_by)
+     SELECT r.event_id, r.id_space, r.dossier_code, r.kind::dossier_event_kind, r.occurred_at, r.payload, $2, $3
+       FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, id_space text, dossier_code text, kind text, occurred_at timestamptz, payload jsonb)
+     ON CONFLICT (event_id, id_space) DO NOTHING RETURNING event_id, id_space`,
+    [
+      JSON.stringify(firstCopies.map((e) => ({ event_id: e.eventId, id_space: e.idSpace, dossier_code: e.dossierCode, kind: e.kind, occurred_at: e.occurredAt.toISOString(), payload: e.payload }))),
+      importerPath,
+      importer.sub,
+    ],
+  );
+  const accepted = new Set(inserted.map(storedKey));
+  // Ids stored before (usually none; every one on a repeated call).
+  const stored = firstCopies.filter((e) => !accepted.has(placedKey(e)));
+  const kept = new Map<string, { content: EventContent<SyncEventPayload>; by: string }>(firstCopies.map((e) => [placedKey(e), { content: e, by: `event ${e.index} of this call` }]));
+  if (stored.length) {
+    const earlier = new Map<string, StoredEventRow>(
+      (
+        await em.query(
+          `SELECT s.event_id, s.id_space, s.dossier_code, s.kind, s.occurred_at, s.payload FROM sync_event s
+             JOIN unnest($1::text[], $2::text[]) AS k(event_id, id_space) ON k.event_id = s.event_id AND k.id_space = s.id_space`,
+          [stored.map((e) => e.eventId), stored.map((e) => e.idSpace)],
+        )
+      ).map((r: StoredEventRow) => [storedKey(r), r] as const),
+    );
+    for (const [key, r] of earlier) kept.set(key, { content: { kind: r.kind, dossierCode: r.dossier_code, occurredAt: new Date(r.occurred_at), payload: r.payload }, by: 'the event stored under it' });
+  }
+  let duplicates = 0;
+  for (const e of [...stored, ...laterCopies]) {
+    const { content, by } = kept.get(placedKey(e))!;
+    if (sameEventContent(content, e, e.secretSent)) duplicates++;
+    else reject(e.index, e.eventId, ErrorCode.CONFLICT, differentRepeat(e, by), `events.${e.index}.eventId`);
+  }
+  const fresh: StoredEventRow[] = firstCopies
+    .filter((e) => accepted.has(placedKey(e)))
+    .map((e) => ({ event_id: e.eventId, id_space: e.idSpace, dossier_code: e.dossierCode, kind: e.kind, occurred_at: e.occurredAt, payload: e.payload, held_reason: null, importer_path: importerPath }));
+  return { duplicates, accepted, fresh };
+}
+
+/** One dossier's replay: its stored events, their replay ids, and what the domain made of them. */
+interface DossierReplay {
+  code: string;
+  result: ReplayResult;
+  rows: StoredEventRow[];
+  ids: Map<StoredEventRow, string>;
+  rowOf: Map<string, StoredEventRow>;
+}
+type ReceivedReplay = DossierReplay & { result: Extract<ReplayResult, { received: true }> };
+
+/**
+ * Every event of the given dossiers (those stored before this call, then this call's own),
+ * and the agencies, procedures and service commitments their replay reads.
+ */
+async function readReplayInputs(
+  em: EntityManager,
+  codes: string[],
+  freshRows: StoredEventRow[],
+  known: KnownReferences,
+): Promise<KnownReferences & { rows: StoredEventRow[]; commitments: ServiceCommitment[] }> {
+  // The events stored before this call; this call's own rows are in memory already (reading
+  // them back costs pg's row, JSON and date parsing of every one: docs/performance.md, P5).
+  const before: StoredEventRow[] = await em.query(
+    `SELECT s.event_id, s.id_space, s.dossier_code, s.kind, s.occurred_at, s.payload, s.held_reason, s.importer_path FROM sync_event s
+      WHERE s.dossier_code = ANY($1::text[])
+        AND NOT EXISTS (SELECT 1 FROM unnest($2::text[], $3::text[]) AS f(event_id, id_space) WHERE f.event_id = s.event_id AND f.id_space = s.id_space)`,
+    [codes, freshRows.map((r) => r.event_id), freshRows.map((r) => r.id_space)],
+  );
+  const rows = [...before, ...freshRows];
+  const receipts = rows.filter((r) => r.kind === DossierEventKind.RECEIVED);
+  // What the checks read is reused; earlier events may name agencies and procedures they did not.
+  const agencies = await withMissing(known.agencies, unique(rows.flatMap((r) => [r.payload.agencyCode, r.payload.toAgencyCode])), (missing) => em.findBy(Agency, { code: In(missing) }));
+  const procedures = await withMissing(known.procedures, unique(receipts.map((r) => r.payload.procedureCode)), (missing) => em.findBy(Procedure, { code: In(missing) }));
+  const agencyIds = unique(receipts.map((r) => agencies.get(r.payload.agencyCode!)?.databaseId));
+  const commitments = agencyIds.length ? await em.findBy(ServiceCommitment, { agencyId: In(agencyIds) }) : [];
+  return { rows, agencies, procedures, commitments };
+}
+
+/** A replayed dossier's row of the dossier table, its applicant and options as its receipt gave them. */
+function dossierRow({ code, result, rowOf }: ReceivedReplay) {
+  const receipt = rowOf.get(result.receiptEventId)!.payload;
+  const s = result.state;
+  return {
+    code,
+    procedure_id: result.receipt.procedureId,
+    agency_id: result.receipt.agencyId,
+    channel: receipt.channel,
+    status: s.status,
+    applicant_kind: receipt.applicantKind,
+    applicant_name: receipt.applicantName,
+    applicant_id_number: receipt.applicantIdNumber,
+    applicant_phone: receipt.applicantPhone ?? null,
+    applicant_address: receipt.applicantAddress ?? null,
+    lookup_secret_hash: receipt.lookupSecretHash,
+    received_at: result.receivedAt.toISOString(),
+    processing_days: result.receipt.processingDays,
+    base_due_at: s.baseDueAt.toISOString(),
+    due_at: s.dueAt.toISOString(),
+    paused_working_minutes: s.pausedWorkingMinutes,
+    supplement_requested_at: iso(s.supplementRequestedAt),
+    completed_at: iso(s.completedAt),
+    result_returned_at: iso(s.resultReturnedAt),
+    closed_at: iso(s.closedAt),
+    history_complete: result.historyComplete,
+    completion_timeliness: s.completionTimeliness,
+    digitized_at_receipt: receipt.digitizedAtReceipt ?? false,
+    reused_digitized_data: receipt.reusedDigitizedData ?? false,
+    electronic_result: s.electronicResult,
+    fee_paid_online: receipt.feePaidOnline ?? false,
+    synced_to_national_portal: result.synced,
+    transferred_in: receipt.transferredIn ?? false,
+    apology_issued_at: iso(s.apologyIssuedAt),
+    apology_new_appointment_at: iso(s.apologyNewAppointmentAt),
+    rejection_reason: s.rejectionReason,
+    transferred_to_agency_id: s.transferredToAgencyId,
+  };
+}
+
+/** Upserts the replayed dossiers in one statement; returns the id of each one written, by code. */
+async function writeDossiers(em: EntityManager, received: ReceivedReplay[]): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  const dossierRows = received.map(dossierRow);
+  if (!dossierRows.length) return ids;
+  const columns = Object.keys(dossierRows[0]);
+  const saved: { id: string; code: string }[] = await em.query(
+    `INSERT INTO dossier (${columns.join(', ')}, managed_by_sync, version)
+     SELECT ${columns.map((c) => `r.${c}`).join(', ')}, true, 1
+       FROM jsonb_populate_recordset(NULL::dossier, $1::jsonb) AS r
+     ON CONFLICT (code) DO UPDATE SET ${columns.filter((c) => c !== 'code').map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
+       version = dossier.version + 1, updated_at = now()
+     -- never overwrite a dossier the API's mutations keep (a receipt that raced this import)
+     WHERE dossier.managed_by_sync
+     RETURNING id, code`,
+    [JSON.stringify(dossierRows)],
+  );
+  for (const row of saved) ids.set(row.code, String(row.id));
+  return ids;
+}
+
+/**
+ * Writes the applied history, a projection of the synced events. When the new events only
+ * extend what was applied before (the usual case: a dossier's events arrive over days), the
+ * stored rows stay and only the new ones are added; otherwise it is rebuilt.
+ */
+async function writeAppliedEvents(em: EntityManager, received: ReceivedReplay[], ids: Map<string, string>, fresh: Set<string>, calendar: WorkingCalendar): Promise<void> {
+  const rewritten: string[] = [];
+  const eventRows = received.flatMap(({ code, result, rows: events, ids: replayId, rowOf }) => {
+    const dossierId = ids.get(code);
+    if (!dossierId) return [];
+    const before = events.filter((e) => !fresh.has(storedKey(e)) && e.held_reason === null).map((e) => toSyncedEvent(e, replayId.get(e)!, new Map(), new Map(), [], calendar)).sort(compareSyncedEvents);
+    const extendsBefore = before.every((e, i) => result.applied[i]?.eventId === e.eventId);
+    if (!extendsBefore) rewritten.push(dossierId);
+    return result.applied.slice(extendsBefore ? before.length : 0).map((e) => ({
+      external_id: rowOf.get(e.eventId)!.event_id,
+      dossier_id: dossierId,
+      kind: e.kind,
+      from_status: e.fromStatus,
+      to_status: e.toStatus,
+      actor: 'sync',
+      actor_agency_id: result.receipt.agencyId,
+      reason: e.reason,
+      details: e.details,
+      occurred_at: e.occurredAt.toISOString(),
+    }));
+  });
+  if (rewritten.length) await em.query(`DELETE FROM dossier_event WHERE dossier_id = ANY($1::bigint[])`, [rewritten]);
+  await em.query(
+    `INSERT INTO dossier_event (external_id, dossier_id, kind, from_status, to_status, actor, actor_agency_id, reason, details, occurred_at)
+     SELECT r.external_id, r.dossier_id, r.kind, r.from_status, r.to_status, r.actor, r.actor_agency_id, r.reason, r.details, r.occurred_at
+       FROM jsonb_populate_recordset(NULL::dossier_event, $1::jsonb) AS r`,
+    [JSON.stringify(eventRows)],
+  );
+}
+
+/** Records which events are held and why, changing only the rows whose hold changed; returns each dossier's held event keys. */
+async function writeHolds(em: EntityManager, rows: StoredEventRow[], results: DossierReplay[]): Promise<Map<string, string[]>> {
+  const heldKeys = new Map(results.map((r) => [r.code, r.result.held.map((h) => storedKey(r.rowOf.get(h.eventId)!))]));
+  const held = new Map(results.flatMap((r) => r.result.held.map((h, i) => [heldKeys.get(r.code)![i], h.reason] as const)));
+  // Only the events whose hold changed (usually none): the rows were read in this transaction.
+  const holds = rows.map((r) => ({ event_id: r.event_id, id_space: r.id_space, reason: held.get(storedKey(r)) ?? null, before: r.held_reason })).filter((r) => r.reason !== r.before);
+  if (holds.length) {
+    await em.query(
+      `UPDATE sync_event s SET held_reason = r.reason
+         FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, id_space text, reason text)
+        WHERE s.event_id = r.event_id AND s.id_space = r.id_space`,
+      [JSON.stringify(holds.map(({ event_id, id_space, reason }) => ({ event_id, id_space, reason })))],
+    );
+  }
+  return heldKeys;
 }
 
 /** A dossier as stored before this import. */
@@ -488,125 +566,6 @@ function toSyncedEvent(
   }
   if (p.newAppointmentAt) event.newAppointmentAt = new Date(p.newAppointmentAt);
   return event;
-}
-
-type Problem = { field: string; message: string } | null;
-
-/**
- * A lookup secret opens the applicant's personal data to whoever holds it: as long as
- * receiveDossier requires, so that guessing one stays impractical under the rate limits (a
- * 1-character secret took at most a few dozen tries).
- */
-function lookupSecretProblem(value: unknown): Problem {
-  const { min, max } = LOOKUP_SECRET_LENGTH;
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || value.length < min || value.length > max) return { field: 'lookupSecret', message: `lookupSecret must be ${min}–${max} characters.` };
-  return null;
-}
-
-/** An optional string field: absent, or a string of 1..max characters as PostgreSQL counts them (code points). */
-function optionalText(value: unknown, field: string, max: number): Problem {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || value.trim().length === 0 || (value.length > max && codePoints(value) > max)) return { field, message: `${field} must be text of 1–${max} characters.` };
-  return null;
-}
-
-/** Characters, as varchar(n) counts them: a UTF-16 pair is one, so a string is never longer than its `length`. */
-function codePoints(value: string): number {
-  let n = 0;
-  for (const _ of value) n++;
-  return n;
-}
-
-/**
- * NUL, which no PostgreSQL text or jsonb value can hold, and a lone UTF-16 surrogate, which is
- * no character at all (jsonb refuses it; a text column would silently store U+FFFD instead).
- */
-// eslint-disable-next-line no-control-regex -- NUL is one of the characters looked for
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-const TEXT_FIELDS = ['eventId', 'dossierCode', 'procedureCode', 'agencyCode', 'toAgencyCode', 'reason', 'lookupSecret'] as const;
-const APPLICANT_TEXT_FIELDS = ['name', 'idNumber', 'phone', 'address'] as const;
-
-/** The first string field, the applicant's included, that PostgreSQL could not store as given. */
-function unstorableText(e: ImportEventInput): Problem {
-  const problem = (field: string) => ({ field, message: `${field} contains a NUL character or a lone UTF-16 surrogate, which cannot be stored.` });
-  for (const field of TEXT_FIELDS) {
-    const value = e[field];
-    if (typeof value === 'string' && UNSTORABLE.test(value)) return problem(field);
-  }
-  const applicant = e.applicant;
-  if (applicant && typeof applicant === 'object') {
-    for (const field of APPLICANT_TEXT_FIELDS) {
-      const value = applicant[field];
-      if (typeof value === 'string' && UNSTORABLE.test(value)) return problem(`applicant.${field}`);
-    }
-  }
-  return null;
-}
-
-function optionalFlag(value: unknown, field: string): Problem {
-  return value === undefined || value === null || typeof value === 'boolean' ? null : { field, message: `${field} must be true or false.` };
-}
-
-function requiredText(value: unknown, field: string, max: number, kind: string): Problem {
-  if (value === undefined || value === null) return { field, message: `A ${kind} event needs ${field}.` };
-  return optionalText(value, field, max);
-}
-
-/**
- * Every check the database would otherwise fail on, per event: types, lengths, formats and
- * enums, and what the kind needs. The GraphQL layer checks types too, but the CLI and any
- * other caller come here directly, and one bad value must never fail the whole call.
- */
-function shapeProblem(e: ImportEventInput, now: Date): Problem {
-  const unstorable = unstorableText(e);
-  if (unstorable) return unstorable;
-  if (typeof e.eventId !== 'string' || !EVENT_ID.test(e.eventId)) return { field: 'eventId', message: 'eventId must be 1–100 printable ASCII characters without spaces.' };
-  if (typeof e.dossierCode !== 'string' || !DOSSIER_CODE.test(e.dossierCode)) return { field: 'dossierCode', message: 'dossierCode must be a dossier code (3–60 letters, digits, ".", "_" or "-").' };
-  if (!Object.values(DossierEventKind).includes(e.kind)) return { field: 'kind', message: `Unknown kind ${String(e.kind)}.` };
-  if (!(e.occurredAt instanceof Date) || Number.isNaN(e.occurredAt.getTime())) return { field: 'occurredAt', message: 'occurredAt must be a DateTime.' };
-  if (e.occurredAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) return { field: 'occurredAt', message: 'occurredAt cannot be in the future.' };
-  if (e.occurredAt.getUTCFullYear() < 2000) return { field: 'occurredAt', message: 'occurredAt is before 2000.' };
-  const common =
-    optionalText(e.reason, 'reason', 2000) ??
-    optionalFlag(e.electronicResult, 'electronicResult') ??
-    // Years of four digits: toISOString writes others as "+275760-…", which PostgreSQL cannot read.
-    (e.newAppointmentAt !== undefined && e.newAppointmentAt !== null && (!(e.newAppointmentAt instanceof Date) || Number.isNaN(e.newAppointmentAt.getTime()) || e.newAppointmentAt.getUTCFullYear() < 2000 || e.newAppointmentAt.getUTCFullYear() > 9999)
-      ? { field: 'newAppointmentAt', message: 'newAppointmentAt must be a DateTime from the year 2000 to 9999.' }
-      : null);
-  if (common) return common;
-  switch (e.kind) {
-    case DossierEventKind.RECEIVED: {
-      if (typeof e.procedureCode !== 'string' || !PROCEDURE_CODE.test(e.procedureCode)) return { field: 'procedureCode', message: 'A RECEIVED event needs procedureCode, a national procedure code such as "1.001193".' };
-      if (typeof e.agencyCode !== 'string' || !AGENCY_CODE.test(e.agencyCode)) return { field: 'agencyCode', message: 'A RECEIVED event needs agencyCode, an agency code such as "HNI-STP".' };
-      if (!Object.values(DossierChannel).includes(e.channel as DossierChannel)) return { field: 'channel', message: `A RECEIVED event needs channel: ${Object.values(DossierChannel).join(', ')}.` };
-      const a = e.applicant;
-      if (!a || typeof a !== 'object') return { field: 'applicant', message: 'A RECEIVED event needs the applicant (kind, name, idNumber).' };
-      if (!Object.values(ApplicantKind).includes(a.kind)) return { field: 'applicant.kind', message: `applicant.kind must be one of ${Object.values(ApplicantKind).join(', ')}.` };
-      const applicant =
-        requiredText(a.name, 'applicant.name', 200, 'RECEIVED') ??
-        (typeof a.idNumber !== 'string' || !ID_NUMBER.test(a.idNumber) ? { field: 'applicant.idNumber', message: 'applicant.idNumber must be a citizen ID or enterprise code (digits).' } : null) ??
-        (a.phone !== undefined && a.phone !== null && (typeof a.phone !== 'string' || !PHONE.test(a.phone)) ? { field: 'applicant.phone', message: 'applicant.phone must be a phone number.' } : null) ??
-        optionalText(a.address, 'applicant.address', 300);
-      if (applicant) return applicant;
-      return (
-        lookupSecretProblem(e.lookupSecret) ??
-        optionalFlag(e.digitizedAtReceipt, 'digitizedAtReceipt') ??
-        optionalFlag(e.reusedDigitizedData, 'reusedDigitizedData') ??
-        optionalFlag(e.feePaidOnline, 'feePaidOnline') ??
-        optionalFlag(e.transferredIn, 'transferredIn')
-      );
-    }
-    case DossierEventKind.REJECTED:
-      return requiredText(e.reason, 'reason', 2000, 'REJECTED');
-    case DossierEventKind.TRANSFERRED:
-      return typeof e.toAgencyCode === 'string' && AGENCY_CODE.test(e.toAgencyCode) ? null : { field: 'toAgencyCode', message: 'A TRANSFERRED event needs toAgencyCode, an agency code.' };
-    case DossierEventKind.APOLOGY_ISSUED:
-      return e.newAppointmentAt ? null : { field: 'newAppointmentAt', message: 'An APOLOGY_ISSUED event needs newAppointmentAt.' };
-    default:
-      return null;
-  }
 }
 
 /**

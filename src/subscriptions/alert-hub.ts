@@ -5,6 +5,7 @@ import { DomainError, domainError, ErrorCode } from '../domain/errors';
 import { DataSource } from 'typeorm';
 import { ALERTS_CHANNEL, AlertMessage, toAlertMessage } from './alert-sequencer';
 import { PubSub } from './pubsub';
+import { SerialQueue } from './serial-queue';
 import type { Metrics } from '../services/metrics';
 
 type Listener = (alert: AlertMessage) => void;
@@ -26,10 +27,9 @@ export class AlertHub {
   /** lastSeq once its alert has reached every listener (emit hands it over in slices). */
   private handedOver = 0n;
   private readonly listeners = new Set<Listener>();
-  private chain: Promise<void> = Promise.resolve();
+  private readonly queue = new SerialQueue((err) => log.warn({ err }, 'alerts: hub delivery failed; the next catch-up retries'));
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => Promise<void>) | undefined;
-  private catchUpQueued = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -41,22 +41,18 @@ export class AlertHub {
   async start(): Promise<void> {
     const [{ max }] = await this.dataSource.query(`SELECT coalesce(max(seq), 0)::bigint AS max FROM alert`);
     this.lastSeq = this.handedOver = BigInt(max);
-    this.unsubscribe = await this.pubsub.subscribe(ALERTS_CHANNEL, (batch) => this.enqueue(() => this.deliver(batch as AlertMessage[])));
+    this.unsubscribe = await this.pubsub.subscribe(ALERTS_CHANNEL, (batch) => {
+      void this.queue.run(() => this.deliver(batch as AlertMessage[]));
+    });
     // While a catch-up hangs (PostgreSQL slow), one more waits at most, not one per interval.
-    this.timer = setInterval(() => {
-      if (this.catchUpQueued) return;
-      this.catchUpQueued = true;
-      this.enqueue(() => {
-        this.catchUpQueued = false;
-        return this.catchUp();
-      });
-    }, this.catchUpMs);
+    const catchUp = this.queue.coalesced(() => this.catchUp());
+    this.timer = setInterval(catchUp, this.catchUpMs);
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.unsubscribe?.();
-    await this.chain;
+    await this.queue.idle();
   }
 
   /** The cursor of the last alert this instance has handed to every listener. */
@@ -99,12 +95,6 @@ export class AlertHub {
   async cursorSince(since: Date): Promise<bigint> {
     const [{ cursor }] = await this.dataSource.query(CURSOR_SINCE_SQL, [since]);
     return BigInt(cursor);
-  }
-
-  private enqueue(task: () => Promise<void>) {
-    this.chain = this.chain.then(task).catch((err) => {
-      log.warn({ err }, 'alerts: hub delivery failed; the next catch-up retries');
-    });
   }
 
   private async deliver(batch: AlertMessage[]): Promise<void> {

@@ -3,6 +3,7 @@ import { queryReturning } from '../db/returning';
 import { DataSource, QueryRunner } from 'typeorm';
 import { ALERTS_PENDING_CHANNEL } from './alert-outbox';
 import { PubSub } from './pubsub';
+import { SerialQueue } from './serial-queue';
 import type { Metrics } from '../services/metrics';
 
 export const ALERTS_CHANNEL = 'alerts';
@@ -70,7 +71,8 @@ export class AlertSequencer {
   private runner: QueryRunner | undefined;
   private timer: NodeJS.Timeout | undefined;
   private leader = false;
-  private running: Promise<void> = Promise.resolve();
+  /** Ticks run one after another on the one connection. */
+  private readonly queue = new SerialQueue((err) => this.onError(err));
   /** Set by stop(): a tick queued by a late NOTIFY must not take a connection (and the lock) again. */
   private stopping = false;
 
@@ -88,26 +90,18 @@ export class AlertSequencer {
 
   /** Sequences and publishes what is pending now (tests and shutdown flush with it). */
   flush(): Promise<void> {
-    return this.enqueue(() => this.tick());
+    return this.queue.run(() => this.tick());
   }
 
-  private wakeQueued = false;
+  private readonly tickOnce = this.queue.coalesced(
+    () => this.tick(),
+    () => this.stopping,
+  );
 
   /** A commit's NOTIFY: one tick for however many arrive while one is queued. */
   private wake = () => {
-    if (this.wakeQueued || this.stopping) return;
-    this.wakeQueued = true;
-    this.enqueue(() => {
-      this.wakeQueued = false;
-      return this.tick();
-    }).catch((err) => log.error({ err }, 'alerts: sequencer tick failed'));
+    this.tickOnce()?.catch((err) => log.error({ err }, 'alerts: sequencer tick failed'));
   };
-
-  /** Ticks run one after another on the one connection. */
-  private enqueue(task: () => Promise<void>): Promise<void> {
-    this.running = this.running.then(task).catch((err) => this.onError(err));
-    return this.running;
-  }
 
   get isLeader(): boolean {
     return this.leader;
@@ -116,7 +110,7 @@ export class AlertSequencer {
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.timer);
-    await this.running;
+    await this.queue.idle();
     if (this.runner && !this.runner.isReleased) {
       if (this.leader) {
         pgClientOf(this.runner)?.off('notification', this.wake);
