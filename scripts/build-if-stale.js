@@ -29,7 +29,7 @@ function readConfigs() {
   const files = [];
   let include;
   let outDir;
-  for (let file = configFile; file; ) {
+  for (let file = configFile; file;) {
     let config;
     try {
       config = JSON.parse(fs.readFileSync(file, 'utf8'));

@@ -84,8 +84,13 @@ function redisUrl(env: NodeJS.ProcessEnv): string | undefined {
 /** ALLOWED_ORIGINS: comma-separated origins, or "*". Development allows any by default, production none. */
 function origins(env: NodeJS.ProcessEnv, nodeEnv: string): string[] {
   const raw = env.ALLOWED_ORIGINS ?? (nodeEnv === 'production' ? '' : '*');
-  const list = raw.split(',').map((o) => o.trim()).filter(Boolean);
-  for (const o of list) if (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o)) throw new ConfigError(`ALLOWED_ORIGINS entries must be origins like https://dashboard.example.gov.vn, got "${o}".`);
+  const list = raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const o of list)
+    if (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o))
+      throw new ConfigError(`ALLOWED_ORIGINS entries must be origins like https://dashboard.example.gov.vn, got "${o}".`);
   return list;
 }
 

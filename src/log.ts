@@ -10,7 +10,11 @@ function createLogger(): pino.Logger {
   const level = process.env.LOG_LEVEL ?? (env === 'test' ? 'silent' : 'info');
   const serializers = { err: serializeError };
   if (env === 'development' && process.stdout.isTTY) {
-    return pino({ level, serializers, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } });
+    return pino({
+      level,
+      serializers,
+      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } },
+    });
   }
   return pino({ level, serializers, base: { service: 'service-index' } });
 }

@@ -51,7 +51,12 @@ async function main() {
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     console.log(`Starting embedded PostgreSQL (data in ${config.dataDir}) …`);
-    running.embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, database: 'service_index', ownSignals: STOP_SIGNALS });
+    running.embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      port: config.embeddedPostgresPort,
+      database: 'service_index',
+      ownSignals: STOP_SIGNALS,
+    });
     databaseUrl = running.embedded.url;
   }
   const dataSource = (running.dataSource = createDataSource(databaseUrl, { connectTimeoutMs: config.databaseTimeoutMs }));
@@ -131,8 +136,12 @@ async function demoDossierExample(dataSource: DataSource): Promise<{ code: strin
  */
 function listenFailure(err: unknown, port: number): Error | undefined {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'EADDRINUSE') return new Error(`The API cannot listen on port ${port}: another program (or another API) uses it. Set PORT to a free port, or stop that program.`, { cause: err });
-  if (code === 'EACCES') return new Error(`The API may not listen on port ${port} (ports below 1024 need privileges): set PORT to a port from 1024 up.`, { cause: err });
+  if (code === 'EADDRINUSE')
+    return new Error(`The API cannot listen on port ${port}: another program (or another API) uses it. Set PORT to a free port, or stop that program.`, {
+      cause: err,
+    });
+  if (code === 'EACCES')
+    return new Error(`The API may not listen on port ${port} (ports below 1024 need privileges): set PORT to a port from 1024 up.`, { cause: err });
   return undefined;
 }
 

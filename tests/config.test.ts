@@ -31,7 +31,9 @@ describe('configuration', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
     // The development secret is public, and an embedded database in production is one no backup sees.
-    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'service-index-dev-secret-change-me', DATABASE_URL: 'postgres://db/x' })).toThrow(/JWT_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'service-index-dev-secret-change-me', DATABASE_URL: 'postgres://db/x' })).toThrow(
+      /JWT_SECRET/,
+    );
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-0123' })).toThrow(/DATABASE_URL/);
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-0123', DATABASE_URL: 'postgres://db/x' }).demoData).toBe(false);
     expect(loadConfig({}).demoData).toBe(true);

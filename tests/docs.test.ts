@@ -82,7 +82,10 @@ describe('README', () => {
 
   it('links every document of docs/, and each document it links exists', () => {
     const linked = new Set(relativeLinks(readme).filter((t) => t.startsWith('docs/') && t.endsWith('.md')));
-    const present = fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
+    const present = fs
+      .readdirSync(path.join(ROOT, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`);
     expect(present.filter((doc) => !linked.has(doc))).toEqual([]);
     expect([...linked].filter((doc) => !fs.existsSync(path.join(ROOT, doc)))).toEqual([]);
   });
@@ -157,7 +160,15 @@ describe('no diary', () => {
   // Built from parts, so that this file passes its own check.
   const WORD = ['ses', 'sion'].join('');
   /** What the word may mean here: PostgreSQL's and the protocols' own. */
-  const TECHNICAL = [`database ${WORD}s?`, `postgresql ${WORD}s?`, `${WORD} advisory lock`, `${WORD}-level`, `graphql-ws ${WORD}s?`, `http ${WORD}s?`, `websocket ${WORD}s?`];
+  const TECHNICAL = [
+    `database ${WORD}s?`,
+    `postgresql ${WORD}s?`,
+    `${WORD} advisory lock`,
+    `${WORD}-level`,
+    `graphql-ws ${WORD}s?`,
+    `http ${WORD}s?`,
+    `websocket ${WORD}s?`,
+  ];
 
   it(`uses the word "${WORD}" only for database and protocol ${WORD}s`, () => {
     const allowed = new RegExp(TECHNICAL.join('|'), 'gi');

@@ -70,7 +70,10 @@ export function verifyToken(token: string, secret: string): VerifiedToken {
   // agency code looked up: a validly signed token whose claims those columns cannot hold is a
   // bad token, not a database error in the middle of a command.
   if (codePointLength(claims.sub) > MAX_SUBJECT_LENGTH || isUnstorable(claims.sub) || !AGENCY_CODE.test(claims.agency)) {
-    throw domainError(ErrorCode.UNAUTHENTICATED, `Authentication failed: the token's sub must be at most ${MAX_SUBJECT_LENGTH} characters and its agency an agency code.`);
+    throw domainError(
+      ErrorCode.UNAUTHENTICATED,
+      `Authentication failed: the token's sub must be at most ${MAX_SUBJECT_LENGTH} characters and its agency an agency code.`,
+    );
   }
   // jsonwebtoken refuses once the current second reaches exp + tolerance. A signed exp past
   // what a Date holds (1e16 s) is "never" to jsonwebtoken: the latest Date says the same and

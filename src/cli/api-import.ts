@@ -40,8 +40,11 @@ export async function sendBatch(target: ApiTarget, events: ImportEventInput[]): 
     if (attempt >= MAX_ATTEMPTS) throw new Error(`${result.retry} (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})`);
     const backoff = Math.min(MAX_PAUSE_MS, FIRST_PAUSE_MS * 2 ** (attempt - 1));
     const pause = Math.min(MAX_PAUSE_MS, result.afterMs ?? backoff);
-    target.log(`  ${result.retry}; sending the batch again in ${(pause / 1000).toFixed(pause < 10_000 ? 1 : 0)} s (attempt ${attempt + 1} of ${MAX_ATTEMPTS}) …`);
-    for (const until = Date.now() + pause; Date.now() < until && !target.stopRequested?.(); ) await new Promise((resolve) => setTimeout(resolve, Math.min(200, until - Date.now())));
+    target.log(
+      `  ${result.retry}; sending the batch again in ${(pause / 1000).toFixed(pause < 10_000 ? 1 : 0)} s (attempt ${attempt + 1} of ${MAX_ATTEMPTS}) …`,
+    );
+    for (const until = Date.now() + pause; Date.now() < until && !target.stopRequested?.();)
+      await new Promise((resolve) => setTimeout(resolve, Math.min(200, until - Date.now())));
     if (target.stopRequested?.()) throw new Error(`${result.retry}; stopped while waiting to send it again`);
   }
 }
@@ -71,9 +74,18 @@ async function attemptOnce(target: ApiTarget, events: ImportEventInput[]): Promi
   const code = firstError?.extensions?.code;
   const said = firstError ? `${code ? `${code}: ` : ''}${firstError.message}` : text.slice(0, 200).trim() || response.statusText;
   if (response.status === 401 || response.status === 403 || code === 'UNAUTHENTICATED' || code === 'FORBIDDEN') {
-    throw new ApiRefused(`The API at ${target.url} refused the token (HTTP ${response.status}, ${said}). Give a valid OFFICER or ADMIN token with --token or API_TOKEN (npm run token -- --role ADMIN prints one for a development server).`);
+    throw new ApiRefused(
+      `The API at ${target.url} refused the token (HTTP ${response.status}, ${said}). Give a valid OFFICER or ADMIN token with --token or API_TOKEN (npm run token -- --role ADMIN prints one for a development server).`,
+    );
   }
-  if (response.status === 429 || response.status === 503 || response.status === 502 || response.status === 504 || code === 'RATE_LIMITED' || code === 'SERVICE_UNAVAILABLE') {
+  if (
+    response.status === 429 ||
+    response.status === 503 ||
+    response.status === 502 ||
+    response.status === 504 ||
+    code === 'RATE_LIMITED' ||
+    code === 'SERVICE_UNAVAILABLE'
+  ) {
     return { retry: `The API answered HTTP ${response.status} (${said})`, afterMs: retryAfterMs(response.headers.get('retry-after')) };
   }
   const outcome = body?.data?.importDossierEvents;

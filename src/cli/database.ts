@@ -47,7 +47,11 @@ export async function openCliDatabase(config: AppConfig, options: { applicationN
   } catch (error) {
     // A server we started must not outlive a failed connection or migration.
     await close().catch(() => undefined);
-    if (useInstead) throw new Error(`${error instanceof Error ? error.message : String(error)}\n  (the embedded PostgreSQL of the running API; to choose the database yourself, set DATABASE_URL, e.g. DATABASE_URL=${useInstead})`, { cause: error });
+    if (useInstead)
+      throw new Error(
+        `${error instanceof Error ? error.message : String(error)}\n  (the embedded PostgreSQL of the running API; to choose the database yourself, set DATABASE_URL, e.g. DATABASE_URL=${useInstead})`,
+        { cause: error },
+      );
     throw error;
   }
   return { dataSource, close };

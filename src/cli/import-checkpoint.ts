@@ -20,7 +20,17 @@ export interface Totals {
   dossiersReplayed: number;
 }
 
-export const zeroTotals = (): Totals => ({ lines: 0, blank: 0, events: 0, accepted: 0, duplicates: 0, rejected: 0, refusedLines: 0, held: 0, dossiersReplayed: 0 });
+export const zeroTotals = (): Totals => ({
+  lines: 0,
+  blank: 0,
+  events: 0,
+  accepted: 0,
+  duplicates: 0,
+  rejected: 0,
+  refusedLines: 0,
+  held: 0,
+  dossiersReplayed: 0,
+});
 
 export interface Checkpoint {
   version: number;
@@ -49,7 +59,8 @@ export async function readCheckpoint(file: string): Promise<{ checkpoint: Checkp
   }
   try {
     const checkpoint = JSON.parse(text) as Checkpoint;
-    if (checkpoint.version !== CHECKPOINT_VERSION || typeof checkpoint.byteOffset !== 'number' || !checkpoint.totals) return { unusable: 'written by another version' };
+    if (checkpoint.version !== CHECKPOINT_VERSION || typeof checkpoint.byteOffset !== 'number' || !checkpoint.totals)
+      return { unusable: 'written by another version' };
     return { checkpoint };
   } catch {
     return { unusable: 'unreadable' };

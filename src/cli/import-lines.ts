@@ -38,7 +38,8 @@ export async function* readLines(file: string, start: number, end: number, first
     let from = 0;
     for (let nl = chunk.indexOf(0x0a, from); nl !== -1; nl = chunk.indexOf(0x0a, from)) {
       const size = pendingSize + nl - from + 1;
-      const content = overlong || size - 1 > MAX_LINE_BYTES ? null : pending.length ? Buffer.concat([...pending, chunk.subarray(from, nl)]) : chunk.subarray(from, nl);
+      const content =
+        overlong || size - 1 > MAX_LINE_BYTES ? null : pending.length ? Buffer.concat([...pending, chunk.subarray(from, nl)]) : chunk.subarray(from, nl);
       yield { number: number++, content, size };
       pending = [];
       pendingSize = 0;
@@ -110,7 +111,10 @@ const APPLICANT_FIELDS: Record<string, { type: FieldType; required?: boolean }> 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function parseLine(content: Buffer | null): ParsedLine {
-  const refuse = (message: string, field: string | null = null, eventId: string | null = null): ParsedLine => ({ kind: 'refused', error: { eventId, code: 'BAD_USER_INPUT', message, field } });
+  const refuse = (message: string, field: string | null = null, eventId: string | null = null): ParsedLine => ({
+    kind: 'refused',
+    error: { eventId, code: 'BAD_USER_INPUT', message, field },
+  });
   if (content === null) return refuse(`Line longer than ${MAX_LINE_BYTES} bytes: not an event.`);
   let text: string;
   try {
@@ -125,7 +129,8 @@ export function parseLine(content: Buffer | null): ParsedLine {
   } catch (error) {
     return refuse(`Line is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return refuse(`Line is JSON but not an object (${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}).`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return refuse(`Line is JSON but not an object (${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}).`);
   const record = value as Record<string, unknown>;
   const eventId = typeof record.eventId === 'string' ? record.eventId : null;
   const converted = convertObject(record, EVENT_FIELDS, '');
@@ -165,7 +170,8 @@ function convertObject(record: Record<string, unknown>, fields: Record<string, {
       out[key] = applicant.value;
     } else {
       const allowed = Object.values(type.enum);
-      if (typeof value !== 'string' || !allowed.includes(value)) return { problem: { field, message: `${field} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}.` } };
+      if (typeof value !== 'string' || !allowed.includes(value))
+        return { problem: { field, message: `${field} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}.` } };
       out[key] = value;
     }
   }

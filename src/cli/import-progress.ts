@@ -53,7 +53,11 @@ export class Progress {
 
   private payload(bytes: number, events: number) {
     const mib = (n: number) => (n / 2 ** 20).toFixed(1);
-    return { done: mib(bytes), size: mib(this.total), rate: Math.round(eventsPerSecond(events - this.startEvents, Date.now() - this.started)).toLocaleString('en') };
+    return {
+      done: mib(bytes),
+      size: mib(this.total),
+      rate: Math.round(eventsPerSecond(events - this.startEvents, Date.now() - this.started)).toLocaleString('en'),
+    };
   }
 }
 

@@ -34,7 +34,8 @@ import { eventsPerSecond, Progress } from './import-progress';
  * or other error, 2 on bad arguments or an unreadable file, 130 when interrupted.
  */
 
-const USAGE = 'Usage: npm run import -- path/to/events.ndjson [--batch 1000] [--url http://host:4000/graphql [--token TOKEN]]   (batch 1..5000; without --token, API_TOKEN)';
+const USAGE =
+  'Usage: npm run import -- path/to/events.ndjson [--batch 1000] [--url http://host:4000/graphql [--token TOKEN]]   (batch 1..5000; without --token, API_TOKEN)';
 const DEFAULT_BATCH = 1000;
 /** Errors listed in the summary; the errors file has all of them. */
 const ERRORS_SHOWN = 20;
@@ -57,7 +58,12 @@ interface Args {
 function parseArgs(argv: string[]): Args {
   let parsed;
   try {
-    parsed = parseNodeArgs({ args: argv, allowPositionals: true, strict: true, options: { batch: { type: 'string' }, url: { type: 'string' }, token: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseNodeArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { batch: { type: 'string' }, url: { type: 'string' }, token: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
   } catch (error) {
     throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
   }
@@ -65,7 +71,8 @@ function parseArgs(argv: string[]): Args {
     console.log(USAGE);
     process.exit(0);
   }
-  if (parsed.positionals.length !== 1) throw new UsageError(`Give exactly one file to import${parsed.positionals.length ? `, got ${parsed.positionals.length}` : ''}.\n${USAGE}`);
+  if (parsed.positionals.length !== 1)
+    throw new UsageError(`Give exactly one file to import${parsed.positionals.length ? `, got ${parsed.positionals.length}` : ''}.\n${USAGE}`);
   const raw = parsed.values.batch;
   const batch = raw === undefined ? DEFAULT_BATCH : /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
   if (!(batch >= 1 && batch <= MAX_IMPORT_BATCH)) {
@@ -82,10 +89,12 @@ function parseArgs(argv: string[]): Args {
   } catch {
     throw new UsageError(`--url needs the API's GraphQL address, e.g. http://localhost:4000/graphql, got "${url}".\n${USAGE}`);
   }
-  if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') throw new UsageError(`--url must be an http:// or https:// address, got "${url}".\n${USAGE}`);
+  if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:')
+    throw new UsageError(`--url must be an http:// or https:// address, got "${url}".\n${USAGE}`);
   // The environment keeps the token out of the process list and the shell history.
   const token = tokenFlag ?? process.env.API_TOKEN;
-  if (!token) throw new UsageError(`--url needs a token: --token TOKEN, or API_TOKEN in the environment (an OFFICER of the agencies concerned, or ADMIN).\n${USAGE}`);
+  if (!token)
+    throw new UsageError(`--url needs a token: --token TOKEN, or API_TOKEN in the environment (an OFFICER of the agencies concerned, or ADMIN).\n${USAGE}`);
   return { file: parsed.positionals[0], batch, api: { url: endpoint.href, token } };
 }
 
@@ -124,7 +133,10 @@ function databaseSender(services: Services): SendBatch {
 }
 
 /** Where this run starts: the checkpoint of an earlier run on the same file (same size and mtime), or the beginning. */
-async function startingPoint(checkpointFile: string, stat: fs.Stats): Promise<Pick<Checkpoint, 'byteOffset' | 'lineNumber' | 'errorsFileBytes' | 'totals' | 'elapsedMs'>> {
+async function startingPoint(
+  checkpointFile: string,
+  stat: fs.Stats,
+): Promise<Pick<Checkpoint, 'byteOffset' | 'lineNumber' | 'errorsFileBytes' | 'totals' | 'elapsedMs'>> {
   const beginning = { byteOffset: 0, lineNumber: 0, errorsFileBytes: 0, totals: zeroTotals(), elapsedMs: 0 };
   const found = await readCheckpoint(checkpointFile);
   if (found && 'unusable' in found) {
@@ -132,10 +144,14 @@ async function startingPoint(checkpointFile: string, stat: fs.Stats): Promise<Pi
   } else if (found) {
     const c = found.checkpoint;
     if (c.fileSize === stat.size && c.mtimeMs === stat.mtimeMs && c.byteOffset <= stat.size) {
-      console.log(`Resuming from the checkpoint: line ${(c.lineNumber + 1).toLocaleString('en')} (byte ${c.byteOffset.toLocaleString('en')} of ${stat.size.toLocaleString('en')}); ${c.totals.accepted.toLocaleString('en')} events were accepted before.`);
+      console.log(
+        `Resuming from the checkpoint: line ${(c.lineNumber + 1).toLocaleString('en')} (byte ${c.byteOffset.toLocaleString('en')} of ${stat.size.toLocaleString('en')}); ${c.totals.accepted.toLocaleString('en')} events were accepted before.`,
+      );
       return c;
     }
-    console.log(`The checkpoint ${checkpointFile} was taken of a different version of the file (size or modification time changed): starting from the beginning. Events already imported count as duplicates.`);
+    console.log(
+      `The checkpoint ${checkpointFile} was taken of a different version of the file (size or modification time changed): starting from the beginning. Events already imported count as duplicates.`,
+    );
   }
   return beginning;
 }
@@ -173,7 +189,13 @@ function addOutcome(totals: Totals, outcome: ImportOutcome, refusedLines: number
   totals.dossiersReplayed += outcome.dossiersReplayed;
 }
 
-async function importFile(send: SendBatch, paths: ImportPaths, batchSize: number, stat: fs.Stats, stopRequested: () => boolean): Promise<{ totals: Totals; ms: number; eventsThisRun: number; linesThisRun: number }> {
+async function importFile(
+  send: SendBatch,
+  paths: ImportPaths,
+  batchSize: number,
+  stat: fs.Stats,
+  stopRequested: () => boolean,
+): Promise<{ totals: Totals; ms: number; eventsThisRun: number; linesThisRun: number }> {
   const start = await startingPoint(paths.checkpoint, stat);
   // The errors file must hold exactly the errors of the lines before the checkpoint: lines
   // refused after it in a run that died are read and refused again.
@@ -237,7 +259,10 @@ async function importFile(send: SendBatch, paths: ImportPaths, batchSize: number
       }
       if (batch.length === batchSize) {
         await flush(false);
-        if (stopRequested()) throw new Interrupted(`Stopped after line ${lineNumber.toLocaleString('en')}, with everything before it imported; run the same command again to go on from there.`);
+        if (stopRequested())
+          throw new Interrupted(
+            `Stopped after line ${lineNumber.toLocaleString('en')}, with everything before it imported; run the same command again to go on from there.`,
+          );
       } else if (batch.length === 0 && raw.number % PROGRESS_EVERY_LINES === 0) {
         // Only while nothing waits to be sent (a run of lines that are not events): otherwise
         // the figures would count lines read ahead of what is imported.
@@ -260,7 +285,8 @@ async function openErrorsFile(file: string, keepBytes: number): Promise<FileHand
     (s) => s.size,
     () => 0,
   );
-  if (size < keepBytes) console.log(`Warning: ${file} is shorter than when the checkpoint was taken; the errors of the lines before the checkpoint are not all in it.`);
+  if (size < keepBytes)
+    console.log(`Warning: ${file} is shorter than when the checkpoint was taken; the errors of the lines before the checkpoint are not all in it.`);
   else await fsp.truncate(file, keepBytes);
   return fsp.open(file, 'a');
 }
@@ -279,7 +305,12 @@ async function firstErrors(file: string, count: number): Promise<LineError[]> {
   return out;
 }
 
-function printSummary(file: string, errorsPath: string, result: { totals: Totals; ms: number; eventsThisRun: number; linesThisRun: number }, shown: LineError[]): void {
+function printSummary(
+  file: string,
+  errorsPath: string,
+  result: { totals: Totals; ms: number; eventsThisRun: number; linesThisRun: number },
+  shown: LineError[],
+): void {
   const t = result.totals;
   const n = (x: number) => x.toLocaleString('en');
   const resumed = result.linesThisRun !== t.lines;

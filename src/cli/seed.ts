@@ -89,7 +89,14 @@ async function main(): Promise<void> {
       throw new Error('The database already has data. Run with --reset to empty it and seed again.');
     }
 
-    const summary = await seedDemoData(dataSource, { seed: args.seed, dossiers: args.dossiers, feedback: args.feedback, from: args.from, now: args.now, log: (m) => console.log(m) });
+    const summary = await seedDemoData(dataSource, {
+      seed: args.seed,
+      dossiers: args.dossiers,
+      feedback: args.feedback,
+      from: args.from,
+      now: args.now,
+      log: (m) => console.log(m),
+    });
     const statuses = Object.entries(summary.byStatus)
       .sort((a, b) => b[1] - a[1])
       .map(([status, n]) => `${status} ${n.toLocaleString('en')}`)

@@ -48,7 +48,11 @@ export async function startEmbeddedPostgres(options: {
     persistent: true,
     createPostgresUser: os.userInfo().uid === 0,
     onLog: (message: unknown) => {
-      recentLog.push(...String(message).split('\n').filter((line) => line.trim()));
+      recentLog.push(
+        ...String(message)
+          .split('\n')
+          .filter((line) => line.trim()),
+      );
       recentLog.splice(0, Math.max(0, recentLog.length - 10));
     },
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
@@ -67,7 +71,10 @@ export async function startEmbeddedPostgres(options: {
     if (postmaster.kind === 'running') fs.writeFileSync(ownerFile, JSON.stringify({ postmaster: postmaster.pid, owner: process.pid }));
   } catch (err) {
     const reason = err instanceof Error ? err.message : recentLog.length ? recentLog.join('\n  ') : 'no reason given';
-    throw new Error(`Embedded PostgreSQL did not start on port ${options.port} with its data in ${databaseDir}:\n  ${reason}${portTakenHint(options.port, recentLog)}`, { cause: err });
+    throw new Error(
+      `Embedded PostgreSQL did not start on port ${options.port} with its data in ${databaseDir}:\n  ${reason}${portTakenHint(options.port, recentLog)}`,
+      { cause: err },
+    );
   }
   const admin = new pg.Client({ host: '127.0.0.1', port: options.port, user: 'postgres', password: 'postgres', database: 'postgres' });
   await admin.connect();
@@ -123,9 +130,13 @@ async function stopOrphanedServer(databaseDir: string, ownerFile: string, log: (
   // record (started by another tool), only a server re-parented to init is surely an orphan.
   const orphaned = started?.postmaster === postmaster.pid ? postmaster.ppid !== started.owner : postmaster.ppid === 1;
   if (!orphaned) {
-    throw new Error(`PostgreSQL is already running in ${databaseDir} (pid ${postmaster.pid}), started by process ${postmaster.ppid}, which is still running: stop that process, or set DATABASE_URL to use that server.`);
+    throw new Error(
+      `PostgreSQL is already running in ${databaseDir} (pid ${postmaster.pid}), started by process ${postmaster.ppid}, which is still running: stop that process, or set DATABASE_URL to use that server.`,
+    );
   }
-  log(`Found PostgreSQL still running in ${databaseDir} after the process that started it died: stopping the embedded PostgreSQL (pid ${postmaster.pid}) to start it again.`);
+  log(
+    `Found PostgreSQL still running in ${databaseDir} after the process that started it died: stopping the embedded PostgreSQL (pid ${postmaster.pid}) to start it again.`,
+  );
   signal(postmaster.pid, 'SIGINT');
   if (!(await exited(postmaster.pid, FAST_SHUTDOWN_MS))) {
     // Immediate shutdown: the next start recovers from the write-ahead log, as after a crash.

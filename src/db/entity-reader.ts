@@ -25,7 +25,9 @@ export class EntityReader<E extends ObjectLiteral> {
     const m = this.metadata;
     const unhandled = m.columns.some((c) => !c.isSelect || c.isVirtualProperty);
     if (unhandled || m.eagerRelations.length || m.deleteDateColumn || m.embeddeds.length || m.inheritancePattern || m.childEntityMetadatas.length) {
-      throw new Error(`EntityReader cannot read ${m.name}: it has unselected or virtual columns, eager relations, soft deletion, embedded columns or inheritance, which find handles`);
+      throw new Error(
+        `EntityReader cannot read ${m.name}: it has unselected or virtual columns, eager relations, soft deletion, embedded columns or inheritance, which find handles`,
+      );
     }
     // As TypeORM's transformer: every stored column.
     this.columns = this.metadata.columns.filter((column) => !column.isVirtual);
@@ -40,7 +42,10 @@ export class EntityReader<E extends ObjectLiteral> {
     let sql = this.statements.get(statementKey);
     if (sql === undefined) {
       const orderBy = Object.entries(order).map(([name, direction]) => `${this.quotedColumn(name)} ${direction}`);
-      sql = `SELECT ${this.columns.map((c) => this.quote(c.databaseName)).join(', ')} FROM ${this.metadata.tablePath.split('.').map((part) => this.quote(part)).join('.')} WHERE ${this.quotedColumn(property)} = ANY($1)${orderBy.length ? ` ORDER BY ${orderBy.join(', ')}` : ''}`;
+      sql = `SELECT ${this.columns.map((c) => this.quote(c.databaseName)).join(', ')} FROM ${this.metadata.tablePath
+        .split('.')
+        .map((part) => this.quote(part))
+        .join('.')} WHERE ${this.quotedColumn(property)} = ANY($1)${orderBy.length ? ` ORDER BY ${orderBy.join(', ')}` : ''}`;
       this.statements.set(statementKey, sql);
     }
     const rows: Record<string, unknown>[] = await this.dataSource.query(sql, [keys]);
@@ -101,7 +106,10 @@ export class EntityReader<E extends ObjectLiteral> {
 
   /** Each column with its key in a row: its own name, or TypeORM's `alias_column` (hashed past 63 characters). */
   private keyed(alias: string | null): [string, ColumnMetadata][] {
-    return this.columns.map((column) => [alias === null ? column.databaseName : DriverUtils.buildAlias(this.dataSource.driver, undefined, alias, column.databaseName), column]);
+    return this.columns.map((column) => [
+      alias === null ? column.databaseName : DriverUtils.buildAlias(this.dataSource.driver, undefined, alias, column.databaseName),
+      column,
+    ]);
   }
 
   private quotedColumn(property: string): string {
@@ -122,7 +130,22 @@ export class EntityReader<E extends ObjectLiteral> {
  * (it converts Boolean/Number/Date-typed, date, time, array-like and transformed columns,
  * and enums with numeric members); anything not listed here still goes through it.
  */
-const TYPES_UNCHANGED_BY_DRIVER = new Set<unknown>(['varchar', 'character varying', 'text', 'int', 'integer', 'int4', 'smallint', 'bigint', 'int8', 'boolean', 'bool', 'jsonb', 'json', 'uuid']);
+const TYPES_UNCHANGED_BY_DRIVER = new Set<unknown>([
+  'varchar',
+  'character varying',
+  'text',
+  'int',
+  'integer',
+  'int4',
+  'smallint',
+  'bigint',
+  'int8',
+  'boolean',
+  'bool',
+  'jsonb',
+  'json',
+  'uuid',
+]);
 
 function unchangedByDriver(column: ColumnMetadata): boolean {
   if (column.transformer || column.isArray || column.embeddedMetadata) return false;

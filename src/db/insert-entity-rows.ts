@@ -14,7 +14,12 @@ import { queryReturning } from './returning';
  * parameter costs a few ms. The columns are those the first row defines (every row must
  * define the same ones); the others get their defaults, or keep their values on a conflict.
  */
-export async function insertEntityRows<E extends object>(em: EntityManager, entity: new () => E, rows: Partial<E>[], onConflict?: (keyof E & string)[] | 'ignore'): Promise<number> {
+export async function insertEntityRows<E extends object>(
+  em: EntityManager,
+  entity: new () => E,
+  rows: Partial<E>[],
+  onConflict?: (keyof E & string)[] | 'ignore',
+): Promise<number> {
   if (!rows.length) return 0;
   const { tableName, columns } = em.connection.getMetadata(entity);
   const given = columns.filter((c) => rows[0][c.propertyName as keyof E] !== undefined);
@@ -27,6 +32,10 @@ export async function insertEntityRows<E extends object>(em: EntityManager, enti
     const updated = given.filter((c) => !key.includes(c)).map((c) => `"${c.databaseName}" = EXCLUDED."${c.databaseName}"`);
     conflict = ` ON CONFLICT (${key.map((c) => `"${c.databaseName}"`).join(', ')}) DO ${updated.length ? `UPDATE SET ${updated.join(', ')}` : 'NOTHING'}`;
   }
-  const inserted = await queryReturning(em, `INSERT INTO "${tableName}" (${names}) SELECT ${names} FROM jsonb_populate_recordset(NULL::"${tableName}", $1::jsonb)${conflict} RETURNING 1`, [JSON.stringify(json)]);
+  const inserted = await queryReturning(
+    em,
+    `INSERT INTO "${tableName}" (${names}) SELECT ${names} FROM jsonb_populate_recordset(NULL::"${tableName}", $1::jsonb)${conflict} RETURNING 1`,
+    [JSON.stringify(json)],
+  );
   return inserted.length;
 }

@@ -13,7 +13,11 @@ function uniqueBy<E extends ObjectLiteral, K extends string | number>(reader: En
 }
 
 /** Batches lookups of the rows that share a foreign key, kept in the given order. */
-function manyBy<E extends ObjectLiteral, K extends string | number>(reader: EntityReader<E>, column: keyof E & string, order: Partial<Record<keyof E & string, 'ASC' | 'DESC'>>) {
+function manyBy<E extends ObjectLiteral, K extends string | number>(
+  reader: EntityReader<E>,
+  column: keyof E & string,
+  order: Partial<Record<keyof E & string, 'ASC' | 'DESC'>>,
+) {
   return new DataLoader<K, E[]>(async (keys) => {
     const rows = await reader.whereIn(column, keys, order);
     const byKey = new Map<string, E[]>();
@@ -43,19 +47,45 @@ export class Loaders {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  get agencyById() { return this.once('agencyById', () => uniqueBy<Agency, number>(this.reader(Agency), 'databaseId')); }
-  get agencyByCode() { return this.once('agencyByCode', () => uniqueBy<Agency, string>(this.reader(Agency), 'code')); }
-  get procedureById() { return this.once('procedureById', () => uniqueBy<Procedure, number>(this.reader(Procedure), 'databaseId')); }
-  get procedureByCode() { return this.once('procedureByCode', () => uniqueBy<Procedure, string>(this.reader(Procedure), 'code')); }
-  get dossierById() { return this.once('dossierById', () => uniqueBy<Dossier, string>(this.reader(Dossier), 'databaseId')); }
-  get dossierByCode() { return this.once('dossierByCode', () => uniqueBy<Dossier, string>(this.reader(Dossier), 'code')); }
-  get dossierEventById() { return this.once('dossierEventById', () => uniqueBy<DossierEvent, string>(this.reader(DossierEvent), 'databaseId')); }
-  get feedbackById() { return this.once('feedbackById', () => uniqueBy<Feedback, string>(this.reader(Feedback), 'databaseId')); }
-  get feedbackByCode() { return this.once('feedbackByCode', () => uniqueBy<Feedback, string>(this.reader(Feedback), 'code')); }
-  get serviceCommitmentById() { return this.once('serviceCommitmentById', () => uniqueBy<ServiceCommitment, number>(this.reader(ServiceCommitment), 'databaseId')); }
-  get ratingByDossierId() { return this.once('ratingByDossierId', () => uniqueBy<SatisfactionRating, string>(this.reader(SatisfactionRating), 'dossierId')); }
-  get eventsByDossierId() { return this.once('eventsByDossierId', () => manyBy<DossierEvent, string>(this.reader(DossierEvent), 'dossierId', { occurredAt: 'ASC', databaseId: 'ASC' })); }
-  get commitmentsByAgencyId() { return this.once('commitmentsByAgencyId', () => manyBy<ServiceCommitment, number>(this.reader(ServiceCommitment), 'agencyId', { databaseId: 'ASC' })); }
+  get agencyById() {
+    return this.once('agencyById', () => uniqueBy<Agency, number>(this.reader(Agency), 'databaseId'));
+  }
+  get agencyByCode() {
+    return this.once('agencyByCode', () => uniqueBy<Agency, string>(this.reader(Agency), 'code'));
+  }
+  get procedureById() {
+    return this.once('procedureById', () => uniqueBy<Procedure, number>(this.reader(Procedure), 'databaseId'));
+  }
+  get procedureByCode() {
+    return this.once('procedureByCode', () => uniqueBy<Procedure, string>(this.reader(Procedure), 'code'));
+  }
+  get dossierById() {
+    return this.once('dossierById', () => uniqueBy<Dossier, string>(this.reader(Dossier), 'databaseId'));
+  }
+  get dossierByCode() {
+    return this.once('dossierByCode', () => uniqueBy<Dossier, string>(this.reader(Dossier), 'code'));
+  }
+  get dossierEventById() {
+    return this.once('dossierEventById', () => uniqueBy<DossierEvent, string>(this.reader(DossierEvent), 'databaseId'));
+  }
+  get feedbackById() {
+    return this.once('feedbackById', () => uniqueBy<Feedback, string>(this.reader(Feedback), 'databaseId'));
+  }
+  get feedbackByCode() {
+    return this.once('feedbackByCode', () => uniqueBy<Feedback, string>(this.reader(Feedback), 'code'));
+  }
+  get serviceCommitmentById() {
+    return this.once('serviceCommitmentById', () => uniqueBy<ServiceCommitment, number>(this.reader(ServiceCommitment), 'databaseId'));
+  }
+  get ratingByDossierId() {
+    return this.once('ratingByDossierId', () => uniqueBy<SatisfactionRating, string>(this.reader(SatisfactionRating), 'dossierId'));
+  }
+  get eventsByDossierId() {
+    return this.once('eventsByDossierId', () => manyBy<DossierEvent, string>(this.reader(DossierEvent), 'dossierId', { occurredAt: 'ASC', databaseId: 'ASC' }));
+  }
+  get commitmentsByAgencyId() {
+    return this.once('commitmentsByAgencyId', () => manyBy<ServiceCommitment, number>(this.reader(ServiceCommitment), 'agencyId', { databaseId: 'ASC' }));
+  }
 
   /**
    * A loader for what a service batches itself (e.g. the same page of many agencies'

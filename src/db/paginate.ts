@@ -42,7 +42,8 @@ function fits(value: unknown, kind: KeyKind): boolean {
     const instant = Date.parse(value);
     return !Number.isNaN(instant) && new Date(instant).toISOString().slice(0, 19) === value.slice(0, 19);
   }
-  const whole = typeof value === 'string' && BIGINT.test(value) ? Number(value) : Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : undefined;
+  const whole =
+    typeof value === 'string' && BIGINT.test(value) ? Number(value) : Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : undefined;
   if (kind === 'integer') return whole !== undefined && whole <= MAX_INT4;
   if (kind === 'bigint') return whole !== undefined;
   return typeof value === 'string' && value.length <= 400 && !isUnstorable(value);
@@ -103,7 +104,10 @@ function pageQuery<E extends ObjectLiteral>(query: SelectQueryBuilder<E>, page: 
   const kinds = kindsOf(query, keys);
   if (page.after != null) whereBeyond(qb, keys, decodeCursor(page.after, order, kinds, 'after'), true, 'after');
   if (page.before != null) whereBeyond(qb, keys, decodeCursor(page.before, order, kinds, 'before'), false, 'before');
-  const orderBy = keys.map((key) => ({ column: key.column, direction: forward ? key.direction : key.direction === 'ASC' ? ('DESC' as const) : ('ASC' as const) }));
+  const orderBy = keys.map((key) => ({
+    column: key.column,
+    direction: forward ? key.direction : key.direction === 'ASC' ? ('DESC' as const) : ('ASC' as const),
+  }));
   orderBy.forEach(({ column, direction }, i) => (i === 0 ? qb.orderBy(column, direction) : qb.addOrderBy(column, direction)));
   // One row more than asked says whether there is a next page (for `first: 0` too, as Relay wants).
   qb.limit(limit + 1);
@@ -111,7 +115,13 @@ function pageQuery<E extends ObjectLiteral>(query: SelectQueryBuilder<E>, page: 
 }
 
 /** The connection of a page's rows, as its query read them (limit + 1, in the query's order). */
-function connectionOf<E extends ObjectLiteral>(rows: E[], page: PageArgs, keys: SortKey<E>[], shape: { forward: boolean; limit: number; order: string }, totalCount: () => Promise<number>): ConnectionShape<E> {
+function connectionOf<E extends ObjectLiteral>(
+  rows: E[],
+  page: PageArgs,
+  keys: SortKey<E>[],
+  shape: { forward: boolean; limit: number; order: string },
+  totalCount: () => Promise<number>,
+): ConnectionShape<E> {
   const { forward, limit, order } = shape;
   const hasMore = rows.length > limit;
   const pageRows = rows.slice(0, limit);

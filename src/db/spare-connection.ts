@@ -20,7 +20,11 @@ import { setForTransaction } from './transaction-settings';
  * without, and failing to give it back is logged, not thrown: `work`'s outcome (a committed
  * recompute, or its own error) is what the caller gets.
  */
-export async function withSpareConnection<T>(dataSource: DataSource, settings: Record<string, string>, work: (spare: EntityManager | undefined) => Promise<T>): Promise<T> {
+export async function withSpareConnection<T>(
+  dataSource: DataSource,
+  settings: Record<string, string>,
+  work: (spare: EntityManager | undefined) => Promise<T>,
+): Promise<T> {
   if (!canSpareOneNow(dataSource)) return work(undefined);
   // connect() asks the pool synchronously, before any other request can take what was checked.
   const runner = dataSource.createQueryRunner('master');

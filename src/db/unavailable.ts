@@ -21,7 +21,19 @@ export function isDatabaseUnavailable(error: unknown): boolean {
  * admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now (starting, recovering),
  * 53300 too_many_connections: PostgreSQL's own "not now".
  */
-const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '53300', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const UNAVAILABLE_CODES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 
 /** What pg and pg-pool say when a connection cannot be had or was lost (they give no code). */
 const UNAVAILABLE_MESSAGES = [

@@ -485,12 +485,7 @@ function optionalString(entry: Record<string, unknown>, key: string, where: stri
   return v;
 }
 
-function expandEntry(
-  entry: unknown,
-  kind: CalendarDay['kind'],
-  where: string,
-  allowRange: boolean,
-): CalendarDay[] {
+function expandEntry(entry: unknown, kind: CalendarDay['kind'], where: string, allowRange: boolean): CalendarDay[] {
   if (!isRecord(entry)) throw new TypeError(`${where}: expected an object`);
   const name = optionalString(entry, 'name', where);
   const verify = entry.verify === true ? true : undefined;
@@ -542,8 +537,7 @@ export function parseCalendarDays(json: unknown): CalendarDay[] {
 export function parseCalendarJson(json: unknown): CalendarData {
   const doc: unknown = typeof json === 'string' ? JSON.parse(json) : json;
   const days = parseCalendarDays(doc);
-  const pick = (kind: CalendarDay['kind']): string[] =>
-    [...new Set(days.filter((d) => d.kind === kind).map((d) => d.date))].sort();
+  const pick = (kind: CalendarDay['kind']): string[] => [...new Set(days.filter((d) => d.kind === kind).map((d) => d.date))].sort();
   const data: CalendarData = { daysOff: pick('DAY_OFF'), extraWorkingDays: pick('EXTRA_WORKING_DAY') };
   if (isRecord(doc) && doc.officeHours !== undefined) {
     const oh = doc.officeHours;

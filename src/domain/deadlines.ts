@@ -73,8 +73,7 @@ function fridayWithoutWaitingDue(
 ): Date | undefined {
   const cutoffMs = parseLocalTime(commitment.cutoff);
   const nextDayAtMs = parseLocalTime(commitment.nextDayAt);
-  const isWorkingFriday = (day: number): boolean =>
-    weekdayOf(day) === FRIDAY && calendar.isWorkingDayNumber(day);
+  const isWorkingFriday = (day: number): boolean => weekdayOf(day) === FRIDAY && calendar.isWorkingDayNumber(day);
 
   let moment = receivedAt;
   let day = localDayNumberOf(receivedAt);
@@ -155,7 +154,11 @@ export function commitmentsInForce(recorded: readonly RecordedCommitment[], loca
     if (c.kind === ServiceCommitmentKind.MAX_WORKING_DAYS && c.workingDays != null) {
       rules.push({ kind: 'MAX_WORKING_DAYS', workingDays: c.workingDays });
     } else if (c.kind === ServiceCommitmentKind.FRIDAY_WITHOUT_WAITING) {
-      rules.push({ kind: 'FRIDAY_WITHOUT_WAITING', cutoff: c.cutoff ?? FRIDAY_WITHOUT_WAITING.cutoff, nextDayAt: c.nextDayAt ?? FRIDAY_WITHOUT_WAITING.nextDayAt });
+      rules.push({
+        kind: 'FRIDAY_WITHOUT_WAITING',
+        cutoff: c.cutoff ?? FRIDAY_WITHOUT_WAITING.cutoff,
+        nextDayAt: c.nextDayAt ?? FRIDAY_WITHOUT_WAITING.nextDayAt,
+      });
     }
   }
   return rules;
@@ -194,12 +197,7 @@ export function dueAtReceipt(input: DueAtReceiptInput): DueAtReceipt {
  * WorkingCalendar.addWorkingMinutes: 0 minutes leaves the due time unchanged; a due time at
  * office end moved by m > 0 minutes continues from the next working day's office start.
  */
-export function extendForClockStop(
-  baseDueAt: Date,
-  pausedWorkingMinutes: number,
-  calendar: WorkingCalendar,
-  hours: OfficeHours = calendar.officeHours,
-): Date {
+export function extendForClockStop(baseDueAt: Date, pausedWorkingMinutes: number, calendar: WorkingCalendar, hours: OfficeHours = calendar.officeHours): Date {
   return calendar.addWorkingMinutes(baseDueAt, pausedWorkingMinutes, hours);
 }
 

@@ -119,9 +119,16 @@ export function recordApology(dossier: Pick<DossierState, 'apologyIssuedAt' | 'a
 }
 
 /** Why an apology cannot be recorded now, or null when it can (Decree 61/2018 art. 19). */
-export function apologyRefusal(dossier: DossierState, at: Date, newAppointmentAt: Date): { code: 'INVALID_TRANSITION' | 'BAD_USER_INPUT'; message: string } | null {
+export function apologyRefusal(
+  dossier: DossierState,
+  at: Date,
+  newAppointmentAt: Date,
+): { code: 'INVALID_TRANSITION' | 'BAD_USER_INPUT'; message: string } | null {
   if (!isOpen(dossier.status) && dossier.completionTimeliness !== Timeliness.LATE) {
-    return { code: 'INVALID_TRANSITION', message: `An apology is owed only for an open or late dossier; it is ${dossier.status}${dossier.completionTimeliness ? ` (${dossier.completionTimeliness})` : ''}.` };
+    return {
+      code: 'INVALID_TRANSITION',
+      message: `An apology is owed only for an open or late dossier; it is ${dossier.status}${dossier.completionTimeliness ? ` (${dossier.completionTimeliness})` : ''}.`,
+    };
   }
   if (isOpen(dossier.status) && newAppointmentAt.getTime() <= Math.max(at.getTime(), dossier.dueAt.getTime())) {
     return { code: 'BAD_USER_INPUT', message: 'The new appointment must be later than both the apology and the current due time.' };

@@ -64,7 +64,8 @@ export class DomainError extends Error {
 export const domainError = (code: ErrorCode, message: string, details: ErrorDetails = {}) => new DomainError(code, message, details);
 
 export const badInput = (field: string, message: string) => domainError(ErrorCode.BAD_USER_INPUT, message, { field });
-export const notFound = (type: string, key: string, details: ErrorDetails = {}) => domainError(ErrorCode.NOT_FOUND, `${type} "${key}" was not found.`, { type, key, ...details });
+export const notFound = (type: string, key: string, details: ErrorDetails = {}) =>
+  domainError(ErrorCode.NOT_FOUND, `${type} "${key}" was not found.`, { type, key, ...details });
 
 /**
  * An agency code no agency has, given to any field but `agency(code:)` (which answers null, as

@@ -32,11 +32,7 @@ export enum DossierAction {
 }
 
 /** States in which the agency still owes a result (the due time runs or is stopped). */
-export const OPEN_STATUSES: readonly DossierStatus[] = Object.freeze([
-  DossierStatus.RECEIVED,
-  DossierStatus.PROCESSING,
-  DossierStatus.AWAITING_SUPPLEMENT,
-]);
+export const OPEN_STATUSES: readonly DossierStatus[] = Object.freeze([DossierStatus.RECEIVED, DossierStatus.PROCESSING, DossierStatus.AWAITING_SUPPLEMENT]);
 
 export function isOpen(status: DossierStatus): boolean {
   return OPEN_STATUSES.includes(status);

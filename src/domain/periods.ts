@@ -172,18 +172,14 @@ export function periodsBetween(fromKey: string, toKey: string): Period[] {
   const from = parsePeriod(fromKey);
   const to = parsePeriod(toKey);
   if (from.kind !== to.kind) {
-    throw new PeriodRangeError(
-      `Periods '${fromKey}' (${from.kind}) and '${toKey}' (${to.kind}) must be of the same kind`,
-    );
+    throw new PeriodRangeError(`Periods '${fromKey}' (${from.kind}) and '${toKey}' (${to.kind}) must be of the same kind`);
   }
   const first = ordinalOf(from);
   const last = ordinalOf(to);
   if (last < first) throw new PeriodRangeError(`Period '${fromKey}' is after '${toKey}'`);
   const count = last - first + 1;
   if (count > MAX_PERIODS_BETWEEN) {
-    throw new PeriodRangeError(
-      `Periods '${fromKey}'..'${toKey}' span ${count} periods, more than the ${MAX_PERIODS_BETWEEN} allowed`,
-    );
+    throw new PeriodRangeError(`Periods '${fromKey}'..'${toKey}' span ${count} periods, more than the ${MAX_PERIODS_BETWEEN} allowed`);
   }
   const periods: Period[] = [];
   for (let o = first; o <= last; o++) periods.push(fromOrdinal(from.kind, o));
@@ -228,7 +224,9 @@ export function trendPeriods(fromKey: string, toKey: string): Period[] {
   const periods = periodsBetween(fromKey, toKey);
   const kind = periods[0].kind;
   if (periods.length > MAX_TREND_PERIODS[kind]) {
-    throw new PeriodRangeError(`Periods '${fromKey}'..'${toKey}' span ${periods.length} periods; a trend spans at most ${MAX_TREND_PERIODS[kind]} ${kind === 'YEAR' ? 'years' : kind === 'QUARTER' ? 'quarters' : 'months'}`);
+    throw new PeriodRangeError(
+      `Periods '${fromKey}'..'${toKey}' span ${periods.length} periods; a trend spans at most ${MAX_TREND_PERIODS[kind]} ${kind === 'YEAR' ? 'years' : kind === 'QUARTER' ? 'quarters' : 'months'}`,
+    );
   }
   return periods.filter(isIndexed);
 }
@@ -257,11 +255,7 @@ export function periodsContaining(instant: Date): Period[] {
   const local = localDateOf(instant);
   const year = Number(local.slice(0, 4));
   const month = Number(local.slice(5, 7));
-  return [
-    makePeriod('MONTH', year, month),
-    makePeriod('QUARTER', year, Math.floor((month - 1) / 3) + 1),
-    makePeriod('YEAR', year, 1),
-  ];
+  return [makePeriod('MONTH', year, month), makePeriod('QUARTER', year, Math.floor((month - 1) / 3) + 1), makePeriod('YEAR', year, 1)];
 }
 
 /** Local date 'YYYY-MM-DD' of the last day of a period. */

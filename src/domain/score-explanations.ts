@@ -270,9 +270,21 @@ export function explainScoreChange(method: IndexMethod, counters: Counters, prev
   const target = delta ?? roundScore((now.total === null ? 0 : roundScore(now.total)) - (before.total === null ? 0 : roundScore(before.total)));
   const changes = roundToSum(exact, target);
   // Rounded contributions add up to the rounded totals the same way.
-  const pointsNow = now.total === null ? now.criteria.map(() => null) : roundToSum(now.criteria.map((c) => c.points), roundScore(now.total));
+  const pointsNow =
+    now.total === null
+      ? now.criteria.map(() => null)
+      : roundToSum(
+          now.criteria.map((c) => c.points),
+          roundScore(now.total),
+        );
   const nowRounded = new Map(now.criteria.map((c, i) => [c.key, c.applicable ? pointsNow[i] : null]));
-  const pointsBefore = before.total === null ? before.criteria.map(() => null) : roundToSum(before.criteria.map((c) => c.points), roundScore(before.total));
+  const pointsBefore =
+    before.total === null
+      ? before.criteria.map(() => null)
+      : roundToSum(
+          before.criteria.map((c) => c.points),
+          roundScore(before.total),
+        );
   const beforeRounded = new Map(before.criteria.map((c, i) => [c.key, c.applicable ? pointsBefore[i] : null]));
   return {
     total: now.total === null ? null : roundScore(now.total),

@@ -170,7 +170,10 @@ export function rankAmong(total: number | null, peerTotals: readonly (number | n
  * the rank-th highest peer total (a tie shares the rank), or 0 when there are fewer peers.
  */
 export function totalForRank(rank: number, peerTotals: readonly (number | null)[]): number {
-  const sorted = peerTotals.filter((t): t is number => t !== null).map(roundScore).sort((a, b) => b - a);
+  const sorted = peerTotals
+    .filter((t): t is number => t !== null)
+    .map(roundScore)
+    .sort((a, b) => b - a);
   return rank - 1 < sorted.length ? sorted[rank - 1] : 0;
 }
 
@@ -178,7 +181,15 @@ export function totalForRank(rank: number, peerTotals: readonly (number | null)[
 function rankOutOfReach(base: Pick<ScorePlan, 'total' | 'rank' | 'rankOutOf' | 'targetRank'>, ranked: boolean, rank: number): ScorePlan | null {
   const total = base.total;
   if (!ranked) {
-    return { ...base, targetTotal: 0, reachable: false, projectedTotal: total ?? 0, projectedRank: null, steps: [], statement: 'Đơn vị không được xếp hạng trong kỳ này: không lập được kế hoạch theo hạng.' };
+    return {
+      ...base,
+      targetTotal: 0,
+      reachable: false,
+      projectedTotal: total ?? 0,
+      projectedRank: null,
+      steps: [],
+      statement: 'Đơn vị không được xếp hạng trong kỳ này: không lập được kế hoạch theo hạng.',
+    };
   }
   if (!Number.isInteger(rank) || rank < 1 || rank > base.rankOutOf!) {
     return {
@@ -249,7 +260,15 @@ export function planScore(input: PlanInput, target: PlanTarget): ScorePlan {
   const reached = (t: number | null) => t !== null && roundScore(t) >= targetTotal;
 
   if (reached(rawTotal)) {
-    return { ...base, targetTotal, reachable: true, projectedTotal: total!, projectedRank: current.rank, steps: [], statement: `Đã đạt mục tiêu ${goal}: điểm hiện tại ${formatTotalVi(total!)}.` };
+    return {
+      ...base,
+      targetTotal,
+      reachable: true,
+      projectedTotal: total!,
+      projectedRank: current.rank,
+      steps: [],
+      statement: `Đã đạt mục tiêu ${goal}: điểm hiện tại ${formatTotalVi(total!)}.`,
+    };
   }
 
   const steps: PlanStep[] = [];
@@ -316,7 +335,14 @@ export function planScore(input: PlanInput, target: PlanTarget): ScorePlan {
 }
 
 /** The plan in one sentence: its steps and where they lead, or why the goal is out of reach this period. */
-function planStatement(goal: string, steps: readonly PlanStep[], reachable: boolean, projectedTotal: number, projectedRank: number | null, rankOutOf: number | null): string {
+function planStatement(
+  goal: string,
+  steps: readonly PlanStep[],
+  reachable: boolean,
+  projectedTotal: number,
+  projectedRank: number | null,
+  rankOutOf: number | null,
+): string {
   const work = steps.length ? steps.map((s) => s.description).join('; ') : 'không còn chỉ tiêu nào để cải thiện';
   return reachable
     ? `Để đạt ${goal}, cần ${steps.length} bước: ${work}. Điểm dự kiến ${formatTotalVi(projectedTotal)}${projectedRank ? `, hạng ${projectedRank}/${rankOutOf}` : ''}, nếu các đơn vị khác giữ nguyên điểm.`
@@ -368,11 +394,17 @@ export interface ScoreForecast {
  * Everything else stands as counted. Ranks against the peers' current totals.
  */
 export function forecastScore(input: PlanInput, openFallingDue: number): ScoreForecast {
-  if (!Number.isSafeInteger(openFallingDue) || openFallingDue < 0) throw new RangeError(`openFallingDue must be a non-negative integer (got ${openFallingDue})`);
+  if (!Number.isSafeInteger(openFallingDue) || openFallingDue < 0)
+    throw new RangeError(`openFallingDue must be a non-negative integer (got ${openFallingDue})`);
   const { method, peerTotals } = input;
   const counters = deriveCounters(input.counters);
   const n = openFallingDue;
-  const best = deriveCounters({ ...counters, dossiersCompleted: counters.dossiersCompleted + n, dossiersCompletedInTime: counters.dossiersCompletedInTime + n, completedWithElectronicResult: counters.completedWithElectronicResult + n });
+  const best = deriveCounters({
+    ...counters,
+    dossiersCompleted: counters.dossiersCompleted + n,
+    dossiersCompletedInTime: counters.dossiersCompletedInTime + n,
+    completedWithElectronicResult: counters.completedWithElectronicResult + n,
+  });
   const worst = deriveCounters({ ...counters, overdueBacklogAtEnd: counters.overdueBacklogAtEnd + n });
   const round = (t: number | null) => (t === null ? null : roundScore(t));
   const rawTotal = totalOf(method, counters);

@@ -96,7 +96,5 @@ export function statutoryDaysOff(year: number): StatutoryDayOff[] {
     while (isWeekend(d) || off.has(d)) d++;
     off.set(d, `${h.name} (compensatory day)`);
   }
-  return [...off.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .map(([d, name]) => ({ date: formatDayNumber(d), name, provisional: true as const }));
+  return [...off.entries()].sort((a, b) => a[0] - b[0]).map(([d, name]) => ({ date: formatDayNumber(d), name, provisional: true as const }));
 }

@@ -117,7 +117,15 @@ export function replayDossier(events: readonly SyncedEvent[], calendar: WorkingC
     apologyNewAppointmentAt: null,
   };
   const applied: AppliedEvent[] = [
-    { eventId: receiptEvent.eventId, kind: DossierEventKind.RECEIVED, fromStatus: null, toStatus: DossierStatus.RECEIVED, occurredAt: receiptEvent.occurredAt, reason: null, details: null },
+    {
+      eventId: receiptEvent.eventId,
+      kind: DossierEventKind.RECEIVED,
+      fromStatus: null,
+      toStatus: DossierStatus.RECEIVED,
+      occurredAt: receiptEvent.occurredAt,
+      reason: null,
+      details: null,
+    },
   ];
   const held: HeldEvent[] = [];
   for (const event of ordered) {
@@ -145,7 +153,15 @@ export function replayDossier(events: readonly SyncedEvent[], calendar: WorkingC
         continue;
       }
       recordApology(state, event.occurredAt, event.newAppointmentAt ?? null);
-      applied.push({ eventId: event.eventId, kind: event.kind, fromStatus: from, toStatus: from, occurredAt: event.occurredAt, reason: event.reason ?? null, details: { newAppointmentAt: event.newAppointmentAt?.toISOString() ?? null } });
+      applied.push({
+        eventId: event.eventId,
+        kind: event.kind,
+        fromStatus: from,
+        toStatus: from,
+        occurredAt: event.occurredAt,
+        reason: event.reason ?? null,
+        details: { newAppointmentAt: event.newAppointmentAt?.toISOString() ?? null },
+      });
       continue;
     }
     const action = ACTION_OF_EVENT[event.kind]!;
@@ -153,9 +169,34 @@ export function replayDossier(events: readonly SyncedEvent[], calendar: WorkingC
       hold(`Cannot ${action} a dossier that is ${from} at this point of its history.`);
       continue;
     }
-    const details = applyAction(state, action, event.occurredAt, calendar, receipt.hours, { reason: event.reason, electronicResult: event.electronicResult, transferTo: event.transferTo });
-    applied.push({ eventId: event.eventId, kind: event.kind, fromStatus: from, toStatus: state.status, occurredAt: event.occurredAt, reason: event.reason ?? null, details: Object.keys(details).length ? details : null });
+    const details = applyAction(state, action, event.occurredAt, calendar, receipt.hours, {
+      reason: event.reason,
+      electronicResult: event.electronicResult,
+      transferTo: event.transferTo,
+    });
+    applied.push({
+      eventId: event.eventId,
+      kind: event.kind,
+      fromStatus: from,
+      toStatus: state.status,
+      occurredAt: event.occurredAt,
+      reason: event.reason ?? null,
+      details: Object.keys(details).length ? details : null,
+    });
   }
-  const historyComplete = isHistoryComplete(state.status, applied.map((e) => e.kind));
-  return { received: true, receiptEventId: receiptEvent.eventId, receipt, receivedAt: receiptEvent.occurredAt, state, applied, held, historyComplete, synced: historyComplete && held.length === 0 };
+  const historyComplete = isHistoryComplete(
+    state.status,
+    applied.map((e) => e.kind),
+  );
+  return {
+    received: true,
+    receiptEventId: receiptEvent.eventId,
+    receipt,
+    receivedAt: receiptEvent.occurredAt,
+    state,
+    applied,
+    held,
+    historyComplete,
+    synced: historyComplete && held.length === 0,
+  };
 }

@@ -8,7 +8,10 @@ const VIETNAMESE_ACCENTED = 'àáạảãâầấậẩẫăằắặẳẵèé�
 
 function baseLetter(ch: string): string {
   if (ch === 'đ') return 'd';
-  return ch.normalize('NFD').replace(/[\u0300-\u036f]/g, '').charAt(0);
+  return ch
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .charAt(0);
 }
 
 const FROM = VIETNAMESE_ACCENTED + VIETNAMESE_ACCENTED.toUpperCase() + 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';

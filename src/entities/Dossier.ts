@@ -38,8 +38,12 @@ import { Procedure } from './Procedure';
 // by due time. Their cost grows neither with closed dossiers nor with dossiers waiting for a
 // supplement: those sat past due in the index, and every scan (once a second) re-read them
 // all (docs/performance.md, "Indexes and queries").
-@Index('dossier_overdue_scan', ['dueAt'], { where: `status IN ('RECEIVED', 'PROCESSING', 'AWAITING_SUPPLEMENT') AND overdue_alerted_at IS NULL AND NOT ${clockStopped(null)}` })
-@Index('dossier_due_soon_scan', ['dueAt'], { where: `status IN ('RECEIVED', 'PROCESSING', 'AWAITING_SUPPLEMENT') AND due_soon_alerted_at IS NULL AND NOT ${clockStopped(null)}` })
+@Index('dossier_overdue_scan', ['dueAt'], {
+  where: `status IN ('RECEIVED', 'PROCESSING', 'AWAITING_SUPPLEMENT') AND overdue_alerted_at IS NULL AND NOT ${clockStopped(null)}`,
+})
+@Index('dossier_due_soon_scan', ['dueAt'], {
+  where: `status IN ('RECEIVED', 'PROCESSING', 'AWAITING_SUPPLEMENT') AND due_soon_alerted_at IS NULL AND NOT ${clockStopped(null)}`,
+})
 export class Dossier extends Node {
   @PrimaryGeneratedColumn({ name: 'id', type: 'bigint' })
   databaseId: string;

@@ -19,4 +19,27 @@ export { AgencyPeriodCounters, IndexMethod, IndexMethodCriterion, IndexMethodGro
 export { Agency, CalendarDay, CalendarSettings, CalendarYear, Dossier, DossierEvent, Feedback, Procedure, SatisfactionRating, ServiceCommitment };
 
 /** Every entity, for the one DataSource definition in ormconfig.ts. */
-export const ENTITIES = [Agency, Procedure, Dossier, DossierEvent, Feedback, SatisfactionRating, CalendarDay, CalendarSettings, CalendarYear, ServiceCommitment, IndexMethod, IndexMethodGroup, IndexMethodCriterion, IndexPeriod, IndexPeriodComputing, AgencyPeriodCounters, ScorecardRecord, Alert, SyncEvent, IdempotencyKey, AuditEntry, SeedRun];
+export const ENTITIES = [
+  Agency,
+  Procedure,
+  Dossier,
+  DossierEvent,
+  Feedback,
+  SatisfactionRating,
+  CalendarDay,
+  CalendarSettings,
+  CalendarYear,
+  ServiceCommitment,
+  IndexMethod,
+  IndexMethodGroup,
+  IndexMethodCriterion,
+  IndexPeriod,
+  IndexPeriodComputing,
+  AgencyPeriodCounters,
+  ScorecardRecord,
+  Alert,
+  SyncEvent,
+  IdempotencyKey,
+  AuditEntry,
+  SeedRun,
+];

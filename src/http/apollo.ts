@@ -14,7 +14,12 @@ import { drainPlugin, noStorePlugin, observabilityPlugin, queryLimitsPlugin, que
 import { serviceUnavailableOverHttp, serviceUnavailablePlugin } from './service-unavailable';
 
 /** Apollo Server over the schema, with the plugins every HTTP operation goes through. */
-export function createApollo(services: Services, schema: GraphQLSchema, httpServer: http.Server, wsCleanup: { dispose(): Promise<void> | void }): ApolloServer<RequestContext> {
+export function createApollo(
+  services: Services,
+  schema: GraphQLSchema,
+  httpServer: http.Server,
+  wsCleanup: { dispose(): Promise<void> | void },
+): ApolloServer<RequestContext> {
   const exposeDetails = services.config.nodeEnv === 'development';
   return new ApolloServer<RequestContext>({
     schema,
@@ -54,11 +59,17 @@ export function createApollo(services: Services, schema: GraphQLSchema, httpServ
 export function httpContext(services: Services) {
   return async ({ req, res }: ExpressContextFunctionArgument): Promise<RequestContext> => {
     try {
-      const context = await createRequestContext(services, req.headers.authorization, clientAddress(req, services.config.trustProxyHops), res.getHeader('x-request-id') as string);
+      const context = await createRequestContext(
+        services,
+        req.headers.authorization,
+        clientAddress(req, services.config.trustProxyHops),
+        res.getHeader('x-request-id') as string,
+      );
       context.publicCache = res.locals.publicCache;
       return context;
     } catch (err) {
-      const refusal = err instanceof DomainError ? toGraphQLError(err, { http: { status: 401 } }) : isDatabaseUnavailable(err) ? serviceUnavailableOverHttp() : err;
+      const refusal =
+        err instanceof DomainError ? toGraphQLError(err, { http: { status: 401 } }) : isDatabaseUnavailable(err) ? serviceUnavailableOverHttp() : err;
       const code = refusal instanceof GraphQLError ? errorCodeOf(refusal) : ErrorCode.INTERNAL_SERVER_ERROR;
       observeRefusal(services.metrics, res, code, (req.body as { operationName?: unknown } | undefined)?.operationName);
       throw refusal;

@@ -48,13 +48,23 @@ export function criterionDossiersCsvHandler(services: Services): express.Request
       typeof header !== 'string' ||
       !CSV_HEADERS.includes(header as CsvHeader)
     ) {
-      res.status(400).type('text/plain').send('Path: /scorecards/{agencyCode}/{period}/criteria/{criterion}/dossiers.csv; query parameters: side (SHORTFALL, the default; NUMERATOR; DENOMINATOR), header (vi: Vietnamese column headers, the default; keys: machine keys).\n');
+      res
+        .status(400)
+        .type('text/plain')
+        .send(
+          'Path: /scorecards/{agencyCode}/{period}/criteria/{criterion}/dossiers.csv; query parameters: side (SHORTFALL, the default; NUMERATOR; DENOMINATOR), header (vi: Vietnamese column headers, the default; keys: machine keys).\n',
+        );
       return;
     }
     try {
       const ctx = await createRequestContext(services, req.headers.authorization, req.ip);
       const viewer = requireViewer(ctx.viewer);
-      const { qb, keys } = await criterionDossierQuery(services, viewer, { agencyCode, period, criterion, side: side as CriterionDossierSide, filter: {} }, ctx.now);
+      const { qb, keys } = await criterionDossierQuery(
+        services,
+        viewer,
+        { agencyCode, period, criterion, side: side as CriterionDossierSide, filter: {} },
+        ctx.now,
+      );
       const lines = [(header === 'keys' ? COLUMNS.map(([key]) => key) : COLUMNS.map(([, vi]) => vi)).map((v) => csvCell(v ?? null)).join(',')];
       let after: string | undefined;
       for (;;) {
@@ -67,7 +77,19 @@ export function criterionDossiersCsvHandler(services: Services): express.Request
           const agency = agencies[i] instanceof Error ? null : agencies[i];
           const procedure = procedures[i] instanceof Error ? null : procedures[i];
           lines.push(
-            [d.code, agency?.code, agency?.name, procedure?.code, procedure?.name, d.status, d.channel, formatVietnamTime(d.receivedAt), formatVietnamTime(d.dueAt), d.completedAt ? formatVietnamTime(d.completedAt) : null, timelinessOf(d, ctx.now)]
+            [
+              d.code,
+              agency?.code,
+              agency?.name,
+              procedure?.code,
+              procedure?.name,
+              d.status,
+              d.channel,
+              formatVietnamTime(d.receivedAt),
+              formatVietnamTime(d.dueAt),
+              d.completedAt ? formatVietnamTime(d.completedAt) : null,
+              timelinessOf(d, ctx.now),
+            ]
               .map((v) => csvCell(v ?? null))
               .join(','),
           );

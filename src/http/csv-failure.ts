@@ -22,5 +22,8 @@ export function sendCsvFailure(res: express.Response, err: unknown): void {
     res.status(500).type('text/plain').send('Internal server error.\n');
     return;
   }
-  res.status(HTTP_STATUS[err.code] ?? 400).type('text/plain').send(`${err.message}\n`);
+  res
+    .status(HTTP_STATUS[err.code] ?? 400)
+    .type('text/plain')
+    .send(`${err.message}\n`);
 }

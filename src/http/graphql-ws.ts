@@ -276,7 +276,12 @@ class GraphqlWsConnections {
    * but for a query's or mutation's request budget: between the cap on open subscriptions
    * (onSubscribe) and counting this one, a subscription must not wait.
    */
-  private checkedDocument(ctx: WsContext, payload: SubscribePayload, token: VerifiedToken | null, state: ConnectionState): DocumentNode | GraphQLError[] | Promise<DocumentNode | GraphQLError[]> {
+  private checkedDocument(
+    ctx: WsContext,
+    payload: SubscribePayload,
+    token: VerifiedToken | null,
+    state: ConnectionState,
+  ): DocumentNode | GraphQLError[] | Promise<DocumentNode | GraphQLError[]> {
     let parsed: { document: DocumentNode; errors: readonly GraphQLError[] } | undefined;
     let unparsable: GraphQLError | undefined;
     try {
@@ -300,9 +305,19 @@ class GraphqlWsConnections {
     return this.checkParsed(ctx, payload, parsed, unparsable);
   }
 
-  private checkParsed(ctx: WsContext, payload: SubscribePayload, parsed: { document: DocumentNode; errors: readonly GraphQLError[] } | undefined, unparsable: GraphQLError | undefined): DocumentNode | GraphQLError[] {
+  private checkParsed(
+    ctx: WsContext,
+    payload: SubscribePayload,
+    parsed: { document: DocumentNode; errors: readonly GraphQLError[] } | undefined,
+    unparsable: GraphQLError | undefined,
+  ): DocumentNode | GraphQLError[] {
     const limits = this.services.config.queryLimits;
-    if (!parsed) return [isTokenLimitError(unparsable!) ? tooLargeError(`The query has more than ${limits.maxTokens} tokens.`) : withCode(unparsable!, ErrorCode.GRAPHQL_PARSE_FAILED)];
+    if (!parsed)
+      return [
+        isTokenLimitError(unparsable!)
+          ? tooLargeError(`The query has more than ${limits.maxTokens} tokens.`)
+          : withCode(unparsable!, ErrorCode.GRAPHQL_PARSE_FAILED),
+      ];
     const { document, errors: invalid } = parsed;
     if (!authorizationOf(ctx) && needsCaller(document, payload.variables ?? {})) return closeSocket(ctx, WsCloseCode.Unauthorized, 'Unauthorized');
     if (invalid.length) return invalid.map((error) => withCode(error, ErrorCode.GRAPHQL_VALIDATION_FAILED));
@@ -323,7 +338,13 @@ class GraphqlWsConnections {
  * none, and formatError masks an error without a code as an internal one.
  */
 function withCode(error: GraphQLError, code: ErrorCode): GraphQLError {
-  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, originalError: error.originalError, extensions: { ...error.extensions, code } });
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, code },
+  });
 }
 
 /**
@@ -331,7 +352,9 @@ function withCode(error: GraphQLError, code: ErrorCode): GraphQLError {
  * `dossierUpdated` without a lookup secret (as a literal or a non-empty variable).
  */
 function needsCaller(document: DocumentNode, variables: Record<string, unknown>): boolean {
-  const fields = document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? d.selectionSet.selections : [])).filter((s) => s.kind === Kind.FIELD);
+  const fields = document.definitions
+    .flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? d.selectionSet.selections : []))
+    .filter((s) => s.kind === Kind.FIELD);
   return fields.some((field) => {
     if (!NEEDS_CALLER.has(field.name.value)) return false;
     if (field.name.value !== 'dossierUpdated') return true;

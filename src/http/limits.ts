@@ -1,4 +1,15 @@
-import { DocumentNode, FragmentDefinitionNode, getNullableType, getVariableValues, GraphQLError, GraphQLSchema, isListType, Kind, OperationDefinitionNode, SelectionSetNode } from 'graphql';
+import {
+  DocumentNode,
+  FragmentDefinitionNode,
+  getNullableType,
+  getVariableValues,
+  GraphQLError,
+  GraphQLSchema,
+  isListType,
+  Kind,
+  OperationDefinitionNode,
+  SelectionSetNode,
+} from 'graphql';
 import { ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { trendLength } from '../domain/periods';
 import { DEFAULT_PAGE_SIZE } from '../schema/connection';
@@ -103,7 +114,9 @@ function aliasCount(document: DocumentNode): number {
 
 /** The operation a request runs: the one named, or every operation when none is named. */
 export function operationsOf(document: DocumentNode, operationName: string | undefined | null): OperationDefinitionNode[] {
-  return document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName));
+  return document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
+  );
 }
 
 /**
@@ -115,7 +128,8 @@ export function operationsOf(document: DocumentNode, operationName: string | und
 export function refuseUncoercibleVariables(schema: GraphQLSchema, operations: OperationDefinitionNode[], variables: Record<string, unknown>): void {
   for (const operation of operations) {
     const { errors } = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 1 });
-    if (errors?.length) throw new GraphQLError(errors[0].message, { nodes: errors[0].nodes, extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } } });
+    if (errors?.length)
+      throw new GraphQLError(errors[0].message, { nodes: errors[0].nodes, extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } } });
   }
 }
 
@@ -124,15 +138,30 @@ export function refuseUncoercibleVariables(schema: GraphQLSchema, operations: Op
  * GraphQLError with a stable code and the measured figure. HTTP (an Apollo plugin) and
  * graphql-ws (onSubscribe) both call this, so no transport is left open.
  */
-export function checkQueryLimits(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined | null, limits: QueryLimits): QueryCost {
+export function checkQueryLimits(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | undefined | null,
+  limits: QueryLimits,
+): QueryCost {
   const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
   const operations = operationsOf(document, operationName);
   for (const d of operations) {
     const depth = depthOf(d.selectionSet, fragments, new Set(), limits.maxDepth + 1);
-    if (depth > limits.maxDepth) throw limitError(ErrorCode.QUERY_TOO_DEEP, `The query is nested ${depth}${depth > limits.maxDepth + 1 ? '+' : ''} levels deep; the limit is ${limits.maxDepth}.`, { depth, maxDepth: limits.maxDepth });
+    if (depth > limits.maxDepth)
+      throw limitError(
+        ErrorCode.QUERY_TOO_DEEP,
+        `The query is nested ${depth}${depth > limits.maxDepth + 1 ? '+' : ''} levels deep; the limit is ${limits.maxDepth}.`,
+        { depth, maxDepth: limits.maxDepth },
+      );
   }
   const aliases = aliasCount(document);
-  if (aliases > limits.maxAliases) throw limitError(ErrorCode.TOO_MANY_ALIASES, `The query uses ${aliases} aliases; the limit is ${limits.maxAliases}.`, { aliases, maxAliases: limits.maxAliases });
+  if (aliases > limits.maxAliases)
+    throw limitError(ErrorCode.TOO_MANY_ALIASES, `The query uses ${aliases} aliases; the limit is ${limits.maxAliases}.`, {
+      aliases,
+      maxAliases: limits.maxAliases,
+    });
   const { costed, lengths } = listsWithoutItems(operations, variables ?? {});
   // getComplexity coerces the variables too and throws a bare error when one does not fit its
   // type (a 500): coerced here first, a bad value is the client's error.
@@ -145,7 +174,9 @@ export function checkQueryLimits(schema: GraphQLSchema, document: DocumentNode, 
     estimators: [pageEstimator(lengths), connectionDefaultEstimator, listEstimator, simpleEstimator({ defaultComplexity: 1 })],
   });
   if (cost > limits.maxCost) {
-    throw limitError(ErrorCode.QUERY_TOO_COMPLEX, `The query costs ${cost}; the limit is ${limits.maxCost}. Ask for smaller pages or fewer fields.`, { cost: { requestedQueryCost: cost, maximumAvailable: limits.maxCost } });
+    throw limitError(ErrorCode.QUERY_TOO_COMPLEX, `The query costs ${cost}; the limit is ${limits.maxCost}. Ask for smaller pages or fewer fields.`, {
+      cost: { requestedQueryCost: cost, maximumAvailable: limits.maxCost },
+    });
   }
   return { requestedQueryCost: cost, maximumAvailable: limits.maxCost };
 }

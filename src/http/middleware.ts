@@ -26,7 +26,11 @@ export function rateLimitHttp(services: Services): NodeMiddleware {
         if (!(err instanceof RateLimitedError)) return next(err);
         observeRefusal(services.metrics, res, ErrorCode.RATE_LIMITED);
         const body = JSON.stringify({ errors: [{ message: err.message, extensions: { code: ErrorCode.RATE_LIMITED, retryAfter: err.retryAfterSeconds } }] });
-        res.writeHead(429, { 'retry-after': String(err.retryAfterSeconds), 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+        res.writeHead(429, {
+          'retry-after': String(err.retryAfterSeconds),
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(body),
+        });
         res.end(body);
       },
     );
@@ -42,7 +46,16 @@ export function clientAddress(req: http.IncomingMessage, trustedHops: number): s
   const peer = req.socket.remoteAddress ?? 'unknown';
   const forwarded = req.headers['x-forwarded-for'];
   if (!trustedHops || !forwarded) return peer;
-  const chain = [peer, ...[forwarded].flat().join(',').split(',').map((a) => a.trim()).filter(Boolean).reverse()];
+  const chain = [
+    peer,
+    ...[forwarded]
+      .flat()
+      .join(',')
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean)
+      .reverse(),
+  ];
   return chain[Math.min(trustedHops, chain.length - 1)];
 }
 
@@ -62,7 +75,12 @@ export function corsMiddleware(allowedOrigins: string[]): NodeMiddleware {
       if (origin) res.setHeader('Access-Control-Allow-Origin', origin);
       const vary = res.getHeader('Vary');
       if (vary === undefined) res.setHeader('Vary', 'Origin');
-      else if (!String(vary).split(',').some((field) => ['origin', '*'].includes(field.trim().toLowerCase()))) res.setHeader('Vary', `${String(vary)}, Origin`);
+      else if (
+        !String(vary)
+          .split(',')
+          .some((field) => ['origin', '*'].includes(field.trim().toLowerCase()))
+      )
+        res.setHeader('Vary', `${String(vary)}, Origin`);
     }
     next();
   };

@@ -38,7 +38,9 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin<Reque
           // Subscriptions stream over graphql-ws at this URL; executed over HTTP their resolvers
           // would run without an event (GraphQL over HTTP leaves them to the server: refused, 400).
           if (operation?.operation === 'subscription') {
-            throw apiError(ErrorCode.BAD_REQUEST, 'Subscriptions are served over WebSocket (graphql-transport-ws) at this URL, not over HTTP.', { http: { status: 400 } });
+            throw apiError(ErrorCode.BAD_REQUEST, 'Subscriptions are served over WebSocket (graphql-transport-ws) at this URL, not over HTTP.', {
+              http: { status: 400 },
+            });
           }
           refuseUnstorableText(document, request.variables);
           cost = checkQueryLimits(schema, document, request.variables, request.operationName, limits);
@@ -70,7 +72,16 @@ export function observabilityPlugin(metrics: Metrics): ApolloServerPlugin<Reques
           const labels = { operation: metrics.operationLabel(operationName ?? request.operationName), outcome };
           metrics.requests.inc(labels);
           metrics.requestDuration.observe(labels, seconds);
-          log.info({ requestId: contextValue.requestId, operation: labels.operation, durationMs: Math.round(seconds * 1000), outcome, user: contextValue.viewer?.sub ?? null }, 'graphql');
+          log.info(
+            {
+              requestId: contextValue.requestId,
+              operation: labels.operation,
+              durationMs: Math.round(seconds * 1000),
+              outcome,
+              user: contextValue.viewer?.sub ?? null,
+            },
+            'graphql',
+          );
         },
       };
     },

@@ -233,7 +233,13 @@ export class PublicResponseCache {
       }
       const storeKey = key;
       res.setHeader('x-cache', 'MISS');
-      const pending: PendingPublicResponse = { key, version: this.version, storable: false, operation: 'anonymous', headersBefore: new Set(res.getHeaderNames()) };
+      const pending: PendingPublicResponse = {
+        key,
+        version: this.version,
+        storable: false,
+        operation: 'anonymous',
+        headersBefore: new Set(res.getHeaderNames()),
+      };
       res.locals.publicCache = pending;
       const send = res.send;
       res.send = (body: unknown) => {
@@ -331,7 +337,10 @@ export class PublicResponseCache {
       this.metrics.requestDuration.observe(labels, seconds);
     }
     if (log.isLevelEnabled('debug')) {
-      log.debug({ requestId: res.getHeader('x-request-id'), operation, durationMs: Math.round(seconds * 1000), outcome: 'ok', user: null, cache: 'hit' }, 'graphql');
+      log.debug(
+        { requestId: res.getHeader('x-request-id'), operation, durationMs: Math.round(seconds * 1000), outcome: 'ok', user: null, cache: 'hit' },
+        'graphql',
+      );
     }
   }
 
@@ -395,7 +404,11 @@ function withParsedBody(req: IncomingMessage, raw: string, key: string | undefin
     if (body === null || typeof body !== 'object') throw new SyntaxError('The body is not a JSON object or array.');
     request.body = body;
   } catch (err) {
-    request[BODY_ERROR] = Object.assign(err instanceof Error ? err : new SyntaxError(String(err)), { status: 400, statusCode: 400, type: 'entity.parse.failed' });
+    request[BODY_ERROR] = Object.assign(err instanceof Error ? err : new SyntaxError(String(err)), {
+      status: 400,
+      statusCode: 400,
+      type: 'entity.parse.failed',
+    });
   }
   return req;
 }

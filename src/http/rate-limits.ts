@@ -30,7 +30,13 @@ export class RateLimitedError extends GraphQLError {
     what: string,
     readonly retryAfterSeconds: number,
   ) {
-    super(`Too many ${what}; retry after ${retryAfterSeconds} s.`, { extensions: { code: ErrorCode.RATE_LIMITED, retryAfter: retryAfterSeconds, http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) } } });
+    super(`Too many ${what}; retry after ${retryAfterSeconds} s.`, {
+      extensions: {
+        code: ErrorCode.RATE_LIMITED,
+        retryAfter: retryAfterSeconds,
+        http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
+      },
+    });
   }
 }
 
@@ -60,7 +66,10 @@ function prefixOf(ip: string): string {
   if (parsed.kind() === 'ipv4') return parsed.toString();
   const v6 = parsed as ipaddr.IPv6;
   if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
-  return `${v6.parts.slice(0, 4).map((p) => p.toString(16)).join(':')}::/64`;
+  return `${v6.parts
+    .slice(0, 4)
+    .map((p) => p.toString(16))
+    .join(':')}::/64`;
 }
 
 /**
@@ -88,7 +97,9 @@ export class RateLimits {
     this.redis?.on('error', () => undefined);
     const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract => {
       const memory = new RateLimiterMemory({ keyPrefix, points, duration });
-      return this.redis ? new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `${prefix}:rl:${keyPrefix}`, points, duration, insuranceLimiter: memory }) : memory;
+      return this.redis
+        ? new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `${prefix}:rl:${keyPrefix}`, points, duration, insuranceLimiter: memory })
+        : memory;
     };
     this.perToken = make('token', config.perTokenPerMinute, 60);
     this.perIp = make('ip', config.perIpPerMinute, 60);

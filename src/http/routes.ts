@@ -51,7 +51,12 @@ function rankingsCsvHandler(services: Services): express.RequestHandler {
       typeof header !== 'string' ||
       !CSV_HEADERS.includes(header as CsvHeader)
     ) {
-      res.status(400).type('text/plain').send('Query parameters: period (e.g. 2024-09, 2024-Q3, 2024), kind (PROVINCE, MINISTRY, DEPARTMENT, DISTRICT, COMMUNE), parentCode for units inside a province, header (vi: Vietnamese column headers, the default; keys: machine keys).\n');
+      res
+        .status(400)
+        .type('text/plain')
+        .send(
+          'Query parameters: period (e.g. 2024-09, 2024-Q3, 2024), kind (PROVINCE, MINISTRY, DEPARTMENT, DISTRICT, COMMUNE), parentCode for units inside a province, header (vi: Vietnamese column headers, the default; keys: machine keys).\n',
+        );
       return;
     }
     try {
@@ -73,20 +78,39 @@ function delaysCsvHandler(services: Services): express.RequestHandler {
   return async (req, res) => {
     const { agency: code, period, header = 'vi' } = req.query as Record<string, unknown>;
     // Strings of the expected form only (`?agency[]=…` arrives as an array; a NUL was a database error).
-    if (typeof code !== 'string' || !AGENCY_CODE.test(code) || typeof period !== 'string' || typeof header !== 'string' || !CSV_HEADERS.includes(header as CsvHeader)) {
-      res.status(400).type('text/plain').send('Query parameters: agency (an agency code, e.g. HNI), period (e.g. 2025-12; also 2025-Q4, 2025), header (vi: Vietnamese column headers, the default; keys: machine keys).\n');
+    if (
+      typeof code !== 'string' ||
+      !AGENCY_CODE.test(code) ||
+      typeof period !== 'string' ||
+      typeof header !== 'string' ||
+      !CSV_HEADERS.includes(header as CsvHeader)
+    ) {
+      res
+        .status(400)
+        .type('text/plain')
+        .send(
+          'Query parameters: agency (an agency code, e.g. HNI), period (e.g. 2025-12; also 2025-Q4, 2025), header (vi: Vietnamese column headers, the default; keys: machine keys).\n',
+        );
       return;
     }
     try {
       const agency = await services.dataSource.getRepository(Agency).findOneBy({ code });
       if (!agency) throw unknownAgency('agency', code);
       const rows = await new DelayReports(services.dataSource, services.index).byUnit(agency.databaseId, period);
-      const units = new Map((await services.dataSource.getRepository(Agency).findBy({ databaseId: In(rows.map((r) => r.unitId)) })).map((a) => [a.databaseId, a]));
+      const units = new Map(
+        (await services.dataSource.getRepository(Agency).findBy({ databaseId: In(rows.map((r) => r.unitId)) })).map((a) => [a.databaseId, a]),
+      );
       res
         .status(200)
         .type('text/csv; charset=utf-8')
         .setHeader('content-disposition', `attachment; filename="delays-${code}-${period}.csv"`)
-        .send(delaysToCsv(rows.map((r) => ({ ...r, unit: units.get(r.unitId) ?? { code: '', name: '' } })), period, header as CsvHeader));
+        .send(
+          delaysToCsv(
+            rows.map((r) => ({ ...r, unit: units.get(r.unitId) ?? { code: '', name: '' } })),
+            period,
+            header as CsvHeader,
+          ),
+        );
     } catch (err) {
       sendCsvFailure(res, err);
     }

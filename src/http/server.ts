@@ -35,7 +35,13 @@ export async function startServer(services: Services, port: number): Promise<Run
   const beforeGraphql: NodeMiddleware[] = [requestIdHeader, corsMiddleware(services.config.allowedOrigins), rateLimitHttp(services)];
   // Cached answers to anonymous public queries are written before Express (see PublicResponseCache).
   const httpServer = http.createServer(
-    services.publicCache.fastPath({ app, path: '/graphql', maxBodyBytes: services.config.maxBodyBytes, before: beforeGraphql, poweredBy: app.enabled('x-powered-by') }),
+    services.publicCache.fastPath({
+      app,
+      path: '/graphql',
+      maxBodyBytes: services.config.maxBodyBytes,
+      before: beforeGraphql,
+      poweredBy: app.enabled('x-powered-by'),
+    }),
   );
   const schema = await getSchema();
   const wsServer = new WebSocketServer({
@@ -65,7 +71,9 @@ export async function startServer(services: Services, port: number): Promise<Run
     services.publicCache.middleware(),
     // Counting SQL statements needs AsyncLocalStorage, whose async hooks tax every request
     // of the process (cache hits included): only where the count is shown.
-    ...(services.config.exposeQueryStats ? [(_req: express.Request, _res: express.Response, next: express.NextFunction) => runWithQueryStats({ statements: 0 }, next)] : []),
+    ...(services.config.exposeQueryStats
+      ? [(_req: express.Request, _res: express.Response, next: express.NextFunction) => runWithQueryStats({ statements: 0 }, next)]
+      : []),
     expressMiddleware(apollo, { context: httpContext(services) }),
   );
   app.use('/graphql', bodyErrors(services));

@@ -41,7 +41,11 @@ class AgenciesArgs extends AgencyFilterArgs {
  */
 @ArgsType()
 class ChildrenArgs extends AgencyFilterArgs {
-  @Field({ nullable: true, description: 'Ignored (see the deprecation).', deprecationReason: 'Ignored: `children` lists this agency\'s own children. Use `agencies(parentCode:)` for another agency\'s.' })
+  @Field({
+    nullable: true,
+    description: 'Ignored (see the deprecation).',
+    deprecationReason: "Ignored: `children` lists this agency's own children. Use `agencies(parentCode:)` for another agency's.",
+  })
   @IsOptional()
   parentCode?: string;
 }
@@ -63,7 +67,10 @@ export class AgencyResolver {
     return agency.parentId == null ? null : ctx.loaders.agencyById.load(agency.parentId);
   }
 
-  @FieldResolver(() => Agency, { nullable: true, description: 'The agency this one was merged into when it ceased to exist (e.g. the new province of 1 July 2025).' })
+  @FieldResolver(() => Agency, {
+    nullable: true,
+    description: 'The agency this one was merged into when it ceased to exist (e.g. the new province of 1 July 2025).',
+  })
   successor(@Root() agency: Agency, @Ctx() ctx: RequestContext) {
     return agency.successorId == null ? null : ctx.loaders.agencyById.load(agency.successorId);
   }
@@ -73,7 +80,9 @@ export class AgencyResolver {
     // Every agency of the response asking for the same page of its children shares one read.
     const filter = { kind, search, validOn };
     const page = { first, after, last, before };
-    return ctx.loaders.batch(`agencyChildren ${JSON.stringify([filter, page])}`, (parentIds: readonly number[]) => ctx.services.lists.agencyChildren(parentIds, filter, page)).load(agency.databaseId);
+    return ctx.loaders
+      .batch(`agencyChildren ${JSON.stringify([filter, page])}`, (parentIds: readonly number[]) => ctx.services.lists.agencyChildren(parentIds, filter, page))
+      .load(agency.databaseId);
   }
 
   @FieldResolver(() => [ServiceCommitment], { description: 'Commitments this agency made to settle procedures faster than the law.' })

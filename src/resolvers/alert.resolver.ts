@@ -78,7 +78,10 @@ class AlertsArgs {
   @Matches(/^\d{1,18}$/, { message: 'after must be a cursor received from this stream' })
   after?: string;
 
-  @Field(() => Date, { nullable: true, description: `Replay the stored alerts created at or after this time (at most ${SINCE_MAX_DAYS} days back), then live ones: a first visit with no cursor yet. Not with \`after\`.` })
+  @Field(() => Date, {
+    nullable: true,
+    description: `Replay the stored alerts created at or after this time (at most ${SINCE_MAX_DAYS} days back), then live ones: a first visit with no cursor yet. Not with \`after\`.`,
+  })
   @IsOptional()
   since?: Date;
 }
@@ -145,7 +148,8 @@ export class RankingChange extends AlertView {}
 @Resolver(() => AlertView)
 export class AlertResolver {
   @Subscription(() => AlertView, {
-    description: 'Any token (LEADER and ADMIN dashboards; an OFFICER gets its own agencies’ alerts too): alerts of the token’s agency subtree, replayed after `after` or from `since`, then live; in cursor order, none lost, none repeated.',
+    description:
+      'Any token (LEADER and ADMIN dashboards; an OFFICER gets its own agencies’ alerts too): alerts of the token’s agency subtree, replayed after `after` or from `since`, then live; in cursor order, none lost, none repeated.',
     subscribe: validatedSubscribe(AlertsArgs, async ({ args, context }: { args: AlertsArgs; context: RequestContext }) => {
       const viewer = requireViewer(context.viewer);
       let pathPrefix = scopePrefix(viewer);
@@ -160,7 +164,8 @@ export class AlertResolver {
       if (args.since) {
         if (after !== null) throw badInput('since', 'Give either after (a cursor) or since (a time), not both: a kept cursor already says where to resume.');
         const oldest = context.now.getTime() - SINCE_MAX_DAYS * 86_400_000;
-        if (args.since.getTime() < oldest) throw badInput('since', `since may go back at most ${SINCE_MAX_DAYS} days; resume older alerts with a kept cursor as after.`);
+        if (args.since.getTime() < oldest)
+          throw badInput('since', `since may go back at most ${SINCE_MAX_DAYS} days; resume older alerts with a kept cursor as after.`);
         after = await hub.cursorSince(args.since);
       }
       return alertStream(hub, { pathPrefix, kinds: args.kinds ?? null }, after);
@@ -176,7 +181,11 @@ export class AlertResolver {
       const peerGroup = await context.services.index.peerGroupArg(args.kind, args.parentCode);
       return alertStream(
         context.services.realtime.hub,
-        { pathPrefix: null, kinds: [AlertKind.RANKING_CHANGED, AlertKind.SCORE_DROPPED], where: (a) => a.data?.peerGroup === peerGroup && (!args.period || a.data?.period === args.period) },
+        {
+          pathPrefix: null,
+          kinds: [AlertKind.RANKING_CHANGED, AlertKind.SCORE_DROPPED],
+          where: (a) => a.data?.peerGroup === peerGroup && (!args.period || a.data?.period === args.period),
+        },
         null,
       );
     }),

@@ -29,10 +29,10 @@ class SetCalendarYearOfficialArgs {
   @Max(STATUTORY_LAST_YEAR)
   year: number;
 
-  @Field({ description: 'True once the year\'s official notice is entered in full; false to compute its statutory days off again.' })
+  @Field({ description: "True once the year's official notice is entered in full; false to compute its statutory days off again." })
   official: boolean;
 
-  @Field({ nullable: true, description: 'The notice the year\'s days come from, e.g. its number and date.' })
+  @Field({ nullable: true, description: "The notice the year's days come from, e.g. its number and date." })
   @IsOptional()
   @Length(1, 200)
   source?: string;
@@ -41,7 +41,10 @@ class SetCalendarYearOfficialArgs {
 /** The working-day calendar is public: anyone may check how a due date was computed. */
 @Resolver(() => CalendarDay)
 export class CalendarResolver {
-  @Query(() => [CalendarDay], { description: 'Days off and extra working days between two dates (at most 3 years apart), public. For a year without an official notice, the statutory days off are included, marked `provisional`.' })
+  @Query(() => [CalendarDay], {
+    description:
+      'Days off and extra working days between two dates (at most 3 years apart), public. For a year without an official notice, the statutory days off are included, marked `provisional`.',
+  })
   calendarDays(@Arg('from', () => LocalDateScalar) from: string, @Arg('to', () => LocalDateScalar) to: string, @Ctx() ctx: RequestContext) {
     if (to < from) throw badInput('to', '`to` must not be before `from`.');
     if (Date.parse(to) - Date.parse(from) > 3 * 366 * 86_400_000) throw badInput('to', 'At most 3 years at a time.');
@@ -56,7 +59,9 @@ export class CalendarResolver {
     return day.provisional === true;
   }
 
-  @Mutation(() => CalendarDay, { description: 'ADMIN: declare a day off or an extra working day (recorded with who and when). Deadlines already computed do not change.' })
+  @Mutation(() => CalendarDay, {
+    description: 'ADMIN: declare a day off or an extra working day (recorded with who and when). Deadlines already computed do not change.',
+  })
   setCalendarDay(@Args() day: SetCalendarDayArgs, @Ctx() ctx: RequestContext) {
     const admin = requireRole(ctx.viewer, [Role.ADMIN]);
     return ctx.services.calendars.setDay(admin.sub, { date: day.date, kind: day.kind, name: day.name });
@@ -68,7 +73,10 @@ export class CalendarResolver {
     return ctx.services.calendars.removeDay(admin.sub, date);
   }
 
-  @Mutation(() => Boolean, { description: 'ADMIN: mark a year\'s calendar official (its notice is entered; no provisional days are computed for it) or not; recorded. Returns whether the year is official.' })
+  @Mutation(() => Boolean, {
+    description:
+      "ADMIN: mark a year's calendar official (its notice is entered; no provisional days are computed for it) or not; recorded. Returns whether the year is official.",
+  })
   setCalendarYearOfficial(@Args() args: SetCalendarYearOfficialArgs, @Ctx() ctx: RequestContext) {
     const admin = requireRole(ctx.viewer, [Role.ADMIN]);
     return ctx.services.calendars.setYearOfficial(admin.sub, args.year, args.official, args.source ?? 'entered by an administrator');

@@ -26,13 +26,16 @@ export class CriterionDossiersResolver {
     return connection;
   }
 
-  @FieldResolver(() => Int, { description: 'denominator − numerator: what the criterion falls short by (e.g. dossiers late or overdue). Public, as the counts are.' })
+  @FieldResolver(() => Int, {
+    description: 'denominator − numerator: what the criterion falls short by (e.g. dossiers late or overdue). Public, as the counts are.',
+  })
   shortfall(@Root() criterion: ScoreCriterion): number {
     return criterion.denominator - criterion.numerator;
   }
 
   @FieldResolver(() => Boolean, {
-    description: 'True when both counters count dossiers, so `criterionDossiers` lists them; false for criteria counting procedures (publication, online and payment offers) or feedback.',
+    description:
+      'True when both counters count dossiers, so `criterionDossiers` lists them; false for criteria counting procedures (publication, online and payment offers) or feedback.',
   })
   drillDown(@Root() criterion: ScoreCriterion): boolean {
     return drillsDown({ numerator: criterion.numeratorCounter, denominator: criterion.denominatorCounter });

@@ -9,7 +9,10 @@ registerEnumType(CriterionDossierSide, {
   name: 'CriterionDossierSide',
   description: 'Which of a criterion’s dossiers to list.',
   valuesConfig: {
-    SHORTFALL: { description: 'Counted in the denominator but not the numerator: the dossiers that cost points (late, overdue, not online, not digitized, result on paper…).' },
+    SHORTFALL: {
+      description:
+        'Counted in the denominator but not the numerator: the dossiers that cost points (late, overdue, not online, not digitized, result on paper…).',
+    },
     NUMERATOR: { description: 'Counted in the numerator (e.g. completed on time).' },
     DENOMINATOR: { description: 'Counted in the denominator (e.g. completed, plus the overdue backlog).' },
   },
@@ -19,7 +22,10 @@ registerEnumType(CriterionDossierSide, {
 
 @ArgsType()
 export class CriterionDossiersArgs extends PageArgs {
-  @Field({ description: 'Agency code: its figures, and this list, include its descendants and the agencies merged into it (as its scorecard counts them); a token sees those in its own subtree.' })
+  @Field({
+    description:
+      'Agency code: its figures, and this list, include its descendants and the agencies merged into it (as its scorecard counts them); a token sees those in its own subtree.',
+  })
   @IsAgencyCode()
   agencyCode: string;
 
@@ -31,7 +37,10 @@ export class CriterionDossiersArgs extends PageArgs {
   @Length(1, 100)
   criterion: string;
 
-  @Field(() => CriterionDossierSide, { defaultValue: CriterionDossierSide.SHORTFALL, description: 'Which dossiers: the shortfall (default), the numerator or the denominator.' })
+  @Field(() => CriterionDossierSide, {
+    defaultValue: CriterionDossierSide.SHORTFALL,
+    description: 'Which dossiers: the shortfall (default), the numerator or the denominator.',
+  })
   @IsEnum(CriterionDossierSide)
   side: CriterionDossierSide;
 

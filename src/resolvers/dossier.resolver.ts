@@ -32,7 +32,10 @@ class DossierCodeArgs {
 /** Every lifecycle step takes an optional idempotency key, so a client may retry safely. */
 @ArgsType()
 class LifecycleArgs extends DossierCodeArgs {
-  @Field({ nullable: true, description: 'Any string unique to this request (e.g. a UUID): a retry with the same key returns the dossier instead of failing or repeating the step.' })
+  @Field({
+    nullable: true,
+    description: 'Any string unique to this request (e.g. a UUID): a retry with the same key returns the dossier instead of failing or repeating the step.',
+  })
   @IsOptional()
   @Length(1, 100)
   idempotencyKey?: string;
@@ -121,7 +124,10 @@ export class DossierResolver {
     return (await canSeeDossier(ctx, dossier)) ? dossier : null;
   }
 
-  @Query(() => DossierProgress, { nullable: true, description: 'Follow a dossier with its code and lookup secret; no token, no personal data. Null when code or secret is wrong.' })
+  @Query(() => DossierProgress, {
+    nullable: true,
+    description: 'Follow a dossier with its code and lookup secret; no token, no personal data. Null when code or secret is wrong.',
+  })
   async trackDossier(@Args() { code: dossierCode, secret }: LookupArgs, @Ctx() ctx: RequestContext): Promise<DossierProgress | null> {
     // Codes are printed on receipts; the secret is what stops strangers, so guessing is slowed.
     await ctx.services.rateLimits.secretAttempt(ctx.clientIp, dossierCode);
@@ -195,7 +201,10 @@ export class DossierResolver {
     return ctx.services.dossiers.issueApology(ctx.viewer, code, newAppointmentAt, reason, idempotencyKey);
   }
 
-  @Mutation(() => SatisfactionRating, { description: 'The applicant rates a completed dossier, once, proving it with the lookup secret. Repeating the same rating returns it; a different one is CONFLICT.' })
+  @Mutation(() => SatisfactionRating, {
+    description:
+      'The applicant rates a completed dossier, once, proving it with the lookup secret. Repeating the same rating returns it; a different one is CONFLICT.',
+  })
   async rateDossier(@Args() { code, secret, level }: RateArgs, @Ctx() ctx: RequestContext) {
     await ctx.services.rateLimits.secretAttempt(ctx.clientIp, code);
     return ctx.services.dossiers.rate(code, secret, level);
@@ -223,7 +232,10 @@ export class DossierResolver {
     return ctx.loaders.eventsByDossierId.load(dossier.databaseId);
   }
 
-  @FieldResolver(() => Timeliness, { nullable: true, description: 'EARLY/ON_TIME/LATE once completed; OVERDUE/PENDING while open (judged now); null once withdrawn, rejected or transferred.' })
+  @FieldResolver(() => Timeliness, {
+    nullable: true,
+    description: 'EARLY/ON_TIME/LATE once completed; OVERDUE/PENDING while open (judged now); null once withdrawn, rejected or transferred.',
+  })
   timeliness(@Root() dossier: Dossier, @Ctx() ctx: RequestContext) {
     return timelinessOf(dossier, ctx.now);
   }
@@ -236,10 +248,19 @@ export class DossierResolver {
   @FieldResolver(() => Applicant, { nullable: true, description: 'Personal data of the applicant; null unless the caller may see it.' })
   async applicant(@Root() dossier: Dossier, @Ctx() ctx: RequestContext): Promise<Applicant | null> {
     if (!(await canSeeDossier(ctx, dossier))) return null;
-    return { kind: dossier.applicantKind, name: dossier.applicantName, idNumber: dossier.applicantIdNumber, phone: dossier.applicantPhone, address: dossier.applicantAddress };
+    return {
+      kind: dossier.applicantKind,
+      name: dossier.applicantName,
+      idNumber: dossier.applicantIdNumber,
+      phone: dossier.applicantPhone,
+      address: dossier.applicantAddress,
+    };
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'The lookup secret to hand to the applicant: only in the receiveDossier response that created the dossier.' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'The lookup secret to hand to the applicant: only in the receiveDossier response that created the dossier.',
+  })
   lookupSecret(@Root() dossier: Dossier) {
     return dossier.issuedLookupSecret ?? null;
   }

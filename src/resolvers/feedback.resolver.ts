@@ -140,7 +140,8 @@ export class FeedbackResolver {
   }
 
   @Mutation(() => Feedback, {
-    description: 'Record the sender’s satisfaction with the answer, as the sender told the agency: once, after the answer (INVALID_TRANSITION before it; CONFLICT for a different level than the one recorded).',
+    description:
+      'Record the sender’s satisfaction with the answer, as the sender told the agency: once, after the answer (INVALID_TRANSITION before it; CONFLICT for a different level than the one recorded).',
   })
   recordFeedbackSatisfaction(@Args() { code, level }: RecordFeedbackSatisfactionArgs, @Ctx() ctx: RequestContext) {
     return ctx.services.feedback.recordSatisfaction(ctx.viewer, code, level);

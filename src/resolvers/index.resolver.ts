@@ -68,12 +68,17 @@ export class IndexResolver {
     return card ?? null;
   }
 
-  @Query(() => [Scorecard], { description: 'A ranking of peers for a period, best first, public: provinces or ministries nationally, or a province’s units of one kind.' })
+  @Query(() => [Scorecard], {
+    description: 'A ranking of peers for a period, best first, public: provinces or ministries nationally, or a province’s units of one kind.',
+  })
   rankings(@Args() { period, kind, parentCode }: RankingsArgs, @Ctx() ctx: RequestContext) {
     return ctx.services.index.ranking(period, kind, parentCode);
   }
 
-  @Query(() => [Scorecard], { description: 'An agency’s scorecards over consecutive periods of one kind, oldest first, public: at most 36 months, 12 quarters or 5 years; periods before 2022, the index’s first year, are left out.' })
+  @Query(() => [Scorecard], {
+    description:
+      'An agency’s scorecards over consecutive periods of one kind, oldest first, public: at most 36 months, 12 quarters or 5 years; periods before 2022, the index’s first year, are left out.',
+  })
   async scoreTrend(@Args() { agencyCode, from, to }: TrendArgs, @Ctx() ctx: RequestContext) {
     const agency = await this.agencyByCode(ctx, agencyCode);
     return ctx.services.index.trend(agency.databaseId, from, to);

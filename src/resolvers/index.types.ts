@@ -64,7 +64,9 @@ export class ScoreGroup {
   criteria: ScoreCriterion[];
 }
 
-@ObjectType({ description: 'An agency’s score for a period, with every criterion, its rank among peers and the change on the previous period. Public; no personal data.' })
+@ObjectType({
+  description: 'An agency’s score for a period, with every criterion, its rank among peers and the change on the previous period. Public; no personal data.',
+})
 export class Scorecard {
   @Field(() => Agency, { description: 'The agency; its figures include its descendants.' })
   agency: Agency;
@@ -75,10 +77,16 @@ export class Scorecard {
   @Field(() => IndexMethodInfo, { description: 'The method the period is scored with.' })
   method: IndexMethodInfo;
 
-  @Field(() => Float, { nullable: true, description: 'Total out of 100 (rescaled over applicable criteria), rounded to two decimals; null when nothing applies.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Total out of 100 (rescaled over applicable criteria), rounded to two decimals; null when nothing applies.',
+  })
   total: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Competition rank among peers (1, 2, 2, 4) on the totals as published (two decimals); null when not ranked.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Competition rank among peers (1, 2, 2, 4) on the totals as published (two decimals); null when not ranked.',
+  })
   rank: number | null;
 
   @Field(() => Int, { nullable: true, description: 'How many peers were ranked.' })
@@ -115,7 +123,10 @@ export class Scorecard {
   dossiersTransferredIn: number;
 }
 
-@ObjectType({ description: 'Late and overdue dossiers of a period attributed to the unit and officer that held them when their due time passed (Directive 15, Decision 766).' })
+@ObjectType({
+  description:
+    'Late and overdue dossiers of a period attributed to the unit and officer that held them when their due time passed (Directive 15, Decision 766).',
+})
 export class DelayAttribution {
   @Field(() => Agency, { description: 'The unit that held the dossiers.' })
   unit: Agency;

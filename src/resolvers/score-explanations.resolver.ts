@@ -47,7 +47,11 @@ async function agencyByCode(ctx: RequestContext, code: string): Promise<Agency> 
 /** Issue 27 items 2, 3 and 6: public explanations of a score (points lost by unit, what changed) and Directive 15's list. */
 @Resolver(() => PointsLost)
 export class ScoreExplanationsResolver {
-  @Query(() => PointsLost, { nullable: true, description: 'Public: the points an agency’s total lost, by criterion and by unit (its departments, districts, communes; a ministry’s units), sorted by loss. Null when the agency has no scorecard in the period.' })
+  @Query(() => PointsLost, {
+    nullable: true,
+    description:
+      'Public: the points an agency’s total lost, by criterion and by unit (its departments, districts, communes; a ministry’s units), sorted by loss. Null when the agency has no scorecard in the period.',
+  })
   async pointsLost(@Args() { agencyCode, period }: ExplainArgs, @Ctx() ctx: RequestContext): Promise<PointsLostValue | null> {
     const agency = await agencyByCode(ctx, agencyCode);
     const result = await new ScoreExplanations(ctx.services.dataSource.manager, ctx.services.index).pointsLost(agency.databaseId, period);
@@ -70,19 +74,32 @@ export class ScoreExplanationsResolver {
     return paginateList(root.allUnits, page, 'pointsLost.units:lostPoints DESC');
   }
 
-  @Query(() => ScoreChange, { nullable: true, description: 'Public: an agency’s scoreDelta explained, the change of each criterion’s points since the previous period with the counts behind it; the changes add up to scoreDelta. Null when the agency has no scorecard in the period.' })
+  @Query(() => ScoreChange, {
+    nullable: true,
+    description:
+      'Public: an agency’s scoreDelta explained, the change of each criterion’s points since the previous period with the counts behind it; the changes add up to scoreDelta. Null when the agency has no scorecard in the period.',
+  })
   async scoreChange(@Args() { agencyCode, period }: ExplainArgs, @Ctx() ctx: RequestContext): Promise<ScoreChange | null> {
     const agency = await agencyByCode(ctx, agencyCode);
     const result = await new ScoreExplanations(ctx.services.dataSource.manager, ctx.services.index).scoreChange(agency.databaseId, period);
     return result && { ...result, agency };
   }
 
-  @Query(() => DelayListConnection, { description: 'Public (Directive 15): the units holding an agency’s late and overdue dossiers of a period, with how many had an apology letter, most delays first. Counts only: no officer, no applicant. Adds up to the scorecard’s lateOrOverdue counters.' })
+  @Query(() => DelayListConnection, {
+    description:
+      'Public (Directive 15): the units holding an agency’s late and overdue dossiers of a period, with how many had an apology letter, most delays first. Counts only: no officer, no applicant. Adds up to the scorecard’s lateOrOverdue counters.',
+  })
   async delayList(@Args() { agencyCode, period, ...page }: DelayListArgs, @Ctx() ctx: RequestContext) {
     const agency = await agencyByCode(ctx, agencyCode);
     const rows = await new DelayReports(ctx.services.dataSource, ctx.services.index).byUnit(agency.databaseId, period);
     const units = await ctx.loaders.agencyById.loadMany(rows.map((r) => r.unitId));
-    const entries = rows.map((r, i) => ({ unit: units[i] as Agency, lateDossiers: r.lateDossiers, overdueDossiers: r.overdueDossiers, apologised: r.apologised, total: r.total }));
+    const entries = rows.map((r, i) => ({
+      unit: units[i] as Agency,
+      lateDossiers: r.lateDossiers,
+      overdueDossiers: r.overdueDossiers,
+      apologised: r.apologised,
+      total: r.total,
+    }));
     return paginateList(entries, page, 'delayList:total DESC');
   }
 }

@@ -5,7 +5,10 @@ import { Connection, ConnectionShape } from '../schema/connection';
 // default resolver, as the Node types' are (see NODE_TYPE).
 import { NODE_TYPE } from '../schema/node';
 
-@ObjectType({ ...NODE_TYPE, description: 'One criterion’s part of a loss: the shortfall a unit accounts for and the points of the parent’s total lost through it. Public; counts only.' })
+@ObjectType({
+  ...NODE_TYPE,
+  description: 'One criterion’s part of a loss: the shortfall a unit accounts for and the points of the parent’s total lost through it. Public; counts only.',
+})
 export class CriterionLoss {
   @Field({ description: 'Criterion key, e.g. "onTime".' })
   key: string;
@@ -13,19 +16,29 @@ export class CriterionLoss {
   @Field({ description: 'Criterion name, in Vietnamese.' })
   name: string;
 
-  @Field(() => Int, { description: 'denominator − numerator this unit accounts for (e.g. dossiers not completed on time). Procedure criteria are the parent’s own: 0 for its units.' })
+  @Field(() => Int, {
+    description:
+      'denominator − numerator this unit accounts for (e.g. dossiers not completed on time). Procedure criteria are the parent’s own: 0 for its units.',
+  })
   shortfall: number;
 
-  @Field(() => Float, { description: 'Points of the parent’s total lost through it, rounded to two decimals so that a unit’s criteria add up to its lostPoints.' })
+  @Field(() => Float, {
+    description: 'Points of the parent’s total lost through it, rounded to two decimals so that a unit’s criteria add up to its lostPoints.',
+  })
   lostPoints: number;
 }
 
-@ObjectType({ ...NODE_TYPE, description: 'The points a parent’s total lost through one unit (or through the parent itself: `own`). Public: unit counts, never officers.' })
+@ObjectType({
+  ...NODE_TYPE,
+  description: 'The points a parent’s total lost through one unit (or through the parent itself: `own`). Public: unit counts, never officers.',
+})
 export class UnitLoss {
   @Field(() => Agency, { description: 'The unit; for `own`, the parent agency itself.' })
   unit: Agency;
 
-  @Field(() => Float, { description: 'Points of the parent’s total lost through this unit, two decimals; the units’ and own figures add up to the parent’s lostPoints.' })
+  @Field(() => Float, {
+    description: 'Points of the parent’s total lost through this unit, two decimals; the units’ and own figures add up to the parent’s lostPoints.',
+  })
   lostPoints: number;
 
   @Field(() => [CriterionLoss], { description: 'By criterion, in the method’s order.' })
@@ -72,10 +85,16 @@ export class CriterionChange {
   @Field({ description: 'Key of its group, e.g. "progress".' })
   groupKey: string;
 
-  @Field(() => Float, { nullable: true, description: 'Its contribution to this total (its points rescaled as the total is), two decimals; null when not applicable.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Its contribution to this total (its points rescaled as the total is), two decimals; null when not applicable.',
+  })
   points: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Its contribution to the previous total; null when not applicable then or when there are no previous figures.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Its contribution to the previous total; null when not applicable then or when there are no previous figures.',
+  })
   previousPoints: number | null;
 
   @Field(() => Float, {
@@ -121,7 +140,11 @@ export class ScoreChange {
   criteria: CriterionChange[];
 }
 
-@ObjectType({ ...NODE_TYPE, description: 'A unit on Directive 15’s monthly list: dossiers of the period completed late or still overdue at its end that it held when they fell due. Public: counts only, never an officer or an applicant.' })
+@ObjectType({
+  ...NODE_TYPE,
+  description:
+    'A unit on Directive 15’s monthly list: dossiers of the period completed late or still overdue at its end that it held when they fell due. Public: counts only, never an officer or an applicant.',
+})
 export class DelayListEntry {
   @Field(() => Agency, { description: 'The unit that held the dossiers when their due time passed.' })
   unit: Agency;

@@ -13,14 +13,16 @@ import { ScoreForecast, ScoreForecastArgs, ScorePlan, ScorePlanArgs } from './sc
 export class ScorePlanResolver {
   @Query(() => ScorePlan, {
     nullable: true,
-    description: 'What it takes to reach a rank among the agency’s peers or a total in a period, if the peers stand still: steps counted in dossiers, ratings, feedback or procedures, each with its points and the total and rank after it. Public. Null when the agency has no scorecard then.',
+    description:
+      'What it takes to reach a rank among the agency’s peers or a total in a period, if the peers stand still: steps counted in dossiers, ratings, feedback or procedures, each with its points and the total and rank after it. Public. Null when the agency has no scorecard then.',
   })
   async scorePlan(@Args() { agencyCode, period, targetRank, targetTotal }: ScorePlanArgs, @Ctx() ctx: RequestContext): Promise<ScorePlan | null> {
     parsePeriodArg(period, 'period');
     const hasRank = targetRank != null;
     const hasTotal = targetTotal != null;
     if (hasRank === hasTotal) throw badInput(hasRank ? 'targetTotal' : 'targetRank', 'Give exactly one of targetRank and targetTotal.');
-    if (hasTotal && !(targetTotal > 0 && targetTotal <= 100)) throw badInput('targetTotal', `targetTotal must be more than 0 and at most 100 (got ${targetTotal}).`);
+    if (hasTotal && !(targetTotal > 0 && targetTotal <= 100))
+      throw badInput('targetTotal', `targetTotal must be more than 0 and at most 100 (got ${targetTotal}).`);
     const target: PlanTarget = hasRank ? { rank: targetRank } : { total: targetTotal! };
     const agency = await this.agencyByCode(ctx, agencyCode);
     // Batched: aliases asking for several plans read each period's scorecards once.
@@ -31,7 +33,8 @@ export class ScorePlanResolver {
 
   @Query(() => ScoreForecast, {
     nullable: true,
-    description: 'The running period’s forecast: its total at the end if the open dossiers falling due before then are all completed on time (best) or all overdue (worst), and the ranks those give. Public. Null when the agency has no scorecard then.',
+    description:
+      'The running period’s forecast: its total at the end if the open dossiers falling due before then are all completed on time (best) or all overdue (worst), and the ranks those give. Public. Null when the agency has no scorecard then.',
   })
   async scoreForecast(@Args() args: ScoreForecastArgs, @Ctx() ctx: RequestContext): Promise<ScoreForecast | null> {
     const { agencyCode } = args;

@@ -5,7 +5,8 @@ import { IsAgencyCode } from '../schema/validation';
 
 registerEnumType(ImprovementAction, {
   name: 'ImprovementAction',
-  description: 'What a step of a score plan asks people to do: move items of a criterion’s shortfall (in its denominator, not its numerator) into its numerator.',
+  description:
+    'What a step of a score plan asks people to do: move items of a criterion’s shortfall (in its denominator, not its numerator) into its numerator.',
   valuesConfig: {
     PUBLISH_ON_TIME: { description: 'publishedOnTime: publish announced procedures in the National Database on time.' },
     SYNC_TO_PORTAL: { description: 'dossiersSynced: sync dossiers’ status to the National Public Service Portal.' },
@@ -16,7 +17,9 @@ registerEnumType(ImprovementAction, {
     },
     APOLOGISE: { description: 'apologised: issue apology letters for late or overdue dossiers.' },
     OFFER_FULL_ONLINE: { description: 'fullOnlineProcedures: offer eligible procedures fully online.' },
-    RECEIVE_ONLINE: { description: 'onlineDossiers: receive dossiers of online procedures through the online channel (it also grows dataReused’s denominator).' },
+    RECEIVE_ONLINE: {
+      description: 'onlineDossiers: receive dossiers of online procedures through the online channel (it also grows dataReused’s denominator).',
+    },
     ACCEPT_ONLINE_PAYMENT: { description: 'onlinePaymentProcedures: accept online payment for fee-bearing procedures.' },
     PAY_ONLINE: { description: 'onlinePayments: have fees of dossiers paid online.' },
     SATISFY: { description: 'satisfied: ratings of completed dossiers that are satisfied or very satisfied.' },
@@ -50,7 +53,10 @@ export class ScoreForecastArgs {
   @IsAgencyCode()
   agencyCode: string;
 
-  @Field(() => String, { nullable: true, description: 'The running period, e.g. "2026-12"; by default the current month (Vietnam time). A period that has ended answers its figures as they stand.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The running period, e.g. "2026-12"; by default the current month (Vietnam time). A period that has ended answers its figures as they stand.',
+  })
   period?: string | null;
 }
 
@@ -87,7 +93,10 @@ export class PlanStep {
   description: string;
 }
 
-@ObjectType({ description: 'What it takes to reach a target rank or total if the peers stand still: the fewest improvements, greedy by points per item, each scored exactly with the method. Public; counts only.' })
+@ObjectType({
+  description:
+    'What it takes to reach a target rank or total if the peers stand still: the fewest improvements, greedy by points per item, each scored exactly with the method. Public; counts only.',
+})
 export class ScorePlan {
   @Field(() => Agency, { description: 'The agency; its figures include its descendants.' })
   agency: Agency;
@@ -104,13 +113,18 @@ export class ScorePlan {
   @Field(() => Int, { nullable: true, description: 'How many peers are ranked, the agency included.' })
   rankOutOf: number | null;
 
-  @Field(() => Float, { description: 'The total to reach: the one asked for, or the smallest that gives the rank asked for (the peer at that rank’s total; 0 when any total does).' })
+  @Field(() => Float, {
+    description: 'The total to reach: the one asked for, or the smallest that gives the rank asked for (the peer at that rank’s total; 0 when any total does).',
+  })
   targetTotal: number;
 
   @Field(() => Int, { nullable: true, description: 'The rank asked for; null when a total was.' })
   targetRank: number | null;
 
-  @Field({ description: 'Whether the steps reach the target. False when even every shortfall closed does not, or the rank is outside 1..rankOutOf, or the agency is not ranked.' })
+  @Field({
+    description:
+      'Whether the steps reach the target. False when even every shortfall closed does not, or the rank is outside 1..rankOutOf, or the agency is not ranked.',
+  })
   reachable: boolean;
 
   @Field(() => Float, { description: 'The total after every step, rounded as published.' })
@@ -126,7 +140,10 @@ export class ScorePlan {
   statement: string;
 }
 
-@ObjectType({ description: 'The running period’s total at its end from what is known now: the open dossiers falling due before the end all completed on time (best) or all overdue (worst), everything else as counted. Ranks against the peers’ current totals. Public; counts only.' })
+@ObjectType({
+  description:
+    'The running period’s total at its end from what is known now: the open dossiers falling due before the end all completed on time (best) or all overdue (worst), everything else as counted. Ranks against the peers’ current totals. Public; counts only.',
+})
 export class ScoreForecast {
   @Field(() => Agency, { description: 'The agency; its figures include its descendants.' })
   agency: Agency;
@@ -140,7 +157,9 @@ export class ScoreForecast {
   @Field(() => Float, { nullable: true, description: 'The total now, as published.' })
   total: number | null;
 
-  @Field(() => Int, { description: 'Open dossiers of the agency and its descendants, clock running and not yet past due, falling due before the period’s end.' })
+  @Field(() => Int, {
+    description: 'Open dossiers of the agency and its descendants, clock running and not yet past due, falling due before the period’s end.',
+  })
   openFallingDue: number;
 
   @Field(() => Float, { nullable: true, description: 'The total if every one of them is completed on time (with an electronic result).' })

@@ -139,7 +139,9 @@ export class SyncResolver {
     return ctx.services.sync.importEvents(ctx.viewer, events);
   }
 
-  @Query(() => SyncReport, { description: 'OFFICER, LEADER or ADMIN within scope: dossiers with gaps in their synced history, and events waiting for what they need.' })
+  @Query(() => SyncReport, {
+    description: 'OFFICER, LEADER or ADMIN within scope: dossiers with gaps in their synced history, and events waiting for what they need.',
+  })
   async syncReport(@Args() { agencyCode, period }: SyncReportArgs, @Ctx() ctx: RequestContext): Promise<SyncReport> {
     requireRole(ctx.viewer, [Role.OFFICER, Role.LEADER, Role.ADMIN]);
     const parsed = parsePeriodArg(period, 'period');
@@ -152,12 +154,17 @@ export class SyncResolver {
     return (await ctx.loaders.agencyByCode.load(report.agencyCode))!;
   }
 
-  @FieldResolver(() => DossierConnection, { description: 'Synced dossiers received in the period that are not fully synced: a step their status implies is missing, or an event of theirs is held. `history` shows what arrived.' })
+  @FieldResolver(() => DossierConnection, {
+    description:
+      'Synced dossiers received in the period that are not fully synced: a step their status implies is missing, or an event of theirs is held. `history` shows what arrived.',
+  })
   dossiersWithGaps(@Root() report: SyncReport, @Args() page: PageArgs, @Ctx() ctx: RequestContext) {
     return ctx.services.lists.syncGapDossiers(ctx.viewer!, report.agencyCode, report.window, page);
   }
 
-  @FieldResolver(() => SyncEventConnection, { description: 'Events that happened in the period and do not apply yet, with the reason: e.g. a completion whose dossier was never received.' })
+  @FieldResolver(() => SyncEventConnection, {
+    description: 'Events that happened in the period and do not apply yet, with the reason: e.g. a completion whose dossier was never received.',
+  })
   heldEvents(@Root() report: SyncReport, @Args() page: PageArgs, @Ctx() ctx: RequestContext) {
     return ctx.services.lists.heldSyncEvents(ctx.viewer!, report.agencyCode, report.window, page);
   }

@@ -34,7 +34,25 @@ const topicPubSubUnused = {
 /** Builds the executable schema once per process (type-graphql metadata is global anyway). */
 export function getSchema(): Promise<GraphQLSchema> {
   schema ??= buildSchema({
-    resolvers: [NodeResolver, AgencyResolver, ProcedureResolver, ServiceCommitmentResolver, DossierResolver, DossierEventResolver, FeedbackResolver, CalendarResolver, IndexResolver, ScorePlanResolver, CriterionDossiersResolver, ScoreExplanationsResolver, AlertResolver, RankingChangeResolver, SyncResolver, AuditResolver, ViewerResolver],
+    resolvers: [
+      NodeResolver,
+      AgencyResolver,
+      ProcedureResolver,
+      ServiceCommitmentResolver,
+      DossierResolver,
+      DossierEventResolver,
+      FeedbackResolver,
+      CalendarResolver,
+      IndexResolver,
+      ScorePlanResolver,
+      CriterionDossiersResolver,
+      ScoreExplanationsResolver,
+      AlertResolver,
+      RankingChangeResolver,
+      SyncResolver,
+      AuditResolver,
+      ViewerResolver,
+    ],
     // Every Node implementation must be in the schema even if only reachable through node(id).
     orphanedTypes: [Agency, Procedure, Dossier, DossierEvent, Feedback, ServiceCommitment],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],

@@ -25,7 +25,12 @@ export interface RequestContext {
 }
 
 /** Builds the per-request context from the Authorization header (HTTP) or connection_init (WS). */
-export async function createRequestContext(services: Services, authorization: string | undefined, clientIp = 'unknown', requestId: string = randomUUID()): Promise<RequestContext> {
+export async function createRequestContext(
+  services: Services,
+  authorization: string | undefined,
+  clientIp = 'unknown',
+  requestId: string = randomUUID(),
+): Promise<RequestContext> {
   const token = bearerToken(authorization);
   let viewer: Viewer | undefined;
   if (token) {

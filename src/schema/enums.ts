@@ -1,5 +1,18 @@
 import { registerEnumType } from 'type-graphql';
-import { AgencyKind, AlertKind, AuditAction, ApplicantKind, CalendarDayKind, DossierChannel, DossierEventKind, OnlineLevel, ProcedureLevel, Role, SatisfactionLevel, ServiceCommitmentKind } from '../domain/enums';
+import {
+  AgencyKind,
+  AlertKind,
+  AuditAction,
+  ApplicantKind,
+  CalendarDayKind,
+  DossierChannel,
+  DossierEventKind,
+  OnlineLevel,
+  ProcedureLevel,
+  Role,
+  SatisfactionLevel,
+  ServiceCommitmentKind,
+} from '../domain/enums';
 import { DossierAction, DossierStatus } from '../domain/lifecycle';
 import { Timeliness } from '../domain/timeliness';
 
@@ -11,7 +24,11 @@ registerEnumType(AgencyKind, {
 registerEnumType(OnlineLevel, {
   name: 'OnlineLevel',
   description: 'How far a procedure can be done online.',
-  valuesConfig: { FULL: { description: 'Toàn trình: entirely online.' }, PARTIAL: { description: 'Một phần: partly online.' }, NONE: { description: 'Not online.' } },
+  valuesConfig: {
+    FULL: { description: 'Toàn trình: entirely online.' },
+    PARTIAL: { description: 'Một phần: partly online.' },
+    NONE: { description: 'Not online.' },
+  },
 });
 registerEnumType(ProcedureLevel, { name: 'ProcedureLevel', description: 'Level of government that carries out a procedure.' });
 registerEnumType(DossierChannel, { name: 'DossierChannel', description: 'How a dossier reached the agency.' });
@@ -24,7 +41,8 @@ registerEnumType(Role, { name: 'Role', description: 'Role carried by a bearer to
 // "DossierStatus" is the object type trackDossier returns (docs/SPEC.md §5), so the enum is DossierState.
 registerEnumType(DossierStatus, {
   name: 'DossierState',
-  description: 'Where a dossier is in its lifecycle: RECEIVED → PROCESSING → (AWAITING_SUPPLEMENT ⇄ PROCESSING) → COMPLETED → RESULT_RETURNED; from an open state also WITHDRAWN, REJECTED, TRANSFERRED.',
+  description:
+    'Where a dossier is in its lifecycle: RECEIVED → PROCESSING → (AWAITING_SUPPLEMENT ⇄ PROCESSING) → COMPLETED → RESULT_RETURNED; from an open state also WITHDRAWN, REJECTED, TRANSFERRED.',
   valuesConfig: { AWAITING_SUPPLEMENT: { description: 'Waiting for the applicant to supplement the dossier; the clock stops.' } },
 });
 registerEnumType(Timeliness, {

@@ -119,7 +119,10 @@ function flattenValidation(errors: ValidationLike[], prefix = ''): { field: stri
     const field = prefix ? `${prefix}.${e.property}` : e.property;
     // class-validator's messages open with the property ("first must not be less than 1"):
     // that becomes the whole path, so the field is named once.
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message: message.startsWith(`${e.property} `) ? field + message.slice(e.property.length) : message }));
+    const own = Object.values(e.constraints ?? {}).map((message) => ({
+      field,
+      message: message.startsWith(`${e.property} `) ? field + message.slice(e.property.length) : message,
+    }));
     return [...own, ...flattenValidation(e.children ?? [], field)];
   });
 }

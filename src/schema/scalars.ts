@@ -31,7 +31,9 @@ function parseDateTime(value: unknown): Date {
   // typo or a probe, and would only produce absurd deadlines.
   const year = instant.getUTCFullYear();
   if (year < MIN_YEAR || year > MAX_YEAR) {
-    throw new GraphQLError(`"${value}" is out of range: DateTime must fall between ${MIN_YEAR} and ${MAX_YEAR}.`, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
+    throw new GraphQLError(`"${value}" is out of range: DateTime must fall between ${MIN_YEAR} and ${MAX_YEAR}.`, {
+      extensions: { code: ErrorCode.BAD_USER_INPUT },
+    });
   }
   return instant;
 }
@@ -61,7 +63,9 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
 function inRange(date: string): string {
   const year = Number(date.slice(0, 4));
   if (year < MIN_YEAR || year > MAX_YEAR) {
-    throw new GraphQLError(`"${date}" is out of range: LocalDate must fall between ${MIN_YEAR} and ${MAX_YEAR}.`, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
+    throw new GraphQLError(`"${date}" is out of range: LocalDate must fall between ${MIN_YEAR} and ${MAX_YEAR}.`, {
+      extensions: { code: ErrorCode.BAD_USER_INPUT },
+    });
   }
   return date;
 }

@@ -193,21 +193,69 @@ export interface DepartmentDef {
 
 /** Provincial departments (sở), with the 1 March 2025 mergers. */
 export const DEPARTMENTS: readonly DepartmentDef[] = [
-  { key: 'STP', name: 'Sở Tư pháp', weight: 1.0, fields: ['Lý lịch tư pháp', 'Quốc tịch', 'Công chứng', 'Luật sư', 'Đấu giá tài sản', 'Trọng tài thương mại', 'Trợ giúp pháp lý', 'Hộ tịch', 'Chứng thực', 'Đăng ký biện pháp bảo đảm'] },
+  {
+    key: 'STP',
+    name: 'Sở Tư pháp',
+    weight: 1.0,
+    fields: [
+      'Lý lịch tư pháp',
+      'Quốc tịch',
+      'Công chứng',
+      'Luật sư',
+      'Đấu giá tài sản',
+      'Trọng tài thương mại',
+      'Trợ giúp pháp lý',
+      'Hộ tịch',
+      'Chứng thực',
+      'Đăng ký biện pháp bảo đảm',
+    ],
+  },
   { key: 'STC', name: 'Sở Tài chính', weight: 0.8, fields: ['Tài chính', 'Đầu tư', 'Doanh nghiệp'] },
   { key: 'SXD', name: 'Sở Xây dựng', weight: 0.8, fields: ['Xây dựng', 'Nhà ở', 'Giao thông', 'Đường thủy nội địa'] },
   { key: 'SYT', name: 'Sở Y tế', weight: 0.6, fields: ['Y tế', 'Dược', 'An toàn thực phẩm'] },
   { key: 'SGDDT', name: 'Sở Giáo dục và Đào tạo', weight: 0.4, fields: ['Giáo dục', 'Giáo dục nghề nghiệp'] },
-  { key: 'SNV', name: 'Sở Nội vụ', weight: 0.6, fields: ['Nội vụ', 'Thi đua, khen thưởng', 'Tôn giáo', 'Lao động', 'Việc làm', 'Người có công', 'Bảo trợ xã hội'] },
+  {
+    key: 'SNV',
+    name: 'Sở Nội vụ',
+    weight: 0.6,
+    fields: ['Nội vụ', 'Thi đua, khen thưởng', 'Tôn giáo', 'Lao động', 'Việc làm', 'Người có công', 'Bảo trợ xã hội'],
+  },
   { key: 'SCT', name: 'Sở Công Thương', weight: 0.4, fields: ['Công thương', 'Điện lực'] },
   { key: 'SVHTTDL', name: 'Sở Văn hóa, Thể thao và Du lịch', weight: 0.3, fields: ['Văn hóa', 'Du lịch', 'Thể thao'] },
   { key: 'SKHCN', name: 'Sở Khoa học và Công nghệ', weight: 0.2, fields: ['Khoa học và công nghệ', 'Thông tin và truyền thông'] },
-  { key: 'SNNMT', name: 'Sở Nông nghiệp và Môi trường', weight: 1.2, validFrom: MINISTRY_REFORM_DATE, fields: ['Đất đai', 'Môi trường', 'Tài nguyên nước', 'Khoáng sản', 'Nông nghiệp', 'Thủy sản', 'Thú y'] },
+  {
+    key: 'SNNMT',
+    name: 'Sở Nông nghiệp và Môi trường',
+    weight: 1.2,
+    validFrom: MINISTRY_REFORM_DATE,
+    fields: ['Đất đai', 'Môi trường', 'Tài nguyên nước', 'Khoáng sản', 'Nông nghiệp', 'Thủy sản', 'Thú y'],
+  },
   { key: 'SKHDT', name: 'Sở Kế hoạch và Đầu tư', weight: 0.8, validTo: MINISTRY_REFORM_DATE, successor: 'STC', fields: ['Đầu tư', 'Doanh nghiệp'] },
   { key: 'SGTVT', name: 'Sở Giao thông vận tải', weight: 0.9, validTo: MINISTRY_REFORM_DATE, successor: 'SXD', fields: ['Giao thông', 'Đường thủy nội địa'] },
-  { key: 'STNMT', name: 'Sở Tài nguyên và Môi trường', weight: 1.0, validTo: MINISTRY_REFORM_DATE, successor: 'SNNMT', fields: ['Đất đai', 'Môi trường', 'Tài nguyên nước', 'Khoáng sản'] },
-  { key: 'SNNPTNT', name: 'Sở Nông nghiệp và Phát triển nông thôn', weight: 0.4, validTo: MINISTRY_REFORM_DATE, successor: 'SNNMT', fields: ['Nông nghiệp', 'Thủy sản', 'Thú y'] },
-  { key: 'SLDTBXH', name: 'Sở Lao động - Thương binh và Xã hội', weight: 0.6, validTo: MINISTRY_REFORM_DATE, successor: 'SNV', fields: ['Lao động', 'Việc làm', 'Người có công', 'Bảo trợ xã hội', 'Giáo dục nghề nghiệp'] },
+  {
+    key: 'STNMT',
+    name: 'Sở Tài nguyên và Môi trường',
+    weight: 1.0,
+    validTo: MINISTRY_REFORM_DATE,
+    successor: 'SNNMT',
+    fields: ['Đất đai', 'Môi trường', 'Tài nguyên nước', 'Khoáng sản'],
+  },
+  {
+    key: 'SNNPTNT',
+    name: 'Sở Nông nghiệp và Phát triển nông thôn',
+    weight: 0.4,
+    validTo: MINISTRY_REFORM_DATE,
+    successor: 'SNNMT',
+    fields: ['Nông nghiệp', 'Thủy sản', 'Thú y'],
+  },
+  {
+    key: 'SLDTBXH',
+    name: 'Sở Lao động - Thương binh và Xã hội',
+    weight: 0.6,
+    validTo: MINISTRY_REFORM_DATE,
+    successor: 'SNV',
+    fields: ['Lao động', 'Việc làm', 'Người có công', 'Bảo trợ xã hội', 'Giáo dục nghề nghiệp'],
+  },
   { key: 'STTTT', name: 'Sở Thông tin và Truyền thông', weight: 0.2, validTo: MINISTRY_REFORM_DATE, successor: 'SKHCN', fields: ['Thông tin và truyền thông'] },
 ];
 
@@ -217,11 +265,55 @@ export const PROVINCES_WITH_DEPARTMENTS: readonly string[] = ['HNI', 'HDG', 'DLK
 /** Districts (old structure) and their communes, for the provinces that have them in the demo. */
 export const DISTRICTS: Readonly<Record<string, readonly { name: string; communes?: string[] }[]>> = {
   HNI: [
-    { name: 'Quận Ba Đình', communes: ['Phường Phúc Xá', 'Phường Trúc Bạch', 'Phường Vĩnh Phúc', 'Phường Cống Vị', 'Phường Liễu Giai', 'Phường Nguyễn Trung Trực', 'Phường Quán Thánh', 'Phường Ngọc Hà', 'Phường Điện Biên', 'Phường Đội Cấn', 'Phường Ngọc Khánh', 'Phường Kim Mã', 'Phường Giảng Võ', 'Phường Thành Công'] },
-    { name: 'Quận Hoàn Kiếm', communes: ['Phường Hàng Bạc', 'Phường Hàng Bồ', 'Phường Hàng Buồm', 'Phường Hàng Đào', 'Phường Hàng Gai', 'Phường Hàng Trống', 'Phường Lý Thái Tổ', 'Phường Tràng Tiền', 'Phường Trần Hưng Đạo', 'Phường Cửa Nam'] },
+    {
+      name: 'Quận Ba Đình',
+      communes: [
+        'Phường Phúc Xá',
+        'Phường Trúc Bạch',
+        'Phường Vĩnh Phúc',
+        'Phường Cống Vị',
+        'Phường Liễu Giai',
+        'Phường Nguyễn Trung Trực',
+        'Phường Quán Thánh',
+        'Phường Ngọc Hà',
+        'Phường Điện Biên',
+        'Phường Đội Cấn',
+        'Phường Ngọc Khánh',
+        'Phường Kim Mã',
+        'Phường Giảng Võ',
+        'Phường Thành Công',
+      ],
+    },
+    {
+      name: 'Quận Hoàn Kiếm',
+      communes: [
+        'Phường Hàng Bạc',
+        'Phường Hàng Bồ',
+        'Phường Hàng Buồm',
+        'Phường Hàng Đào',
+        'Phường Hàng Gai',
+        'Phường Hàng Trống',
+        'Phường Lý Thái Tổ',
+        'Phường Tràng Tiền',
+        'Phường Trần Hưng Đạo',
+        'Phường Cửa Nam',
+      ],
+    },
     { name: 'Quận Tây Hồ' },
     { name: 'Quận Long Biên' },
-    { name: 'Quận Cầu Giấy', communes: ['Phường Dịch Vọng', 'Phường Dịch Vọng Hậu', 'Phường Mai Dịch', 'Phường Nghĩa Đô', 'Phường Nghĩa Tân', 'Phường Quan Hoa', 'Phường Trung Hòa', 'Phường Yên Hòa'] },
+    {
+      name: 'Quận Cầu Giấy',
+      communes: [
+        'Phường Dịch Vọng',
+        'Phường Dịch Vọng Hậu',
+        'Phường Mai Dịch',
+        'Phường Nghĩa Đô',
+        'Phường Nghĩa Tân',
+        'Phường Quan Hoa',
+        'Phường Trung Hòa',
+        'Phường Yên Hòa',
+      ],
+    },
     { name: 'Quận Đống Đa' },
     { name: 'Quận Hai Bà Trưng' },
     { name: 'Quận Hoàng Mai' },
@@ -233,7 +325,10 @@ export const DISTRICTS: Readonly<Record<string, readonly { name: string; commune
     { name: 'Huyện Ba Vì' },
     { name: 'Huyện Chương Mỹ' },
     { name: 'Huyện Đan Phượng' },
-    { name: 'Huyện Đông Anh', communes: ['Thị trấn Đông Anh', 'Xã Uy Nỗ', 'Xã Vân Nội', 'Xã Kim Chung', 'Xã Hải Bối', 'Xã Xuân Nộn', 'Xã Cổ Loa', 'Xã Mai Lâm'] },
+    {
+      name: 'Huyện Đông Anh',
+      communes: ['Thị trấn Đông Anh', 'Xã Uy Nỗ', 'Xã Vân Nội', 'Xã Kim Chung', 'Xã Hải Bối', 'Xã Xuân Nộn', 'Xã Cổ Loa', 'Xã Mai Lâm'],
+    },
     { name: 'Huyện Gia Lâm' },
     { name: 'Huyện Hoài Đức' },
     { name: 'Huyện Mê Linh' },
@@ -249,7 +344,10 @@ export const DISTRICTS: Readonly<Record<string, readonly { name: string; commune
     { name: 'Huyện Ứng Hòa' },
   ],
   HDG: [
-    { name: 'Thành phố Hải Dương', communes: ['Phường Trần Hưng Đạo', 'Phường Nguyễn Trãi', 'Phường Quang Trung', 'Phường Lê Thanh Nghị', 'Phường Tân Bình', 'Phường Thanh Bình'] },
+    {
+      name: 'Thành phố Hải Dương',
+      communes: ['Phường Trần Hưng Đạo', 'Phường Nguyễn Trãi', 'Phường Quang Trung', 'Phường Lê Thanh Nghị', 'Phường Tân Bình', 'Phường Thanh Bình'],
+    },
     { name: 'Thành phố Chí Linh' },
     { name: 'Thị xã Kinh Môn' },
     { name: 'Huyện Bình Giang' },
@@ -258,12 +356,55 @@ export const DISTRICTS: Readonly<Record<string, readonly { name: string; commune
     { name: 'Huyện Kim Thành' },
     { name: 'Huyện Nam Sách' },
     { name: 'Huyện Ninh Giang' },
-    { name: 'Huyện Thanh Hà', communes: ['Thị trấn Thanh Hà', 'Xã Thanh An', 'Xã Thanh Lang', 'Xã Thanh Xá', 'Xã Thanh Xuân', 'Xã Thanh Cường', 'Xã Thanh Hồng', 'Xã Thanh Sơn', 'Xã Thanh Tân', 'Xã Thanh Quang', 'Xã Tân Việt', 'Xã Cẩm Việt', 'Xã Hồng Lạc', 'Xã Liên Mạc', 'Xã An Phượng'] },
+    {
+      name: 'Huyện Thanh Hà',
+      communes: [
+        'Thị trấn Thanh Hà',
+        'Xã Thanh An',
+        'Xã Thanh Lang',
+        'Xã Thanh Xá',
+        'Xã Thanh Xuân',
+        'Xã Thanh Cường',
+        'Xã Thanh Hồng',
+        'Xã Thanh Sơn',
+        'Xã Thanh Tân',
+        'Xã Thanh Quang',
+        'Xã Tân Việt',
+        'Xã Cẩm Việt',
+        'Xã Hồng Lạc',
+        'Xã Liên Mạc',
+        'Xã An Phượng',
+      ],
+    },
     { name: 'Huyện Thanh Miện' },
     { name: 'Huyện Tứ Kỳ' },
   ],
   DLK: [
-    { name: 'Thành phố Buôn Ma Thuột', communes: ['Phường Tân Lập', 'Phường Tân Hòa', 'Phường Tân An', 'Phường Thắng Lợi', 'Phường Thống Nhất', 'Phường Thành Nhất', 'Phường Tân Lợi', 'Phường Tân Thành', 'Phường Ea Tam', 'Phường Khánh Xuân', 'Phường Thành Công', 'Phường Tự An', 'Xã Hòa Thuận', 'Xã Cư Êbur', 'Xã Ea Kao', 'Xã Hòa Thắng', 'Xã Hòa Khánh', 'Xã Hòa Phú', 'Xã Ea Tu', 'Xã Hòa Xuân'] },
+    {
+      name: 'Thành phố Buôn Ma Thuột',
+      communes: [
+        'Phường Tân Lập',
+        'Phường Tân Hòa',
+        'Phường Tân An',
+        'Phường Thắng Lợi',
+        'Phường Thống Nhất',
+        'Phường Thành Nhất',
+        'Phường Tân Lợi',
+        'Phường Tân Thành',
+        'Phường Ea Tam',
+        'Phường Khánh Xuân',
+        'Phường Thành Công',
+        'Phường Tự An',
+        'Xã Hòa Thuận',
+        'Xã Cư Êbur',
+        'Xã Ea Kao',
+        'Xã Hòa Thắng',
+        'Xã Hòa Khánh',
+        'Xã Hòa Phú',
+        'Xã Ea Tu',
+        'Xã Hòa Xuân',
+      ],
+    },
     { name: 'Thị xã Buôn Hồ' },
     { name: 'Huyện Buôn Đôn' },
     { name: 'Huyện Cư Kuin' },
@@ -275,7 +416,10 @@ export const DISTRICTS: Readonly<Record<string, readonly { name: string; commune
     { name: 'Huyện Krông Bông' },
     { name: 'Huyện Krông Búk' },
     { name: 'Huyện Krông Năng' },
-    { name: 'Huyện Krông Pắc', communes: ['Thị trấn Phước An', 'Xã Ea Kly', 'Xã Ea Phê', 'Xã Ea Kênh', 'Xã Hòa An', 'Xã Krông Búk', 'Xã Ea Yông', 'Xã Vụ Bổn'] },
+    {
+      name: 'Huyện Krông Pắc',
+      communes: ['Thị trấn Phước An', 'Xã Ea Kly', 'Xã Ea Phê', 'Xã Ea Kênh', 'Xã Hòa An', 'Xã Krông Búk', 'Xã Ea Yông', 'Xã Vụ Bổn'],
+    },
     { name: 'Huyện Lắk' },
     { name: "Huyện M'Đrắk" },
   ],
@@ -283,10 +427,75 @@ export const DISTRICTS: Readonly<Record<string, readonly { name: string; commune
 
 /** Communes of the new structure (from 2025-07-01), directly under the province (a sample). */
 export const NEW_COMMUNES: Readonly<Record<string, readonly string[]>> = {
-  HNI: ['Phường Ba Đình', 'Phường Ngọc Hà', 'Phường Giảng Võ', 'Phường Hoàn Kiếm', 'Phường Cửa Nam', 'Phường Cầu Giấy', 'Phường Nghĩa Đô', 'Phường Yên Hòa', 'Phường Tây Hồ', 'Phường Long Biên', 'Phường Hà Đông', 'Phường Đống Đa', 'Xã Đông Anh', 'Xã Thư Lâm', 'Xã Sóc Sơn', 'Xã Bát Tràng'],
-  HPG2: ['Xã Thanh Hà', 'Xã Hà Tây', 'Xã Hà Bắc', 'Xã Hà Đông', 'Xã Hà Nam', 'Phường Hải Dương', 'Phường Lê Thanh Nghị', 'Phường Thành Đông', 'Phường Hồng Bàng', 'Phường Ngô Quyền', 'Phường Lê Chân'],
-  DLK2: ['Phường Buôn Ma Thuột', 'Phường Tân An', 'Phường Tân Lập', 'Phường Thành Nhất', 'Phường Ea Kao', 'Xã Hòa Phú', 'Xã Krông Pắc', 'Xã Ea Kly', 'Xã Ea Phê', 'Xã Ea Knuếc', 'Phường Tuy Hòa', 'Phường Phú Yên', 'Phường Bình Kiến', "Xã Ea H'leo", 'Xã Buôn Đôn', 'Phường Buôn Hồ'],
-  BNH2: ['Phường Kinh Bắc', 'Phường Võ Cường', 'Phường Vũ Ninh', 'Phường Hạp Lĩnh', 'Phường Nam Sơn', 'Phường Từ Sơn', 'Phường Tam Sơn', 'Phường Đồng Nguyên', 'Phường Phù Khê', 'Phường Bắc Giang', 'Phường Đa Mai', 'Phường Tiền Phong', 'Phường Chũ', 'Xã Yên Thế', 'Xã Lạng Giang', 'Xã Lục Ngạn', 'Phường Quế Võ', 'Phường Thuận Thành'],
+  HNI: [
+    'Phường Ba Đình',
+    'Phường Ngọc Hà',
+    'Phường Giảng Võ',
+    'Phường Hoàn Kiếm',
+    'Phường Cửa Nam',
+    'Phường Cầu Giấy',
+    'Phường Nghĩa Đô',
+    'Phường Yên Hòa',
+    'Phường Tây Hồ',
+    'Phường Long Biên',
+    'Phường Hà Đông',
+    'Phường Đống Đa',
+    'Xã Đông Anh',
+    'Xã Thư Lâm',
+    'Xã Sóc Sơn',
+    'Xã Bát Tràng',
+  ],
+  HPG2: [
+    'Xã Thanh Hà',
+    'Xã Hà Tây',
+    'Xã Hà Bắc',
+    'Xã Hà Đông',
+    'Xã Hà Nam',
+    'Phường Hải Dương',
+    'Phường Lê Thanh Nghị',
+    'Phường Thành Đông',
+    'Phường Hồng Bàng',
+    'Phường Ngô Quyền',
+    'Phường Lê Chân',
+  ],
+  DLK2: [
+    'Phường Buôn Ma Thuột',
+    'Phường Tân An',
+    'Phường Tân Lập',
+    'Phường Thành Nhất',
+    'Phường Ea Kao',
+    'Xã Hòa Phú',
+    'Xã Krông Pắc',
+    'Xã Ea Kly',
+    'Xã Ea Phê',
+    'Xã Ea Knuếc',
+    'Phường Tuy Hòa',
+    'Phường Phú Yên',
+    'Phường Bình Kiến',
+    "Xã Ea H'leo",
+    'Xã Buôn Đôn',
+    'Phường Buôn Hồ',
+  ],
+  BNH2: [
+    'Phường Kinh Bắc',
+    'Phường Võ Cường',
+    'Phường Vũ Ninh',
+    'Phường Hạp Lĩnh',
+    'Phường Nam Sơn',
+    'Phường Từ Sơn',
+    'Phường Tam Sơn',
+    'Phường Đồng Nguyên',
+    'Phường Phù Khê',
+    'Phường Bắc Giang',
+    'Phường Đa Mai',
+    'Phường Tiền Phong',
+    'Phường Chũ',
+    'Xã Yên Thế',
+    'Xã Lạng Giang',
+    'Xã Lục Ngạn',
+    'Phường Quế Võ',
+    'Phường Thuận Thành',
+  ],
 };
 
 /** Agencies keeping their own office hours (docs/SPEC.md §2: "unless an agency sets its own"). */
@@ -324,7 +533,9 @@ function splitUnitName(name: string): { abbr: string; bare: string } {
 
 /** ASCII, upper-case, letters and digits only: "Cư M'gar" → "CUMGAR". */
 function slug(text: string): string {
-  return foldVietnamese(text).replace(/[^a-z0-9]/g, '').toUpperCase();
+  return foldVietnamese(text)
+    .replace(/[^a-z0-9]/g, '')
+    .toUpperCase();
 }
 
 /** "HNI" + "Quận Ba Đình" → "HNI-QBADINH". */
@@ -357,7 +568,15 @@ export function buildAgencySpecs(): AgencySpec[] {
   };
 
   for (const m of MINISTRIES) {
-    add({ code: m.code, name: m.name, kind: AgencyKind.MINISTRY, parentCode: null, validFrom: m.validFrom ?? null, validTo: m.validTo ?? null, successorCode: m.successor ?? null });
+    add({
+      code: m.code,
+      name: m.name,
+      kind: AgencyKind.MINISTRY,
+      parentCode: null,
+      validFrom: m.validFrom ?? null,
+      validTo: m.validTo ?? null,
+      successorCode: m.successor ?? null,
+    });
   }
 
   const successorOf = new Map<string, string>();
@@ -376,7 +595,15 @@ export function buildAgencySpecs(): AgencySpec[] {
     });
   }
   for (const merged of MERGED_PROVINCES) {
-    add({ code: merged.code, name: merged.name, kind: AgencyKind.PROVINCE, parentCode: null, validFrom: LOCAL_REFORM_DATE, validTo: null, successorCode: null });
+    add({
+      code: merged.code,
+      name: merged.name,
+      kind: AgencyKind.PROVINCE,
+      parentCode: null,
+      validFrom: LOCAL_REFORM_DATE,
+      validTo: null,
+      successorCode: null,
+    });
   }
 
   // Departments: each valid in the overlap of its own dates and its province's.
@@ -392,7 +619,15 @@ export function buildAgencySpecs(): AgencySpec[] {
       } else if (province.successorCode && PROVINCES_WITH_DEPARTMENTS.includes(province.successorCode)) {
         successorCode = `${province.successorCode}-${d.key}`;
       }
-      add({ code: `${provinceCode}-${d.key}`, name: `${d.name} ${provinceLabel(province)}`, kind: AgencyKind.DEPARTMENT, parentCode: provinceCode, validFrom, validTo, successorCode });
+      add({
+        code: `${provinceCode}-${d.key}`,
+        name: `${d.name} ${provinceLabel(province)}`,
+        kind: AgencyKind.DEPARTMENT,
+        parentCode: provinceCode,
+        validFrom,
+        validTo,
+        successorCode,
+      });
     }
   }
 
@@ -412,10 +647,26 @@ export function buildAgencySpecs(): AgencySpec[] {
     const newProvince = province.successorCode ?? provinceCode;
     for (const district of districts) {
       const districtCode = unitCode(provinceCode, district.name);
-      districtSpecs.push({ code: districtCode, name: district.name, kind: AgencyKind.DISTRICT, parentCode: provinceCode, validFrom: null, validTo: LOCAL_REFORM_DATE, successorCode: null });
+      districtSpecs.push({
+        code: districtCode,
+        name: district.name,
+        kind: AgencyKind.DISTRICT,
+        parentCode: provinceCode,
+        validFrom: null,
+        validTo: LOCAL_REFORM_DATE,
+        successorCode: null,
+      });
       for (const name of district.communes ?? []) {
         const successorCode = newCommuneByName.get(`${newProvince}|${slug(splitUnitName(name).bare)}`) ?? null;
-        communeSpecs.push({ code: unitCode(districtCode, name), name, kind: AgencyKind.COMMUNE, parentCode: districtCode, validFrom: null, validTo: LOCAL_REFORM_DATE, successorCode });
+        communeSpecs.push({
+          code: unitCode(districtCode, name),
+          name,
+          kind: AgencyKind.COMMUNE,
+          parentCode: districtCode,
+          validFrom: null,
+          validTo: LOCAL_REFORM_DATE,
+          successorCode,
+        });
       }
     }
   }
@@ -426,8 +677,7 @@ export function buildAgencySpecs(): AgencySpec[] {
 
 /** "thành phố Hà Nội" / "tỉnh Đắk Lắk", as in departments' official names. */
 function provinceLabel(province: AgencySpec): string {
-  const city =
-    PROVINCES_BEFORE_REFORM.find((p) => p.code === province.code)?.city ?? MERGED_PROVINCES.find((p) => p.code === province.code)?.city ?? false;
+  const city = PROVINCES_BEFORE_REFORM.find((p) => p.code === province.code)?.city ?? MERGED_PROVINCES.find((p) => p.code === province.code)?.city ?? false;
   return `${city ? 'thành phố' : 'tỉnh'} ${province.name}`;
 }
 
@@ -467,10 +717,10 @@ export async function seedAgencies(manager: EntityManager): Promise<Agency[]> {
     if (successorId === undefined) throw new Error(`Successor ${s.successorCode} of ${s.code} does not exist`);
     return [idOf.get(s.code)!, successorId];
   });
-  await manager.query(
-    'UPDATE agency AS a SET successor_id = v.successor FROM unnest($1::int[], $2::int[]) AS v(id, successor) WHERE a.id = v.id',
-    [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
-  );
+  await manager.query('UPDATE agency AS a SET successor_id = v.successor FROM unnest($1::int[], $2::int[]) AS v(id, successor) WHERE a.id = v.id', [
+    pairs.map((p) => p[0]),
+    pairs.map((p) => p[1]),
+  ]);
   return manager.find(Agency, { order: { databaseId: 'ASC' } });
 }
 

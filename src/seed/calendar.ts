@@ -39,7 +39,10 @@ export function calendarRowsFromJson(json: unknown): CalendarSeedRows {
   }
   const data = parseCalendarJson(doc);
   const hours = data.officeHours ?? DEFAULT_OFFICE_HOURS;
-  const zone = typeof doc === 'object' && doc !== null && typeof (doc as { timezone?: unknown }).timezone === 'string' ? (doc as { timezone: string }).timezone : VN_TIME_ZONE;
+  const zone =
+    typeof doc === 'object' && doc !== null && typeof (doc as { timezone?: unknown }).timezone === 'string'
+      ? (doc as { timezone: string }).timezone
+      : VN_TIME_ZONE;
   const officialYears = [...new Set([...byDate.keys()].map((date) => Number(date.slice(0, 4))))].sort((a, b) => a - b);
   return {
     days: [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)),

@@ -8,7 +8,18 @@ import { hashLookupSecret } from '../services/dossier-service';
 import { PROVINCES_BEFORE_REFORM } from './agencies';
 import { businessName, citizenId, enterpriseCode, mobilePhone, personName, streetAddress } from './people';
 import { Rng } from './random';
-import { AgencyInfo, APOLOGY_REASONS, MINUTE_MS, ProcInfo, provinceOf, REJECT_REASONS, SeedContext, SUPPLEMENT_REASONS, TRANSFER_REASONS, WITHDRAW_REASONS } from './seed-context';
+import {
+  AgencyInfo,
+  APOLOGY_REASONS,
+  MINUTE_MS,
+  ProcInfo,
+  provinceOf,
+  REJECT_REASONS,
+  SeedContext,
+  SUPPLEMENT_REASONS,
+  TRANSFER_REASONS,
+  WITHDRAW_REASONS,
+} from './seed-context';
 
 /** One demo dossier at a time: its code, plan, exit, history as of the demo's "now", flags and rating, as a row. */
 
@@ -197,7 +208,16 @@ export class DossierFactory {
   }
 
   /** A dossier's columns after the id, in DOSSIER_COLUMNS order; what `v` leaves out is null or false. */
-  private row(code: string, proc: ProcInfo, info: AgencyInfo, channel: DossierChannel, status: DossierStatus, a: Applicant, receivedMs: number, v: RowValues): unknown[] {
+  private row(
+    code: string,
+    proc: ProcInfo,
+    info: AgencyInfo,
+    channel: DossierChannel,
+    status: DossierStatus,
+    a: Applicant,
+    receivedMs: number,
+    v: RowValues,
+  ): unknown[] {
     const at = (ms: number | null | undefined) => (ms == null ? null : iso(ms));
     return [
       code,
@@ -292,9 +312,34 @@ export class DossierFactory {
       const handler = this.officer(info);
       const steps: Step[] = [
         { kind: DossierEventKind.RECEIVED, from: null, to: DossierStatus.RECEIVED, at: r, actor: this.officer(info), reason: null, details: null },
-        { kind: DossierEventKind.PROCESSING_STARTED, from: DossierStatus.RECEIVED, to: DossierStatus.PROCESSING, at: startAt, actor: handler, reason: null, details: null },
-        { kind: DossierEventKind.SUPPLEMENT_REQUESTED, from: DossierStatus.PROCESSING, to: DossierStatus.AWAITING_SUPPLEMENT, at: requestedAt, actor: handler, reason: rng.pick(SUPPLEMENT_REASONS), details: null },
-        { kind: DossierEventKind.RESUMED, from: DossierStatus.AWAITING_SUPPLEMENT, to: DossierStatus.PROCESSING, at: resumedAt, actor: handler, reason: null, details: { waitedWorkingMinutes: waited, dueAt: dueAt.toISOString() }, waited },
+        {
+          kind: DossierEventKind.PROCESSING_STARTED,
+          from: DossierStatus.RECEIVED,
+          to: DossierStatus.PROCESSING,
+          at: startAt,
+          actor: handler,
+          reason: null,
+          details: null,
+        },
+        {
+          kind: DossierEventKind.SUPPLEMENT_REQUESTED,
+          from: DossierStatus.PROCESSING,
+          to: DossierStatus.AWAITING_SUPPLEMENT,
+          at: requestedAt,
+          actor: handler,
+          reason: rng.pick(SUPPLEMENT_REASONS),
+          details: null,
+        },
+        {
+          kind: DossierEventKind.RESUMED,
+          from: DossierStatus.AWAITING_SUPPLEMENT,
+          to: DossierStatus.PROCESSING,
+          at: resumedAt,
+          actor: handler,
+          reason: null,
+          details: { waitedWorkingMinutes: waited, dueAt: dueAt.toISOString() },
+          waited,
+        },
       ];
       return this.inProgress(info, proc, code, processingDays, baseDueMs, dueAt, steps);
     }
@@ -313,7 +358,10 @@ export class DossierFactory {
       reused: this.rng.chance(info.profile.reuse),
       paidOnline: proc.feeBearing && proc.p.acceptsOnlinePayment && this.rng.chance(info.profile.payOnline),
       synced: true,
-      historyComplete: isHistoryComplete(status, steps.map((s) => s.kind)),
+      historyComplete: isHistoryComplete(
+        status,
+        steps.map((s) => s.kind),
+      ),
       updatedMs: steps[steps.length - 1].at,
       overdueAlertedAt: pastAlert(status, dueAt.getTime(), null, this.nowMs),
     });
@@ -340,7 +388,15 @@ export class DossierFactory {
       const handler = this.officer(info);
       const steps: Step[] = [
         { kind: DossierEventKind.RECEIVED, from: null, to: DossierStatus.RECEIVED, at: r, actor: this.officer(info), reason: null, details: null },
-        { kind: DossierEventKind.PROCESSING_STARTED, from: DossierStatus.RECEIVED, to: DossierStatus.PROCESSING, at: startAt, actor: handler, reason: null, details: null },
+        {
+          kind: DossierEventKind.PROCESSING_STARTED,
+          from: DossierStatus.RECEIVED,
+          to: DossierStatus.PROCESSING,
+          at: startAt,
+          actor: handler,
+          reason: null,
+          details: null,
+        },
       ];
       return this.inProgress(info, proc, code, processingDays, dueAt.getTime(), dueAt, steps);
     }
@@ -397,7 +453,10 @@ export class DossierFactory {
       rejectionReason: state.rejectionReason,
       transferredToId: transferredTo?.agency.databaseId ?? null,
       closedAt: state.closedAt,
-      historyComplete: isHistoryComplete(status, events.map((e) => e.kind)),
+      historyComplete: isHistoryComplete(
+        status,
+        events.map((e) => e.kind),
+      ),
       updatedMs: kept[kept.length - 1].at,
       overdueAlertedAt: pastAlert(status, dueAt.getTime(), state.lastRequest, this.nowMs),
     });
@@ -428,11 +487,31 @@ export class DossierFactory {
     if (transferredIn) {
       transferredFrom = this.otherAgency(info, localDate).agency.code;
     }
-    steps.push({ kind: DossierEventKind.RECEIVED, from: null, to: DossierStatus.RECEIVED, at: r, actor: receiver, reason: null, details: transferredFrom ? { transferredFrom } : null });
+    steps.push({
+      kind: DossierEventKind.RECEIVED,
+      from: null,
+      to: DossierStatus.RECEIVED,
+      at: r,
+      actor: receiver,
+      reason: null,
+      details: transferredFrom ? { transferredFrom } : null,
+    });
 
     const planned = this.between(info, effective, baseDueMs);
-    const startAt = this.add(info, effective, Math.min(channel === DossierChannel.IN_PERSON ? rng.int(1, 20) : rng.int(10, 480), Math.max(1, Math.floor(planned * 0.25))));
-    steps.push({ kind: DossierEventKind.PROCESSING_STARTED, from: DossierStatus.RECEIVED, to: DossierStatus.PROCESSING, at: startAt, actor: handler, reason: null, details: null });
+    const startAt = this.add(
+      info,
+      effective,
+      Math.min(channel === DossierChannel.IN_PERSON ? rng.int(1, 20) : rng.int(10, 480), Math.max(1, Math.floor(planned * 0.25))),
+    );
+    steps.push({
+      kind: DossierEventKind.PROCESSING_STARTED,
+      from: DossierStatus.RECEIVED,
+      to: DossierStatus.PROCESSING,
+      at: startAt,
+      actor: handler,
+      reason: null,
+      details: null,
+    });
 
     const stuck = rng.chance(prof.stuck);
     const { t, dueMs } = this.planSupplements(info, handler, startAt, baseDue, stuck, steps);
@@ -457,14 +536,31 @@ export class DossierFactory {
       const window = this.between(info, t, dueMs);
       if (window < 30) break;
       const requestedAt = this.add(info, t, Math.max(1, window * rng.float(0.05, 0.6)));
-      steps.push({ kind: DossierEventKind.SUPPLEMENT_REQUESTED, from: DossierStatus.PROCESSING, to: DossierStatus.AWAITING_SUPPLEMENT, at: requestedAt, actor: handler, reason: rng.pick(SUPPLEMENT_REASONS), details: null });
+      steps.push({
+        kind: DossierEventKind.SUPPLEMENT_REQUESTED,
+        from: DossierStatus.PROCESSING,
+        to: DossierStatus.AWAITING_SUPPLEMENT,
+        at: requestedAt,
+        actor: handler,
+        reason: rng.pick(SUPPLEMENT_REASONS),
+        details: null,
+      });
       t = requestedAt;
       if (stuck && rng.chance(0.4)) break; // the applicant never comes back
       const resumedAt = this.add(info, requestedAt, rng.int(Math.round(info.dayMinutes * 0.3), info.dayMinutes * 8));
       const waited = Math.round(this.between(info, requestedAt, resumedAt));
       paused += waited;
       dueMs = extendForClockStop(baseDue, paused, calendar, info.hours).getTime();
-      steps.push({ kind: DossierEventKind.RESUMED, from: DossierStatus.AWAITING_SUPPLEMENT, to: DossierStatus.PROCESSING, at: resumedAt, actor: handler, reason: null, details: { waitedWorkingMinutes: waited, dueAt: iso(dueMs) }, waited });
+      steps.push({
+        kind: DossierEventKind.RESUMED,
+        from: DossierStatus.AWAITING_SUPPLEMENT,
+        to: DossierStatus.PROCESSING,
+        at: resumedAt,
+        actor: handler,
+        reason: null,
+        details: { waitedWorkingMinutes: waited, dueAt: iso(dueMs) },
+        waited,
+      });
       t = resumedAt;
     }
     return { t, dueMs };
@@ -480,14 +576,40 @@ export class DossierFactory {
       const span = this.between(info, t, completeAt);
       if (span >= 2) {
         const apologyAt = this.add(info, t, Math.max(1, span * rng.float(0.5, 0.95)));
-        const appointment = calendar.officeEndOfDayNumber(calendar.addWorkingDaysNumber(localDayNumberOf(new Date(completeAt)), rng.int(0, 2)), info.hours).getTime();
-        steps.push({ kind: DossierEventKind.APOLOGY_ISSUED, from: DossierStatus.PROCESSING, to: DossierStatus.PROCESSING, at: apologyAt, actor: handler, reason: rng.pick(APOLOGY_REASONS), details: { newAppointmentAt: iso(appointment) } });
+        const appointment = calendar
+          .officeEndOfDayNumber(calendar.addWorkingDaysNumber(localDayNumberOf(new Date(completeAt)), rng.int(0, 2)), info.hours)
+          .getTime();
+        steps.push({
+          kind: DossierEventKind.APOLOGY_ISSUED,
+          from: DossierStatus.PROCESSING,
+          to: DossierStatus.PROCESSING,
+          at: apologyAt,
+          actor: handler,
+          reason: rng.pick(APOLOGY_REASONS),
+          details: { newAppointmentAt: iso(appointment) },
+        });
       }
     }
-    steps.push({ kind: DossierEventKind.COMPLETED, from: DossierStatus.PROCESSING, to: DossierStatus.COMPLETED, at: completeAt, actor: handler, reason: null, details: { electronicResult: electronic } });
+    steps.push({
+      kind: DossierEventKind.COMPLETED,
+      from: DossierStatus.PROCESSING,
+      to: DossierStatus.COMPLETED,
+      at: completeAt,
+      actor: handler,
+      reason: null,
+      details: { electronicResult: electronic },
+    });
     if (!rng.chance(prof.neverReturned)) {
       const returnedAt = this.add(info, completeAt, electronic ? rng.int(1, 120) : rng.int(30, info.dayMinutes * 3));
-      steps.push({ kind: DossierEventKind.RESULT_RETURNED, from: DossierStatus.COMPLETED, to: DossierStatus.RESULT_RETURNED, at: returnedAt, actor: receiver, reason: null, details: null });
+      steps.push({
+        kind: DossierEventKind.RESULT_RETURNED,
+        from: DossierStatus.COMPLETED,
+        to: DossierStatus.RESULT_RETURNED,
+        at: returnedAt,
+        actor: receiver,
+        reason: null,
+        details: null,
+      });
     }
     return completeAt;
   }
@@ -499,7 +621,13 @@ export class DossierFactory {
     const { steps, startAt, handler } = plan;
     const u = rng.next();
     const exit =
-      u < prof.withdraw ? DossierEventKind.WITHDRAWN : u < prof.withdraw + prof.reject ? DossierEventKind.REJECTED : u < prof.withdraw + prof.reject + prof.transfer ? DossierEventKind.TRANSFERRED : null;
+      u < prof.withdraw
+        ? DossierEventKind.WITHDRAWN
+        : u < prof.withdraw + prof.reject
+          ? DossierEventKind.REJECTED
+          : u < prof.withdraw + prof.reject + prof.transfer
+            ? DossierEventKind.TRANSFERRED
+            : null;
     if (!exit) return { kept: steps, transferredTo: null };
     let transferredTo: AgencyInfo | null = null;
     const end = plan.completeAt ?? this.add(info, plan.dueMs, info.dayMinutes * 5);
@@ -536,7 +664,15 @@ export class DossierFactory {
     if (!(at <= this.nowMs && at > last.at)) return null;
     const from = Math.max(at, dueAt.getTime());
     const newAppointment = calendar.officeEndOfDayNumber(calendar.addWorkingDaysNumber(localDayNumberOf(new Date(from)), rng.int(3, 10)), info.hours).getTime();
-    return { kind: DossierEventKind.APOLOGY_ISSUED, from: status, to: status, at, actor: handler, reason: rng.pick(APOLOGY_REASONS), details: { newAppointmentAt: iso(newAppointment) } };
+    return {
+      kind: DossierEventKind.APOLOGY_ISSUED,
+      from: status,
+      to: status,
+      at,
+      actor: handler,
+      reason: rng.pick(APOLOGY_REASONS),
+      details: { newAppointmentAt: iso(newAppointment) },
+    };
   }
 
   /** The flags the index counts: digitized at receipt, reused data, fee paid online, synced to the national portal. */
@@ -561,7 +697,13 @@ export class DossierFactory {
     const satisfied = timeliness === Timeliness.LATE ? prof.satisfied - 0.35 : prof.satisfied;
     const x = rng.next();
     const level =
-      x < satisfied * 0.55 ? SatisfactionLevel.VERY_SATISFIED : x < satisfied ? SatisfactionLevel.SATISFIED : x < satisfied + (1 - satisfied) * 0.6 ? SatisfactionLevel.NEUTRAL : SatisfactionLevel.UNSATISFIED;
+      x < satisfied * 0.55
+        ? SatisfactionLevel.VERY_SATISFIED
+        : x < satisfied
+          ? SatisfactionLevel.SATISFIED
+          : x < satisfied + (1 - satisfied) * 0.6
+            ? SatisfactionLevel.NEUTRAL
+            : SatisfactionLevel.UNSATISFIED;
     return [level, ratedAt];
   }
 
@@ -574,7 +716,8 @@ export class DossierFactory {
     if (rng.chance(info.profile.tracking)) return kept;
     const required = requiredHistory(status).filter((kind) => kind !== DossierEventKind.RECEIVED);
     if (!required.length) return kept;
-    const lost = required.includes(DossierEventKind.PROCESSING_STARTED) && rng.chance(0.7) ? DossierEventKind.PROCESSING_STARTED : required[required.length - 1];
+    const lost =
+      required.includes(DossierEventKind.PROCESSING_STARTED) && rng.chance(0.7) ? DossierEventKind.PROCESSING_STARTED : required[required.length - 1];
     return kept.filter((s) => s.kind !== lost);
   }
 }

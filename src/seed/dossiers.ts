@@ -41,7 +41,6 @@ export function demoWindowStart(now: Date): Date {
   return month.start;
 }
 
-
 /**
  * The live demo dossiers: in progress at LIVE_DEMO_AGENCY, falling due these office minutes after
  * the demo's "now", so that a first start raises DOSSIER_DUE_SOON at once and DOSSIER_OVERDUE
@@ -60,8 +59,6 @@ export const LIVE_DEMO_CODE_PREFIX = 'G22.HNI-STP.DEMO-';
 export const DEMO_DOSSIER_CODE = `${LIVE_DEMO_CODE_PREFIX}01`;
 /** Smallest data set that gets the live dossiers (counted in its total). */
 const LIVE_MIN_COUNT = 1000;
-
-
 
 const DOSSIER_COLUMNS = [
   'id',
@@ -102,26 +99,8 @@ const DOSSIER_COLUMNS = [
   'updated_at',
   'overdue_alerted_at',
 ];
-const EVENT_COLUMNS = [
-  'id',
-  'dossier_id',
-  'kind',
-  'from_status',
-  'to_status',
-  'actor',
-  'actor_agency_id',
-  'reason',
-  'details',
-  'occurred_at',
-  'recorded_at',
-];
-const RATING_COLUMNS = [
-  'dossier_id',
-  'agency_id',
-  'level',
-  'rated_at',
-  'created_at',
-];
+const EVENT_COLUMNS = ['id', 'dossier_id', 'kind', 'from_status', 'to_status', 'actor', 'actor_agency_id', 'reason', 'details', 'occurred_at', 'recorded_at'];
+const RATING_COLUMNS = ['dossier_id', 'agency_id', 'level', 'rated_at', 'created_at'];
 
 // ---------------------------------------------------------------------------------------------
 // The run
@@ -206,7 +185,8 @@ function drawDraft(rng: Rng, era: Era, workingDay: boolean, dayStartMs: number, 
     else if (!proc.onlineAllowed) channel = rng.chance(0.03) ? DossierChannel.POSTAL : DossierChannel.IN_PERSON;
     else {
       const x = rng.next();
-      channel = x < info.profile.online ? DossierChannel.ONLINE : x < info.profile.online + info.profile.postal ? DossierChannel.POSTAL : DossierChannel.IN_PERSON;
+      channel =
+        x < info.profile.online ? DossierChannel.ONLINE : x < info.profile.online + info.profile.postal ? DossierChannel.POSTAL : DossierChannel.IN_PERSON;
     }
     let at = dayStartMs + timeOfDay(rng, info, channel, workingDay) + rng.int(0, 59_999);
     if (at >= nowMs) at = Math.max(dayStartMs, nowMs - 1 - rng.int(0, 3_600_000));
@@ -227,7 +207,9 @@ function liveDossiers(ctx: SeedContext, seedRng: Rng, nowMs: number): GeneratedD
     if (d) out.push(d);
   });
   LIVE_OVERDUE_DAYS.forEach((days, i) => {
-    const d = candidates.length ? live.createOverdue(info!, liveRng.pick(candidates), `${LIVE_DEMO_CODE_PREFIX}${pad2(LIVE_DUE_OFFSETS.length + i + 1)}`, days) : null;
+    const d = candidates.length
+      ? live.createOverdue(info!, liveRng.pick(candidates), `${LIVE_DEMO_CODE_PREFIX}${pad2(LIVE_DUE_OFFSETS.length + i + 1)}`, days)
+      : null;
     if (d) out.push(d);
   });
   return out;
@@ -237,7 +219,12 @@ function liveDossiers(ctx: SeedContext, seedRng: Rng, nowMs: number): GeneratedD
  * Inserts chunks in their own transactions, at most `parallel` at once: `submit` waits for a
  * free slot, `drain` for the last one; the first failure is thrown by the next of either.
  */
-function chunkInserter(dataSource: DataSource, columns: ChunkColumns, parallel: number, inserted: (chunk: Chunk) => void): { submit: (chunk: Chunk) => Promise<void>; drain: () => Promise<void> } {
+function chunkInserter(
+  dataSource: DataSource,
+  columns: ChunkColumns,
+  parallel: number,
+  inserted: (chunk: Chunk) => void,
+): { submit: (chunk: Chunk) => Promise<void>; drain: () => Promise<void> } {
   const inflight = new Set<Promise<void>>();
   let failure: unknown = null;
   const submit = async (chunk: Chunk) => {

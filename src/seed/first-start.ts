@@ -8,7 +8,10 @@ import { emptyDataTables, SeedDemoOptions, seedDemoData, seedState } from '.';
  * where wanted (not in production, where the public rankings would be built from them). The
  * caller holds the start-up lock, so instances take turns and none serves before this completes.
  */
-export async function prepareDatabase(dataSource: DataSource, options: { demoData: boolean; log: (line: string) => void; demo?: SeedDemoOptions }): Promise<void> {
+export async function prepareDatabase(
+  dataSource: DataSource,
+  options: { demoData: boolean; log: (line: string) => void; demo?: SeedDemoOptions },
+): Promise<void> {
   const { log } = options;
   const applied = await dataSource.runMigrations();
   if (applied.length) log(`Applied ${applied.length} migration(s).`);

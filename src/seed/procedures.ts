@@ -44,7 +44,7 @@ export const FIELDS: Readonly<Record<string, FieldInfo>> = {
   'Xuất nhập cảnh': { ministry: 'BCA', popularity: 4, feeShare: 1, fullOnline: 0.6, business: 0.05 },
   'Đăng ký, quản lý phương tiện giao thông': { ministry: 'BCA', popularity: 4, feeShare: 1, fullOnline: 0.5, business: 0.2 },
   'Quản lý ngành nghề kinh doanh có điều kiện': { ministry: 'BCA', popularity: 0.5, feeShare: 0.8, fullOnline: 0.4, business: 0.9 },
-  'Thuế': { ministry: 'BTC', popularity: 5, feeShare: 0.05, fullOnline: 0.9, business: 0.7 },
+  Thuế: { ministry: 'BTC', popularity: 5, feeShare: 0.05, fullOnline: 0.9, business: 0.7 },
   'Hải quan': { ministry: 'BTC', popularity: 4, feeShare: 0.4, fullOnline: 0.9, business: 0.95 },
   'Tài chính': { ministry: 'BTC', popularity: 0.8, feeShare: 0.3, fullOnline: 0.6, business: 0.6 },
   'Đầu tư': { ministry: 'BKHDT', ministryAfter: 'BTC', popularity: 1, feeShare: 0.3, fullOnline: 0.5, business: 0.95 },
@@ -64,7 +64,7 @@ export const FIELDS: Readonly<Record<string, FieldInfo>> = {
   'Thủy sản': { ministry: 'BNNPTNT', ministryAfter: 'BNNMT', popularity: 0.6, feeShare: 0.6, fullOnline: 0.5, business: 0.4 },
   'Thú y': { ministry: 'BNNPTNT', ministryAfter: 'BNNMT', popularity: 0.6, feeShare: 0.8, fullOnline: 0.6, business: 0.7 },
   'Y tế': { ministry: 'BYT', popularity: 1.5, feeShare: 0.9, fullOnline: 0.4, business: 0.5 },
-  'Dược': { ministry: 'BYT', popularity: 1, feeShare: 0.9, fullOnline: 0.5, business: 0.7 },
+  Dược: { ministry: 'BYT', popularity: 1, feeShare: 0.9, fullOnline: 0.5, business: 0.7 },
   'An toàn thực phẩm': { ministry: 'BYT', popularity: 1, feeShare: 0.9, fullOnline: 0.6, business: 0.8 },
   'Trang thiết bị y tế': { ministry: 'BYT', popularity: 0.5, feeShare: 1, fullOnline: 0.8, business: 1 },
   'Giáo dục': { ministry: 'BGDDT', popularity: 1.5, feeShare: 0.2, fullOnline: 0.5, business: 0.2 },
@@ -208,7 +208,7 @@ export const CATALOGUE: Readonly<Record<string, readonly Entry[]>> = {
     ['Thu hồi giấy chứng nhận đăng ký, biển số xe', 'T', 2],
   ],
   'Quản lý ngành nghề kinh doanh có điều kiện': [['Cấp Giấy chứng nhận đủ điều kiện về an ninh, trật tự', 'T', 5]],
-  'Thuế': [
+  Thuế: [
     ['Đăng ký thuế lần đầu đối với người nộp thuế là tổ chức', 'T', 3],
     ['Đăng ký thuế lần đầu đối với người nộp thuế là cá nhân', 'T', 3],
     ['Khai thuế giá trị gia tăng', 'T', 0],
@@ -354,7 +354,7 @@ export const CATALOGUE: Readonly<Record<string, readonly Entry[]>> = {
     ['Cấp giấy phép hoạt động đối với phòng khám chuyên khoa', 'P', 30],
     ['Cấp lại giấy phép hành nghề khám bệnh, chữa bệnh', 'P', 10],
   ],
-  'Dược': [
+  Dược: [
     ['Cấp Chứng chỉ hành nghề dược', 'P', 20],
     ['Cấp Giấy chứng nhận đủ điều kiện kinh doanh dược đối với nhà thuốc', 'P', 20],
     ['Cấp giấy đăng ký lưu hành thuốc', 'T', 30],
@@ -631,7 +631,16 @@ function commitmentRows(agencies: readonly Agency[], byAgency: Map<number, Proce
     const at = linkedTo(code);
     if (!at) continue;
     for (const p of at.procedures.filter((p) => p.processingDays >= 5).slice(0, count)) {
-      rows.push([at.agency.databaseId, p.databaseId, ServiceCommitmentKind.MAX_WORKING_DAYS, Math.max(1, Math.round(p.processingDays * 0.6)), null, null, validFrom, null]);
+      rows.push([
+        at.agency.databaseId,
+        p.databaseId,
+        ServiceCommitmentKind.MAX_WORKING_DAYS,
+        Math.max(1, Math.round(p.processingDays * 0.6)),
+        null,
+        null,
+        validFrom,
+        null,
+      ]);
     }
   }
   return rows;
@@ -670,12 +679,38 @@ export async function seedProcedures(
       publishedAt = calendar.atDayNumber(calendar.addWorkingDaysNumber(announcedDay, days), rng.int(8 * 60, 16 * 60 + 59) * 60_000);
       if (publishedAt.getTime() > nowMs) publishedAt = null;
     }
-    rows.push([entry.code, entry.name, entry.field, entry.level, entry.processingDays, feeVnd, acceptsOnlinePayment, onlineLevel, onlineEligible, decision, announcedOn, publishedAt]);
+    rows.push([
+      entry.code,
+      entry.name,
+      entry.field,
+      entry.level,
+      entry.processingDays,
+      feeVnd,
+      acceptsOnlinePayment,
+      onlineLevel,
+      onlineEligible,
+      decision,
+      announcedOn,
+      publishedAt,
+    ]);
   }
   await insertRows(
     manager,
     'procedure',
-    ['code', 'name', 'field', 'level', 'processing_days', 'fee_vnd', 'accepts_online_payment', 'online_level', 'online_eligible', 'announcing_decision', 'announced_on', 'published_at'],
+    [
+      'code',
+      'name',
+      'field',
+      'level',
+      'processing_days',
+      'fee_vnd',
+      'accepts_online_payment',
+      'online_level',
+      'online_eligible',
+      'announcing_decision',
+      'announced_on',
+      'published_at',
+    ],
     rows,
   );
   const procedures = await manager.find(Procedure, { order: { code: 'ASC' } });
@@ -694,4 +729,3 @@ export async function seedProcedures(
   );
   return { procedures, byAgency, commitments: await manager.find(ServiceCommitment, { order: { databaseId: 'ASC' } }) };
 }
-

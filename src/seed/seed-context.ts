@@ -71,7 +71,17 @@ function baseProfile(rng: Rng): AgencyProfile {
   };
 }
 
-const SMALL_RATES: readonly (keyof AgencyProfile)[] = ['late', 'stuck', 'supplement', 'withdraw', 'reject', 'transfer', 'transferIn', 'postal', 'neverReturned'];
+const SMALL_RATES: readonly (keyof AgencyProfile)[] = [
+  'late',
+  'stuck',
+  'supplement',
+  'withdraw',
+  'reject',
+  'transfer',
+  'transferIn',
+  'postal',
+  'neverReturned',
+];
 
 /** A unit's profile: its province's (or ministry's), varied a little. */
 function jitter(base: AgencyProfile, rng: Rng): AgencyProfile {
@@ -117,7 +127,11 @@ export const REJECT_REASONS = [
   'Trùng với hồ sơ đã được giải quyết trước đó',
 ];
 export const WITHDRAW_REASONS = ['Người nộp hồ sơ đề nghị rút hồ sơ', 'Công dân rút hồ sơ để nộp lại sau', 'Doanh nghiệp không còn nhu cầu giải quyết'];
-export const TRANSFER_REASONS = ['Chuyển đến cơ quan có thẩm quyền giải quyết', 'Chuyển theo địa bàn cư trú của người nộp', 'Chuyển theo phân cấp giải quyết thủ tục'];
+export const TRANSFER_REASONS = [
+  'Chuyển đến cơ quan có thẩm quyền giải quyết',
+  'Chuyển theo địa bàn cư trú của người nộp',
+  'Chuyển theo phân cấp giải quyết thủ tục',
+];
 export const APOLOGY_REASONS = [
   'Hồ sơ cần xác minh thêm thông tin',
   'Chờ ý kiến phối hợp của cơ quan liên quan',
@@ -127,13 +141,31 @@ export const APOLOGY_REASONS = [
 ];
 
 export const FEEDBACK_TOPICS: readonly { subject: string; content: (procedure: string | null) => string }[] = [
-  { subject: 'Chậm trả kết quả hồ sơ', content: (p) => `Tôi đã nộp hồ sơ ${p ?? 'thủ tục hành chính'} nhưng đã quá hẹn mà chưa nhận được kết quả. Đề nghị cơ quan kiểm tra, trả lời.` },
-  { subject: 'Yêu cầu bổ sung giấy tờ không đúng quy định', content: (p) => `Khi nộp hồ sơ ${p ?? ''} tôi bị yêu cầu bổ sung nhiều giấy tờ không có trong thành phần hồ sơ đã công bố.`.replace('  ', ' ') },
-  { subject: 'Lỗi khi nộp hồ sơ trực tuyến', content: (p) => `Cổng dịch vụ công báo lỗi khi tôi nộp hồ sơ ${p ?? ''} trực tuyến, không tải được tệp đính kèm.`.replace('  ', ' ') },
-  { subject: 'Không thanh toán được phí, lệ phí trực tuyến', content: (p) => `Tôi không thanh toán được lệ phí trực tuyến cho hồ sơ ${p ?? ''}, giao dịch bị trừ tiền nhưng hệ thống chưa ghi nhận.`.replace('  ', ' ') },
+  {
+    subject: 'Chậm trả kết quả hồ sơ',
+    content: (p) => `Tôi đã nộp hồ sơ ${p ?? 'thủ tục hành chính'} nhưng đã quá hẹn mà chưa nhận được kết quả. Đề nghị cơ quan kiểm tra, trả lời.`,
+  },
+  {
+    subject: 'Yêu cầu bổ sung giấy tờ không đúng quy định',
+    content: (p) => `Khi nộp hồ sơ ${p ?? ''} tôi bị yêu cầu bổ sung nhiều giấy tờ không có trong thành phần hồ sơ đã công bố.`.replace('  ', ' '),
+  },
+  {
+    subject: 'Lỗi khi nộp hồ sơ trực tuyến',
+    content: (p) => `Cổng dịch vụ công báo lỗi khi tôi nộp hồ sơ ${p ?? ''} trực tuyến, không tải được tệp đính kèm.`.replace('  ', ' '),
+  },
+  {
+    subject: 'Không thanh toán được phí, lệ phí trực tuyến',
+    content: (p) => `Tôi không thanh toán được lệ phí trực tuyến cho hồ sơ ${p ?? ''}, giao dịch bị trừ tiền nhưng hệ thống chưa ghi nhận.`.replace('  ', ' '),
+  },
   { subject: 'Thái độ của cán bộ tiếp nhận', content: () => 'Cán bộ tại bộ phận một cửa hướng dẫn thiếu nhiệt tình, yêu cầu người dân đi lại nhiều lần.' },
-  { subject: 'Đề nghị hướng dẫn thủ tục', content: (p) => `Đề nghị cơ quan hướng dẫn cụ thể thành phần hồ sơ và thời gian giải quyết thủ tục ${p ?? 'hành chính'}.` },
-  { subject: 'Kiến nghị đơn giản hóa thủ tục', content: (p) => `Kiến nghị cắt giảm giấy tờ phải nộp đối với thủ tục ${p ?? 'hành chính'}, vì thông tin đã có trong cơ sở dữ liệu quốc gia về dân cư.` },
+  {
+    subject: 'Đề nghị hướng dẫn thủ tục',
+    content: (p) => `Đề nghị cơ quan hướng dẫn cụ thể thành phần hồ sơ và thời gian giải quyết thủ tục ${p ?? 'hành chính'}.`,
+  },
+  {
+    subject: 'Kiến nghị đơn giản hóa thủ tục',
+    content: (p) => `Kiến nghị cắt giảm giấy tờ phải nộp đối với thủ tục ${p ?? 'hành chính'}, vì thông tin đã có trong cơ sở dữ liệu quốc gia về dân cư.`,
+  },
   { subject: 'Không nhận được thông báo kết quả', content: () => 'Hồ sơ đã có kết quả nhưng tôi không nhận được tin nhắn hay thư điện tử thông báo.' },
 ];
 export const FEEDBACK_ANSWERS = [
@@ -275,8 +307,18 @@ export class SeedContext {
         profile,
         officers: OFFICERS[agency.kind],
         intrinsic: intrinsicWeight(agency, intrinsic),
-        procedures: linked.length ? new WeightedPicker(linked.map((x) => x.info), linked.map((x) => x.weight)) : null,
-        onlineProcedures: online.length ? new WeightedPicker(online.map((x) => x.info), online.map((x) => x.weight)) : null,
+        procedures: linked.length
+          ? new WeightedPicker(
+              linked.map((x) => x.info),
+              linked.map((x) => x.weight),
+            )
+          : null,
+        onlineProcedures: online.length
+          ? new WeightedPicker(
+              online.map((x) => x.info),
+              online.map((x) => x.weight),
+            )
+          : null,
         commitments: commitmentsByAgency.get(agency.databaseId) ?? new Map(),
         seq: new Map(),
       };
@@ -355,6 +397,12 @@ export class SeedContext {
 
   /** The deadline receipt fixes for a dossier of a procedure at an agency, as the API's receipt fixes it. */
   receipt(info: AgencyInfo, proc: ProcInfo, receivedAt: Date): DueAtReceipt {
-    return dueAtReceipt({ calendar: this.calendar, receivedAt, processingDays: proc.p.processingDays, hours: info.hours, commitments: info.commitments.get(proc.p.databaseId) ?? [] });
+    return dueAtReceipt({
+      calendar: this.calendar,
+      receivedAt,
+      processingDays: proc.p.processingDays,
+      hours: info.hours,
+      commitments: info.commitments.get(proc.p.databaseId) ?? [],
+    });
   }
 }

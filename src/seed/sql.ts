@@ -56,7 +56,11 @@ export async function insertRows<R = Record<string, unknown>>(
   if (rows.length === 0) return [];
   const columns = columnsOrNames.every((c) => typeof c !== 'string')
     ? (columnsOrNames as readonly Column[])
-    : await tableColumns(runner, table, columnsOrNames.map((c) => (typeof c === 'string' ? c : c[0])));
+    : await tableColumns(
+        runner,
+        table,
+        columnsOrNames.map((c) => (typeof c === 'string' ? c : c[0])),
+      );
   const perStatement = Math.max(1, options.maxRows ?? 10_000);
   const sql =
     `INSERT INTO ${table} (${columns.map((c) => c[0]).join(', ')}) ` +

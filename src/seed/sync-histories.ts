@@ -23,7 +23,14 @@ const START = Date.parse('2025-01-06T08:00:00+07:00');
  * processing, sometimes a supplement round, then completion and return, or a withdrawal or
  * rejection. Returns the events in history order and each dossier's final status.
  */
-export function generateHistories(options: { prefix: string; dossiers: number; agencyCodes: string[]; procedureCodes: string[]; seed: number; firstNumber?: number }) {
+export function generateHistories(options: {
+  prefix: string;
+  dossiers: number;
+  agencyCodes: string[];
+  procedureCodes: string[];
+  seed: number;
+  firstNumber?: number;
+}) {
   const rng = new Rng(`sync-histories:${options.seed}`);
   const random = () => rng.next();
   const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
@@ -36,7 +43,8 @@ export function generateHistories(options: { prefix: string; dossiers: number; a
     const day = Math.floor(random() * 300);
     let t = START + day * DAY + Math.floor(random() * 8 * 60) * 60_000;
     const at = () => new Date(t).toISOString();
-    const push = (kind: string, extra: Record<string, unknown> = {}) => events.push({ eventId: `${code}:${events.length}`, dossierCode: code, kind, occurredAt: at(), ...extra });
+    const push = (kind: string, extra: Record<string, unknown> = {}) =>
+      events.push({ eventId: `${code}:${events.length}`, dossierCode: code, kind, occurredAt: at(), ...extra });
     push('RECEIVED', {
       procedureCode: pick(options.procedureCodes),
       agencyCode: pick(options.agencyCodes),

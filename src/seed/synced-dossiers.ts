@@ -22,7 +22,8 @@ export async function seedSyncedDossiers(
     `SELECT code FROM agency WHERE kind IN ('DEPARTMENT', 'COMMUNE') AND (valid_to IS NULL OR valid_to > now()) ORDER BY code`,
   );
   const procedures: { code: string }[] = await dataSource.query(`SELECT code FROM procedure ORDER BY code`);
-  if (!agencies.length || !procedures.length) throw new Error('Seed agencies and procedures first (run the seed without --dossiers 0 --reset on an empty database).');
+  if (!agencies.length || !procedures.length)
+    throw new Error('Seed agencies and procedures first (run the seed without --dossiers 0 --reset on an empty database).');
   const admin: Viewer = { sub: 'seed', role: Role.ADMIN, agencyCode: agencies[0].code, agencyPath: '/' };
   let events = 0;
   let lastLog = 0;
@@ -43,7 +44,9 @@ export async function seedSyncedDossiers(
     if (Date.now() - lastLog > 5000) {
       lastLog = Date.now();
       const seconds = (Date.now() - started) / 1000;
-      options.log?.(`    synced dossiers: ${Math.min(first + DOSSIERS_PER_CALL, options.dossiers).toLocaleString('en')} / ${options.dossiers.toLocaleString('en')} (${Math.round(events / seconds).toLocaleString('en')} events/s)`);
+      options.log?.(
+        `    synced dossiers: ${Math.min(first + DOSSIERS_PER_CALL, options.dossiers).toLocaleString('en')} / ${options.dossiers.toLocaleString('en')} (${Math.round(events / seconds).toLocaleString('en')} events/s)`,
+      );
     }
   }
   return { dossiers: options.dossiers, events, milliseconds: Date.now() - started };

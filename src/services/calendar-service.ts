@@ -1,5 +1,14 @@
 import { Between, DataSource, EntityManager } from 'typeorm';
-import { createCalendar, DEFAULT_OFFICE_HOURS, formatDayNumber, localDayNumberOf, parseLocalDate, VN_TIME_ZONE, weekdayOf, WorkingCalendar } from '../domain/calendar';
+import {
+  createCalendar,
+  DEFAULT_OFFICE_HOURS,
+  formatDayNumber,
+  localDayNumberOf,
+  parseLocalDate,
+  VN_TIME_ZONE,
+  weekdayOf,
+  WorkingCalendar,
+} from '../domain/calendar';
 import { CalendarDayKind } from '../domain/enums';
 import { statutoryDaysOff } from '../domain/statutory-holidays';
 import { CalendarDay, CalendarSettings, CalendarYear } from '../entities';
@@ -69,7 +78,10 @@ export class CalendarService {
   /** The national settings row; before the calendar is seeded, docs/SPEC.md §2's office hours (DEFAULT_OFFICE_HOURS). */
   async settings(): Promise<CalendarSettings> {
     const stored = await this.dataSource.getRepository(CalendarSettings).findOneBy({ id: 1 });
-    return stored ?? Object.assign(new CalendarSettings(), { id: 1, timeZone: VN_TIME_ZONE, officeStart: DEFAULT_OFFICE_HOURS.start, officeEnd: DEFAULT_OFFICE_HOURS.end });
+    return (
+      stored ??
+      Object.assign(new CalendarSettings(), { id: 1, timeZone: VN_TIME_ZONE, officeStart: DEFAULT_OFFICE_HOURS.start, officeEnd: DEFAULT_OFFICE_HOURS.end })
+    );
   }
 
   invalidate(): void {
@@ -87,7 +99,9 @@ export class CalendarService {
       .provisionalDaysBetween(from, to)
       .filter((d) => !storedDates.has(d.date))
       .map((d) => ({ date: d.date, kind: CalendarDayKind.DAY_OFF, name: d.name, provisional: true }));
-    return [...stored.map((d) => ({ date: d.date, kind: d.kind, name: d.name, provisional: false })), ...provisional].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    return [...stored.map((d) => ({ date: d.date, kind: d.kind, name: d.name, provisional: false })), ...provisional].sort((a, b) =>
+      a.date < b.date ? -1 : a.date > b.date ? 1 : 0,
+    );
   }
 
   /** The provisional weekdays off from `now`'s local date over the next PROVISIONAL_HORIZON_DAYS days. */
@@ -117,7 +131,13 @@ export class CalendarService {
       if (official) await em.upsert(CalendarYear, { year, source }, ['year']);
       else if (before) await em.delete(CalendarYear, { year });
       if (official || before) {
-        await recordAudit(em, { action: AuditAction.CALENDAR_YEAR_SET, actor: changedBy, target: `calendar:${year}`, before: before ? { ...before } : null, after: official ? { year, source } : null });
+        await recordAudit(em, {
+          action: AuditAction.CALENDAR_YEAR_SET,
+          actor: changedBy,
+          target: `calendar:${year}`,
+          before: before ? { ...before } : null,
+          after: official ? { year, source } : null,
+        });
       }
     });
     this.invalidate();
@@ -134,7 +154,13 @@ export class CalendarService {
       const before = await em.findOne(CalendarDay, { where: { date: day.date }, lock: { mode: 'pessimistic_write' } });
       const after = em.create(CalendarDay, day);
       await em.save(after);
-      await recordAudit(em, { action: AuditAction.CALENDAR_DAY_SET, actor: changedBy, target: `calendar:${day.date}`, before: before ? { ...before } : null, after: { ...day } });
+      await recordAudit(em, {
+        action: AuditAction.CALENDAR_DAY_SET,
+        actor: changedBy,
+        target: `calendar:${day.date}`,
+        before: before ? { ...before } : null,
+        after: { ...day },
+      });
       return after;
     });
     this.invalidate();

@@ -80,7 +80,6 @@ export interface TransitionOptions {
   idempotencyKey?: string;
 }
 
-
 /**
  * The dossier lifecycle with its I/O: every command is one transaction that locks the dossier,
  * applies the domain's state machine and deadline rules, and appends the event; the domain
@@ -119,7 +118,12 @@ export class DossierService {
       await lockDossierCode(em, command.code);
       const existing = await em.findOneBy(Dossier, { code: command.code });
       // A dossier outside the caller's scope is only "taken": how it is kept is not theirs to learn.
-      if (existing && existing.agencyId !== agency.databaseId && !canSeeAgencyPath(caller, (await em.findOneByOrFail(Agency, { databaseId: existing.agencyId })).path)) throw codeTaken(command.code);
+      if (
+        existing &&
+        existing.agencyId !== agency.databaseId &&
+        !canSeeAgencyPath(caller, (await em.findOneByOrFail(Agency, { databaseId: existing.agencyId })).path)
+      )
+        throw codeTaken(command.code);
       if (existing?.managedBySync) throw managedBySyncError(command.code);
       if (existing) return { dossier: this.sameReceipt(existing, agency, procedure, command, receivedAt), lookupSecret: null, created: false };
 
@@ -165,8 +169,14 @@ export class DossierService {
       const { record: dossier, agency, viewer: actor } = await lockInScope(em, viewer, Dossier, code);
       if (dossier.managedBySync) throw managedBySyncError(code);
       // The target is the whole request: the key reused with another reason or target agency is a CONFLICT, not a replay.
-      const request = requestDigest({ code, reason: options.reason ?? null, electronicResult: options.electronicResult ?? null, transferTo: options.transferToAgencyCode ?? null });
-      if (options.idempotencyKey && (await claimIdempotencyKey(em, actor.sub, options.idempotencyKey, action, request)).replay) return { dossier, changed: false };
+      const request = requestDigest({
+        code,
+        reason: options.reason ?? null,
+        electronicResult: options.electronicResult ?? null,
+        transferTo: options.transferToAgencyCode ?? null,
+      });
+      if (options.idempotencyKey && (await claimIdempotencyKey(em, actor.sub, options.idempotencyKey, action, request)).replay)
+        return { dossier, changed: false };
       const from = dossier.status;
       let transferTo: { agencyId: number; code: string } | undefined;
       if (action === DossierAction.TRANSFER && canApply(from, action)) {
@@ -175,7 +185,11 @@ export class DossierService {
         if (target.databaseId === agency.databaseId) throw badInput('toAgencyCode', 'A dossier cannot be transferred to the agency that holds it.');
         transferTo = { agencyId: target.databaseId, code: target.code };
       }
-      const details = applyAction(dossier, action, now, calendar, agency.officeHours, { reason: options.reason, electronicResult: options.electronicResult, transferTo });
+      const details = applyAction(dossier, action, now, calendar, agency.officeHours, {
+        reason: options.reason,
+        electronicResult: options.electronicResult,
+        transferTo,
+      });
       await this.appendEvent(em, dossier, viewer, EVENT_OF_ACTION[action], from, now, agency.databaseId, options.reason, details);
       await this.refreshHistoryFlag(em, dossier);
       await em.save(dossier);
@@ -198,7 +212,8 @@ export class DossierService {
       const request = requestDigest({ code, newAppointmentAt: newAppointmentAt.toISOString(), reason });
       if (idempotencyKey && (await claimIdempotencyKey(em, actor.sub, idempotencyKey, 'ISSUE_APOLOGY', request)).replay) return { dossier, changed: false };
       const refusal = apologyRefusal(dossier, now, newAppointmentAt);
-      if (refusal?.code === 'INVALID_TRANSITION') throw domainError(ErrorCode.INVALID_TRANSITION, `${code}: ${refusal.message}`, { from: dossier.status, action: 'ISSUE_APOLOGY' });
+      if (refusal?.code === 'INVALID_TRANSITION')
+        throw domainError(ErrorCode.INVALID_TRANSITION, `${code}: ${refusal.message}`, { from: dossier.status, action: 'ISSUE_APOLOGY' });
       if (refusal) throw badInput('newAppointmentAt', refusal.message);
       recordApology(dossier, now, newAppointmentAt);
       await em.save(dossier);
@@ -216,7 +231,8 @@ export class DossierService {
     const { rating, agencyId, repeated } = await this.dataSource.transaction(async (em) => {
       const dossier = await em.findOneBy(Dossier, { code });
       if (!dossier || !lookupSecretMatches(secret, dossier.lookupSecretHash)) throw notFound('Dossier', code);
-      if (!dossier.completedAt) throw domainError(ErrorCode.INVALID_TRANSITION, 'Only a completed dossier can be rated.', { from: dossier.status, action: 'RATE' });
+      if (!dossier.completedAt)
+        throw domainError(ErrorCode.INVALID_TRANSITION, 'Only a completed dossier can be rated.', { from: dossier.status, action: 'RATE' });
       // A retried rating (same level) returns the one recorded; a different level is a conflict.
       const existing = await em.findOneBy(SatisfactionRating, { dossierId: dossier.databaseId });
       if (existing?.level === level) return { rating: existing, agencyId: dossier.agencyId, repeated: true };
@@ -259,7 +275,10 @@ export class DossierService {
   /** Recomputes docs/INDEX_METHOD.md `electronicTracking` for the dossier from its recorded events. */
   private async refreshHistoryFlag(em: EntityManager, dossier: Dossier): Promise<void> {
     const events = await em.find(DossierEvent, { where: { dossierId: dossier.databaseId }, select: { kind: true } });
-    dossier.historyComplete = isHistoryComplete(dossier.status, events.map((e) => e.kind));
+    dossier.historyComplete = isHistoryComplete(
+      dossier.status,
+      events.map((e) => e.kind),
+    );
   }
 
   private async appendEvent(
@@ -287,8 +306,15 @@ export class DossierService {
   }
 
   private emitChanged(dossier: Dossier, kind: DossierEventKind, occurredAt: Date, receiptXid?: string) {
-    this.events.emit('dossierChanged', { dossierId: dossier.databaseId, code: dossier.code, agencyId: dossier.agencyId, kind, status: dossier.status, occurredAt, receivedAt: dossier.receivedAt, receiptXid });
+    this.events.emit('dossierChanged', {
+      dossierId: dossier.databaseId,
+      code: dossier.code,
+      agencyId: dossier.agencyId,
+      kind,
+      status: dossier.status,
+      occurredAt,
+      receivedAt: dossier.receivedAt,
+      receiptXid,
+    });
   }
 }
-
-

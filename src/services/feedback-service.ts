@@ -68,7 +68,14 @@ export class FeedbackService {
       if (idempotencyKey) await recordIdempotentResult(em, submitter.sub, idempotencyKey, saved.code);
       return { feedback: saved, created: true };
     });
-    if (created) this.events.emit('feedbackChanged', { feedbackId: feedback.databaseId, code: feedback.code, agencyId: feedback.agencyId, answered: false, dueAt: feedback.dueAt });
+    if (created)
+      this.events.emit('feedbackChanged', {
+        feedbackId: feedback.databaseId,
+        code: feedback.code,
+        agencyId: feedback.agencyId,
+        answered: false,
+        dueAt: feedback.dueAt,
+      });
     return feedback;
   }
 
@@ -76,14 +83,22 @@ export class FeedbackService {
     const now = this.clock();
     const { feedback, changed } = await this.dataSource.transaction(async (em) => {
       const { record: feedback, viewer: answerer } = await lockInScope(em, viewer, Feedback, code);
-      if (idempotencyKey && (await claimIdempotencyKey(em, answerer.sub, idempotencyKey, 'answerFeedback', requestDigest({ code, answer }))).replay) return { feedback, changed: false };
+      if (idempotencyKey && (await claimIdempotencyKey(em, answerer.sub, idempotencyKey, 'answerFeedback', requestDigest({ code, answer }))).replay)
+        return { feedback, changed: false };
       if (feedback.answeredAt) throw domainError(ErrorCode.CONFLICT, `Feedback ${code} was already answered.`);
       feedback.answer = answer;
       feedback.answeredAt = now;
       feedback.answeredBy = answerer.sub;
       return { feedback: await em.save(feedback), changed: true };
     });
-    if (changed) this.events.emit('feedbackChanged', { feedbackId: feedback.databaseId, code: feedback.code, agencyId: feedback.agencyId, answered: true, dueAt: feedback.dueAt });
+    if (changed)
+      this.events.emit('feedbackChanged', {
+        feedbackId: feedback.databaseId,
+        code: feedback.code,
+        agencyId: feedback.agencyId,
+        answered: true,
+        dueAt: feedback.dueAt,
+      });
     return feedback;
   }
 
@@ -95,7 +110,10 @@ export class FeedbackService {
   async recordSatisfaction(viewer: Viewer | undefined, code: string, level: SatisfactionLevel): Promise<Feedback> {
     return this.dataSource.transaction(async (em) => {
       const { record: feedback } = await lockInScope(em, viewer, Feedback, code);
-      if (!feedback.answeredAt) throw domainError(ErrorCode.INVALID_TRANSITION, `Feedback ${code} has no answer yet: the sender's satisfaction is with the answer.`, { action: 'RECORD_SATISFACTION' });
+      if (!feedback.answeredAt)
+        throw domainError(ErrorCode.INVALID_TRANSITION, `Feedback ${code} has no answer yet: the sender's satisfaction is with the answer.`, {
+          action: 'RECORD_SATISFACTION',
+        });
       if (feedback.satisfaction === level) return feedback; // a retry
       if (feedback.satisfaction) throw domainError(ErrorCode.CONFLICT, `Feedback ${code} already has the sender's satisfaction (${feedback.satisfaction}).`);
       feedback.satisfaction = level;

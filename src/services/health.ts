@@ -40,7 +40,13 @@ async function timed(timeoutMs: number, check: () => Promise<string | undefined>
  * PostgreSQL's 1 s catch-up and rate limits from memory. Failing readiness on it would take
  * every instance out at once (they share the one Redis) while each could still serve.
  */
-export async function readiness(dataSource: DataSource, pubsub: PubSub, redisConfigured: boolean, timeoutMs: number, calendarWarning?: () => Promise<string | undefined>): Promise<Readiness> {
+export async function readiness(
+  dataSource: DataSource,
+  pubsub: PubSub,
+  redisConfigured: boolean,
+  timeoutMs: number,
+  calendarWarning?: () => Promise<string | undefined>,
+): Promise<Readiness> {
   // At the same time, each within timeoutMs: the answer comes within timeoutMs whatever hangs.
   const [database, migrations, redis, calendar] = await Promise.all([
     timed(timeoutMs, async () => {
@@ -48,7 +54,9 @@ export async function readiness(dataSource: DataSource, pubsub: PubSub, redisCon
       return undefined;
     }),
     timed(timeoutMs, async () => ((await dataSource.showMigrations()) ? 'migrations are pending' : undefined)),
-    redisConfigured ? timed(timeoutMs, async () => ((await pubsub.healthy()) ? undefined : 'Redis does not answer; alerts are read from PostgreSQL every second meanwhile')) : undefined,
+    redisConfigured
+      ? timed(timeoutMs, async () => ((await pubsub.healthy()) ? undefined : 'Redis does not answer; alerts are read from PostgreSQL every second meanwhile'))
+      : undefined,
     calendarWarning ? timed(timeoutMs, calendarWarning) : undefined,
   ]);
   const required: Record<string, ReadinessCheck> = { database, migrations };

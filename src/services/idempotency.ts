@@ -16,7 +16,10 @@ export async function claimIdempotencyKey(em: EntityManager, subject: string, ke
     [subject, key, operation, target],
   );
   if (inserted.length) return { replay: false };
-  const [row]: { operation: string; target: string; result: string | null }[] = await em.query(`SELECT operation, target, result FROM idempotency_key WHERE subject = $1 AND key = $2`, [subject, key]);
+  const [row]: { operation: string; target: string; result: string | null }[] = await em.query(
+    `SELECT operation, target, result FROM idempotency_key WHERE subject = $1 AND key = $2`,
+    [subject, key],
+  );
   if (row.operation === operation && row.target === target) return { replay: true, result: row.result };
   throw domainError(ErrorCode.CONFLICT, `idempotencyKey "${key}" was already used for another request (${row.operation}).`, { field: 'idempotencyKey' });
 }

@@ -101,7 +101,8 @@ export class ListQueries {
   private agencyQuery(filter: Omit<AgencyListFilter, 'parentCode'>): SelectQueryBuilder<Agency> {
     const qb = this.dataSource.getRepository(Agency).createQueryBuilder('a');
     if (filter.kind) qb.andWhere('a.kind = :kind', { kind: filter.kind });
-    if (filter.search) qb.andWhere(`${foldedSql("(a.code || ' ' || a.name)")} LIKE :search ESCAPE '\\'`, { search: `%${likeLiteral(foldVietnamese(filter.search.trim()))}%` });
+    if (filter.search)
+      qb.andWhere(`${foldedSql("(a.code || ' ' || a.name)")} LIKE :search ESCAPE '\\'`, { search: `%${likeLiteral(foldVietnamese(filter.search.trim()))}%` });
     if (filter.validOn) {
       qb.andWhere('(a.valid_from IS NULL OR a.valid_from <= :validOn) AND (a.valid_to IS NULL OR a.valid_to > :validOn)', { validOn: filter.validOn });
     }
@@ -110,7 +111,8 @@ export class ListQueries {
 
   async procedures(filter: ProcedureListFilter, page: PageArgs): Promise<ConnectionShape<Procedure>> {
     const qb = this.dataSource.getRepository(Procedure).createQueryBuilder('p');
-    if (filter.search) qb.andWhere(`${foldedSql("(p.code || ' ' || p.name)")} LIKE :search ESCAPE '\\'`, { search: `%${likeLiteral(foldVietnamese(filter.search.trim()))}%` });
+    if (filter.search)
+      qb.andWhere(`${foldedSql("(p.code || ' ' || p.name)")} LIKE :search ESCAPE '\\'`, { search: `%${likeLiteral(foldVietnamese(filter.search.trim()))}%` });
     if (filter.field) qb.andWhere('p.field = :field', { field: filter.field });
     if (filter.onlineLevel) qb.andWhere('p.online_level = :onlineLevel', { onlineLevel: filter.onlineLevel });
     if (filter.level) qb.andWhere('p.level = :level', { level: filter.level });
@@ -213,7 +215,9 @@ export class ListQueries {
     qb.where('s.held_reason IS NOT NULL').andWhere('s.occurred_at >= :from AND s.occurred_at < :to', window);
     qb.andWhere(
       new Brackets((or) => {
-        or.where(`s.dossier_code IN (SELECT d.code FROM dossier d JOIN agency a ON a.id = d.agency_id WHERE a.path LIKE :heldPath)`, { heldPath: `${likeLiteral(agencyPath)}%` });
+        or.where(`s.dossier_code IN (SELECT d.code FROM dossier d JOIN agency a ON a.id = d.agency_id WHERE a.path LIKE :heldPath)`, {
+          heldPath: `${likeLiteral(agencyPath)}%`,
+        });
         or.orWhere(`(s.importer_path LIKE :heldPath AND NOT EXISTS (SELECT 1 FROM dossier d WHERE d.code = s.dossier_code))`);
       }),
     );
@@ -236,7 +240,13 @@ export class ListQueries {
     ]);
   }
 
-  private async restrictToAgencySubtree(qb: SelectQueryBuilder<Dossier | Feedback>, alias: string, viewer: Viewer, agencyCode: string | undefined, field: string) {
+  private async restrictToAgencySubtree(
+    qb: SelectQueryBuilder<Dossier | Feedback>,
+    alias: string,
+    viewer: Viewer,
+    agencyCode: string | undefined,
+    field: string,
+  ) {
     // An agency asked for lies inside the token's subtree (or is refused), so it is the narrower.
     const narrowest = agencyCode ? await this.scopedPathOf(viewer, agencyCode, field) : scopePrefix(viewer);
     if (!narrowest) return;

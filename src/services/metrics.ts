@@ -25,17 +25,64 @@ export class Metrics {
     return name;
   }
 
-  readonly requests = new Counter({ name: 'graphql_requests_total', help: 'GraphQL operations over HTTP, by operation name and outcome (ok or the first error code).', labelNames: ['operation', 'outcome'], registers: [this.registry] });
-  readonly requestDuration = new Histogram({ name: 'graphql_request_duration_seconds', help: 'GraphQL operation duration over HTTP.', labelNames: ['operation', 'outcome'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry] });
-  readonly errors = new Counter({ name: 'graphql_errors_total', help: 'GraphQL errors returned, by extensions.code.', labelNames: ['code'], registers: [this.registry] });
+  readonly requests = new Counter({
+    name: 'graphql_requests_total',
+    help: 'GraphQL operations over HTTP, by operation name and outcome (ok or the first error code).',
+    labelNames: ['operation', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly requestDuration = new Histogram({
+    name: 'graphql_request_duration_seconds',
+    help: 'GraphQL operation duration over HTTP.',
+    labelNames: ['operation', 'outcome'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly errors = new Counter({
+    name: 'graphql_errors_total',
+    help: 'GraphQL errors returned, by extensions.code.',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
   readonly wsConnections = new Gauge({ name: 'ws_connections', help: 'Open graphql-ws connections.', registers: [this.registry] });
   readonly wsSubscriptions = new Gauge({ name: 'ws_subscriptions', help: 'Active subscriptions.', registers: [this.registry] });
-  readonly alertsPublished = new Counter({ name: 'alerts_published_total', help: 'Alerts given a cursor and published by this instance’s sequencer.', labelNames: ['kind'], registers: [this.registry] });
-  readonly alertDeliveryLag = new Histogram({ name: 'alert_delivery_lag_seconds', help: 'From an alert’s commit to its hand-over to this instance’s subscribers.', buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [this.registry] });
-  readonly scanDuration = new Histogram({ name: 'alert_scan_duration_seconds', help: 'One run of the alert detectors.', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [this.registry] });
-  readonly publicCache = new Counter({ name: 'public_cache_requests_total', help: 'Anonymous public queries looked up in the response cache, by result (hit or miss).', labelNames: ['result'], registers: [this.registry] });
-  readonly publicCacheInvalidations = new Counter({ name: 'public_cache_invalidations_total', help: 'Response cache flushes: a change of the index or calendar here (local) or on another instance (remote).', labelNames: ['origin'], registers: [this.registry] });
-  readonly indexDuration = new Histogram({ name: 'index_update_duration_seconds', help: 'Index computation: a full recompute of a period, or an incremental update.', labelNames: ['kind'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [this.registry] });
+  readonly alertsPublished = new Counter({
+    name: 'alerts_published_total',
+    help: 'Alerts given a cursor and published by this instance’s sequencer.',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  readonly alertDeliveryLag = new Histogram({
+    name: 'alert_delivery_lag_seconds',
+    help: 'From an alert’s commit to its hand-over to this instance’s subscribers.',
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly scanDuration = new Histogram({
+    name: 'alert_scan_duration_seconds',
+    help: 'One run of the alert detectors.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly publicCache = new Counter({
+    name: 'public_cache_requests_total',
+    help: 'Anonymous public queries looked up in the response cache, by result (hit or miss).',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  readonly publicCacheInvalidations = new Counter({
+    name: 'public_cache_invalidations_total',
+    help: 'Response cache flushes: a change of the index or calendar here (local) or on another instance (remote).',
+    labelNames: ['origin'],
+    registers: [this.registry],
+  });
+  readonly indexDuration = new Histogram({
+    name: 'index_update_duration_seconds',
+    help: 'Index computation: a full recompute of a period, or an incremental update.',
+    labelNames: ['kind'],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
 
   private provisionalDays: (() => Promise<number>) | undefined;
   readonly calendarProvisionalDays = new Gauge({
@@ -62,9 +109,30 @@ export class Metrics {
     if (dataSource) {
       // Read on each scrape from the pg pool behind TypeORM.
       const pool = () => (dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
-      new Gauge({ name: 'db_pool_connections', help: 'Pool connections open.', registers: [this.registry], collect() { this.set(pool()?.totalCount ?? 0); } });
-      new Gauge({ name: 'db_pool_idle', help: 'Pool connections idle.', registers: [this.registry], collect() { this.set(pool()?.idleCount ?? 0); } });
-      new Gauge({ name: 'db_pool_waiting', help: 'Requests waiting for a pool connection.', registers: [this.registry], collect() { this.set(pool()?.waitingCount ?? 0); } });
+      new Gauge({
+        name: 'db_pool_connections',
+        help: 'Pool connections open.',
+        registers: [this.registry],
+        collect() {
+          this.set(pool()?.totalCount ?? 0);
+        },
+      });
+      new Gauge({
+        name: 'db_pool_idle',
+        help: 'Pool connections idle.',
+        registers: [this.registry],
+        collect() {
+          this.set(pool()?.idleCount ?? 0);
+        },
+      });
+      new Gauge({
+        name: 'db_pool_waiting',
+        help: 'Requests waiting for a pool connection.',
+        registers: [this.registry],
+        collect() {
+          this.set(pool()?.waitingCount ?? 0);
+        },
+      });
     }
   }
 }

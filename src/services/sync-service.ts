@@ -156,7 +156,10 @@ export class SyncService {
     const results: DossierReplay[] = codes.map((code) => {
       const rows = byCode.get(code) ?? [];
       const ids = replayIds(rows);
-      const result = replayDossier(rows.map((row) => toSyncedEvent(row, ids.get(row)!, agencies, procedures, commitments, calendar)), calendar);
+      const result = replayDossier(
+        rows.map((row) => toSyncedEvent(row, ids.get(row)!, agencies, procedures, commitments, calendar)),
+        calendar,
+      );
       const rowOf = new Map(rows.map((row) => [ids.get(row)!, row]));
       return { code, result, rows, ids, rowOf };
     });
@@ -171,7 +174,9 @@ export class SyncService {
       result,
       heldKeys: heldKeys.get(code)!,
       dossierId: ids.get(code),
-      times: result.received ? { agencyId: result.receipt.agencyId, receivedAt: result.receivedAt, completedAt: result.state.completedAt, closedAt: result.state.closedAt } : undefined,
+      times: result.received
+        ? { agencyId: result.receipt.agencyId, receivedAt: result.receivedAt, completedAt: result.state.completedAt, closedAt: result.state.closedAt }
+        : undefined,
     }));
   }
 }
@@ -191,7 +196,14 @@ function shapeEvents(inputs: ImportEventInput[], now: Date, reject: Reject): Val
   const unknownSecret = secretSource(inputs.length);
   inputs.forEach((input, index) => {
     const problem = shapeProblem(input, now);
-    if (problem) return reject(index, typeof input.eventId === 'string' ? input.eventId : null, ErrorCode.BAD_USER_INPUT, problem.message, `events.${index}.${problem.field}`);
+    if (problem)
+      return reject(
+        index,
+        typeof input.eventId === 'string' ? input.eventId : null,
+        ErrorCode.BAD_USER_INPUT,
+        problem.message,
+        `events.${index}.${problem.field}`,
+      );
     shaped.push({
       index,
       eventId: input.eventId,
@@ -216,19 +228,27 @@ async function placeEvents(
   importer: Viewer,
   reject: Reject,
 ): Promise<KnownReferences & { existing: Map<string, StoredDossier>; valid: PlacedEvent[] }> {
-  const agencies = await withMissing(new Map<string, Agency>(), unique(shaped.flatMap((e) => [e.payload.agencyCode, e.payload.toAgencyCode, e.namedAgencyCode])), (codes) => em.findBy(Agency, { code: In(codes) }));
-  const procedures = await withMissing(new Map<string, Procedure>(), unique(shaped.map((e) => e.payload.procedureCode)), (codes) => em.findBy(Procedure, { code: In(codes) }));
+  const agencies = await withMissing(
+    new Map<string, Agency>(),
+    unique(shaped.flatMap((e) => [e.payload.agencyCode, e.payload.toAgencyCode, e.namedAgencyCode])),
+    (codes) => em.findBy(Agency, { code: In(codes) }),
+  );
+  const procedures = await withMissing(new Map<string, Procedure>(), unique(shaped.map((e) => e.payload.procedureCode)), (codes) =>
+    em.findBy(Procedure, { code: In(codes) }),
+  );
   const existing = new Map<string, StoredDossier>(
     (
-      await em.query(`SELECT d.code, d.managed_by_sync, a.path, d.agency_id, d.received_at, d.completed_at, d.closed_at FROM dossier d JOIN agency a ON a.id = d.agency_id WHERE d.code = ANY($1::text[])`, [
-        unique(shaped.map((e) => e.dossierCode)),
-      ])
+      await em.query(
+        `SELECT d.code, d.managed_by_sync, a.path, d.agency_id, d.received_at, d.completed_at, d.closed_at FROM dossier d JOIN agency a ON a.id = d.agency_id WHERE d.code = ANY($1::text[])`,
+        [unique(shaped.map((e) => e.dossierCode))],
+      )
     ).map((r: StoredDossier) => [r.code, r]),
   );
   const scope = scopePrefix(importer);
   const valid: PlacedEvent[] = [];
   for (const e of shaped) {
-    const fail = (code: ErrorCode, message: string, field: string | null = null) => reject(e.index, e.eventId, code, message, field && `events.${e.index}.${field}`);
+    const fail = (code: ErrorCode, message: string, field: string | null = null) =>
+      reject(e.index, e.eventId, code, message, field && `events.${e.index}.${field}`);
     // Scope first, the code's then the dossier's: outside it, a code that is taken and a
     // free one get the same answer, so the import cannot tell which codes exist.
     const named = e.namedAgencyCode === null ? undefined : agencies.get(e.namedAgencyCode);
@@ -252,7 +272,12 @@ async function placeEvents(
  * the same event is a duplicate, a different one under that id is refused, never silently
  * dropped. Returns the rows just stored, as the replay would read them back.
  */
-async function storeEvents(em: EntityManager, valid: PlacedEvent[], importer: Viewer, reject: Reject): Promise<{ duplicates: number; accepted: Set<string>; fresh: StoredEventRow[] }> {
+async function storeEvents(
+  em: EntityManager,
+  valid: PlacedEvent[],
+  importer: Viewer,
+  reject: Reject,
+): Promise<{ duplicates: number; accepted: Set<string>; fresh: StoredEventRow[] }> {
   const firstOf = new Map<string, PlacedEvent>();
   const laterCopies: PlacedEvent[] = [];
   for (const e of valid) {
@@ -274,7 +299,16 @@ async function storeEvents(em: EntityManager, valid: PlacedEvent[], importer: Vi
        FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, id_space text, dossier_code text, kind text, occurred_at timestamptz, payload jsonb)
      ON CONFLICT (event_id, id_space) DO NOTHING RETURNING event_id, id_space`,
     [
-      JSON.stringify(firstCopies.map((e) => ({ event_id: e.eventId, id_space: e.idSpace, dossier_code: e.dossierCode, kind: e.kind, occurred_at: e.occurredAt.toISOString(), payload: e.payload }))),
+      JSON.stringify(
+        firstCopies.map((e) => ({
+          event_id: e.eventId,
+          id_space: e.idSpace,
+          dossier_code: e.dossierCode,
+          kind: e.kind,
+          occurred_at: e.occurredAt.toISOString(),
+          payload: e.payload,
+        })),
+      ),
       importerPath,
       importer.sub,
     ],
@@ -282,7 +316,9 @@ async function storeEvents(em: EntityManager, valid: PlacedEvent[], importer: Vi
   const accepted = new Set(inserted.map(storedKey));
   // Ids stored before (usually none; every one on a repeated call).
   const stored = firstCopies.filter((e) => !accepted.has(placedKey(e)));
-  const kept = new Map<string, { content: EventContent<SyncEventPayload>; by: string }>(firstCopies.map((e) => [placedKey(e), { content: e, by: `event ${e.index} of this call` }]));
+  const kept = new Map<string, { content: EventContent<SyncEventPayload>; by: string }>(
+    firstCopies.map((e) => [placedKey(e), { content: e, by: `event ${e.index} of this call` }]),
+  );
   if (stored.length) {
     const earlier = new Map<string, StoredEventRow>(
       (
@@ -293,7 +329,11 @@ async function storeEvents(em: EntityManager, valid: PlacedEvent[], importer: Vi
         )
       ).map((r: StoredEventRow) => [storedKey(r), r] as const),
     );
-    for (const [key, r] of earlier) kept.set(key, { content: { kind: r.kind, dossierCode: r.dossier_code, occurredAt: new Date(r.occurred_at), payload: r.payload }, by: 'the event stored under it' });
+    for (const [key, r] of earlier)
+      kept.set(key, {
+        content: { kind: r.kind, dossierCode: r.dossier_code, occurredAt: new Date(r.occurred_at), payload: r.payload },
+        by: 'the event stored under it',
+      });
   }
   let duplicates = 0;
   for (const e of [...stored, ...laterCopies]) {
@@ -303,7 +343,16 @@ async function storeEvents(em: EntityManager, valid: PlacedEvent[], importer: Vi
   }
   const fresh: StoredEventRow[] = firstCopies
     .filter((e) => accepted.has(placedKey(e)))
-    .map((e) => ({ event_id: e.eventId, id_space: e.idSpace, dossier_code: e.dossierCode, kind: e.kind, occurred_at: e.occurredAt, payload: e.payload, held_reason: null, importer_path: importerPath }));
+    .map((e) => ({
+      event_id: e.eventId,
+      id_space: e.idSpace,
+      dossier_code: e.dossierCode,
+      kind: e.kind,
+      occurred_at: e.occurredAt,
+      payload: e.payload,
+      held_reason: null,
+      importer_path: importerPath,
+    }));
   return { duplicates, accepted, fresh };
 }
 
@@ -338,8 +387,12 @@ async function readReplayInputs(
   const rows = [...before, ...freshRows];
   const receipts = rows.filter((r) => r.kind === DossierEventKind.RECEIVED);
   // What the checks read is reused; earlier events may name agencies and procedures they did not.
-  const agencies = await withMissing(known.agencies, unique(rows.flatMap((r) => [r.payload.agencyCode, r.payload.toAgencyCode])), (missing) => em.findBy(Agency, { code: In(missing) }));
-  const procedures = await withMissing(known.procedures, unique(receipts.map((r) => r.payload.procedureCode)), (missing) => em.findBy(Procedure, { code: In(missing) }));
+  const agencies = await withMissing(known.agencies, unique(rows.flatMap((r) => [r.payload.agencyCode, r.payload.toAgencyCode])), (missing) =>
+    em.findBy(Agency, { code: In(missing) }),
+  );
+  const procedures = await withMissing(known.procedures, unique(receipts.map((r) => r.payload.procedureCode)), (missing) =>
+    em.findBy(Procedure, { code: In(missing) }),
+  );
   const agencyIds = unique(receipts.map((r) => agencies.get(r.payload.agencyCode!)?.databaseId));
   const commitments = agencyIds.length ? await em.findBy(ServiceCommitment, { agencyId: In(agencyIds) }) : [];
   return { rows, agencies, procedures, commitments };
@@ -395,7 +448,10 @@ async function writeDossiers(em: EntityManager, received: ReceivedReplay[]): Pro
     `INSERT INTO dossier (${columns.join(', ')}, managed_by_sync, version)
      SELECT ${columns.map((c) => `r.${c}`).join(', ')}, true, 1
        FROM jsonb_populate_recordset(NULL::dossier, $1::jsonb) AS r
-     ON CONFLICT (code) DO UPDATE SET ${columns.filter((c) => c !== 'code').map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
+     ON CONFLICT (code) DO UPDATE SET ${columns
+       .filter((c) => c !== 'code')
+       .map((c) => `${c} = EXCLUDED.${c}`)
+       .join(', ')},
        version = dossier.version + 1, updated_at = now()
      -- never overwrite a dossier the API's mutations keep (a receipt that raced this import)
      WHERE dossier.managed_by_sync
@@ -411,12 +467,21 @@ async function writeDossiers(em: EntityManager, received: ReceivedReplay[]): Pro
  * extend what was applied before (the usual case: a dossier's events arrive over days), the
  * stored rows stay and only the new ones are added; otherwise it is rebuilt.
  */
-async function writeAppliedEvents(em: EntityManager, received: ReceivedReplay[], ids: Map<string, string>, fresh: Set<string>, calendar: WorkingCalendar): Promise<void> {
+async function writeAppliedEvents(
+  em: EntityManager,
+  received: ReceivedReplay[],
+  ids: Map<string, string>,
+  fresh: Set<string>,
+  calendar: WorkingCalendar,
+): Promise<void> {
   const rewritten: string[] = [];
   const eventRows = received.flatMap(({ code, result, rows: events, ids: replayId, rowOf }) => {
     const dossierId = ids.get(code);
     if (!dossierId) return [];
-    const before = events.filter((e) => !fresh.has(storedKey(e)) && e.held_reason === null).map((e) => toSyncedEvent(e, replayId.get(e)!, new Map(), new Map(), [], calendar)).sort(compareSyncedEvents);
+    const before = events
+      .filter((e) => !fresh.has(storedKey(e)) && e.held_reason === null)
+      .map((e) => toSyncedEvent(e, replayId.get(e)!, new Map(), new Map(), [], calendar))
+      .sort(compareSyncedEvents);
     const extendsBefore = before.every((e, i) => result.applied[i]?.eventId === e.eventId);
     if (!extendsBefore) rewritten.push(dossierId);
     return result.applied.slice(extendsBefore ? before.length : 0).map((e) => ({
@@ -446,7 +511,9 @@ async function writeHolds(em: EntityManager, rows: StoredEventRow[], results: Do
   const heldKeys = new Map(results.map((r) => [r.code, r.result.held.map((h) => storedKey(r.rowOf.get(h.eventId)!))]));
   const held = new Map(results.flatMap((r) => r.result.held.map((h, i) => [heldKeys.get(r.code)![i], h.reason] as const)));
   // Only the events whose hold changed (usually none): the rows were read in this transaction.
-  const holds = rows.map((r) => ({ event_id: r.event_id, id_space: r.id_space, reason: held.get(storedKey(r)) ?? null, before: r.held_reason })).filter((r) => r.reason !== r.before);
+  const holds = rows
+    .map((r) => ({ event_id: r.event_id, id_space: r.id_space, reason: held.get(storedKey(r)) ?? null, before: r.held_reason }))
+    .filter((r) => r.reason !== r.before);
   if (holds.length) {
     await em.query(
       `UPDATE sync_event s SET held_reason = r.reason
@@ -478,7 +545,10 @@ interface StoredDossier {
 function syncedDossier(r: Replayed, before: StoredDossier | undefined): DossiersSynced['dossiers'][number] {
   const synced = { dossierId: r.dossierId!, ...r.times! };
   if (!before) return synced;
-  return { ...synced, before: { agencyId: Number(before.agency_id), receivedAt: before.received_at, completedAt: before.completed_at, closedAt: before.closed_at } };
+  return {
+    ...synced,
+    before: { agencyId: Number(before.agency_id), receivedAt: before.received_at, completedAt: before.completed_at, closedAt: before.closed_at },
+  };
 }
 
 interface Replayed {
@@ -500,15 +570,19 @@ function referenceProblem(
   importer: Viewer,
 ): { code: ErrorCode; message: string; field: string } | null {
   const problem = (code: ErrorCode, message: string, field: string) => ({ code, message, field });
-  if (dossier && !canSeeAgencyPath(importer, dossier.path)) return problem(ErrorCode.NOT_FOUND, `No dossier ${e.dossierCode} in your agency's scope.`, 'dossierCode');
-  if (dossier && !dossier.managed_by_sync) return problem(ErrorCode.CONFLICT, `Dossier ${e.dossierCode} is kept through this API's lifecycle mutations, not by sync.`, 'dossierCode');
+  if (dossier && !canSeeAgencyPath(importer, dossier.path))
+    return problem(ErrorCode.NOT_FOUND, `No dossier ${e.dossierCode} in your agency's scope.`, 'dossierCode');
+  if (dossier && !dossier.managed_by_sync)
+    return problem(ErrorCode.CONFLICT, `Dossier ${e.dossierCode} is kept through this API's lifecycle mutations, not by sync.`, 'dossierCode');
   if (e.kind === DossierEventKind.RECEIVED) {
     const agency = agencies.get(e.payload.agencyCode!);
     if (!agency) return problem(ErrorCode.NOT_FOUND, `No agency ${e.payload.agencyCode}.`, 'agencyCode');
-    if (!canSeeAgencyPath(importer, agency.path)) return problem(ErrorCode.FORBIDDEN, `Your token's agency does not cover agency ${agency.code}.`, 'agencyCode');
+    if (!canSeeAgencyPath(importer, agency.path))
+      return problem(ErrorCode.FORBIDDEN, `Your token's agency does not cover agency ${agency.code}.`, 'agencyCode');
     if (!procedures.has(e.payload.procedureCode!)) return problem(ErrorCode.NOT_FOUND, `No procedure ${e.payload.procedureCode}.`, 'procedureCode');
   }
-  if (e.kind === DossierEventKind.TRANSFERRED && !agencies.has(e.payload.toAgencyCode!)) return problem(ErrorCode.NOT_FOUND, `No agency ${e.payload.toAgencyCode}.`, 'toAgencyCode');
+  if (e.kind === DossierEventKind.TRANSFERRED && !agencies.has(e.payload.toAgencyCode!))
+    return problem(ErrorCode.NOT_FOUND, `No agency ${e.payload.toAgencyCode}.`, 'toAgencyCode');
   return null;
 }
 
@@ -550,14 +624,34 @@ function toSyncedEvent(
 ): SyncedEvent {
   const occurredAt = new Date(row.occurred_at);
   const p = row.payload;
-  const event: SyncedEvent = { eventId: replayId, kind: row.kind, occurredAt, reason: p.reason ?? null, electronicResult: p.electronicResult, importerPath: row.importer_path };
+  const event: SyncedEvent = {
+    eventId: replayId,
+    kind: row.kind,
+    occurredAt,
+    reason: p.reason ?? null,
+    electronicResult: p.electronicResult,
+    importerPath: row.importer_path,
+  };
   if (row.kind === DossierEventKind.RECEIVED) {
     const agency = agencies.get(p.agencyCode!);
     const procedure = procedures.get(p.procedureCode!);
     if (agency && procedure) {
       const own = commitments.filter((c) => c.agencyId === agency.databaseId && c.procedureId === procedure.databaseId);
-      const { dueAt, processingDays } = dueAtReceipt({ calendar, receivedAt: occurredAt, processingDays: procedure.processingDays, hours: agency.officeHours, commitments: own });
-      event.receipt = { agencyId: agency.databaseId, agencyPath: agency.path, procedureId: procedure.databaseId, processingDays, dueAt, hours: agency.officeHours };
+      const { dueAt, processingDays } = dueAtReceipt({
+        calendar,
+        receivedAt: occurredAt,
+        processingDays: procedure.processingDays,
+        hours: agency.officeHours,
+        commitments: own,
+      });
+      event.receipt = {
+        agencyId: agency.databaseId,
+        agencyPath: agency.path,
+        procedureId: procedure.databaseId,
+        processingDays,
+        dueAt,
+        hours: agency.officeHours,
+      };
     }
   }
   if (row.kind === DossierEventKind.TRANSFERRED) {
@@ -608,7 +702,11 @@ function payloadOf(e: ImportEventInput, unknownSecret: () => string): SyncEventP
 }
 
 /** `known` with the entities of `codes` it lacks, read in one query (none when it lacks none). */
-async function withMissing<E extends { code: string }>(known: Map<string, E>, codes: string[], read: (missing: string[]) => Promise<E[]>): Promise<Map<string, E>> {
+async function withMissing<E extends { code: string }>(
+  known: Map<string, E>,
+  codes: string[],
+  read: (missing: string[]) => Promise<E[]>,
+): Promise<Map<string, E>> {
   const missing = codes.filter((code) => !known.has(code));
   if (!missing.length) return known;
   const all = new Map(known);

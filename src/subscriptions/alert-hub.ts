@@ -179,7 +179,10 @@ export const SUBSCRIBER_BUFFER = 5000;
 export const SINCE_MAX_DAYS = 7;
 
 function tooFarBehind(): DomainError {
-  return domainError(ErrorCode.SUBSCRIBER_TOO_SLOW, `This subscriber fell more than ${SUBSCRIBER_BUFFER} alerts behind. Subscribe again with the last cursor received as \`after\`: nothing is lost.`);
+  return domainError(
+    ErrorCode.SUBSCRIBER_TOO_SLOW,
+    `This subscriber fell more than ${SUBSCRIBER_BUFFER} alerts behind. Subscribe again with the last cursor received as \`after\`: nothing is lost.`,
+  );
 }
 
 /**

@@ -27,7 +27,16 @@ export async function recordAlerts(em: EntityManager, alerts: NewAlert[]): Promi
   const inserted = await insertEntityRows(
     em,
     Alert,
-    alerts.map((a) => ({ kind: a.kind, agencyId: a.agencyId, agencyPath: a.agencyPath, dossierId: a.dossierId ?? null, feedbackId: a.feedbackId ?? null, dedupeKey: a.dedupeKey ?? null, message: a.message, data: a.data ?? null })),
+    alerts.map((a) => ({
+      kind: a.kind,
+      agencyId: a.agencyId,
+      agencyPath: a.agencyPath,
+      dossierId: a.dossierId ?? null,
+      feedbackId: a.feedbackId ?? null,
+      dedupeKey: a.dedupeKey ?? null,
+      message: a.message,
+      data: a.data ?? null,
+    })),
     'ignore',
   );
   await em.query(`SELECT pg_notify($1, '')`, [ALERTS_PENDING_CHANNEL]);

@@ -127,7 +127,10 @@ export class Detectors {
       const due = candidates.filter((r) => calendar.workingMinutesBetween(now, new Date(r.due_at)) <= this.options.dueSoonWorkingMinutes);
       if (due.length === 0) return 0;
       await em.query(`UPDATE dossier SET due_soon_alerted_at = $1 WHERE id = ANY($2::bigint[])`, [now, due.map((r) => r.id)]);
-      return recordAlerts(em, due.map((r) => dossierAlert(AlertKind.DOSSIER_DUE_SOON, r, `Hồ sơ ${r.code} sắp đến hạn (${formatDue(r.due_at)}).`)));
+      return recordAlerts(
+        em,
+        due.map((r) => dossierAlert(AlertKind.DOSSIER_DUE_SOON, r, `Hồ sơ ${r.code} sắp đến hạn (${formatDue(r.due_at)}).`)),
+      );
     });
   }
 

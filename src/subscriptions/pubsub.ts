@@ -67,10 +67,12 @@ export class RedisPubSub implements PubSub {
 
   /** Resolves once both connections are up, or after `timeoutMs` (ioredis keeps retrying). */
   async connect(timeoutMs = 3000): Promise<void> {
-    const ready = (redis: Redis) =>
-      redis.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+    const ready = (redis: Redis) => (redis.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => redis.once('ready', () => resolve())));
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all([ready(this.publisher), ready(this.subscriber)]), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    await Promise.race([
+      Promise.all([ready(this.publisher), ready(this.subscriber)]),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
     clearTimeout(timer);
   }
 

@@ -26,7 +26,15 @@ export class Realtime {
     dataSource: DataSource,
     calendars: CalendarService,
     private readonly events: DomainEvents,
-    options: { redisUrl?: string; redisChannelPrefix?: string; clock?: () => Date; detectors?: Partial<DetectorOptions>; sequencerIntervalMs?: number; catchUpMs?: number; metrics?: Metrics } = {},
+    options: {
+      redisUrl?: string;
+      redisChannelPrefix?: string;
+      clock?: () => Date;
+      detectors?: Partial<DetectorOptions>;
+      sequencerIntervalMs?: number;
+      catchUpMs?: number;
+      metrics?: Metrics;
+    } = {},
   ) {
     this.pubsub = createPubSub(options.redisUrl, options.redisChannelPrefix);
     this.sequencer = new AlertSequencer(dataSource, this.pubsub, options.sequencerIntervalMs, options.metrics);

@@ -64,7 +64,8 @@ export function sharedSubscribe(options: SharedSubscribeOptions) {
     const source = await createSourceEventStream(args);
     if (!isAsyncIterable(source)) return source;
     const key = shareKey(args);
-    const run = (event: unknown): Promise<ExecutionResult> => Promise.resolve(execute({ ...args, rootValue: event, contextValue: options.contextForEvent(args.contextValue) }));
+    const run = (event: unknown): Promise<ExecutionResult> =>
+      Promise.resolve(execute({ ...args, rootValue: event, contextValue: options.contextForEvent(args.contextValue) }));
     return mapEvents(source, (event) => {
       if (key === null || typeof event !== 'object' || event === null) return run(event);
       let byKey = executions.get(event);

@@ -53,7 +53,13 @@ export function graphiqlRouter(): express.Router {
   // A browser opening the API's URL gets GraphiQL; clients (which send no text/html) do not.
   // A middleware, not a GET route: a route would also answer CORS preflights (OPTIONS) here.
   router.use('/graphql', (req, res, next) => {
-    if (req.method === 'GET' && req.path === '/' && req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html' && !req.query.query) return res.redirect(302, '/graphiql');
+    if (
+      req.method === 'GET' &&
+      req.path === '/' &&
+      req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html' &&
+      !req.query.query
+    )
+      return res.redirect(302, '/graphiql');
     next();
   });
   return router;

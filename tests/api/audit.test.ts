@@ -13,7 +13,15 @@ afterAll(() => app.close());
 
 it('records recomputes and finalisation with who, when, before and after, queryable by ADMIN', async () => {
   const admin = app.token(Role.ADMIN, 'TPA', 'admin-audit');
-  await insertBulkDossiers(app.dataSource, { prefix: 'AUD', agencyId: f.tpaJustice.databaseId, procedureId: f.birth.databaseId, count: 4, receivedAt: '2024-05-06T09:00:00+07:00', completedAt: '2024-05-07T09:00:00+07:00', completionTimeliness: 'EARLY' });
+  await insertBulkDossiers(app.dataSource, {
+    prefix: 'AUD',
+    agencyId: f.tpaJustice.databaseId,
+    procedureId: f.birth.databaseId,
+    count: 4,
+    receivedAt: '2024-05-06T09:00:00+07:00',
+    completedAt: '2024-05-07T09:00:00+07:00',
+    completionTimeliness: 'EARLY',
+  });
   expect((await app.gql(`mutation { recomputeIndex(period: "2024-05") { scorecards } }`, {}, admin)).errors).toBeUndefined();
   expect((await app.gql(`mutation { recomputeIndex(period: "2024-05") { scorecards } }`, {}, admin)).errors).toBeUndefined();
   expect((await app.gql(`mutation { finalizeIndexPeriod(period: "2024-05") }`, {}, admin)).errors).toBeUndefined();
@@ -22,7 +30,11 @@ it('records recomputes and finalisation with who, when, before and after, querya
   expect(res.errors).toBeUndefined();
   const log = res.data!.auditLog;
   expect(log.totalCount).toBe(3);
-  expect(log.nodes.map((e: { action: string; actor: string }) => `${e.action}:${e.actor}`)).toEqual(['INDEX_PERIOD_FINALIZED:admin-audit', 'INDEX_RECOMPUTED:admin-audit', 'INDEX_RECOMPUTED:admin-audit']);
+  expect(log.nodes.map((e: { action: string; actor: string }) => `${e.action}:${e.actor}`)).toEqual([
+    'INDEX_PERIOD_FINALIZED:admin-audit',
+    'INDEX_RECOMPUTED:admin-audit',
+    'INDEX_RECOMPUTED:admin-audit',
+  ]);
   const [finalized, second, first] = log.nodes;
   expect(first.before).toBeNull(); // the first computation created the period
   expect(first.after.totals[String(f.tpaJustice.databaseId)]).toEqual(expect.any(Number));
@@ -45,7 +57,9 @@ it('pages through the log one entry at a time, forward and back, without repeati
   const seen: string[] = [];
   let after: string | null = null;
   for (;;) {
-    const page: { nodes: { action: string; target: string; at: string }[]; pageInfo: { endCursor: string; hasNextPage: boolean } } = (await app.gql(PAGE, { first: 1, after }, admin)).data!.auditLog;
+    const page: { nodes: { action: string; target: string; at: string }[]; pageInfo: { endCursor: string; hasNextPage: boolean } } = (
+      await app.gql(PAGE, { first: 1, after }, admin)
+    ).data!.auditLog;
     seen.push(...page.nodes.map((n) => `${n.action} ${n.target} ${n.at}`));
     if (!page.pageInfo.hasNextPage) break;
     after = page.pageInfo.endCursor;

@@ -45,7 +45,10 @@ describe('the working-day calendar as data', () => {
     expect(literal.errors?.[0].message).toContain('LocalDate must be YYYY-MM-DD: "30/09/2024"');
     expect(literal.errors?.[0].message).not.toContain('not a valid LocalDate');
     const variable = await app.gql(`query($from: LocalDate!) { calendarDays(from: $from, to: "2024-10-31") { date } }`, { from: '30/09/2024' });
-    expect(variable.errors?.[0]).toMatchObject({ message: expect.stringContaining('LocalDate must be YYYY-MM-DD: "30/09/2024"'), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(variable.errors?.[0]).toMatchObject({
+      message: expect.stringContaining('LocalDate must be YYYY-MM-DD: "30/09/2024"'),
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
     // A date of the right form that does not exist is refused the same way.
     const impossible = await app.gql(`query($from: LocalDate!) { calendarDays(from: $from, to: "2025-03-31") { date } }`, { from: '2025-02-30' });
     expect(impossible.errors?.[0].message).toContain('LocalDate must be YYYY-MM-DD: "2025-02-30"');
@@ -73,8 +76,20 @@ describe('the working-day calendar as data', () => {
     const log = await app.gql(`{ auditLog(first: 10, target: "calendar:") { totalCount nodes { action actor target before after at } } }`, {}, admin);
     expect(log.errors).toBeUndefined();
     expect(log.data!.auditLog.nodes.map(({ at: _at, ...entry }: { at: string }) => entry)).toEqual([
-      { action: 'CALENDAR_DAY_REMOVED', actor: 'admin-1', target: 'calendar:2025-06-02', before: { date: '2025-06-02', kind: 'DAY_OFF', name: 'Nghỉ bù' }, after: null },
-      { action: 'CALENDAR_DAY_SET', actor: 'admin-1', target: 'calendar:2025-06-02', before: null, after: { date: '2025-06-02', kind: 'DAY_OFF', name: 'Nghỉ bù' } },
+      {
+        action: 'CALENDAR_DAY_REMOVED',
+        actor: 'admin-1',
+        target: 'calendar:2025-06-02',
+        before: { date: '2025-06-02', kind: 'DAY_OFF', name: 'Nghỉ bù' },
+        after: null,
+      },
+      {
+        action: 'CALENDAR_DAY_SET',
+        actor: 'admin-1',
+        target: 'calendar:2025-06-02',
+        before: null,
+        after: { date: '2025-06-02', kind: 'DAY_OFF', name: 'Nghỉ bù' },
+      },
     ]);
     expect((await app.gql(`{ auditLog(first: 10) { totalCount } }`, {}, officer)).errors![0].extensions!.code).toBe('FORBIDDEN');
   });
@@ -109,7 +124,11 @@ describe('a year without an official notice (Labour Code 2019 art. 112, provisio
     const admin = app.token(Role.ADMIN, 'TPA', 'admin-2');
     const officer = app.token(Role.OFFICER, 'TPA');
     now = new Date('2027-02-09T10:00:00+07:00');
-    const set = await app.gql(`mutation { setCalendarDay(date: "2027-02-10", kind: EXTRA_WORKING_DAY, name: "Làm việc (thông báo Tết 2027)") { date kind provisional } }`, {}, admin);
+    const set = await app.gql(
+      `mutation { setCalendarDay(date: "2027-02-10", kind: EXTRA_WORKING_DAY, name: "Làm việc (thông báo Tết 2027)") { date kind provisional } }`,
+      {},
+      admin,
+    );
     expect(set.data!.setCalendarDay).toEqual({ date: '2027-02-10', kind: 'EXTRA_WORKING_DAY', provisional: false });
     expect((await days('2027-02-10', '2027-02-10')).map((d) => [d.kind, d.provisional])).toEqual([['EXTRA_WORKING_DAY', false]]);
     expect((await receive('CAL-TET-2', officer, '2027-02-09T09:00:00+07:00')).data!.receiveDossier.dueAt).toBe('2027-02-10T17:00:00+07:00');
@@ -138,7 +157,10 @@ describe('a year without an official notice (Labour Code 2019 art. 112, provisio
     const ahead = await readinessOf(app);
     expect(ahead.status).toBe(200);
     expect(ahead.body.status).toBe('ok');
-    expect(ahead.body.checks.calendar).toMatchObject({ ok: true, detail: expect.stringMatching(/^5 provisional day\(s\) off in the next 90 days \(2027-02-04, 2027-02-05, 2027-02-08, 2027-02-09, 2027-02-10\)/) });
+    expect(ahead.body.checks.calendar).toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(/^5 provisional day\(s\) off in the next 90 days \(2027-02-04, 2027-02-05, 2027-02-08, 2027-02-09, 2027-02-10\)/),
+    });
     // Tết's five weekdays off; Hùng Kings' day (16 April) is beyond the 90 days.
     expect(metricValue(await scrapeMetrics(app), 'calendar_provisional_days_next_90')).toBe(5);
 

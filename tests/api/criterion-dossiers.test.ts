@@ -35,7 +35,10 @@ interface Criterion {
 }
 
 async function criteriaOf(agencyCode: string, period: string): Promise<Criterion[]> {
-  const res = await app.gql(`query($a: String!, $p: String!) { scorecard(agencyCode: $a, period: $p) { groups { criteria { key numerator denominator shortfall drillDown } } } }`, { a: agencyCode, p: period });
+  const res = await app.gql(
+    `query($a: String!, $p: String!) { scorecard(agencyCode: $a, period: $p) { groups { criteria { key numerator denominator shortfall drillDown } } } }`,
+    { a: agencyCode, p: period },
+  );
   expect(res.errors).toBeUndefined();
   return (res.data!.scorecard.groups as { criteria: Criterion[] }[]).flatMap((g) => g.criteria);
 }
@@ -53,12 +56,22 @@ describe('criterionDossiers adds up to the scorecard', () => {
         const criteria = await criteriaOf(agencyCode, period);
         const drilled = criteria.filter((c) => c.drillDown);
         // SI-2024: publication, online and payment offers count procedures, feedback counts feedback.
-        expect(criteria.filter((c) => !c.drillDown).map((c) => c.key).sort()).toEqual(['feedbackAnswered', 'fullOnlineProcedures', 'onlinePaymentProcedures', 'publishedOnTime']);
+        expect(
+          criteria
+            .filter((c) => !c.drillDown)
+            .map((c) => c.key)
+            .sort(),
+        ).toEqual(['feedbackAnswered', 'fullOnlineProcedures', 'onlinePaymentProcedures', 'publishedOnTime']);
         expect(drilled).toHaveLength(10);
         for (const c of drilled) {
           const res = await app.gql(TOTALS, { a: agencyCode, p: period, c: c.key }, admin);
           expect(res.errors).toBeUndefined();
-          const got = { key: c.key, numerator: res.data!.numerator.totalCount, denominator: res.data!.denominator.totalCount, shortfall: res.data!.shortfall.totalCount };
+          const got = {
+            key: c.key,
+            numerator: res.data!.numerator.totalCount,
+            denominator: res.data!.denominator.totalCount,
+            shortfall: res.data!.shortfall.totalCount,
+          };
           expect(got).toEqual({ key: c.key, numerator: c.numerator, denominator: c.denominator, shortfall: c.denominator - c.numerator });
           expect(c.shortfall).toBe(c.denominator - c.numerator);
         }
@@ -77,7 +90,14 @@ const LIST = `query($a: String!, $p: String!, $c: String!, $first: Int, $after: 
   }
 }`;
 
-type Node = { code: string; channel: string; timeliness: string | null; applicant: { name: string } | null; procedure: { code: string }; agency: { code: string } };
+type Node = {
+  code: string;
+  channel: string;
+  timeliness: string | null;
+  applicant: { name: string } | null;
+  procedure: { code: string };
+  agency: { code: string };
+};
 
 async function allPages(vars: Record<string, unknown>, token: string, first: number): Promise<Node[]> {
   const out: Node[] = [];
@@ -134,7 +154,8 @@ describe('the list', () => {
   });
 
   it('costs the same statements for a page of 5 as of 100: at most 4', async () => {
-    const page = (first: number) => `query { criterionDossiers(agencyCode: "HNI", period: "${CLOSED}", criterion: "onTime", side: DENOMINATOR, first: ${first}) { totalCount nodes { code status dueAt procedure { code name } agency { code name } } } }`;
+    const page = (first: number) =>
+      `query { criterionDossiers(agencyCode: "HNI", period: "${CLOSED}", criterion: "onTime", side: DENOMINATOR, first: ${first}) { totalCount nodes { code status dueAt procedure { code name } agency { code name } } } }`;
     const leader = app.token(Role.LEADER, 'HNI');
     await app.gql(page(1), {}, leader); // the token's and the agency's paths, and the period's method, are read once, then cached
     const statements: number[] = [];
@@ -152,7 +173,11 @@ describe('the list', () => {
 
 describe('scope and errors', () => {
   const ask = (token: string | undefined, agencyCode = 'HNI', criterion = 'onTime') =>
-    app.gql(`query($a: String!, $c: String!) { criterionDossiers(agencyCode: $a, period: "${CLOSED}", criterion: $c, first: 1) { totalCount } }`, { a: agencyCode, c: criterion }, token);
+    app.gql(
+      `query($a: String!, $c: String!) { criterionDossiers(agencyCode: $a, period: "${CLOSED}", criterion: $c, first: 1) { totalCount } }`,
+      { a: agencyCode, c: criterion },
+      token,
+    );
   const codeOf = (res: { errors?: { extensions?: Record<string, unknown> }[] }) => res.errors?.[0]?.extensions?.code;
 
   it('needs a token', async () => {
@@ -169,7 +194,11 @@ describe('scope and errors', () => {
     // Scope is checked before the criterion: an outsider learns nothing more from a bad one.
     expect(codeOf(await ask(app.token(Role.LEADER, 'HUE'), 'HNI', 'nope'))).toBe('FORBIDDEN');
     // A filter's agency outside the token's subtree is refused as in `dossiers`.
-    const res = await app.gql(`query { criterionDossiers(agencyCode: "HNI-STP", period: "${CLOSED}", criterion: "onTime", filter: { agencyCode: "HNI" }) { totalCount } }`, {}, app.token(Role.OFFICER, 'HNI-STP'));
+    const res = await app.gql(
+      `query { criterionDossiers(agencyCode: "HNI-STP", period: "${CLOSED}", criterion: "onTime", filter: { agencyCode: "HNI" }) { totalCount } }`,
+      {},
+      app.token(Role.OFFICER, 'HNI-STP'),
+    );
     expect(codeOf(res)).toBe('FORBIDDEN');
   });
 
@@ -191,12 +220,18 @@ describe('GET /scorecards/:agency/:period/criteria/:criterion/dossiers.csv', () 
 
   it('has the rows of the connection, in its order', async () => {
     const leader = app.token(Role.LEADER, 'HNI');
-    for (const [agencyCode, period, criterion] of [['HNI', CLOSED, 'onTime'], ['HNI-STP', RUNNING, 'onlineDossiers']]) {
+    for (const [agencyCode, period, criterion] of [
+      ['HNI', CLOSED, 'onTime'],
+      ['HNI-STP', RUNNING, 'onlineDossiers'],
+    ]) {
       const nodes = await allPages({ a: agencyCode, p: period, c: criterion }, leader, 100);
       const res = await get(`/scorecards/${agencyCode}/${period}/criteria/${criterion}/dossiers.csv?side=SHORTFALL&header=keys`, leader);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toContain('text/csv');
-      const lines = (await res.text()).replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+      const lines = (await res.text())
+        .replace(/^\uFEFF/, '')
+        .trimEnd()
+        .split('\r\n');
       expect(lines[0].split(',')[0]).toBe('code');
       expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(nodes.map((n) => n.code));
       expect(nodes.length).toBeGreaterThan(0);
@@ -219,13 +254,34 @@ describe('an agency that took over merged ones', () => {
       `SELECT o.id AS old_id, o.code AS old_code, n.code AS new_code, (SELECT id FROM procedure LIMIT 1) AS procedure_id
          FROM agency o JOIN agency n ON n.id = o.successor_id WHERE o.kind = 'PROVINCE' ORDER BY o.code LIMIT 1`,
     );
-    await insertBulkDossiers(app.dataSource, { prefix: 'MERGED-L', agencyId: pair.old_id, procedureId: pair.procedure_id, count: 3, receivedAt: '2025-06-20T09:00:00+07:00', dueAt: '2025-06-25T17:00:00+07:00', completedAt: '2025-11-10T09:00:00+07:00', completionTimeliness: 'LATE' });
-    await insertBulkDossiers(app.dataSource, { prefix: 'MERGED-O', agencyId: pair.old_id, procedureId: pair.procedure_id, count: 2, receivedAt: '2025-06-20T09:00:00+07:00', dueAt: '2025-06-25T17:00:00+07:00' });
+    await insertBulkDossiers(app.dataSource, {
+      prefix: 'MERGED-L',
+      agencyId: pair.old_id,
+      procedureId: pair.procedure_id,
+      count: 3,
+      receivedAt: '2025-06-20T09:00:00+07:00',
+      dueAt: '2025-06-25T17:00:00+07:00',
+      completedAt: '2025-11-10T09:00:00+07:00',
+      completionTimeliness: 'LATE',
+    });
+    await insertBulkDossiers(app.dataSource, {
+      prefix: 'MERGED-O',
+      agencyId: pair.old_id,
+      procedureId: pair.procedure_id,
+      count: 2,
+      receivedAt: '2025-06-20T09:00:00+07:00',
+      dueAt: '2025-06-25T17:00:00+07:00',
+    });
     await app.services.index.recompute(CLOSED);
     const [onTime] = (await criteriaOf(pair.new_code, CLOSED)).filter((c) => c.key === 'onTime');
     const nodes = await allPages({ a: pair.new_code, p: CLOSED, c: 'onTime' }, admin, 100);
     expect(nodes.length).toBe(onTime.shortfall);
-    expect(nodes.filter((n) => n.code.startsWith('MERGED-')).map((n) => n.code).sort()).toEqual(['MERGED-L-1', 'MERGED-L-2', 'MERGED-L-3', 'MERGED-O-1', 'MERGED-O-2']);
+    expect(
+      nodes
+        .filter((n) => n.code.startsWith('MERGED-'))
+        .map((n) => n.code)
+        .sort(),
+    ).toEqual(['MERGED-L-1', 'MERGED-L-2', 'MERGED-L-3', 'MERGED-O-1', 'MERGED-O-2']);
     const res = await app.gql(TOTALS, { a: pair.new_code, p: CLOSED, c: 'onTime' }, admin);
     expect([res.data!.numerator.totalCount, res.data!.denominator.totalCount]).toEqual([onTime.numerator, onTime.denominator]);
   });

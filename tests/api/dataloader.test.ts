@@ -12,7 +12,13 @@ beforeAll(async () => {
   // 120 dossiers over 4 procedures and 2 agencies, 4 events each.
   const procedures = [f.birth, f.sameDay, f.business, f.land];
   for (let p = 0; p < procedures.length; p++) {
-    await createDossiers(app.dataSource, { prefix: `DL${p}`, agency: p % 2 ? f.tpaCommune : f.tpaJustice, procedure: procedures[p], count: 30, extraEvents: 3 });
+    await createDossiers(app.dataSource, {
+      prefix: `DL${p}`,
+      agency: p % 2 ? f.tpaCommune : f.tpaJustice,
+      procedure: procedures[p],
+      count: 30,
+      extraEvents: 3,
+    });
   }
   officer = app.token(Role.OFFICER, 'TPA');
   await app.gql(`query { dossiers(first: 1) { totalCount } }`, {}, officer); // warms the token-scope cache
@@ -50,7 +56,8 @@ describe('per-request DataLoaders', () => {
   });
 
   it('costs at most 4 statements for the page the benchmark times (P2): dossiers, procedures, agencies, events', async () => {
-    const page = (first: number) => `query { dossiers(first: ${first}, filter: { agencyCode: "TPA" }) { nodes { code status dueAt procedure { code name } agency { code name } history { kind occurredAt actor } } } }`;
+    const page = (first: number) =>
+      `query { dossiers(first: ${first}, filter: { agencyCode: "TPA" }) { nodes { code status dueAt procedure { code name } agency { code name } history { kind occurredAt actor } } } }`;
     await app.gql(page(1), {}, officer); // the agency code’s path is looked up once, then cached
     for (const first of [5, 100]) {
       const res = await app.gql(page(first), {}, officer);

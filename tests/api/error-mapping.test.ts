@@ -44,7 +44,12 @@ it('maps a domain error that ended a subscription stream (graphql-ws wraps it wi
 });
 
 it('still masks anything else outside development', async () => {
-  expect(await run('broken')).toEqual({ message: 'Internal server error.', locations: [{ line: 1, column: 3 }], path: ['broken'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  expect(await run('broken')).toEqual({
+    message: 'Internal server error.',
+    locations: [{ line: 1, column: 3 }],
+    path: ['broken'],
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  });
 });
 
 it('turns a domain error into a GraphQLError for answers given outside execution: code, details, then what the transport adds', () => {

@@ -66,7 +66,11 @@ beforeAll(async () => {
     {},
     app.token(Role.OFFICER, 'TPA-STP'),
   );
-  await app.gql('mutation { submitFeedback(input: { agencyCode: "TPA-STP", subject: "Chậm trả kết quả", content: "…", senderName: "Ngô L" }) { code } }', {}, app.token(Role.OFFICER, 'TPA-STP'));
+  await app.gql(
+    'mutation { submitFeedback(input: { agencyCode: "TPA-STP", subject: "Chậm trả kết quả", content: "…", senderName: "Ngô L" }) { code } }',
+    {},
+    app.token(Role.OFFICER, 'TPA-STP'),
+  );
   const introspection = await app.gql<IntrospectionQuery>(getIntrospectionQuery());
   schema = buildClientSchema(introspection.data!);
   const lists = ['agencies(first: 2)', 'procedures(first: 2)', 'dossiers(first: 2)', 'feedbacks(first: 2)', 'auditLog(first: 2)'];
@@ -151,11 +155,29 @@ const HOSTILE_STRINGS: (() => string)[] = [
 
 /** Real cursors of every list with their values swapped for ones of the wrong kind or range. */
 function forgedCursor(rng: Rng): string {
-  if (cursors.length === 0 || rng.chance(0.2)) return rng.pick([b64('not json'), b64('{}'), b64('[]'), b64('["x"]'), b64('null'), 'x', b64('[1,2,3,4,5,6,7,8]')]);
+  if (cursors.length === 0 || rng.chance(0.2))
+    return rng.pick([b64('not json'), b64('{}'), b64('[]'), b64('["x"]'), b64('null'), 'x', b64('[1,2,3,4,5,6,7,8]')]);
   const real = rng.pick(cursors);
   if (rng.chance(0.1)) return real;
   const decoded = JSON.parse(Buffer.from(real, 'base64url').toString('utf8')) as unknown[];
-  const replacements: unknown[] = ['2025-02-30T00:00:00Z', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59.999999Z', '+275760-09-13T00:00:00Z', 99_999_999_999, '99999999999999999', -1, 1.5, 'x\u0000', '\ud800', 'x'.repeat(500), null, {}, [], true, ''];
+  const replacements: unknown[] = [
+    '2025-02-30T00:00:00Z',
+    '0000-01-01T00:00:00Z',
+    '9999-12-31T23:59:59.999999Z',
+    '+275760-09-13T00:00:00Z',
+    99_999_999_999,
+    '99999999999999999',
+    -1,
+    1.5,
+    'x\u0000',
+    '\ud800',
+    'x'.repeat(500),
+    null,
+    {},
+    [],
+    true,
+    '',
+  ];
   const forged = decoded.map((v, i) => (i > 0 && rng.chance(0.6) ? rng.pick(replacements) : v));
   if (rng.chance(0.1)) forged.push('extra');
   if (rng.chance(0.1)) forged[0] = 'agency.code ASC';
@@ -167,7 +189,18 @@ function hostileString(rng: Rng): string {
 }
 
 const HOSTILE_INTS = [0, -1, 1, 100, 101, 2 ** 31 - 1, 2 ** 31, -(2 ** 31) - 1, Number.MAX_SAFE_INTEGER, 1e308, 1.5, -0.5];
-const DATE_TIMES = ['2025-04-25T16:00:00+07:00', '2025-02-30T10:00:00+07:00', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '+275760-09-13T00:00:00Z', '2025-04-25T16:00:00+25:00', '2025-04-25', '1989-12-31T23:59:59Z', '2100-12-31T23:59:59+07:00', 'now'];
+const DATE_TIMES = [
+  '2025-04-25T16:00:00+07:00',
+  '2025-02-30T10:00:00+07:00',
+  '0000-01-01T00:00:00Z',
+  '9999-12-31T23:59:59Z',
+  '+275760-09-13T00:00:00Z',
+  '2025-04-25T16:00:00+25:00',
+  '2025-04-25',
+  '1989-12-31T23:59:59Z',
+  '2100-12-31T23:59:59+07:00',
+  'now',
+];
 const LOCAL_DATES = ['2025-04-30', '0000-01-01', '2025-02-30', '9999-12-31', '2025-13-01', '1989-12-31', '2100-12-31', '2024-02-29', '2025-4-1', '20250401'];
 
 /** A value of the wrong JSON type for anything: what coercion must refuse, never crash on. */
@@ -183,7 +216,8 @@ function plausible(type: GraphQLInputType, rng: Rng, depth: number): unknown {
   if (isEnumType(named)) return rng.pick(named.getValues()).name;
   if (isInputObjectType(named)) {
     const out: Record<string, unknown> = {};
-    for (const field of Object.values(named.getFields())) if (isNonNullType(field.type) || rng.chance(0.3)) out[field.name] = depth > 3 ? null : plausible(field.type, rng, depth + 1);
+    for (const field of Object.values(named.getFields()))
+      if (isNonNullType(field.type) || rng.chance(0.3)) out[field.name] = depth > 3 ? null : plausible(field.type, rng, depth + 1);
     return out;
   }
   switch (named.name) {
@@ -247,8 +281,17 @@ function selectionOf(type: GraphQLNamedType, depth = 0): string {
   if (isLeafType(type)) return '';
   if (!isObjectType(type)) return '{ __typename }';
   const fields = Object.values((type as GraphQLObjectType).getFields()).filter((f) => !f.args.some((a) => isNonNullType(a.type)));
-  const leaves = fields.filter((f) => isLeafType(getNamedType(f.type))).slice(0, 8).map((f) => f.name);
-  const nested = depth === 0 ? fields.filter((f) => isObjectType(getNamedType(f.type)) && !getNamedType(f.type).name.endsWith('Connection')).slice(0, 2).map((f) => `${f.name} ${selectionOf(getNamedType(f.type), 1)}`) : [];
+  const leaves = fields
+    .filter((f) => isLeafType(getNamedType(f.type)))
+    .slice(0, 8)
+    .map((f) => f.name);
+  const nested =
+    depth === 0
+      ? fields
+          .filter((f) => isObjectType(getNamedType(f.type)) && !getNamedType(f.type).name.endsWith('Connection'))
+          .slice(0, 2)
+          .map((f) => `${f.name} ${selectionOf(getNamedType(f.type), 1)}`)
+      : [];
   return `{ __typename ${[...leaves, ...nested].join(' ')} }`;
 }
 
@@ -320,15 +363,21 @@ function describeCase(c: Case): string {
 
 async function inParallel<T>(items: T[], width: number, run: (item: T) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) await run(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await run(items[next++]);
+    }),
+  );
 }
 
 it(`answers no generated hostile input with a 500 or INTERNAL_SERVER_ERROR, over HTTP and graphql-ws (seed printed on failure)`, async () => {
   const rng = prng(SEED);
   const targets: Target[] = [];
-  for (const [operation, type] of [['query', schema.getQueryType()], ['mutation', schema.getMutationType()], ['subscription', schema.getSubscriptionType()]] as const) {
+  for (const [operation, type] of [
+    ['query', schema.getQueryType()],
+    ['mutation', schema.getMutationType()],
+    ['subscription', schema.getSubscriptionType()],
+  ] as const) {
     for (const field of Object.values(type?.getFields() ?? {})) targets.push({ operation, field });
   }
   const tokens: Record<string, string | undefined> = { anonymous: undefined };
@@ -339,9 +388,9 @@ it(`answers no generated hostile input with a 500 or INTERNAL_SERVER_ERROR, over
   const subscriptions = targets.filter((t) => t.operation === 'subscription');
   // A message over the socket's payload limit closes it (1009, tests/api/limits.test.ts): such
   // cases go over HTTP only, so that a socket carries its batch's other cases to the end.
-  const wsCases = Array.from({ length: WS_CASES }, (_, i) => makeCase(i % 4 === 0 ? pickTarget(i) : subscriptions[i % subscriptions.length], rng, tokens)).filter(
-    (c) => JSON.stringify(c).length < app.services.config.maxWsPayloadBytes - 1000,
-  );
+  const wsCases = Array.from({ length: WS_CASES }, (_, i) =>
+    makeCase(i % 4 === 0 ? pickTarget(i) : subscriptions[i % subscriptions.length], rng, tokens),
+  ).filter((c) => JSON.stringify(c).length < app.services.config.maxWsPayloadBytes - 1000);
 
   const failures: string[] = [];
   // Cases that passed parsing, validation and coercion and ran resolvers (HTTP 200): ~55% (seed 6).
@@ -382,32 +431,40 @@ it(`answers no generated hostile input with a 500 or INTERNAL_SERVER_ERROR, over
       let closed: { code?: number; reason?: string } | undefined;
       const client = wsClient(app.wsUrl, token);
       client.on('closed', (event) => void (closed = event as { code?: number; reason?: string }));
-      await Promise.all(cases.map((c) => new Promise<void>((resolve) => {
-        let settled = false;
-        const done = () => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          dispose();
-          resolve();
-        };
-        const judge = (payload: unknown) => {
-          const text = JSON.stringify(payload) ?? '';
-          if (text.includes('INTERNAL_SERVER_ERROR')) fail(c, 'WS', `INTERNAL_SERVER_ERROR ${text.slice(0, 200)}`);
-          const code = (payload as { code?: number } | undefined)?.code;
-          if (code === 4500 || code === 1011) fail(c, 'WS', `closed ${code} ${String((payload as { reason?: string }).reason)}`);
-        };
-        const dispose = client.subscribe({ query: c.query, variables: c.variables }, {
-          next: (value) => judge(value),
-          error: (err) => {
-            judge(err);
-            done();
-          },
-          complete: done,
-        });
-        // A subscription that was accepted streams until disposed: what matters is that it was.
-        const timer = setTimeout(done, 250);
-      })));
+      await Promise.all(
+        cases.map(
+          (c) =>
+            new Promise<void>((resolve) => {
+              let settled = false;
+              const done = () => {
+                if (settled) return;
+                settled = true;
+                clearTimeout(timer);
+                dispose();
+                resolve();
+              };
+              const judge = (payload: unknown) => {
+                const text = JSON.stringify(payload) ?? '';
+                if (text.includes('INTERNAL_SERVER_ERROR')) fail(c, 'WS', `INTERNAL_SERVER_ERROR ${text.slice(0, 200)}`);
+                const code = (payload as { code?: number } | undefined)?.code;
+                if (code === 4500 || code === 1011) fail(c, 'WS', `closed ${code} ${String((payload as { reason?: string }).reason)}`);
+              };
+              const dispose = client.subscribe(
+                { query: c.query, variables: c.variables },
+                {
+                  next: (value) => judge(value),
+                  error: (err) => {
+                    judge(err);
+                    done();
+                  },
+                  complete: done,
+                },
+              );
+              // A subscription that was accepted streams until disposed: what matters is that it was.
+              const timer = setTimeout(done, 250);
+            }),
+        ),
+      );
       if (closed?.code === 4500 || closed?.code === 1011) fail(cases[0], 'WS', `socket closed ${closed.code} ${closed.reason}`);
       await client.dispose();
     }

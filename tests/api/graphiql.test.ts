@@ -14,7 +14,14 @@ describe('GraphiQL', () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
-    expect(sources.sort()).toEqual(['/assets/graphiql.css', '/assets/graphiql.js', '/assets/graphql-ws.js', '/assets/pages.js', '/assets/react-dom.js', '/assets/react.js']);
+    expect(sources.sort()).toEqual([
+      '/assets/graphiql.css',
+      '/assets/graphiql.js',
+      '/assets/graphql-ws.js',
+      '/assets/pages.js',
+      '/assets/react-dom.js',
+      '/assets/react.js',
+    ]);
     for (const source of sources) {
       const asset = await fetch(`${base()}${source}`);
       expect(asset.status).toBe(200);

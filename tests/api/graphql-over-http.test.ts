@@ -26,7 +26,9 @@ const JUSTIFIED: Record<string, string> = {
 
 it('passes the GraphQL-over-HTTP server audit', async () => {
   const results = await Promise.all(serverAudits({ url: app.url, fetchFn: fetch }).map(async (audit) => ({ audit, result: await audit.fn() })));
-  const failed = results.filter(({ result }) => result.status !== 'ok').map(({ audit, result }) => ({ id: audit.id, name: audit.name, status: result.status, reason: 'reason' in result ? result.reason : undefined }));
+  const failed = results
+    .filter(({ result }) => result.status !== 'ok')
+    .map(({ audit, result }) => ({ id: audit.id, name: audit.name, status: result.status, reason: 'reason' in result ? result.reason : undefined }));
   expect(failed.filter((f) => f.status === 'error')).toEqual([]);
   expect(failed.filter((f) => !(f.id in JUSTIFIED)).map((f) => f.name)).toEqual([]);
   expect(results.length).toBeGreaterThan(30);

@@ -39,28 +39,31 @@ describe('health', () => {
 });
 
 const { redisUrl } = readTestEnv();
-(redisUrl ? it : it.skip)('stays ready, degraded, while Redis is configured and unreachable (every instance shares it, and each still serves), and ok when it returns', async () => {
-  const redis = new URL(redisUrl!);
-  const proxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
-  const app = await startTestApp({ realtime: { detectors: false }, env: { REDIS_URL: proxy.url, REDIS_CHANNEL_PREFIX: `si-test-health-${process.pid}` } });
-  try {
-    expect((await ready(app)).body).toMatchObject({ status: 'ok', checks: { redis: { ok: true } } });
-    await proxy.cut();
-    const down = await ready(app);
-    expect(down.status).toBe(200);
-    expect(down.body).toMatchObject({ status: 'degraded', checks: { database: { ok: true }, redis: { ok: false } } });
-    // …and it does serve: a public query answers.
-    const rankings = await app.gql('{ rankings(period: "2024-09", kind: PROVINCE) { rank } }');
-    expect(rankings.errors).toBeUndefined();
-    await proxy.restore();
-    let back = await ready(app);
-    for (let i = 0; i < 50 && back.body.status !== 'ok'; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      back = await ready(app);
+(redisUrl ? it : it.skip)(
+  'stays ready, degraded, while Redis is configured and unreachable (every instance shares it, and each still serves), and ok when it returns',
+  async () => {
+    const redis = new URL(redisUrl!);
+    const proxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
+    const app = await startTestApp({ realtime: { detectors: false }, env: { REDIS_URL: proxy.url, REDIS_CHANNEL_PREFIX: `si-test-health-${process.pid}` } });
+    try {
+      expect((await ready(app)).body).toMatchObject({ status: 'ok', checks: { redis: { ok: true } } });
+      await proxy.cut();
+      const down = await ready(app);
+      expect(down.status).toBe(200);
+      expect(down.body).toMatchObject({ status: 'degraded', checks: { database: { ok: true }, redis: { ok: false } } });
+      // …and it does serve: a public query answers.
+      const rankings = await app.gql('{ rankings(period: "2024-09", kind: PROVINCE) { rank } }');
+      expect(rankings.errors).toBeUndefined();
+      await proxy.restore();
+      let back = await ready(app);
+      for (let i = 0; i < 50 && back.body.status !== 'ok'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        back = await ready(app);
+      }
+      expect(back).toMatchObject({ status: 200, body: { status: 'ok' } });
+    } finally {
+      await app.close();
+      await proxy.close();
     }
-    expect(back).toMatchObject({ status: 200, body: { status: 'ok' } });
-  } finally {
-    await app.close();
-    await proxy.close();
-  }
-});
+  },
+);

@@ -72,10 +72,18 @@ describe('strings PostgreSQL cannot store', () => {
   });
 
   it('counts lengths as PostgreSQL does: 200 letters with variation selectors are 400 characters', async () => {
-    const res = await app.gql('mutation($n: String!) { setCalendarDay(date: "2031-01-02", kind: DAY_OFF, name: $n) { date } }', { n: 'a\ufe0f'.repeat(200) }, admin());
+    const res = await app.gql(
+      'mutation($n: String!) { setCalendarDay(date: "2031-01-02", kind: DAY_OFF, name: $n) { date } }',
+      { n: 'a\ufe0f'.repeat(200) },
+      admin(),
+    );
     expectRefused(res);
     expect(res.errors?.[0].extensions?.field).toBe('name');
-    const ok = await app.gql('mutation($n: String!) { setCalendarDay(date: "2031-01-02", kind: DAY_OFF, name: $n) { name } }', { n: 'a\ufe0f'.repeat(100) }, admin());
+    const ok = await app.gql(
+      'mutation($n: String!) { setCalendarDay(date: "2031-01-02", kind: DAY_OFF, name: $n) { name } }',
+      { n: 'a\ufe0f'.repeat(100) },
+      admin(),
+    );
     expect(ok.errors).toBeUndefined();
   });
 });
@@ -104,7 +112,12 @@ describe('dates and periods out of range', () => {
   });
 
   it('answers the CSV of period 2000, or of a parentCode holding NUL, with 400', async () => {
-    for (const query of ['period=2000&kind=PROVINCE', 'period=2025-06&kind=COMMUNE&parentCode=TPA%00', 'period[]=2025-06&kind=PROVINCE', 'period=2025-06&kind=COMMUNE&parentCode[x]=TPA']) {
+    for (const query of [
+      'period=2000&kind=PROVINCE',
+      'period=2025-06&kind=COMMUNE&parentCode=TPA%00',
+      'period[]=2025-06&kind=PROVINCE',
+      'period=2025-06&kind=COMMUNE&parentCode[x]=TPA',
+    ]) {
       const res = await fetch(app.url.replace('/graphql', `/rankings.csv?${query}`));
       expect(res.status).toBe(400);
     }

@@ -55,7 +55,9 @@ it('every lifecycle step with an idempotencyKey: retries, even concurrent ones, 
   }
   expect(await eventKinds('IDEM-2')).toEqual(['RECEIVED', 'PROCESSING_STARTED', 'SUPPLEMENT_REQUESTED', 'RESUMED', 'COMPLETED', 'RESULT_RETURNED']);
   // A late retry of an earlier step, after the dossier moved on, still answers without error.
-  expect((await ok<{ step: { status: string } }>(`mutation { step: startProcessing(code: "IDEM-2", idempotencyKey: "k-start") { status } }`)).step.status).toBe('RESULT_RETURNED');
+  expect((await ok<{ step: { status: string } }>(`mutation { step: startProcessing(code: "IDEM-2", idempotencyKey: "k-start") { status } }`)).step.status).toBe(
+    'RESULT_RETURNED',
+  );
   // Without a key the same call is a new request, and the lifecycle refuses it.
   const again = await app.gql(`mutation { startProcessing(code: "IDEM-2") { status } }`, {}, officer);
   expect(again.errors?.[0].extensions?.code).toBe('INVALID_TRANSITION');
@@ -86,12 +88,18 @@ it('a key reused for another request is a CONFLICT naming the field, and keys be
   expect(await eventKinds('IDEM-8')).toEqual(['RECEIVED']);
   // Another officer's identical key is their own.
   const other = app.token(Role.OFFICER, 'TPA', 'another-officer');
-  expect((await ok<{ startProcessing: { status: string } }>(`mutation { startProcessing(code: "IDEM-8", idempotencyKey: "k-shared") { status } }`, {}, other)).startProcessing.status).toBe('PROCESSING');
+  expect(
+    (await ok<{ startProcessing: { status: string } }>(`mutation { startProcessing(code: "IDEM-8", idempotencyKey: "k-shared") { status } }`, {}, other))
+      .startProcessing.status,
+  ).toBe('PROCESSING');
   // The same key for the same dossier with other arguments is another request too.
   await ok(`mutation { rejectDossier(code: "IDEM-7", reason: "Hồ sơ giả", idempotencyKey: "k-reason") { status } }`);
   const otherReason = await app.gql(`mutation { rejectDossier(code: "IDEM-7", reason: "Lý do khác", idempotencyKey: "k-reason") { status } }`, {}, officer);
   expect(otherReason.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'idempotencyKey' });
-  expect((await ok<{ rejectDossier: { status: string } }>(`mutation { rejectDossier(code: "IDEM-7", reason: "Hồ sơ giả", idempotencyKey: "k-reason") { status } }`)).rejectDossier.status).toBe('REJECTED');
+  expect(
+    (await ok<{ rejectDossier: { status: string } }>(`mutation { rejectDossier(code: "IDEM-7", reason: "Hồ sơ giả", idempotencyKey: "k-reason") { status } }`))
+      .rejectDossier.status,
+  ).toBe('REJECTED');
 });
 
 it('submitFeedback and answerFeedback with a key: one feedback, one answer', async () => {
@@ -100,7 +108,11 @@ it('submitFeedback and answerFeedback with a key: one feedback, one answer', asy
   expect(a.submitFeedback.code).toBe(b.submitFeedback.code);
   const [{ n }] = await app.dataSource.query(`SELECT count(*)::int AS n FROM feedback WHERE subject = 'Chậm trả kết quả'`);
   expect(n).toBe(1);
-  const different = await app.gql(`mutation { submitFeedback(input: { agencyCode: "TPA-STP", subject: "Khác", content: "…", senderName: "Ngô L", idempotencyKey: "k-fb" }) { code } }`, {}, officer);
+  const different = await app.gql(
+    `mutation { submitFeedback(input: { agencyCode: "TPA-STP", subject: "Khác", content: "…", senderName: "Ngô L", idempotencyKey: "k-fb" }) { code } }`,
+    {},
+    officer,
+  );
   expect(different.errors?.[0].extensions?.code).toBe('CONFLICT');
 
   const answer = `mutation { answerFeedback(code: "${a.submitFeedback.code}", answer: "Đã xử lý", idempotencyKey: "k-ans") { answeredAt } }`;

@@ -48,7 +48,13 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({
     kind: fc.constant('act' as const),
     target: fc.nat(3),
-    action: fc.constantFrom(...Object.values(DossierAction), DossierAction.START_PROCESSING, DossierAction.START_PROCESSING, DossierAction.COMPLETE, DossierAction.COMPLETE),
+    action: fc.constantFrom(
+      ...Object.values(DossierAction),
+      DossierAction.START_PROCESSING,
+      DossierAction.START_PROCESSING,
+      DossierAction.COMPLETE,
+      DossierAction.COMPLETE,
+    ),
     electronic: fc.boolean(),
   }),
   fc.record({ kind: fc.constant('apology' as const), target: fc.nat(3) }),
@@ -62,7 +68,14 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 
 /** A dossier received online at an agency for procedure 1.001193, as an officer registers it. */
 function receiveAt(code: string, agencyCode: string, receivedAt: Date) {
-  return app.services.dossiers.receive(viewer, { code, procedureCode: '1.001193', agencyCode, channel: DossierChannel.ONLINE, receivedAt, applicant: { kind: ApplicantKind.CITIZEN, name: 'Ngô E', idNumber: '001090022222' } });
+  return app.services.dossiers.receive(viewer, {
+    code,
+    procedureCode: '1.001193',
+    agencyCode,
+    channel: DossierChannel.ONLINE,
+    receivedAt,
+    applicant: { kind: ApplicantKind.CITIZEN, name: 'Ngô E', idNumber: '001090022222' },
+  });
 }
 
 /** Waits until `holds` answers true, for 10 s at most. */
@@ -72,13 +85,22 @@ async function eventually(holds: () => Promise<boolean>): Promise<void> {
 }
 
 async function storedScorecards(period: string) {
-  return app.dataSource.query(`SELECT agency_id, peer_group, total, rank, rank_out_of, overdue_backlog, counters FROM scorecard_record WHERE period = $1 ORDER BY agency_id`, [period]);
+  return app.dataSource.query(
+    `SELECT agency_id, peer_group, total, rank, rank_out_of, overdue_backlog, counters FROM scorecard_record WHERE period = $1 ORDER BY agency_id`,
+    [period],
+  );
 }
 
 /** An agency's stored own counters for a period, and the snapshot its receipts were counted in; undefined when it has no row. */
-async function storedCounters(agencyCode: string, period: string): Promise<{ counters: Record<string, number>; receipts_counted_in: string | null } | undefined> {
+async function storedCounters(
+  agencyCode: string,
+  period: string,
+): Promise<{ counters: Record<string, number>; receipts_counted_in: string | null } | undefined> {
   return (
-    await app.dataSource.query(`SELECT c.counters, c.receipts_counted_in FROM agency_period_counters c JOIN agency a ON a.id = c.agency_id WHERE a.code = $1 AND c.period = $2`, [agencyCode, period])
+    await app.dataSource.query(
+      `SELECT c.counters, c.receipts_counted_in FROM agency_period_counters c JOIN agency a ON a.id = c.agency_id WHERE a.code = $1 AND c.period = $2`,
+      [agencyCode, period],
+    )
   )[0];
 }
 
@@ -134,7 +156,12 @@ it('incrementally updated scorecards equal a full recompute, for random command 
           } else if (op.kind === 'answer' && feedbackCodes.length) {
             await app.services.feedback.answer(viewer, feedbackCodes[op.target % feedbackCodes.length], 'trả lời');
           } else if (op.kind === 'apology' && codes.length) {
-            await app.services.dossiers.issueApology(viewer, codes[codes.length - 1 - (op.target % codes.length)], new Date(now.getTime() + 30 * 86_400_000), 'xin lỗi');
+            await app.services.dossiers.issueApology(
+              viewer,
+              codes[codes.length - 1 - (op.target % codes.length)],
+              new Date(now.getTime() + 30 * 86_400_000),
+              'xin lỗi',
+            );
           }
         } catch {
           // Invalid transitions and the like are part of the sequence: they change nothing.
@@ -188,7 +215,13 @@ it('synced histories arriving late, out of order and in pieces keep every period
       }),
       async ({ seed, shuffled, batches, moved, drainBetweenBatches }) => {
         run++;
-        const { events } = generateHistories({ prefix: `SYNC-P${run}`, dossiers: 12, agencyCodes, procedureCodes: ['1.001193', '1.000894', '2.001610', '1.004227'], seed });
+        const { events } = generateHistories({
+          prefix: `SYNC-P${run}`,
+          dossiers: 12,
+          agencyCodes,
+          procedureCodes: ['1.001193', '1.000894', '2.001610', '1.004227'],
+          seed,
+        });
         const receipts = events.filter((e) => e.kind === 'RECEIVED');
         for (const i of new Set(moved)) {
           const r = receipts[i];
@@ -231,7 +264,14 @@ it('a late event recounts the periods its dossier counts in, not every period af
      ON CONFLICT (agency_id, period) DO UPDATE SET counters = agency_period_counters.counters || EXCLUDED.counters`,
   );
   const at = (day: string) => `2025-05-${day}T09:00:00+07:00`;
-  const receipt = { dossierCode: 'NARROW-1', kind: 'RECEIVED', procedureCode: '1.001193', agencyCode: 'TPB-STP', channel: 'ONLINE', applicant: { kind: 'CITIZEN', name: 'Lê F', idNumber: '001090033333' } };
+  const receipt = {
+    dossierCode: 'NARROW-1',
+    kind: 'RECEIVED',
+    procedureCode: '1.001193',
+    agencyCode: 'TPB-STP',
+    channel: 'ONLINE',
+    applicant: { kind: 'CITIZEN', name: 'Lê F', idNumber: '001090033333' },
+  };
   // Received, settled and returned in May: November's figures cannot count it.
   await importSynced([
     { ...receipt, eventId: 'NARROW-1:r', occurredAt: at('12') },
@@ -258,7 +298,16 @@ it('a synced dossier closed at the very end of a period is in that period’s ba
   const before = await backlog();
   // Received Tuesday 20 May, due three working days later; withdrawn at midnight as June begins.
   await importSynced([
-    { eventId: 'EDGE-1:r', dossierCode: 'EDGE-1', kind: 'RECEIVED', occurredAt: '2025-05-20T09:00:00+07:00', procedureCode: '1.001193', agencyCode: 'TPA-X01', channel: 'ONLINE', applicant: { kind: 'CITIZEN', name: 'Lê G', idNumber: '001090044444' } },
+    {
+      eventId: 'EDGE-1:r',
+      dossierCode: 'EDGE-1',
+      kind: 'RECEIVED',
+      occurredAt: '2025-05-20T09:00:00+07:00',
+      procedureCode: '1.001193',
+      agencyCode: 'TPA-X01',
+      channel: 'ONLINE',
+      applicant: { kind: 'CITIZEN', name: 'Lê G', idNumber: '001090044444' },
+    },
     { eventId: 'EDGE-1:w', dossierCode: 'EDGE-1', kind: 'WITHDRAWN', occurredAt: '2025-06-01T00:00:00+07:00', reason: 'rút hồ sơ' },
   ]);
   await app.services.index.whenIdle();
@@ -270,7 +319,9 @@ it('a synced dossier closed at the very end of a period is in that period’s ba
 it('coalesces a burst of changes: one update per period for every agency marked meanwhile', async () => {
   await app.services.index.whenIdle();
   const updates = async () =>
-    (await app.services.metrics.indexDuration.get()).values.find((v) => v.metricName === 'index_update_duration_seconds_count' && v.labels.kind === 'incremental')?.value ?? 0;
+    (await app.services.metrics.indexDuration.get()).values.find(
+      (v) => v.metricName === 'index_update_duration_seconds_count' && v.labels.kind === 'incremental',
+    )?.value ?? 0;
   const agencies: { id: number }[] = await app.dataSource.query(`SELECT id FROM agency WHERE code IN ('TPA-STP', 'TPA-X01', 'TPB-STP')`);
   const since = new Date(now.getTime() - 24 * 3600_000);
   for (const period of periodsContaining(now)) await app.services.index.recompute(period.key);
@@ -279,7 +330,11 @@ it('coalesces a burst of changes: one update per period for every agency marked 
   expect(touched).toBeGreaterThan(0);
   const before = await updates();
   // Three agencies, each changed twice, in one burst (as an import's batches arrive): dossiers still open, so every period ending after their receipt counts them.
-  for (const round of [1, 2]) for (const a of agencies) app.services.events.emit('dossiersSynced', { dossiers: [{ dossierId: String(round), agencyId: a.id, receivedAt: since, completedAt: null, closedAt: null }] });
+  for (const round of [1, 2])
+    for (const a of agencies)
+      app.services.events.emit('dossiersSynced', {
+        dossiers: [{ dossierId: String(round), agencyId: a.id, receivedAt: since, completedAt: null, closedAt: null }],
+      });
   await app.services.index.whenIdle();
   expect(agencies).toHaveLength(3);
   expect((await updates()) - before).toBe(touched);
@@ -316,7 +371,11 @@ it('counts a dossier found overdue after its period ended (a scan after an outag
   // Far from the property test's months (2026–2028), whose open dossiers would fall due too.
   now = new Date('2041-09-23T09:00:00+07:00'); // a Monday; three working days later is still September
   const backlog = async () =>
-    (await app.dataSource.query(`SELECT s.overdue_backlog AS n FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE a.code = 'TPA-X01' AND s.period = '2041-09'`))[0]?.n ?? 0;
+    (
+      await app.dataSource.query(
+        `SELECT s.overdue_backlog AS n FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE a.code = 'TPA-X01' AND s.period = '2041-09'`,
+      )
+    )[0]?.n ?? 0;
   await app.services.index.recompute('2041-09');
   await receiveAt('OUTAGE-1', 'TPA-X01', now);
   await app.services.index.whenIdle();
@@ -334,7 +393,11 @@ it('applies a change committed while the period is being computed for the first 
   await app.services.index.whenIdle();
   now = new Date('2028-05-10T09:00:00+07:00');
   const received = async () =>
-    (await app.dataSource.query(`SELECT (s.counters->>'dossiersReceived')::int AS n FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE a.code = 'TPB-STP' AND s.period = '2028-05'`))[0]?.n;
+    (
+      await app.dataSource.query(
+        `SELECT (s.counters->>'dossiersReceived')::int AS n FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE a.code = 'TPB-STP' AND s.period = '2028-05'`,
+      )
+    )[0]?.n;
   // Holding the counters table stops the computation after its count, before it writes.
   const blocker = app.dataSource.createQueryRunner();
   await blocker.connect();
@@ -343,7 +406,8 @@ it('applies a change committed while the period is being computed for the first 
   try {
     await blocker.query('LOCK TABLE agency_period_counters IN SHARE MODE');
     computing = app.services.index.recompute('2028-05');
-    const waiting = async () => (await app.dataSource.query(`SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'agency_period_counters'::regclass AND NOT granted`))[0].n > 0;
+    const waiting = async () =>
+      (await app.dataSource.query(`SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'agency_period_counters'::regclass AND NOT granted`))[0].n > 0;
     await eventually(waiting);
     expect(await waiting()).toBe(true);
     await receiveAt('FIRST-1', 'TPB-STP', new Date(now.getTime() - 3_600_000));
@@ -393,7 +457,9 @@ it('adds a receipt to the stored receipt counters instead of recounting the mont
     await app.services.index.recompute('2030-04');
     expect((await counters()).receipts_counted_in).toMatch(/^\d+:\d+:/);
     // A figure no count gives: a recount of the month's receipts would replace it, an addition keeps it.
-    await app.dataSource.query(`UPDATE agency_period_counters c SET counters = c.counters || '{"dossiersReceived": 50}' FROM agency a WHERE a.id = c.agency_id AND a.code = 'TPB-STP' AND c.period = '2030-04'`);
+    await app.dataSource.query(
+      `UPDATE agency_period_counters c SET counters = c.counters || '{"dossiersReceived": 50}' FROM agency a WHERE a.id = c.agency_id AND a.code = 'TPB-STP' AND c.period = '2030-04'`,
+    );
     await receiveAt('DELTA-2', 'TPB-STP', new Date(now.getTime() - 1_800_000));
     await app.services.index.whenIdle();
     expect(await received()).toBe(51);
@@ -436,7 +502,11 @@ it('adds a receipt to the stored receipt counters instead of recounting the mont
 it('merges a recount of some families with the stored keys of the others', () => {
   const stored = { dossiersReceived: 5, dossiersCompleted: 3, completedDossiersRated: 2, feedbackDue: 1 };
   // The completion family recounted and found empty: its keys go; ratings and feedback stay.
-  expect(withRecountedFamilies(stored, { dossiersReceived: 6 }, new Set([CounterFamily.RECEIVED, CounterFamily.COMPLETED]))).toEqual({ dossiersReceived: 6, completedDossiersRated: 2, feedbackDue: 1 });
+  expect(withRecountedFamilies(stored, { dossiersReceived: 6 }, new Set([CounterFamily.RECEIVED, CounterFamily.COMPLETED]))).toEqual({
+    dossiersReceived: 6,
+    completedDossiersRated: 2,
+    feedbackDue: 1,
+  });
   expect(withRecountedFamilies(undefined, { completedDossiersRated: 1 }, new Set([CounterFamily.RATINGS]))).toEqual({ completedDossiersRated: 1 });
   expect(familiesChangedBy(DossierEventKind.RECEIVED)).toEqual(new Set([CounterFamily.RECEIVED, CounterFamily.BACKLOG]));
   expect(familiesChangedBy(DossierEventKind.COMPLETED)).toEqual(new Set([CounterFamily.RECEIVED, CounterFamily.COMPLETED, CounterFamily.BACKLOG]));

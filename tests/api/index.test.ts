@@ -8,7 +8,13 @@ import { insertBulkDossiers } from '../support/dossiers';
 import { seedFixtures } from '../support/fixtures';
 
 const published = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../seed-data/published-figures.json'), 'utf8')) as {
-  cases: { id: string; completed?: Record<string, number>; received?: Record<string, number>; feedback?: Record<string, number>; expect: Record<string, number> }[];
+  cases: {
+    id: string;
+    completed?: Record<string, number>;
+    received?: Record<string, number>;
+    feedback?: Record<string, number>;
+    expect: Record<string, number>;
+  }[];
 };
 const figure = (id: string) => published.cases.find((c) => c.id === id)!;
 /** Published percentages drop trailing zeros (12.9); ours always show two decimals (12.90). */
@@ -21,15 +27,39 @@ const agencies: Record<string, Agency> = {};
 
 async function addAgency(code: string, kind: AgencyKind, parent?: Agency, extra: Partial<Agency> = {}) {
   const repo = app.dataSource.getRepository(Agency);
-  agencies[code] = await repo.save(repo.create({ code, name: `Đơn vị ${code}`, kind, parentId: parent?.databaseId ?? null, path: `${parent?.path ?? '/'}${code}/`, ...extra }));
+  agencies[code] = await repo.save(
+    repo.create({ code, name: `Đơn vị ${code}`, kind, parentId: parent?.databaseId ?? null, path: `${parent?.path ?? '/'}${code}/`, ...extra }),
+  );
   return agencies[code];
 }
 
 const CARD = `agency { code } period total rank rankOutOf rankDelta scoreDelta final overdueBacklog notApplicable dossiersReceived dossiersTransferredIn computedAt
   method { key } groups { key score maxScore criteria { key value valuePercent numerator denominator score maxScore applicable } }`;
 
-type Criterion = { key: string; value: number | null; valuePercent: string | null; numerator: number; denominator: number; score: number | null; maxScore: number; applicable: boolean };
-type Card = { agency: { code: string }; total: number | null; rank: number | null; rankOutOf: number | null; rankDelta: number | null; scoreDelta: number | null; final: boolean; overdueBacklog: number; notApplicable: string[]; dossiersReceived: number; dossiersTransferredIn: number; groups: { key: string; criteria: Criterion[] }[] };
+type Criterion = {
+  key: string;
+  value: number | null;
+  valuePercent: string | null;
+  numerator: number;
+  denominator: number;
+  score: number | null;
+  maxScore: number;
+  applicable: boolean;
+};
+type Card = {
+  agency: { code: string };
+  total: number | null;
+  rank: number | null;
+  rankOutOf: number | null;
+  rankDelta: number | null;
+  scoreDelta: number | null;
+  final: boolean;
+  overdueBacklog: number;
+  notApplicable: string[];
+  dossiersReceived: number;
+  dossiersTransferredIn: number;
+  groups: { key: string; criteria: Criterion[] }[];
+};
 
 async function scorecard(code: string, period: string): Promise<Card> {
   const res = await app.gql(`query($code: String!, $period: String!) { scorecard(agencyCode: $code, period: $period) { ${CARD} } }`, { code, period });
@@ -48,7 +78,12 @@ describe('published figures reproduced (seed-data/published-figures.json)', () =
   it('Dak Lak 2024-Q3: on-time and late rates of 224,187 completed dossiers', async () => {
     const c = figure('dak-lak-2024-Q3');
     const dlk = await addAgency('DLK', AgencyKind.PROVINCE);
-    const common = { agencyId: dlk.databaseId, procedureId: f.birth.databaseId, receivedAt: '2024-07-10T09:00:00+07:00', completedAt: '2024-08-15T10:00:00+07:00' };
+    const common = {
+      agencyId: dlk.databaseId,
+      procedureId: f.birth.databaseId,
+      receivedAt: '2024-07-10T09:00:00+07:00',
+      completedAt: '2024-08-15T10:00:00+07:00',
+    };
     await insertBulkDossiers(app.dataSource, { ...common, prefix: 'DLK-E', count: c.completed!.early, completionTimeliness: 'EARLY' });
     await insertBulkDossiers(app.dataSource, { ...common, prefix: 'DLK-O', count: c.completed!.onTime, completionTimeliness: 'ON_TIME' });
     await insertBulkDossiers(app.dataSource, { ...common, prefix: 'DLK-L', count: c.completed!.late, completionTimeliness: 'LATE' });
@@ -69,7 +104,13 @@ describe('published figures reproduced (seed-data/published-figures.json)', () =
     const common = { agencyId: th.databaseId, procedureId: f.birth.databaseId, receivedAt: '2023-05-10T09:00:00+07:00' };
     await insertBulkDossiers(app.dataSource, { ...common, prefix: 'TH-ON', count: c.received!.online, channel: 'ONLINE' as never });
     await insertBulkDossiers(app.dataSource, { ...common, prefix: 'TH-IP', count: c.received!.inPerson, channel: 'IN_PERSON' as never });
-    await insertBulkDossiers(app.dataSource, { ...common, prefix: 'TH-TR', count: c.received!.transferredIn, channel: 'IN_PERSON' as never, transferredIn: true });
+    await insertBulkDossiers(app.dataSource, {
+      ...common,
+      prefix: 'TH-TR',
+      count: c.received!.transferredIn,
+      channel: 'IN_PERSON' as never,
+      transferredIn: true,
+    });
 
     const card = await scorecard('HDG-TH', '2023');
     const online = criterion(card, 'onlineDossiers');
@@ -107,19 +148,81 @@ describe('every criterion on hand-built data (TPA, 2025-03)', () => {
     // Open ones are due after March: not in its overdue backlog.
     const march = { receivedAt: '2025-03-05T09:00:00+07:00', dueAt: '2025-04-15T17:00:00+07:00' };
     // Received in March at the department: 10 online for a free FULL-online procedure, 6 digitized, 8 synced, 7 tracked.
-    await insertBulkDossiers(app.dataSource, { ...march, prefix: 'HB-A', agencyId: stp, procedureId: f.birth.databaseId, count: 6, digitizedAtReceipt: true, synced: true, historyComplete: true });
-    await insertBulkDossiers(app.dataSource, { ...march, prefix: 'HB-B', agencyId: stp, procedureId: f.birth.databaseId, count: 2, synced: true, historyComplete: true });
+    await insertBulkDossiers(app.dataSource, {
+      ...march,
+      prefix: 'HB-A',
+      agencyId: stp,
+      procedureId: f.birth.databaseId,
+      count: 6,
+      digitizedAtReceipt: true,
+      synced: true,
+      historyComplete: true,
+    });
+    await insertBulkDossiers(app.dataSource, {
+      ...march,
+      prefix: 'HB-B',
+      agencyId: stp,
+      procedureId: f.birth.databaseId,
+      count: 2,
+      synced: true,
+      historyComplete: true,
+    });
     await insertBulkDossiers(app.dataSource, { ...march, prefix: 'HB-C', agencyId: stp, procedureId: f.birth.databaseId, count: 2 });
     // Received in March at the commune: 4 in person for the fee-bearing business procedure, 1 paid online… none: feePaidOnline false.
-    await insertBulkDossiers(app.dataSource, { ...march, prefix: 'HB-D', agencyId: commune, procedureId: f.business.databaseId, count: 4, channel: 'IN_PERSON' as never });
+    await insertBulkDossiers(app.dataSource, {
+      ...march,
+      prefix: 'HB-D',
+      agencyId: commune,
+      procedureId: f.business.databaseId,
+      count: 4,
+      channel: 'IN_PERSON' as never,
+    });
     // Completed in March (received in February): 5 early with e-result, 2 late with apology, 1 late without.
     const feb = { receivedAt: '2025-02-20T09:00:00+07:00', completedAt: '2025-03-10T09:00:00+07:00', status: 'RESULT_RETURNED' as never };
-    await insertBulkDossiers(app.dataSource, { ...feb, prefix: 'HB-E', agencyId: stp, procedureId: f.birth.databaseId, count: 5, completionTimeliness: 'EARLY', electronicResult: true });
-    await insertBulkDossiers(app.dataSource, { ...feb, prefix: 'HB-F', agencyId: stp, procedureId: f.birth.databaseId, count: 2, completionTimeliness: 'LATE', apologyIssuedAt: '2025-03-09T09:00:00+07:00' });
-    await insertBulkDossiers(app.dataSource, { ...feb, prefix: 'HB-G', agencyId: commune, procedureId: f.birth.databaseId, count: 1, completionTimeliness: 'LATE' });
+    await insertBulkDossiers(app.dataSource, {
+      ...feb,
+      prefix: 'HB-E',
+      agencyId: stp,
+      procedureId: f.birth.databaseId,
+      count: 5,
+      completionTimeliness: 'EARLY',
+      electronicResult: true,
+    });
+    await insertBulkDossiers(app.dataSource, {
+      ...feb,
+      prefix: 'HB-F',
+      agencyId: stp,
+      procedureId: f.birth.databaseId,
+      count: 2,
+      completionTimeliness: 'LATE',
+      apologyIssuedAt: '2025-03-09T09:00:00+07:00',
+    });
+    await insertBulkDossiers(app.dataSource, {
+      ...feb,
+      prefix: 'HB-G',
+      agencyId: commune,
+      procedureId: f.birth.databaseId,
+      count: 1,
+      completionTimeliness: 'LATE',
+    });
     // Open and overdue at the end of March, received in 2024: the cumulative backlog (3), one with an apology.
-    await insertBulkDossiers(app.dataSource, { receivedAt: '2024-11-01T09:00:00+07:00', dueAt: '2024-11-06T17:00:00+07:00', prefix: 'HB-H', agencyId: stp, procedureId: f.birth.databaseId, count: 2 });
-    await insertBulkDossiers(app.dataSource, { receivedAt: '2024-11-01T09:00:00+07:00', dueAt: '2024-11-06T17:00:00+07:00', prefix: 'HB-I', agencyId: commune, procedureId: f.birth.databaseId, count: 1, apologyIssuedAt: '2024-11-07T09:00:00+07:00' });
+    await insertBulkDossiers(app.dataSource, {
+      receivedAt: '2024-11-01T09:00:00+07:00',
+      dueAt: '2024-11-06T17:00:00+07:00',
+      prefix: 'HB-H',
+      agencyId: stp,
+      procedureId: f.birth.databaseId,
+      count: 2,
+    });
+    await insertBulkDossiers(app.dataSource, {
+      receivedAt: '2024-11-01T09:00:00+07:00',
+      dueAt: '2024-11-06T17:00:00+07:00',
+      prefix: 'HB-I',
+      agencyId: commune,
+      procedureId: f.birth.databaseId,
+      count: 1,
+      apologyIssuedAt: '2024-11-07T09:00:00+07:00',
+    });
     // Closed (withdrawn) in February: not in the March backlog.
     await app.dataSource.query(`UPDATE dossier SET closed_at = '2025-02-01T09:00:00+07:00', status = 'WITHDRAWN' WHERE code = 'HB-H-2'`);
     // Ratings given in March: 2 of 3 satisfied.
@@ -128,11 +231,35 @@ describe('every criterion on hand-built data (TPA, 2025-03)', () => {
     );
     // Feedback due in March: 2, one answered in time.
     await app.dataSource.getRepository(Feedback).insert([
-      { code: 'HB-FB-1', agencyId: stp, subject: 's', content: 'c', senderName: 'n', receivedAt: new Date('2025-03-01T09:00:00+07:00'), dueAt: new Date('2025-03-14T17:00:00+07:00'), answeredAt: new Date('2025-03-13T09:00:00+07:00') },
-      { code: 'HB-FB-2', agencyId: commune, subject: 's', content: 'c', senderName: 'n', receivedAt: new Date('2025-03-01T09:00:00+07:00'), dueAt: new Date('2025-03-14T17:00:00+07:00'), answeredAt: new Date('2025-03-20T09:00:00+07:00') },
+      {
+        code: 'HB-FB-1',
+        agencyId: stp,
+        subject: 's',
+        content: 'c',
+        senderName: 'n',
+        receivedAt: new Date('2025-03-01T09:00:00+07:00'),
+        dueAt: new Date('2025-03-14T17:00:00+07:00'),
+        answeredAt: new Date('2025-03-13T09:00:00+07:00'),
+      },
+      {
+        code: 'HB-FB-2',
+        agencyId: commune,
+        subject: 's',
+        content: 'c',
+        senderName: 'n',
+        receivedAt: new Date('2025-03-01T09:00:00+07:00'),
+        dueAt: new Date('2025-03-14T17:00:00+07:00'),
+        answeredAt: new Date('2025-03-20T09:00:00+07:00'),
+      },
     ]);
     // The procedures TPA's units list: birth and business at the department, land at the commune.
-    await app.dataSource.query(`INSERT INTO agency_procedure (agency_id, procedure_id) VALUES ($1, $3), ($1, $4), ($2, $5), ($2, $3)`, [stp, commune, f.birth.databaseId, f.business.databaseId, f.land.databaseId]);
+    await app.dataSource.query(`INSERT INTO agency_procedure (agency_id, procedure_id) VALUES ($1, $3), ($1, $4), ($2, $5), ($2, $3)`, [
+      stp,
+      commune,
+      f.birth.databaseId,
+      f.business.databaseId,
+      f.land.databaseId,
+    ]);
 
     const card = await scorecard('TPA', '2025-03');
     const got = Object.fromEntries(card.groups.flatMap((g) => g.criteria).map((c) => [c.key, [c.numerator, c.denominator]]));
@@ -167,7 +294,16 @@ describe('rankings', () => {
   it('competition ranks with ties, public, with the CSV download', async () => {
     for (const code of ['RKA', 'RKB', 'RKC', 'RKD']) await addAgency(code, AgencyKind.PROVINCE);
     const add = (code: string, prefix: string, count: number, timeliness: 'EARLY' | 'LATE') =>
-      insertBulkDossiers(app.dataSource, { prefix, agencyId: agencies[code].databaseId, procedureId: f.birth.databaseId, count, receivedAt: '2025-02-03T09:00:00+07:00', completedAt: '2025-02-10T09:00:00+07:00', completionTimeliness: timeliness, status: 'COMPLETED' as never });
+      insertBulkDossiers(app.dataSource, {
+        prefix,
+        agencyId: agencies[code].databaseId,
+        procedureId: f.birth.databaseId,
+        count,
+        receivedAt: '2025-02-03T09:00:00+07:00',
+        completedAt: '2025-02-10T09:00:00+07:00',
+        completionTimeliness: timeliness,
+        status: 'COMPLETED' as never,
+      });
     await add('RKA', 'RKA-1', 10, 'EARLY');
     await add('RKB', 'RKB-1', 10, 'EARLY');
     await add('RKC', 'RKC-1', 8, 'EARLY');
@@ -198,7 +334,11 @@ describe('rankings', () => {
     expect(shown[0]).toContain('Hồ sơ giải quyết đúng hạn (%)');
     // Machine keys on request, the same rows.
     const keyed = await fetch(app.url.replace('/graphql', '/rankings.csv?period=2025-02&kind=PROVINCE&header=keys'));
-    const lines = Buffer.from(await keyed.arrayBuffer()).subarray(3).toString('utf8').trim().split('\r\n');
+    const lines = Buffer.from(await keyed.arrayBuffer())
+      .subarray(3)
+      .toString('utf8')
+      .trim()
+      .split('\r\n');
     expect(lines[0]).toMatch(/^rank,rank_out_of,agency_code,agency_name,period,total,/);
     expect(lines.slice(1)).toEqual(shown.slice(1));
     expect((await fetch(app.url.replace('/graphql', '/rankings.csv?period=2025-02&kind=PROVINCE&header=english'))).status).toBe(400);
@@ -211,7 +351,10 @@ describe('rankings', () => {
 
   it('refuses a malformed period naming the forms expected, once', async () => {
     const res = await app.gql(`{ rankings(period: "2025-13", kind: PROVINCE) { rank } }`);
-    expect(res.errors?.[0]).toMatchObject({ message: 'Invalid input: period must be YYYY-MM, YYYY-Qn or YYYY: "2025-13"', extensions: { code: 'BAD_USER_INPUT', field: 'period' } });
+    expect(res.errors?.[0]).toMatchObject({
+      message: 'Invalid input: period must be YYYY-MM, YYYY-Qn or YYYY: "2025-13"',
+      extensions: { code: 'BAD_USER_INPUT', field: 'period' },
+    });
     const trend = await app.gql(`{ scoreTrend(agencyCode: "TPA", from: "2025", to: "2025/06") { period } }`);
     expect(trend.errors?.[0].message).toBe('Invalid input: to must be YYYY-MM, YYYY-Qn or YYYY: "2025/06"');
   });
@@ -232,12 +375,25 @@ describe('rankings', () => {
     const merged = await addAgency('MRG', AgencyKind.PROVINCE, undefined, { validFrom: '2025-07-01' });
     await addAgency('OLD', AgencyKind.PROVINCE, undefined, { validTo: '2025-07-01', successorId: merged.databaseId });
     const add = (code: string, prefix: string, month: string) =>
-      insertBulkDossiers(app.dataSource, { prefix, agencyId: agencies[code].databaseId, procedureId: f.birth.databaseId, count: 3, receivedAt: `${month}-03T09:00:00+07:00`, completedAt: `${month}-10T09:00:00+07:00`, completionTimeliness: 'EARLY', status: 'COMPLETED' as never });
+      insertBulkDossiers(app.dataSource, {
+        prefix,
+        agencyId: agencies[code].databaseId,
+        procedureId: f.birth.databaseId,
+        count: 3,
+        receivedAt: `${month}-03T09:00:00+07:00`,
+        completedAt: `${month}-10T09:00:00+07:00`,
+        completionTimeliness: 'EARLY',
+        status: 'COMPLETED' as never,
+      });
     await add('OLD', 'OLD-1', '2025-06');
     await add('MRG', 'MRG-1', '2025-08');
     for (const period of ['2025-06', '2025-08', '2025']) await app.services.index.recompute(period);
     const codes = async (period: string) =>
-      ((await app.gql(`query($p: String!) { rankings(period: $p, kind: PROVINCE) { agency { code } } }`, { p: period })).data!.rankings as { agency: { code: string } }[]).map((r) => r.agency.code);
+      (
+        (await app.gql(`query($p: String!) { rankings(period: $p, kind: PROVINCE) { agency { code } } }`, { p: period })).data!.rankings as {
+          agency: { code: string };
+        }[]
+      ).map((r) => r.agency.code);
     expect(await codes('2025-06')).toContain('OLD');
     expect(await codes('2025-06')).not.toContain('MRG');
     expect(await codes('2025-08')).toContain('MRG');
@@ -249,7 +405,6 @@ describe('rankings', () => {
     const bad = await app.gql(`{ rankings(period: "2025-08", kind: COMMUNE) { rank } }`);
     expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'parentCode' });
   });
-
 });
 
 describe('stored, incremental, reproducible', () => {
@@ -269,7 +424,10 @@ describe('stored, incremental, reproducible', () => {
     await app.services.index.whenIdle();
     const incremental = await scorecard('TPA', '2026-01');
     expect(incremental.dossiersReceived).toBe(before.dossiersReceived + 3);
-    expect(criterion(incremental, 'onTime')).toMatchObject({ numerator: criterion(before, 'onTime').numerator + 1, denominator: criterion(before, 'onTime').denominator + 1 });
+    expect(criterion(incremental, 'onTime')).toMatchObject({
+      numerator: criterion(before, 'onTime').numerator + 1,
+      denominator: criterion(before, 'onTime').denominator + 1,
+    });
     expect(criterion(incremental, 'digitizedAtReceipt').numerator).toBe(criterion(before, 'digitizedAtReceipt').numerator + 3);
 
     const recomputed = await app.gql(`mutation { recomputeIndex(period: "2026-01") { scorecards changes } }`, {}, app.token(Role.ADMIN, 'TPA'));
@@ -277,7 +435,8 @@ describe('stored, incremental, reproducible', () => {
     const full = await scorecard('TPA', '2026-01');
     const strip = ({ computedAt: _c, ...rest }: Card & { computedAt?: string }) => rest;
     expect(strip(full)).toEqual(strip(incremental));
-    const ranking = async () => (await app.gql(`{ rankings(period: "2026-01", kind: DEPARTMENT, parentCode: "TPA") { agency { code } rank total } }`)).data!.rankings;
+    const ranking = async () =>
+      (await app.gql(`{ rankings(period: "2026-01", kind: DEPARTMENT, parentCode: "TPA") { agency { code } rank total } }`)).data!.rankings;
     const afterIncremental = await ranking();
     await app.services.index.recompute('2026-01');
     expect(await ranking()).toEqual(afterIncremental);
@@ -287,7 +446,16 @@ describe('stored, incremental, reproducible', () => {
     const seen: { kind: string; agencyId: number }[] = [];
     const listener = (e: { kind: string; agencyId: number }) => seen.push(e);
     app.services.events.on('indexChanged', listener);
-    await insertBulkDossiers(app.dataSource, { prefix: 'RKA-LATE', agencyId: agencies.RKA.databaseId, procedureId: f.birth.databaseId, count: 10, receivedAt: '2025-02-03T09:00:00+07:00', completedAt: '2025-02-20T09:00:00+07:00', completionTimeliness: 'LATE', status: 'COMPLETED' as never });
+    await insertBulkDossiers(app.dataSource, {
+      prefix: 'RKA-LATE',
+      agencyId: agencies.RKA.databaseId,
+      procedureId: f.birth.databaseId,
+      count: 10,
+      receivedAt: '2025-02-03T09:00:00+07:00',
+      completedAt: '2025-02-20T09:00:00+07:00',
+      completionTimeliness: 'LATE',
+      status: 'COMPLETED' as never,
+    });
     await app.gql(`mutation { recomputeIndex(period: "2025-02") { changes } }`, {}, app.token(Role.ADMIN, 'TPA'));
     app.services.events.off('indexChanged', listener);
     const forRka = seen.filter((e) => e.agencyId === agencies.RKA.databaseId).map((e) => e.kind);
@@ -341,7 +509,16 @@ describe('the first computation of a period compares with the previous one', () 
   it('raises SCORE_DROPPED with both totals when a month opens lower than the last closed (the Ha Noi 2024-09 case)', async () => {
     const hni = await addAgency('HNX', AgencyKind.PROVINCE);
     const add = (prefix: string, month: string, count: number, timeliness: 'EARLY' | 'LATE') =>
-      insertBulkDossiers(app.dataSource, { prefix, agencyId: hni.databaseId, procedureId: f.birth.databaseId, count, receivedAt: `${month}-03T09:00:00+07:00`, completedAt: `${month}-10T09:00:00+07:00`, completionTimeliness: timeliness, status: 'COMPLETED' as never });
+      insertBulkDossiers(app.dataSource, {
+        prefix,
+        agencyId: hni.databaseId,
+        procedureId: f.birth.databaseId,
+        count,
+        receivedAt: `${month}-03T09:00:00+07:00`,
+        completedAt: `${month}-10T09:00:00+07:00`,
+        completionTimeliness: timeliness,
+        status: 'COMPLETED' as never,
+      });
     await add('HNX-8', '2024-08', 10, 'EARLY');
     await add('HNX-9a', '2024-09', 6, 'EARLY');
     await add('HNX-9b', '2024-09', 4, 'LATE');
@@ -364,7 +541,16 @@ describe('mergers', () => {
     const taker = await addAgency('TKR', AgencyKind.PROVINCE);
     await addAgency('GONE', AgencyKind.PROVINCE, undefined, { validTo: '2025-03-01', successorId: taker.databaseId });
     const add = (code: string, prefix: string, month: string, timeliness: 'EARLY' | 'LATE') =>
-      insertBulkDossiers(app.dataSource, { prefix, agencyId: agencies[code].databaseId, procedureId: f.birth.databaseId, count: 5, receivedAt: `${month}-03T09:00:00+07:00`, completedAt: `${month}-10T09:00:00+07:00`, completionTimeliness: timeliness, status: 'COMPLETED' as never });
+      insertBulkDossiers(app.dataSource, {
+        prefix,
+        agencyId: agencies[code].databaseId,
+        procedureId: f.birth.databaseId,
+        count: 5,
+        receivedAt: `${month}-03T09:00:00+07:00`,
+        completedAt: `${month}-10T09:00:00+07:00`,
+        completionTimeliness: timeliness,
+        status: 'COMPLETED' as never,
+      });
     await add('TKR', 'TKR-1', '2024-10', 'EARLY');
     await add('GONE', 'GONE-1', '2024-10', 'LATE');
     await add('GONE', 'GONE-2', '2025-02', 'EARLY');

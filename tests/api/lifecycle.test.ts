@@ -34,7 +34,9 @@ async function act(mutation: string, args: string, variables: Record<string, unk
 }
 
 async function eventCount(code: string): Promise<number> {
-  const [{ count }] = await app.dataSource.query('SELECT count(*)::int AS count FROM dossier_event e JOIN dossier d ON d.id = e.dossier_id WHERE d.code = $1', [code]);
+  const [{ count }] = await app.dataSource.query('SELECT count(*)::int AS count FROM dossier_event e JOIN dossier d ON d.id = e.dossier_id WHERE d.code = $1', [
+    code,
+  ]);
   return count;
 }
 
@@ -52,7 +54,12 @@ describe('dossier lifecycle over HTTP', () => {
     expect(received.errors).toBeUndefined();
     const dossier = received.data!.receiveDossier;
     // docs/SPEC.md §2 example: Friday 25 April 2025 16:00, 3 working days → Tuesday 29 April 17:00 (Saturday 26 April worked).
-    expect(dossier).toMatchObject({ status: 'RECEIVED', dueAt: '2025-04-29T17:00:00+07:00', timeliness: 'PENDING', availableActions: ['START_PROCESSING', 'WITHDRAW', 'REJECT', 'TRANSFER'] });
+    expect(dossier).toMatchObject({
+      status: 'RECEIVED',
+      dueAt: '2025-04-29T17:00:00+07:00',
+      timeliness: 'PENDING',
+      availableActions: ['START_PROCESSING', 'WITHDRAW', 'REJECT', 'TRANSFER'],
+    });
     expect(dossier.lookupSecret).toEqual(expect.any(String));
     expect(dossier.applicant).toEqual({ name: 'Nguyễn Văn An', idNumber: '001090012345' });
     expect(dossier.history).toEqual([
@@ -65,7 +72,10 @@ describe('dossier lifecycle over HTTP', () => {
     // Supplement requested Tuesday 29 April 15:00, resumed Monday 5 May 10:00: the wait counts
     // 2 office hours on 29 April and 2 on 5 May (30 April – 4 May are off) = 240 minutes.
     at('2025-04-29T15:00:00+07:00');
-    const waiting = await act('requestSupplement(code: $code, reason: $reason)', '$code: String!, $reason: String!', { code: 'LC-0001', reason: 'Thiếu giấy chứng sinh' });
+    const waiting = await act('requestSupplement(code: $code, reason: $reason)', '$code: String!, $reason: String!', {
+      code: 'LC-0001',
+      reason: 'Thiếu giấy chứng sinh',
+    });
     expect(waiting.data!.requestSupplement.status).toBe('AWAITING_SUPPLEMENT');
     at('2025-05-05T10:00:00+07:00');
     const resumed = (await act('resumeDossier(code: $code)', '$code: String!', { code: 'LC-0001' })).data!.resumeDossier;
@@ -81,7 +91,14 @@ describe('dossier lifecycle over HTTP', () => {
     const returned = (await act('returnResult(code: $code)', '$code: String!', { code: 'LC-0001' })).data!.returnResult;
     expect(returned.status).toBe('RESULT_RETURNED');
     expect(returned.availableActions).toEqual([]);
-    expect(returned.history.map((e: { kind: string }) => e.kind)).toEqual(['RECEIVED', 'PROCESSING_STARTED', 'SUPPLEMENT_REQUESTED', 'RESUMED', 'COMPLETED', 'RESULT_RETURNED']);
+    expect(returned.history.map((e: { kind: string }) => e.kind)).toEqual([
+      'RECEIVED',
+      'PROCESSING_STARTED',
+      'SUPPLEMENT_REQUESTED',
+      'RESUMED',
+      'COMPLETED',
+      'RESULT_RETURNED',
+    ]);
     expect(returned.history[2].reason).toBe('Thiếu giấy chứng sinh');
   });
 
@@ -96,7 +113,10 @@ describe('dossier lifecycle over HTTP', () => {
     );
     expect(res.errors).toBeUndefined();
     expect(res.data!.a).toEqual({ status: 'PROCESSING', history: [{ kind: 'RECEIVED' }, { kind: 'PROCESSING_STARTED' }] });
-    expect(res.data!.b).toEqual({ status: 'AWAITING_SUPPLEMENT', history: [{ kind: 'RECEIVED' }, { kind: 'PROCESSING_STARTED' }, { kind: 'SUPPLEMENT_REQUESTED' }] });
+    expect(res.data!.b).toEqual({
+      status: 'AWAITING_SUPPLEMENT',
+      history: [{ kind: 'RECEIVED' }, { kind: 'PROCESSING_STARTED' }, { kind: 'SUPPLEMENT_REQUESTED' }],
+    });
   });
 
   it('counts a receipt after office hours from the next working day (docs/SPEC.md §2 second example)', async () => {
@@ -157,7 +177,14 @@ describe('dossier lifecycle over HTTP', () => {
     const bare = receiveInput('LC-0016', { applicant: { kind: 'CITIZEN', name: 'Lê Thị C', idNumber: '001090077777' }, digitizedAtReceipt: undefined });
     expect((await app.gql(RECEIVE, { input: bare }, officer)).errors).toBeUndefined();
     at('2025-06-02T09:07:00+07:00');
-    const nulls = { ...bare, receivedAt: null, lookupSecret: null, digitizedAtReceipt: null, feePaidOnline: null, applicant: { ...bare.applicant, phone: null, address: null } };
+    const nulls = {
+      ...bare,
+      receivedAt: null,
+      lookupSecret: null,
+      digitizedAtReceipt: null,
+      feePaidOnline: null,
+      applicant: { ...bare.applicant, phone: null, address: null },
+    };
     const retried = await app.gql(RECEIVE, { input: nulls }, officer);
     expect(retried.errors).toBeUndefined();
     expect(retried.data!.receiveDossier).toMatchObject({ code: 'LC-0016', receivedAt: '2025-06-02T09:00:00+07:00', lookupSecret: null });
@@ -174,37 +201,50 @@ describe('dossier lifecycle over HTTP', () => {
     at('2025-06-03T08:00:00+07:00');
     const overdue = await app.gql(`query { dossier(code: "LC-0006") { timeliness } }`, {}, officer);
     expect(overdue.data!.dossier.timeliness).toBe('OVERDUE');
-    const apology = await act(
-      'issueApology(code: $code, newAppointmentAt: $at, reason: $reason)',
-      '$code: String!, $at: DateTime!, $reason: String!',
-      { code: 'LC-0006', at: '2025-06-04T17:00:00+07:00', reason: 'Cán bộ thụ lý nghỉ ốm' },
-    );
+    const apology = await act('issueApology(code: $code, newAppointmentAt: $at, reason: $reason)', '$code: String!, $at: DateTime!, $reason: String!', {
+      code: 'LC-0006',
+      at: '2025-06-04T17:00:00+07:00',
+      reason: 'Cán bộ thụ lý nghỉ ốm',
+    });
     expect(apology.data!.issueApology).toMatchObject({ apologyIssuedAt: '2025-06-03T08:00:00+07:00', apologyNewAppointmentAt: '2025-06-04T17:00:00+07:00' });
     at('2025-06-03T10:00:00+07:00');
     const late = await act('completeDossier(code: $code, electronicResult: false)', '$code: String!', { code: 'LC-0006' });
     expect(late.data!.completeDossier.timeliness).toBe('LATE');
     // A second letter moves the appointment; the dossier was apologised for on 3 June all the same.
     at('2025-07-01T09:00:00+07:00');
-    const again = await act(
-      'issueApology(code: $code, newAppointmentAt: $at, reason: $reason)',
-      '$code: String!, $at: DateTime!, $reason: String!',
-      { code: 'LC-0006', at: '2025-07-02T17:00:00+07:00', reason: 'Hẹn lại' },
-    );
+    const again = await act('issueApology(code: $code, newAppointmentAt: $at, reason: $reason)', '$code: String!, $at: DateTime!, $reason: String!', {
+      code: 'LC-0006',
+      at: '2025-07-02T17:00:00+07:00',
+      reason: 'Hẹn lại',
+    });
     expect(again.errors).toBeUndefined();
     expect(again.data!.issueApology).toMatchObject({ apologyIssuedAt: '2025-06-03T08:00:00+07:00', apologyNewAppointmentAt: '2025-07-02T17:00:00+07:00' });
     expect(again.data!.issueApology.history.filter((e: { kind: string }) => e.kind === 'APOLOGY_ISSUED')).toHaveLength(2);
   });
 
   it('stops the clock while waiting for a supplement: not overdue meanwhile, for the dossier, lists, alerts and the index (docs/SPEC.md §2)', async () => {
-    const overdueAlerts = async () => (await app.dataSource.query(`SELECT count(*)::int AS n FROM alert a JOIN dossier d ON d.id = a.dossier_id WHERE d.code = 'LC-WAIT' AND a.kind = 'DOSSIER_OVERDUE'`))[0].n;
+    const overdueAlerts = async () =>
+      (
+        await app.dataSource.query(
+          `SELECT count(*)::int AS n FROM alert a JOIN dossier d ON d.id = a.dossier_id WHERE d.code = 'LC-WAIT' AND a.kind = 'DOSSIER_OVERDUE'`,
+        )
+      )[0].n;
     const listed = async (timeliness: string) =>
-      (await app.gql(`{ dossiers(first: 50, filter: { timeliness: [${timeliness}] }) { nodes { code } } }`, {}, officer)).data!.dossiers.nodes.some((d: { code: string }) => d.code === 'LC-WAIT');
+      (await app.gql(`{ dossiers(first: 50, filter: { timeliness: [${timeliness}] }) { nodes { code } } }`, {}, officer)).data!.dossiers.nodes.some(
+        (d: { code: string }) => d.code === 'LC-WAIT',
+      );
     // The dashboard's "due soon": open, clock running, due ahead.
     const dueAhead = async () =>
-      (await app.gql(`{ dossiers(first: 50, filter: { runningDueAhead: true }) { nodes { code } } }`, {}, officer)).data!.dossiers.nodes.some((d: { code: string }) => d.code === 'LC-WAIT');
+      (await app.gql(`{ dossiers(first: 50, filter: { runningDueAhead: true }) { nodes { code } } }`, {}, officer)).data!.dossiers.nodes.some(
+        (d: { code: string }) => d.code === 'LC-WAIT',
+      );
     const backlog = async () => {
       await app.services.index.recompute('2025-07');
-      return (await app.dataSource.query(`SELECT s.overdue_backlog AS n FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE a.code = 'TPA-STP' AND s.period = '2025-07'`))[0].n;
+      return (
+        await app.dataSource.query(
+          `SELECT s.overdue_backlog AS n FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE a.code = 'TPA-STP' AND s.period = '2025-07'`,
+        )
+      )[0].n;
     };
     at('2025-07-07T09:00:00+07:00'); // Monday; three working days: due Thursday 10 July 17:00
     await app.gql(RECEIVE, { input: receiveInput('LC-WAIT') }, officer);
@@ -236,11 +276,18 @@ describe('dossier lifecycle over HTTP', () => {
   it('rejects, withdraws and transfers only open dossiers', async () => {
     at('2025-06-09T09:00:00+07:00');
     for (const code of ['LC-0007', 'LC-0008', 'LC-0009']) await app.gql(RECEIVE, { input: receiveInput(code) }, officer);
-    const rejected = await act('rejectDossier(code: $code, reason: $reason)', '$code: String!, $reason: String!', { code: 'LC-0007', reason: 'Không thuộc thẩm quyền' });
+    const rejected = await act('rejectDossier(code: $code, reason: $reason)', '$code: String!, $reason: String!', {
+      code: 'LC-0007',
+      reason: 'Không thuộc thẩm quyền',
+    });
     expect(rejected.data!.rejectDossier).toMatchObject({ status: 'REJECTED', timeliness: null });
     const withdrawn = await act('withdrawDossier(code: $code)', '$code: String!', { code: 'LC-0008' });
     expect(withdrawn.data!.withdrawDossier.status).toBe('WITHDRAWN');
-    const transferred = await app.gql(`mutation { transferDossier(code: "LC-0009", toAgencyCode: "TPB-STP", reason: "Sai địa bàn") { status transferredToAgency { code } } }`, {}, officer);
+    const transferred = await app.gql(
+      `mutation { transferDossier(code: "LC-0009", toAgencyCode: "TPB-STP", reason: "Sai địa bàn") { status transferredToAgency { code } } }`,
+      {},
+      officer,
+    );
     expect(transferred.data!.transferDossier).toEqual({ status: 'TRANSFERRED', transferredToAgency: { code: 'TPB-STP' } });
 
     const again = await act('startProcessing(code: $code)', '$code: String!', { code: 'LC-0007' });
@@ -306,7 +353,13 @@ describe('citizen access with the lookup secret', () => {
     const received = await app.gql(RECEIVE, { input: receiveInput('CT-0001', { procedureCode: '1.000894', lookupSecret: 'my-secret-123' }) }, officer);
     expect(received.data!.receiveDossier.lookupSecret).toBe('my-secret-123');
     const track = await app.gql(`query { trackDossier(code: "CT-0001", secret: "my-secret-123") { code status dueAt timeliness history { kind status } } }`);
-    expect(track.data!.trackDossier).toEqual({ code: 'CT-0001', status: 'RECEIVED', dueAt: '2025-07-01T17:00:00+07:00', timeliness: 'PENDING', history: [{ kind: 'RECEIVED', status: 'RECEIVED' }] });
+    expect(track.data!.trackDossier).toEqual({
+      code: 'CT-0001',
+      status: 'RECEIVED',
+      dueAt: '2025-07-01T17:00:00+07:00',
+      timeliness: 'PENDING',
+      history: [{ kind: 'RECEIVED', status: 'RECEIVED' }],
+    });
     const wrong = await app.gql(`query { trackDossier(code: "CT-0001", secret: "guess") { code } }`);
     expect(wrong.data!.trackDossier).toBeNull();
 
@@ -314,7 +367,11 @@ describe('citizen access with the lookup secret', () => {
     expect(own.data!.dossier).toEqual({ applicant: { name: 'Nguyễn Văn An' }, history: [{ actor: null }] });
     // A token adds nothing outside its scope: an officer of another province holding the secret
     // reads the applicant's own view, without officers; an ADMIN's scope covers them.
-    const elsewhere = await app.gql(`query { dossier(code: "CT-0001", secret: "my-secret-123") { history { actor } } }`, {}, app.token(Role.OFFICER, 'TPB', 'officer-tpb-01'));
+    const elsewhere = await app.gql(
+      `query { dossier(code: "CT-0001", secret: "my-secret-123") { history { actor } } }`,
+      {},
+      app.token(Role.OFFICER, 'TPB', 'officer-tpb-01'),
+    );
     expect(elsewhere.data!.dossier).toEqual({ history: [{ actor: null }] });
     const admin = await app.gql(`query { dossier(code: "CT-0001") { history { actor } } }`, {}, app.token(Role.ADMIN, 'TPA', 'admin-01'));
     expect(admin.data!.dossier).toEqual({ history: [{ actor: 'officer-tpa-01' }] });
@@ -339,31 +396,56 @@ describe('feedback', () => {
     at('2025-04-25T10:00:00+07:00');
     const submitted = await app.gql(
       `mutation($input: SubmitFeedbackInput!) { submitFeedback(input: $input) { code dueAt overdue answeredInTime agency { code } procedure { code } sender { name contact } } }`,
-      { input: { agencyCode: 'TPA-STP', procedureCode: '1.001193', subject: 'Chậm trả kết quả', content: 'Hồ sơ của tôi quá hạn', senderName: 'Trần Thị Bình', senderContact: '0987654321' } },
+      {
+        input: {
+          agencyCode: 'TPA-STP',
+          procedureCode: '1.001193',
+          subject: 'Chậm trả kết quả',
+          content: 'Hồ sơ của tôi quá hạn',
+          senderName: 'Trần Thị Bình',
+          senderContact: '0987654321',
+        },
+      },
       officer,
     );
     const feedback = submitted.data!.submitFeedback;
     // 10 working days from Friday 25 April 2025: 26, 28, 29 April, 5–9, 12, 13 May → 13 May 17:00.
-    expect(feedback).toMatchObject({ dueAt: '2025-05-13T17:00:00+07:00', overdue: false, answeredInTime: null, agency: { code: 'TPA-STP' }, sender: { name: 'Trần Thị Bình' } });
+    expect(feedback).toMatchObject({
+      dueAt: '2025-05-13T17:00:00+07:00',
+      overdue: false,
+      answeredInTime: null,
+      agency: { code: 'TPA-STP' },
+      sender: { name: 'Trần Thị Bình' },
+    });
 
     at('2025-05-14T09:00:00+07:00');
     const overdue = await app.gql(`query { feedbacks(filter: { overdue: true }) { totalCount nodes { code overdue } } }`, {}, officer);
     expect(overdue.data!.feedbacks).toEqual({ totalCount: 1, nodes: [{ code: feedback.code, overdue: true }] });
 
     const answer = `mutation($code: String!) { answerFeedback(code: $code, answer: "Đã xử lý") { answeredAt answeredInTime overdue } }`;
-    expect((await app.gql(answer, { code: feedback.code }, officer)).data!.answerFeedback).toEqual({ answeredAt: '2025-05-14T09:00:00+07:00', answeredInTime: false, overdue: false });
+    expect((await app.gql(answer, { code: feedback.code }, officer)).data!.answerFeedback).toEqual({
+      answeredAt: '2025-05-14T09:00:00+07:00',
+      answeredInTime: false,
+      overdue: false,
+    });
     expect((await app.gql(answer, { code: feedback.code }, officer)).errors![0].extensions!.code).toBe('CONFLICT');
     const otherOfficer = app.token(Role.OFFICER, 'TPB');
     expect((await app.gql(answer, { code: feedback.code }, otherOfficer)).errors![0].extensions!.code).toBe('NOT_FOUND');
 
     // The sender's satisfaction with the answer (docs/SPEC.md §2), recorded once.
     const satisfied = `mutation($code: String!, $level: SatisfactionLevel!) { recordFeedbackSatisfaction(code: $code, level: $level) { satisfaction } }`;
-    expect((await app.gql(satisfied, { code: feedback.code, level: 'SATISFIED' }, officer)).data!.recordFeedbackSatisfaction).toEqual({ satisfaction: 'SATISFIED' });
+    expect((await app.gql(satisfied, { code: feedback.code, level: 'SATISFIED' }, officer)).data!.recordFeedbackSatisfaction).toEqual({
+      satisfaction: 'SATISFIED',
+    });
     expect((await app.gql(satisfied, { code: feedback.code, level: 'SATISFIED' }, officer)).errors).toBeUndefined();
     expect((await app.gql(satisfied, { code: feedback.code, level: 'UNSATISFIED' }, officer)).errors![0].extensions!.code).toBe('CONFLICT');
     expect((await app.gql(satisfied, { code: feedback.code, level: 'SATISFIED' }, otherOfficer)).errors![0].extensions!.code).toBe('NOT_FOUND');
     const unanswered = (
-      await app.gql(`mutation($input: SubmitFeedbackInput!) { submitFeedback(input: $input) { code } }`, { input: { agencyCode: 'TPA-STP', subject: 's', content: 'c', senderName: 'n' } }, officer)
+      await app.gql(
+        `mutation($input: SubmitFeedbackInput!) { submitFeedback(input: $input) { code } }`,
+        { input: { agencyCode: 'TPA-STP', subject: 's', content: 'c', senderName: 'n' } },
+        officer,
+      )
     ).data!.submitFeedback.code;
     expect((await app.gql(satisfied, { code: unanswered, level: 'SATISFIED' }, officer)).errors![0].extensions!.code).toBe('INVALID_TRANSITION');
   });

@@ -14,7 +14,10 @@ import { closeCodeOf, collect, wsClient } from '../support/ws';
 let app: TestApp;
 
 beforeAll(async () => {
-  app = await startTestApp({ realtime: { detectors: false }, env: { ALLOWED_ORIGINS: 'https://dashboard.example.gov.vn', WS_INIT_TIMEOUT_MS: '300', RATE_LIMIT_IP_PER_MINUTE: '100000' } });
+  app = await startTestApp({
+    realtime: { detectors: false },
+    env: { ALLOWED_ORIGINS: 'https://dashboard.example.gov.vn', WS_INIT_TIMEOUT_MS: '300', RATE_LIMIT_IP_PER_MINUTE: '100000' },
+  });
   await seedFixtures(app.dataSource);
 });
 afterAll(() => app.close());
@@ -57,12 +60,23 @@ describe('over HTTP', () => {
   it('costs an import by its number of events, and refuses too many by their count before checking any', async () => {
     const admin = app.token(Role.ADMIN, 'TPA');
     const mutation = 'mutation($events: [DossierEventInput!]!) { importDossierEvents(events: $events) { accepted } }';
-    const event = (n: number) => ({ eventId: `COST-${n}:r`, dossierCode: `COST-${n}`, kind: 'RECEIVED', occurredAt: '2025-04-25T16:00:00+07:00', procedureCode: '1.001193', agencyCode: 'TPA-STP', channel: 'ONLINE', applicant: { kind: 'CITIZEN', name: 'Đỗ H', idNumber: '001090066666' } });
+    const event = (n: number) => ({
+      eventId: `COST-${n}:r`,
+      dossierCode: `COST-${n}`,
+      kind: 'RECEIVED',
+      occurredAt: '2025-04-25T16:00:00+07:00',
+      procedureCode: '1.001193',
+      agencyCode: 'TPA-STP',
+      channel: 'ONLINE',
+      applicant: { kind: 'CITIZEN', name: 'Đỗ H', idNumber: '001090066666' },
+    });
     const three = await app.gql(mutation, { events: [event(1), event(2), event(3)] }, admin);
     expect(three.errors).toBeUndefined();
     // 1 for the field, 1 per event, 1 for `accepted`: as a list written in the query costs it.
     expect(three.extensions?.cost.requestedQueryCost).toBe(5);
-    const literal = [4, 5, 6].map((n) => `{ eventId: "COST-${n}:r", dossierCode: "COST-${n}", kind: COMPLETED, occurredAt: "2025-04-29T10:00:00+07:00" }`).join(', ');
+    const literal = [4, 5, 6]
+      .map((n) => `{ eventId: "COST-${n}:r", dossierCode: "COST-${n}", kind: COMPLETED, occurredAt: "2025-04-29T10:00:00+07:00" }`)
+      .join(', ');
     const inline = await app.gql(`mutation { importDossierEvents(events: [${literal}]) { accepted } }`, {}, admin);
     expect(inline.extensions?.cost.requestedQueryCost).toBe(5);
     // Over the limit by their count alone, whatever the items: none is checked (a million bad
@@ -82,7 +96,11 @@ describe('over HTTP', () => {
   });
 
   it('refuses a 10 MB body with 413 and a code, and malformed JSON with 400', async () => {
-    const huge = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ __typename }`, variables: { pad: 'x'.repeat(10_000_000) } }) });
+    const huge = await fetch(app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ __typename }`, variables: { pad: 'x'.repeat(10_000_000) } }),
+    });
     expect(huge.status).toBe(413);
     expect(((await huge.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('QUERY_TOO_LARGE');
     const garbled = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
@@ -100,7 +118,8 @@ describe('over HTTP', () => {
   });
 
   it('answers CORS for allowed origins only', async () => {
-    const preflight = (origin: string) => fetch(app.url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    const preflight = (origin: string) =>
+      fetch(app.url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
     expect((await preflight('https://dashboard.example.gov.vn')).headers.get('access-control-allow-origin')).toBe('https://dashboard.example.gov.vn');
     expect((await preflight('https://evil.example.com')).headers.get('access-control-allow-origin')).toBeNull();
   });
@@ -112,7 +131,10 @@ describe('over graphql-ws', () => {
   it('applies the same limits on subscribe, where Apollo’s plugins do not run', async () => {
     const client = wsClient(app.wsUrl, token());
     const deepSub = collect(client, `subscription { rankingChanged(kind: PROVINCE) { agency { ${'parent { '.repeat(30)}code${' }'.repeat(30)} } } }`);
-    const bomb = collect(client, `subscription { rankingChanged(kind: PROVINCE) { agency { children(first: 100) { nodes { children(first: 100) { nodes { children(first: 100) { nodes { code } } } } } } } } }`);
+    const bomb = collect(
+      client,
+      `subscription { rankingChanged(kind: PROVINCE) { agency { children(first: 100) { nodes { children(first: 100) { nodes { children(first: 100) { nodes { code } } } } } } } } }`,
+    );
     const flood = collect(client, `subscription { ${Array.from({ length: 2000 }, (_, i) => `a${i}: rankingChanged(kind: PROVINCE) { period }`).join(' ')} }`);
     const codes = async (c: ReturnType<typeof collect>) => {
       for (let i = 0; i < 100 && c.errors.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
@@ -160,7 +182,8 @@ describe('over graphql-ws', () => {
 
 describe('plain lists', () => {
   const trend = (from: string, to: string, selection = 'period total') => `scoreTrend(agencyCode: "TPA", from: "${from}", to: "${to}") { ${selection} }`;
-  const storedPeriods = async () => (await app.dataSource.query(`SELECT DISTINCT period FROM scorecard_record ORDER BY period`)).map((r: { period: string }) => r.period) as string[];
+  const storedPeriods = async () =>
+    (await app.dataSource.query(`SELECT DISTINCT period FROM scorecard_record ORDER BY period`)).map((r: { period: string }) => r.period) as string[];
 
   it('cost by their length: a trend by its periods, a scorecard by its groups and criteria', async () => {
     const year = await app.gql(`{ ${trend('2024-01', '2024-12')} }`);
@@ -177,7 +200,12 @@ describe('plain lists', () => {
   });
 
   it('bound a trend to 36 months, 12 quarters or 5 years, and start it where the index starts (2022)', async () => {
-    for (const [from, to] of [['2005-01', '2024-12'], ['2021-01', '2024-01'], ['2021-Q1', '2024-Q1'], ['2019', '2024']]) {
+    for (const [from, to] of [
+      ['2005-01', '2024-12'],
+      ['2021-01', '2024-01'],
+      ['2021-Q1', '2024-Q1'],
+      ['2019', '2024'],
+    ]) {
       const res = await app.gql(`{ ${trend(from, to)} }`);
       expect(res.status).toBe(200);
       expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
@@ -194,7 +222,11 @@ describe('plain lists', () => {
 
 describe('input ranges', () => {
   it('refuses DateTimes outside 1990–2100 with BAD_USER_INPUT', async () => {
-    const res = await app.gql(`query($from: DateTime) { dossiers(first: 1, filter: { receivedFrom: $from }) { totalCount } }`, { from: '0001-01-01T00:00:00Z' }, app.token(Role.ADMIN, 'TPA'));
+    const res = await app.gql(
+      `query($from: DateTime) { dossiers(first: 1, filter: { receivedFrom: $from }) { totalCount } }`,
+      { from: '0001-01-01T00:00:00Z' },
+      app.token(Role.ADMIN, 'TPA'),
+    );
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(res.errors?.[0].message).toContain('out of range');
   });

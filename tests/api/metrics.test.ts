@@ -25,7 +25,9 @@ it('exposes requests by operation and outcome, errors by code, WebSocket and ale
   const client = wsClient(app.wsUrl, app.token(Role.LEADER, 'TPA'));
   const stream = collect(client, `subscription { alerts { cursor } }`);
   await new Promise((r) => setTimeout(r, 300));
-  await app.dataSource.transaction((em) => recordAlerts(em, [{ kind: AlertKind.FEEDBACK_OVERDUE, agencyId: f.tpa.databaseId, agencyPath: f.tpa.path, message: 'm' }]));
+  await app.dataSource.transaction((em) =>
+    recordAlerts(em, [{ kind: AlertKind.FEEDBACK_OVERDUE, agencyId: f.tpa.databaseId, agencyPath: f.tpa.path, message: 'm' }]),
+  );
   await stream.waitFor(1);
   await new Promise((r) => setTimeout(r, 1200)); // at least one detector scan
 
@@ -63,7 +65,11 @@ it('logs one line per operation with request id, operation, duration, outcome an
     const lines = spy.mock.calls.filter(([fields]) => (fields as { requestId?: string }).requestId === 'dash-42');
     expect(lines).toHaveLength(1);
     expect(lines[0][0]).toEqual({ requestId: 'dash-42', operation: 'Overdue', durationMs: expect.any(Number), outcome: 'ok', user: 'officer-log' });
-    const generated = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const generated = await fetch(app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   } finally {
     spy.mockRestore();
@@ -75,25 +81,49 @@ it('counts and logs every error by the code the client got, whatever the resolve
   const receive = `mutation Receive($input: ReceiveDossierInput!) { receiveDossier(input: $input) { code } }`;
   const applicant = { kind: 'CITIZEN', name: 'Nguyễn Văn An', idNumber: '001090012345', phone: '0912345678' };
   for (const code of ['MC-0001', 'MC-0002']) {
-    const received = await app.gql(receive, { input: { code, procedureCode: '1.001193', agencyCode: 'TPA-STP', channel: 'ONLINE', applicant, digitizedAtReceipt: true } }, officer);
+    const received = await app.gql(
+      receive,
+      { input: { code, procedureCode: '1.001193', agencyCode: 'TPA-STP', channel: 'ONLINE', applicant, digitizedAtReceipt: true } },
+      officer,
+    );
     expect(received.errors).toBeUndefined();
   }
   await app.gql(`mutation { startProcessing(code: "MC-0001") { status } }`, undefined, officer);
   await app.gql(`mutation { completeDossier(code: "MC-0001", electronicResult: true) { status } }`, undefined, officer);
   await app.gql(`mutation { startProcessing(code: "MC-0002", idempotencyKey: "mc-key-1") { status } }`, undefined, officer);
-  for (let i = 0; i < app.services.config.rateLimits.secretAttemptsPerMinute; i++) await app.gql(`{ trackDossier(code: "MC-NONE", secret: "guess-${i}") { status } }`);
+  for (let i = 0; i < app.services.config.rateLimits.secretAttemptsPerMinute; i++)
+    await app.gql(`{ trackDossier(code: "MC-NONE", secret: "guess-${i}") { status } }`);
 
   // One request per code, each answered with that code as its first error.
   const cases: { code: string; operation: string; query: string; token?: string }[] = [
-    { code: 'INVALID_TRANSITION', operation: 'CompleteAgain', query: `mutation CompleteAgain { completeDossier(code: "MC-0001", electronicResult: true) { status } }`, token: officer },
-    { code: 'CONFLICT', operation: 'KeyReused', query: `mutation KeyReused { requestSupplement(code: "MC-0002", reason: "r", idempotencyKey: "mc-key-1") { status } }`, token: officer },
+    {
+      code: 'INVALID_TRANSITION',
+      operation: 'CompleteAgain',
+      query: `mutation CompleteAgain { completeDossier(code: "MC-0001", electronicResult: true) { status } }`,
+      token: officer,
+    },
+    {
+      code: 'CONFLICT',
+      operation: 'KeyReused',
+      query: `mutation KeyReused { requestSupplement(code: "MC-0002", reason: "r", idempotencyKey: "mc-key-1") { status } }`,
+      token: officer,
+    },
     { code: 'NOT_FOUND', operation: 'NoAgency', query: `query NoAgency { scorecard(agencyCode: "NOPE", period: "2024-09") { total } }` },
-    { code: 'FORBIDDEN', operation: 'OtherProvince', query: `query OtherProvince { dossiers(first: 1, filter: { agencyCode: "TPB" }) { totalCount } }`, token: officer },
+    {
+      code: 'FORBIDDEN',
+      operation: 'OtherProvince',
+      query: `query OtherProvince { dossiers(first: 1, filter: { agencyCode: "TPB" }) { totalCount } }`,
+      token: officer,
+    },
     { code: 'UNAUTHENTICATED', operation: 'NoToken', query: `query NoToken { dossiers(first: 1) { totalCount } }` },
     { code: 'BAD_USER_INPUT', operation: 'BadPeriod', query: `query BadPeriod { rankings(period: "2025-13", kind: PROVINCE) { rank } }` },
     { code: 'BAD_USER_INPUT', operation: 'BadCode', query: `query BadCode { scorecard(agencyCode: "no such code!", period: "2024-09") { total } }` },
     { code: 'RATE_LIMITED', operation: 'Guess', query: `query Guess { trackDossier(code: "MC-NONE", secret: "one-more") { status } }` },
-    { code: 'QUERY_TOO_DEEP', operation: 'Deep', query: `query Deep { agency(code: "TPA") { ${'children(first: 1) { nodes { '.repeat(12)}code${' } }'.repeat(12)} } }` },
+    {
+      code: 'QUERY_TOO_DEEP',
+      operation: 'Deep',
+      query: `query Deep { agency(code: "TPA") { ${'children(first: 1) { nodes { '.repeat(12)}code${' } }'.repeat(12)} } }`,
+    },
     { code: 'TOO_MANY_ALIASES', operation: 'Aliases', query: `query Aliases { ${Array.from({ length: 31 }, (_, i) => `a${i}: __typename`).join(' ')} }` },
     { code: 'QUERY_TOO_COMPLEX', operation: 'Costly', query: `query Costly { agencies(first: 100) { nodes { children(first: 100) { nodes { code } } } } }` },
     { code: 'QUERY_TOO_LARGE', operation: 'Large', query: `query Large { ${'__typename '.repeat(5001)} }` },
@@ -114,7 +144,9 @@ it('counts and logs every error by the code the client got, whatever the resolve
       expect({ operation, answered: body.errors?.[0]?.extensions?.code }).toEqual({ operation, answered: code });
       const after = await scrape();
       const grew = (series: string) => (value(after, series) || 0) - (value(before, series) || 0);
-      expect({ operation, errors: grew(`graphql_errors_total{code="${code}"}`), internal: grew('graphql_errors_total{code="INTERNAL_SERVER_ERROR"}') }).toEqual({ operation, errors: 1, internal: 0 });
+      expect({ operation, errors: grew(`graphql_errors_total{code="${code}"}`), internal: grew('graphql_errors_total{code="INTERNAL_SERVER_ERROR"}') }).toEqual(
+        { operation, errors: 1, internal: 0 },
+      );
       expect({ operation, requests: grew(`graphql_requests_total{operation="${operation}",outcome="${code}"}`) }).toEqual({ operation, requests: 1 });
       const lines = spy.mock.calls.filter(([fields]) => (fields as { requestId?: string }).requestId === requestId);
       expect(lines.map(([fields]) => (fields as { outcome: string }).outcome)).toEqual([code]);
@@ -127,21 +159,40 @@ it('counts and logs every error by the code the client got, whatever the resolve
 it('counts and logs the answers given before an operation runs: a refused token, a body that is not JSON or too large', async () => {
   const expired = signToken({ sub: 'expired', role: Role.OFFICER, agencyCode: 'TPA' }, app.services.config.jwtSecret, '-1h');
   const cases: { code: string; status: number; operation: string; body: string; token?: string }[] = [
-    { code: 'UNAUTHENTICATED', status: 401, operation: 'Expired', body: JSON.stringify({ query: 'query Expired { viewer { role } }', operationName: 'Expired' }), token: expired },
+    {
+      code: 'UNAUTHENTICATED',
+      status: 401,
+      operation: 'Expired',
+      body: JSON.stringify({ query: 'query Expired { viewer { role } }', operationName: 'Expired' }),
+      token: expired,
+    },
     { code: 'BAD_REQUEST', status: 400, operation: 'anonymous', body: '{"query": ' },
-    { code: 'QUERY_TOO_LARGE', status: 413, operation: 'anonymous', body: JSON.stringify({ query: `{ __typename }`, padding: 'x'.repeat(app.services.config.maxBodyBytes) }) },
+    {
+      code: 'QUERY_TOO_LARGE',
+      status: 413,
+      operation: 'anonymous',
+      body: JSON.stringify({ query: `{ __typename }`, padding: 'x'.repeat(app.services.config.maxBodyBytes) }),
+    },
   ];
   const spy = jest.spyOn(log, 'info');
   try {
     for (const [i, { code, status, operation, body, token }] of cases.entries()) {
       const before = await scrape();
       const requestId = `refused-${i}`;
-      const res = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
+      const res = await fetch(app.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body,
+      });
       const answer = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
       expect({ status: res.status, code: answer.errors?.[0]?.extensions?.code }).toEqual({ status, code });
       const after = await scrape();
       const grew = (series: string) => (value(after, series) || 0) - (value(before, series) || 0);
-      expect({ code, errors: grew(`graphql_errors_total{code="${code}"}`), requests: grew(`graphql_requests_total{operation="${operation}",outcome="${code}"}`) }).toEqual({ code, errors: 1, requests: 1 });
+      expect({
+        code,
+        errors: grew(`graphql_errors_total{code="${code}"}`),
+        requests: grew(`graphql_requests_total{operation="${operation}",outcome="${code}"}`),
+      }).toEqual({ code, errors: 1, requests: 1 });
       const lines = spy.mock.calls.filter(([fields]) => (fields as { requestId?: string }).requestId === requestId);
       expect(lines.map(([fields]) => (fields as { outcome: string }).outcome)).toEqual([code]);
     }

@@ -14,7 +14,9 @@ beforeAll(async () => {
   await seedFixtures(app.dataSource);
   const agencies = app.dataSource.getRepository(Agency);
   for (let p = 0; p < 6; p++) {
-    const province = await agencies.save(agencies.create({ code: `NC${p}`, name: `Tỉnh Lồng ${p}`, kind: AgencyKind.PROVINCE, parentId: null, path: `/NC${p}/` }));
+    const province = await agencies.save(
+      agencies.create({ code: `NC${p}`, name: `Tỉnh Lồng ${p}`, kind: AgencyKind.PROVINCE, parentId: null, path: `/NC${p}/` }),
+    );
     for (let c = 0; c < p; c++) {
       const code = `NC${p}-C${c}`;
       await agencies.save(
@@ -97,7 +99,13 @@ describe('Agency.children, batched for every agency of a response', () => {
       departments: children(kind: DEPARTMENT) { nodes { code children { totalCount } } }
       communes: children(kind: COMMUNE) { totalCount } } } }`);
     expect(res.errors).toBeUndefined();
-    const nc5 = (res.data!.agencies.nodes as { code: string; departments: { nodes: { code: string; children: { totalCount: number } }[] }; communes: { totalCount: number } }[]).find((n) => n.code === 'NC5')!;
+    const nc5 = (
+      res.data!.agencies.nodes as {
+        code: string;
+        departments: { nodes: { code: string; children: { totalCount: number } }[] };
+        communes: { totalCount: number };
+      }[]
+    ).find((n) => n.code === 'NC5')!;
     expect(nc5.departments.nodes.map((n) => n.code)).toEqual(['NC5-C0', 'NC5-C2', 'NC5-C4']);
     expect(nc5.departments.nodes.map((n) => n.children.totalCount)).toEqual([0, 0, 0]);
     expect(nc5.communes.totalCount).toBe(2);
@@ -111,8 +119,13 @@ describe('Agency.children, batched for every agency of a response', () => {
     expect(res.errors).toBeUndefined();
     expect(res.data!.agency.children.nodes.map((n: { code: string }) => n.code)).toEqual(['NC2-C0', 'NC2-C1']);
     const schema = await app.gql(`{ __type(name: "Agency") { fields { name args(includeDeprecated: true) { name isDeprecated deprecationReason } } } }`);
-    const children = (schema.data!.__type.fields as { name: string; args: { name: string; isDeprecated: boolean; deprecationReason: string | null }[] }[]).find((f) => f.name === 'children')!;
-    expect(children.args.find((a) => a.name === 'parentCode')).toMatchObject({ isDeprecated: true, deprecationReason: expect.stringContaining('agencies(parentCode:)') });
+    const children = (schema.data!.__type.fields as { name: string; args: { name: string; isDeprecated: boolean; deprecationReason: string | null }[] }[]).find(
+      (f) => f.name === 'children',
+    )!;
+    expect(children.args.find((a) => a.name === 'parentCode')).toMatchObject({
+      isDeprecated: true,
+      deprecationReason: expect.stringContaining('agencies(parentCode:)'),
+    });
   });
 
   it('refuses a bad cursor with BAD_USER_INPUT on the children field, as asked alone', async () => {

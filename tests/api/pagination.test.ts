@@ -25,7 +25,11 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-type Page = { totalCount: number; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null }; edges: { cursor: string; node: { code: string } }[] };
+type Page = {
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  edges: { cursor: string; node: { code: string } }[];
+};
 
 async function page(args: string, variables: Record<string, unknown> = {}): Promise<Page> {
   const res = await app.gql(
@@ -84,8 +88,16 @@ describe('Relay cursor connections', () => {
     expect(foreign.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
     // A cursor of this order with values of the wrong kind (PostgreSQL refused them: a 500).
     const [order] = JSON.parse(Buffer.from(all.pageInfo.endCursor!, 'base64url').toString('utf8'));
-    for (const values of [['x', 'y'], ['2025-01-01T00:00:00.000Z', 'abc'], ['2025-01-01T00:00:00.000Z', 1e21]]) {
-      const tampered = await app.gql(`query($c: String) { dossiers(after: $c) { totalCount } }`, { c: Buffer.from(JSON.stringify([order, ...values])).toString('base64url') }, admin);
+    for (const values of [
+      ['x', 'y'],
+      ['2025-01-01T00:00:00.000Z', 'abc'],
+      ['2025-01-01T00:00:00.000Z', 1e21],
+    ]) {
+      const tampered = await app.gql(
+        `query($c: String) { dossiers(after: $c) { totalCount } }`,
+        { c: Buffer.from(JSON.stringify([order, ...values])).toString('base64url') },
+        admin,
+      );
       expect(tampered.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
     }
     // Another order's cursor, or another list's, would page from the wrong row: refused.
@@ -140,7 +152,10 @@ describe('dossier filters', () => {
 });
 
 describe('accent-insensitive search', () => {
-  const found = async (search: string) => (await app.gql(`query($s: String) { agencies(first: 50, search: $s) { nodes { code } } }`, { s: search })).data!.agencies.nodes.map((a: { code: string }) => a.code).sort();
+  const found = async (search: string) =>
+    (await app.gql(`query($s: String) { agencies(first: 50, search: $s) { nodes { code } } }`, { s: search }))
+      .data!.agencies.nodes.map((a: { code: string }) => a.code)
+      .sort();
 
   it('finds "Sở Tư pháp" typed without accents, with composed letters or with combining marks (NFD), and names stored with combining marks', async () => {
     expect(await found('so tu phap')).toEqual(['TPA-STP', 'TPB-STP']);

@@ -81,7 +81,13 @@ interface DossierPlan {
 }
 
 const DOSSIERS: DossierPlan[] = [
-  { n: 1, agency: 'TPA-STP', officer: 'o1', procedure: '1.001193', steps: [{ do: 'start' }, { do: 'supplement' }, { do: 'resume' }, { do: 'complete' }, { do: 'return' }] },
+  {
+    n: 1,
+    agency: 'TPA-STP',
+    officer: 'o1',
+    procedure: '1.001193',
+    steps: [{ do: 'start' }, { do: 'supplement' }, { do: 'resume' }, { do: 'complete' }, { do: 'return' }],
+  },
   { n: 2, agency: 'TPA-STP', officer: 'o1', procedure: '1.001193', steps: [] },
   { n: 3, agency: 'TPA-STP', officer: 'o6', procedure: '1.000894', steps: [{ do: 'start' }, { do: 'apology' }] },
   { n: 4, agency: 'TPA-STP', officer: 'o1', procedure: '1.001193', steps: [{ do: 'transfer', to: 'TPB-STP' }] },
@@ -179,10 +185,21 @@ async function step(code: string, s: Step, token: string) {
     case 'withdraw':
       return ok(app.gql(`mutation($code: String!) { withdrawDossier(code: $code, reason: "Theo đề nghị") ${sel} }`, { code }, token), `withdraw ${code}`);
     case 'transfer':
-      return ok(app.gql(`mutation($code: String!, $to: String!) { transferDossier(code: $code, toAgencyCode: $to, reason: "Sai địa bàn") ${sel} }`, { code, to: s.to }, token), `transfer ${code}`);
+      return ok(
+        app.gql(
+          `mutation($code: String!, $to: String!) { transferDossier(code: $code, toAgencyCode: $to, reason: "Sai địa bàn") ${sel} }`,
+          { code, to: s.to },
+          token,
+        ),
+        `transfer ${code}`,
+      );
     case 'apology':
       return ok(
-        app.gql(`mutation($code: String!, $at: DateTime!) { issueApology(code: $code, newAppointmentAt: $at, reason: "Cán bộ nghỉ ốm") ${sel} }`, { code, at: '2025-06-30T17:00:00+07:00' }, token),
+        app.gql(
+          `mutation($code: String!, $at: DateTime!) { issueApology(code: $code, newAppointmentAt: $at, reason: "Cán bộ nghỉ ốm") ${sel} }`,
+          { code, at: '2025-06-30T17:00:00+07:00' },
+          token,
+        ),
         `apology ${code}`,
       );
   }
@@ -209,16 +226,28 @@ beforeAll(async () => {
       lookupSecret: secretOf(d.n),
       transferredIn: d.transferredIn ?? false,
     };
-    await ok(app.gql(`mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { code } }`, { input }, officerToken(d.officer)), `receive ${input.code}`);
+    await ok(
+      app.gql(`mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { code } }`, { input }, officerToken(d.officer)),
+      `receive ${input.code}`,
+    );
   }
   for (const f of FEEDBACK) {
     const input = { agencyCode: f.agency, procedureCode: '1.001193', subject: `Phản ánh ${f.m}`, content: 'Chậm trả kết quả', ...senderOf(f.m) };
-    const data = await ok(app.gql(`mutation($input: SubmitFeedbackInput!) { submitFeedback(input: $input) { code } }`, { input }, officerToken(f.submitter)), `feedback ${f.m}`);
+    const data = await ok(
+      app.gql(`mutation($input: SubmitFeedbackInput!) { submitFeedback(input: $input) { code } }`, { input }, officerToken(f.submitter)),
+      `feedback ${f.m}`,
+    );
     feedbackCodes[f.m] = data.submitFeedback.code;
   }
 
   // The lifecycle, step by step over the following days (late completions feed delayReport).
-  const times = ['2025-06-02T10:00:00+07:00', '2025-06-03T09:00:00+07:00', '2025-06-04T09:00:00+07:00', '2025-06-10T10:00:00+07:00', '2025-06-11T09:00:00+07:00'];
+  const times = [
+    '2025-06-02T10:00:00+07:00',
+    '2025-06-03T09:00:00+07:00',
+    '2025-06-04T09:00:00+07:00',
+    '2025-06-10T10:00:00+07:00',
+    '2025-06-11T09:00:00+07:00',
+  ];
   for (let i = 0; i < times.length; i++) {
     at(times[i]);
     for (const d of DOSSIERS) if (d.steps[i]) await step(dossierCode(d.n), d.steps[i], officerToken(d.officer));
@@ -226,19 +255,36 @@ beforeAll(async () => {
   at('2025-06-12T09:00:00+07:00');
   for (const f of FEEDBACK) {
     if (!f.answerer) continue;
-    await ok(app.gql(`mutation($code: String!) { answerFeedback(code: $code, answer: "Đã xử lý") { code } }`, { code: feedbackCodes[f.m] }, officerToken(f.answerer)), `answer ${f.m}`);
+    await ok(
+      app.gql(`mutation($code: String!) { answerFeedback(code: $code, answer: "Đã xử lý") { code } }`, { code: feedbackCodes[f.m] }, officerToken(f.answerer)),
+      `answer ${f.m}`,
+    );
   }
   // Synced dossiers: received, then completed without a start (a gap for syncReport), and a
   // completion for a dossier never received (a held event).
   for (const s of SYNCED) {
     const code = dossierCode(s.n);
     const events = [
-      { eventId: `zz-ev-${s.n}-1`, dossierCode: code, kind: 'RECEIVED', occurredAt: '2025-06-02T09:30:00+07:00', procedureCode: '1.001193', agencyCode: s.agency, channel: 'ONLINE', applicant: applicantOf(s.n), lookupSecret: secretOf(s.n) },
+      {
+        eventId: `zz-ev-${s.n}-1`,
+        dossierCode: code,
+        kind: 'RECEIVED',
+        occurredAt: '2025-06-02T09:30:00+07:00',
+        procedureCode: '1.001193',
+        agencyCode: s.agency,
+        channel: 'ONLINE',
+        applicant: applicantOf(s.n),
+        lookupSecret: secretOf(s.n),
+      },
       { eventId: `zz-ev-${s.n}-2`, dossierCode: code, kind: 'COMPLETED', occurredAt: '2025-06-03T10:00:00+07:00', electronicResult: true },
       { eventId: `zz-ev-${s.n}-3`, dossierCode: `PD-HELD-${s.n}`, kind: 'COMPLETED', occurredAt: '2025-06-03T11:00:00+07:00', electronicResult: true },
     ];
     const data = await ok(
-      app.gql(`mutation($events: [DossierEventInput!]!) { importDossierEvents(events: $events) { accepted rejected errors { message } } }`, { events }, officerToken(s.officer)),
+      app.gql(
+        `mutation($events: [DossierEventInput!]!) { importDossierEvents(events: $events) { accepted rejected errors { message } } }`,
+        { events },
+        officerToken(s.officer),
+      ),
       `import ${code}`,
     );
     if (data.importDossierEvents.rejected !== 0) throw new Error(`import ${code}: ${JSON.stringify(data.importDossierEvents.errors)}`);
@@ -257,7 +303,13 @@ beforeAll(async () => {
   }
   for (const f of FEEDBACK) {
     const s = senderOf(f.m);
-    records.push({ kind: 'feedback', code: feedbackCodes[f.m], agency: f.agency, values: [s.senderName, s.senderContact, ...(f.answerer ? [OFFICERS[f.answerer].sub] : [])], ids: [] });
+    records.push({
+      kind: 'feedback',
+      code: feedbackCodes[f.m],
+      agency: f.agency,
+      values: [s.senderName, s.senderContact, ...(f.answerer ? [OFFICERS[f.answerer].sub] : [])],
+      ids: [],
+    });
   }
 
   // Global ids of everything, read with an ADMIN token.
@@ -441,7 +493,15 @@ function nestedArgs(field: GraphQLField<unknown, unknown>, options: WalkOptions)
  * Selection set of an object type: every leaf field, and every composite field recursively
  * until `depth` reaches MAX_DEPTH or the type is already on the path (then its leaves only).
  */
-function selectObject(type: GraphQLObjectType, depth: number, maxDepth: number, ancestors: string[], path: string, options: WalkOptions, out: Generated): string {
+function selectObject(
+  type: GraphQLObjectType,
+  depth: number,
+  maxDepth: number,
+  ancestors: string[],
+  path: string,
+  options: WalkOptions,
+  out: Generated,
+): string {
   const parts = ['__typename'];
   const leavesOnly = depth >= maxDepth || ancestors.includes(type.name);
   for (const field of Object.values(type.getFields())) {
@@ -469,14 +529,24 @@ function selectObject(type: GraphQLObjectType, depth: number, maxDepth: number, 
  * Nested interfaces and unions: `__typename` plus, per possible type, an inline fragment of
  * its leaf fields whose names mean the same type in every possible type (so they merge).
  */
-function selectComposite(type: GraphQLNamedType, depth: number, maxDepth: number, ancestors: string[], path: string, options: WalkOptions, out: Generated): string | null {
+function selectComposite(
+  type: GraphQLNamedType,
+  depth: number,
+  maxDepth: number,
+  ancestors: string[],
+  path: string,
+  options: WalkOptions,
+  out: Generated,
+): string | null {
   if (isObjectType(type)) return selectObject(type, depth, maxDepth, ancestors, path, options, out);
   if (!isAbstractType(type)) return null;
   const possible = schema.getPossibleTypes(type);
   const signature = new Map<string, Set<string>>();
   for (const t of possible) for (const f of Object.values(t.getFields())) signature.set(f.name, (signature.get(f.name) ?? new Set()).add(String(f.type)));
   const fragments = possible.map((t) => {
-    const leaves = Object.values(t.getFields()).filter((f) => isLeafType(getNamedType(f.type)) && f.args.every((a) => !isNonNullType(a.type)) && signature.get(f.name)!.size === 1);
+    const leaves = Object.values(t.getFields()).filter(
+      (f) => isLeafType(getNamedType(f.type)) && f.args.every((a) => !isNonNullType(a.type)) && signature.get(f.name)!.size === 1,
+    );
     for (const f of leaves) {
       out.paths.push(`${path}<${t.name}>.${f.name}`);
       out.typeFields.push(`${t.name}.${f.name}`);
@@ -563,7 +633,9 @@ async function walk(options: WalkOptions, token?: string, only?: string[]): Prom
     result.responses.push({ query: g.query, rootField: g.rootField, body: JSON.stringify(res), res });
     const value = res.data?.[g.rootField];
     if (value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0)) result.withData++;
-    const invalid = res.errors?.filter((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' || e.extensions?.code === 'GRAPHQL_PARSE_FAILED' || LIMIT_CODES.includes(e.extensions?.code));
+    const invalid = res.errors?.filter(
+      (e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' || e.extensions?.code === 'GRAPHQL_PARSE_FAILED' || LIMIT_CODES.includes(e.extensions?.code),
+    );
     if (invalid?.length) result.invalid.push({ query: g.query, errors: invalid });
   };
   // One at a time: a few hundred small requests take a few seconds. (Five or more concurrent
@@ -598,13 +670,27 @@ describe('personal data: a schema walk without a token', () => {
     // Root fields skipped only when a required argument is an input object nobody can build.
     const skipped = rootFields.filter((f) => !walked.has(f));
     for (const f of skipped) {
-      expect(schema.getQueryType()!.getFields()[f].args.some((a) => isNonNullType(a.type) && isInputObjectType(getNamedType(a.type)))).toBe(true);
+      expect(
+        schema
+          .getQueryType()!
+          .getFields()
+          [f].args.some((a) => isNonNullType(a.type) && isInputObjectType(getNamedType(a.type))),
+      ).toBe(true);
     }
     expect(anonymous.invalid).toEqual([]);
     expect(anonymous.queries).toBeGreaterThanOrEqual(100);
     expect(anonymous.paths.size).toBeGreaterThanOrEqual(50);
     expect([...anonymous.typeFields]).toEqual(
-      expect.arrayContaining(['Applicant.name', 'Applicant.idNumber', 'Applicant.phone', 'Applicant.address', 'FeedbackSender.name', 'FeedbackSender.contact', 'DossierEvent.actor', 'DelayAttribution.officer']),
+      expect.arrayContaining([
+        'Applicant.name',
+        'Applicant.idNumber',
+        'Applicant.phone',
+        'Applicant.address',
+        'FeedbackSender.name',
+        'FeedbackSender.contact',
+        'DossierEvent.actor',
+        'DelayAttribution.officer',
+      ]),
     );
     // Public data did come back, so the walk is not vacuous.
     expect(anonymous.withData).toBeGreaterThanOrEqual(20);
@@ -641,7 +727,9 @@ describe('personal data: a schema walk without a token', () => {
       },
       undefined,
       // The fields that take a secret; the rest of the walk does not depend on it.
-      Object.values(schema.getQueryType()!.getFields()).filter((f) => f.args.some((a) => a.name === 'secret')).map((f) => f.name),
+      Object.values(schema.getQueryType()!.getFields())
+        .filter((f) => f.args.some((a) => a.name === 'secret'))
+        .map((f) => f.name),
     );
     expect(result.responses.map((r) => r.rootField)).toEqual(expect.arrayContaining(['dossier', 'trackDossier']));
     expect(result.invalid).toEqual([]);
@@ -657,10 +745,16 @@ describe('personal data: a schema walk without a token', () => {
       const [own] = generateWalk({ secrets: [secretOf(n)], optionalSecret: true, skip: (args) => args.code !== code }, MAX_DEPTH, ['dossier']);
       const res = await app.gql(own.query);
       expect(res.errors).toBeUndefined();
-      expect(res.data!.dossier).toMatchObject({ code, applicant: { name: applicantOf(n).name, idNumber: applicantOf(n).idNumber, phone: applicantOf(n).phone, address: applicantOf(n).address } });
+      expect(res.data!.dossier).toMatchObject({
+        code,
+        applicant: { name: applicantOf(n).name, idNumber: applicantOf(n).idNumber, phone: applicantOf(n).phone, address: applicantOf(n).address },
+      });
       const body = JSON.stringify(res);
       const ownRecord = records.find((r) => r.code === code)!;
-      const others = records.filter((r) => r !== ownRecord).flatMap((r) => r.values).filter((v) => !ownRecord.values.includes(v));
+      const others = records
+        .filter((r) => r !== ownRecord)
+        .flatMap((r) => r.values)
+        .filter((v) => !ownRecord.values.includes(v));
       expect(valuesIn(others)(body)).toEqual([]);
       // No feedback sender appears in any form (applicant and officer markers are this dossier's own).
       expect(markersIn(body).filter((m) => !/ZZPERSON|ZZADDR|0975318642|0986-777|zzofficer/i.test(m))).toEqual([]);
@@ -711,7 +805,9 @@ describe('personal data: random pairs of agencies', () => {
   it('never shows a row, or a personal value, outside the token’s subtree', async () => {
     // 30 distinct (role, token agency, record agency) triples of the 50, drawn with a seeded shuffle.
     const random = prng(766);
-    const triples = [Role.OFFICER, Role.LEADER].flatMap((role) => AGENCIES.flatMap((viewer) => AGENCIES.map((recordAgency) => ({ role, viewer, recordAgency }))));
+    const triples = [Role.OFFICER, Role.LEADER].flatMap((role) =>
+      AGENCIES.flatMap((viewer) => AGENCIES.map((recordAgency) => ({ role, viewer, recordAgency }))),
+    );
     for (let i = triples.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [triples[i], triples[j]] = [triples[j], triples[i]];
@@ -726,7 +822,10 @@ describe('personal data: random pairs of agencies', () => {
       const token = app.token(role, viewer, `zzviewer-${pair}`);
       const inScope = records.filter((r) => covers(viewer, r.agency));
       const visible = new Set(inScope.flatMap((r) => r.values));
-      const forbidden = records.filter((r) => !covers(viewer, r.agency)).flatMap((r) => r.values).filter((v) => !visible.has(v));
+      const forbidden = records
+        .filter((r) => !covers(viewer, r.agency))
+        .flatMap((r) => r.values)
+        .filter((v) => !visible.has(v));
       const label = `${role}@${viewer} → ${recordAgency}`;
       const check = (what: string, res: GraphQLResponse, rows: { agency: { code: string } }[] = []) => {
         for (const row of rows) if (!covers(viewer, row.agency.code)) problems.push(`${label}: ${what} returned a row of ${row.agency.code}`);
@@ -750,8 +849,18 @@ describe('personal data: random pairs of agencies', () => {
       check('dossiers', lists, lists.data!.all.nodes);
       check('feedbacks', lists, lists.data!.allFeedback.nodes);
       // In scope means seen, with the personal data: the checks above are not vacuous.
-      expect(lists.data!.all.nodes.map((n: { code: string }) => n.code).sort()).toEqual(inScope.filter((r) => r.kind === 'dossier').map((r) => r.code).sort());
-      expect(lists.data!.allFeedback.nodes.map((n: { code: string }) => n.code).sort()).toEqual(inScope.filter((r) => r.kind === 'feedback').map((r) => r.code).sort());
+      expect(lists.data!.all.nodes.map((n: { code: string }) => n.code).sort()).toEqual(
+        inScope
+          .filter((r) => r.kind === 'dossier')
+          .map((r) => r.code)
+          .sort(),
+      );
+      expect(lists.data!.allFeedback.nodes.map((n: { code: string }) => n.code).sort()).toEqual(
+        inScope
+          .filter((r) => r.kind === 'feedback')
+          .map((r) => r.code)
+          .sort(),
+      );
       for (const node of lists.data!.all.nodes) expect(node.applicant?.name).toMatch(/^ZZPERSON-/);
       for (const node of lists.data!.allFeedback.nodes) expect(node.sender?.name).toMatch(/^ZZSENDER-/);
 
@@ -762,7 +871,11 @@ describe('personal data: random pairs of agencies', () => {
         { filter: { agencyCode: recordAgency } },
         token,
       );
-      const filteredFeedback = await app.gql(`query($filter: FeedbackFilter) { feedbacks(first: 100, filter: $filter) { nodes { ${FEEDBACK_ROW} } } }`, { filter: { agencyCode: recordAgency } }, token);
+      const filteredFeedback = await app.gql(
+        `query($filter: FeedbackFilter) { feedbacks(first: 100, filter: $filter) { nodes { ${FEEDBACK_ROW} } } }`,
+        { filter: { agencyCode: recordAgency } },
+        token,
+      );
       for (const [what, res, key] of [
         ['dossiers(filter)', filtered, 'dossiers'],
         ['feedbacks(filter)', filteredFeedback, 'feedbacks'],
@@ -811,7 +924,11 @@ describe('personal data: random pairs of agencies', () => {
         { agency: recordAgency, period: PERIOD },
         token,
       );
-      check('delayReport', reports, (reports.data?.delayReport ?? []).map((r: { unit: { code: string } }) => ({ agency: r.unit })));
+      check(
+        'delayReport',
+        reports,
+        (reports.data?.delayReport ?? []).map((r: { unit: { code: string } }) => ({ agency: r.unit })),
+      );
       if (!isCovered || role === Role.OFFICER) expect(reports.data?.delayReport ?? null).toBeNull();
       else officersSeen += (reports.data!.delayReport as { officer: string }[]).filter((r) => /^zzofficer-/.test(r.officer)).length;
       const sync = await app.gql(

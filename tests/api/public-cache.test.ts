@@ -86,7 +86,11 @@ describe('anonymous public queries', () => {
     expect((await warm(() => rankings('2025-05'))).json.data).toEqual(may.json.data);
     expect((await warm(() => rankings('2025-06'))).json.data).toEqual(june.json.data);
     const agency = (code: string, operationName?: string) =>
-      post(app.url, { query: `query A($code: String!) { agency(code: $code) { code name } } query B($code: String!) { agency(code: $code) { code } }`, variables: { code }, operationName: operationName ?? 'A' });
+      post(app.url, {
+        query: `query A($code: String!) { agency(code: $code) { code name } } query B($code: String!) { agency(code: $code) { code } }`,
+        variables: { code },
+        operationName: operationName ?? 'A',
+      });
     const tpa = await warm(() => agency('TPA'));
     const tpb = await warm(() => agency('TPB'));
     expect(tpa.json.data!.agency.code).toBe('TPA');
@@ -105,9 +109,17 @@ describe('anonymous public queries', () => {
   it('hits keep the request id, CORS and the body checks of the normal path', async () => {
     await warm(() => rankings());
     const origin = 'https://bao.example.vn';
-    const miss = await post(app.url, { query: RANKINGS, variables: { period: '2025-06' } }, { origin, 'x-request-id': 'journalist-42', accept: 'application/json' });
+    const miss = await post(
+      app.url,
+      { query: RANKINGS, variables: { period: '2025-06' } },
+      { origin, 'x-request-id': 'journalist-42', accept: 'application/json' },
+    );
     expect(miss.cache).toBe('MISS');
-    const hit = await post(app.url, { query: RANKINGS, variables: { period: '2025-06' } }, { origin, 'x-request-id': 'journalist-42', accept: 'application/json' });
+    const hit = await post(
+      app.url,
+      { query: RANKINGS, variables: { period: '2025-06' } },
+      { origin, 'x-request-id': 'journalist-42', accept: 'application/json' },
+    );
     expect(hit.cache).toBe('HIT');
     const sent = (r: Raw) => [...r.headers].filter(([name]) => !['date', 'x-cache'].includes(name));
     expect(sent(hit)).toEqual(sent(miss));
@@ -153,7 +165,11 @@ describe('anonymous public queries', () => {
     // A conditional GET whose ETag matches is 304, as Express's res.send answers it.
     // (node:http: fetch adds cache-control: no-cache to conditional requests, which Express honours.)
     const conditional = await new Promise<http.IncomingMessage>((resolve, reject) =>
-      http.get(url, { headers: { accept: '*/*', 'apollo-require-preflight': 'true', 'if-none-match': second.headers.get('etag')! } }, (res) => resolve(res.resume())).on('error', reject),
+      http
+        .get(url, { headers: { accept: '*/*', 'apollo-require-preflight': 'true', 'if-none-match': second.headers.get('etag')! } }, (res) =>
+          resolve(res.resume()),
+        )
+        .on('error', reject),
     );
     expect([conditional.statusCode, conditional.headers['x-cache']]).toEqual([304, 'HIT']);
     const blocked = await fetch(url);
@@ -164,7 +180,14 @@ describe('anonymous public queries', () => {
   it('counts hits and misses, and hits as operations in the per-operation metrics', async () => {
     const scrape = async () => {
       const text = await (await fetch(app.url.replace('/graphql', '/metrics'))).text();
-      return (series: string) => Number(text.split('\n').find((l) => l.startsWith(`${series} `))?.split(' ').pop() ?? 0);
+      return (series: string) =>
+        Number(
+          text
+            .split('\n')
+            .find((l) => l.startsWith(`${series} `))
+            ?.split(' ')
+            .pop() ?? 0,
+        );
     };
     await warm(() => rankings());
     const before = await scrape();
@@ -193,7 +216,13 @@ describe('never cached', () => {
   });
 
   it('dossiers, trackDossier, dossier, viewer and node, alone or next to a public field; errors; mutations', async () => {
-    const received = await post(app.url, { query: `mutation { receiveDossier(input: { code: "CACHE-T1", procedureCode: "1.001193", agencyCode: "TPA-STP", channel: ONLINE, applicant: { kind: CITIZEN, name: "Lê Thị D", idNumber: "001090055555" } }) { lookupSecret } }` }, { authorization: `Bearer ${officer}` });
+    const received = await post(
+      app.url,
+      {
+        query: `mutation { receiveDossier(input: { code: "CACHE-T1", procedureCode: "1.001193", agencyCode: "TPA-STP", channel: ONLINE, applicant: { kind: CITIZEN, name: "Lê Thị D", idNumber: "001090055555" } }) { lookupSecret } }`,
+      },
+      { authorization: `Bearer ${officer}` },
+    );
     const secret = received.json.data!.receiveDossier.lookupSecret as string;
     await app.services.index.whenIdle();
     const queries = [
@@ -226,7 +255,9 @@ describe('invalidation: a change is never hidden by a stored answer', () => {
     const receipts = tpaReceived(before);
     const res = await post(
       app.url,
-      { query: `mutation { receiveDossier(input: { code: "CACHE-L1", procedureCode: "1.001193", agencyCode: "TPA-STP", channel: ONLINE, applicant: { kind: CITIZEN, name: "Lê Thị E", idNumber: "001090066666" } }) { code } }` },
+      {
+        query: `mutation { receiveDossier(input: { code: "CACHE-L1", procedureCode: "1.001193", agencyCode: "TPA-STP", channel: ONLINE, applicant: { kind: CITIZEN, name: "Lê Thị E", idNumber: "001090066666" } }) { code } }`,
+      },
       { authorization: `Bearer ${officer}` },
     );
     expect(res.json.errors).toBeUndefined();
@@ -240,10 +271,18 @@ describe('invalidation: a change is never hidden by a stored answer', () => {
     await post(app.url, { query: `mutation { startProcessing(code: "CACHE-L1") { status } }` }, { authorization: `Bearer ${officer}` });
     await app.services.index.whenIdle();
     await warm(() => rankings());
-    const scorecard = (target = app) => post(target.url, { query: `{ scorecard(agencyCode: "TPA", period: "2025-06") { groups { criteria { key numerator } } } }` });
-    const completions = (r: Raw) => r.json.data!.scorecard.groups.flatMap((g: { criteria: { key: string; numerator: number }[] }) => g.criteria).find((c: { key: string }) => c.key === 'onTime').numerator as number;
+    const scorecard = (target = app) =>
+      post(target.url, { query: `{ scorecard(agencyCode: "TPA", period: "2025-06") { groups { criteria { key numerator } } } }` });
+    const completions = (r: Raw) =>
+      r.json
+        .data!.scorecard.groups.flatMap((g: { criteria: { key: string; numerator: number }[] }) => g.criteria)
+        .find((c: { key: string }) => c.key === 'onTime').numerator as number;
     const cardBefore = await warm(() => scorecard());
-    const done = await post(app.url, { query: `mutation { completeDossier(code: "CACHE-L1", electronicResult: true) { status } }` }, { authorization: `Bearer ${officer}` });
+    const done = await post(
+      app.url,
+      { query: `mutation { completeDossier(code: "CACHE-L1", electronicResult: true) { status } }` },
+      { authorization: `Bearer ${officer}` },
+    );
     expect(done.json.errors).toBeUndefined();
     await app.services.index.whenIdle();
     const cardAfter = await scorecard();
@@ -253,7 +292,14 @@ describe('invalidation: a change is never hidden by a stored answer', () => {
 
   it('recomputeIndex after data arrived behind the API’s back, and finalizeIndexPeriod, are seen at once', async () => {
     const before = await warm(() => rankings());
-    await insertBulkDossiers(app.dataSource, { prefix: 'CACHE-B', agencyId: f.tpb.databaseId, procedureId: f.birth.databaseId, count: 7, receivedAt: '2025-06-03T09:00:00+07:00', dueAt: '2025-06-20T17:00:00+07:00' });
+    await insertBulkDossiers(app.dataSource, {
+      prefix: 'CACHE-B',
+      agencyId: f.tpb.databaseId,
+      procedureId: f.birth.databaseId,
+      count: 7,
+      receivedAt: '2025-06-03T09:00:00+07:00',
+      dueAt: '2025-06-20T17:00:00+07:00',
+    });
     // The stored figures did not change yet: still the same answer.
     expect((await rankings()).text).toBe(before.text);
     const recomputed = await post(app.url, { query: `mutation { recomputeIndex(period: "2025-06") { scorecards } }` }, { authorization: `Bearer ${admin}` });
@@ -275,7 +321,11 @@ describe('invalidation: a change is never hidden by a stored answer', () => {
     const query = { query: `{ calendarDays(from: "2025-06-01", to: "2025-06-30") { date kind name } }` };
     const before = await warm(() => post(app.url, query));
     expect(before.json.data!.calendarDays).toEqual([]);
-    const set = await post(app.url, { query: `mutation { setCalendarDay(date: "2025-06-13", kind: DAY_OFF, name: "Nghỉ bù") { date } }` }, { authorization: `Bearer ${admin}` });
+    const set = await post(
+      app.url,
+      { query: `mutation { setCalendarDay(date: "2025-06-13", kind: DAY_OFF, name: "Nghỉ bù") { date } }` },
+      { authorization: `Bearer ${admin}` },
+    );
     expect(set.json.errors).toBeUndefined();
     const after = await post(app.url, query);
     expect(after.cache).toBe('MISS');
@@ -325,7 +375,7 @@ describe('PUBLIC_CACHE_TTL_MS', () => {
     // Against a plain model (a list, least recent first), over seeded random operations on a
     // few keys: a hit on the entry used last is not reordered, so this checks that shortcut.
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     let clock = 0;
     const cache = new PublicResponseCache(50, undefined, undefined, { maxEntries: 3, maxBytes: 1_000_000 }, () => clock);
     const entry = { body: Buffer.from('{"data":{}}'), headers: [], operation: 'anonymous' };
@@ -358,7 +408,12 @@ describe('CORS of actual requests (hits and misses alike)', () => {
   it('sets exactly the headers the cors package sets', () => {
     const headersAfter = (middleware: (req: never, res: never, next: () => void) => void, method: string, origin: string | undefined, vary?: string) => {
       const headers = new Map<string, string>(vary ? [['vary', vary]] : []);
-      const res = { getHeader: (n: string) => headers.get(n.toLowerCase()), setHeader: (n: string, v: string) => void headers.set(n.toLowerCase(), String(v)), statusCode: 200, end: () => undefined };
+      const res = {
+        getHeader: (n: string) => headers.get(n.toLowerCase()),
+        setHeader: (n: string, v: string) => void headers.set(n.toLowerCase(), String(v)),
+        statusCode: 200,
+        end: () => undefined,
+      };
       let nextCalled = false;
       middleware({ method, headers: origin ? { origin } : {} } as never, res as never, () => (nextCalled = true));
       return { nextCalled, headers: Object.fromEntries(headers) };
@@ -369,7 +424,13 @@ describe('CORS of actual requests (hits and misses alike)', () => {
       for (const method of ['POST', 'GET']) {
         for (const origin of [undefined, 'https://a.example.vn', 'https://b.example.vn']) {
           for (const vary of [undefined, 'Accept', 'origin', '*']) {
-            expect([allowed, method, origin, vary, headersAfter(ours, method, origin, vary)]).toEqual([allowed, method, origin, vary, headersAfter(reference as never, method, origin, vary)]);
+            expect([allowed, method, origin, vary, headersAfter(ours, method, origin, vary)]).toEqual([
+              allowed,
+              method,
+              origin,
+              vary,
+              headersAfter(reference as never, method, origin, vary),
+            ]);
           }
         }
       }
@@ -390,8 +451,19 @@ if (!redisUrl) console.warn(`[tests] skipping the cross-instance cache test: ${r
       await a.services.realtime.pubsub.connect();
       await b.services.realtime.pubsub.connect();
       const before = await warm(() => rankings('2025-06', b));
-      await insertBulkDossiers(a.dataSource, { prefix: 'CACHE-X', agencyId: fx.tpa.databaseId, procedureId: fx.birth.databaseId, count: 5, receivedAt: '2025-06-03T09:00:00+07:00', dueAt: '2025-06-20T17:00:00+07:00' });
-      const recomputed = await post(a.url, { query: `mutation { recomputeIndex(period: "2025-06") { scorecards } }` }, { authorization: `Bearer ${a.token(Role.ADMIN, 'TPA')}` });
+      await insertBulkDossiers(a.dataSource, {
+        prefix: 'CACHE-X',
+        agencyId: fx.tpa.databaseId,
+        procedureId: fx.birth.databaseId,
+        count: 5,
+        receivedAt: '2025-06-03T09:00:00+07:00',
+        dueAt: '2025-06-20T17:00:00+07:00',
+      });
+      const recomputed = await post(
+        a.url,
+        { query: `mutation { recomputeIndex(period: "2025-06") { scorecards } }` },
+        { authorization: `Bearer ${a.token(Role.ADMIN, 'TPA')}` },
+      );
       expect(recomputed.json.errors).toBeUndefined();
       let after = await rankings('2025-06', b);
       for (let i = 0; i < 50 && after.cache === 'HIT'; i++) {

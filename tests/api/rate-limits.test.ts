@@ -7,7 +7,17 @@ import { seedFixtures } from '../support/fixtures';
 import { closeCodeOf, collect, wsClient } from '../support/ws';
 
 /** Rate limits with small numbers, so a test can cross them. */
-const LIMITS = { RATE_LIMIT_TOKEN_PER_MINUTE: '8', RATE_LIMIT_IP_PER_MINUTE: '6', RATE_LIMIT_SECRET_PER_MINUTE: '3', RATE_LIMIT_SECRET_PER_CODE_PER_HOUR: '5', WS_MAX_SUBSCRIPTIONS: '3', WS_MESSAGES_PER_SECOND: '10', WS_MAX_CONNECTIONS_PER_ADDRESS: '3', WS_MAX_SUBSCRIPTIONS_PER_ADDRESS: '5', TRUST_PROXY_HOPS: '1' };
+const LIMITS = {
+  RATE_LIMIT_TOKEN_PER_MINUTE: '8',
+  RATE_LIMIT_IP_PER_MINUTE: '6',
+  RATE_LIMIT_SECRET_PER_MINUTE: '3',
+  RATE_LIMIT_SECRET_PER_CODE_PER_HOUR: '5',
+  WS_MAX_SUBSCRIPTIONS: '3',
+  WS_MESSAGES_PER_SECOND: '10',
+  WS_MAX_CONNECTIONS_PER_ADDRESS: '3',
+  WS_MAX_SUBSCRIPTIONS_PER_ADDRESS: '5',
+  TRUST_PROXY_HOPS: '1',
+};
 
 let app: TestApp;
 beforeAll(async () => {
@@ -17,7 +27,11 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const post = (token?: string, query = `{ agency(code: "TPA") { code } }`, ip?: string, url = app.url) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(ip ? { 'x-forwarded-for': ip } : {}) }, body: JSON.stringify({ query }) });
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(ip ? { 'x-forwarded-for': ip } : {}) },
+    body: JSON.stringify({ query }),
+  });
 
 /**
  * A graphql-ws client behind the proxy (TRUST_PROXY_HOPS=1) at the given client address. Its
@@ -43,7 +57,9 @@ async function over(client: Client, query: string): Promise<{ data?: unknown; co
   const deadline = Date.now() + 5000;
   while (!stream.items.length && !stream.errors.length && !stream.closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   const error = (stream.errors[0] as { extensions?: { code?: string; retryAfter?: number } }[] | undefined)?.[0];
-  return stream.items.length ? { data: stream.items[0] } : { code: error?.extensions?.code ?? `closed ${stream.closed?.code}`, retryAfter: error?.extensions?.retryAfter };
+  return stream.items.length
+    ? { data: stream.items[0] }
+    : { code: error?.extensions?.code ?? `closed ${stream.closed?.code}`, retryAfter: error?.extensions?.retryAfter };
 }
 
 /** Opens a subscription and reports, after a moment, whether it was refused (its error code) or is running. */
@@ -82,7 +98,8 @@ describe('HTTP', () => {
     expect(spread).toEqual([200, 200, 200, 200, 200, 429]);
     // Four addresses of one IPv6 /64 share one address budget (3 a minute); another /64 has its own.
     const sameSubnet = [];
-    for (const [i, ip] of ['2001:db8:1:2::1', '2001:db8:1:2::2', '2001:db8:1:2:ffff::9', '2001:db8:1:2::4'].entries()) sameSubnet.push((await track(ip, `NONE-V6-${i}`)).status);
+    for (const [i, ip] of ['2001:db8:1:2::1', '2001:db8:1:2::2', '2001:db8:1:2:ffff::9', '2001:db8:1:2::4'].entries())
+      sameSubnet.push((await track(ip, `NONE-V6-${i}`)).status);
     expect(sameSubnet).toEqual([200, 200, 200, 429]);
     expect((await track('2001:db8:1:3::1', 'NONE-V6-9')).status).toBe(200);
   });
@@ -93,7 +110,11 @@ describe('HTTP', () => {
       fetch(app.url, {
         method: 'POST',
         // A token each, so the request budget is not what stops them; the secret budget is per address.
-        headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.77', authorization: `Bearer ${app.token(Role.OFFICER, 'TPA', `prober-${i}`)}` },
+        headers: {
+          'content-type': 'application/json',
+          'x-forwarded-for': '198.51.100.77',
+          authorization: `Bearer ${app.token(Role.OFFICER, 'TPA', `prober-${i}`)}`,
+        },
         body: JSON.stringify({ query, variables: { code, secret: 'guess-secret' } }),
       }).then((res) => res.json() as Promise<{ data?: unknown; errors?: { extensions?: { code?: string; field?: string } }[] }>);
     const track = `query($code: String!, $secret: String!) { trackDossier(code: $code, secret: $secret) { status } }`;
@@ -143,7 +164,7 @@ describe('WebSocket', () => {
     await new Promise((r) => setTimeout(r, 100));
     const again = collect(client, `subscription { rankingChanged(kind: PROVINCE) { period } }`);
     await new Promise((r) => setTimeout(r, 200));
-    expect(JSON.stringify(again.errors)).toBe("[]");
+    expect(JSON.stringify(again.errors)).toBe('[]');
     await client.dispose();
 
     const flooder = wsClient(app.wsUrl, app.token(Role.LEADER, 'TPA', 'ws-flooder'));
@@ -154,7 +175,10 @@ describe('WebSocket', () => {
   it('counts lookup-secret attempts per client behind the proxy, as over HTTP', async () => {
     // Two citizens behind one proxy (TRUST_PROXY_HOPS=1): the socket's peer is the proxy.
     const attempt = async (client: Client, secret: string) => {
-      const stream = collect(client, `subscription($code: String!, $secret: String) { dossierUpdated(code: $code, secret: $secret) { code } }`, { code: 'NONE-2', secret });
+      const stream = collect(client, `subscription($code: String!, $secret: String) { dossierUpdated(code: $code, secret: $secret) { code } }`, {
+        code: 'NONE-2',
+        secret,
+      });
       const deadline = Date.now() + 5000;
       while (!stream.errors.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       return (stream.errors[0] as { extensions?: { code?: string } }[] | undefined)?.[0]?.extensions?.code;
@@ -191,7 +215,7 @@ describe('WebSocket, per address', () => {
     // With a token the token's budget (8) counts, on either transport, from any address.
     const token = app.token(Role.LEADER, 'TPA', 'ws-querier');
     const withToken = from('198.51.100.81', { token });
-    for (let i = 0; i < 8; i++) expect(await over(withToken, `{ viewer { role } }`)).toEqual({ data: { viewer: { role: "LEADER" } } });
+    for (let i = 0; i < 8; i++) expect(await over(withToken, `{ viewer { role } }`)).toEqual({ data: { viewer: { role: 'LEADER' } } });
     expect((await over(withToken, `{ viewer { role } }`)).code).toBe('RATE_LIMITED');
     expect((await post(token, undefined, '198.51.100.82')).status).toBe(429);
     // Its 8 answered queries hold no place among the address's 5 open operations.

@@ -19,7 +19,13 @@ import { freePort } from '../support/ports';
 const ROOT = path.resolve(__dirname, '../..');
 const MAIN = path.join(ROOT, 'dist/src/main.js');
 const SECRET = 'readme-test-secret-at-least-16';
-const DOCS = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const DOCS = [
+  'README.md',
+  ...fs
+    .readdirSync(path.join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 interface Example {
   file: string;
@@ -200,9 +206,20 @@ const CHECKS: Record<string, Check> = {
     expect(hanoi.openFallingDue).toBeGreaterThanOrEqual(justice.openFallingDue);
   },
   "what each criterion of Hà Nội's December 2025 scorecard falls short by": (r) => {
-    const criteria = r.data!.scorecard.groups.flatMap((g: { criteria: unknown[] }) => g.criteria) as { key: string; numerator: number; denominator: number; shortfall: number; drillDown: boolean }[];
+    const criteria = r.data!.scorecard.groups.flatMap((g: { criteria: unknown[] }) => g.criteria) as {
+      key: string;
+      numerator: number;
+      denominator: number;
+      shortfall: number;
+      drillDown: boolean;
+    }[];
     for (const c of criteria) expect(c.shortfall).toBe(c.denominator - c.numerator);
-    expect(criteria.filter((c) => !c.drillDown).map((c) => c.key).sort()).toEqual(['feedbackAnswered', 'fullOnlineProcedures', 'onlinePaymentProcedures', 'publishedOnTime']);
+    expect(
+      criteria
+        .filter((c) => !c.drillDown)
+        .map((c) => c.key)
+        .sort(),
+    ).toEqual(['feedbackAnswered', 'fullOnlineProcedures', 'onlinePaymentProcedures', 'publishedOnTime']);
     expect(criteria.find((c) => c.key === 'onTime')!.shortfall).toBeGreaterThan(0);
   },
   'that cost onTime its points in December 2025': (r) => {
@@ -253,7 +270,9 @@ const CHECKS: Record<string, Check> = {
   'what to fix for April 2025': (r) => {
     const { dossiersWithGaps, heldEvents } = r.data!.syncReport;
     expect(dossiersWithGaps.nodes.map((d: { code: string }) => d.code)).not.toContain('G22.HNI-STP.VD-000777');
-    expect(heldEvents.nodes.filter((e: { dossierCode: string; heldReason: string | null }) => e.dossierCode === 'G22.HNI-STP.VD-000777' || !e.heldReason)).toEqual([]);
+    expect(
+      heldEvents.nodes.filter((e: { dossierCode: string; heldReason: string | null }) => e.dossierCode === 'G22.HNI-STP.VD-000777' || !e.heldReason),
+    ).toEqual([]);
   },
   "Hà Nội's points lost in December 2025, by unit": (r) => {
     const { total, lostPoints, criteria, own, units } = r.data!.pointsLost;

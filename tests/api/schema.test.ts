@@ -57,9 +57,24 @@ describe('schema.graphql', () => {
     const schema = parseSdl(await printSchemaSdl());
     const query = Object.keys(schema.getQueryType()!.getFields());
     const mutation = Object.keys(schema.getMutationType()!.getFields());
-    expect(query).toEqual(expect.arrayContaining(['node', 'agencies', 'agency', 'procedures', 'procedure', 'dossiers', 'dossier', 'feedbacks', 'trackDossier']));
+    expect(query).toEqual(
+      expect.arrayContaining(['node', 'agencies', 'agency', 'procedures', 'procedure', 'dossiers', 'dossier', 'feedbacks', 'trackDossier']),
+    );
     expect(mutation).toEqual(
-      expect.arrayContaining(['receiveDossier', 'startProcessing', 'requestSupplement', 'resumeDossier', 'completeDossier', 'returnResult', 'rejectDossier', 'withdrawDossier', 'transferDossier', 'issueApology', 'submitFeedback', 'answerFeedback']),
+      expect.arrayContaining([
+        'receiveDossier',
+        'startProcessing',
+        'requestSupplement',
+        'resumeDossier',
+        'completeDossier',
+        'returnResult',
+        'rejectDossier',
+        'withdrawDossier',
+        'transferDossier',
+        'issueApology',
+        'submitFeedback',
+        'answerFeedback',
+      ]),
     );
     const dossier = schema.getType('Dossier');
     expect(isObjectType(dossier) && Object.keys(dossier.getFields())).toEqual(

@@ -70,6 +70,9 @@ describe('agency scoping', () => {
 
   it('the public catalogue needs no token', async () => {
     const res = await app.gql(`query { agencies(kind: PROVINCE) { totalCount nodes { code } } procedure(code: "1.001193") { name processingDays } }`);
-    expect(res.data).toEqual({ agencies: { totalCount: 2, nodes: [{ code: 'TPA' }, { code: 'TPB' }] }, procedure: { name: 'Đăng ký khai sinh', processingDays: 3 } });
+    expect(res.data).toEqual({
+      agencies: { totalCount: 2, nodes: [{ code: 'TPA' }, { code: 'TPB' }] },
+      procedure: { name: 'Đăng ký khai sinh', processingDays: 3 },
+    });
   });
 });

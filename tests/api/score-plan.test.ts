@@ -33,8 +33,29 @@ const PLAN = `query($code: String!, $period: String!, $rank: Int, $total: Float)
   }
 }`;
 
-type Step = { criterion: string; action: string; unit: string; items: number; outOf: number; points: number; projectedTotal: number; projectedRank: number | null; description: string };
-type Plan = { total: number; rank: number; rankOutOf: number; targetTotal: number; targetRank: number | null; reachable: boolean; projectedTotal: number; projectedRank: number | null; statement: string; steps: Step[] };
+type Step = {
+  criterion: string;
+  action: string;
+  unit: string;
+  items: number;
+  outOf: number;
+  points: number;
+  projectedTotal: number;
+  projectedRank: number | null;
+  description: string;
+};
+type Plan = {
+  total: number;
+  rank: number;
+  rankOutOf: number;
+  targetTotal: number;
+  targetRank: number | null;
+  reachable: boolean;
+  projectedTotal: number;
+  projectedRank: number | null;
+  statement: string;
+  steps: Step[];
+};
 
 async function plan(variables: Record<string, unknown>): Promise<Plan> {
   const res = await app.gql(PLAN, variables);
@@ -43,7 +64,10 @@ async function plan(variables: Record<string, unknown>): Promise<Plan> {
 }
 
 async function storedCounters(code: string, period: string): Promise<Counters> {
-  const [row] = await app.dataSource.query(`SELECT s.counters FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE a.code = $1 AND s.period = $2`, [code, period]);
+  const [row] = await app.dataSource.query(
+    `SELECT s.counters FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE a.code = $1 AND s.period = $2`,
+    [code, period],
+  );
   return parseCounters(row.counters);
 }
 
@@ -135,12 +159,19 @@ describe('scorePlan', () => {
     ];
     for (const [variables, code, field] of cases) {
       const res = await app.gql(PLAN, variables);
-      expect({ variables, status: res.status, code: res.errors?.[0].extensions?.code, field: res.errors?.[0].extensions?.field }).toEqual({ variables, status: 200, code, field });
+      expect({ variables, status: res.status, code: res.errors?.[0].extensions?.code, field: res.errors?.[0].extensions?.field }).toEqual({
+        variables,
+        status: 200,
+        code,
+        field,
+      });
     }
   });
 
   it('answers several plans in one request (aliases share the period’s reads)', async () => {
-    const res = await app.gql(`{ a: scorePlan(agencyCode: "HNI", period: "${CLOSED}", targetRank: 5) { projectedTotal } b: scorePlan(agencyCode: "HNI", period: "${CLOSED}", targetRank: 1) { projectedTotal reachable } }`);
+    const res = await app.gql(
+      `{ a: scorePlan(agencyCode: "HNI", period: "${CLOSED}", targetRank: 5) { projectedTotal } b: scorePlan(agencyCode: "HNI", period: "${CLOSED}", targetRank: 1) { projectedTotal reachable } }`,
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data!.b.projectedTotal).toBeGreaterThanOrEqual(res.data!.a.projectedTotal);
     expect(res.data!.b.reachable).toBe(true);
@@ -173,7 +204,12 @@ describe('scoreForecast', () => {
     expect(f.bestTotal).toBeGreaterThan(f.worstTotal);
 
     const counters = await storedCounters('HNI', RUNNING);
-    const best = deriveCounters({ ...counters, dossiersCompleted: counters.dossiersCompleted + n, dossiersCompletedInTime: counters.dossiersCompletedInTime + n, completedWithElectronicResult: counters.completedWithElectronicResult + n });
+    const best = deriveCounters({
+      ...counters,
+      dossiersCompleted: counters.dossiersCompleted + n,
+      dossiersCompletedInTime: counters.dossiersCompletedInTime + n,
+      completedWithElectronicResult: counters.completedWithElectronicResult + n,
+    });
     const worst = deriveCounters({ ...counters, overdueBacklogAtEnd: counters.overdueBacklogAtEnd + n });
     expect(f.bestTotal).toBe(roundScore(computeScorecard(SI_2024, best).total!));
     expect(f.worstTotal).toBe(roundScore(computeScorecard(SI_2024, worst).total!));

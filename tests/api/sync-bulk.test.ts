@@ -20,7 +20,13 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-type Outcome = { accepted: number; duplicates: number; rejected: number; held: number; errors: { index: number; eventId: string | null; code: string; message: string; field: string | null }[] };
+type Outcome = {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  held: number;
+  errors: { index: number; eventId: string | null; code: string; message: string; field: string | null }[];
+};
 
 async function importAll(events: GeneratedEvent[], batchSize = 5000) {
   const total = { accepted: 0, duplicates: 0, rejected: 0, errors: [] as (Outcome['errors'][number] & { position: number })[] };
@@ -65,11 +71,46 @@ it('imports 100,000 events with duplicates, disorder and invalid ones: exact cou
 
   const duplicates = Array.from({ length: 10_000 }, () => ({ ...valid[Math.floor(random() * valid.length)] }));
   const invalidKinds = [
-    (n: number) => ({ eventId: `BAD-${n}`, dossierCode: `BAD-${n}`, kind: 'RECEIVED', occurredAt: '2025-03-03T09:00:00+07:00', procedureCode: '9.999999', agencyCode: 'TPA-STP', channel: 'ONLINE', applicant: { kind: 'CITIZEN', name: 'X', idNumber: '001090000001' }, expect: ['NOT_FOUND', 'procedureCode'] }),
-    (n: number) => ({ eventId: `BAD-${n}`, dossierCode: `BAD-${n}`, kind: 'REJECTED', occurredAt: '2025-03-03T09:00:00+07:00', expect: ['BAD_USER_INPUT', 'reason'] }),
-    (n: number) => ({ eventId: `BAD-${n}`, dossierCode: `BAD-${n}`, kind: 'PROCESSING_STARTED', occurredAt: '2099-03-03T09:00:00+07:00', expect: ['BAD_USER_INPUT', 'occurredAt'] }),
-    (n: number) => ({ eventId: `BAD-${n}`, dossierCode: `!bad ${n}`, kind: 'PROCESSING_STARTED', occurredAt: '2025-03-03T09:00:00+07:00', expect: ['BAD_USER_INPUT', 'dossierCode'] }),
-    (n: number) => ({ eventId: `BAD-${n}`, dossierCode: `BAD-${n}`, kind: 'TRANSFERRED', occurredAt: '2025-03-03T09:00:00+07:00', toAgencyCode: 'NOWHERE', expect: ['NOT_FOUND', 'toAgencyCode'] }),
+    (n: number) => ({
+      eventId: `BAD-${n}`,
+      dossierCode: `BAD-${n}`,
+      kind: 'RECEIVED',
+      occurredAt: '2025-03-03T09:00:00+07:00',
+      procedureCode: '9.999999',
+      agencyCode: 'TPA-STP',
+      channel: 'ONLINE',
+      applicant: { kind: 'CITIZEN', name: 'X', idNumber: '001090000001' },
+      expect: ['NOT_FOUND', 'procedureCode'],
+    }),
+    (n: number) => ({
+      eventId: `BAD-${n}`,
+      dossierCode: `BAD-${n}`,
+      kind: 'REJECTED',
+      occurredAt: '2025-03-03T09:00:00+07:00',
+      expect: ['BAD_USER_INPUT', 'reason'],
+    }),
+    (n: number) => ({
+      eventId: `BAD-${n}`,
+      dossierCode: `BAD-${n}`,
+      kind: 'PROCESSING_STARTED',
+      occurredAt: '2099-03-03T09:00:00+07:00',
+      expect: ['BAD_USER_INPUT', 'occurredAt'],
+    }),
+    (n: number) => ({
+      eventId: `BAD-${n}`,
+      dossierCode: `!bad ${n}`,
+      kind: 'PROCESSING_STARTED',
+      occurredAt: '2025-03-03T09:00:00+07:00',
+      expect: ['BAD_USER_INPUT', 'dossierCode'],
+    }),
+    (n: number) => ({
+      eventId: `BAD-${n}`,
+      dossierCode: `BAD-${n}`,
+      kind: 'TRANSFERRED',
+      occurredAt: '2025-03-03T09:00:00+07:00',
+      toAgencyCode: 'NOWHERE',
+      expect: ['NOT_FOUND', 'toAgencyCode'],
+    }),
   ];
   const invalid = Array.from({ length: 1_000 }, (_, n) => invalidKinds[n % invalidKinds.length](n));
   const expected = new Map(invalid.map((e) => [e.eventId, e.expect]));
@@ -77,7 +118,11 @@ it('imports 100,000 events with duplicates, disorder and invalid ones: exact cou
   expect(stream).toHaveLength(100_000);
 
   const total = await importAll(stream);
-  expect({ accepted: total.accepted, duplicates: total.duplicates, rejected: total.rejected }).toEqual({ accepted: validCount, duplicates: 10_000, rejected: 1_000 });
+  expect({ accepted: total.accepted, duplicates: total.duplicates, rejected: total.rejected }).toEqual({
+    accepted: validCount,
+    duplicates: 10_000,
+    rejected: 1_000,
+  });
   // Every invalid event, and nothing else, is reported with the right code, field and a reason.
   expect(total.errors.map((e) => e.eventId).sort()).toEqual([...expected.keys()].sort());
   for (const error of total.errors) {
@@ -110,6 +155,15 @@ it('imports 100,000 events with duplicates, disorder and invalid ones: exact cou
 /** Status right after an event of this kind, in the generator's histories. */
 function expectedStatusAfter(kind: string): string {
   return (
-    { RECEIVED: 'RECEIVED', PROCESSING_STARTED: 'PROCESSING', SUPPLEMENT_REQUESTED: 'AWAITING_SUPPLEMENT', RESUMED: 'PROCESSING', COMPLETED: 'COMPLETED', RESULT_RETURNED: 'RESULT_RETURNED', WITHDRAWN: 'WITHDRAWN', REJECTED: 'REJECTED' } as Record<string, string>
+    {
+      RECEIVED: 'RECEIVED',
+      PROCESSING_STARTED: 'PROCESSING',
+      SUPPLEMENT_REQUESTED: 'AWAITING_SUPPLEMENT',
+      RESUMED: 'PROCESSING',
+      COMPLETED: 'COMPLETED',
+      RESULT_RETURNED: 'RESULT_RETURNED',
+      WITHDRAWN: 'WITHDRAWN',
+      REJECTED: 'REJECTED',
+    } as Record<string, string>
   )[kind];
 }

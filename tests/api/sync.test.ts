@@ -18,7 +18,14 @@ afterAll(() => app.close());
 const IMPORT = `mutation($events: [DossierEventInput!]!) {
   importDossierEvents(events: $events) { accepted duplicates rejected held dossiersReplayed errors { index eventId code message field } } }`;
 
-type Outcome = { accepted: number; duplicates: number; rejected: number; held: number; dossiersReplayed: number; errors: { index: number; eventId: string | null; code: string; message: string; field: string | null }[] };
+type Outcome = {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  held: number;
+  dossiersReplayed: number;
+  errors: { index: number; eventId: string | null; code: string; message: string; field: string | null }[];
+};
 
 async function importEvents(events: Record<string, unknown>[], token = admin): Promise<Outcome> {
   const res = await app.gql<{ importDossierEvents: Outcome }>(IMPORT, { events }, token);
@@ -28,12 +35,30 @@ async function importEvents(events: Record<string, unknown>[], token = admin): P
 
 const applicant = { kind: 'CITIZEN', name: 'Phạm Thị H', idNumber: '001090055555' };
 const receipt = (code: string, at: string, extra: Record<string, unknown> = {}) => ({
-  eventId: `${code}:r`, dossierCode: code, kind: 'RECEIVED', occurredAt: at, procedureCode: '1.001193', agencyCode: 'TPA-STP', channel: 'ONLINE', applicant, ...extra,
+  eventId: `${code}:r`,
+  dossierCode: code,
+  kind: 'RECEIVED',
+  occurredAt: at,
+  procedureCode: '1.001193',
+  agencyCode: 'TPA-STP',
+  channel: 'ONLINE',
+  applicant,
+  ...extra,
 });
-const step = (code: string, kind: string, at: string, extra: Record<string, unknown> = {}) => ({ eventId: `${code}:${kind}:${at}`, dossierCode: code, kind, occurredAt: at, ...extra });
+const step = (code: string, kind: string, at: string, extra: Record<string, unknown> = {}) => ({
+  eventId: `${code}:${kind}:${at}`,
+  dossierCode: code,
+  kind,
+  occurredAt: at,
+  ...extra,
+});
 
 async function dossier(code: string) {
-  const res = await app.gql(`{ dossier(code: "${code}") { code status receivedAt dueAt completedAt timeliness syncedToNationalPortal managedBySync history { kind occurredAt } } }`, {}, admin);
+  const res = await app.gql(
+    `{ dossier(code: "${code}") { code status receivedAt dueAt completedAt timeliness syncedToNationalPortal managedBySync history { kind occurredAt } } }`,
+    {},
+    admin,
+  );
   expect(res.errors).toBeUndefined();
   return res.data!.dossier;
 }
@@ -51,7 +76,14 @@ describe('importDossierEvents', () => {
     const arrived = await importEvents([receipt('SY-1', '2025-04-25T16:00:00+07:00')]);
     expect(arrived).toMatchObject({ accepted: 1, held: 0, dossiersReplayed: 1 });
     const d = await dossier('SY-1');
-    expect(d).toMatchObject({ status: 'COMPLETED', dueAt: '2025-04-29T17:00:00+07:00', completedAt: '2025-04-29T10:00:00+07:00', timeliness: 'ON_TIME', syncedToNationalPortal: true, managedBySync: true });
+    expect(d).toMatchObject({
+      status: 'COMPLETED',
+      dueAt: '2025-04-29T17:00:00+07:00',
+      completedAt: '2025-04-29T10:00:00+07:00',
+      timeliness: 'ON_TIME',
+      syncedToNationalPortal: true,
+      managedBySync: true,
+    });
     expect(d.history.map((e: { kind: string }) => e.kind)).toEqual(['RECEIVED', 'PROCESSING_STARTED', 'COMPLETED']);
 
     const viaApi = await app.gql(
@@ -63,11 +95,18 @@ describe('importDossierEvents', () => {
   });
 
   it('recomputes timeliness from the ordered history: a late supplement request stops the clock retroactively', async () => {
-    await importEvents([receipt('SY-2', '2025-04-25T16:00:00+07:00'), step('SY-2', 'PROCESSING_STARTED', '2025-04-28T08:00:00+07:00'), step('SY-2', 'COMPLETED', '2025-05-06T10:00:00+07:00')]);
+    await importEvents([
+      receipt('SY-2', '2025-04-25T16:00:00+07:00'),
+      step('SY-2', 'PROCESSING_STARTED', '2025-04-28T08:00:00+07:00'),
+      step('SY-2', 'COMPLETED', '2025-05-06T10:00:00+07:00'),
+    ]);
     expect(await dossier('SY-2')).toMatchObject({ status: 'COMPLETED', timeliness: 'LATE' });
     // The supplement request and resumption arrive later; waiting 28 April 09:00 → 6 May 09:00
     // (with the 30 April and 1 May holidays) moves the due time past the completion.
-    const out = await importEvents([step('SY-2', 'SUPPLEMENT_REQUESTED', '2025-04-28T09:00:00+07:00', { reason: 'Thiếu giấy tờ' }), step('SY-2', 'RESUMED', '2025-05-06T09:00:00+07:00')]);
+    const out = await importEvents([
+      step('SY-2', 'SUPPLEMENT_REQUESTED', '2025-04-28T09:00:00+07:00', { reason: 'Thiếu giấy tờ' }),
+      step('SY-2', 'RESUMED', '2025-05-06T09:00:00+07:00'),
+    ]);
     expect(out).toMatchObject({ accepted: 2, held: 0, dossiersReplayed: 1 });
     const d = await dossier('SY-2');
     expect(d.timeliness).toBe('EARLY');
@@ -83,17 +122,20 @@ describe('importDossierEvents', () => {
   });
 
   it('reports each bad event with its index, code and field, and lands the good ones', async () => {
-    const out = await importEvents([
-      receipt('SY-4', '2025-06-02T09:00:00+07:00'),
-      receipt('SY-5', '2025-06-02T09:00:00+07:00', { procedureCode: '9.999999' }),
-      step('SY-4', 'REJECTED', '2025-06-02T10:00:00+07:00'),
-      receipt('SY-6', '2099-01-01T09:00:00+07:00'),
-      receipt('SY-7', '2025-06-02T09:00:00+07:00', { agencyCode: 'TPB-STP' }),
-      { ...receipt('SY-8', '2025-06-02T09:00:00+07:00'), applicant: null },
-      step('API-1', 'PROCESSING_STARTED', '2025-06-02T10:00:00+07:00'),
-      step('SY-4', 'PROCESSING_STARTED', '2025-06-02T10:00:00+07:00'),
-      receipt('SY-9', '2025-06-02T09:00:00+07:00', { lookupSecret: '1234' }),
-    ], officerA);
+    const out = await importEvents(
+      [
+        receipt('SY-4', '2025-06-02T09:00:00+07:00'),
+        receipt('SY-5', '2025-06-02T09:00:00+07:00', { procedureCode: '9.999999' }),
+        step('SY-4', 'REJECTED', '2025-06-02T10:00:00+07:00'),
+        receipt('SY-6', '2099-01-01T09:00:00+07:00'),
+        receipt('SY-7', '2025-06-02T09:00:00+07:00', { agencyCode: 'TPB-STP' }),
+        { ...receipt('SY-8', '2025-06-02T09:00:00+07:00'), applicant: null },
+        step('API-1', 'PROCESSING_STARTED', '2025-06-02T10:00:00+07:00'),
+        step('SY-4', 'PROCESSING_STARTED', '2025-06-02T10:00:00+07:00'),
+        receipt('SY-9', '2025-06-02T09:00:00+07:00', { lookupSecret: '1234' }),
+      ],
+      officerA,
+    );
     expect(out.accepted).toBe(2);
     expect(out.rejected).toBe(7);
     expect(out.errors.map((e) => [e.index, e.code, e.field])).toEqual([
@@ -128,11 +170,16 @@ describe('importDossierEvents', () => {
 
   it('holds events another agency pushed for a code before its receipt, instead of letting them write the history', async () => {
     const officerB = app.token(Role.OFFICER, 'TPB');
-    await importEvents([step('SY-13', 'PROCESSING_STARTED', '2025-06-02T10:00:00+07:00'), step('SY-13', 'REJECTED', '2025-06-02T11:00:00+07:00', { reason: 'from TPB' })], officerB);
+    await importEvents(
+      [step('SY-13', 'PROCESSING_STARTED', '2025-06-02T10:00:00+07:00'), step('SY-13', 'REJECTED', '2025-06-02T11:00:00+07:00', { reason: 'from TPB' })],
+      officerB,
+    );
     await importEvents([receipt('SY-13', '2025-06-02T09:00:00+07:00')], officerA);
     const d = await dossier('SY-13');
     expect(d).toMatchObject({ status: 'RECEIVED', syncedToNationalPortal: false });
-    const [{ n }] = await app.dataSource.query(`SELECT count(*)::int AS n FROM sync_event WHERE dossier_code = 'SY-13' AND held_reason LIKE 'Imported by a token%'`);
+    const [{ n }] = await app.dataSource.query(
+      `SELECT count(*)::int AS n FROM sync_event WHERE dossier_code = 'SY-13' AND held_reason LIKE 'Imported by a token%'`,
+    );
     expect(n).toBe(2);
   });
 
@@ -155,11 +202,14 @@ describe('importDossierEvents', () => {
 
 describe('syncReport', () => {
   it('lists dossiers with gaps and events waiting for their receipt, within scope', async () => {
-    await importEvents([
-      receipt('GAP-1', '2025-07-01T09:00:00+07:00'),
-      step('GAP-1', 'COMPLETED', '2025-07-02T09:00:00+07:00'), // PROCESSING_STARTED never arrives
-      step('GAP-2', 'COMPLETED', '2025-07-03T09:00:00+07:00'), // completed without receipt
-    ], officerA);
+    await importEvents(
+      [
+        receipt('GAP-1', '2025-07-01T09:00:00+07:00'),
+        step('GAP-1', 'COMPLETED', '2025-07-02T09:00:00+07:00'), // PROCESSING_STARTED never arrives
+        step('GAP-2', 'COMPLETED', '2025-07-03T09:00:00+07:00'), // completed without receipt
+      ],
+      officerA,
+    );
     const query = `{ syncReport(agencyCode: "TPA", period: "2025-07") { period agency { code }
       dossiersWithGaps(first: 10) { totalCount nodes { code status syncedToNationalPortal history { kind } } }
       heldEvents(first: 10) { totalCount nodes { eventId dossierCode kind heldReason } } } }`;
@@ -167,7 +217,10 @@ describe('syncReport', () => {
     expect(res.errors).toBeUndefined();
     const report = res.data!.syncReport;
     expect(report.dossiersWithGaps.nodes).toEqual([{ code: 'GAP-1', status: 'RECEIVED', syncedToNationalPortal: false, history: [{ kind: 'RECEIVED' }] }]);
-    expect(report.heldEvents.nodes.map((e: { dossierCode: string; kind: string }) => `${e.dossierCode}:${e.kind}`).sort()).toEqual(['GAP-1:COMPLETED', 'GAP-2:COMPLETED']);
+    expect(report.heldEvents.nodes.map((e: { dossierCode: string; kind: string }) => `${e.dossierCode}:${e.kind}`).sort()).toEqual([
+      'GAP-1:COMPLETED',
+      'GAP-2:COMPLETED',
+    ]);
     expect(report.heldEvents.nodes.every((e: { heldReason: string }) => e.heldReason.length > 0)).toBe(true);
 
     // The missing step arrives: the gap closes.
@@ -184,7 +237,11 @@ describe('syncReport', () => {
 describe('late events and the index', () => {
   it('a late event changing a final period updates it and reopens it until recomputed', async () => {
     const card = async () =>
-      (await app.gql(`{ scorecard(agencyCode: "TPA-STP", period: "2024-03") { final overdueBacklog criteria: groups { criteria { key numerator denominator } } } }`)).data!.scorecard;
+      (
+        await app.gql(
+          `{ scorecard(agencyCode: "TPA-STP", period: "2024-03") { final overdueBacklog criteria: groups { criteria { key numerator denominator } } } }`,
+        )
+      ).data!.scorecard;
     const before = await card();
     expect(before.final).toBe(true);
     await importEvents([receipt('LATE-2024', '2024-03-04T09:00:00+07:00'), step('LATE-2024', 'PROCESSING_STARTED', '2024-03-04T10:00:00+07:00')]);
@@ -222,14 +279,20 @@ describe('late events and the index', () => {
 
 describe('events stored by an earlier call', () => {
   it('a transfer held for its receipt applies when the receipt arrives, with the target agency the earlier call named', async () => {
-    const held = await importEvents([step('XFER-1', 'TRANSFERRED', '2025-06-02T10:00:00+07:00', { toAgencyCode: 'TPB-STP', reason: 'Chuyển đúng thẩm quyền' })]);
+    const held = await importEvents([
+      step('XFER-1', 'TRANSFERRED', '2025-06-02T10:00:00+07:00', { toAgencyCode: 'TPB-STP', reason: 'Chuyển đúng thẩm quyền' }),
+    ]);
     expect(held).toMatchObject({ accepted: 1, held: 1, dossiersReplayed: 0 });
     // This call names neither TPB-STP nor the transfer: the replay finds both among stored events.
     const arrived = await importEvents([receipt('XFER-1', '2025-06-02T09:00:00+07:00')]);
     expect(arrived).toMatchObject({ accepted: 1, held: 0, dossiersReplayed: 1 });
     const res = await app.gql(`{ dossier(code: "XFER-1") { status transferredToAgency { code } history { kind } } }`, {}, admin);
     expect(res.errors).toBeUndefined();
-    expect(res.data!.dossier).toEqual({ status: 'TRANSFERRED', transferredToAgency: { code: 'TPB-STP' }, history: [{ kind: 'RECEIVED' }, { kind: 'TRANSFERRED' }] });
+    expect(res.data!.dossier).toEqual({
+      status: 'TRANSFERRED',
+      transferredToAgency: { code: 'TPB-STP' },
+      history: [{ kind: 'RECEIVED' }, { kind: 'TRANSFERRED' }],
+    });
   });
 });
 
@@ -269,7 +332,13 @@ describe('event ids across agencies', () => {
     );
     expect(squat).toMatchObject({ accepted: 2, rejected: 0 });
     const code = 'G22.TPA-STP.25-000001';
-    const own = await importEvents([{ ...receipt(code, '2025-06-02T09:00:00+07:00'), eventId: 'TPA-EVT-000001' }, step(code, 'PROCESSING_STARTED', '2025-06-02T10:00:00+07:00', { eventId: 'TPA-EVT-000002' })], officerA);
+    const own = await importEvents(
+      [
+        { ...receipt(code, '2025-06-02T09:00:00+07:00'), eventId: 'TPA-EVT-000001' },
+        step(code, 'PROCESSING_STARTED', '2025-06-02T10:00:00+07:00', { eventId: 'TPA-EVT-000002' }),
+      ],
+      officerA,
+    );
     expect(own).toMatchObject({ accepted: 2, duplicates: 0, rejected: 0, dossiersReplayed: 1 });
     expect(await dossier(code)).toMatchObject({ status: 'PROCESSING', history: [{ kind: 'RECEIVED' }, { kind: 'PROCESSING_STARTED' }] });
     // A free-form code names no agency: its events are in the importing token's agency's space.
@@ -311,11 +380,22 @@ describe('event ids across agencies', () => {
 
 describe('dossier codes across agencies', () => {
   const RECEIVE = `mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { code } }`;
-  const receiveInput = (code: string, agencyCode: string) => ({ code, procedureCode: '1.001193', agencyCode, channel: 'ONLINE', receivedAt: '2025-06-04T09:00:00+07:00', applicant: { kind: 'CITIZEN', name: 'Lê Văn M', idNumber: '001090077777' } });
+  const receiveInput = (code: string, agencyCode: string) => ({
+    code,
+    procedureCode: '1.001193',
+    agencyCode,
+    channel: 'ONLINE',
+    receivedAt: '2025-06-04T09:00:00+07:00',
+    applicant: { kind: 'CITIZEN', name: 'Lê Văn M', idNumber: '001090077777' },
+  });
   const officerB = () => app.token(Role.OFFICER, 'TPB');
   const officerStp = () => app.token(Role.OFFICER, 'TPA-STP');
   /** A refusal with the code it names blanked: what a caller could compare between codes. */
-  const answer = (code: string, e: { code?: unknown; extensions?: { code?: unknown }; message: string; field?: unknown }) => ({ code: e.extensions?.code ?? e.code, message: e.message.split(code).join('<code>'), field: e.field });
+  const answer = (code: string, e: { code?: unknown; extensions?: { code?: unknown }; message: string; field?: unknown }) => ({
+    code: e.extensions?.code ?? e.code,
+    message: e.message.split(code).join('<code>'),
+    field: e.field,
+  });
 
   it('a code naming an agency outside the caller’s scope is refused before anything is stored, so the agency’s own receipt of it still works', async () => {
     const code = 'G22.TPA-STP.25-000999';
@@ -327,7 +407,9 @@ describe('dossier codes across agencies', () => {
     // A department's officer cannot take its province's codes either.
     const province = await importEvents([receipt('G22.TPA.25-000999', '2025-06-04T08:00:00+07:00', { eventId: 'SQ-2' })], officerStp());
     expect(province.errors).toEqual([expect.objectContaining({ code: 'FORBIDDEN', field: 'events.0.dossierCode' })]);
-    const [{ n }] = await app.dataSource.query(`SELECT count(*)::int AS n FROM sync_event WHERE dossier_code IN ('G22.TPA-STP.25-000999', 'G22.TPA.25-000999')`);
+    const [{ n }] = await app.dataSource.query(
+      `SELECT count(*)::int AS n FROM sync_event WHERE dossier_code IN ('G22.TPA-STP.25-000999', 'G22.TPA.25-000999')`,
+    );
     expect(n).toBe(0);
 
     const own = await app.gql(RECEIVE, { input: receiveInput(code, 'TPA-STP') }, officerStp());
@@ -342,7 +424,8 @@ describe('dossier codes across agencies', () => {
     await importEvents([receipt('G22.TPA-STP.25-000101', '2025-06-04T08:00:00+07:00')], officerA);
     const free = 'G22.TPA-STP.25-000102';
     const viaApi = async (code: string) => answer(code, (await app.gql(RECEIVE, { input: receiveInput(code, 'TPB-STP') }, officerB())).errors![0]);
-    const viaSync = async (code: string) => answer(code, (await importEvents([step(code, 'PROCESSING_STARTED', '2025-06-04T10:00:00+07:00')], officerB())).errors[0]);
+    const viaSync = async (code: string) =>
+      answer(code, (await importEvents([step(code, 'PROCESSING_STARTED', '2025-06-04T10:00:00+07:00')], officerB())).errors[0]);
     expect(await viaApi('G22.TPA-STP.25-000100')).toEqual(await viaApi(free));
     expect(await viaApi('G22.TPA-STP.25-000101')).toEqual(await viaApi(free));
     expect(await viaSync('G22.TPA-STP.25-000100')).toEqual(await viaSync(free));
@@ -396,12 +479,19 @@ describe('syncReport across id spaces', () => {
     await importEvents([step('HELD-SPACE-B', 'COMPLETED', at, { eventId: 'SAME-ID' })], app.token(Role.OFFICER, 'TPA-STP'));
     const page = async (after: string | null) =>
       (
-        await app.gql(`query($after: String) { syncReport(agencyCode: "TPA", period: "2025-08") { heldEvents(first: 1, after: $after) { totalCount pageInfo { endCursor } nodes { eventId idSpace dossierCode } } } }`, { after }, officerA)
+        await app.gql(
+          `query($after: String) { syncReport(agencyCode: "TPA", period: "2025-08") { heldEvents(first: 1, after: $after) { totalCount pageInfo { endCursor } nodes { eventId idSpace dossierCode } } } }`,
+          { after },
+          officerA,
+        )
       ).data!.syncReport.heldEvents;
     const first = await page(null);
     const second = await page(first.pageInfo.endCursor);
     expect(first.totalCount).toBe(2);
-    expect([...first.nodes, ...second.nodes].map((n: { idSpace: string; dossierCode: string }) => `${n.idSpace}:${n.dossierCode}`).sort()).toEqual(['TPA-STP:HELD-SPACE-B', 'TPA:HELD-SPACE-A']);
+    expect([...first.nodes, ...second.nodes].map((n: { idSpace: string; dossierCode: string }) => `${n.idSpace}:${n.dossierCode}`).sort()).toEqual([
+      'TPA-STP:HELD-SPACE-B',
+      'TPA:HELD-SPACE-A',
+    ]);
   });
 });
 
@@ -411,8 +501,14 @@ describe('one free-form dossier imported by two agencies’ tokens', () => {
     expect(await importEvents(events, officerA)).toMatchObject({ accepted: 2, held: 0 });
     // A free-form code names no agency: the department's token imports into its own id space.
     expect(await importEvents(events, app.token(Role.OFFICER, 'TPA-STP'))).toMatchObject({ accepted: 2, duplicates: 0, held: 2, dossiersReplayed: 1 });
-    expect(await dossier('TWICE-1')).toMatchObject({ status: 'PROCESSING', syncedToNationalPortal: false, history: [{ kind: 'RECEIVED' }, { kind: 'PROCESSING_STARTED' }] });
-    const held: { id_space: string; held_reason: string }[] = await app.dataSource.query(`SELECT id_space, held_reason FROM sync_event WHERE dossier_code = 'TWICE-1' AND held_reason IS NOT NULL ORDER BY kind`);
+    expect(await dossier('TWICE-1')).toMatchObject({
+      status: 'PROCESSING',
+      syncedToNationalPortal: false,
+      history: [{ kind: 'RECEIVED' }, { kind: 'PROCESSING_STARTED' }],
+    });
+    const held: { id_space: string; held_reason: string }[] = await app.dataSource.query(
+      `SELECT id_space, held_reason FROM sync_event WHERE dossier_code = 'TWICE-1' AND held_reason IS NOT NULL ORDER BY kind`,
+    );
     expect(held.map((h) => h.id_space)).toEqual(['TPA-STP', 'TPA-STP']);
     expect(held[0].held_reason).toContain('TWICE-1:r (TPA)');
   });

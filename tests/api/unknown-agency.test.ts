@@ -44,7 +44,10 @@ it('every other field taking an agency code answers NOT_FOUND naming the argumen
     ['agencyCode', `{ procedures(first: 5, agencyCode: "NOPE") { nodes { code } } }`],
     ['filter.agencyCode', `{ dossiers(first: 5, filter: { agencyCode: "NOPE" }) { nodes { code } } }`],
     ['filter.agencyCode', `{ feedbacks(first: 5, filter: { agencyCode: "NOPE" }) { nodes { code } } }`],
-    ['input.agencyCode', `mutation { receiveDossier(input: { code: "UA-0002", procedureCode: "1.001193", agencyCode: "NOPE", channel: ONLINE, applicant: { kind: CITIZEN, name: "Lê Văn C", idNumber: "001090099999" } }) { code } }`],
+    [
+      'input.agencyCode',
+      `mutation { receiveDossier(input: { code: "UA-0002", procedureCode: "1.001193", agencyCode: "NOPE", channel: ONLINE, applicant: { kind: CITIZEN, name: "Lê Văn C", idNumber: "001090099999" } }) { code } }`,
+    ],
     ['input.agencyCode', `mutation { submitFeedback(input: { agencyCode: "NOPE", subject: "s", content: "c", senderName: "Lê Văn C" }) { code } }`],
     ['toAgencyCode', `mutation { transferDossier(code: "UA-0001", toAgencyCode: "NOPE") { code } }`],
   ];
@@ -56,11 +59,17 @@ it('every other field taking an agency code answers NOT_FOUND naming the argumen
   }
   // The field's value is null (GraphQL's answer for a field that failed), never an empty list.
   expect(answers).toEqual(
-    fields.map(([field, query]) => ({ query, root: null, error: { message: 'Agency "NOPE" was not found.', code: 'NOT_FOUND', type: 'Agency', key: 'NOPE', field } })),
+    fields.map(([field, query]) => ({
+      query,
+      root: null,
+      error: { message: 'Agency "NOPE" was not found.', code: 'NOT_FOUND', type: 'Agency', key: 'NOPE', field },
+    })),
   );
   // Nothing was written by the refused mutations.
   expect(await app.dataSource.query(`SELECT code FROM dossier WHERE code LIKE 'UA-%' ORDER BY code`)).toEqual([{ code: 'UA-0001' }]);
-  expect((await app.gql(`{ dossier(code: "UA-0001") { status agency { code } } }`, undefined, admin)).data).toEqual({ dossier: { status: 'RECEIVED', agency: { code: 'TPA-STP' } } });
+  expect((await app.gql(`{ dossier(code: "UA-0001") { status agency { code } } }`, undefined, admin)).data).toEqual({
+    dossier: { status: 'RECEIVED', agency: { code: 'TPA-STP' } },
+  });
 });
 
 it('the rankings download answers an unknown parentCode 404, as the API answers NOT_FOUND', async () => {
@@ -80,7 +89,10 @@ it('and over graphql-ws, for the subscriptions taking an agency code', async () 
       const deadline = Date.now() + 5000;
       while (!stream.errors.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       const error = (stream.errors[0] as { message: string; extensions?: Record<string, unknown> }[] | undefined)?.[0];
-      expect({ query, error: error && { message: error.message, ...error.extensions } }).toEqual({ query, error: { message: 'Agency "NOPE" was not found.', code: 'NOT_FOUND', type: 'Agency', key: 'NOPE', field } });
+      expect({ query, error: error && { message: error.message, ...error.extensions } }).toEqual({
+        query,
+        error: { message: 'Agency "NOPE" was not found.', code: 'NOT_FOUND', type: 'Agency', key: 'NOPE', field },
+      });
       stream.dispose();
     }
   } finally {

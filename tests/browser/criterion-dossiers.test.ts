@@ -21,13 +21,29 @@ import { seedFixtures } from '../support/fixtures';
     origin = app.url.replace('/graphql', '');
     const f = await seedFixtures(app.dataSource);
     const completed = (agencyId: number, prefix: string, timeliness: 'EARLY' | 'LATE', count: number, channel = DossierChannel.ONLINE) =>
-      insertBulkDossiers(app.dataSource, { prefix, agencyId, procedureId: f.birth.databaseId, count, channel, receivedAt: `${PERIOD}-09T09:00:00+07:00`, completedAt: `${PERIOD}-10T09:00:00+07:00`, completionTimeliness: timeliness });
+      insertBulkDossiers(app.dataSource, {
+        prefix,
+        agencyId,
+        procedureId: f.birth.databaseId,
+        count,
+        channel,
+        receivedAt: `${PERIOD}-09T09:00:00+07:00`,
+        completedAt: `${PERIOD}-10T09:00:00+07:00`,
+        completionTimeliness: timeliness,
+      });
     await completed(f.tpaJustice.databaseId, 'CD-E', 'EARLY', 12);
     // 23 late, in the department and the commune: more than one page of the list (20).
     await completed(f.tpaJustice.databaseId, 'CD-L', 'LATE', 15, DossierChannel.IN_PERSON);
     await completed(f.tpaCommune.databaseId, 'CD-X', 'LATE', 8);
     // Overdue at the month's end, still open.
-    await insertBulkDossiers(app.dataSource, { prefix: 'CD-O', agencyId: f.tpaCommune.databaseId, procedureId: f.birth.databaseId, count: 2, receivedAt: `${PERIOD}-02T09:00:00+07:00`, dueAt: `${PERIOD}-05T17:00:00+07:00` });
+    await insertBulkDossiers(app.dataSource, {
+      prefix: 'CD-O',
+      agencyId: f.tpaCommune.databaseId,
+      procedureId: f.birth.databaseId,
+      count: 2,
+      receivedAt: `${PERIOD}-02T09:00:00+07:00`,
+      dueAt: `${PERIOD}-05T17:00:00+07:00`,
+    });
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -37,11 +53,19 @@ import { seedFixtures } from '../support/fixtures';
 
   it('shows every criterion as the API counts it; a click on onTime lists its shortfall page by page and downloads it as CSV', async () => {
     const leader = app.token(Role.LEADER, 'TPA');
-    const api = await app.gql(`{ scorecard(agencyCode: "TPA", period: "${PERIOD}") { groups { criteria { key numerator denominator shortfall drillDown } } } }`);
-    const criteria = (api.data!.scorecard.groups as { criteria: { key: string; numerator: number; denominator: number; shortfall: number; drillDown: boolean }[] }[]).flatMap((g) => g.criteria);
+    const api = await app.gql(
+      `{ scorecard(agencyCode: "TPA", period: "${PERIOD}") { groups { criteria { key numerator denominator shortfall drillDown } } } }`,
+    );
+    const criteria = (
+      api.data!.scorecard.groups as { criteria: { key: string; numerator: number; denominator: number; shortfall: number; drillDown: boolean }[] }[]
+    ).flatMap((g) => g.criteria);
     const onTime = criteria.find((c) => c.key === 'onTime')!;
     expect(onTime.shortfall).toBe(25);
-    const all = await app.gql(`{ criterionDossiers(agencyCode: "TPA", period: "${PERIOD}", criterion: "onTime", first: 100) { totalCount nodes { code } } }`, {}, leader);
+    const all = await app.gql(
+      `{ criterionDossiers(agencyCode: "TPA", period: "${PERIOD}", criterion: "onTime", first: 100) { totalCount nodes { code } } }`,
+      {},
+      leader,
+    );
     const codes = (all.data!.criterionDossiers.nodes as { code: string }[]).map((n) => n.code);
     expect(codes).toHaveLength(25);
 
@@ -57,7 +81,9 @@ import { seedFixtures } from '../support/fixtures';
       const cells = await page.$$eval(`#criteria tr[data-criterion="${c.key}"] td`, (tds) => tds.map((td) => td.textContent));
       expect(cells[2]).toBe(`${c.numerator} / ${c.denominator}`);
       expect(cells[3]).toBe(String(c.shortfall));
-      expect(await page.getAttribute(`#criteria tr[data-criterion="${c.key}"]`, 'title')).toBe(c.drillDown ? 'Xem hồ sơ' : 'Tiêu chí này đếm thủ tục hoặc phản ánh, không đếm hồ sơ');
+      expect(await page.getAttribute(`#criteria tr[data-criterion="${c.key}"]`, 'title')).toBe(
+        c.drillDown ? 'Xem hồ sơ' : 'Tiêu chí này đếm thủ tục hoặc phản ánh, không đếm hồ sơ',
+      );
     }
     await page.click('#criteria tr[data-criterion="fullOnlineProcedures"]');
     expect(await page.isVisible('#drill')).toBe(false);
@@ -66,7 +92,7 @@ import { seedFixtures } from '../support/fixtures';
     await page.waitForSelector('#drill-rows tr[data-code]');
     expect(await page.textContent('#drill-count')).toBe('(25 hồ sơ)');
     expect(await page.textContent('#drill-note')).toContain('25 = ');
-    const shown = () => page.$$eval('#drill-rows tr[data-code]', (trs) => trs.map((tr) => tr.getAttribute("data-code")));
+    const shown = () => page.$$eval('#drill-rows tr[data-code]', (trs) => trs.map((tr) => tr.getAttribute('data-code')));
     expect(await shown()).toEqual(codes.slice(0, 20));
     await page.click('#drill-more');
     await page.waitForFunction(`document.querySelectorAll('#drill-rows tr[data-code]').length === 25`);

@@ -30,7 +30,9 @@ import { startTestApp, TestApp } from '../support/app';
     const period = month();
     // The lowest-ranked province this month with open dossiers falling due before its end (Hà
     // Nội has the demo's live ones): reaching the top takes steps, and the band has a height.
-    const ranking = (await app.gql(`query($period: String!) { rankings(period: $period, kind: ${AgencyKind.PROVINCE}) { agency { code } rank rankOutOf } }`, { period })).data!.rankings;
+    const ranking = (
+      await app.gql(`query($period: String!) { rankings(period: $period, kind: ${AgencyKind.PROVINCE}) { agency { code } rank rankOutOf } }`, { period })
+    ).data!.rankings;
     const FALLING_DUE = `query($code: String!, $period: String!) { scoreForecast(agencyCode: $code, period: $period) { openFallingDue } }`;
     let last: { agency: { code: string }; rank: number; rankOutOf: number } | undefined;
     for (const r of ranking.filter((x: { rank: number | null }) => x.rank !== null && x.rank > 1).reverse()) {
@@ -54,11 +56,16 @@ import { startTestApp, TestApp } from '../support/app';
     expect(await page.$$eval('#plan-rank option', (o) => o.length)).toBe(last!.rankOutOf);
     await page.selectOption('#plan-rank', '1');
     const api = (
-      await app.gql(`query($code: String!, $period: String!) { scorePlan(agencyCode: $code, period: $period, targetRank: 1) { targetTotal statement rankOutOf steps { criterion items outOf projectedTotal projectedRank description } } }`, { code, period })
+      await app.gql(
+        `query($code: String!, $period: String!) { scorePlan(agencyCode: $code, period: $period, targetRank: 1) { targetTotal statement rankOutOf steps { criterion items outOf projectedTotal projectedRank description } } }`,
+        { code, period },
+      )
     ).data!.scorePlan;
     expect(api.steps.length).toBeGreaterThan(0);
     await page.waitForFunction(`document.getElementById('plan-statement').textContent === ${JSON.stringify(api.statement)}`);
-    const rows = await page.$$eval('#plan-steps tr', (trs) => trs.map((tr) => [tr.getAttribute('data-criterion'), ...[...tr.querySelectorAll('td')].map((td) => td.textContent)]));
+    const rows = await page.$$eval('#plan-steps tr', (trs) =>
+      trs.map((tr) => [tr.getAttribute('data-criterion'), ...[...tr.querySelectorAll('td')].map((td) => td.textContent)]),
+    );
     expect(rows).toEqual(
       api.steps.map((s: { criterion: string; items: number; outOf: number; projectedTotal: number; projectedRank: number; description: string }) => [
         s.criterion,
@@ -72,9 +79,16 @@ import { startTestApp, TestApp } from '../support/app';
     expect(await page.textContent('#plan-target')).toBe(`cần ${api.targetTotal.toFixed(2)} điểm`);
 
     // The forecast band: the worst and best totals the API gives, drawn at the running month.
-    const forecast = (await app.gql(`query($code: String!, $period: String!) { scoreForecast(agencyCode: $code, period: $period) { openFallingDue bestTotal worstTotal bestRank worstRank rankOutOf } }`, { code, period })).data!.scoreForecast;
+    const forecast = (
+      await app.gql(
+        `query($code: String!, $period: String!) { scoreForecast(agencyCode: $code, period: $period) { openFallingDue bestTotal worstTotal bestRank worstRank rankOutOf } }`,
+        { code, period },
+      )
+    ).data!.scoreForecast;
     await page.waitForFunction(`document.getElementById('forecast').textContent.startsWith('Dự báo cuối kỳ')`);
-    const band = await page.evaluate(`(() => { const c = Chart.getChart('chart'); const d = c.data.datasets.find((x) => x.label === 'Dự báo cuối kỳ'); return { labels: c.data.labels, data: d.data }; })()`);
+    const band = await page.evaluate(
+      `(() => { const c = Chart.getChart('chart'); const d = c.data.datasets.find((x) => x.label === 'Dự báo cuối kỳ'); return { labels: c.data.labels, data: d.data }; })()`,
+    );
     const { labels, data } = band as { labels: string[]; data: ([number, number] | null)[] };
     expect(labels[labels.length - 1]).toBe(period);
     expect(forecast.openFallingDue).toBeGreaterThan(0);
@@ -88,7 +102,9 @@ import { startTestApp, TestApp } from '../support/app';
     // A month that has ended has no band.
     await page.fill('#period', '2025-12');
     await page.dispatchEvent('#period', 'change');
-    await page.waitForFunction(`!Chart.getChart('chart').data.datasets.some((x) => x.label === 'Dự báo cuối kỳ') && document.getElementById('forecast').textContent === ''`);
+    await page.waitForFunction(
+      `!Chart.getChart('chart').data.datasets.some((x) => x.label === 'Dự báo cuối kỳ') && document.getElementById('forecast').textContent === ''`,
+    );
     expect(failed).toEqual([]);
     await page.close();
   });

@@ -20,7 +20,15 @@ import { seedFixtures } from '../support/fixtures';
     origin = app.url.replace('/graphql', '');
     f = await seedFixtures(app.dataSource);
     const completed = (agencyId: number, prefix: string, month: string, timeliness: 'EARLY' | 'LATE', count: number) =>
-      insertBulkDossiers(app.dataSource, { prefix, agencyId, procedureId: f.birth.databaseId, count, receivedAt: `${month}-09T09:00:00+07:00`, completedAt: `${month}-10T09:00:00+07:00`, completionTimeliness: timeliness });
+      insertBulkDossiers(app.dataSource, {
+        prefix,
+        agencyId,
+        procedureId: f.birth.databaseId,
+        count,
+        receivedAt: `${month}-09T09:00:00+07:00`,
+        completedAt: `${month}-10T09:00:00+07:00`,
+        completionTimeliness: timeliness,
+      });
     // A few months, so the trend chart has a line to draw.
     for (const [i, month] of ['2024-06', '2024-07', '2024-08', '2024-09'].entries()) {
       await completed(f.tpaJustice.databaseId, `DB-A${i}-E`, month, 'EARLY', 20 - 5 * i);
@@ -56,7 +64,10 @@ import { seedFixtures } from '../support/fixtures';
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const outside: string[] = [];
     const failed: string[] = [];
-    page.on('request', (request) => void (request.url().startsWith(origin) || request.url().startsWith(origin.replace('http', 'ws')) || outside.push(request.url())));
+    page.on(
+      'request',
+      (request) => void (request.url().startsWith(origin) || request.url().startsWith(origin.replace('http', 'ws')) || outside.push(request.url())),
+    );
     page.on('pageerror', (error) => failed.push(error.message));
     await page.goto(`${origin}/dashboard?period=2024-09`);
 

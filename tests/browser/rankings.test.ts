@@ -14,7 +14,15 @@ import { seedFixtures } from '../support/fixtures';
     app = await startTestApp();
     const f = await seedFixtures(app.dataSource);
     const completed = (agencyId: number, prefix: string, timeliness: 'EARLY' | 'LATE', count: number, month = '2024-09') =>
-      insertBulkDossiers(app.dataSource, { prefix, agencyId, procedureId: f.birth.databaseId, count, receivedAt: `${month}-09T09:00:00+07:00`, completedAt: `${month}-10T09:00:00+07:00`, completionTimeliness: timeliness });
+      insertBulkDossiers(app.dataSource, {
+        prefix,
+        agencyId,
+        procedureId: f.birth.databaseId,
+        count,
+        receivedAt: `${month}-09T09:00:00+07:00`,
+        completedAt: `${month}-10T09:00:00+07:00`,
+        completionTimeliness: timeliness,
+      });
     await completed(f.tpaJustice.databaseId, 'RK-A', 'EARLY', 30);
     await completed(f.tpbJustice.databaseId, 'RK-B', 'LATE', 30);
     // August as September: every rank unchanged, a change of 0.
@@ -47,7 +55,9 @@ import { seedFixtures } from '../support/fixtures';
     await page.goto(`${origin}/rankings?period=2024-09&kind=PROVINCE`);
     await page.waitForSelector('#rows tr');
     // Evaluated in the page as a string: this project compiles without DOM types.
-    const shown = await page.evaluate(`[...document.querySelectorAll('#rows tr')].map((row) => [...row.querySelectorAll('td')].slice(0, 4).map((td) => td.textContent))`);
+    const shown = await page.evaluate(
+      `[...document.querySelectorAll('#rows tr')].map((row) => [...row.querySelectorAll('td')].slice(0, 4).map((td) => td.textContent))`,
+    );
     expect(shown).toEqual(expected);
     expect(await page.getAttribute('#csv', 'href')).toBe('/rankings.csv?period=2024-09&kind=PROVINCE');
 
@@ -82,13 +92,20 @@ import { seedFixtures } from '../support/fixtures';
     await page.waitForSelector('#rows tr');
     // Ranks as in August: "0", neither green nor red.
     const rankChanges = await page.evaluate(`[...document.querySelectorAll('#rows tr')].map((tr) => [tr.cells[3].textContent, tr.cells[3].className])`);
-    expect(rankChanges).toEqual([['0', 'num'], ['0', 'num']]);
+    expect(rankChanges).toEqual([
+      ['0', 'num'],
+      ['0', 'num'],
+    ]);
 
     // Where the trend is, relative to the row clicked and to the window.
     const placed = `(() => { const s = document.getElementById('trend'), r = s.getBoundingClientRect(), row = document.querySelector('#rows tr[data-code="TPB"]');
       return { underRow: row.nextElementSibling?.contains(s) ?? false, inView: r.top >= 0 && r.bottom <= innerHeight + 1, labels: Chart.getChart('chart').data.labels }; })()`;
     for (const [period, labels, unit] of [
-      ['2024-09', ['2023-10', '2023-11', '2023-12', '2024-01', '2024-02', '2024-03', '2024-04', '2024-05', '2024-06', '2024-07', '2024-08', '2024-09'], 'tháng'],
+      [
+        '2024-09',
+        ['2023-10', '2023-11', '2023-12', '2024-01', '2024-02', '2024-03', '2024-04', '2024-05', '2024-06', '2024-07', '2024-08', '2024-09'],
+        'tháng',
+      ],
       ['2024-Q3', ['2022-Q4', '2023-Q1', '2023-Q2', '2023-Q3', '2023-Q4', '2024-Q1', '2024-Q2', '2024-Q3'], 'quý'],
       // Five years asked; the index starts in 2022, so three come back.
       ['2024', ['2022', '2023', '2024'], 'năm'],
@@ -115,10 +132,13 @@ import { seedFixtures } from '../support/fixtures';
     // The kind selector shows its whole text: the widest option, in the select's own font,
     // fits inside the box beside the drop-down arrow (about 24 px in Chromium; with less
     // room, "Tỉnh, thành phố" lost its last letter under it).
-    const fit = await page.evaluate(`(() => { const s = document.querySelector('select[name=kind]'), probe = document.createElement('span');
+    const fit = (await page.evaluate(`(() => { const s = document.querySelector('select[name=kind]'), probe = document.createElement('span');
       probe.style.font = getComputedStyle(s).font; probe.style.position = 'absolute'; probe.style.whiteSpace = 'pre'; document.body.append(probe);
       const widest = Math.max(...[...s.options].map((o) => { probe.textContent = o.text; return probe.getBoundingClientRect().width; }));
-      const style = getComputedStyle(s); return { widest, room: s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 24 }; })()`) as { widest: number; room: number };
+      const style = getComputedStyle(s); return { widest, room: s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 24 }; })()`)) as {
+      widest: number;
+      room: number;
+    };
     expect(fit.widest).toBeLessThanOrEqual(fit.room);
     await page.close();
   });

@@ -28,16 +28,23 @@ import { startTestApp, TestApp } from '../support/app';
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const outside: string[] = [];
     const failed: string[] = [];
-    page.on('request', (request) => void (request.url().startsWith(origin) || request.url().startsWith(origin.replace('http', 'ws')) || outside.push(request.url())));
+    page.on(
+      'request',
+      (request) => void (request.url().startsWith(origin) || request.url().startsWith(origin.replace('http', 'ws')) || outside.push(request.url())),
+    );
     page.on('pageerror', (error) => failed.push(error.message));
     await page.goto(`${origin}${path}`);
     return { page, outside, failed };
   }
-  const cells = (page: Page, selector: string) => page.evaluate(`[...document.querySelectorAll('${selector}')].map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent))`) as Promise<string[][]>;
+  const cells = (page: Page, selector: string) =>
+    page.evaluate(`[...document.querySelectorAll('${selector}')].map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent))`) as Promise<
+      string[][]
+    >;
   const signed = (n: number) => `${n > 0 ? '+' : ''}${n.toFixed(2)}`;
 
   it('/dashboard: the units table is the API’s pointsLost, sorts on a header click, opens a unit’s board on a row click; the waterfall is the API’s scoreChange', async () => {
-    const api = await app.gql(`{ pointsLost(agencyCode: "HNI", period: "${PERIOD}") { lostPoints own { lostPoints } units(first: 100) { totalCount nodes { unit { code name } lostPoints } } }
+    const api =
+      await app.gql(`{ pointsLost(agencyCode: "HNI", period: "${PERIOD}") { lostPoints own { lostPoints } units(first: 100) { totalCount nodes { unit { code name } lostPoints } } }
       scoreChange(agencyCode: "HNI", period: "${PERIOD}") { scoreDelta criteria { key change } } }`);
     const { pointsLost, scoreChange } = api.data!;
     const units = pointsLost.units.nodes as { unit: { code: string; name: string }; lostPoints: number }[];
@@ -61,7 +68,9 @@ import { startTestApp, TestApp } from '../support/app';
     // The waterfall: drawn, with the criteria that moved and their changes as the API gives them.
     await page.waitForFunction(canvasDrawn('waterfall'));
     const moved = (scoreChange.criteria as { key: string; change: number }[]).filter((c) => c.change !== 0);
-    const changes = await page.evaluate(`[...document.querySelectorAll('#changes tbody tr')].map((tr) => [tr.dataset.key, tr.querySelectorAll('td')[1].textContent])`);
+    const changes = await page.evaluate(
+      `[...document.querySelectorAll('#changes tbody tr')].map((tr) => [tr.dataset.key, tr.querySelectorAll('td')[1].textContent])`,
+    );
     expect(changes).toEqual(moved.map((c) => [c.key, signed(c.change)]));
     expect(await page.textContent('#change-title')).toContain(signed(scoreChange.scoreDelta));
 
@@ -85,7 +94,8 @@ import { startTestApp, TestApp } from '../support/app';
   }, 120_000);
 
   it('/rankings: a row click shows why the agency’s score changed, the API’s criteria adding up to its ± điểm', async () => {
-    const api = (await app.gql(`{ scoreChange(agencyCode: "HNI", period: "${PERIOD}") { scoreDelta total previousTotal criteria { key change } } }`)).data!.scoreChange;
+    const api = (await app.gql(`{ scoreChange(agencyCode: "HNI", period: "${PERIOD}") { scoreDelta total previousTotal criteria { key change } } }`)).data!
+      .scoreChange;
     const { page, outside, failed } = await open(`/rankings?period=${PERIOD}&kind=PROVINCE`);
     await page.waitForSelector('#rows tr[data-code="HNI"]');
     await page.click('#rows tr[data-code="HNI"]');
@@ -104,7 +114,12 @@ import { startTestApp, TestApp } from '../support/app';
   }, 60_000);
 
   it('/delays: the province’s list as delayList gives it, with totals and the CSV link; another province on a pick', async () => {
-    const list = async (code: string) => (await app.gql(`{ delayList(agencyCode: "${code}", period: "${PERIOD}", first: 100) { nodes { unit { code name } lateDossiers overdueDossiers total apologised } } }`)).data!.delayList.nodes as { unit: { code: string; name: string }; lateDossiers: number; overdueDossiers: number; total: number; apologised: number }[];
+    const list = async (code: string) =>
+      (
+        await app.gql(
+          `{ delayList(agencyCode: "${code}", period: "${PERIOD}", first: 100) { nodes { unit { code name } lateDossiers overdueDossiers total apologised } } }`,
+        )
+      ).data!.delayList.nodes as { unit: { code: string; name: string }; lateDossiers: number; overdueDossiers: number; total: number; apologised: number }[];
     const hni = await list('HNI');
     expect(hni.length).toBeGreaterThan(0);
     const { page, outside, failed } = await open(`/delays?agency=HNI&period=${PERIOD}`);
@@ -122,7 +137,9 @@ import { startTestApp, TestApp } from '../support/app';
     const expected = await list(other);
     await page.selectOption('#agency', other);
     await page.click('#filters button');
-    await page.waitForFunction(`new URLSearchParams(location.search).get('agency') === '${other}' && !document.getElementById('status').textContent.startsWith('Đang')`);
+    await page.waitForFunction(
+      `new URLSearchParams(location.search).get('agency') === '${other}' && !document.getElementById('status').textContent.startsWith('Đang')`,
+    );
     expect(await cells(page, '#rows tr')).toEqual(expected.map(row));
     expect(await page.getAttribute('#csv', 'href')).toBe(`/delays.csv?agency=${other}&period=${PERIOD}`);
     // A bad month is refused in Vietnamese.

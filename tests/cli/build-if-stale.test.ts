@@ -14,7 +14,10 @@ let project: string;
 
 beforeAll(() => {
   project = fs.mkdtempSync(path.join(os.tmpdir(), 'si-build-'));
-  fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, outDir: 'dist', rootDir: '.' }, include: ['src', 'tests'] }));
+  fs.writeFileSync(
+    path.join(project, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, outDir: 'dist', rootDir: '.' }, include: ['src', 'tests'] }),
+  );
   fs.writeFileSync(path.join(project, 'tsconfig.build.json'), JSON.stringify({ extends: './tsconfig.json', include: ['src'] }));
   fs.writeFileSync(path.join(project, 'package.json'), '{ "name": "p" }\n');
   fs.writeFileSync(path.join(project, 'package-lock.json'), '{ "lockfileVersion": 3 }\n');
@@ -73,7 +76,7 @@ it('compiles when dist is missing or a source, a config or the lock file changed
   expect(compiled('a.js')).toContain('exports.a = 2');
 });
 
-it('fails with tsc\'s status and messages on a type error, and compiles again on the next run', () => {
+it("fails with tsc's status and messages on a type error, and compiles again on the next run", () => {
   fs.writeFileSync(path.join(project, 'src/a.ts'), 'export const a: number = "two";\n');
   const failed = build();
   expect(failed.status).not.toBe(0);

@@ -59,7 +59,7 @@ function vn(ms: number): string {
 /** The instant of a Vietnam wall-clock time `days` weekdays after `dayStart` (a Vietnam midnight). */
 function weekdayAt(dayStart: number, days: number, hour: number, minute: number): number {
   let day = dayStart;
-  for (let left = days; left > 0 || [0, 6].includes(new Date(day + VN).getUTCDay()); ) {
+  for (let left = days; left > 0 || [0, 6].includes(new Date(day + VN).getUTCDay());) {
     day += DAY;
     if (![0, 6].includes(new Date(day + VN).getUTCDay())) left--;
   }
@@ -124,10 +124,44 @@ function generateFile(dossierCount: number): GeneratedFile {
     { at: 40, line: '{"eventId": "IMP-BROKEN-1", "dossierCode": "IMP-BROKEN-1", "kind": "RECEI', code: 'BAD_USER_INPUT' },
     { at: 3_000, line: 'không phải JSON — not JSON at all', code: 'BAD_USER_INPUT' },
     { at: 6_001, line: '[1, 2, 3]', code: 'BAD_USER_INPUT' },
-    { at: 9_500, line: JSON.stringify({ eventId: 'IMP-BAD-1:RECEIVED', dossierCode: 'IMP-BAD-1', kind: 'RECEIVED', occurredAt: '2025-05-05T09:00:00+07:00', procedureCode: '9.999999', agencyCode: 'TPA-STP', channel: 'ONLINE', applicant: { kind: 'CITIZEN', name: 'Đỗ Văn Hải', idNumber: '001090012345' } }), code: 'NOT_FOUND' },
-    { at: 12_000, line: JSON.stringify({ eventId: 'IMP-BAD-2:RECEIVED', dossierCode: 'IMP-BAD-2', kind: 'RECEIVED', occurredAt: '2025-05-05T09:00:00+07:00', procedureCode: '1.001193', agencyCode: 'NOWHERE', channel: 'ONLINE', applicant: { kind: 'CITIZEN', name: 'Đỗ Văn Hải', idNumber: '001090012345' } }), code: 'NOT_FOUND' },
-    { at: 14_000, line: JSON.stringify({ eventId: 'IMP-BAD-3:X', dossierCode: 'IMP-BAD-3', kind: 'EXPLODED', occurredAt: '2025-05-05T09:00:00+07:00' }), code: 'BAD_USER_INPUT' },
-    { at: 16_000, line: JSON.stringify({ eventId: 'IMP-BAD-4:RECEIVED', dossierCode: 'IMP-BAD-4', kind: 'PROCESSING_STARTED', occurredAt: '2025-05-05 09:00' }), code: 'BAD_USER_INPUT' },
+    {
+      at: 9_500,
+      line: JSON.stringify({
+        eventId: 'IMP-BAD-1:RECEIVED',
+        dossierCode: 'IMP-BAD-1',
+        kind: 'RECEIVED',
+        occurredAt: '2025-05-05T09:00:00+07:00',
+        procedureCode: '9.999999',
+        agencyCode: 'TPA-STP',
+        channel: 'ONLINE',
+        applicant: { kind: 'CITIZEN', name: 'Đỗ Văn Hải', idNumber: '001090012345' },
+      }),
+      code: 'NOT_FOUND',
+    },
+    {
+      at: 12_000,
+      line: JSON.stringify({
+        eventId: 'IMP-BAD-2:RECEIVED',
+        dossierCode: 'IMP-BAD-2',
+        kind: 'RECEIVED',
+        occurredAt: '2025-05-05T09:00:00+07:00',
+        procedureCode: '1.001193',
+        agencyCode: 'NOWHERE',
+        channel: 'ONLINE',
+        applicant: { kind: 'CITIZEN', name: 'Đỗ Văn Hải', idNumber: '001090012345' },
+      }),
+      code: 'NOT_FOUND',
+    },
+    {
+      at: 14_000,
+      line: JSON.stringify({ eventId: 'IMP-BAD-3:X', dossierCode: 'IMP-BAD-3', kind: 'EXPLODED', occurredAt: '2025-05-05T09:00:00+07:00' }),
+      code: 'BAD_USER_INPUT',
+    },
+    {
+      at: 16_000,
+      line: JSON.stringify({ eventId: 'IMP-BAD-4:RECEIVED', dossierCode: 'IMP-BAD-4', kind: 'PROCESSING_STARTED', occurredAt: '2025-05-05 09:00' }),
+      code: 'BAD_USER_INPUT',
+    },
     { at: 18_000, line: 'null', code: 'BAD_USER_INPUT' },
     { at: lines.length, line: '{"eventId": 42}}', code: 'BAD_USER_INPUT' },
   ];
@@ -150,7 +184,11 @@ function generateFile(dossierCount: number): GeneratedFile {
 // --- running the CLI -------------------------------------------------------------------------
 
 function startCli(file: string, url: string, args: string[] = ['--batch', String(BATCH)]): { child: ChildProcess; done: Promise<Run> } {
-  const child = spawn(process.execPath, [CLI, file, ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url, NODE_ENV: 'test' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, file, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: url, NODE_ENV: 'test' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -189,14 +227,20 @@ async function fingerprint(ds: DataSource) {
     `SELECT concat_ws('|', d.code, e.external_id, e.kind, e.from_status, e.to_status, e.occurred_at, e.details) AS row
        FROM dossier_event e JOIN dossier d ON d.id = e.dossier_id ORDER BY d.code, e.occurred_at, e.external_id`,
   );
-  const [counts] = await ds.query(`SELECT (SELECT count(*) FROM sync_event)::int AS sync_events, (SELECT count(*) FROM dossier_event)::int AS dossier_events, (SELECT count(*) FROM sync_event WHERE held_reason IS NOT NULL)::int AS held`);
-  const [sync] = await ds.query(`SELECT md5(string_agg(concat_ws('|', event_id, dossier_code, kind, occurred_at, payload - 'lookupSecretHash', held_reason), E'\\n' ORDER BY event_id)) AS digest FROM sync_event`);
+  const [counts] = await ds.query(
+    `SELECT (SELECT count(*) FROM sync_event)::int AS sync_events, (SELECT count(*) FROM dossier_event)::int AS dossier_events, (SELECT count(*) FROM sync_event WHERE held_reason IS NOT NULL)::int AS held`,
+  );
+  const [sync] = await ds.query(
+    `SELECT md5(string_agg(concat_ws('|', event_id, dossier_code, kind, occurred_at, payload - 'lookupSecretHash', held_reason), E'\\n' ORDER BY event_id)) AS digest FROM sync_event`,
+  );
   return { dossiers: dossiers.map((r) => r.row), events: events.map((r) => r.row), counts, syncDigest: sync.digest as string };
 }
 
 /** Everything a rerun must leave alone, versions and update times included. */
 async function untouched(ds: DataSource) {
-  return ds.query(`SELECT code, version, updated_at, lookup_secret_hash, (SELECT array_agg(id ORDER BY id) FROM dossier_event e WHERE e.dossier_id = d.id) AS event_ids FROM dossier d ORDER BY code`);
+  return ds.query(
+    `SELECT code, version, updated_at, lookup_secret_hash, (SELECT array_agg(id ORDER BY id) FROM dossier_event e WHERE e.dossier_id = d.id) AS event_ids FROM dossier d ORDER BY code`,
+  );
 }
 
 const syncEventCount = async (ds: DataSource): Promise<number> => (await ds.query(`SELECT count(*)::int AS n FROM sync_event`))[0].n;
@@ -364,14 +408,34 @@ describe('npm run import', () => {
     const own = await database();
     const file = path.join(workDir, 'unstorable.ndjson');
     const receipt = (code: string, name: string) =>
-      JSON.stringify({ eventId: `${code}:RECEIVED`, dossierCode: code, kind: 'RECEIVED', occurredAt: '2025-05-05T09:00:00+07:00', procedureCode: '1.001193', agencyCode: 'TPA-STP', channel: 'ONLINE', applicant: { kind: 'CITIZEN', name, idNumber: '001090012345' } });
+      JSON.stringify({
+        eventId: `${code}:RECEIVED`,
+        dossierCode: code,
+        kind: 'RECEIVED',
+        occurredAt: '2025-05-05T09:00:00+07:00',
+        procedureCode: '1.001193',
+        agencyCode: 'TPA-STP',
+        channel: 'ONLINE',
+        applicant: { kind: 'CITIZEN', name, idNumber: '001090012345' },
+      });
     fs.writeFileSync(
       file,
       [
         receipt('UNSTORABLE-1', 'Đỗ Văn Hải'),
         receipt('UNSTORABLE-2', 'Đỗ\u0000Văn Hải'),
-        JSON.stringify({ eventId: 'UNSTORABLE-1:SUPPLEMENT_REQUESTED', dossierCode: 'UNSTORABLE-1', kind: 'SUPPLEMENT_REQUESTED', occurredAt: '2025-05-05T10:00:00+07:00', reason: 'Thiếu \ud800' }),
-        JSON.stringify({ eventId: 'UNSTORABLE-1:PROCESSING_STARTED', dossierCode: 'UNSTORABLE-1', kind: 'PROCESSING_STARTED', occurredAt: '2025-05-05T10:00:00+07:00' }),
+        JSON.stringify({
+          eventId: 'UNSTORABLE-1:SUPPLEMENT_REQUESTED',
+          dossierCode: 'UNSTORABLE-1',
+          kind: 'SUPPLEMENT_REQUESTED',
+          occurredAt: '2025-05-05T10:00:00+07:00',
+          reason: 'Thiếu \ud800',
+        }),
+        JSON.stringify({
+          eventId: 'UNSTORABLE-1:PROCESSING_STARTED',
+          dossierCode: 'UNSTORABLE-1',
+          kind: 'PROCESSING_STARTED',
+          occurredAt: '2025-05-05T10:00:00+07:00',
+        }),
       ].join('\n') + '\n',
     );
     const run = await runCli(file, own.url);
@@ -468,7 +532,9 @@ describe('npm run import --url (to a running API, as an agency system)', () => {
       (req) => req.socket.destroy(),
       (_req, res) => res.writeHead(503, { 'retry-after': '1', 'content-type': 'text/plain' }).end('upstream restarting'),
       (_req, res) =>
-        res.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: 'Too many requests; retry after 1 s.', extensions: { code: 'RATE_LIMITED' } }] })),
+        res
+          .writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' })
+          .end(JSON.stringify({ errors: [{ message: 'Too many requests; retry after 1 s.', extensions: { code: 'RATE_LIMITED' } }] })),
     ];
     let requests = 0;
     const front = http.createServer((req, res) => {
@@ -477,8 +543,15 @@ describe('npm run import --url (to a running API, as an agency system)', () => {
       req.on('end', () => {
         const fail = failures[requests++];
         if (fail) return fail(req, res);
-        fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: req.headers.authorization ?? '' }, body: Buffer.concat(chunks) }).then(
-          async (answer) => res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await answer.arrayBuffer())),
+        fetch(app.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: req.headers.authorization ?? '' },
+          body: Buffer.concat(chunks),
+        }).then(
+          async (answer) =>
+            res
+              .writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' })
+              .end(Buffer.from(await answer.arrayBuffer())),
           () => res.writeHead(502).end(),
         );
       });
@@ -491,7 +564,9 @@ describe('npm run import --url (to a running API, as an agency system)', () => {
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(/No answer from .*; sending the batch again in 1\.0 s \(attempt 2 of 10\)/);
       expect(run.stdout).toContain('The API answered HTTP 503 (upstream restarting); sending the batch again in 1.0 s (attempt 3 of 10)');
-      expect(run.stdout).toContain('The API answered HTTP 429 (RATE_LIMITED: Too many requests; retry after 1 s.); sending the batch again in 1.0 s (attempt 4 of 10)');
+      expect(run.stdout).toContain(
+        'The API answered HTTP 429 (RATE_LIMITED: Too many requests; retry after 1 s.); sending the batch again in 1.0 s (attempt 4 of 10)',
+      );
       // The file was imported by the previous test: everything arrives once, as a duplicate.
       expect(summaryNumber(run.stdout, 'accepted')).toBe(0);
       expect(summaryNumber(run.stdout, 'duplicates')).toBe(generated.validEvents);

@@ -45,7 +45,9 @@ describe('the SQL conditions give the TypeScript rules’ answers', () => {
 
   it('an open dossier past due: pastDueAt = (classifyTimeliness is OVERDUE), its negation = PENDING', async () => {
     // supplement_requested_at is set only while the dossier waits, as waitingSince is.
-    const cases = MAYBE.flatMap((requested) => OFFSETS.map((now) => ({ due_at: DUE, supplement_requested_at: requested === null ? null : ms(requested), now: ms(now) })));
+    const cases = MAYBE.flatMap((requested) =>
+      OFFSETS.map((now) => ({ due_at: DUE, supplement_requested_at: requested === null ? null : ms(requested), now: ms(now) })),
+    );
     const sql = await evaluate('due_at timestamptz, supplement_requested_at timestamptz, now timestamptz', pastDueAt('d.now'), cases);
     const ts = cases.map((c) => classifyTimeliness({ dueAt: c.due_at, completedAt: null, now: c.now, waitingSince: c.supplement_requested_at }));
     expect(ts.every((t) => t === Timeliness.OVERDUE || t === Timeliness.PENDING)).toBe(true);

@@ -19,12 +19,32 @@ beforeAll(async () => {
   const f = await seedFixtures(ds);
   const [dossier] = await createDossiers(ds, { prefix: 'ER', agency: f.tpaJustice, procedure: f.birth, count: 3, extraEvents: 2 });
   // Values of the column types the other rows leave NULL: jsonb, nullable timestamps, enums.
-  await ds.getRepository(DossierEvent).update({ dossierId: dossier.databaseId }, { reason: 'thiếu giấy tờ', details: { missing: ['CCCD', 'ảnh 4×6'], pages: 2 } as never });
-  await ds.getRepository(Dossier).update({ databaseId: dossier.databaseId }, { completedAt: new Date('2025-03-05T10:15:00.123+07:00'), applicantPhone: '0901234567' });
-  await ds.getRepository(SatisfactionRating).insert({ dossierId: dossier.databaseId, agencyId: f.tpaJustice.databaseId, level: SatisfactionLevel.SATISFIED, ratedAt: new Date('2025-03-06T08:00:00+07:00') });
+  await ds
+    .getRepository(DossierEvent)
+    .update({ dossierId: dossier.databaseId }, { reason: 'thiếu giấy tờ', details: { missing: ['CCCD', 'ảnh 4×6'], pages: 2 } as never });
+  await ds
+    .getRepository(Dossier)
+    .update({ databaseId: dossier.databaseId }, { completedAt: new Date('2025-03-05T10:15:00.123+07:00'), applicantPhone: '0901234567' });
+  await ds.getRepository(SatisfactionRating).insert({
+    dossierId: dossier.databaseId,
+    agencyId: f.tpaJustice.databaseId,
+    level: SatisfactionLevel.SATISFIED,
+    ratedAt: new Date('2025-03-06T08:00:00+07:00'),
+  });
   await ds.getRepository(Feedback).insert({
-    code: 'PA-ER-1', agencyId: f.tpaJustice.databaseId, procedureId: null, subject: 'Chậm trả kết quả', content: 'Quá hẹn hai ngày.', senderName: 'Nguyễn Văn A', senderContact: null,
-    receivedAt: new Date('2025-03-06T09:00:00+07:00'), dueAt: new Date('2025-03-20T17:00:00+07:00'), answeredAt: null, answer: null, answeredBy: null, satisfaction: null,
+    code: 'PA-ER-1',
+    agencyId: f.tpaJustice.databaseId,
+    procedureId: null,
+    subject: 'Chậm trả kết quả',
+    content: 'Quá hẹn hai ngày.',
+    senderName: 'Nguyễn Văn A',
+    senderContact: null,
+    receivedAt: new Date('2025-03-06T09:00:00+07:00'),
+    dueAt: new Date('2025-03-20T17:00:00+07:00'),
+    answeredAt: null,
+    answer: null,
+    answeredBy: null,
+    satisfaction: null,
   });
 });
 afterAll(() => app.close());
@@ -39,7 +59,11 @@ describe('EntityReader builds the entities TypeORM builds', () => {
     const key = primaryProperty(target);
     const expected: ObjectLiteral[] = await ds.getRepository(target).find({ order: { [key]: 'ASC' } });
     expect(expected.length).toBeGreaterThan(0);
-    const read = await entityReader(ds, target as new () => ObjectLiteral).whereIn(key, expected.map((e) => e[key]), { [key]: 'ASC' });
+    const read = await entityReader(ds, target as new () => ObjectLiteral).whereIn(
+      key,
+      expected.map((e) => e[key]),
+      { [key]: 'ASC' },
+    );
     expect(read).toStrictEqual(expected); // strict: the entity's class too, and no extra undefined properties
   });
 
@@ -49,19 +73,28 @@ describe('EntityReader builds the entities TypeORM builds', () => {
       const reader = entityReader(ds, target as new () => ObjectLiteral); // refuses what it cannot read, rows or not
       const expected: ObjectLiteral[] = await ds.getRepository(target).find({ order: { [key]: 'ASC' } });
       if (expected.length === 0) continue;
-      const read = await reader.whereIn(key, expected.map((e) => e[key]), { [key]: 'ASC' });
+      const read = await reader.whereIn(
+        key,
+        expected.map((e) => e[key]),
+        { [key]: 'ASC' },
+      );
       expect({ entity: target.name, read }).toStrictEqual({ entity: target.name, read: expected });
     }
   });
 
   it('keys by a text column as find does (agencyByCode, dossierByCode)', async () => {
     const codes = ['TPA-STP', 'TPA', 'NO-SUCH-CODE', 'tpa'];
-    expect(await entityReader(ds, Agency).whereIn('code', codes, { code: 'ASC' })).toStrictEqual(await ds.getRepository(Agency).find({ where: { code: In(codes) }, order: { code: 'ASC' } }));
-    expect(await entityReader(ds, Dossier).whereIn('code', ['ER-2', 'ER-1'], { code: 'ASC' })).toStrictEqual(await ds.getRepository(Dossier).find({ where: { code: In(['ER-2', 'ER-1']) }, order: { code: 'ASC' } }));
+    expect(await entityReader(ds, Agency).whereIn('code', codes, { code: 'ASC' })).toStrictEqual(
+      await ds.getRepository(Agency).find({ where: { code: In(codes) }, order: { code: 'ASC' } }),
+    );
+    expect(await entityReader(ds, Dossier).whereIn('code', ['ER-2', 'ER-1'], { code: 'ASC' })).toStrictEqual(
+      await ds.getRepository(Dossier).find({ where: { code: In(['ER-2', 'ER-1']) }, order: { code: 'ASC' } }),
+    );
   });
 
   it('reads a query builder’s page as getMany does (the pagination helper)', async () => {
-    const query = () => ds.getRepository(Dossier).createQueryBuilder('d').where('d.code LIKE :prefix', { prefix: 'ER-%' }).orderBy('d.received_at', 'DESC').limit(2);
+    const query = () =>
+      ds.getRepository(Dossier).createQueryBuilder('d').where('d.code LIKE :prefix', { prefix: 'ER-%' }).orderBy('d.received_at', 'DESC').limit(2);
     const expected = await query().getMany();
     expect(expected.map((d) => d.code)).toStrictEqual(['ER-3', 'ER-2']);
     expect(await entityReader(ds, Dossier).many(query())).toStrictEqual(expected);

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { DEFAULT_OFFICE_HOURS, localDateOf, type OfficeHours } from '../../src/domain/calendar';
 import { ServiceCommitmentKind } from '../../src/domain/enums';
-import { computeDueAt, dueAtReceipt, extendForClockStop, FRIDAY_WITHOUT_WAITING, type RecordedCommitment, type ServiceCommitment } from '../../src/domain/deadlines';
+import {
+  computeDueAt,
+  dueAtReceipt,
+  extendForClockStop,
+  FRIDAY_WITHOUT_WAITING,
+  type RecordedCommitment,
+  type ServiceCommitment,
+} from '../../src/domain/deadlines';
 import { instantArb, localMinuteOfDay, loadOfficialCalendar, officeHoursArb, PROPERTY_RUNS, vn } from './helpers';
 
 const calendar = loadOfficialCalendar();
@@ -123,16 +130,10 @@ describe('computeDueAt: service commitments', () => {
   });
 
   it('MAX_WORKING_DAYS: a shorter commitment wins, a longer one does not', () => {
-    expect(due('2025-03-10 10:00', 10, { commitments: [{ kind: 'MAX_WORKING_DAYS', workingDays: 3 }] })).toBe(
-      vn('2025-03-13 17:00').toISOString(),
-    );
-    expect(due('2025-03-10 10:00', 3, { commitments: [{ kind: 'MAX_WORKING_DAYS', workingDays: 10 }] })).toBe(
-      vn('2025-03-13 17:00').toISOString(),
-    );
+    expect(due('2025-03-10 10:00', 10, { commitments: [{ kind: 'MAX_WORKING_DAYS', workingDays: 3 }] })).toBe(vn('2025-03-13 17:00').toISOString());
+    expect(due('2025-03-10 10:00', 3, { commitments: [{ kind: 'MAX_WORKING_DAYS', workingDays: 10 }] })).toBe(vn('2025-03-13 17:00').toISOString());
     // Counted like the legal time: after hours on the Friday before the 2025 holidays.
-    expect(due('2025-04-25 17:30', 10, { commitments: [{ kind: 'MAX_WORKING_DAYS', workingDays: 3 }] })).toBe(
-      '2025-05-05T10:00:00.000Z',
-    );
+    expect(due('2025-04-25 17:30', 10, { commitments: [{ kind: 'MAX_WORKING_DAYS', workingDays: 3 }] })).toBe('2025-05-05T10:00:00.000Z');
   });
 
   it('several commitments: the earliest applies', () => {
@@ -144,14 +145,24 @@ describe('computeDueAt: service commitments', () => {
 });
 
 describe('dueAtReceipt: the recorded commitments in force on the local date of receipt', () => {
-  const recorded = (c: Partial<RecordedCommitment> & Pick<RecordedCommitment, 'kind'>): RecordedCommitment => ({ workingDays: null, cutoff: null, nextDayAt: null, validFrom: null, validTo: null, ...c });
+  const recorded = (c: Partial<RecordedCommitment> & Pick<RecordedCommitment, 'kind'>): RecordedCommitment => ({
+    workingDays: null,
+    cutoff: null,
+    nextDayAt: null,
+    validFrom: null,
+    validTo: null,
+    ...c,
+  });
   const receipt = (local: string, processingDays: number, commitments: RecordedCommitment[]) => {
     const r = dueAtReceipt({ calendar, receivedAt: vn(local), processingDays, commitments });
     return { dueAt: r.dueAt.toISOString(), processingDays: r.processingDays };
   };
 
   it('holds the dossier to the fewest working days in force, the legal time when fewer', () => {
-    const commitments = [recorded({ kind: ServiceCommitmentKind.MAX_WORKING_DAYS, workingDays: 4 }), recorded({ kind: ServiceCommitmentKind.MAX_WORKING_DAYS, workingDays: 2 })];
+    const commitments = [
+      recorded({ kind: ServiceCommitmentKind.MAX_WORKING_DAYS, workingDays: 4 }),
+      recorded({ kind: ServiceCommitmentKind.MAX_WORKING_DAYS, workingDays: 2 }),
+    ];
     expect(receipt('2025-03-10 09:00', 10, commitments)).toEqual({ dueAt: vn('2025-03-12 17:00').toISOString(), processingDays: 2 });
     expect(receipt('2025-03-10 09:00', 1, commitments)).toEqual({ dueAt: vn('2025-03-11 17:00').toISOString(), processingDays: 1 });
     expect(receipt('2025-03-10 09:00', 10, [])).toEqual({ dueAt: due('2025-03-10 09:00', 10), processingDays: 10 });
@@ -167,14 +178,20 @@ describe('dueAtReceipt: the recorded commitments in force on the local date of r
   });
 
   it('a Friday without waiting recorded without its times takes docs/SPEC.md §2 15:30 / 09:00; one with its own times keeps them', () => {
-    expect(receipt('2025-03-14 15:45', 5, [recorded({ kind: ServiceCommitmentKind.FRIDAY_WITHOUT_WAITING })])).toEqual({ dueAt: vn('2025-03-17 09:00').toISOString(), processingDays: 5 });
+    expect(receipt('2025-03-14 15:45', 5, [recorded({ kind: ServiceCommitmentKind.FRIDAY_WITHOUT_WAITING })])).toEqual({
+      dueAt: vn('2025-03-17 09:00').toISOString(),
+      processingDays: 5,
+    });
     const own = [recorded({ kind: ServiceCommitmentKind.FRIDAY_WITHOUT_WAITING, cutoff: '16:00', nextDayAt: '10:00' })];
     expect(receipt('2025-03-14 15:45', 5, own).dueAt).toBe(vn('2025-03-14 17:00').toISOString());
     expect(receipt('2025-03-14 16:15', 5, own).dueAt).toBe(vn('2025-03-17 10:00').toISOString());
   });
 
   it('a MAX_WORKING_DAYS without its days commits to nothing', () => {
-    expect(receipt('2025-03-10 09:00', 3, [recorded({ kind: ServiceCommitmentKind.MAX_WORKING_DAYS })])).toEqual({ dueAt: due('2025-03-10 09:00', 3), processingDays: 3 });
+    expect(receipt('2025-03-10 09:00', 3, [recorded({ kind: ServiceCommitmentKind.MAX_WORKING_DAYS })])).toEqual({
+      dueAt: due('2025-03-10 09:00', 3),
+      processingDays: 3,
+    });
   });
 });
 

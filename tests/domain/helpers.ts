@@ -39,10 +39,7 @@ export const instantArb: fc.Arbitrary<Date> = fc.oneof(
   fc
     .tuple(
       fc.integer({ min: 0, max: Math.floor((RANGE_END_MS - RANGE_START_MS) / DAY_MS) }),
-      fc.oneof(
-        fc.integer({ min: 0, max: 1439 }),
-        fc.constantFrom(0, 450, 479, 480, 481, 929, 930, 931, 989, 990, 1019, 1020, 1021, 1439),
-      ),
+      fc.oneof(fc.integer({ min: 0, max: 1439 }), fc.constantFrom(0, 450, 479, 480, 481, 929, 930, 931, 989, 990, 1019, 1020, 1021, 1439)),
     )
     .map(([day, minute]) => new Date(RANGE_START_MS + day * DAY_MS + minute * MIN_MS)),
 );

@@ -31,16 +31,7 @@ const expectedTarget = (from: S, action: A) => EXPECTED.find(([f, a]) => f === f
 
 describe('enums', () => {
   it('are string enums whose values equal their names', () => {
-    expect(ALL_STATUSES).toEqual([
-      'RECEIVED',
-      'PROCESSING',
-      'AWAITING_SUPPLEMENT',
-      'COMPLETED',
-      'RESULT_RETURNED',
-      'WITHDRAWN',
-      'REJECTED',
-      'TRANSFERRED',
-    ]);
+    expect(ALL_STATUSES).toEqual(['RECEIVED', 'PROCESSING', 'AWAITING_SUPPLEMENT', 'COMPLETED', 'RESULT_RETURNED', 'WITHDRAWN', 'REJECTED', 'TRANSFERRED']);
     expect(ALL_ACTIONS).toEqual(['START_PROCESSING', 'REQUEST_SUPPLEMENT', 'RESUME', 'COMPLETE', 'RETURN_RESULT', 'WITHDRAW', 'REJECT', 'TRANSFER']);
     for (const [k, v] of Object.entries(S)) expect(v).toBe(k);
     for (const [k, v] of Object.entries(A)) expect(v).toBe(k);
@@ -138,7 +129,6 @@ describe('open states and allowed actions', () => {
 });
 
 describe('history completeness (docs/INDEX_METHOD.md electronicTracking)', () => {
-
   it('needs receipt, every step and the result for the status', () => {
     expect(isHistoryComplete(S.RECEIVED, ['RECEIVED'])).toBe(true);
     expect(isHistoryComplete(S.RESULT_RETURNED, ['RECEIVED', 'PROCESSING_STARTED', 'COMPLETED', 'RESULT_RETURNED'])).toBe(true);

@@ -15,7 +15,15 @@ const isWeekday = (date: string) => {
 describe('the Vietnamese lunar calendar (UTC+7)', () => {
   it('gives Tết on the days Viet Nam kept it, including the years China kept another day', () => {
     // 1985, 2007 and 2030: the new moon falls between 16:00 and 17:00 UTC, another day at UTC+8.
-    const tet: Record<number, string> = { 1985: '1985-01-21', 2007: '2007-02-17', 2024: '2024-02-10', 2025: '2025-01-29', 2026: '2026-02-17', 2027: '2027-02-06', 2030: '2030-02-02' };
+    const tet: Record<number, string> = {
+      1985: '1985-01-21',
+      2007: '2007-02-17',
+      2024: '2024-02-10',
+      2025: '2025-01-29',
+      2026: '2026-02-17',
+      2027: '2027-02-06',
+      2030: '2030-02-02',
+    };
     for (const [year, date] of Object.entries(tet)) expect([year, formatDayNumber(lunarNewYear(Number(year)))]).toEqual([year, date]);
   });
 
@@ -28,8 +36,17 @@ describe('the Vietnamese lunar calendar (UTC+7)', () => {
 describe('statutoryDaysOff (Labour Code 2019 art. 112)', () => {
   it('matches the official notices of 2024–2026 on every weekday off but the swapped ones', () => {
     for (const year of [2024, 2025, 2026]) {
-      const computed = new Set(statutoryDaysOff(year).map((d) => d.date).filter(isWeekday));
-      const notice = new Set(official.filter((d) => d.kind === 'DAY_OFF' && d.date.startsWith(`${year}-`)).map((d) => d.date).filter(isWeekday));
+      const computed = new Set(
+        statutoryDaysOff(year)
+          .map((d) => d.date)
+          .filter(isWeekday),
+      );
+      const notice = new Set(
+        official
+          .filter((d) => d.kind === 'DAY_OFF' && d.date.startsWith(`${year}-`))
+          .map((d) => d.date)
+          .filter(isWeekday),
+      );
       const onlyComputed = [...computed].filter((d) => !notice.has(d));
       const onlyNotice = [...notice].filter((d) => !computed.has(d));
       // A swap (a weekday off against a Saturday worked) is the notice's own choice: the Code
@@ -47,12 +64,21 @@ describe('statutoryDaysOff (Labour Code 2019 art. 112)', () => {
     expect(days.map((d) => d.date)).toEqual([
       '2027-01-01',
       // Tết (Sat 6 Feb): the last two days of the old year, the first three of the new; Sat and Sun compensated.
-      '2027-02-04', '2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08', '2027-02-09', '2027-02-10',
+      '2027-02-04',
+      '2027-02-05',
+      '2027-02-06',
+      '2027-02-07',
+      '2027-02-08',
+      '2027-02-09',
+      '2027-02-10',
       '2027-04-16',
       // 1 May is a Saturday: compensated on Monday 3 May.
-      '2027-04-30', '2027-05-01', '2027-05-03',
+      '2027-04-30',
+      '2027-05-01',
+      '2027-05-03',
       // 2 September is a Thursday: the adjacent day is Friday.
-      '2027-09-02', '2027-09-03',
+      '2027-09-02',
+      '2027-09-03',
     ]);
     expect(days.filter((d) => d.name.includes('compensatory')).map((d) => d.date)).toEqual(['2027-02-09', '2027-02-10', '2027-05-03']);
   });
@@ -101,7 +127,14 @@ describe('WorkingCalendar with provisional days', () => {
     expect(cal.isProvisional('2027-02-10')).toBe(false);
     expect(cal.isWorkingDay('2027-05-03')).toBe(false);
     expect(cal.isProvisional('2027-05-03')).toBe(false);
-    expect(cal.provisionalDaysBetween('2027-02-01', '2027-02-28').map((d) => d.date)).toEqual(['2027-02-04', '2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08', '2027-02-09']);
+    expect(cal.provisionalDaysBetween('2027-02-01', '2027-02-28').map((d) => d.date)).toEqual([
+      '2027-02-04',
+      '2027-02-05',
+      '2027-02-06',
+      '2027-02-07',
+      '2027-02-08',
+      '2027-02-09',
+    ]);
   });
 
   it('counts a receipt during Tết 2027 from the first working day after it, whichever year is asked first', () => {

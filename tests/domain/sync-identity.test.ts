@@ -19,7 +19,13 @@ describe('sameEventContent', () => {
   };
 
   it('is the same event for the same kind, dossier, instant and payload, whatever the key order or a null for an absent field', () => {
-    expect(sameEventContent(receipt, { ...receipt, occurredAt: new Date(at.getTime()), payload: { lookupSecretHash: 'aaa', applicantName: 'Trần Văn B', agencyCode: 'HUE' } }, true)).toBe(true);
+    expect(
+      sameEventContent(
+        receipt,
+        { ...receipt, occurredAt: new Date(at.getTime()), payload: { lookupSecretHash: 'aaa', applicantName: 'Trần Văn B', agencyCode: 'HUE' } },
+        true,
+      ),
+    ).toBe(true);
   });
 
   it('differs in any of them', () => {

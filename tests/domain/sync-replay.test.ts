@@ -14,10 +14,22 @@ function receipt(at: string, processingDays = 3): SyncedEvent {
     eventId: 'r',
     kind: DossierEventKind.RECEIVED,
     occurredAt,
-    receipt: { agencyId: 1, agencyPath: '/A/', procedureId: 1, processingDays, dueAt: computeDueAt({ calendar, receivedAt: occurredAt, processingDays }), hours: undefined },
+    receipt: {
+      agencyId: 1,
+      agencyPath: '/A/',
+      procedureId: 1,
+      processingDays,
+      dueAt: computeDueAt({ calendar, receivedAt: occurredAt, processingDays }),
+      hours: undefined,
+    },
   };
 }
-const step = (eventId: string, kind: DossierEventKind, at: string, extra: Partial<SyncedEvent> = {}): SyncedEvent => ({ eventId, kind, occurredAt: vn(at), ...extra });
+const step = (eventId: string, kind: DossierEventKind, at: string, extra: Partial<SyncedEvent> = {}): SyncedEvent => ({
+  eventId,
+  kind,
+  occurredAt: vn(at),
+  ...extra,
+});
 
 describe('replayDossier', () => {
   const history = [
@@ -52,7 +64,10 @@ describe('replayDossier', () => {
     expect(gap.synced).toBe(false);
 
     // An event before the receipt, and a second receipt, are held with their reasons.
-    const odd = replayDossier([history[0], step('early', DossierEventKind.PROCESSING_STARTED, '2025-04-20 08:00'), { ...receipt('2025-04-26 09:00'), eventId: 'r2' }], calendar);
+    const odd = replayDossier(
+      [history[0], step('early', DossierEventKind.PROCESSING_STARTED, '2025-04-20 08:00'), { ...receipt('2025-04-26 09:00'), eventId: 'r2' }],
+      calendar,
+    );
     expect(odd.held.map((h) => h.eventId).sort()).toEqual(['early', 'r2']);
   });
 

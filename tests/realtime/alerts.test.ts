@@ -30,7 +30,12 @@ async function raise(count: number, agency = f.tpaJustice, prefix = 'T') {
   await app.dataSource.transaction((em) =>
     recordAlerts(
       em,
-      Array.from({ length: count }, (_, i) => ({ kind: AlertKind.DOSSIER_DUE_SOON, agencyId: agency.databaseId, agencyPath: agency.path, message: `${prefix}-${i}` })),
+      Array.from({ length: count }, (_, i) => ({
+        kind: AlertKind.DOSSIER_DUE_SOON,
+        agencyId: agency.databaseId,
+        agencyPath: agency.path,
+        message: `${prefix}-${i}`,
+      })),
     ),
   );
 }
@@ -79,7 +84,9 @@ describe('alerts: durable, resumable, in order', () => {
     await slow.connect();
     await slow.startTransaction();
     await recordAlerts(slow.manager, [{ kind: AlertKind.FEEDBACK_OVERDUE, agencyId: f.tpa.databaseId, agencyPath: f.tpa.path, message: 'slow' }]);
-    await app.dataSource.transaction((em) => recordAlerts(em, [{ kind: AlertKind.FEEDBACK_OVERDUE, agencyId: f.tpa.databaseId, agencyPath: f.tpa.path, message: 'fast' }]));
+    await app.dataSource.transaction((em) =>
+      recordAlerts(em, [{ kind: AlertKind.FEEDBACK_OVERDUE, agencyId: f.tpa.databaseId, agencyPath: f.tpa.path, message: 'fast' }]),
+    );
     const [first] = await stream.waitFor(1);
     await slow.commitTransaction();
     await slow.release();
@@ -134,7 +141,10 @@ describe('alerts since a time (a first visit, no cursor yet)', () => {
 
     // A week back reaches the two-day-old one too, before the newer ones.
     const week = collect<AlertItem>(client, ALERTS, { since: new Date(Date.now() - 6 * DAY).toISOString(), kinds: ['DOSSIER_DUE_SOON'] });
-    const [{ count }] = await app.dataSource.query(`SELECT count(*)::int AS count FROM alert WHERE kind = 'DOSSIER_DUE_SOON' AND agency_path LIKE $1 AND created_at >= now() - interval '6 days'`, [`${f.tpa.path}%`]);
+    const [{ count }] = await app.dataSource.query(
+      `SELECT count(*)::int AS count FROM alert WHERE kind = 'DOSSIER_DUE_SOON' AND agency_path LIKE $1 AND created_at >= now() - interval '6 days'`,
+      [`${f.tpa.path}%`],
+    );
     const messages = (await week.waitFor(count)).map((a) => a.alerts.message);
     expect(messages.filter((m) => m.startsWith('SINCE-'))).toEqual(['SINCE-OLD-0', 'SINCE-NEW-0', 'SINCE-NEW-1', 'SINCE-NEW-2', 'SINCE-LIVE-0']);
     fromSince.dispose();
@@ -170,7 +180,9 @@ describe('alerts since a time (a first visit, no cursor yet)', () => {
     const tooOld = collect<AlertItem>(client, ALERTS, { since: new Date(Date.now() - 8 * DAY).toISOString() });
     const both = collect<AlertItem>(client, ALERTS, { since: new Date(Date.now() - DAY).toISOString(), after: '1' });
     const [oldError] = (await errorsOf(tooOld)) as { message: string; extensions?: Record<string, unknown> }[][];
-    expect(oldError).toEqual([expect.objectContaining({ message: expect.stringContaining('7 days'), extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'since' }) })]);
+    expect(oldError).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('7 days'), extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'since' }) }),
+    ]);
     const [bothError] = (await errorsOf(both)) as { message: string; extensions?: Record<string, unknown> }[][];
     expect(bothError).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'since' }) })]);
     expect([...tooOld.items, ...both.items]).toEqual([]);
@@ -234,7 +246,13 @@ describe('the outbox', () => {
     );
     const stored = { agency_id: f.tpa.databaseId, agency_path: f.tpa.path, dossier_id: null, feedback_id: null, dated: true };
     expect(rows).toEqual([
-      { ...stored, kind: 'DOSSIER_OVERDUE', dedupe_key: 'outbox-test:1', message: 'Hồ sơ một', data: { period: '2025-01', oldRank: 3, final: false, note: null } },
+      {
+        ...stored,
+        kind: 'DOSSIER_OVERDUE',
+        dedupe_key: 'outbox-test:1',
+        message: 'Hồ sơ một',
+        data: { period: '2025-01', oldRank: 3, final: false, note: null },
+      },
       { ...stored, kind: 'DOSSIER_OVERDUE', dedupe_key: 'outbox-test:2', message: 'Hồ sơ hai', data: null },
       { ...stored, kind: 'FEEDBACK_OVERDUE', dedupe_key: null, message: 'outbox-test without a key', data: null },
     ]);
@@ -283,7 +301,10 @@ describe('subscribers that fall behind', () => {
     const stalled = alertStream(hub, messagesOf(/^STALL-/), null);
     const first = stalled.next();
     const client = wsClient(app.wsUrl, app.token(Role.LEADER, 'TPA'));
-    const healthy = collect<{ alerts: { cursor: string; message: string } }>(client, `subscription { alerts(kinds: [DOSSIER_DUE_SOON], agencyCode: "TPA-STP") { cursor message } }`);
+    const healthy = collect<{ alerts: { cursor: string; message: string } }>(
+      client,
+      `subscription { alerts(kinds: [DOSSIER_DUE_SOON], agencyCode: "TPA-STP") { cursor message } }`,
+    );
     await new Promise((r) => setTimeout(r, 300));
     // Past the buffer and Repeater's own 1,024 pending pushes, where push used to throw.
     const total = SUBSCRIBER_BUFFER + 1100;
@@ -343,9 +364,16 @@ describe('subscribers that fall behind', () => {
 
 describe('detectors', () => {
   it('raise DOSSIER_OVERDUE once per dossier even with three scanners racing', async () => {
-    const common = { agencyId: f.tpaCommune.databaseId, procedureId: f.sameDay.databaseId, receivedAt: '2025-01-06T09:00:00+07:00', dueAt: '2025-01-06T17:00:00+07:00' };
+    const common = {
+      agencyId: f.tpaCommune.databaseId,
+      procedureId: f.sameDay.databaseId,
+      receivedAt: '2025-01-06T09:00:00+07:00',
+      dueAt: '2025-01-06T17:00:00+07:00',
+    };
     await insertBulkDossiers(app.dataSource, { ...common, prefix: 'RACE', count: 600 });
-    const scanners = [1, 2, 3].map(() => new Detectors(app.dataSource, app.services.calendars, () => new Date(), { intervalMs: 1000, dueSoonWorkingMinutes: 540, batchSize: 50 }));
+    const scanners = [1, 2, 3].map(
+      () => new Detectors(app.dataSource, app.services.calendars, () => new Date(), { intervalMs: 1000, dueSoonWorkingMinutes: 540, batchSize: 50 }),
+    );
     let raised = 0;
     for (let round = 0; round < 20; round++) raised += (await Promise.all(scanners.map((s) => s.scanOnce()))).reduce((a, b) => a + b, 0);
     const [{ alerts, dossiers }] = await app.dataSource.query(
@@ -356,11 +384,20 @@ describe('detectors', () => {
 
   it('scan open dossiers through a partial index, so closed dossiers add nothing to the cost', async () => {
     await insertBulkDossiers(app.dataSource, {
-      prefix: 'CLOSED', agencyId: f.tpaCommune.databaseId, procedureId: f.sameDay.databaseId, count: 30_000,
-      receivedAt: '2024-01-08T09:00:00+07:00', dueAt: '2024-01-08T17:00:00+07:00', completedAt: '2024-01-08T10:00:00+07:00', completionTimeliness: 'EARLY',
+      prefix: 'CLOSED',
+      agencyId: f.tpaCommune.databaseId,
+      procedureId: f.sameDay.databaseId,
+      count: 30_000,
+      receivedAt: '2024-01-08T09:00:00+07:00',
+      dueAt: '2024-01-08T17:00:00+07:00',
+      completedAt: '2024-01-08T10:00:00+07:00',
+      completionTimeliness: 'EARLY',
     });
     await app.dataSource.query('ANALYZE dossier');
-    const plan: { 'QUERY PLAN': string }[] = await app.dataSource.query(`EXPLAIN SELECT d.id FROM dossier d WHERE ${OVERDUE_CANDIDATES} ORDER BY d.due_at LIMIT 500`, [new Date()]);
+    const plan: { 'QUERY PLAN': string }[] = await app.dataSource.query(
+      `EXPLAIN SELECT d.id FROM dossier d WHERE ${OVERDUE_CANDIDATES} ORDER BY d.due_at LIMIT 500`,
+      [new Date()],
+    );
     const text = plan.map((row) => row['QUERY PLAN']).join('\n');
     expect(text).toContain('dossier_overdue_scan');
     expect(text).not.toMatch(/Seq Scan on dossier/);
@@ -369,12 +406,23 @@ describe('detectors', () => {
   it('leave dossiers waiting with their clock stopped out of the scan, so a scan does not re-read them every second', async () => {
     // Past due, but waiting for a supplement asked before the due time: never overdue while waiting.
     await insertBulkDossiers(app.dataSource, {
-      prefix: 'WAITING', agencyId: f.tpaCommune.databaseId, procedureId: f.sameDay.databaseId, count: 2_000, status: DossierStatus.AWAITING_SUPPLEMENT,
-      receivedAt: '2024-02-05T09:00:00+07:00', dueAt: '2024-02-05T17:00:00+07:00',
+      prefix: 'WAITING',
+      agencyId: f.tpaCommune.databaseId,
+      procedureId: f.sameDay.databaseId,
+      count: 2_000,
+      status: DossierStatus.AWAITING_SUPPLEMENT,
+      receivedAt: '2024-02-05T09:00:00+07:00',
+      dueAt: '2024-02-05T17:00:00+07:00',
     });
     await app.dataSource.query(`UPDATE dossier SET supplement_requested_at = received_at WHERE code LIKE 'WAITING-%'`);
     await app.dataSource.query('ANALYZE dossier');
-    const [{ 'QUERY PLAN': [plan] }] = await app.dataSource.query(`EXPLAIN (ANALYZE, FORMAT JSON) SELECT d.id FROM dossier d WHERE ${OVERDUE_CANDIDATES} ORDER BY d.due_at LIMIT 500`, [new Date()]);
+    const [
+      {
+        'QUERY PLAN': [plan],
+      },
+    ] = await app.dataSource.query(`EXPLAIN (ANALYZE, FORMAT JSON) SELECT d.id FROM dossier d WHERE ${OVERDUE_CANDIDATES} ORDER BY d.due_at LIMIT 500`, [
+      new Date(),
+    ]);
     const scans: { 'Node Type': string; 'Index Name'?: string; 'Rows Removed by Filter'?: number }[] = [];
     const walk = (node: { Plans?: unknown[] }) => {
       scans.push(node as never);
@@ -385,7 +433,9 @@ describe('detectors', () => {
     expect(scan).toBeDefined();
     expect(scan!['Rows Removed by Filter'] ?? 0).toBe(0);
     expect(await app.services.realtime.detectors.scanOnce()).toBeGreaterThanOrEqual(0);
-    const [{ alerted }] = await app.dataSource.query(`SELECT count(*)::int AS alerted FROM dossier WHERE code LIKE 'WAITING-%' AND overdue_alerted_at IS NOT NULL`);
+    const [{ alerted }] = await app.dataSource.query(
+      `SELECT count(*)::int AS alerted FROM dossier WHERE code LIKE 'WAITING-%' AND overdue_alerted_at IS NOT NULL`,
+    );
     expect(alerted).toBe(0);
   });
 
@@ -418,7 +468,14 @@ describe('detectors', () => {
       return res.data!.scorecard.overdueBacklog as number;
     };
     const dueAt = new Date(Date.now() + 1000);
-    await insertBulkDossiers(app.dataSource, { prefix: 'BACKLOG', agencyId: f.tpbJustice.databaseId, procedureId: f.birth.databaseId, count: 2, receivedAt: new Date(Date.now() - 3_600_000).toISOString(), dueAt: dueAt.toISOString() });
+    await insertBulkDossiers(app.dataSource, {
+      prefix: 'BACKLOG',
+      agencyId: f.tpbJustice.databaseId,
+      procedureId: f.birth.databaseId,
+      count: 2,
+      receivedAt: new Date(Date.now() - 3_600_000).toISOString(),
+      dueAt: dueAt.toISOString(),
+    });
     expect(await backlog()).toBe(0);
     await new Promise((r) => setTimeout(r, 1100));
     await app.services.realtime.detectors.scanOnce();
@@ -430,8 +487,22 @@ describe('detectors', () => {
     const now = new Date();
     const soon = new Date(now.getTime() + 60_000);
     const later = new Date(now.getTime() + 40 * 86_400_000);
-    await insertBulkDossiers(app.dataSource, { prefix: 'SOON', agencyId: f.tpaJustice.databaseId, procedureId: f.birth.databaseId, count: 2, receivedAt: now.toISOString(), dueAt: soon.toISOString() });
-    await insertBulkDossiers(app.dataSource, { prefix: 'LATER', agencyId: f.tpaJustice.databaseId, procedureId: f.birth.databaseId, count: 2, receivedAt: now.toISOString(), dueAt: later.toISOString() });
+    await insertBulkDossiers(app.dataSource, {
+      prefix: 'SOON',
+      agencyId: f.tpaJustice.databaseId,
+      procedureId: f.birth.databaseId,
+      count: 2,
+      receivedAt: now.toISOString(),
+      dueAt: soon.toISOString(),
+    });
+    await insertBulkDossiers(app.dataSource, {
+      prefix: 'LATER',
+      agencyId: f.tpaJustice.databaseId,
+      procedureId: f.birth.databaseId,
+      count: 2,
+      receivedAt: now.toISOString(),
+      dueAt: later.toISOString(),
+    });
     await app.dataSource.query(
       `INSERT INTO feedback (code, agency_id, subject, content, sender_name, received_at, due_at) VALUES ('FB-LATE', $1, 's', 'c', 'n', now() - interval '20 days', now() - interval '1 day')`,
       [f.tpaJustice.databaseId],
@@ -453,13 +524,29 @@ describe('detectors', () => {
 describe('rankingChanged', () => {
   it('is public and streams rank changes of one ranking', async () => {
     const client = wsClient(app.wsUrl);
-    const stream = collect<{ rankingChanged: { kind: string; period: string; agency: { code: string }; oldRank: number | null; newRank: number | null; oldTotal: number | null; newTotal: number | null } }>(
-      client,
-      `subscription { rankingChanged(kind: PROVINCE, period: "2025-05") { kind period agency { code } oldRank newRank oldTotal newTotal } }`,
-    );
+    const stream = collect<{
+      rankingChanged: {
+        kind: string;
+        period: string;
+        agency: { code: string };
+        oldRank: number | null;
+        newRank: number | null;
+        oldTotal: number | null;
+        newTotal: number | null;
+      };
+    }>(client, `subscription { rankingChanged(kind: PROVINCE, period: "2025-05") { kind period agency { code } oldRank newRank oldTotal newTotal } }`);
     await new Promise((r) => setTimeout(r, 300));
     const completed = (code: string, prefix: string, n: number, timeliness: 'EARLY' | 'LATE') =>
-      insertBulkDossiers(app.dataSource, { prefix, agencyId: code === 'TPA' ? f.tpaJustice.databaseId : f.tpbJustice.databaseId, procedureId: f.birth.databaseId, count: n, receivedAt: '2025-05-05T09:00:00+07:00', completedAt: '2025-05-06T09:00:00+07:00', completionTimeliness: timeliness, status: 'COMPLETED' as never });
+      insertBulkDossiers(app.dataSource, {
+        prefix,
+        agencyId: code === 'TPA' ? f.tpaJustice.databaseId : f.tpbJustice.databaseId,
+        procedureId: f.birth.databaseId,
+        count: n,
+        receivedAt: '2025-05-05T09:00:00+07:00',
+        completedAt: '2025-05-06T09:00:00+07:00',
+        completionTimeliness: timeliness,
+        status: 'COMPLETED' as never,
+      });
     await completed('TPA', 'RC-A', 10, 'EARLY');
     await completed('TPB', 'RC-B', 10, 'LATE');
     await app.services.index.recompute('2025-05');

@@ -50,7 +50,12 @@ describeWithRedis('many instances sharing PostgreSQL and Redis', () => {
     await app.dataSource.transaction((em) =>
       recordAlerts(
         em,
-        Array.from({ length: count }, (_, i) => ({ kind: AlertKind.FEEDBACK_OVERDUE, agencyId: agency.databaseId, agencyPath: agency.path, message: `${label}-${i}` })),
+        Array.from({ length: count }, (_, i) => ({
+          kind: AlertKind.FEEDBACK_OVERDUE,
+          agencyId: agency.databaseId,
+          agencyPath: agency.path,
+          message: `${label}-${i}`,
+        })),
       ),
     );
   }
@@ -131,10 +136,22 @@ describeWithRedis('many instances sharing PostgreSQL and Redis', () => {
   }, 180_000); // thousands of alerts through two instances: past the default 60 s on a loaded 2-core machine
 
   it('three instances racing the overdue scanner raise exactly one alert per dossier, and the leader hears it on another instance within 5 s of the due time', async () => {
-    const overdue = { agencyId: f.tpaCommune.databaseId, procedureId: f.sameDay.databaseId, receivedAt: '2025-01-06T09:00:00+07:00', dueAt: '2025-01-06T17:00:00+07:00' };
+    const overdue = {
+      agencyId: f.tpaCommune.databaseId,
+      procedureId: f.sameDay.databaseId,
+      receivedAt: '2025-01-06T09:00:00+07:00',
+      dueAt: '2025-01-06T17:00:00+07:00',
+    };
     await insertBulkDossiers(apps[0].dataSource, { ...overdue, prefix: 'CL-RACE', count: 1500 });
     const dueAt = new Date(Date.now() + 1500);
-    await insertBulkDossiers(apps[0].dataSource, { agencyId: f.tpaJustice.databaseId, procedureId: f.birth.databaseId, prefix: 'CL-SOON', count: 1, receivedAt: new Date(Date.now() - 3_600_000).toISOString(), dueAt: dueAt.toISOString() });
+    await insertBulkDossiers(apps[0].dataSource, {
+      agencyId: f.tpaJustice.databaseId,
+      procedureId: f.birth.databaseId,
+      prefix: 'CL-SOON',
+      count: 1,
+      receivedAt: new Date(Date.now() - 3_600_000).toISOString(),
+      dueAt: dueAt.toISOString(),
+    });
 
     const client = wsClient(apps[2].wsUrl, apps[2].token(Role.LEADER, 'TPA'));
     const stream = collect<AlertItem>(client, ALERTS, { kinds: ['DOSSIER_OVERDUE'] });
@@ -159,7 +176,9 @@ describeWithRedis('many instances sharing PostgreSQL and Redis', () => {
       const items = await stream.waitFor(1501, 30_000);
       const soon = items.find((i) => i.alerts.message.includes('CL-SOON-1'));
       expect(soon).toBeDefined();
-      const [{ created }] = await apps[0].dataSource.query(`SELECT a.created_at AS created FROM alert a JOIN dossier d ON d.id = a.dossier_id WHERE d.code = 'CL-SOON-1' AND a.kind = 'DOSSIER_OVERDUE'`);
+      const [{ created }] = await apps[0].dataSource.query(
+        `SELECT a.created_at AS created FROM alert a JOIN dossier d ON d.id = a.dossier_id WHERE d.code = 'CL-SOON-1' AND a.kind = 'DOSSIER_OVERDUE'`,
+      );
       const lagMs = new Date(created).getTime() - dueAt.getTime();
       expect(lagMs).toBeGreaterThanOrEqual(0);
       expect(lagMs).toBeLessThan(5000);

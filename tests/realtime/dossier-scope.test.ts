@@ -24,7 +24,16 @@ type Updated = { dossierUpdated: { code: string; status: string; agency: { code:
 const SECRET = 'citizen-secret-42';
 const applicant = { kind: 'CITIZEN', name: 'Phạm Thị H', idNumber: '001090055555' };
 const receipt = (code: string, at: string, extra: Record<string, unknown> = {}) => ({
-  eventId: `${code}:r`, dossierCode: code, kind: 'RECEIVED', occurredAt: at, procedureCode: '1.001193', agencyCode: 'TPA-STP', channel: 'ONLINE', applicant, lookupSecret: SECRET, ...extra,
+  eventId: `${code}:r`,
+  dossierCode: code,
+  kind: 'RECEIVED',
+  occurredAt: at,
+  procedureCode: '1.001193',
+  agencyCode: 'TPA-STP',
+  channel: 'ONLINE',
+  applicant,
+  lookupSecret: SECRET,
+  ...extra,
 });
 
 async function importEvents(events: Record<string, unknown>[]) {

@@ -32,7 +32,9 @@ describe('alert sequencer', () => {
     expect(sequencer.isLeader).toBe(true);
     try {
       for (const message of ['first', 'second']) {
-        await dataSource.transaction((em) => recordAlerts(em, [{ kind: AlertKind.DOSSIER_DUE_SOON, agencyId: f.tpaJustice.databaseId, agencyPath: f.tpaJustice.path, message }]));
+        await dataSource.transaction((em) =>
+          recordAlerts(em, [{ kind: AlertKind.DOSSIER_DUE_SOON, agencyId: f.tpaJustice.databaseId, agencyPath: f.tpaJustice.path, message }]),
+        );
         const deadline = Date.now() + 5000;
         while (!published.some((a) => a.message === message) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         expect(published.map((a) => a.message)).toContain(message);
@@ -64,7 +66,9 @@ describe('alert sequencer', () => {
       for (let i = 0; i < 3; i++) await expect(sequencer.flush()).resolves.toBeUndefined();
       expect(sequencer.isLeader).toBe(false);
       await proxy.restore();
-      await dataSource.transaction((em) => recordAlerts(em, [{ kind: AlertKind.DOSSIER_DUE_SOON, agencyId: f.tpaJustice.databaseId, agencyPath: f.tpaJustice.path, message: 'after the outage' }]));
+      await dataSource.transaction((em) =>
+        recordAlerts(em, [{ kind: AlertKind.DOSSIER_DUE_SOON, agencyId: f.tpaJustice.databaseId, agencyPath: f.tpaJustice.path, message: 'after the outage' }]),
+      );
       await sequencer.flush();
       expect(sequencer.isLeader).toBe(true);
       expect(published.map((a) => a.message)).toContain('after the outage');

@@ -56,7 +56,9 @@ beforeAll(async () => {
   // Inside the project so that the build finds node_modules; .data/ is not versioned.
   fs.mkdirSync(path.join(ROOT, '.data'), { recursive: true });
   outDir = fs.mkdtempSync(path.join(ROOT, '.data', 'build-shutdown-'));
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', outDir], { cwd: ROOT });
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', outDir], {
+    cwd: ROOT,
+  });
   database = await createTestDatabase();
   dataSource = createDataSource(database.url, { poolSize: 3 });
   await dataSource.initialize();
@@ -104,7 +106,12 @@ it('SIGTERM mid-stream: sockets close going-away, the dashboard resumes elsewher
   // 40 transactions of 10 alerts over ~2 s; A is told to stop a third of the way in.
   const writer = (async () => {
     for (let i = 0; i < 40; i++) {
-      await dataSource.transaction((em) => recordAlerts(em, Array.from({ length: 10 }, (_, j) => ({ kind: AlertKind.FEEDBACK_OVERDUE, agencyId: tpa.databaseId, agencyPath: tpa.path, message: `S-${i}-${j}` }))));
+      await dataSource.transaction((em) =>
+        recordAlerts(
+          em,
+          Array.from({ length: 10 }, (_, j) => ({ kind: AlertKind.FEEDBACK_OVERDUE, agencyId: tpa.databaseId, agencyPath: tpa.path, message: `S-${i}-${j}` })),
+        ),
+      );
       if (i === 13) a.process.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -133,7 +140,9 @@ it('SIGTERM mid-stream: sockets close going-away, the dashboard resumes elsewher
   b.process.kill('SIGTERM');
   expect(await b.exited).toBe(0);
 
-  const expected = (await dataSource.query(`SELECT seq::text AS cursor FROM alert WHERE seq > $1 ORDER BY seq`, [start])).map((r: { cursor: string }) => r.cursor);
+  const expected = (await dataSource.query(`SELECT seq::text AS cursor FROM alert WHERE seq > $1 ORDER BY seq`, [start])).map(
+    (r: { cursor: string }) => r.cursor,
+  );
   expect(expected).toHaveLength(400);
   expect(received).toEqual(expected);
 }, 120_000);

@@ -23,7 +23,8 @@ it('a subscribe flood that closes the socket (4429) runs none of the subscriptio
     socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${app.token(Role.LEADER, 'TPA', 'replay-flooder')}` } }));
     await new Promise((resolve) => socket.once('message', resolve));
     // Each one that runs replays from PostgreSQL (one page: nothing is stored).
-    for (let id = 1; id <= 10; id++) socket.send(JSON.stringify({ id: String(id), type: 'subscribe', payload: { query: `subscription { alerts(after: "0") { cursor } }` } }));
+    for (let id = 1; id <= 10; id++)
+      socket.send(JSON.stringify({ id: String(id), type: 'subscribe', payload: { query: `subscription { alerts(after: "0") { cursor } }` } }));
     socket.pause();
     await new Promise((r) => setTimeout(r, 1000));
     const replays = reads.mock.calls.filter((call) => call[1] === 500).length;

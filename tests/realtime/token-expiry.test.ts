@@ -24,7 +24,9 @@ afterAll(() => app.close());
 const ALERTS = `subscription { alerts { message } }`;
 
 async function raise(message: string) {
-  await app.dataSource.transaction((em) => recordAlerts(em, [{ kind: AlertKind.DOSSIER_DUE_SOON, agencyId: f.tpaJustice.databaseId, agencyPath: f.tpaJustice.path, message }]));
+  await app.dataSource.transaction((em) =>
+    recordAlerts(em, [{ kind: AlertKind.DOSSIER_DUE_SOON, agencyId: f.tpaJustice.databaseId, agencyPath: f.tpaJustice.path, message }]),
+  );
 }
 
 it('closes a socket with 4403 once its token is no longer accepted; a socket with a valid token stays open', async () => {

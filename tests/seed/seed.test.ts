@@ -8,7 +8,16 @@ import { DossierStatus, isHistoryComplete } from '../../src/domain/lifecycle';
 import { classifyTimeliness } from '../../src/domain/timeliness';
 import { CALENDAR_JSON_PATH } from '../../src/seed/calendar';
 import { Role } from '../../src/domain/enums';
-import { DEMO_DOSSIER_CODE, demoLookupSecret, demoWindowStart, LIVE_DEMO_CODE_PREFIX, loadWorkingCalendar, seedCalendar, seedDemoData, seedState } from '../../src/seed';
+import {
+  DEMO_DOSSIER_CODE,
+  demoLookupSecret,
+  demoWindowStart,
+  LIVE_DEMO_CODE_PREFIX,
+  loadWorkingCalendar,
+  seedCalendar,
+  seedDemoData,
+  seedState,
+} from '../../src/seed';
 import { prepareDatabase } from '../../src/seed/first-start';
 import { OVERDUE_CANDIDATES } from '../../src/subscriptions/detectors';
 import { startTestApp } from '../support/app';
@@ -159,7 +168,8 @@ describe('dossiers', () => {
   });
 
   it('have a realistic mix of channels, statuses and flags', async () => {
-    const [mix] = await a.query(`
+    const [mix] = await a.query(
+      `
       SELECT avg((channel = 'ONLINE')::int)::float AS online,
              avg((channel = 'POSTAL')::int)::float AS postal,
              avg((status IN ('COMPLETED', 'RESULT_RETURNED'))::int)::float AS completed,
@@ -170,7 +180,9 @@ describe('dossiers', () => {
              count(*) FILTER (WHERE status IN ('RECEIVED', 'PROCESSING', 'AWAITING_SUPPLEMENT') AND due_at < $1) AS overdue,
              count(*) FILTER (WHERE status IN ('WITHDRAWN', 'REJECTED', 'TRANSFERRED')) AS exited,
              count(*) FILTER (WHERE status = 'REJECTED' AND rejection_reason IS NULL) AS rejected_without_reason
-        FROM dossier`, [NOW]);
+        FROM dossier`,
+      [NOW],
+    );
     expect(mix.online).toBeGreaterThan(0.6);
     expect(mix.online).toBeLessThan(0.9);
     expect(mix.postal).toBeGreaterThan(0.005);
@@ -202,23 +214,32 @@ describe('event histories', () => {
   });
 
   it('are in chronological order, none after now', async () => {
-    const [r] = await a.query(`
+    const [r] = await a.query(
+      `
       SELECT count(*) FILTER (WHERE occurred_at < previous) AS out_of_order, count(*) FILTER (WHERE occurred_at > $1) AS future
-        FROM (SELECT occurred_at, lag(occurred_at) OVER (PARTITION BY dossier_id ORDER BY id) AS previous FROM dossier_event) x`, [NOW]);
+        FROM (SELECT occurred_at, lag(occurred_at) OVER (PARTITION BY dossier_id ORDER BY id) AS previous FROM dossier_event) x`,
+      [NOW],
+    );
     expect(Number(r.out_of_order)).toBe(0);
     expect(Number(r.future)).toBe(0);
   });
 
   it('follow the lifecycle: each step leaves the status the previous one reached, except where a step was lost', async () => {
-    const rows: { dossier_id: string; kind: string; from_status: string | null; to_status: string; status: DossierStatus; history_complete: boolean }[] = await a.query(
-      'SELECT e.dossier_id, e.kind, e.from_status, e.to_status, d.status, d.history_complete FROM dossier_event e JOIN dossier d ON d.id = e.dossier_id ORDER BY e.dossier_id, e.id',
-    );
+    const rows: { dossier_id: string; kind: string; from_status: string | null; to_status: string; status: DossierStatus; history_complete: boolean }[] =
+      await a.query(
+        'SELECT e.dossier_id, e.kind, e.from_status, e.to_status, d.status, d.history_complete FROM dossier_event e JOIN dossier d ON d.id = e.dossier_id ORDER BY e.dossier_id, e.id',
+      );
     const byDossier = new Map<string, typeof rows>();
     for (const r of rows) byDossier.set(r.dossier_id, [...(byDossier.get(r.dossier_id) ?? []), r]);
     let incomplete = 0;
     for (const events of byDossier.values()) {
       const { status, history_complete } = events[0];
-      expect(history_complete).toBe(isHistoryComplete(status, events.map((e) => e.kind)));
+      expect(history_complete).toBe(
+        isHistoryComplete(
+          status,
+          events.map((e) => e.kind),
+        ),
+      );
       if (!history_complete) {
         incomplete++;
         continue;
@@ -315,7 +336,10 @@ describe('a first start stopped while loading its data', () => {
     expect(await seedState(d)).toBe('complete');
     // The same data as database a, seeded with the same seed and never interrupted.
     expect(await dossierKeys(d)).toEqual(await dossierKeys(a));
-    const counts = (ds: DataSource) => ds.query('SELECT (SELECT count(*) FROM feedback)::int AS feedback, (SELECT count(*) FROM dossier_event)::int AS events, (SELECT count(*) FROM agency)::int AS agencies');
+    const counts = (ds: DataSource) =>
+      ds.query(
+        'SELECT (SELECT count(*) FROM feedback)::int AS feedback, (SELECT count(*) FROM dossier_event)::int AS events, (SELECT count(*) FROM agency)::int AS agencies',
+      );
     expect(await counts(d)).toEqual(await counts(a));
 
     const again: string[] = [];
@@ -334,7 +358,9 @@ describe('a demo loaded without a given now (a first start)', () => {
     const d = await migratedDatabase('now');
     await seedDemoData(d, { seed: 7, dossiers: DOSSIERS, feedback: FEEDBACK });
     const after = new Date();
-    const [span]: { first: Date; last: Date; n: number }[] = await d.query('SELECT min(received_at) AS first, max(received_at) AS last, count(*)::int AS n FROM dossier');
+    const [span]: { first: Date; last: Date; n: number }[] = await d.query(
+      'SELECT min(received_at) AS first, max(received_at) AS last, count(*)::int AS n FROM dossier',
+    );
     expect(span.n).toBe(DOSSIERS);
     const start = demoWindowStart(before);
     expect(start.getTime()).toBeLessThan(before.getTime() - 729 * 86_400_000);
@@ -407,7 +433,11 @@ describe('a demo loaded at a given now, served', () => {
         kinds: ['DOSSIER_OVERDUE', 'DOSSIER_DUE_SOON', 'FEEDBACK_OVERDUE'],
       });
       const got = await stream.waitFor(overdue.length + dueSoon.length);
-      const ofKind = (kind: string) => got.filter((a) => a.alerts.kind === kind).map((a) => a.alerts.dossier!.code).sort();
+      const ofKind = (kind: string) =>
+        got
+          .filter((a) => a.alerts.kind === kind)
+          .map((a) => a.alerts.dossier!.code)
+          .sort();
       expect(ofKind('DOSSIER_OVERDUE')).toEqual(overdue);
       expect(ofKind('DOSSIER_DUE_SOON')).toEqual(dueSoon);
       expect(got.filter((a) => a.alerts.kind === 'FEEDBACK_OVERDUE')).toEqual([]);
@@ -417,7 +447,9 @@ describe('a demo loaded at a given now, served', () => {
       const month = await app.gql(`{ scorecard(agencyCode: "HNI", period: "2026-11") { total groups { criteria { key numerator denominator } } } }`);
       expect(month.errors).toBeUndefined();
       expect(month.data!.scorecard.total).not.toBeNull();
-      const received = month.data!.scorecard.groups.flatMap((g: { criteria: { denominator: number | null }[] }) => g.criteria).some((c: { denominator: number | null }) => (c.denominator ?? 0) > 0);
+      const received = month
+        .data!.scorecard.groups.flatMap((g: { criteria: { denominator: number | null }[] }) => g.criteria)
+        .some((c: { denominator: number | null }) => (c.denominator ?? 0) > 0);
       expect(received).toBe(true);
     } finally {
       await app.close();

@@ -32,9 +32,19 @@ export interface TestApp {
  * Starts the real API (Express + Apollo on a real port) over a fresh clone of the test
  * template database. `clock` lets a test fix "now" for deadline-sensitive checks.
  */
-export async function startTestApp(options: { clock?: () => Date; realtime?: boolean | { detectors: boolean }; databaseUrl?: string; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { clock?: () => Date; realtime?: boolean | { detectors: boolean }; databaseUrl?: string; env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const database = options.databaseUrl ? { url: options.databaseUrl, drop: async () => undefined } : await createTestDatabase();
-  const config = loadConfig({ ...process.env, DATABASE_URL: database.url, REDIS_URL: '', NODE_ENV: 'test', JWT_SECRET: 'test-secret-at-least-16-chars', PORT: '0', ...options.env });
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_URL: database.url,
+    REDIS_URL: '',
+    NODE_ENV: 'test',
+    JWT_SECRET: 'test-secret-at-least-16-chars',
+    PORT: '0',
+    ...options.env,
+  });
   const dataSource = createDataSource(database.url, { poolSize: 5, connectTimeoutMs: config.databaseTimeoutMs });
   await dataSource.initialize();
   const services = createServices(config, dataSource, options.clock);

@@ -45,7 +45,15 @@ export async function createDossiers(dataSource: DataSource, spec: DossierSpec):
   });
   const saved = await dataSource.getRepository(Dossier).save(rows, { chunk: 200 });
   const events = saved.flatMap((d) => [
-    { dossierId: d.databaseId, kind: DossierEventKind.RECEIVED, fromStatus: null, toStatus: DossierStatus.RECEIVED, actor: 'officer-seed', actorAgencyId: d.agencyId, occurredAt: d.receivedAt },
+    {
+      dossierId: d.databaseId,
+      kind: DossierEventKind.RECEIVED,
+      fromStatus: null,
+      toStatus: DossierStatus.RECEIVED,
+      actor: 'officer-seed',
+      actorAgencyId: d.agencyId,
+      occurredAt: d.receivedAt,
+    },
     ...Array.from({ length: spec.extraEvents ?? 1 }, (_, j) => ({
       dossierId: d.databaseId,
       kind: DossierEventKind.PROCESSING_STARTED,

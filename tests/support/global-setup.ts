@@ -18,9 +18,11 @@ import globalTeardown from './global-teardown';
  */
 async function buildDist(): Promise<void> {
   const root = path.resolve(__dirname, '../..');
-  await promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root }).catch((error: { stdout?: string; message: string }) => {
-    throw new Error(`npx tsc -p tsconfig.build.json failed:\n${error.stdout ?? error.message}`);
-  });
+  await promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root }).catch(
+    (error: { stdout?: string; message: string }) => {
+      throw new Error(`npx tsc -p tsconfig.build.json failed:\n${error.stdout ?? error.message}`);
+    },
+  );
 }
 
 /**

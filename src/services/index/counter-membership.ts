@@ -40,7 +40,10 @@ const COMPLETED = 'd.completed_at >= $1 AND d.completed_at < $2';
 // It is counted as two disjoint halves that each have a covering index for one agency: still
 // open (by due time) and closed after the instant (by closing time). An agency's backlog then
 // reads its overdue and recently closed dossiers, not every dossier it holds open.
-const IN_BACKLOG_HALVES = [`d.closed_at IS NULL AND d.received_at < $3 AND ${pastDueAt('$3')}`, `d.closed_at >= $3 AND d.received_at < $3 AND ${pastDueAt('$3')}`];
+const IN_BACKLOG_HALVES = [
+  `d.closed_at IS NULL AND d.received_at < $3 AND ${pastDueAt('$3')}`,
+  `d.closed_at >= $3 AND d.received_at < $3 AND ${pastDueAt('$3')}`,
+];
 
 /**
  * A counter: `count(*) FILTER (WHERE family AND dossier AND procedure)`, the conditions on the
@@ -120,7 +123,11 @@ const DERIVED: Record<string, { of: string; without?: string }[]> = {
   lateOrOverdueWithApology: [{ of: 'lateCompletedWithApology' }, { of: 'backlogWithApology' }],
 };
 
-const all = (...parts: (string | null | undefined)[]) => parts.filter(Boolean).map((p) => `(${p})`).join(' AND ');
+const all = (...parts: (string | null | undefined)[]) =>
+  parts
+    .filter(Boolean)
+    .map((p) => `(${p})`)
+    .join(' AND ');
 
 /**
  * A stored counter's conditions on one dossier row `d` (its procedure looked up by id): one

@@ -111,7 +111,12 @@ async function agencyNamed(dataSource: DataSource, code: string): Promise<{ node
  * period's end, or now while it runs). No statement is spent before the page once the
  * structure and the period's method are known.
  */
-export async function criterionDossierQuery(services: Services, viewer: Viewer, args: CriterionDossiersArgs, now: Date): Promise<{ qb: SelectQueryBuilder<Dossier>; keys: SortKey<Dossier>[]; criterion: MethodCriterion }> {
+export async function criterionDossierQuery(
+  services: Services,
+  viewer: Viewer,
+  args: CriterionDossiersArgs,
+  now: Date,
+): Promise<{ qb: SelectQueryBuilder<Dossier>; keys: SortKey<Dossier>[]; criterion: MethodCriterion }> {
   const { nodes, agency } = await agencyNamed(services.dataSource, args.agencyCode);
   if (!agency) throw unknownAgency('agencyCode', args.agencyCode);
   requireAgencyInScope(viewer, agency.path, `agency ${args.agencyCode}`);
@@ -119,9 +124,13 @@ export async function criterionDossierQuery(services: Services, viewer: Viewer, 
   const method = await services.index.method(await services.index.methodKeyOf(args.period));
   const criterion = findCriterion(method, args.criterion);
   const sides = criterionSides(criterion);
-  if (!sides) throw badInput('criterion', `Criterion "${criterion.key}" counts procedures or feedback, not dossiers: it has no list of dossiers (drillDown is false).`);
+  if (!sides)
+    throw badInput('criterion', `Criterion "${criterion.key}" counts procedures or feedback, not dossiers: it has no list of dossiers (drillDown is false).`);
   const contributors = new AgencyStructure(nodes, parsePeriodArg(args.period, 'period')).contributors(agency.id);
   const { qb, keys } = await services.lists.dossierQuery(viewer, args.filter, now);
-  qb.andWhere(`d.id IN (${withWindowParameters(sideDossierIds(sides[args.side], ':criterionAgencies'))})`, { ...windowParameters(window), criterionAgencies: [...contributors] });
+  qb.andWhere(`d.id IN (${withWindowParameters(sideDossierIds(sides[args.side], ':criterionAgencies'))})`, {
+    ...windowParameters(window),
+    criterionAgencies: [...contributors],
+  });
   return { qb, keys, criterion };
 }

@@ -76,7 +76,12 @@ async function delayed(em: EntityManager, scope: DelayScope, window: Window, gro
 export async function attributeDelays(em: EntityManager, agencyPath: string, window: Window): Promise<DelayAttributionRow[]> {
   const rows = await delayed(em, { path: agencyPath }, window, 'officer');
   const out = rows.map((r) => ({ unitId: Number(r.unit_id), officer: r.officer, lateDossiers: Number(r.late), overdueDossiers: Number(r.overdue) }));
-  return out.sort((a, b) => b.lateDossiers + b.overdueDossiers - (a.lateDossiers + a.overdueDossiers) || a.unitId - b.unitId || (a.officer < b.officer ? -1 : a.officer > b.officer ? 1 : 0));
+  return out.sort(
+    (a, b) =>
+      b.lateDossiers + b.overdueDossiers - (a.lateDossiers + a.overdueDossiers) ||
+      a.unitId - b.unitId ||
+      (a.officer < b.officer ? -1 : a.officer > b.officer ? 1 : 0),
+  );
 }
 
 /**

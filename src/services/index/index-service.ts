@@ -37,7 +37,10 @@ export class IndexService {
   }
 
   /** Rebuilds a period from scratch (IndexUpdater.recompute). */
-  recompute(periodKey: string, options: { onlyIfMissing?: boolean; actor?: string } = {}): Promise<{ scorecards: number; computedAt: Date; changes: ScorecardChange<number>[] }> {
+  recompute(
+    periodKey: string,
+    options: { onlyIfMissing?: boolean; actor?: string } = {},
+  ): Promise<{ scorecards: number; computedAt: Date; changes: ScorecardChange<number>[] }> {
     return this.updater.recompute(periodKey, options);
   }
 

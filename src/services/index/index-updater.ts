@@ -32,7 +32,18 @@ import {
   withAddedReceipts,
   withRecountedFamilies,
 } from './own-counters';
-import { additiveCounters, AgencyStructure, existsAtEnd, fromRecord, loadAgencyNodes, procedureContribution, procedureCounters, rankPeerGroups, ScorecardRow, scoreRow } from './scorecards';
+import {
+  additiveCounters,
+  AgencyStructure,
+  existsAtEnd,
+  fromRecord,
+  loadAgencyNodes,
+  procedureContribution,
+  procedureCounters,
+  rankPeerGroups,
+  ScorecardRow,
+  scoreRow,
+} from './scorecards';
 
 /** First pause before an incremental update that failed is tried again (it doubles, up to 30 s). */
 export const INCREMENTAL_RETRY_MS = 500;
@@ -217,17 +228,24 @@ export class IndexUpdater {
     const agenciesByPeriod = new Map<string, { period: Period; families: Map<number, ReadonlySet<CounterFamily>>; receipts: Map<number, Receipt[]> }>();
     const now = this.clock();
     for (const [agencyId, mark] of marks) {
-      const reachOf = [...mark.families].map(([family, reach]) => ({ family, reach, containing: new Set(reach.at.flatMap((instant) => periodsContaining(instant).map((p) => p.key))) }));
+      const reachOf = [...mark.families].map(([family, reach]) => ({
+        family,
+        reach,
+        containing: new Set(reach.at.flatMap((instant) => periodsContaining(instant).map((p) => p.key))),
+      }));
       for (const period of computed) {
         const families = new Set(reachOf.filter(({ reach, containing }) => reaches(reach, containing, period, now)).map(({ family }) => family));
         if (families.size === 0) continue;
-        const entry = agenciesByPeriod.get(period.key) ?? agenciesByPeriod.set(period.key, { period, families: new Map(), receipts: new Map() }).get(period.key)!;
+        const entry =
+          agenciesByPeriod.get(period.key) ?? agenciesByPeriod.set(period.key, { period, families: new Map(), receipts: new Map() }).get(period.key)!;
         entry.families.set(agencyId, families);
         if (mark.receipts.length) entry.receipts.set(agencyId, mark.receipts);
       }
     }
     // The month first (it ends first, and it is what dashboards watch), then quarters and years.
-    const ordered = [...agenciesByPeriod.values()].sort((a, b) => a.period.end.getTime() - b.period.end.getTime() || b.period.start.getTime() - a.period.start.getTime());
+    const ordered = [...agenciesByPeriod.values()].sort(
+      (a, b) => a.period.end.getTime() - b.period.end.getTime() || b.period.start.getTime() - a.period.start.getTime(),
+    );
     const failed = new Map<number, AgencyMark>();
     let error: unknown;
     for (const { period, families, receipts } of ordered) {
@@ -242,7 +260,10 @@ export class IndexUpdater {
         error = err;
         // Its receipts are recounted then: whether they were added is not known once it failed.
         for (const [agencyId, recount] of families) {
-          mergeMark(failed, agencyId, { families: sameReach([...recount, ...(receipts.has(agencyId) ? [CounterFamily.RECEIVED] : [])], { at: [period.start] }), receipts: [] });
+          mergeMark(failed, agencyId, {
+            families: sameReach([...recount, ...(receipts.has(agencyId) ? [CounterFamily.RECEIVED] : [])], { at: [period.start] }),
+            receipts: [],
+          });
         }
       } finally {
         end?.();
@@ -282,7 +303,10 @@ export class IndexUpdater {
    * rolled up through the structure, scored and ranked. Reproducible: the same data, method
    * and instant give the same figures.
    */
-  async recompute(periodKey: string, options: { onlyIfMissing?: boolean; actor?: string } = {}): Promise<{ scorecards: number; computedAt: Date; changes: ScorecardChange<number>[] }> {
+  async recompute(
+    periodKey: string,
+    options: { onlyIfMissing?: boolean; actor?: string } = {},
+  ): Promise<{ scorecards: number; computedAt: Date; changes: ScorecardChange<number>[] }> {
     const period = parsePeriodArg(periodKey, 'period');
     const computedAt = this.clock();
     if (!isIndexed(period)) throw badInput('period', `Period ${period.key} is before the index: it scores periods from ${INDEX_FIRST_YEAR} on.`);
@@ -315,25 +339,39 @@ export class IndexUpdater {
       const rows = await scoreEveryAgency(em, period, calendar, method, methodKey, structure, own, computedAt);
       // Compared with this period as stored before; on its first computation, with the previous
       // period (a new month that opens lower than the last one closed raises SCORE_DROPPED).
-      const snapshotOf = (key: string) => em.find(ScorecardRecord, { where: { period: key }, select: { agencyId: true, total: true, rank: true, period: true } });
+      const snapshotOf = (key: string) =>
+        em.find(ScorecardRecord, { where: { period: key }, select: { agencyId: true, total: true, rank: true, period: true } });
       const previous = previousIndexedPeriod(period);
       const before = existing ? await snapshotOf(period.key) : previous ? await snapshotOf(previous.key) : [];
 
       await em.delete(AgencyPeriodCounters, { period: period.key });
-      await insertEntityRows(em, AgencyPeriodCounters, [...own].map(([agencyId, counters]) => ({ agencyId, period: period.key, counters, computedAt, receiptsCountedIn, receiptsCountedAt: computedAt })));
+      await insertEntityRows(
+        em,
+        AgencyPeriodCounters,
+        [...own].map(([agencyId, counters]) => ({ agencyId, period: period.key, counters, computedAt, receiptsCountedIn, receiptsCountedAt: computedAt })),
+      );
       await em.delete(ScorecardRecord, { period: period.key });
-      await insertEntityRows(em, ScorecardRecord, rows.map((r) => toRecord(r, computedAt)));
+      await insertEntityRows(
+        em,
+        ScorecardRecord,
+        rows.map((r) => toRecord(r, computedAt)),
+      );
       // A full recompute takes in all late data: the period is no longer reopened.
       await em.upsert(IndexPeriod, { period: period.key, methodKey, reopened: false }, ['period']);
       const changes = detectChanges(before.map(snapshot), rows.map(snapshot));
-      await recordAlerts(em, changes.map((c) => indexAlert(c, structure, rows)));
+      await recordAlerts(
+        em,
+        changes.map((c) => indexAlert(c, structure, rows)),
+      );
       if (options.actor) {
         const totals = (list: { agencyId: number; total: number | null }[]) => Object.fromEntries(list.map((r) => [r.agencyId, r.total]));
         await recordAudit(em, {
           action: AuditAction.INDEX_RECOMPUTED,
           actor: options.actor,
           target: `period:${period.key}`,
-          before: existing ? { methodKey: existing.methodKey, reopened: existing.reopened, totals: totals(before.filter((r) => r.period === period.key)) } : null,
+          before: existing
+            ? { methodKey: existing.methodKey, reopened: existing.reopened, totals: totals(before.filter((r) => r.period === period.key)) }
+            : null,
           after: { methodKey, reopened: false, computedAt: computedAt.toISOString(), totals: totals(rows) },
         });
       }
@@ -355,7 +393,11 @@ export class IndexUpdater {
    * dossier counts in every period ending after its receipt, since the overdue backlog at a
    * period's end counts it whatever its receipt date.
    */
-  private async updatePeriodForAgencies(period: Period, families: ReadonlyMap<number, ReadonlySet<CounterFamily>>, receipts: ReadonlyMap<number, Receipt[]> = new Map()): Promise<ScorecardChange<number>[]> {
+  private async updatePeriodForAgencies(
+    period: Period,
+    families: ReadonlyMap<number, ReadonlySet<CounterFamily>>,
+    receipts: ReadonlyMap<number, Receipt[]> = new Map(),
+  ): Promise<ScorecardChange<number>[]> {
     const agencyIds = [...families.keys()];
     const computedAt = this.clock();
     // Read before the transaction: a cold cache would take a second pool connection inside it.
@@ -385,7 +427,13 @@ export class IndexUpdater {
       const addedCounters = added.length ? await countUnseenReceipts(em, window, added) : new Map<number, OwnCounters>();
       // Families not recounted keep their stored keys; an agency left with none has no row.
       const merged = new Map(
-        agencyIds.map((agencyId) => [agencyId, withAddedReceipts(withRecountedFamilies(before.get(agencyId)?.counters, recounted.get(agencyId), recount.get(agencyId)!), addedCounters.get(agencyId))]),
+        agencyIds.map((agencyId) => [
+          agencyId,
+          withAddedReceipts(
+            withRecountedFamilies(before.get(agencyId)?.counters, recounted.get(agencyId), recount.get(agencyId)!),
+            addedCounters.get(agencyId),
+          ),
+        ]),
       );
       const hasRows = (agencyId: number) => Object.keys(merged.get(agencyId)!).length > 0;
       const countedIn = (agencyId: number) => (recountsReceipts(agencyId) ? receiptsCountedIn : receiptsSnapshotOf(before.get(agencyId)));
@@ -400,7 +448,14 @@ export class IndexUpdater {
       }
       const upserts = [...changed.filter(hasRows), ...restamped].map((agencyId) => {
         const receiptsCountedIn = countedIn(agencyId);
-        return { agencyId, period: period.key, counters: merged.get(agencyId)!, computedAt, receiptsCountedIn, receiptsCountedAt: receiptsCountedIn ? computedAt : null };
+        return {
+          agencyId,
+          period: period.key,
+          counters: merged.get(agencyId)!,
+          computedAt,
+          receiptsCountedIn,
+          receiptsCountedAt: receiptsCountedIn ? computedAt : null,
+        };
       });
       await insertEntityRows(em, AgencyPeriodCounters, upserts, ['agencyId', 'period']);
       const gone = changed.filter((agencyId) => !hasRows(agencyId));
@@ -427,7 +482,16 @@ export class IndexUpdater {
  * Every scorable agency of the period, scored from its contributors' own counters and the
  * procedures they list, and ranked in its peer group.
  */
-async function scoreEveryAgency(em: EntityManager, period: Period, calendar: WorkingCalendar, method: IndexMethod, methodKey: string, structure: AgencyStructure, own: ReadonlyMap<number, OwnCounters>, computedAt: Date): Promise<ScorecardRow[]> {
+async function scoreEveryAgency(
+  em: EntityManager,
+  period: Period,
+  calendar: WorkingCalendar,
+  method: IndexMethod,
+  methodKey: string,
+  structure: AgencyStructure,
+  own: ReadonlyMap<number, OwnCounters>,
+  computedAt: Date,
+): Promise<ScorecardRow[]> {
   const catalogue = await loadProcedureCatalogue(em);
   const contributions = new Map(catalogue.procedures.map((p) => [p.procedureId, procedureContribution(p, period, calendar)]));
   const rows = structure.scorable().map((agency) => {
@@ -435,7 +499,14 @@ async function scoreEveryAgency(em: EntityManager, period: Period, calendar: Wor
     const listed = new Set<number>();
     for (const id of contributors) for (const procedureId of catalogue.listedBy.get(id) ?? []) listed.add(procedureId);
     const counters: Counters = { ...additiveCounters(contributors, own), ...procedureCounters(listed, contributions) };
-    return scoreRow(method, { agencyId: agency.id, period: period.key, methodKey, peerGroup: existsAtEnd(agency, period) ? peerGroupOf(agency) : null, counters, computedAt });
+    return scoreRow(method, {
+      agencyId: agency.id,
+      period: period.key,
+      methodKey,
+      peerGroup: existsAtEnd(agency, period) ? peerGroupOf(agency) : null,
+      counters,
+      computedAt,
+    });
   });
   rankPeerGroups(rows);
   return rows;
@@ -445,7 +516,14 @@ async function scoreEveryAgency(em: EntityManager, period: Period, calendar: Wor
  * Re-scores every stored scorecard whose figures include `agencyIds`, re-ranks the peer groups
  * they belong to, writes the rows whose figures or rank moved, and records the alerts.
  */
-async function rescoreContainers(em: EntityManager, period: Period, method: IndexMethod, structure: AgencyStructure, agencyIds: number[], computedAt: Date): Promise<ScorecardChange<number>[]> {
+async function rescoreContainers(
+  em: EntityManager,
+  period: Period,
+  method: IndexMethod,
+  structure: AgencyStructure,
+  agencyIds: number[],
+  computedAt: Date,
+): Promise<ScorecardChange<number>[]> {
   // Re-score every stored scorecard whose figures include these agencies…
   const affected = [...new Set(agencyIds.flatMap((agencyId) => structure.containers(agencyId)))];
   const stored = await em.find(ScorecardRecord, { where: { period: period.key, agencyId: In(affected) } });
@@ -461,10 +539,20 @@ async function rescoreContainers(em: EntityManager, period: Period, method: Inde
   const previous = new Map([...members, ...stored].map((r) => [r.agencyId, r]));
   const after = [...previous.values()].map((r) => rescored.get(r.agencyId) ?? fromRecord(r));
   rankPeerGroups(after);
-  const toWrite = after.filter((row) => rescored.has(row.agencyId) || previous.get(row.agencyId)!.rank !== row.rank || previous.get(row.agencyId)!.rankOutOf !== row.rankOutOf);
-  await insertEntityRows(em, ScorecardRecord, toWrite.map((r) => toRecord(r, computedAt)), ['agencyId', 'period']);
+  const toWrite = after.filter(
+    (row) => rescored.has(row.agencyId) || previous.get(row.agencyId)!.rank !== row.rank || previous.get(row.agencyId)!.rankOutOf !== row.rankOutOf,
+  );
+  await insertEntityRows(
+    em,
+    ScorecardRecord,
+    toWrite.map((r) => toRecord(r, computedAt)),
+    ['agencyId', 'period'],
+  );
   const changes = detectChanges([...previous.values()].map(snapshot), after.map(snapshot));
-  await recordAlerts(em, changes.map((c) => indexAlert(c, structure, after)));
+  await recordAlerts(
+    em,
+    changes.map((c) => indexAlert(c, structure, after)),
+  );
   return changes;
 }
 
@@ -529,7 +617,14 @@ async function loadOwnCounters(em: EntityManager, period: string, agencyIds: Set
   return new Map(rows.map((r) => [r.agencyId, r.counters]));
 }
 
-const PROCEDURE_COUNTERS = ['proceduresAnnounced', 'proceduresPublishedOnTime', 'proceduresOnlineEligible', 'proceduresFullOnline', 'feeProcedures', 'feeProceduresWithOnlinePayment'] as const;
+const PROCEDURE_COUNTERS = [
+  'proceduresAnnounced',
+  'proceduresPublishedOnTime',
+  'proceduresOnlineEligible',
+  'proceduresFullOnline',
+  'feeProcedures',
+  'feeProceduresWithOnlinePayment',
+] as const;
 
 function withoutProcedureCounters(c: Counters): Partial<Counters> {
   const copy: Partial<Counters> = { ...c };
@@ -542,7 +637,18 @@ function snapshot(r: { agencyId: number; period: string; total: number | null; r
 }
 
 function toRecord(r: ScorecardRow, computedAt: Date): Partial<ScorecardRecord> {
-  return { agencyId: r.agencyId, period: r.period, methodKey: r.methodKey, peerGroup: r.peerGroup, total: r.total, rank: r.rank, rankOutOf: r.rankOutOf, overdueBacklog: r.overdueBacklog, counters: r.counters, computedAt };
+  return {
+    agencyId: r.agencyId,
+    period: r.period,
+    methodKey: r.methodKey,
+    peerGroup: r.peerGroup,
+    total: r.total,
+    rank: r.rank,
+    rankOutOf: r.rankOutOf,
+    overdueBacklog: r.overdueBacklog,
+    counters: r.counters,
+    computedAt,
+  };
 }
 
 function sameCounters(a: Record<string, number> | undefined, b: Record<string, number> | undefined): boolean {

@@ -85,9 +85,14 @@ export class MethodStore {
         maxPoints: g.maxPoints,
         criteria: criteria
           .filter((c) => c.groupKey === g.key)
-          .map((c) => ({ key: c.key, name: c.name, maxPoints: c.maxPoints, numerator: c.numeratorCounter as never, denominator: c.denominatorCounter as never })),
+          .map((c) => ({
+            key: c.key,
+            name: c.name,
+            maxPoints: c.maxPoints,
+            numerator: c.numeratorCounter as never,
+            denominator: c.denominatorCounter as never,
+          })),
       })),
     };
   }
-
 }

@@ -1,7 +1,15 @@
 import { EntityManager } from 'typeorm';
 import { DossierEventKind } from '../../domain/enums';
 import type { Period } from '../../domain/periods';
-import { CounterFamily, DOSSIER_FAMILIES, DossierFamily, FEEDBACK_COUNTERS, FEEDBACK_DUE_IN_PERIOD, RATED_IN_PERIOD, RATING_COUNTERS } from './counter-membership';
+import {
+  CounterFamily,
+  DOSSIER_FAMILIES,
+  DossierFamily,
+  FEEDBACK_COUNTERS,
+  FEEDBACK_DUE_IN_PERIOD,
+  RATED_IN_PERIOD,
+  RATING_COUNTERS,
+} from './counter-membership';
 
 /**
  * Counting, in SQL, of the rows that belong to each agency itself (not its descendants) in a
@@ -149,7 +157,12 @@ export interface CountedOwn {
  * statement with its own snapshot on any connection, as it was on one; results are merged in
  * query order, so the counters come out the same.
  */
-export async function countOwnDossierCounters(em: EntityManager, window: CountWindow, families?: ReadonlyMap<number, ReadonlySet<CounterFamily>>, spares: readonly EntityManager[] = []): Promise<CountedOwn> {
+export async function countOwnDossierCounters(
+  em: EntityManager,
+  window: CountWindow,
+  families?: ReadonlyMap<number, ReadonlySet<CounterFamily>>,
+  spares: readonly EntityManager[] = [],
+): Promise<CountedOwn> {
   const counted: CountedOwn = { byAgency: new Map(), receiptsCountedIn: null };
   const queries: (CountQuery & { agencyIds?: number[] })[] = families
     ? [...DOSSIER_FAMILIES_BY_FAMILY, ...OTHER_QUERIES]
@@ -168,7 +181,8 @@ export async function countOwnDossierCounters(em: EntityManager, window: CountWi
       let sql = query.sql.replaceAll('__AGENCIES__', restriction);
       // The receipts' count says which snapshot it saw, in the same statement (one snapshot), and
       // says it even when no agency has a receipt in the window.
-      if (query.family === CounterFamily.RECEIVED) sql = `SELECT c.*, s.${COUNTED_IN} FROM (SELECT pg_current_snapshot()::text AS ${COUNTED_IN}) s LEFT JOIN (${sql}) c ON true`;
+      if (query.family === CounterFamily.RECEIVED)
+        sql = `SELECT c.*, s.${COUNTED_IN} FROM (SELECT pg_current_snapshot()::text AS ${COUNTED_IN}) s LEFT JOIN (${sql}) c ON true`;
       try {
         results[i] = await manager.query(sql, query.agencyIds ? [...params, query.agencyIds] : params);
       } catch (err) {
@@ -287,7 +301,9 @@ export async function loadProcedureCatalogue(em: EntityManager): Promise<Procedu
        FROM procedure p WHERE EXISTS (SELECT 1 FROM agency_procedure ap WHERE ap.procedure_id = p.id)`,
   );
   // One row per agency: a row per listing took twice as long to read and group.
-  const listings: { agency_id: number; procedure_ids: number[] }[] = await em.query(`SELECT agency_id, array_agg(procedure_id) AS procedure_ids FROM agency_procedure GROUP BY agency_id`);
+  const listings: { agency_id: number; procedure_ids: number[] }[] = await em.query(
+    `SELECT agency_id, array_agg(procedure_id) AS procedure_ids FROM agency_procedure GROUP BY agency_id`,
+  );
   const listedBy = new Map(listings.map((l) => [l.agency_id, l.procedure_ids]));
   return {
     procedures: rows.map((r) => ({

@@ -48,9 +48,23 @@ export function rankingToCsv(cards: ScorecardView[], agencies: Map<number, { cod
   const lines = [names.map(csvCell).join(',')];
   for (const card of cards) {
     const agency = agencies.get(card.agencyId);
-    const percents = card.groups.flatMap((g) => g.criteria.map((c) => (c.applicable ? truncatePercent(Math.min(c.numerator, c.denominator), c.denominator) : null)));
+    const percents = card.groups.flatMap((g) =>
+      g.criteria.map((c) => (c.applicable ? truncatePercent(Math.min(c.numerator, c.denominator), c.denominator) : null)),
+    );
     lines.push(
-      [card.rank, card.rankOutOf, agency?.code ?? '', agency?.name ?? '', card.period, card.total === null ? null : card.total.toFixed(2), card.scoreDelta === null ? null : card.scoreDelta.toFixed(2), card.rankDelta, card.overdueBacklog, String(card.final), ...percents]
+      [
+        card.rank,
+        card.rankOutOf,
+        agency?.code ?? '',
+        agency?.name ?? '',
+        card.period,
+        card.total === null ? null : card.total.toFixed(2),
+        card.scoreDelta === null ? null : card.scoreDelta.toFixed(2),
+        card.rankDelta,
+        card.overdueBacklog,
+        String(card.final),
+        ...percents,
+      ]
         .map(csvCell)
         .join(','),
     );

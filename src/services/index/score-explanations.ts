@@ -41,7 +41,9 @@ export class ScoreExplanations {
    */
   private async unitsOf(agencyId: number, period: Period): Promise<UnitCounters<number>[]> {
     const structure = await periodStructure(this.em, period);
-    const candidates = structure.agencies.filter((a) => a.id !== agencyId && (a.parentId === agencyId || (a.successorId === agencyId && !existsAtEnd(a, period))));
+    const candidates = structure.agencies.filter(
+      (a) => a.id !== agencyId && (a.parentId === agencyId || (a.successorId === agencyId && !existsAtEnd(a, period))),
+    );
     candidates.sort((a, b) => Number(existsAtEnd(b, period)) - Number(existsAtEnd(a, period)) || a.id - b.id);
     const claimed = new Set<number>([agencyId]);
     const members = candidates.map((unit) => {

@@ -51,7 +51,12 @@ async function planInputs(index: IndexService, period: string, agencyIds: number
         method,
         counters: r.counters,
         // The peers as they stand: the ranking's other members, the agency left out.
-        peerTotals: r.peerGroup ? members.get(r.peerGroup)!.filter((m) => m.agencyId !== r.agencyId).map((m) => m.total) : [],
+        peerTotals: r.peerGroup
+          ? members
+              .get(r.peerGroup)!
+              .filter((m) => m.agencyId !== r.agencyId)
+              .map((m) => m.total)
+          : [],
         ranked: r.peerGroup !== null,
       },
     ]),
@@ -105,12 +110,26 @@ export async function scoreForecasts(index: IndexService, em: EntityManager, key
   for (const [periodKey, list] of byPeriod(keys)) {
     const period = parsePeriod(periodKey);
     const agencies = [...new Map(list.map((k) => [k.agency.databaseId, k.agency])).values()];
-    const inputs = await planInputs(index, periodKey, agencies.map((a) => a.databaseId));
+    const inputs = await planInputs(
+      index,
+      periodKey,
+      agencies.map((a) => a.databaseId),
+    );
     const running = now.getTime() < period.end.getTime();
-    const open = running ? await countOpenFallingDue(em, agencies.filter((a) => inputs.has(a.databaseId)), now, period.end) : new Map<number, number>();
+    const open = running
+      ? await countOpenFallingDue(
+          em,
+          agencies.filter((a) => inputs.has(a.databaseId)),
+          now,
+          period.end,
+        )
+      : new Map<number, number>();
     for (const agency of agencies) {
       const input = inputs.get(agency.databaseId);
-      answers.set(`${periodKey}:${agency.databaseId}`, input ? { ...forecastScore(input, open.get(agency.databaseId) ?? 0), asOf: running ? now : period.end } : null);
+      answers.set(
+        `${periodKey}:${agency.databaseId}`,
+        input ? { ...forecastScore(input, open.get(agency.databaseId) ?? 0), asOf: running ? now : period.end } : null,
+      );
     }
   }
   return keys.map((k) => answers.get(id(k)) ?? null);

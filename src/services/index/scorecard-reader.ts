@@ -55,7 +55,9 @@ export class ScorecardReader {
     const info = await this.periodInfo(periodKey);
     const method = await this.methods.method(info.methodKey);
     const previousKey = previousIndexedPeriod(parsePeriod(periodKey))?.key;
-    const previous = new Map(previousKey ? (await this.scorecards(previousKey, { agencyIds: records.map((r) => r.agencyId) })).map((r) => [r.agencyId, r]) : []);
+    const previous = new Map(
+      previousKey ? (await this.scorecards(previousKey, { agencyIds: records.map((r) => r.agencyId) })).map((r) => [r.agencyId, r]) : [],
+    );
     return records.map((r) => scorecardView(r, method, previous.get(r.agencyId), info.final));
   }
 

@@ -43,7 +43,18 @@ export interface ScorecardRow {
 
 /** A stored scorecard (its table row) with its counters parsed. */
 export function fromRecord(r: ScorecardRecord): ScorecardRow {
-  return { agencyId: r.agencyId, period: r.period, methodKey: r.methodKey, peerGroup: r.peerGroup, total: r.total, rank: r.rank, rankOutOf: r.rankOutOf, overdueBacklog: r.overdueBacklog, counters: parseCounters(r.counters), computedAt: r.computedAt };
+  return {
+    agencyId: r.agencyId,
+    period: r.period,
+    methodKey: r.methodKey,
+    peerGroup: r.peerGroup,
+    total: r.total,
+    rank: r.rank,
+    rankOutOf: r.rankOutOf,
+    overdueBacklog: r.overdueBacklog,
+    counters: parseCounters(r.counters),
+    computedAt: r.computedAt,
+  };
 }
 
 /**
@@ -51,10 +62,26 @@ export function fromRecord(r: ScorecardRecord): ScorecardRow {
  * entities was a tenth or more of an event's way to its scorecard (docs/performance.md, P4).
  */
 export async function loadAgencyNodes(em: EntityManager): Promise<AgencyNode[]> {
-  const rows: { id: number; code: string; kind: AgencyKind; parent_id: number | null; successor_id: number | null; path: string; valid_from: string | null; valid_to: string | null }[] = await em.query(
-    `SELECT id, code, kind, parent_id, successor_id, path, valid_from::text AS valid_from, valid_to::text AS valid_to FROM agency`,
-  );
-  return rows.map((a) => ({ id: a.id, code: a.code, kind: a.kind, parentId: a.parent_id, successorId: a.successor_id, path: a.path, validFrom: a.valid_from, validTo: a.valid_to }));
+  const rows: {
+    id: number;
+    code: string;
+    kind: AgencyKind;
+    parent_id: number | null;
+    successor_id: number | null;
+    path: string;
+    valid_from: string | null;
+    valid_to: string | null;
+  }[] = await em.query(`SELECT id, code, kind, parent_id, successor_id, path, valid_from::text AS valid_from, valid_to::text AS valid_to FROM agency`);
+  return rows.map((a) => ({
+    id: a.id,
+    code: a.code,
+    kind: a.kind,
+    parentId: a.parent_id,
+    successorId: a.successor_id,
+    path: a.path,
+    validFrom: a.valid_from,
+    validTo: a.valid_to,
+  }));
 }
 
 /** Whether an agency existed at some time in [startDate, endDate). */
@@ -141,7 +168,10 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
   else map.set(key, [value]);
 }
 
-export type ProcedureCounts = Pick<Counters, 'proceduresAnnounced' | 'proceduresPublishedOnTime' | 'proceduresOnlineEligible' | 'proceduresFullOnline' | 'feeProcedures' | 'feeProceduresWithOnlinePayment'>;
+export type ProcedureCounts = Pick<
+  Counters,
+  'proceduresAnnounced' | 'proceduresPublishedOnTime' | 'proceduresOnlineEligible' | 'proceduresFullOnline' | 'feeProcedures' | 'feeProceduresWithOnlinePayment'
+>;
 
 /**
  * What one procedure adds to the procedure counters of any agency listing it in a period:
@@ -165,7 +195,14 @@ export function procedureContribution(p: AnnouncedProcedure, period: Period, cal
  * domain's CounterUnit PROCEDURE), each counted once with its contribution.
  */
 export function procedureCounters(procedureIds: ReadonlySet<number>, contributions: ReadonlyMap<number, ProcedureCounts>): ProcedureCounts {
-  const c: ProcedureCounts = { proceduresAnnounced: 0, proceduresPublishedOnTime: 0, proceduresOnlineEligible: 0, proceduresFullOnline: 0, feeProcedures: 0, feeProceduresWithOnlinePayment: 0 };
+  const c: ProcedureCounts = {
+    proceduresAnnounced: 0,
+    proceduresPublishedOnTime: 0,
+    proceduresOnlineEligible: 0,
+    proceduresFullOnline: 0,
+    feeProcedures: 0,
+    feeProceduresWithOnlinePayment: 0,
+  };
   for (const id of procedureIds) {
     const one = contributions.get(id);
     if (!one) continue;

@@ -83,7 +83,10 @@ describe('validateMethod', () => {
     const m = copy();
     m.groups[0].maxPoints = 20;
     m.groups[1].maxPoints = 18;
-    expect(validateMethod(m)).toEqual([expect.stringMatching(/group 'transparency': max points 20 differ from the sum of its criteria \(18\)/), expect.stringMatching(/group 'progress': max points 18 differ/)]);
+    expect(validateMethod(m)).toEqual([
+      expect.stringMatching(/group 'transparency': max points 20 differ from the sum of its criteria \(18\)/),
+      expect.stringMatching(/group 'progress': max points 18 differ/),
+    ]);
   });
 
   it('reports a total other than 100', () => {
@@ -129,7 +132,12 @@ describe('validateMethod', () => {
       key: 'TEST',
       name: 'Thử',
       groups: [
-        { key: 'a', name: 'A', maxPoints: 33.3, criteria: [{ key: 'a1', name: 'A1', maxPoints: 33.3, numerator: 'dossiersSynced', denominator: 'dossiersReceived' }] },
+        {
+          key: 'a',
+          name: 'A',
+          maxPoints: 33.3,
+          criteria: [{ key: 'a1', name: 'A1', maxPoints: 33.3, numerator: 'dossiersSynced', denominator: 'dossiersReceived' }],
+        },
         {
           key: 'b',
           name: 'B',

@@ -73,13 +73,11 @@ const consistentCountersArb: fc.Arbitrary<Counters> = fc
   });
 
 /** Any counts at all, consistent or not (data errors included). */
-const anyCountersArb: fc.Arbitrary<Counters> = fc
-  .array(countArb, { minLength: COUNTER_KEYS.length, maxLength: COUNTER_KEYS.length })
-  .map((values) => {
-    const c = emptyCounters();
-    COUNTER_KEYS.forEach((k, i) => (c[k] = values[i]));
-    return c;
-  });
+const anyCountersArb: fc.Arbitrary<Counters> = fc.array(countArb, { minLength: COUNTER_KEYS.length, maxLength: COUNTER_KEYS.length }).map((values) => {
+  const c = emptyCounters();
+  COUNTER_KEYS.forEach((k, i) => (c[k] = values[i]));
+  return c;
+});
 
 function criterion(result: ScoreResult, key: string): CriterionScore {
   const c = result.groups.flatMap((g) => g.criteria).find((x) => x.key === key);

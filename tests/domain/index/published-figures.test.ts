@@ -99,9 +99,7 @@ describe('published figures (seed-data/published-figures.json)', () => {
       [{ agencyId: 'HNI', period: '2024-08', total: c.expect.previousTotal, rank: c.expect.rank }],
       [{ agencyId: 'HNI', period: c.period, total: c.expect.total, rank: c.expect.rank }],
     );
-    expect(events).toEqual([
-      { kind: 'SCORE_DROPPED', agencyId: 'HNI', period: '2024-09', comparedWith: '2024-08', oldTotal: 59.92, newTotal: 55.99 },
-    ]);
+    expect(events).toEqual([{ kind: 'SCORE_DROPPED', agencyId: 'HNI', period: '2024-09', comparedWith: '2024-08', oldTotal: 59.92, newTotal: 55.99 }]);
     // "Marked as still subject to change": not final 10 working days after September.
     expect(isFinalByDefault(parsePeriod(c.period), vn('2024-10-02 10:00'), loadOfficialCalendar())).toBe(false);
   });

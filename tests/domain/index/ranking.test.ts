@@ -50,7 +50,12 @@ describe('competitionRanks', () => {
   });
 
   it('rejects duplicate ids and non-finite totals', () => {
-    expect(() => competitionRanks([{ id: 'a', total: 1 }, { id: 'a', total: 2 }])).toThrow(/Duplicate/);
+    expect(() =>
+      competitionRanks([
+        { id: 'a', total: 1 },
+        { id: 'a', total: 2 },
+      ]),
+    ).toThrow(/Duplicate/);
     expect(() => competitionRanks([{ id: 'a', total: Number.NaN }])).toThrow(RangeError);
   });
 });

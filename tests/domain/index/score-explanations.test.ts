@@ -13,13 +13,30 @@ const cents = (xs: number[]) => Math.round(xs.reduce((s, x) => s + x * 100, 0));
 function unitMonth(scale: number, quality: number): Counters {
   const q = (n: number) => Math.floor(n * quality);
   return counters({
-    proceduresAnnounced: 10, proceduresPublishedOnTime: q(10),
-    dossiersReceived: 100 * scale, dossiersSynced: q(100 * scale), dossiersWithCompleteHistory: q(90 * scale),
-    dossiersCompleted: 80 * scale, dossiersCompletedInTime: q(80 * scale), overdueBacklogAtEnd: 5 * scale, lateOrOverdueWithApology: q(2 * scale),
-    proceduresOnlineEligible: 20, proceduresFullOnline: q(20), dossiersReceivedForOnlineProcedures: 60 * scale, dossiersReceivedOnline: q(60 * scale),
-    feeProcedures: 8, feeProceduresWithOnlinePayment: q(8), feeDossiersReceived: 30 * scale, feeDossiersPaidOnline: q(30 * scale),
-    completedDossiersRated: 10 * scale, completedDossiersRatedSatisfied: q(10 * scale), feedbackDue: 3 * scale, feedbackAnsweredInTime: q(3 * scale),
-    dossiersDigitizedAtReceipt: q(100 * scale), completedWithElectronicResult: q(80 * scale), dossiersReusingData: q(40 * scale),
+    proceduresAnnounced: 10,
+    proceduresPublishedOnTime: q(10),
+    dossiersReceived: 100 * scale,
+    dossiersSynced: q(100 * scale),
+    dossiersWithCompleteHistory: q(90 * scale),
+    dossiersCompleted: 80 * scale,
+    dossiersCompletedInTime: q(80 * scale),
+    overdueBacklogAtEnd: 5 * scale,
+    lateOrOverdueWithApology: q(2 * scale),
+    proceduresOnlineEligible: 20,
+    proceduresFullOnline: q(20),
+    dossiersReceivedForOnlineProcedures: 60 * scale,
+    dossiersReceivedOnline: q(60 * scale),
+    feeProcedures: 8,
+    feeProceduresWithOnlinePayment: q(8),
+    feeDossiersReceived: 30 * scale,
+    feeDossiersPaidOnline: q(30 * scale),
+    completedDossiersRated: 10 * scale,
+    completedDossiersRatedSatisfied: q(10 * scale),
+    feedbackDue: 3 * scale,
+    feedbackAnsweredInTime: q(3 * scale),
+    dossiersDigitizedAtReceipt: q(100 * scale),
+    completedWithElectronicResult: q(80 * scale),
+    dossiersReusingData: q(40 * scale),
   });
 }
 
@@ -67,7 +84,10 @@ describe('contributions', () => {
     expect(feedback).toMatchObject({ applicable: false, points: 0, lost: 0 });
     // onTime's 14 points weigh 14 × 100 / (100 − feedback's max) in the rescaled total.
     const onTime = rescaled.find((x) => x.key === 'onTime')!;
-    expect(onTime.points + onTime.lost).toBeCloseTo((14 * 100) / (100 - SI_2024.groups.flatMap((g) => g.criteria).find((x) => x.key === 'feedbackAnswered')!.maxPoints), 9);
+    expect(onTime.points + onTime.lost).toBeCloseTo(
+      (14 * 100) / (100 - SI_2024.groups.flatMap((g) => g.criteria).find((x) => x.key === 'feedbackAnswered')!.maxPoints),
+      9,
+    );
     expect(rescaled.find((x) => x.key === 'publishedOnTime')!.procedureCounted).toBe(true);
     expect(onTime.procedureCounted).toBe(false);
   });
@@ -82,10 +102,23 @@ describe('pointsLostByUnit', () => {
   const b = unitMonth(2, 0.9);
   const own = unitMonth(1, 0.5);
   // The parent: additive counters summed; procedure counters are the distinct list's (here, one unit's list).
-  const parent: Counters = { ...addCounters(addCounters(a, b), own), ...pick(a, ['proceduresAnnounced', 'proceduresPublishedOnTime', 'proceduresOnlineEligible', 'proceduresFullOnline', 'feeProcedures', 'feeProceduresWithOnlinePayment']) };
+  const parent: Counters = {
+    ...addCounters(addCounters(a, b), own),
+    ...pick(a, [
+      'proceduresAnnounced',
+      'proceduresPublishedOnTime',
+      'proceduresOnlineEligible',
+      'proceduresFullOnline',
+      'feeProcedures',
+      'feeProceduresWithOnlinePayment',
+    ]),
+  };
 
   it('shares each criterion’s loss by shortfall; units and own add up to the published loss', () => {
-    const result = pointsLostByUnit(SI_2024, parent, [{ id: 'B', counters: b }, { id: 'A', counters: a }]);
+    const result = pointsLostByUnit(SI_2024, parent, [
+      { id: 'B', counters: b },
+      { id: 'A', counters: a },
+    ]);
     const total = computeScorecard(SI_2024, parent).total!;
     expect(result.lostPoints).toBe(publishedLoss(total));
     expect(cents([...result.units.map((u) => u.lostPoints), result.own.lostPoints])).toBe(Math.round(result.lostPoints * 100));
@@ -110,7 +143,21 @@ describe('pointsLostByUnit', () => {
         const units = list.map((u, i) => ({ id: i, counters: unitMonth(u.scale, u.quality) }));
         const own = unitMonth(mine.scale, mine.quality);
         const whole = units.reduce((sum, u) => addCounters(sum, u.counters), own);
-        const result = pointsLostByUnit(SI_2024, { ...whole, ...pick(own, ['proceduresAnnounced', 'proceduresPublishedOnTime', 'proceduresOnlineEligible', 'proceduresFullOnline', 'feeProcedures', 'feeProceduresWithOnlinePayment']) }, units);
+        const result = pointsLostByUnit(
+          SI_2024,
+          {
+            ...whole,
+            ...pick(own, [
+              'proceduresAnnounced',
+              'proceduresPublishedOnTime',
+              'proceduresOnlineEligible',
+              'proceduresFullOnline',
+              'feeProcedures',
+              'feeProceduresWithOnlinePayment',
+            ]),
+          },
+          units,
+        );
         expect(cents([...result.units.map((u) => u.lostPoints), result.own.lostPoints])).toBe(Math.round(result.lostPoints * 100));
         for (const u of result.units) expect(cents(u.criteria.map((c) => c.lostPoints))).toBe(Math.round(u.lostPoints * 100));
       }),
@@ -150,7 +197,10 @@ describe('explainScoreChange', () => {
     const month = fc.record({ scale: fc.integer({ min: 1, max: 40 }), quality: fc.double({ min: 0, max: 1, noNaN: true }), noFeedback: fc.boolean() });
     fc.assert(
       fc.property(month, month, (x, y) => {
-        const make = (m: { scale: number; quality: number; noFeedback: boolean }) => ({ ...unitMonth(m.scale, m.quality), ...(m.noFeedback ? { feedbackDue: 0, feedbackAnsweredInTime: 0 } : {}) });
+        const make = (m: { scale: number; quality: number; noFeedback: boolean }) => ({
+          ...unitMonth(m.scale, m.quality),
+          ...(m.noFeedback ? { feedbackDue: 0, feedbackAnsweredInTime: 0 } : {}),
+        });
         const result = explainScoreChange(SI_2024, make(x), { method: SI_2024, counters: make(y) });
         expect(cents(result.criteria.map((c) => c.change))).toBe(Math.round(result.scoreDelta! * 100));
       }),

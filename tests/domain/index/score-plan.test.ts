@@ -1,5 +1,15 @@
 import fc from 'fast-check';
-import { applyImprovement, forecastScore, formatCountVi, formatPointsVi, ImprovementAction, IMPROVEMENT_BY_NUMERATOR, planScore, rankAmong, totalForRank } from '../../../src/domain/score-plan';
+import {
+  applyImprovement,
+  forecastScore,
+  formatCountVi,
+  formatPointsVi,
+  ImprovementAction,
+  IMPROVEMENT_BY_NUMERATOR,
+  planScore,
+  rankAmong,
+  totalForRank,
+} from '../../../src/domain/score-plan';
 import { Counters, deriveCounters, emptyCounters } from '../../../src/domain/scoring/counters';
 import { computeScorecard } from '../../../src/domain/scoring/score';
 import { roundScore } from '../../../src/domain/scoring/rounding';
@@ -43,13 +53,24 @@ function province(): Counters {
 
 const total = (c: Counters) => computeScorecard(SI_2024, c).total!;
 /** Applies a plan's steps to a copy of the counters, as a reader of the plan would. */
-const applySteps = (c: Counters, steps: { criterion: string; items: number }[]) => steps.reduce((acc, s) => applyImprovement(acc, criterionByKey(s.criterion), s.items), c);
+const applySteps = (c: Counters, steps: { criterion: string; items: number }[]) =>
+  steps.reduce((acc, s) => applyImprovement(acc, criterionByKey(s.criterion), s.items), c);
 
-  /** Consistent counters (subsets within their supersets, sums derived), often small. */
+/** Consistent counters (subsets within their supersets, sums derived), often small. */
 const count = fc.integer({ min: 0, max: 5000 });
-  const share = fc.integer({ min: 0, max: 1000 });
-  const part = (whole: number, perMille: number) => Math.floor((whole * perMille) / 1000);
-  const countersArb = fc.record({ received: count, completed: count, backlog: count, announced: count, rated: count, feedback: count, s: fc.array(share, { minLength: 12, maxLength: 12 }) }).map(({ received, completed, backlog, announced, rated, feedback, s }) => {
+const share = fc.integer({ min: 0, max: 1000 });
+const part = (whole: number, perMille: number) => Math.floor((whole * perMille) / 1000);
+const countersArb = fc
+  .record({
+    received: count,
+    completed: count,
+    backlog: count,
+    announced: count,
+    rated: count,
+    feedback: count,
+    s: fc.array(share, { minLength: 12, maxLength: 12 }),
+  })
+  .map(({ received, completed, backlog, announced, rated, feedback, s }) => {
     const inTime = part(completed, s[0]);
     const online = part(received, s[1]);
     return deriveCounters({
@@ -155,13 +176,21 @@ describe('the plan', () => {
     // A criterion no action names (a method scoring transfers as its numerator) cannot be
     // planned: closing every other shortfall leaves the agency short of the peers.
     const counters = deriveCounters({ ...emptyCounters(), dossiersReceived: 100, dossiersWithCompleteHistory: 50, dossiersDigitizedAtReceipt: 100 });
-    const method = { ...SI_2024, groups: SI_2024.groups.map((g) => ({ ...g, criteria: g.criteria.map((c) => (c.key === 'dossiersSynced' ? { ...c, numerator: 'dossiersTransferredIn' as const } : c)) })) };
+    const method = {
+      ...SI_2024,
+      groups: SI_2024.groups.map((g) => ({
+        ...g,
+        criteria: g.criteria.map((c) => (c.key === 'dossiersSynced' ? { ...c, numerator: 'dossiersTransferredIn' as const } : c)),
+      })),
+    };
     const plan = planScore({ method, counters, peerTotals: [99, 98], ranked: true }, { rank: 1 });
     expect(plan.total).toBe(55);
     expect(plan.reachable).toBe(false);
     expect(plan.steps.map((s) => [s.action, s.items, s.projectedTotal])).toEqual([[ImprovementAction.RECORD_HISTORY, 50, 70]]);
     expect([plan.projectedTotal, plan.projectedRank]).toEqual([70, 3]);
-    expect(plan.statement).toMatch(/^Không thể đạt hạng 1 \(cần 99,00 điểm\) trong kỳ này: dù khắc phục toàn bộ \(Cập nhật đầy đủ tiến trình xử lý thêm 50 hồ sơ: \+15,00 điểm\), điểm cao nhất có thể là 70,00, hạng 3\/3\.$/);
+    expect(plan.statement).toMatch(
+      /^Không thể đạt hạng 1 \(cần 99,00 điểm\) trong kỳ này: dù khắc phục toàn bộ \(Cập nhật đầy đủ tiến trình xử lý thêm 50 hồ sơ: \+15,00 điểm\), điểm cao nhất có thể là 70,00, hạng 3\/3\.$/,
+    );
   });
 
   it('a rank outside 1..rankOutOf, or an unranked agency, is not reachable and has no steps', () => {
@@ -194,12 +223,23 @@ describe('the plan', () => {
     expect(all.lateOrOverdueDossiers).toBe(0);
     expect(all.lateOrOverdueWithApology).toBe(0);
     expect(computeScorecard(SI_2024, all).notApplicable).toContain('apologised');
-    expect(computeScorecard(SI_2024, applyImprovement(c, onTime, shortfall - 10)).anomalies.filter((a) => a.kind === 'NUMERATOR_EXCEEDS_DENOMINATOR')).toEqual([]);
+    expect(computeScorecard(SI_2024, applyImprovement(c, onTime, shortfall - 10)).anomalies.filter((a) => a.kind === 'NUMERATOR_EXCEEDS_DENOMINATOR')).toEqual(
+      [],
+    );
   });
 
   it('property: for consistent counters and any target, the steps applied to a copy reach the projected total and rank', () => {
-    const peersArb = fc.array(fc.oneof(fc.integer({ min: 0, max: 10000 }).map((x) => x / 100), fc.constant(null)), { maxLength: 12 });
-    const targetArb = fc.oneof(fc.integer({ min: 1, max: 14 }).map((rank) => ({ rank })), fc.integer({ min: 1, max: 10000 }).map((x) => ({ total: x / 100 })));
+    const peersArb = fc.array(
+      fc.oneof(
+        fc.integer({ min: 0, max: 10000 }).map((x) => x / 100),
+        fc.constant(null),
+      ),
+      { maxLength: 12 },
+    );
+    const targetArb = fc.oneof(
+      fc.integer({ min: 1, max: 14 }).map((rank) => ({ rank })),
+      fc.integer({ min: 1, max: 10000 }).map((x) => ({ total: x / 100 })),
+    );
     fc.assert(
       fc.property(countersArb, peersArb, targetArb, (counters, peerTotals, target) => {
         const plan = planScore({ method: SI_2024, counters, peerTotals, ranked: true }, target);
@@ -210,7 +250,9 @@ describe('the plan', () => {
         // Unreachable with every step taken: closing whatever shortfall is left does not reach it either.
         if (!plan.reachable && plan.steps.length) {
           let after = applySteps(counters, plan.steps);
-          for (let pass = 0; pass < 3; pass++) for (const c of criteria) if (IMPROVEMENT_BY_NUMERATOR[c.numerator]) after = applyImprovement(after, c, Math.max(0, after[c.denominator] - after[c.numerator]));
+          for (let pass = 0; pass < 3; pass++)
+            for (const c of criteria)
+              if (IMPROVEMENT_BY_NUMERATOR[c.numerator]) after = applyImprovement(after, c, Math.max(0, after[c.denominator] - after[c.numerator]));
           const closed = computeScorecard(SI_2024, after).total;
           expect(closed === null || roundScore(closed) <= plan.projectedTotal || roundScore(closed) < plan.targetTotal).toBe(true);
         }
@@ -240,7 +282,12 @@ describe('the forecast', () => {
     expect(f.bestTotal!).toBeGreaterThanOrEqual(f.total!);
     expect(f.worstTotal!).toBeLessThanOrEqual(f.total!);
     expect(f.bestTotal!).toBeGreaterThan(f.worstTotal!);
-    const best = deriveCounters({ ...counters, dossiersCompleted: counters.dossiersCompleted + 500, dossiersCompletedInTime: counters.dossiersCompletedInTime + 500, completedWithElectronicResult: counters.completedWithElectronicResult + 500 });
+    const best = deriveCounters({
+      ...counters,
+      dossiersCompleted: counters.dossiersCompleted + 500,
+      dossiersCompletedInTime: counters.dossiersCompletedInTime + 500,
+      completedWithElectronicResult: counters.completedWithElectronicResult + 500,
+    });
     const worst = deriveCounters({ ...counters, overdueBacklogAtEnd: counters.overdueBacklogAtEnd + 500 });
     expect(f.bestTotal).toBe(roundScore(total(best)));
     expect(f.worstTotal).toBe(roundScore(total(worst)));
@@ -255,7 +302,13 @@ describe('the forecast', () => {
   });
 
   it('property: best ≥ now ≥ worst and bestRank ≤ worstRank, whatever the counters and peers', () => {
-    const peersArb = fc.array(fc.oneof(fc.integer({ min: 0, max: 10000 }).map((x) => x / 100), fc.constant(null)), { maxLength: 12 });
+    const peersArb = fc.array(
+      fc.oneof(
+        fc.integer({ min: 0, max: 10000 }).map((x) => x / 100),
+        fc.constant(null),
+      ),
+      { maxLength: 12 },
+    );
     fc.assert(
       fc.property(countersArb, peersArb, fc.integer({ min: 0, max: 5000 }), (counters, peerTotals, n) => {
         const f = forecastScore({ method: SI_2024, counters, peerTotals, ranked: true }, n);

@@ -115,7 +115,10 @@ describe('computeScorecard with SI-2024', () => {
 
 describe('not applicable criteria (docs/INDEX_METHOD.md "No denominator")', () => {
   it('no fee procedures nor fee dossiers: payment is not applicable, the total is rescaled over 90', () => {
-    const r = computeScorecard(SI_2024, counters({ ...MONTH, feeProcedures: 0, feeProceduresWithOnlinePayment: 0, feeDossiersReceived: 0, feeDossiersPaidOnline: 0 }));
+    const r = computeScorecard(
+      SI_2024,
+      counters({ ...MONTH, feeProcedures: 0, feeProceduresWithOnlinePayment: 0, feeDossiersReceived: 0, feeDossiersPaidOnline: 0 }),
+    );
     const payment = r.groups.find((g) => g.key === 'payment');
     expect(payment).toMatchObject({ score: null, maxScore: 10, applicableMax: 0, applicable: false });
     expect(criterion(r, 'onlinePayments')).toMatchObject({ applicable: false, value: null, points: null, numerator: 0, denominator: 0 });
@@ -188,7 +191,9 @@ describe('data errors', () => {
   });
 
   it('rejects counters that are not counts: a bug, not data', () => {
-    expect(() => computeScorecard(SI_2024, { ...MONTH, dossiersReceived: '1000' as unknown as number })).toThrow(/Counter 'dossiersReceived' must be a non-negative integer \(got string 1000\)/);
+    expect(() => computeScorecard(SI_2024, { ...MONTH, dossiersReceived: '1000' as unknown as number })).toThrow(
+      /Counter 'dossiersReceived' must be a non-negative integer \(got string 1000\)/,
+    );
     expect(() => computeScorecard(SI_2024, { ...MONTH, feedbackDue: -1 })).toThrow(TypeError);
     expect(() => computeScorecard(SI_2024, { ...MONTH, feedbackDue: 1.5 })).toThrow(TypeError);
     expect(() => computeScorecard(SI_2024, { ...MONTH, feedbackDue: Number.NaN })).toThrow(TypeError);
@@ -213,7 +218,14 @@ describe('counters', () => {
     const a = counters({ dossiersReceived: 10, dossiersCompleted: 4, dossiersCompletedInTime: 3, overdueBacklogAtEnd: 2 });
     const b = counters({ dossiersReceived: 5, dossiersCompleted: 6, dossiersCompletedInTime: 6, overdueBacklogAtEnd: 1 });
     const sum = addCounters(a, b);
-    expect(sum).toMatchObject({ dossiersReceived: 15, dossiersCompleted: 10, dossiersCompletedInTime: 9, overdueBacklogAtEnd: 3, dossiersCompletedOrOverdue: 13, lateOrOverdueDossiers: 4 });
+    expect(sum).toMatchObject({
+      dossiersReceived: 15,
+      dossiersCompleted: 10,
+      dossiersCompletedInTime: 9,
+      overdueBacklogAtEnd: 3,
+      dossiersCompletedOrOverdue: 13,
+      lateOrOverdueDossiers: 4,
+    });
     expect(checkCounters(sum)).toEqual([]);
     expect(addCounters(sum, emptyCounters())).toEqual(sum);
     expect(a.dossiersReceived).toBe(10); // inputs untouched
