@@ -7,7 +7,6 @@ import { AGENCY_CODE } from '../schema/validation';
 import { provisionalWarning } from '../services/calendar-service';
 import type { Services } from '../services/container';
 import { readiness } from '../services/health';
-import { DelayReports } from '../services/index/delay-report';
 import { delaysToCsv } from '../services/index/delays-csv';
 import { CSV_HEADERS, CsvHeader, rankingToCsv } from '../services/index/rankings-csv';
 import { criterionDossiersCsvHandler } from './criterion-dossiers-csv';
@@ -96,7 +95,7 @@ function delaysCsvHandler(services: Services): express.RequestHandler {
     try {
       const agency = await services.dataSource.getRepository(Agency).findOneBy({ code });
       if (!agency) throw unknownAgency('agency', code);
-      const rows = await new DelayReports(services.dataSource, services.index).byUnit(agency.databaseId, period);
+      const rows = await services.delayReports.byUnit(agency.databaseId, period);
       const units = new Map(
         (await services.dataSource.getRepository(Agency).findBy({ databaseId: In(rows.map((r) => r.unitId)) })).map((a) => [a.databaseId, a]),
       );

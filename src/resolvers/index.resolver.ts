@@ -3,7 +3,6 @@ import { Args, ArgsType, Ctx, Field, FieldResolver, Mutation, Query, Resolver, R
 import { requireAgencyInScope, requireRole } from '../auth/access';
 import { AgencyKind, Role } from '../domain/enums';
 import { Agency } from '../entities';
-import { DelayReports } from '../services/index/delay-report';
 import type { ScorecardView } from '../services/index/scorecard-views';
 import type { RequestContext } from '../schema/context';
 import { unknownAgency } from '../domain/errors';
@@ -89,7 +88,7 @@ export class IndexResolver {
     const viewer = requireRole(ctx.viewer, [Role.LEADER, Role.ADMIN]);
     const agency = await this.agencyByCode(ctx, agencyCode);
     requireAgencyInScope(viewer, agency.path, `agency ${agency.code}`);
-    const rows = await new DelayReports(ctx.services.dataSource, ctx.services.index).byOfficer(agency.path, period);
+    const rows = await ctx.services.delayReports.byOfficer(agency.path, period);
     const units = await ctx.loaders.agencyById.loadMany(rows.map((r) => r.unitId));
     return rows.map((r, i) => ({ ...r, unit: units[i], total: r.lateDossiers + r.overdueDossiers }));
   }

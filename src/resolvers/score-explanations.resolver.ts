@@ -3,8 +3,6 @@ import { Args, ArgsType, Ctx, Field, FieldResolver, Query, Resolver, Root } from
 import { paginateList } from '../db/paginate';
 import type { UnitLossShare } from '../domain/score-explanations';
 import { Agency } from '../entities';
-import { DelayReports } from '../services/index/delay-report';
-import { ScoreExplanations } from '../services/index/score-explanations';
 import { PageArgs } from '../schema/connection';
 import type { RequestContext } from '../schema/context';
 import { unknownAgency } from '../domain/errors';
@@ -54,7 +52,7 @@ export class ScoreExplanationsResolver {
   })
   async pointsLost(@Args() { agencyCode, period }: ExplainArgs, @Ctx() ctx: RequestContext): Promise<PointsLostValue | null> {
     const agency = await agencyByCode(ctx, agencyCode);
-    const result = await new ScoreExplanations(ctx.services.dataSource.manager, ctx.services.index).pointsLost(agency.databaseId, period);
+    const result = await ctx.services.scoreExplanations.pointsLost(agency.databaseId, period);
     if (!result) return null;
     const units = await ctx.loaders.agencyById.loadMany(result.units.map((u) => u.id!));
     const shape = (share: UnitLossShare<number>, unit: Agency): UnitLoss => ({ unit, lostPoints: share.lostPoints, criteria: share.criteria });
@@ -81,7 +79,7 @@ export class ScoreExplanationsResolver {
   })
   async scoreChange(@Args() { agencyCode, period }: ExplainArgs, @Ctx() ctx: RequestContext): Promise<ScoreChange | null> {
     const agency = await agencyByCode(ctx, agencyCode);
-    const result = await new ScoreExplanations(ctx.services.dataSource.manager, ctx.services.index).scoreChange(agency.databaseId, period);
+    const result = await ctx.services.scoreExplanations.scoreChange(agency.databaseId, period);
     return result && { ...result, agency };
   }
 
@@ -91,7 +89,7 @@ export class ScoreExplanationsResolver {
   })
   async delayList(@Args() { agencyCode, period, ...page }: DelayListArgs, @Ctx() ctx: RequestContext) {
     const agency = await agencyByCode(ctx, agencyCode);
-    const rows = await new DelayReports(ctx.services.dataSource, ctx.services.index).byUnit(agency.databaseId, period);
+    const rows = await ctx.services.delayReports.byUnit(agency.databaseId, period);
     const units = await ctx.loaders.agencyById.loadMany(rows.map((r) => r.unitId));
     const entries = rows.map((r, i) => ({
       unit: units[i] as Agency,

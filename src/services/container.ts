@@ -8,7 +8,9 @@ import { AgencyDirectory } from './agency-directory';
 import { CalendarService } from './calendar-service';
 import { DossierService } from './dossier-service';
 import { FeedbackService } from './feedback-service';
+import { DelayReports } from './index/delay-report';
 import { IndexService } from './index/index-service';
+import { ScoreExplanations } from './index/score-explanations';
 import { ListQueries } from './list-queries';
 import { Metrics } from './metrics';
 import { SyncService } from './sync-service';
@@ -30,6 +32,10 @@ export interface Services {
   metrics: Metrics;
   rateLimits: RateLimits;
   index: IndexService;
+  /** Directive 15's reports: the LEADER's by officer, the public list by unit. */
+  delayReports: DelayReports;
+  /** Points lost by unit and the score change explained, from the stored figures. */
+  scoreExplanations: ScoreExplanations;
   realtime: Realtime;
   /** Answers of anonymous public queries, dropped when the index or calendar changes. */
   publicCache: PublicResponseCache;
@@ -52,6 +58,7 @@ export function createServices(config: AppConfig, dataSource: DataSource, clock:
   events.on('indexStored', () => publicCache.invalidate());
   events.on('calendarChanged', () => publicCache.invalidate());
   const agencies = new AgencyDirectory(dataSource);
+  const index = new IndexService(dataSource, calendars, events, clock, metrics);
   return {
     config,
     dataSource,
@@ -63,7 +70,9 @@ export function createServices(config: AppConfig, dataSource: DataSource, clock:
     lists: new ListQueries(dataSource, agencies),
     sync: new SyncService(dataSource, calendars, events, clock),
     rateLimits: new RateLimits(config.rateLimits, config.redisUrl, config.redisChannelPrefix),
-    index: new IndexService(dataSource, calendars, events, clock, metrics),
+    index,
+    delayReports: new DelayReports(dataSource, index),
+    scoreExplanations: new ScoreExplanations(dataSource.manager, index),
     metrics,
     realtime,
     publicCache,
