@@ -354,6 +354,54 @@ async function bareFanOut(ctx: BenchContext, count: number): Promise<{ p99: numb
   }
 }
 
+/**
+ * What this machine allows, with its 2 cores shared by server and subscribers: the same
+ * fan-out with nothing but the WebSocket library. Not judged; a failure leaves it out.
+ */
+async function bareFloor(ctx: BenchContext, count: number): Promise<Awaited<ReturnType<typeof bareFanOut>> | undefined> {
+  try {
+    return await bareFanOut(ctx, count);
+  } catch (err) {
+    ctx.log(`  P3 floor could not be measured: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
+}
+
+/**
+ * Memory, on a fresh API of its own: its RSS and V8 heap after a full collection, before the
+ * subscribers connect and with them (three readings a second apart: the spread is between
+ * readings, not runs). A fresh process has nothing else to hold, nor garbage to free.
+ */
+async function memoryPerSubscriber(ctx: BenchContext, count: number): Promise<{ memory?: { rss: Figure; heap: Figure }; memoryFailure?: string }> {
+  try {
+    const memory = await ctx.withFreshApi(async (api) => {
+      const reading = async () => {
+        await collectGarbage(api.inspectorUrl);
+        return { rss: await metric(api.metricsUrl, 'process_resident_memory_bytes'), heap: await metric(api.metricsUrl, 'nodejs_heap_size_used_bytes') };
+      };
+      const before = await reading();
+      const connected = await connectSubscribers(ctx, api, count, 'ws-subscribers-memory.log');
+      try {
+        const readings: { rss: number; heap: number }[] = [];
+        for (let i = 0; i < ctx.runs; i++) {
+          await sleep(1000);
+          readings.push(await reading());
+        }
+        ctx.log(`  P3 memory (fresh API, after a full collection): RSS ${(before.rss / 2 ** 20).toFixed(0)} MB before ${count} subscribers, ${(readings[0].rss / 2 ** 20).toFixed(0)} MB with them`);
+        const perSubscriber = (key: 'rss' | 'heap') => figure(readings.map((r) => round((r[key] - before[key]) / count / 1024, 1)));
+        return { rss: perSubscriber('rss'), heap: perSubscriber('heap') };
+      } finally {
+        await connected.close();
+      }
+    });
+    return { memory };
+  } catch (err) {
+    const memoryFailure = err instanceof Error ? err.message : String(err);
+    ctx.log(`  P3 memory could not be read: ${memoryFailure}`);
+    return { memoryFailure };
+  }
+}
+
 export async function alertFanOut(ctx: BenchContext): Promise<Measure> {
   const count = ctx.sizes.p3Subscribers;
   // Latency, on the API every measure uses. Its memory is not read here: uncollected, the RSS
@@ -378,45 +426,8 @@ export async function alertFanOut(ctx: BenchContext): Promise<Measure> {
     const uncollectedGrowth = round(((await rss()) - rssBefore) / count / 1024, 1);
     await subscribers.close();
 
-    // What this machine allows, with its 2 cores shared by server and subscribers: the same
-    // fan-out with nothing but the WebSocket library. Not judged; a failure leaves it out.
-    let floor: Awaited<ReturnType<typeof bareFanOut>> | undefined;
-    try {
-      floor = await bareFanOut(ctx, count);
-    } catch (err) {
-      ctx.log(`  P3 floor could not be measured: ${err instanceof Error ? err.message : String(err)}`);
-    }
-
-    // Memory, on a fresh API of its own: its RSS and V8 heap after a full collection, before the
-    // subscribers connect and with them (three readings a second apart: the spread is between
-    // readings, not runs). A fresh process has nothing else to hold, nor garbage to free.
-    let memory: { rss: Figure; heap: Figure } | undefined;
-    let memoryFailure: string | undefined;
-    try {
-      memory = await ctx.withFreshApi(async (api) => {
-        const reading = async () => {
-          await collectGarbage(api.inspectorUrl);
-          return { rss: await metric(api.metricsUrl, 'process_resident_memory_bytes'), heap: await metric(api.metricsUrl, 'nodejs_heap_size_used_bytes') };
-        };
-        const before = await reading();
-        const connected = await connectSubscribers(ctx, api, count, 'ws-subscribers-memory.log');
-        try {
-          const readings: { rss: number; heap: number }[] = [];
-          for (let i = 0; i < ctx.runs; i++) {
-            await sleep(1000);
-            readings.push(await reading());
-          }
-          ctx.log(`  P3 memory (fresh API, after a full collection): RSS ${(before.rss / 2 ** 20).toFixed(0)} MB before ${count} subscribers, ${(readings[0].rss / 2 ** 20).toFixed(0)} MB with them`);
-          const perSubscriber = (key: 'rss' | 'heap') => figure(readings.map((r) => round((r[key] - before[key]) / count / 1024, 1)));
-          return { rss: perSubscriber('rss'), heap: perSubscriber('heap') };
-        } finally {
-          await connected.close();
-        }
-      });
-    } catch (err) {
-      memoryFailure = err instanceof Error ? err.message : String(err);
-      ctx.log(`  P3 memory could not be read: ${memoryFailure}`);
-    }
+    const floor = await bareFloor(ctx, count);
+    const { memory, memoryFailure } = await memoryPerSubscriber(ctx, count);
 
     const p99Median = figure(p99).median;
     const kb = memory?.rss.median;
