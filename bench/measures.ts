@@ -454,11 +454,8 @@ export async function alertFanOut(ctx: BenchContext): Promise<Measure> {
 // ---------------------------------------------------------------------------------------------
 // P4: full recompute of the seeded month against one raw GROUP BY; one event → scorecard.
 // ---------------------------------------------------------------------------------------------
-export async function monthRecompute(ctx: BenchContext): Promise<Measure> {
-  const [y, m] = ctx.period.split('-').map(Number);
-  const from = `${ctx.period}-01T00:00:00+07:00`;
-  const to = `${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, '0')}-01T00:00:00+07:00`;
-  const [{ n: dossiers }] = (await ctx.pool.query(`SELECT count(*)::int AS n FROM dossier WHERE received_at >= $1 AND received_at < $2`, [from, to])).rows;
+/** The recompute over HTTP against the raw GROUP BY, each run one of each, in ms. */
+async function timeRecompute(ctx: BenchContext, from: string, to: string) {
   const groupBy = `
     SELECT agency_id, count(*) AS received,
       count(*) FILTER (WHERE completion_timeliness IN ('EARLY', 'ON_TIME')) AS on_time,
@@ -473,7 +470,7 @@ export async function monthRecompute(ctx: BenchContext): Promise<Measure> {
   const baseline: number[] = [];
   const recompute = () => gqlOk(ctx.api.url, 'mutation($period: String!) { recomputeIndex(period: $period) { scorecards } }', { period: ctx.period }, ctx.adminToken);
   // One untimed round of each first: the first recompute reads its indexes from disk while the
-  // baseline's heap pages are already cached by the count above, so run 1 would compare a
+  // baseline's heap pages are already cached by monthRecompute's count of the month, so run 1 would compare a
   // cold read with a warm one.
   await recompute();
   await ctx.pool.query(groupBy, [from, to]);
@@ -486,10 +483,15 @@ export async function monthRecompute(ctx: BenchContext): Promise<Measure> {
     baseline.push(Date.now() - t);
     ctx.log(`  P4 run ${run + 1}: recompute ${api[run]} ms, GROUP BY ${baseline[run]} ms`);
   }
-  // One event: a dossier received in the month, until its agency's scorecard counts it; for
-  // the month's busiest agency (the worst case: its recount reads the most rows) and for the
-  // agency in the middle, each with a procedure it handled.
-  const agencies: { agency: string; dossiers: number; procedure: string }[] = (
+  return { api, baseline };
+}
+
+/**
+ * The agencies one event is timed for: the month's busiest agency (the worst case: its
+ * recount reads the most rows) and the agency in the middle, each with a procedure it handled.
+ */
+async function busiestAndMedianAgencies(ctx: BenchContext, from: string, to: string): Promise<{ agency: string; dossiers: number; procedure: string }[]> {
+  return (
     await ctx.pool.query(
       `WITH sizes AS (SELECT agency_id, count(*)::int AS dossiers FROM dossier WHERE received_at >= $1 AND received_at < $2 GROUP BY agency_id),
             ranked AS (SELECT agency_id, dossiers, row_number() OVER (ORDER BY dossiers DESC, agency_id) AS n, count(*) OVER () AS total FROM sizes)
@@ -499,35 +501,46 @@ export async function monthRecompute(ctx: BenchContext): Promise<Measure> {
       [from, to],
     )
   ).rows;
-  const oneEventFor = async (pair: { agency: string; procedure: string }, label: string) => {
-    const scoreQuery = 'query($agency: String!, $period: String!) { scorecard(agencyCode: $agency, period: $period) { dossiersReceived } }';
-    const received = async () => (await gqlOk(ctx.api.url, scoreQuery, { agency: pair.agency, period: ctx.period }, ctx.adminToken)).scorecard.dossiersReceived as number;
-    // The stored scorecard, read from PostgreSQL: polling the API every 2 ms would keep its one
-    // thread busy answering polls and delay the very update being timed.
-    const stored = async () =>
-      Number(
-        (await ctx.pool.query(`SELECT s.counters->>'dossiersReceived' AS n FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE a.code = $1 AND s.period = $2`, [pair.agency, ctx.period])).rows[0]?.n ?? NaN,
-      );
-    const times: number[] = [];
-    for (let run = 0; run < Math.max(ctx.runs, 5); run++) {
-      const beforeCount = await received();
-      if ((await stored()) !== beforeCount) throw new Error('P4: the stored scorecard and the scorecard query disagree');
-      await gqlOk(
-        ctx.api.url,
-        `mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { code } }`,
-        { input: { code: `BENCH-P4-${process.pid}-${label}-${run}`, procedureCode: pair.procedure, agencyCode: pair.agency, channel: 'ONLINE', receivedAt: `${ctx.period}-20T09:00:00+07:00`, applicant: { kind: 'CITIZEN', name: 'Bench', idNumber: '001090000001' } } },
-        ctx.adminToken,
-      );
-      const committed = Date.now();
-      await waitFor('the stored scorecard to count the new dossier', async () => (await stored()) > beforeCount, 10_000, 2);
-      times.push(Date.now() - committed);
-      // …and what a client reads says so.
-      if ((await received()) !== beforeCount + 1) throw new Error('P4: the scorecard query does not show the new dossier');
-    }
-    return times;
-  };
-  const busiest = await oneEventFor(agencies[0], 'busiest');
-  const middle = await oneEventFor(agencies[agencies.length - 1], 'median');
+}
+
+/** One event: a dossier received in the month, until its agency's scorecard counts it, in ms, run after run. */
+async function oneEventToScorecard(ctx: BenchContext, pair: { agency: string; procedure: string }, label: string) {
+  const scoreQuery = 'query($agency: String!, $period: String!) { scorecard(agencyCode: $agency, period: $period) { dossiersReceived } }';
+  const received = async () => (await gqlOk(ctx.api.url, scoreQuery, { agency: pair.agency, period: ctx.period }, ctx.adminToken)).scorecard.dossiersReceived as number;
+  // The stored scorecard, read from PostgreSQL: polling the API every 2 ms would keep its one
+  // thread busy answering polls and delay the very update being timed.
+  const stored = async () =>
+    Number(
+      (await ctx.pool.query(`SELECT s.counters->>'dossiersReceived' AS n FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE a.code = $1 AND s.period = $2`, [pair.agency, ctx.period])).rows[0]?.n ?? NaN,
+    );
+  const times: number[] = [];
+  for (let run = 0; run < Math.max(ctx.runs, 5); run++) {
+    const beforeCount = await received();
+    if ((await stored()) !== beforeCount) throw new Error('P4: the stored scorecard and the scorecard query disagree');
+    await gqlOk(
+      ctx.api.url,
+      `mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { code } }`,
+      { input: { code: `BENCH-P4-${process.pid}-${label}-${run}`, procedureCode: pair.procedure, agencyCode: pair.agency, channel: 'ONLINE', receivedAt: `${ctx.period}-20T09:00:00+07:00`, applicant: { kind: 'CITIZEN', name: 'Bench', idNumber: '001090000001' } } },
+      ctx.adminToken,
+    );
+    const committed = Date.now();
+    await waitFor('the stored scorecard to count the new dossier', async () => (await stored()) > beforeCount, 10_000, 2);
+    times.push(Date.now() - committed);
+    // …and what a client reads says so.
+    if ((await received()) !== beforeCount + 1) throw new Error('P4: the scorecard query does not show the new dossier');
+  }
+  return times;
+}
+
+export async function monthRecompute(ctx: BenchContext): Promise<Measure> {
+  const [y, m] = ctx.period.split('-').map(Number);
+  const from = `${ctx.period}-01T00:00:00+07:00`;
+  const to = `${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, '0')}-01T00:00:00+07:00`;
+  const [{ n: dossiers }] = (await ctx.pool.query(`SELECT count(*)::int AS n FROM dossier WHERE received_at >= $1 AND received_at < $2`, [from, to])).rows;
+  const { api, baseline } = await timeRecompute(ctx, from, to);
+  const agencies = await busiestAndMedianAgencies(ctx, from, to);
+  const busiest = await oneEventToScorecard(ctx, agencies[0], 'busiest');
+  const middle = await oneEventToScorecard(ctx, agencies[agencies.length - 1], 'median');
   ctx.log(`  P4 one event → scorecard: busiest agency ${agencies[0].agency} (${agencies[0].dossiers} dossiers in the month) ${figure(busiest).median} ms, median agency ${agencies[agencies.length - 1].agency} (${agencies[agencies.length - 1].dossiers}) ${figure(middle).median} ms`);
   const ratio = figure(api).median / figure(baseline).median;
   const worst = figure(busiest).median;
