@@ -470,8 +470,8 @@ async function timeRecompute(ctx: BenchContext, from: string, to: string) {
   const baseline: number[] = [];
   const recompute = () => gqlOk(ctx.api.url, 'mutation($period: String!) { recomputeIndex(period: $period) { scorecards } }', { period: ctx.period }, ctx.adminToken);
   // One untimed round of each first: the first recompute reads its indexes from disk while the
-  // baseline's heap pages are already cached by monthRecompute's count of the month, so run 1 would compare a
-  // cold read with a warm one.
+  // baseline's heap pages are already cached by monthRecompute's count of the month, so run 1
+  // would compare a cold read with a warm one.
   await recompute();
   await ctx.pool.query(groupBy, [from, to]);
   for (let run = 0; run < ctx.runs; run++) {
@@ -565,10 +565,65 @@ export async function monthRecompute(ctx: BenchContext): Promise<Measure> {
 // ---------------------------------------------------------------------------------------------
 /** P5 also times, without judging it, this many importers pushing at once (COPY is one stream, so the judged figure is one too). */
 const CONCURRENT_IMPORTERS = 4;
+const IMPORT_MUTATION = 'mutation($events: [DossierEventInput!]!) { importDossierEvents(events: $events) { accepted rejected duplicates held } }';
+
+/** One run's generated histories as request bodies of 1,000 events each. */
+function importBatches(ctx: BenchContext, agencyCodes: string[], procedureCodes: string[], prefix: string, seed: number) {
+  const events: { eventId: string }[] = [];
+  for (let n = 0; events.length < ctx.sizes.p5EventsPerRun; n += 1000) {
+    events.push(...generateHistories({ prefix, dossiers: 1000, firstNumber: n, agencyCodes, procedureCodes, seed }).events);
+  }
+  events.length = ctx.sizes.p5EventsPerRun;
+  // Batches must not split a dossier's receipt from what follows, or events are held (still accepted).
+  const bodies: string[] = [];
+  for (let i = 0; i < events.length; i += 1000) bodies.push(JSON.stringify({ query: IMPORT_MUTATION, variables: { events: events.slice(i, i + 1000) } }));
+  return bodies;
+}
+
+/**
+ * The batches in order, by `importers` clients at once, events/s. Each client pushes its own
+ * stream, a contiguous share of the batches, as an agency system pushes its own dossiers:
+ * consecutive batches share the dossier cut at their boundary, and clients taking the next
+ * batch of one stream waited on each other's lock of that dossier, one after another, and
+ * gained little on one client.
+ */
+async function pushBatches(ctx: BenchContext, bodies: string[], importers: number) {
+  let accepted = 0;
+  const started = Date.now();
+  const share = Math.ceil(bodies.length / importers);
+  const importer = async (stream: string[]) => {
+    for (const body of stream) {
+      const res = await fetch(ctx.api.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.adminToken}` }, body });
+      const json = (await res.json()) as { data?: { importDossierEvents: { accepted: number; rejected: number } }; errors?: unknown };
+      if (!json.data) throw new Error(`P5: ${JSON.stringify(json.errors)}`);
+      if (json.data.importDossierEvents.rejected) throw new Error(`P5: generated events were rejected`);
+      accepted += json.data.importDossierEvents.accepted;
+    }
+  };
+  await Promise.all(Array.from({ length: importers }, (_, i) => importer(bodies.slice(i * share, (i + 1) * share))));
+  const seconds = (Date.now() - started) / 1000;
+  if (accepted !== ctx.sizes.p5EventsPerRun) throw new Error(`P5: ${accepted} of ${ctx.sizes.p5EventsPerRun} events accepted`);
+  return round(ctx.sizes.p5EventsPerRun / seconds, 0);
+}
+
+/** The baseline: the same rows, as stored, copied into an identical empty table, events/s. */
+async function copyRate(ctx: BenchContext, prefix: string) {
+  const client = await ctx.pool.connect();
+  try {
+    const dump = path.join(ctx.workDir, 'p5-rows.copy');
+    await pipeline(client.query(copyTo(`COPY (SELECT * FROM sync_event WHERE dossier_code LIKE '${prefix}-%') TO STDOUT`)), fs.createWriteStream(dump));
+    await client.query('TRUNCATE bench_sync_event_copy');
+    const t = Date.now();
+    await pipeline(fs.createReadStream(dump), client.query(copyFrom('COPY bench_sync_event_copy FROM STDIN')));
+    return round(ctx.sizes.p5EventsPerRun / ((Date.now() - t) / 1000), 0);
+  } finally {
+    client.release();
+  }
+}
+
 export async function syncImport(ctx: BenchContext): Promise<Measure> {
   const agencyCodes = (await ctx.pool.query(`SELECT code FROM agency WHERE kind IN ('DEPARTMENT', 'COMMUNE') AND (valid_to IS NULL OR valid_to > now()) ORDER BY code`)).rows.map((r) => r.code as string);
   const procedureCodes = (await ctx.pool.query(`SELECT code FROM procedure ORDER BY code`)).rows.map((r) => r.code as string);
-  const mutation = 'mutation($events: [DossierEventInput!]!) { importDossierEvents(events: $events) { accepted rejected duplicates held } }';
   const api: number[] = [];
   const concurrent: number[] = [];
   const baseline: number[] = [];
@@ -581,69 +636,25 @@ export async function syncImport(ctx: BenchContext): Promise<Measure> {
   const postgresCpu: number[] = [];
   const cpuMs = async () => ({ api: (await metric(ctx.api.metricsUrl, 'process_cpu_seconds_total')) * 1000, postgres: postgresCpuMs() });
   const perThousandEvents = (ms: number) => round((ms / ctx.sizes.p5EventsPerRun) * 1000, 1);
-  const generate = (prefix: string, seed: number) => {
-    const events: { eventId: string }[] = [];
-    for (let n = 0; events.length < ctx.sizes.p5EventsPerRun; n += 1000) {
-      events.push(...generateHistories({ prefix, dossiers: 1000, firstNumber: n, agencyCodes, procedureCodes, seed }).events);
-    }
-    events.length = ctx.sizes.p5EventsPerRun;
-    // Batches must not split a dossier's receipt from what follows, or events are held (still accepted).
-    const bodies: string[] = [];
-    for (let i = 0; i < events.length; i += 1000) bodies.push(JSON.stringify({ query: mutation, variables: { events: events.slice(i, i + 1000) } }));
-    return bodies;
-  };
-  // The batches in order, by `importers` clients at once, events/s. Each client pushes its own
-  // stream, a contiguous share of the batches, as an agency system pushes its own dossiers:
-  // consecutive batches share the dossier cut at their boundary, and clients taking the next
-  // batch of one stream waited on each other's lock of that dossier, one after another, and
-  // gained little on one client.
-  const push = async (bodies: string[], importers: number) => {
-    let accepted = 0;
-    const started = Date.now();
-    const share = Math.ceil(bodies.length / importers);
-    const importer = async (stream: string[]) => {
-      for (const body of stream) {
-        const res = await fetch(ctx.api.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.adminToken}` }, body });
-        const json = (await res.json()) as { data?: { importDossierEvents: { accepted: number; rejected: number } }; errors?: unknown };
-        if (!json.data) throw new Error(`P5: ${JSON.stringify(json.errors)}`);
-        if (json.data.importDossierEvents.rejected) throw new Error(`P5: generated events were rejected`);
-        accepted += json.data.importDossierEvents.accepted;
-      }
-    };
-    await Promise.all(Array.from({ length: importers }, (_, i) => importer(bodies.slice(i * share, (i + 1) * share))));
-    const seconds = (Date.now() - started) / 1000;
-    if (accepted !== ctx.sizes.p5EventsPerRun) throw new Error(`P5: ${accepted} of ${ctx.sizes.p5EventsPerRun} events accepted`);
-    return round(ctx.sizes.p5EventsPerRun / seconds, 0);
-  };
+  const generate = (prefix: string, seed: number) => importBatches(ctx, agencyCodes, procedureCodes, prefix, seed);
   // The copy target: sync_event's own columns, indexes and constraints, empty.
   await ctx.pool.query(`DROP TABLE IF EXISTS bench_sync_event_copy; CREATE TABLE bench_sync_event_copy (LIKE sync_event INCLUDING ALL)`);
   // Untimed first, as P2 and P3 do: the first imports of a fresh API run in V8's interpreter
   // and baseline compilers (the first timed run was always the slowest), while COPY is hot at once.
-  await push(generate(`B5W${process.pid}`, 99), 1);
+  await pushBatches(ctx, generate(`B5W${process.pid}`, 99), 1);
   for (let run = 0; run < ctx.runs; run++) {
     const prefix = `B5R${run}P${process.pid}`;
     const bodies = generate(prefix, run + 1);
     const cpuBefore = await cpuMs();
-    api.push(await push(bodies, 1));
+    api.push(await pushBatches(ctx, bodies, 1));
     const cpuAfter = await cpuMs();
     apiCpu.push(perThousandEvents(cpuAfter.api - cpuBefore.api));
     const postgresRun = cpuBefore.postgres === null || cpuAfter.postgres === null ? null : perThousandEvents(cpuAfter.postgres - cpuBefore.postgres);
     if (postgresRun !== null) postgresCpu.push(postgresRun);
     // Not judged: the same amount by four agency systems pushing at once, for capacity.
-    concurrent.push(await push(generate(`B5C${run}P${process.pid}`, run + 11), CONCURRENT_IMPORTERS));
+    concurrent.push(await pushBatches(ctx, generate(`B5C${run}P${process.pid}`, run + 11), CONCURRENT_IMPORTERS));
 
-    // The same rows, as stored, copied into an identical empty table.
-    const client = await ctx.pool.connect();
-    try {
-      const dump = path.join(ctx.workDir, 'p5-rows.copy');
-      await pipeline(client.query(copyTo(`COPY (SELECT * FROM sync_event WHERE dossier_code LIKE '${prefix}-%') TO STDOUT`)), fs.createWriteStream(dump));
-      await client.query('TRUNCATE bench_sync_event_copy');
-      const t = Date.now();
-      await pipeline(fs.createReadStream(dump), client.query(copyFrom('COPY bench_sync_event_copy FROM STDIN')));
-      baseline.push(round(ctx.sizes.p5EventsPerRun / ((Date.now() - t) / 1000), 0));
-    } finally {
-      client.release();
-    }
+    baseline.push(await copyRate(ctx, prefix));
     ctx.log(`  P5 run ${run + 1}: import ${api[run]} events/s (${concurrent[run]} with ${CONCURRENT_IMPORTERS} importers at once), COPY ${baseline[run]} events/s; CPU per 1,000 events: API ${apiCpu[run]} ms${postgresRun === null ? '' : `, PostgreSQL ${postgresRun} ms`}`);
   }
   await ctx.pool.query('DROP TABLE bench_sync_event_copy');
