@@ -1027,14 +1027,50 @@ export const SCORE_TO_ACTION_ANSWERS: ScoreToActionAnswer[] = [
   scoreForecastAnswer,
 ];
 
-export async function scoreToAction(ctx: BenchContext, answers: ScoreToActionAnswer[] = SCORE_TO_ACTION_ANSWERS): Promise<Measure> {
+/**
+ * One answer's median request time over HTTP and bare over the bench's pool, each run the
+ * median of `requests`, in ms; the two checked equal first.
+ */
+async function timeAnswer(ctx: BenchContext, answer: ScoreToActionAnswer, target: ScoreToActionTarget, requests: number) {
+  const timeOne = async (fn: () => Promise<unknown>) => {
+    const t = process.hrtime.bigint();
+    await fn();
+    return Number(process.hrtime.bigint() - t) / 1e6;
+  };
+  const variables = answer.variables(target);
+  const ask = () => gqlOk(ctx.api.url, answer.query, variables, ctx.adminToken);
+  const bare = () => answer.baseline(ctx.pool, target);
+  const why = answer.disagreement(await ask(), await bare());
+  if (why) throw new Error(`P7 ${answer.name}: the API and the bare SQL differ: ${why}`);
+  // Untimed first, as P2: a long-running server answers at its steady state.
+  for (let i = 0; i < (ctx.quick ? 5 : 50); i++) {
+    await ask();
+    await bare();
+  }
+  const api: number[] = [];
+  const baseline: number[] = [];
+  for (let run = 0; run < ctx.runs; run++) {
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < requests; i++) {
+      a.push(await timeOne(ask));
+      b.push(await timeOne(bare));
+    }
+    api.push(round(figure(a).median));
+    baseline.push(round(figure(b).median));
+  }
+  return { api, baseline };
+}
+
+/** The busiest province in the period, with its rank and total through the API, and the running month. */
+async function scoreToActionTarget(ctx: BenchContext): Promise<ScoreToActionTarget> {
   const { code: province } = await busiestProvince(ctx);
   const nodes = await loadAgencyNodes(ctx.dataSource.manager);
   const contributorIds = [...new AgencyStructure(nodes, parsePeriod(ctx.period)).contributors(nodes.find((a) => a.code === province)!.id)];
   const provinceNode = nodes.find((a) => a.code === province)!;
   // Its rank and total through the API, which computes the period on its first read.
   const { scorecard } = await gqlOk(ctx.api.url, 'query Rank($agency: String!, $period: String!) { scorecard(agencyCode: $agency, period: $period) { rank total } }', { agency: province, period: ctx.period });
-  const target: ScoreToActionTarget = {
+  return {
     province,
     contributorIds,
     period: ctx.period,
@@ -1044,7 +1080,10 @@ export async function scoreToAction(ctx: BenchContext, answers: ScoreToActionAns
     total: scorecard.total,
     runningPeriod: periodsContaining(new Date())[0].key,
   };
-  // Statements, on the development-mode instance that counts them.
+}
+
+/** Statements per answer, on the development-mode instance that counts them (for a page: at 10, 50 and 100). */
+async function countStatements(ctx: BenchContext, answers: ScoreToActionAnswer[], target: ScoreToActionTarget) {
   const statements = new Map<string, number[]>();
   await ctx.withStatementCounts(async (url) => {
     for (const answer of answers) {
@@ -1059,39 +1098,20 @@ export async function scoreToAction(ctx: BenchContext, answers: ScoreToActionAns
       statements.set(answer.name, counts);
     }
   });
-  const timeOne = async (fn: () => Promise<unknown>) => {
-    const t = process.hrtime.bigint();
-    await fn();
-    return Number(process.hrtime.bigint() - t) / 1e6;
-  };
+  return statements;
+}
+
+export async function scoreToAction(ctx: BenchContext, answers: ScoreToActionAnswer[] = SCORE_TO_ACTION_ANSWERS): Promise<Measure> {
+  const target = await scoreToActionTarget(ctx);
+  const { province } = target;
+  const statements = await countStatements(ctx, answers, target);
   const requests = ctx.quick ? 5 : 20;
   const plan = planTarget(target.rank, target.total);
   const figures: Measure['figures'] = {};
   const results: string[] = [];
   let met = true;
   for (const answer of answers) {
-    const variables = answer.variables(target);
-    const ask = () => gqlOk(ctx.api.url, answer.query, variables, ctx.adminToken);
-    const bare = () => answer.baseline(ctx.pool, target);
-    const why = answer.disagreement(await ask(), await bare());
-    if (why) throw new Error(`P7 ${answer.name}: the API and the bare SQL differ: ${why}`);
-    // Untimed first, as P2: a long-running server answers at its steady state.
-    for (let i = 0; i < (ctx.quick ? 5 : 50); i++) {
-      await ask();
-      await bare();
-    }
-    const api: number[] = [];
-    const baseline: number[] = [];
-    for (let run = 0; run < ctx.runs; run++) {
-      const a: number[] = [];
-      const b: number[] = [];
-      for (let i = 0; i < requests; i++) {
-        a.push(await timeOne(ask));
-        b.push(await timeOne(bare));
-      }
-      api.push(round(figure(a).median));
-      baseline.push(round(figure(b).median));
-    }
+    const { api, baseline } = await timeAnswer(ctx, answer, target, requests);
     const key = answer.name.charAt(0).toLowerCase() + answer.name.slice(1);
     figures[key] = withUnit(figure(api), 'ms');
     figures[`${key}Baseline`] = withUnit(figure(baseline), 'ms');
