@@ -354,6 +354,54 @@ async function bareFanOut(ctx: BenchContext, count: number): Promise<{ p99: numb
   }
 }
 
+/**
+ * What this machine allows, with its 2 cores shared by server and subscribers: the same
+ * fan-out with nothing but the WebSocket library. Not judged; a failure leaves it out.
+ */
+async function bareFloor(ctx: BenchContext, count: number): Promise<Awaited<ReturnType<typeof bareFanOut>> | undefined> {
+  try {
+    return await bareFanOut(ctx, count);
+  } catch (err) {
+    ctx.log(`  P3 floor could not be measured: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
+}
+
+/**
+ * Memory, on a fresh API of its own: its RSS and V8 heap after a full collection, before the
+ * subscribers connect and with them (three readings a second apart: the spread is between
+ * readings, not runs). A fresh process has nothing else to hold, nor garbage to free.
+ */
+async function memoryPerSubscriber(ctx: BenchContext, count: number): Promise<{ memory?: { rss: Figure; heap: Figure }; memoryFailure?: string }> {
+  try {
+    const memory = await ctx.withFreshApi(async (api) => {
+      const reading = async () => {
+        await collectGarbage(api.inspectorUrl);
+        return { rss: await metric(api.metricsUrl, 'process_resident_memory_bytes'), heap: await metric(api.metricsUrl, 'nodejs_heap_size_used_bytes') };
+      };
+      const before = await reading();
+      const connected = await connectSubscribers(ctx, api, count, 'ws-subscribers-memory.log');
+      try {
+        const readings: { rss: number; heap: number }[] = [];
+        for (let i = 0; i < ctx.runs; i++) {
+          await sleep(1000);
+          readings.push(await reading());
+        }
+        ctx.log(`  P3 memory (fresh API, after a full collection): RSS ${(before.rss / 2 ** 20).toFixed(0)} MB before ${count} subscribers, ${(readings[0].rss / 2 ** 20).toFixed(0)} MB with them`);
+        const perSubscriber = (key: 'rss' | 'heap') => figure(readings.map((r) => round((r[key] - before[key]) / count / 1024, 1)));
+        return { rss: perSubscriber('rss'), heap: perSubscriber('heap') };
+      } finally {
+        await connected.close();
+      }
+    });
+    return { memory };
+  } catch (err) {
+    const memoryFailure = err instanceof Error ? err.message : String(err);
+    ctx.log(`  P3 memory could not be read: ${memoryFailure}`);
+    return { memoryFailure };
+  }
+}
+
 export async function alertFanOut(ctx: BenchContext): Promise<Measure> {
   const count = ctx.sizes.p3Subscribers;
   // Latency, on the API every measure uses. Its memory is not read here: uncollected, the RSS
@@ -378,45 +426,8 @@ export async function alertFanOut(ctx: BenchContext): Promise<Measure> {
     const uncollectedGrowth = round(((await rss()) - rssBefore) / count / 1024, 1);
     await subscribers.close();
 
-    // What this machine allows, with its 2 cores shared by server and subscribers: the same
-    // fan-out with nothing but the WebSocket library. Not judged; a failure leaves it out.
-    let floor: Awaited<ReturnType<typeof bareFanOut>> | undefined;
-    try {
-      floor = await bareFanOut(ctx, count);
-    } catch (err) {
-      ctx.log(`  P3 floor could not be measured: ${err instanceof Error ? err.message : String(err)}`);
-    }
-
-    // Memory, on a fresh API of its own: its RSS and V8 heap after a full collection, before the
-    // subscribers connect and with them (three readings a second apart: the spread is between
-    // readings, not runs). A fresh process has nothing else to hold, nor garbage to free.
-    let memory: { rss: Figure; heap: Figure } | undefined;
-    let memoryFailure: string | undefined;
-    try {
-      memory = await ctx.withFreshApi(async (api) => {
-        const reading = async () => {
-          await collectGarbage(api.inspectorUrl);
-          return { rss: await metric(api.metricsUrl, 'process_resident_memory_bytes'), heap: await metric(api.metricsUrl, 'nodejs_heap_size_used_bytes') };
-        };
-        const before = await reading();
-        const connected = await connectSubscribers(ctx, api, count, 'ws-subscribers-memory.log');
-        try {
-          const readings: { rss: number; heap: number }[] = [];
-          for (let i = 0; i < ctx.runs; i++) {
-            await sleep(1000);
-            readings.push(await reading());
-          }
-          ctx.log(`  P3 memory (fresh API, after a full collection): RSS ${(before.rss / 2 ** 20).toFixed(0)} MB before ${count} subscribers, ${(readings[0].rss / 2 ** 20).toFixed(0)} MB with them`);
-          const perSubscriber = (key: 'rss' | 'heap') => figure(readings.map((r) => round((r[key] - before[key]) / count / 1024, 1)));
-          return { rss: perSubscriber('rss'), heap: perSubscriber('heap') };
-        } finally {
-          await connected.close();
-        }
-      });
-    } catch (err) {
-      memoryFailure = err instanceof Error ? err.message : String(err);
-      ctx.log(`  P3 memory could not be read: ${memoryFailure}`);
-    }
+    const floor = await bareFloor(ctx, count);
+    const { memory, memoryFailure } = await memoryPerSubscriber(ctx, count);
 
     const p99Median = figure(p99).median;
     const kb = memory?.rss.median;
@@ -443,11 +454,8 @@ export async function alertFanOut(ctx: BenchContext): Promise<Measure> {
 // ---------------------------------------------------------------------------------------------
 // P4: full recompute of the seeded month against one raw GROUP BY; one event → scorecard.
 // ---------------------------------------------------------------------------------------------
-export async function monthRecompute(ctx: BenchContext): Promise<Measure> {
-  const [y, m] = ctx.period.split('-').map(Number);
-  const from = `${ctx.period}-01T00:00:00+07:00`;
-  const to = `${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, '0')}-01T00:00:00+07:00`;
-  const [{ n: dossiers }] = (await ctx.pool.query(`SELECT count(*)::int AS n FROM dossier WHERE received_at >= $1 AND received_at < $2`, [from, to])).rows;
+/** The recompute over HTTP against the raw GROUP BY, each run one of each, in ms. */
+async function timeRecompute(ctx: BenchContext, from: string, to: string) {
   const groupBy = `
     SELECT agency_id, count(*) AS received,
       count(*) FILTER (WHERE completion_timeliness IN ('EARLY', 'ON_TIME')) AS on_time,
@@ -462,8 +470,8 @@ export async function monthRecompute(ctx: BenchContext): Promise<Measure> {
   const baseline: number[] = [];
   const recompute = () => gqlOk(ctx.api.url, 'mutation($period: String!) { recomputeIndex(period: $period) { scorecards } }', { period: ctx.period }, ctx.adminToken);
   // One untimed round of each first: the first recompute reads its indexes from disk while the
-  // baseline's heap pages are already cached by the count above, so run 1 would compare a
-  // cold read with a warm one.
+  // baseline's heap pages are already cached by monthRecompute's count of the month, so run 1
+  // would compare a cold read with a warm one.
   await recompute();
   await ctx.pool.query(groupBy, [from, to]);
   for (let run = 0; run < ctx.runs; run++) {
@@ -475,10 +483,15 @@ export async function monthRecompute(ctx: BenchContext): Promise<Measure> {
     baseline.push(Date.now() - t);
     ctx.log(`  P4 run ${run + 1}: recompute ${api[run]} ms, GROUP BY ${baseline[run]} ms`);
   }
-  // One event: a dossier received in the month, until its agency's scorecard counts it; for
-  // the month's busiest agency (the worst case: its recount reads the most rows) and for the
-  // agency in the middle, each with a procedure it handled.
-  const agencies: { agency: string; dossiers: number; procedure: string }[] = (
+  return { api, baseline };
+}
+
+/**
+ * The agencies one event is timed for: the month's busiest agency (the worst case: its
+ * recount reads the most rows) and the agency in the middle, each with a procedure it handled.
+ */
+async function busiestAndMedianAgencies(ctx: BenchContext, from: string, to: string): Promise<{ agency: string; dossiers: number; procedure: string }[]> {
+  return (
     await ctx.pool.query(
       `WITH sizes AS (SELECT agency_id, count(*)::int AS dossiers FROM dossier WHERE received_at >= $1 AND received_at < $2 GROUP BY agency_id),
             ranked AS (SELECT agency_id, dossiers, row_number() OVER (ORDER BY dossiers DESC, agency_id) AS n, count(*) OVER () AS total FROM sizes)
@@ -488,35 +501,46 @@ export async function monthRecompute(ctx: BenchContext): Promise<Measure> {
       [from, to],
     )
   ).rows;
-  const oneEventFor = async (pair: { agency: string; procedure: string }, label: string) => {
-    const scoreQuery = 'query($agency: String!, $period: String!) { scorecard(agencyCode: $agency, period: $period) { dossiersReceived } }';
-    const received = async () => (await gqlOk(ctx.api.url, scoreQuery, { agency: pair.agency, period: ctx.period }, ctx.adminToken)).scorecard.dossiersReceived as number;
-    // The stored scorecard, read from PostgreSQL: polling the API every 2 ms would keep its one
-    // thread busy answering polls and delay the very update being timed.
-    const stored = async () =>
-      Number(
-        (await ctx.pool.query(`SELECT s.counters->>'dossiersReceived' AS n FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE a.code = $1 AND s.period = $2`, [pair.agency, ctx.period])).rows[0]?.n ?? NaN,
-      );
-    const times: number[] = [];
-    for (let run = 0; run < Math.max(ctx.runs, 5); run++) {
-      const beforeCount = await received();
-      if ((await stored()) !== beforeCount) throw new Error('P4: the stored scorecard and the scorecard query disagree');
-      await gqlOk(
-        ctx.api.url,
-        `mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { code } }`,
-        { input: { code: `BENCH-P4-${process.pid}-${label}-${run}`, procedureCode: pair.procedure, agencyCode: pair.agency, channel: 'ONLINE', receivedAt: `${ctx.period}-20T09:00:00+07:00`, applicant: { kind: 'CITIZEN', name: 'Bench', idNumber: '001090000001' } } },
-        ctx.adminToken,
-      );
-      const committed = Date.now();
-      await waitFor('the stored scorecard to count the new dossier', async () => (await stored()) > beforeCount, 10_000, 2);
-      times.push(Date.now() - committed);
-      // …and what a client reads says so.
-      if ((await received()) !== beforeCount + 1) throw new Error('P4: the scorecard query does not show the new dossier');
-    }
-    return times;
-  };
-  const busiest = await oneEventFor(agencies[0], 'busiest');
-  const middle = await oneEventFor(agencies[agencies.length - 1], 'median');
+}
+
+/** One event: a dossier received in the month, until its agency's scorecard counts it, in ms, run after run. */
+async function oneEventToScorecard(ctx: BenchContext, pair: { agency: string; procedure: string }, label: string) {
+  const scoreQuery = 'query($agency: String!, $period: String!) { scorecard(agencyCode: $agency, period: $period) { dossiersReceived } }';
+  const received = async () => (await gqlOk(ctx.api.url, scoreQuery, { agency: pair.agency, period: ctx.period }, ctx.adminToken)).scorecard.dossiersReceived as number;
+  // The stored scorecard, read from PostgreSQL: polling the API every 2 ms would keep its one
+  // thread busy answering polls and delay the very update being timed.
+  const stored = async () =>
+    Number(
+      (await ctx.pool.query(`SELECT s.counters->>'dossiersReceived' AS n FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE a.code = $1 AND s.period = $2`, [pair.agency, ctx.period])).rows[0]?.n ?? NaN,
+    );
+  const times: number[] = [];
+  for (let run = 0; run < Math.max(ctx.runs, 5); run++) {
+    const beforeCount = await received();
+    if ((await stored()) !== beforeCount) throw new Error('P4: the stored scorecard and the scorecard query disagree');
+    await gqlOk(
+      ctx.api.url,
+      `mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { code } }`,
+      { input: { code: `BENCH-P4-${process.pid}-${label}-${run}`, procedureCode: pair.procedure, agencyCode: pair.agency, channel: 'ONLINE', receivedAt: `${ctx.period}-20T09:00:00+07:00`, applicant: { kind: 'CITIZEN', name: 'Bench', idNumber: '001090000001' } } },
+      ctx.adminToken,
+    );
+    const committed = Date.now();
+    await waitFor('the stored scorecard to count the new dossier', async () => (await stored()) > beforeCount, 10_000, 2);
+    times.push(Date.now() - committed);
+    // …and what a client reads says so.
+    if ((await received()) !== beforeCount + 1) throw new Error('P4: the scorecard query does not show the new dossier');
+  }
+  return times;
+}
+
+export async function monthRecompute(ctx: BenchContext): Promise<Measure> {
+  const [y, m] = ctx.period.split('-').map(Number);
+  const from = `${ctx.period}-01T00:00:00+07:00`;
+  const to = `${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, '0')}-01T00:00:00+07:00`;
+  const [{ n: dossiers }] = (await ctx.pool.query(`SELECT count(*)::int AS n FROM dossier WHERE received_at >= $1 AND received_at < $2`, [from, to])).rows;
+  const { api, baseline } = await timeRecompute(ctx, from, to);
+  const agencies = await busiestAndMedianAgencies(ctx, from, to);
+  const busiest = await oneEventToScorecard(ctx, agencies[0], 'busiest');
+  const middle = await oneEventToScorecard(ctx, agencies[agencies.length - 1], 'median');
   ctx.log(`  P4 one event → scorecard: busiest agency ${agencies[0].agency} (${agencies[0].dossiers} dossiers in the month) ${figure(busiest).median} ms, median agency ${agencies[agencies.length - 1].agency} (${agencies[agencies.length - 1].dossiers}) ${figure(middle).median} ms`);
   const ratio = figure(api).median / figure(baseline).median;
   const worst = figure(busiest).median;
@@ -541,10 +565,65 @@ export async function monthRecompute(ctx: BenchContext): Promise<Measure> {
 // ---------------------------------------------------------------------------------------------
 /** P5 also times, without judging it, this many importers pushing at once (COPY is one stream, so the judged figure is one too). */
 const CONCURRENT_IMPORTERS = 4;
+const IMPORT_MUTATION = 'mutation($events: [DossierEventInput!]!) { importDossierEvents(events: $events) { accepted rejected duplicates held } }';
+
+/** One run's generated histories as request bodies of 1,000 events each. */
+function importBatches(ctx: BenchContext, agencyCodes: string[], procedureCodes: string[], prefix: string, seed: number) {
+  const events: { eventId: string }[] = [];
+  for (let n = 0; events.length < ctx.sizes.p5EventsPerRun; n += 1000) {
+    events.push(...generateHistories({ prefix, dossiers: 1000, firstNumber: n, agencyCodes, procedureCodes, seed }).events);
+  }
+  events.length = ctx.sizes.p5EventsPerRun;
+  // Batches must not split a dossier's receipt from what follows, or events are held (still accepted).
+  const bodies: string[] = [];
+  for (let i = 0; i < events.length; i += 1000) bodies.push(JSON.stringify({ query: IMPORT_MUTATION, variables: { events: events.slice(i, i + 1000) } }));
+  return bodies;
+}
+
+/**
+ * The batches in order, by `importers` clients at once, events/s. Each client pushes its own
+ * stream, a contiguous share of the batches, as an agency system pushes its own dossiers:
+ * consecutive batches share the dossier cut at their boundary, and clients taking the next
+ * batch of one stream waited on each other's lock of that dossier, one after another, and
+ * gained little on one client.
+ */
+async function pushBatches(ctx: BenchContext, bodies: string[], importers: number) {
+  let accepted = 0;
+  const started = Date.now();
+  const share = Math.ceil(bodies.length / importers);
+  const importer = async (stream: string[]) => {
+    for (const body of stream) {
+      const res = await fetch(ctx.api.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.adminToken}` }, body });
+      const json = (await res.json()) as { data?: { importDossierEvents: { accepted: number; rejected: number } }; errors?: unknown };
+      if (!json.data) throw new Error(`P5: ${JSON.stringify(json.errors)}`);
+      if (json.data.importDossierEvents.rejected) throw new Error(`P5: generated events were rejected`);
+      accepted += json.data.importDossierEvents.accepted;
+    }
+  };
+  await Promise.all(Array.from({ length: importers }, (_, i) => importer(bodies.slice(i * share, (i + 1) * share))));
+  const seconds = (Date.now() - started) / 1000;
+  if (accepted !== ctx.sizes.p5EventsPerRun) throw new Error(`P5: ${accepted} of ${ctx.sizes.p5EventsPerRun} events accepted`);
+  return round(ctx.sizes.p5EventsPerRun / seconds, 0);
+}
+
+/** The baseline: the same rows, as stored, copied into an identical empty table, events/s. */
+async function copyRate(ctx: BenchContext, prefix: string) {
+  const client = await ctx.pool.connect();
+  try {
+    const dump = path.join(ctx.workDir, 'p5-rows.copy');
+    await pipeline(client.query(copyTo(`COPY (SELECT * FROM sync_event WHERE dossier_code LIKE '${prefix}-%') TO STDOUT`)), fs.createWriteStream(dump));
+    await client.query('TRUNCATE bench_sync_event_copy');
+    const t = Date.now();
+    await pipeline(fs.createReadStream(dump), client.query(copyFrom('COPY bench_sync_event_copy FROM STDIN')));
+    return round(ctx.sizes.p5EventsPerRun / ((Date.now() - t) / 1000), 0);
+  } finally {
+    client.release();
+  }
+}
+
 export async function syncImport(ctx: BenchContext): Promise<Measure> {
   const agencyCodes = (await ctx.pool.query(`SELECT code FROM agency WHERE kind IN ('DEPARTMENT', 'COMMUNE') AND (valid_to IS NULL OR valid_to > now()) ORDER BY code`)).rows.map((r) => r.code as string);
   const procedureCodes = (await ctx.pool.query(`SELECT code FROM procedure ORDER BY code`)).rows.map((r) => r.code as string);
-  const mutation = 'mutation($events: [DossierEventInput!]!) { importDossierEvents(events: $events) { accepted rejected duplicates held } }';
   const api: number[] = [];
   const concurrent: number[] = [];
   const baseline: number[] = [];
@@ -557,69 +636,25 @@ export async function syncImport(ctx: BenchContext): Promise<Measure> {
   const postgresCpu: number[] = [];
   const cpuMs = async () => ({ api: (await metric(ctx.api.metricsUrl, 'process_cpu_seconds_total')) * 1000, postgres: postgresCpuMs() });
   const perThousandEvents = (ms: number) => round((ms / ctx.sizes.p5EventsPerRun) * 1000, 1);
-  const generate = (prefix: string, seed: number) => {
-    const events: { eventId: string }[] = [];
-    for (let n = 0; events.length < ctx.sizes.p5EventsPerRun; n += 1000) {
-      events.push(...generateHistories({ prefix, dossiers: 1000, firstNumber: n, agencyCodes, procedureCodes, seed }).events);
-    }
-    events.length = ctx.sizes.p5EventsPerRun;
-    // Batches must not split a dossier's receipt from what follows, or events are held (still accepted).
-    const bodies: string[] = [];
-    for (let i = 0; i < events.length; i += 1000) bodies.push(JSON.stringify({ query: mutation, variables: { events: events.slice(i, i + 1000) } }));
-    return bodies;
-  };
-  // The batches in order, by `importers` clients at once, events/s. Each client pushes its own
-  // stream, a contiguous share of the batches, as an agency system pushes its own dossiers:
-  // consecutive batches share the dossier cut at their boundary, and clients taking the next
-  // batch of one stream waited on each other's lock of that dossier, one after another, and
-  // gained little on one client.
-  const push = async (bodies: string[], importers: number) => {
-    let accepted = 0;
-    const started = Date.now();
-    const share = Math.ceil(bodies.length / importers);
-    const importer = async (stream: string[]) => {
-      for (const body of stream) {
-        const res = await fetch(ctx.api.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.adminToken}` }, body });
-        const json = (await res.json()) as { data?: { importDossierEvents: { accepted: number; rejected: number } }; errors?: unknown };
-        if (!json.data) throw new Error(`P5: ${JSON.stringify(json.errors)}`);
-        if (json.data.importDossierEvents.rejected) throw new Error(`P5: generated events were rejected`);
-        accepted += json.data.importDossierEvents.accepted;
-      }
-    };
-    await Promise.all(Array.from({ length: importers }, (_, i) => importer(bodies.slice(i * share, (i + 1) * share))));
-    const seconds = (Date.now() - started) / 1000;
-    if (accepted !== ctx.sizes.p5EventsPerRun) throw new Error(`P5: ${accepted} of ${ctx.sizes.p5EventsPerRun} events accepted`);
-    return round(ctx.sizes.p5EventsPerRun / seconds, 0);
-  };
+  const generate = (prefix: string, seed: number) => importBatches(ctx, agencyCodes, procedureCodes, prefix, seed);
   // The copy target: sync_event's own columns, indexes and constraints, empty.
   await ctx.pool.query(`DROP TABLE IF EXISTS bench_sync_event_copy; CREATE TABLE bench_sync_event_copy (LIKE sync_event INCLUDING ALL)`);
   // Untimed first, as P2 and P3 do: the first imports of a fresh API run in V8's interpreter
   // and baseline compilers (the first timed run was always the slowest), while COPY is hot at once.
-  await push(generate(`B5W${process.pid}`, 99), 1);
+  await pushBatches(ctx, generate(`B5W${process.pid}`, 99), 1);
   for (let run = 0; run < ctx.runs; run++) {
     const prefix = `B5R${run}P${process.pid}`;
     const bodies = generate(prefix, run + 1);
     const cpuBefore = await cpuMs();
-    api.push(await push(bodies, 1));
+    api.push(await pushBatches(ctx, bodies, 1));
     const cpuAfter = await cpuMs();
     apiCpu.push(perThousandEvents(cpuAfter.api - cpuBefore.api));
     const postgresRun = cpuBefore.postgres === null || cpuAfter.postgres === null ? null : perThousandEvents(cpuAfter.postgres - cpuBefore.postgres);
     if (postgresRun !== null) postgresCpu.push(postgresRun);
     // Not judged: the same amount by four agency systems pushing at once, for capacity.
-    concurrent.push(await push(generate(`B5C${run}P${process.pid}`, run + 11), CONCURRENT_IMPORTERS));
+    concurrent.push(await pushBatches(ctx, generate(`B5C${run}P${process.pid}`, run + 11), CONCURRENT_IMPORTERS));
 
-    // The same rows, as stored, copied into an identical empty table.
-    const client = await ctx.pool.connect();
-    try {
-      const dump = path.join(ctx.workDir, 'p5-rows.copy');
-      await pipeline(client.query(copyTo(`COPY (SELECT * FROM sync_event WHERE dossier_code LIKE '${prefix}-%') TO STDOUT`)), fs.createWriteStream(dump));
-      await client.query('TRUNCATE bench_sync_event_copy');
-      const t = Date.now();
-      await pipeline(fs.createReadStream(dump), client.query(copyFrom('COPY bench_sync_event_copy FROM STDIN')));
-      baseline.push(round(ctx.sizes.p5EventsPerRun / ((Date.now() - t) / 1000), 0));
-    } finally {
-      client.release();
-    }
+    baseline.push(await copyRate(ctx, prefix));
     ctx.log(`  P5 run ${run + 1}: import ${api[run]} events/s (${concurrent[run]} with ${CONCURRENT_IMPORTERS} importers at once), COPY ${baseline[run]} events/s; CPU per 1,000 events: API ${apiCpu[run]} ms${postgresRun === null ? '' : `, PostgreSQL ${postgresRun} ms`}`);
   }
   await ctx.pool.query('DROP TABLE bench_sync_event_copy');
@@ -992,14 +1027,50 @@ export const SCORE_TO_ACTION_ANSWERS: ScoreToActionAnswer[] = [
   scoreForecastAnswer,
 ];
 
-export async function scoreToAction(ctx: BenchContext, answers: ScoreToActionAnswer[] = SCORE_TO_ACTION_ANSWERS): Promise<Measure> {
+/**
+ * One answer's median request time over HTTP and bare over the bench's pool, each run the
+ * median of `requests`, in ms; the two checked equal first.
+ */
+async function timeAnswer(ctx: BenchContext, answer: ScoreToActionAnswer, target: ScoreToActionTarget, requests: number) {
+  const timeOne = async (fn: () => Promise<unknown>) => {
+    const t = process.hrtime.bigint();
+    await fn();
+    return Number(process.hrtime.bigint() - t) / 1e6;
+  };
+  const variables = answer.variables(target);
+  const ask = () => gqlOk(ctx.api.url, answer.query, variables, ctx.adminToken);
+  const bare = () => answer.baseline(ctx.pool, target);
+  const why = answer.disagreement(await ask(), await bare());
+  if (why) throw new Error(`P7 ${answer.name}: the API and the bare SQL differ: ${why}`);
+  // Untimed first, as P2: a long-running server answers at its steady state.
+  for (let i = 0; i < (ctx.quick ? 5 : 50); i++) {
+    await ask();
+    await bare();
+  }
+  const api: number[] = [];
+  const baseline: number[] = [];
+  for (let run = 0; run < ctx.runs; run++) {
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < requests; i++) {
+      a.push(await timeOne(ask));
+      b.push(await timeOne(bare));
+    }
+    api.push(round(figure(a).median));
+    baseline.push(round(figure(b).median));
+  }
+  return { api, baseline };
+}
+
+/** The busiest province in the period, with its rank and total through the API, and the running month. */
+async function scoreToActionTarget(ctx: BenchContext): Promise<ScoreToActionTarget> {
   const { code: province } = await busiestProvince(ctx);
   const nodes = await loadAgencyNodes(ctx.dataSource.manager);
   const contributorIds = [...new AgencyStructure(nodes, parsePeriod(ctx.period)).contributors(nodes.find((a) => a.code === province)!.id)];
   const provinceNode = nodes.find((a) => a.code === province)!;
   // Its rank and total through the API, which computes the period on its first read.
   const { scorecard } = await gqlOk(ctx.api.url, 'query Rank($agency: String!, $period: String!) { scorecard(agencyCode: $agency, period: $period) { rank total } }', { agency: province, period: ctx.period });
-  const target: ScoreToActionTarget = {
+  return {
     province,
     contributorIds,
     period: ctx.period,
@@ -1009,7 +1080,10 @@ export async function scoreToAction(ctx: BenchContext, answers: ScoreToActionAns
     total: scorecard.total,
     runningPeriod: periodsContaining(new Date())[0].key,
   };
-  // Statements, on the development-mode instance that counts them.
+}
+
+/** Statements per answer, on the development-mode instance that counts them (for a page: at 10, 50 and 100). */
+async function countStatements(ctx: BenchContext, answers: ScoreToActionAnswer[], target: ScoreToActionTarget) {
   const statements = new Map<string, number[]>();
   await ctx.withStatementCounts(async (url) => {
     for (const answer of answers) {
@@ -1024,39 +1098,20 @@ export async function scoreToAction(ctx: BenchContext, answers: ScoreToActionAns
       statements.set(answer.name, counts);
     }
   });
-  const timeOne = async (fn: () => Promise<unknown>) => {
-    const t = process.hrtime.bigint();
-    await fn();
-    return Number(process.hrtime.bigint() - t) / 1e6;
-  };
+  return statements;
+}
+
+export async function scoreToAction(ctx: BenchContext, answers: ScoreToActionAnswer[] = SCORE_TO_ACTION_ANSWERS): Promise<Measure> {
+  const target = await scoreToActionTarget(ctx);
+  const { province } = target;
+  const statements = await countStatements(ctx, answers, target);
   const requests = ctx.quick ? 5 : 20;
   const plan = planTarget(target.rank, target.total);
   const figures: Measure['figures'] = {};
   const results: string[] = [];
   let met = true;
   for (const answer of answers) {
-    const variables = answer.variables(target);
-    const ask = () => gqlOk(ctx.api.url, answer.query, variables, ctx.adminToken);
-    const bare = () => answer.baseline(ctx.pool, target);
-    const why = answer.disagreement(await ask(), await bare());
-    if (why) throw new Error(`P7 ${answer.name}: the API and the bare SQL differ: ${why}`);
-    // Untimed first, as P2: a long-running server answers at its steady state.
-    for (let i = 0; i < (ctx.quick ? 5 : 50); i++) {
-      await ask();
-      await bare();
-    }
-    const api: number[] = [];
-    const baseline: number[] = [];
-    for (let run = 0; run < ctx.runs; run++) {
-      const a: number[] = [];
-      const b: number[] = [];
-      for (let i = 0; i < requests; i++) {
-        a.push(await timeOne(ask));
-        b.push(await timeOne(bare));
-      }
-      api.push(round(figure(a).median));
-      baseline.push(round(figure(b).median));
-    }
+    const { api, baseline } = await timeAnswer(ctx, answer, target, requests);
     const key = answer.name.charAt(0).toLowerCase() + answer.name.slice(1);
     figures[key] = withUnit(figure(api), 'ms');
     figures[`${key}Baseline`] = withUnit(figure(baseline), 'ms');
