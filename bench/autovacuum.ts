@@ -9,7 +9,10 @@ import pg from 'pg';
  * rows, and the same for vacuum). Its launcher naps 60 s by default; this one naps a few
  * seconds, because each measure lasts seconds where a server runs for months.
  */
-export async function startAutovacuumStandIn(pool: pg.Pool, options: { napMs: number; log: (message: string) => void }): Promise<{ enabled: boolean; stop: () => Promise<string[]> }> {
+export async function startAutovacuumStandIn(
+  pool: pg.Pool,
+  options: { napMs: number; log: (message: string) => void },
+): Promise<{ enabled: boolean; stop: () => Promise<string[]> }> {
   const [{ autovacuum }] = (await pool.query(`SELECT current_setting('autovacuum') AS autovacuum`)).rows;
   if (autovacuum === 'on') return { enabled: false, stop: async () => [] };
   const done: string[] = [];

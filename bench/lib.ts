@@ -109,7 +109,11 @@ export function benchPort(server: BenchServer): number {
 }
 
 /** A Node child process whose output goes to a log file; rejects `exited` on a non-zero exit. */
-export function spawnNode(script: string, args: string[], options: { env?: Record<string, string>; log: string; ipc?: boolean; nodeArgs?: string[] }): ChildProcess {
+export function spawnNode(
+  script: string,
+  args: string[],
+  options: { env?: Record<string, string>; log: string; ipc?: boolean; nodeArgs?: string[] },
+): ChildProcess {
   const out = fs.openSync(options.log, 'a');
   try {
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], {
@@ -205,7 +209,12 @@ export async function collectGarbage(inspectorUrl: string, timeoutMs = 30_000): 
 
 /** The inspector address a node process started with `--inspect` printed to its log, past byte `from`. */
 export async function inspectorUrlOf(logFile: string, from = 0, timeoutMs = 30_000): Promise<string> {
-  return waitFor('the inspector address in the log', async () => /Debugger listening on (ws:\/\/\S+)/.exec(fs.readFileSync(logFile).subarray(from).toString('utf8'))?.[1], timeoutMs, 100);
+  return waitFor(
+    'the inspector address in the log',
+    async () => /Debugger listening on (ws:\/\/\S+)/.exec(fs.readFileSync(logFile).subarray(from).toString('utf8'))?.[1],
+    timeoutMs,
+    100,
+  );
 }
 
 /** One value of a Prometheus text exposition (the first sample of that name). */
@@ -224,7 +233,10 @@ export interface LoadResult {
 }
 
 /** autocannon in its own process (the load generator never shares the server's event loop). */
-export async function autocannon(url: string, options: { connections: number; seconds: number; body?: string; headers?: Record<string, string>; log: string }): Promise<LoadResult> {
+export async function autocannon(
+  url: string,
+  options: { connections: number; seconds: number; body?: string; headers?: Record<string, string>; log: string },
+): Promise<LoadResult> {
   const bin = path.join(ROOT, 'node_modules/autocannon/autocannon.js');
   const args = ['-c', String(options.connections), '-d', String(options.seconds), '--json'];
   if (options.body !== undefined) args.push('-m', 'POST', '-b', options.body);

@@ -17,7 +17,25 @@ import { generateHistories } from '../src/seed/sync-histories';
 import { criterionSides, CriterionDossierSide, sideDossierIds } from '../src/services/index/criterion-dossiers';
 import { additiveCounters, AgencyStructure, existsAtEnd, loadAgencyNodes } from '../src/services/index/scorecards';
 import { recordAlerts } from '../src/subscriptions/alert-outbox';
-import { autocannon, benchPort, BenchServer, collectGarbage, DIST, figure, Figure, gql, gqlOk, metric, percentile, postgresCpuMs, sendTo, sleep, spawnNode, stopChild, waitFor } from './lib';
+import {
+  autocannon,
+  benchPort,
+  BenchServer,
+  collectGarbage,
+  DIST,
+  figure,
+  Figure,
+  gql,
+  gqlOk,
+  metric,
+  percentile,
+  postgresCpuMs,
+  sendTo,
+  sleep,
+  spawnNode,
+  stopChild,
+  waitFor,
+} from './lib';
 
 /** Where an API instance answers. */
 export interface ApiUrls {
@@ -66,7 +84,8 @@ const round = (n: number, digits = 2) => Number(n.toFixed(digits));
 // P1: public rankings over HTTP against a bare node:http server sending the same bytes.
 // ---------------------------------------------------------------------------------------------
 export async function publicRankings(ctx: BenchContext): Promise<Measure> {
-  const query = 'query Rankings($period: String!, $kind: AgencyKind!) { rankings(period: $period, kind: $kind) { rank total rankDelta scoreDelta agency { code name } } }';
+  const query =
+    'query Rankings($period: String!, $kind: AgencyKind!) { rankings(period: $period, kind: $kind) { rank total rankDelta scoreDelta agency { code name } } }';
   const body = JSON.stringify({ query, variables: { period: ctx.period, kind: 'PROVINCE' }, operationName: 'Rankings' });
   const headers = { 'content-type': 'application/json' };
   const first = await fetch(ctx.api.url, { method: 'POST', headers, body });
@@ -128,7 +147,8 @@ async function busiestProvince(ctx: BenchContext): Promise<{ code: string; path:
 
 export async function dossierPage(ctx: BenchContext): Promise<Measure> {
   const { code: province, path: provincePath } = await busiestProvince(ctx);
-  const query = 'query Page($first: Int!, $agency: String!) { dossiers(first: $first, filter: { agencyCode: $agency }) { nodes { code status dueAt procedure { code name } agency { code name } history { kind occurredAt actor } } } }';
+  const query =
+    'query Page($first: Int!, $agency: String!) { dossiers(first: $first, filter: { agencyCode: $agency }) { nodes { code status dueAt procedure { code name } agency { code name } history { kind occurredAt actor } } } }';
   const statements: Record<number, number> = {};
   await ctx.withStatementCounts(async (url) => {
     await gqlOk(url, query, { first: 1, agency: province }, ctx.adminToken); // the API caches the agency code's path once
@@ -154,7 +174,9 @@ export async function dossierPage(ctx: BenchContext): Promise<Measure> {
   const sqlCodes = [...new Set(rows.map((r: { code: string }) => r.code))];
   const apiEvents = apiPage.dossiers.nodes.reduce((s: number, n: { history: unknown[] }) => s + n.history.length, 0);
   if (JSON.stringify(apiCodes) !== JSON.stringify(sqlCodes) || apiEvents !== rows.filter((r: { kind: string | null }) => r.kind).length) {
-    throw new Error(`P2: the API page and the hand-written join differ (${apiCodes.length} vs ${sqlCodes.length} dossiers, ${apiEvents} vs ${rows.length} events)`);
+    throw new Error(
+      `P2: the API page and the hand-written join differ (${apiCodes.length} vs ${sqlCodes.length} dossiers, ${apiEvents} vs ${rows.length} events)`,
+    );
   }
   const timeOne = async (fn: () => Promise<unknown>) => {
     const t = process.hrtime.bigint();
@@ -200,7 +222,11 @@ export async function dossierPage(ctx: BenchContext): Promise<Measure> {
 
 /** P3's subscribers process (bench/ws-subscribers.ts), once it has opened what `connect` asks for. */
 async function subscriberProcess(ctx: BenchContext, log: string, connect: object) {
-  const child = spawnNode(path.join(DIST, 'bench/ws-subscribers.js'), [], { log: path.join(ctx.workDir, log), ipc: true, nodeArgs: ['--max-old-space-size=4096'] });
+  const child = spawnNode(path.join(DIST, 'bench/ws-subscribers.js'), [], {
+    log: path.join(ctx.workDir, log),
+    ipc: true,
+    nodeArgs: ['--max-old-space-size=4096'],
+  });
   const messages: any[] = [];
   let waiter: (() => void) | undefined;
   child.on('message', (m) => {
@@ -268,7 +294,8 @@ async function deliveries(subscribers: Subscribers, sentAt: Map<string, number>,
   for (;;) {
     subscribers.send({ type: 'report' });
     const report = await subscribers.next('report', 30_000);
-    for (const [message, times] of Object.entries(report.arrivals as Record<string, number[]>)) arrived.set(message, [...(arrived.get(message) ?? []), ...times]);
+    for (const [message, times] of Object.entries(report.arrivals as Record<string, number[]>))
+      arrived.set(message, [...(arrived.get(message) ?? []), ...times]);
     const complete = [...sentAt.keys()].every((m) => (arrived.get(m)?.length ?? 0) >= count);
     if (complete || Date.now() > deadline) break;
     await sleep(500);
@@ -293,7 +320,13 @@ const P3_WARM_UP_ALERTS = 3;
  * first alerts after the subscribers connected run code V8 has not optimised yet, and made the
  * first timed run the slowest.
  */
-async function fanOutRuns(ctx: BenchContext, subscribers: Subscribers, count: number, label: string, send: (message: string, index: number) => Promise<number>) {
+async function fanOutRuns(
+  ctx: BenchContext,
+  subscribers: Subscribers,
+  count: number,
+  label: string,
+  send: (message: string, index: number) => Promise<number>,
+) {
   const p99: number[] = [];
   const p50: number[] = [];
   let lost = 0;
@@ -328,7 +361,9 @@ async function bareFanOut(ctx: BenchContext, count: number): Promise<{ p99: numb
   const server = spawnNode(path.join(DIST, 'bench/bare-ws-server.js'), [], { log: path.join(ctx.workDir, 'bare-ws-server.log'), ipc: true });
   try {
     const port = await new Promise<number>((resolve, reject) => {
-      server.once('message', (m: { type: string; port: number }) => (m.type === 'ready' ? resolve(m.port) : reject(new Error(`the bare WebSocket server said ${m.type}`))));
+      server.once('message', (m: { type: string; port: number }) =>
+        m.type === 'ready' ? resolve(m.port) : reject(new Error(`the bare WebSocket server said ${m.type}`)),
+      );
       server.once('exit', (code) => reject(new Error(`the bare WebSocket server exited with ${code}`)));
       setTimeout(() => reject(new Error('the bare WebSocket server was not listening within 30 s')), 30_000).unref();
     });
@@ -336,7 +371,11 @@ async function bareFanOut(ctx: BenchContext, count: number): Promise<{ p99: numb
     try {
       await sleep(2000);
       const runs = await fanOutRuns(ctx, subscribers, count, 'P3 floor (bare ws server)', async (message, i) => {
-        const text = JSON.stringify({ id: randomUUID(), type: 'next', payload: { data: { alerts: { cursor: String(200_000 + i), kind: 'DOSSIER_OVERDUE', message } } } });
+        const text = JSON.stringify({
+          id: randomUUID(),
+          type: 'next',
+          payload: { data: { alerts: { cursor: String(200_000 + i), kind: 'DOSSIER_OVERDUE', message } } },
+        });
         const sentAt = Date.now();
         sendTo(server, { type: 'send', text }, 'the bare WebSocket server');
         return sentAt;
@@ -387,7 +426,9 @@ async function memoryPerSubscriber(ctx: BenchContext, count: number): Promise<{ 
           await sleep(1000);
           readings.push(await reading());
         }
-        ctx.log(`  P3 memory (fresh API, after a full collection): RSS ${(before.rss / 2 ** 20).toFixed(0)} MB before ${count} subscribers, ${(readings[0].rss / 2 ** 20).toFixed(0)} MB with them`);
+        ctx.log(
+          `  P3 memory (fresh API, after a full collection): RSS ${(before.rss / 2 ** 20).toFixed(0)} MB before ${count} subscribers, ${(readings[0].rss / 2 ** 20).toFixed(0)} MB with them`,
+        );
         const perSubscriber = (key: 'rss' | 'heap') => figure(readings.map((r) => round((r[key] - before[key]) / count / 1024, 1)));
         return { rss: perSubscriber('rss'), heap: perSubscriber('heap') };
       } finally {
@@ -468,7 +509,8 @@ async function timeRecompute(ctx: BenchContext, from: string, to: string) {
     FROM dossier WHERE received_at >= $1 AND received_at < $2 GROUP BY agency_id`;
   const api: number[] = [];
   const baseline: number[] = [];
-  const recompute = () => gqlOk(ctx.api.url, 'mutation($period: String!) { recomputeIndex(period: $period) { scorecards } }', { period: ctx.period }, ctx.adminToken);
+  const recompute = () =>
+    gqlOk(ctx.api.url, 'mutation($period: String!) { recomputeIndex(period: $period) { scorecards } }', { period: ctx.period }, ctx.adminToken);
   // One untimed round of each first: the first recompute reads its indexes from disk while the
   // baseline's heap pages are already cached by monthRecompute's count of the month, so run 1
   // would compare a cold read with a warm one.
@@ -506,12 +548,18 @@ async function busiestAndMedianAgencies(ctx: BenchContext, from: string, to: str
 /** One event: a dossier received in the month, until its agency's scorecard counts it, in ms, run after run. */
 async function oneEventToScorecard(ctx: BenchContext, pair: { agency: string; procedure: string }, label: string) {
   const scoreQuery = 'query($agency: String!, $period: String!) { scorecard(agencyCode: $agency, period: $period) { dossiersReceived } }';
-  const received = async () => (await gqlOk(ctx.api.url, scoreQuery, { agency: pair.agency, period: ctx.period }, ctx.adminToken)).scorecard.dossiersReceived as number;
+  const received = async () =>
+    (await gqlOk(ctx.api.url, scoreQuery, { agency: pair.agency, period: ctx.period }, ctx.adminToken)).scorecard.dossiersReceived as number;
   // The stored scorecard, read from PostgreSQL: polling the API every 2 ms would keep its one
   // thread busy answering polls and delay the very update being timed.
   const stored = async () =>
     Number(
-      (await ctx.pool.query(`SELECT s.counters->>'dossiersReceived' AS n FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE a.code = $1 AND s.period = $2`, [pair.agency, ctx.period])).rows[0]?.n ?? NaN,
+      (
+        await ctx.pool.query(
+          `SELECT s.counters->>'dossiersReceived' AS n FROM scorecard_record s JOIN agency a ON a.id = s.agency_id WHERE a.code = $1 AND s.period = $2`,
+          [pair.agency, ctx.period],
+        )
+      ).rows[0]?.n ?? NaN,
     );
   const times: number[] = [];
   for (let run = 0; run < Math.max(ctx.runs, 5); run++) {
@@ -520,7 +568,16 @@ async function oneEventToScorecard(ctx: BenchContext, pair: { agency: string; pr
     await gqlOk(
       ctx.api.url,
       `mutation($input: ReceiveDossierInput!) { receiveDossier(input: $input) { code } }`,
-      { input: { code: `BENCH-P4-${process.pid}-${label}-${run}`, procedureCode: pair.procedure, agencyCode: pair.agency, channel: 'ONLINE', receivedAt: `${ctx.period}-20T09:00:00+07:00`, applicant: { kind: 'CITIZEN', name: 'Bench', idNumber: '001090000001' } } },
+      {
+        input: {
+          code: `BENCH-P4-${process.pid}-${label}-${run}`,
+          procedureCode: pair.procedure,
+          agencyCode: pair.agency,
+          channel: 'ONLINE',
+          receivedAt: `${ctx.period}-20T09:00:00+07:00`,
+          applicant: { kind: 'CITIZEN', name: 'Bench', idNumber: '001090000001' },
+        },
+      },
       ctx.adminToken,
     );
     const committed = Date.now();
@@ -541,7 +598,9 @@ export async function monthRecompute(ctx: BenchContext): Promise<Measure> {
   const agencies = await busiestAndMedianAgencies(ctx, from, to);
   const busiest = await oneEventToScorecard(ctx, agencies[0], 'busiest');
   const middle = await oneEventToScorecard(ctx, agencies[agencies.length - 1], 'median');
-  ctx.log(`  P4 one event → scorecard: busiest agency ${agencies[0].agency} (${agencies[0].dossiers} dossiers in the month) ${figure(busiest).median} ms, median agency ${agencies[agencies.length - 1].agency} (${agencies[agencies.length - 1].dossiers}) ${figure(middle).median} ms`);
+  ctx.log(
+    `  P4 one event → scorecard: busiest agency ${agencies[0].agency} (${agencies[0].dossiers} dossiers in the month) ${figure(busiest).median} ms, median agency ${agencies[agencies.length - 1].agency} (${agencies[agencies.length - 1].dossiers}) ${figure(middle).median} ms`,
+  );
   const ratio = figure(api).median / figure(baseline).median;
   const worst = figure(busiest).median;
   return {
@@ -556,7 +615,8 @@ export async function monthRecompute(ctx: BenchContext): Promise<Measure> {
     result: `${ratio.toFixed(2)}×; one event → scorecard ${worst} ms (busiest agency), ${figure(middle).median} ms (median agency)`,
     target: '≤ 2×; < 50 ms',
     met: ratio <= 2 && worst < 50,
-    notes: 'recompute timed over HTTP (recomputeIndex); one event: receiveDossier response → its agency’s stored scorecard counts it (read from PostgreSQL every 2 ms; the scorecard query then checked to show it); judged on the busiest agency',
+    notes:
+      'recompute timed over HTTP (recomputeIndex); one event: receiveDossier response → its agency’s stored scorecard counts it (read from PostgreSQL every 2 ms; the scorecard query then checked to show it); judged on the busiest agency',
   };
 }
 
@@ -593,7 +653,11 @@ async function pushBatches(ctx: BenchContext, bodies: string[], importers: numbe
   const share = Math.ceil(bodies.length / importers);
   const importer = async (stream: string[]) => {
     for (const body of stream) {
-      const res = await fetch(ctx.api.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.adminToken}` }, body });
+      const res = await fetch(ctx.api.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.adminToken}` },
+        body,
+      });
       const json = (await res.json()) as { data?: { importDossierEvents: { accepted: number; rejected: number } }; errors?: unknown };
       if (!json.data) throw new Error(`P5: ${JSON.stringify(json.errors)}`);
       if (json.data.importDossierEvents.rejected) throw new Error(`P5: generated events were rejected`);
@@ -622,7 +686,9 @@ async function copyRate(ctx: BenchContext, prefix: string) {
 }
 
 export async function syncImport(ctx: BenchContext): Promise<Measure> {
-  const agencyCodes = (await ctx.pool.query(`SELECT code FROM agency WHERE kind IN ('DEPARTMENT', 'COMMUNE') AND (valid_to IS NULL OR valid_to > now()) ORDER BY code`)).rows.map((r) => r.code as string);
+  const agencyCodes = (
+    await ctx.pool.query(`SELECT code FROM agency WHERE kind IN ('DEPARTMENT', 'COMMUNE') AND (valid_to IS NULL OR valid_to > now()) ORDER BY code`)
+  ).rows.map((r) => r.code as string);
   const procedureCodes = (await ctx.pool.query(`SELECT code FROM procedure ORDER BY code`)).rows.map((r) => r.code as string);
   const api: number[] = [];
   const concurrent: number[] = [];
@@ -655,7 +721,9 @@ export async function syncImport(ctx: BenchContext): Promise<Measure> {
     concurrent.push(await pushBatches(ctx, generate(`B5C${run}P${process.pid}`, run + 11), CONCURRENT_IMPORTERS));
 
     baseline.push(await copyRate(ctx, prefix));
-    ctx.log(`  P5 run ${run + 1}: import ${api[run]} events/s (${concurrent[run]} with ${CONCURRENT_IMPORTERS} importers at once), COPY ${baseline[run]} events/s; CPU per 1,000 events: API ${apiCpu[run]} ms${postgresRun === null ? '' : `, PostgreSQL ${postgresRun} ms`}`);
+    ctx.log(
+      `  P5 run ${run + 1}: import ${api[run]} events/s (${concurrent[run]} with ${CONCURRENT_IMPORTERS} importers at once), COPY ${baseline[run]} events/s; CPU per 1,000 events: API ${apiCpu[run]} ms${postgresRun === null ? '' : `, PostgreSQL ${postgresRun} ms`}`,
+    );
   }
   await ctx.pool.query('DROP TABLE bench_sync_event_copy');
   const ratio = figure(api).median / figure(baseline).median;
@@ -673,7 +741,8 @@ export async function syncImport(ctx: BenchContext): Promise<Measure> {
     result: `${ratio.toFixed(2)}×; ${Math.round(rate).toLocaleString('en')} events/s (${Math.round(figure(concurrent).median).toLocaleString('en')}/s with ${CONCURRENT_IMPORTERS} importers at once, not judged)`,
     target: '≥ 0.3× and ≥ 20,000 events/s',
     met: ratio >= 0.3 && rate >= 20_000,
-    notes: 'judged on one importer pushing its batches one after another, like the one COPY stream; CPU per 1,000 events over those runs (API process; every postgres process on this machine), not judged; the import stores sync_event rows and rebuilds each dossier (dossier, dossier_event, index), COPY writes only the sync_event rows; concurrentImporters: 4 clients pushing at once, each its own contiguous share of the batches, for capacity, not judged',
+    notes:
+      'judged on one importer pushing its batches one after another, like the one COPY stream; CPU per 1,000 events over those runs (API process; every postgres process on this machine), not judged; the import stores sync_event rows and rebuilds each dossier (dossier, dossier_event, index), COPY writes only the sync_event rows; concurrentImporters: 4 clients pushing at once, each its own contiguous share of the batches, for capacity, not judged',
   };
 }
 
@@ -711,11 +780,21 @@ export async function overdueLag(ctx: BenchContext, openDossiers: number): Promi
       receivedAt: "now() - interval '1 day'",
       dueAt: "now() + interval '3 seconds' + g * interval '250 milliseconds'",
     });
-    await waitFor('overdue alerts', async () => {
-      const [{ n }] = (await ctx.pool.query(`SELECT count(*)::int AS n FROM alert WHERE kind = 'DOSSIER_OVERDUE' AND dossier_id = ANY($1)`, [ids])).rows;
-      return n >= ids.length;
-    }, 60_000, 200);
-    const rows = (await ctx.pool.query(`SELECT extract(epoch FROM (al.created_at - d.due_at)) * 1000 AS lag FROM alert al JOIN dossier d ON d.id = al.dossier_id WHERE al.kind = 'DOSSIER_OVERDUE' AND al.dossier_id = ANY($1)`, [ids])).rows;
+    await waitFor(
+      'overdue alerts',
+      async () => {
+        const [{ n }] = (await ctx.pool.query(`SELECT count(*)::int AS n FROM alert WHERE kind = 'DOSSIER_OVERDUE' AND dossier_id = ANY($1)`, [ids])).rows;
+        return n >= ids.length;
+      },
+      60_000,
+      200,
+    );
+    const rows = (
+      await ctx.pool.query(
+        `SELECT extract(epoch FROM (al.created_at - d.due_at)) * 1000 AS lag FROM alert al JOIN dossier d ON d.id = al.dossier_id WHERE al.kind = 'DOSSIER_OVERDUE' AND al.dossier_id = ANY($1)`,
+        [ids],
+      )
+    ).rows;
     const runLags = rows.map((r) => Number(r.lag));
     p50.push(round(percentile(runLags, 50), 0));
     worst.push(round(Math.max(...runLags), 0));
@@ -824,10 +903,19 @@ function bareManager(pool: pg.Pool): EntityManager {
 
 /** A scoring method as stored (index_method_group, index_method_criterion), read bare. */
 async function bareMethod(pool: pg.Pool, key: string): Promise<IndexMethod> {
-  const [{ rows: [row] }, { rows: groups }, { rows: criteria }] = await Promise.all([
+  const [
+    {
+      rows: [row],
+    },
+    { rows: groups },
+    { rows: criteria },
+  ] = await Promise.all([
     pool.query('SELECT name FROM index_method WHERE key = $1', [key]),
     pool.query('SELECT key, name, max_points FROM index_method_group WHERE method_key = $1 ORDER BY position', [key]),
-    pool.query('SELECT key, name, group_key, max_points, numerator_counter, denominator_counter FROM index_method_criterion WHERE method_key = $1 ORDER BY position', [key]),
+    pool.query(
+      'SELECT key, name, group_key, max_points, numerator_counter, denominator_counter FROM index_method_criterion WHERE method_key = $1 ORDER BY position',
+      [key],
+    ),
   ]);
   return {
     key,
@@ -836,7 +924,9 @@ async function bareMethod(pool: pg.Pool, key: string): Promise<IndexMethod> {
       key: g.key,
       name: g.name,
       maxPoints: Number(g.max_points),
-      criteria: criteria.filter((c) => c.group_key === g.key).map((c) => ({ key: c.key, name: c.name, maxPoints: Number(c.max_points), numerator: c.numerator_counter, denominator: c.denominator_counter })),
+      criteria: criteria
+        .filter((c) => c.group_key === g.key)
+        .map((c) => ({ key: c.key, name: c.name, maxPoints: Number(c.max_points), numerator: c.numerator_counter, denominator: c.denominator_counter })),
     })),
   };
 }
@@ -852,7 +942,10 @@ interface BareScorecard {
 /** Stored scorecards of a period, read bare: one agency's, or a peer group's. */
 async function bareScorecards(pool: pg.Pool, period: string, where: { agencyId: number } | { peerGroup: string }): Promise<BareScorecard[]> {
   const [column, value] = 'agencyId' in where ? ['agency_id', where.agencyId] : ['peer_group', where.peerGroup];
-  const { rows } = await pool.query(`SELECT agency_id, method_key, peer_group, total, counters FROM scorecard_record WHERE period = $1 AND ${column} = $2`, [period, value]);
+  const { rows } = await pool.query(`SELECT agency_id, method_key, peer_group, total, counters FROM scorecard_record WHERE period = $1 AND ${column} = $2`, [
+    period,
+    value,
+  ]);
   return rows.map((r) => ({ agencyId: r.agency_id, methodKey: r.method_key, peerGroup: r.peer_group, total: r.total, counters: parseCounters(r.counters) }));
 }
 
@@ -860,7 +953,10 @@ async function bareScorecards(pool: pg.Pool, period: string, where: { agencyId: 
 async function barePlanInput(pool: pg.Pool, period: string, agencyId: number): Promise<PlanInput | null> {
   const [card] = await bareScorecards(pool, period, { agencyId });
   if (!card) return null;
-  const [method, peers] = await Promise.all([bareMethod(pool, card.methodKey), card.peerGroup ? bareScorecards(pool, period, { peerGroup: card.peerGroup }) : []]);
+  const [method, peers] = await Promise.all([
+    bareMethod(pool, card.methodKey),
+    card.peerGroup ? bareScorecards(pool, period, { peerGroup: card.peerGroup }) : [],
+  ]);
   return { method, counters: card.counters, peerTotals: peers.filter((p) => p.agencyId !== agencyId).map((p) => p.total), ranked: card.peerGroup !== null };
 }
 
@@ -885,8 +981,13 @@ const pointsLostAnswer: ScoreToActionAnswer = {
   variables: (t) => ({ agency: t.province, period: t.period, first: 50 }),
   async baseline(pool, t) {
     const period = parsePeriod(t.period);
-    const [[card], structure] = await Promise.all([bareScorecards(pool, t.period, { agencyId: t.provinceId }), loadAgencyNodes(bareManager(pool)).then((nodes) => new AgencyStructure(nodes, period))]);
-    const candidates = structure.agencies.filter((a) => a.id !== t.provinceId && (a.parentId === t.provinceId || (a.successorId === t.provinceId && !existsAtEnd(a, period))));
+    const [[card], structure] = await Promise.all([
+      bareScorecards(pool, t.period, { agencyId: t.provinceId }),
+      loadAgencyNodes(bareManager(pool)).then((nodes) => new AgencyStructure(nodes, period)),
+    ]);
+    const candidates = structure.agencies.filter(
+      (a) => a.id !== t.provinceId && (a.parentId === t.provinceId || (a.successorId === t.provinceId && !existsAtEnd(a, period))),
+    );
     candidates.sort((a, b) => Number(existsAtEnd(b, period)) - Number(existsAtEnd(a, period)) || a.id - b.id);
     const claimed = new Set<number>([t.provinceId]);
     const members = candidates.map((unit) => {
@@ -894,19 +995,29 @@ const pointsLostAnswer: ScoreToActionAnswer = {
       for (const id of mine) claimed.add(id);
       return { unit, mine };
     });
-    const [method, { rows }] = await Promise.all([bareMethod(pool, card.methodKey), pool.query('SELECT agency_id, counters FROM agency_period_counters WHERE period = $1 AND agency_id = ANY($2::int[])', [t.period, [...claimed]])]);
+    const [method, { rows }] = await Promise.all([
+      bareMethod(pool, card.methodKey),
+      pool.query('SELECT agency_id, counters FROM agency_period_counters WHERE period = $1 AND agency_id = ANY($2::int[])', [t.period, [...claimed]]),
+    ]);
     const own = new Map(rows.map((r) => [r.agency_id as number, r.counters]));
     const scorable = new Set(structure.scorable().map((a) => a.id));
-    const units = members.filter(({ unit, mine }) => scorable.has(unit.id) || mine.some((id) => own.has(id))).map(({ unit, mine }) => ({ id: unit.code, counters: additiveCounters(mine, own) }));
+    const units = members
+      .filter(({ unit, mine }) => scorable.has(unit.id) || mine.some((id) => own.has(id)))
+      .map(({ unit, mine }) => ({ id: unit.code, counters: additiveCounters(mine, own) }));
     const result = pointsLostByUnit(method, card.counters, units);
     return { ...result, units: result.units.slice(0, 50), unitCount: result.units.length };
   },
   disagreement(data, baseline) {
     const b = baseline as ReturnType<typeof pointsLostByUnit<string>> & { unitCount: number };
     const api = data.pointsLost;
-    const criteria = (list: { key: string; shortfall: number; lostPoints: number }[]) => list.map(({ key, shortfall, lostPoints }) => ({ key, shortfall, lostPoints }));
+    const criteria = (list: { key: string; shortfall: number; lostPoints: number }[]) =>
+      list.map(({ key, shortfall, lostPoints }) => ({ key, shortfall, lostPoints }));
     return (
-      differs('total, lostPoints', [api.total, api.lostPoints, api.own.lostPoints, api.units.totalCount], [b.total, b.lostPoints, b.own.lostPoints, b.unitCount]) ??
+      differs(
+        'total, lostPoints',
+        [api.total, api.lostPoints, api.own.lostPoints, api.units.totalCount],
+        [b.total, b.lostPoints, b.own.lostPoints, b.unitCount],
+      ) ??
       differs('criteria', criteria(api.criteria), criteria(b.criteria)) ??
       differs(
         'units',
@@ -927,15 +1038,34 @@ const scoreChangeAnswer: ScoreToActionAnswer = {
   variables: (t) => ({ agency: t.province, period: t.period }),
   async baseline(pool, t) {
     const previousKey = previousIndexedPeriod(parsePeriod(t.period))?.key;
-    const [[card], [before]] = await Promise.all([bareScorecards(pool, t.period, { agencyId: t.provinceId }), previousKey ? bareScorecards(pool, previousKey, { agencyId: t.provinceId }) : Promise.resolve([])]);
+    const [[card], [before]] = await Promise.all([
+      bareScorecards(pool, t.period, { agencyId: t.provinceId }),
+      previousKey ? bareScorecards(pool, previousKey, { agencyId: t.provinceId }) : Promise.resolve([]),
+    ]);
     const [method, previousMethod] = await Promise.all([bareMethod(pool, card.methodKey), before ? bareMethod(pool, before.methodKey) : null]);
     return explainScoreChange(method, card.counters, before ? { method: previousMethod!, counters: before.counters } : null);
   },
   disagreement(data, baseline) {
     const b = baseline as ReturnType<typeof explainScoreChange>;
     const api = data.scoreChange;
-    const pick = (c: Record<string, unknown>) => [c.key, c.points, c.previousPoints, c.change, c.numerator, c.denominator, c.previousNumerator, c.previousDenominator];
-    return differs('totals', [api.total, api.previousTotal, api.scoreDelta], [b.total, b.previousTotal, b.scoreDelta]) ?? differs('criteria', api.criteria.map(pick), b.criteria.map((c) => pick(c as never)));
+    const pick = (c: Record<string, unknown>) => [
+      c.key,
+      c.points,
+      c.previousPoints,
+      c.change,
+      c.numerator,
+      c.denominator,
+      c.previousNumerator,
+      c.previousDenominator,
+    ];
+    return (
+      differs('totals', [api.total, api.previousTotal, api.scoreDelta], [b.total, b.previousTotal, b.scoreDelta]) ??
+      differs(
+        'criteria',
+        api.criteria.map(pick),
+        b.criteria.map((c) => pick(c as never)),
+      )
+    );
   },
 };
 
@@ -957,7 +1087,20 @@ const delayListAnswer: ScoreToActionAnswer = {
   },
   disagreement(data, baseline) {
     const api = data.delayList;
-    return differs('delayList', { totalCount: api.totalCount, nodes: api.nodes.map((n: { unit: { code: string }; lateDossiers: number; overdueDossiers: number; apologised: number; total: number }) => [n.unit.code, n.lateDossiers, n.overdueDossiers, n.apologised, n.total]) }, baseline);
+    return differs(
+      'delayList',
+      {
+        totalCount: api.totalCount,
+        nodes: api.nodes.map((n: { unit: { code: string }; lateDossiers: number; overdueDossiers: number; apologised: number; total: number }) => [
+          n.unit.code,
+          n.lateDossiers,
+          n.overdueDossiers,
+          n.apologised,
+          n.total,
+        ]),
+      },
+      baseline,
+    );
   },
 };
 
@@ -993,7 +1136,14 @@ const scorePlanAnswer: ScoreToActionAnswer = {
     if (!b || !api) return b === api ? null : `plan ${JSON.stringify(api)?.slice(0, 100)} vs ${JSON.stringify(b)?.slice(0, 100)}`;
     const head = (p: Record<string, unknown>) => [p.total, p.rank, p.rankOutOf, p.targetTotal, p.reachable, p.projectedTotal, p.projectedRank, p.statement];
     const step = (s: Record<string, unknown>) => [s.criterion, s.action, s.items, s.outOf, s.points, s.projectedTotal, s.projectedRank, s.description];
-    return differs('plan', head(api), head(b as never)) ?? differs('steps', api.steps.map(step), b.steps.map((s) => step(s as never)));
+    return (
+      differs('plan', head(api), head(b as never)) ??
+      differs(
+        'steps',
+        api.steps.map(step),
+        b.steps.map((s) => step(s as never)),
+      )
+    );
   },
 };
 
@@ -1008,7 +1158,8 @@ const scoreForecastAnswer: ScoreToActionAnswer = {
     if (!input) return null;
     const now = new Date();
     const end = parsePeriod(t.runningPeriod).end;
-    const open = now < end ? await countOpenFallingDue(bareManager(pool), [{ databaseId: t.provinceId, path: t.provincePath }], now, end) : new Map<number, number>();
+    const open =
+      now < end ? await countOpenFallingDue(bareManager(pool), [{ databaseId: t.provinceId, path: t.provincePath }], now, end) : new Map<number, number>();
     return forecastScore(input, open.get(t.provinceId) ?? 0);
   },
   disagreement(data, baseline) {
@@ -1069,7 +1220,11 @@ async function scoreToActionTarget(ctx: BenchContext): Promise<ScoreToActionTarg
   const contributorIds = [...new AgencyStructure(nodes, parsePeriod(ctx.period)).contributors(nodes.find((a) => a.code === province)!.id)];
   const provinceNode = nodes.find((a) => a.code === province)!;
   // Its rank and total through the API, which computes the period on its first read.
-  const { scorecard } = await gqlOk(ctx.api.url, 'query Rank($agency: String!, $period: String!) { scorecard(agencyCode: $agency, period: $period) { rank total } }', { agency: province, period: ctx.period });
+  const { scorecard } = await gqlOk(
+    ctx.api.url,
+    'query Rank($agency: String!, $period: String!) { scorecard(agencyCode: $agency, period: $period) { rank total } }',
+    { agency: province, period: ctx.period },
+  );
   return {
     province,
     contributorIds,
@@ -1118,7 +1273,9 @@ export async function scoreToAction(ctx: BenchContext, answers: ScoreToActionAns
     const counts = statements.get(answer.name)!;
     const most = Math.max(...counts);
     const flat = counts.every((c) => c === counts[0]);
-    results.push(`${answer.name} ${figure(api).median} ms (bare SQL ${figure(baseline).median} ms), ${most} statements${counts.length > 1 ? ` (pages of 10/50/100: ${counts.join('/')})` : ''}`);
+    results.push(
+      `${answer.name} ${figure(api).median} ms (bare SQL ${figure(baseline).median} ms), ${most} statements${counts.length > 1 ? ` (pages of 10/50/100: ${counts.join('/')})` : ''}`,
+    );
     met &&= figure(api).median < 300 && (!answer.pageSizeVariable || (flat && most <= 4));
   }
   return {

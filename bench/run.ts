@@ -12,7 +12,18 @@ import { RunningPostgres, startEmbeddedPostgres } from '../src/db/embedded-postg
 import { Role } from '../src/domain/enums';
 import { startAutovacuumStandIn } from './autovacuum';
 import { benchPort, BenchServer, DIST, inspectorUrlOf, ROOT, runNode, spawnNode, stopChild, waitFor } from './lib';
-import { alertFanOut, BenchContext, dossierPage, insertOpenDossiers, Measure, monthRecompute, overdueLag, publicRankings, scoreToAction, syncImport } from './measures';
+import {
+  alertFanOut,
+  BenchContext,
+  dossierPage,
+  insertOpenDossiers,
+  Measure,
+  monthRecompute,
+  overdueLag,
+  publicRankings,
+  scoreToAction,
+  syncImport,
+} from './measures';
 
 /**
  * `npm run bench [-- --quick] [-- --out file] [-- --only P1,P3]`: the product against its limits
@@ -23,26 +34,47 @@ import { alertFanOut, BenchContext, dossierPage, insertOpenDossiers, Measure, mo
  * figure, not a failure.
  */
 const SIZES = {
-  full: { seedDossiers: 1_000_000, openDossiers: 1_000_000, p1Seconds: 10, p3Subscribers: 10_000, p3Alerts: 10, p3AlertGapMs: 1000, p5EventsPerRun: 50_000, p6Dossiers: 20 },
+  full: {
+    seedDossiers: 1_000_000,
+    openDossiers: 1_000_000,
+    p1Seconds: 10,
+    p3Subscribers: 10_000,
+    p3Alerts: 10,
+    p3AlertGapMs: 1000,
+    p5EventsPerRun: 50_000,
+    p6Dossiers: 20,
+  },
   quick: { seedDossiers: 5_000, openDossiers: 10_000, p1Seconds: 1, p3Subscribers: 200, p3Alerts: 3, p3AlertGapMs: 200, p5EventsPerRun: 3_000, p6Dossiers: 4 },
 };
 const PERIOD = '2025-11';
 const JWT_SECRET = 'bench-secret-of-at-least-16-chars';
 
 function parseArgs(argv: string[]) {
-  const args = { quick: false, out: path.join(ROOT, 'bench/results.json'), only: null as string[] | null, sizes: {} as Record<string, number>, database: null as string | null };
+  const args = {
+    quick: false,
+    out: path.join(ROOT, 'bench/results.json'),
+    only: null as string[] | null,
+    sizes: {} as Record<string, number>,
+    database: null as string | null,
+  };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = () => inline ?? argv[++i];
     if (flag === '--quick') args.quick = true;
     else if (flag === '--out') args.out = path.resolve(value());
-    else if (flag === '--only') args.only = value().split(',').map((s) => s.trim().toUpperCase());
+    else if (flag === '--only')
+      args.only = value()
+        .split(',')
+        .map((s) => s.trim().toUpperCase());
     else if (flag === '--size') {
       const [name, n] = value().split('=');
       if (!(name in SIZES.full) || !/^\d+$/.test(n ?? '')) throw new Error(`--size takes name=number, name one of ${Object.keys(SIZES.full).join(', ')}`);
       args.sizes[name] = Number(n);
     } else if (flag === '--database') args.database = value();
-    else throw new Error(`Unknown argument "${argv[i]}". Usage: npm run bench -- [--quick] [--out results.json] [--only P1,P2] [--size p3Subscribers=2000] [--database name]`);
+    else
+      throw new Error(
+        `Unknown argument "${argv[i]}". Usage: npm run bench -- [--quick] [--out results.json] [--only P1,P2] [--size p3Subscribers=2000] [--database name]`,
+      );
   }
   return args;
 }
@@ -89,7 +121,9 @@ async function startApi(databaseUrl: string, port: number, nodeEnv: 'production'
     log: path.join(workDir, `api-${port}.log`),
     nodeArgs,
   });
-  const exited = new Promise<never>((_, reject) => api.once('exit', (code) => reject(new Error(`the API exited with ${code}; see ${path.join(workDir, `api-${port}.log`)}`))));
+  const exited = new Promise<never>((_, reject) =>
+    api.once('exit', (code) => reject(new Error(`the API exited with ${code}; see ${path.join(workDir, `api-${port}.log`)}`))),
+  );
   exited.catch(() => undefined);
   try {
     await Promise.race([waitFor('the API to be ready', async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok, 120_000, 250), exited]);
@@ -111,12 +145,20 @@ type Sizes = typeof SIZES.full;
 type Args = ReturnType<typeof parseArgs>;
 type Log = (message: string) => void;
 
-const urlsOf = (apiPort: number) => ({ url: `http://127.0.0.1:${apiPort}/graphql`, wsUrl: `ws://127.0.0.1:${apiPort}/graphql`, metricsUrl: `http://127.0.0.1:${apiPort}/metrics` });
+const urlsOf = (apiPort: number) => ({
+  url: `http://127.0.0.1:${apiPort}/graphql`,
+  wsUrl: `ws://127.0.0.1:${apiPort}/graphql`,
+  metricsUrl: `http://127.0.0.1:${apiPort}/metrics`,
+});
 
 /** Data: the seed command, its dossiers packed into one month (P4), then open dossiers (P6). */
 async function seed(pool: pg.Pool, databaseUrl: string, sizes: Sizes, workDir: string, log: Log) {
   let t = Date.now();
-  await runNode(path.join(DIST, 'src/cli/seed.js'), ['--dossiers', String(sizes.seedDossiers), '--from', `${PERIOD}-01T00:00:00+07:00`, '--now', `${PERIOD}-30T17:00:00+07:00`], { env: { DATABASE_URL: databaseUrl }, log: path.join(workDir, 'seed.log') });
+  await runNode(
+    path.join(DIST, 'src/cli/seed.js'),
+    ['--dossiers', String(sizes.seedDossiers), '--from', `${PERIOD}-01T00:00:00+07:00`, '--now', `${PERIOD}-30T17:00:00+07:00`],
+    { env: { DATABASE_URL: databaseUrl }, log: path.join(workDir, 'seed.log') },
+  );
   log(`Seeded ${sizes.seedDossiers.toLocaleString('en')} dossiers in ${PERIOD} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   t = Date.now();
   // Open, received before the month (so P2's page stays on the seeded dossiers) and due between
@@ -137,15 +179,20 @@ async function seed(pool: pg.Pool, databaseUrl: string, sizes: Sizes, workDir: s
  */
 async function settle(pool: pg.Pool, log: Log) {
   const t = Date.now();
-  await waitFor('the overdue backlog to be alerted and sequenced', async () => {
-    const { rows } = await pool.query(
-      // The scanner's own condition: a dossier waiting with its clock stopped is not overdue.
-      `SELECT (SELECT count(*) FROM dossier d WHERE ${OVERDUE_CANDIDATES})::int AS pending,
+  await waitFor(
+    'the overdue backlog to be alerted and sequenced',
+    async () => {
+      const { rows } = await pool.query(
+        // The scanner's own condition: a dossier waiting with its clock stopped is not overdue.
+        `SELECT (SELECT count(*) FROM dossier d WHERE ${OVERDUE_CANDIDATES})::int AS pending,
               (SELECT count(*) FROM alert WHERE seq IS NULL)::int AS unsequenced`,
-      [new Date()],
-    );
-    return rows[0].pending === 0 && rows[0].unsequenced === 0;
-  }, 900_000, 1000);
+        [new Date()],
+      );
+      return rows[0].pending === 0 && rows[0].unsequenced === 0;
+    },
+    900_000,
+    1000,
+  );
   log(`API settled (overdue backlog alerted) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   // Raising that backlog rewrote ~200k dossier and alert rows. Autovacuum would clean up
   // behind it; where it is off (as on the local server of these machines) the dead rows stay
@@ -156,7 +203,16 @@ async function settle(pool: pg.Pool, log: Log) {
 }
 
 /** What every measure gets, with the two extra API instances some of them start. */
-function benchContext(o: { args: Args; sizes: Sizes; workDir: string; databaseUrl: string; port: number; pool: pg.Pool; dataSource: BenchContext['dataSource']; log: Log }): BenchContext {
+function benchContext(o: {
+  args: Args;
+  sizes: Sizes;
+  workDir: string;
+  databaseUrl: string;
+  port: number;
+  pool: pg.Pool;
+  dataSource: BenchContext['dataSource'];
+  log: Log;
+}): BenchContext {
   const { args, sizes, workDir, databaseUrl, port, pool, dataSource, log } = o;
   return {
     quick: args.quick,
@@ -232,10 +288,21 @@ async function runMeasures(ctx: BenchContext, args: Args, sizes: Sizes, log: Log
 function writeResults(o: { args: Args; sizes: Sizes; where: string; started: number; maintenance: string[] | undefined; measures: Measure[]; log: Log }) {
   const { args, sizes, where, started, maintenance, measures, log } = o;
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
-  const results = { date: new Date().toISOString(), mode: args.quick ? 'quick' : 'full', machine, postgres: where, seconds: Math.round((Date.now() - started) / 1000), sizes, autovacuumStandIn: maintenance ?? null, measures };
+  const results = {
+    date: new Date().toISOString(),
+    mode: args.quick ? 'quick' : 'full',
+    machine,
+    postgres: where,
+    seconds: Math.round((Date.now() - started) / 1000),
+    sizes,
+    autovacuumStandIn: maintenance ?? null,
+    measures,
+  };
   fs.mkdirSync(path.dirname(args.out), { recursive: true });
   fs.writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
-  log(`\n${results.date.slice(0, 10)} · ${machine} · ${results.mode} run, ${results.seconds} s\n${table(measures)}\n\nWritten to ${path.relative(process.cwd(), args.out)}; ${measures.filter((m) => m.met).length} of ${measures.length} targets met.`);
+  log(
+    `\n${results.date.slice(0, 10)} · ${machine} · ${results.mode} run, ${results.seconds} s\n${table(measures)}\n\nWritten to ${path.relative(process.cwd(), args.out)}; ${measures.filter((m) => m.met).length} of ${measures.length} targets met.`,
+  );
 }
 
 async function main() {
@@ -256,7 +323,9 @@ async function main() {
   try {
     const reused = args.database !== null && (await adminQuery(adminUrl, `SELECT 1 FROM pg_database WHERE datname = $1`, [database])).length > 0;
     if (!reused) await adminQuery(adminUrl, `CREATE DATABASE "${database}"`);
-    log(`Bench ${args.quick ? '(quick) ' : ''}on ${where}, database ${database}${reused ? ' (kept from an earlier run)' : ''}; logs in ${path.relative(ROOT, workDir)}/`);
+    log(
+      `Bench ${args.quick ? '(quick) ' : ''}on ${where}, database ${database}${reused ? ' (kept from an earlier run)' : ''}; logs in ${path.relative(ROOT, workDir)}/`,
+    );
     // The baselines run with the API's own connection settings (JIT off), so a ratio compares the work, not the settings.
     pool = new pg.Pool({ connectionString: databaseUrl, max: 4, options: CONNECTION_SETTINGS, types: PG_TYPES });
     if (!reused) await seed(pool, databaseUrl, sizes, workDir, log);

@@ -53,7 +53,14 @@ function connect(url: string, token: string, count: number, batch: number) {
   return openInBatches(count, batch, () => {
     let connected!: () => void;
     const opened = new Promise<void>((resolve) => (connected = resolve));
-    const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: false, on: { connected: () => connected() } });
+    const client = createClient({
+      url,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+      lazy: false,
+      on: { connected: () => connected() },
+    });
     clients.push(client);
     disposers.push(
       client.subscribe<{ alerts: { message: string } }>(
