@@ -9,7 +9,7 @@ import { CSV_HEADERS, csvCell, CsvHeader, UTF8_BOM } from '../services/index/ran
 import { createRequestContext } from '../schema/context';
 import { formatVietnamTime } from '../schema/scalars';
 import { AGENCY_CODE, PERIOD } from '../schema/validation';
-import { sendCsvFailure } from './csv-failure';
+import { sendCsv, sendCsvFailure, sendCsvUsage } from './csv-responses';
 
 /** Rows read per statement while writing the file (the list pages through the same keyset). */
 const BATCH = 1000;
@@ -48,12 +48,10 @@ export function criterionDossiersCsvHandler(services: Services): express.Request
       typeof header !== 'string' ||
       !CSV_HEADERS.includes(header as CsvHeader)
     ) {
-      res
-        .status(400)
-        .type('text/plain')
-        .send(
-          'Path: /scorecards/{agencyCode}/{period}/criteria/{criterion}/dossiers.csv; query parameters: side (SHORTFALL, the default; NUMERATOR; DENOMINATOR), header (vi: Vietnamese column headers, the default; keys: machine keys).\n',
-        );
+      sendCsvUsage(
+        res,
+        'Path: /scorecards/{agencyCode}/{period}/criteria/{criterion}/dossiers.csv; query parameters: side (SHORTFALL, the default; NUMERATOR; DENOMINATOR), header (vi: Vietnamese column headers, the default; keys: machine keys).',
+      );
       return;
     }
     try {
@@ -97,12 +95,9 @@ export function criterionDossiersCsvHandler(services: Services): express.Request
         if (!page.pageInfo.hasNextPage) break;
         after = page.pageInfo.endCursor!;
       }
-      res
-        .status(200)
-        .type('text/csv; charset=utf-8')
-        .setHeader('cache-control', 'no-store')
-        .setHeader('content-disposition', `attachment; filename="${agencyCode}-${period}-${criterion}-${side}.csv"`)
-        .send(`${UTF8_BOM}${lines.join('\r\n')}\r\n`);
+      // A leader's list of applicants' dossiers: no cache may keep it.
+      res.setHeader('cache-control', 'no-store');
+      sendCsv(res, `${agencyCode}-${period}-${criterion}-${side}.csv`, `${UTF8_BOM}${lines.join('\r\n')}\r\n`);
     } catch (err) {
       sendCsvFailure(res, err);
     }

@@ -10,7 +10,7 @@ import { readiness } from '../services/health';
 import { delaysToCsv } from '../services/index/delays-csv';
 import { CSV_HEADERS, CsvHeader, rankingToCsv } from '../services/index/rankings-csv';
 import { criterionDossiersCsvHandler } from './criterion-dossiers-csv';
-import { sendCsvFailure } from './csv-failure';
+import { sendCsv, sendCsvFailure, sendCsvUsage } from './csv-responses';
 import { rateLimitHttp } from './middleware';
 
 /** Longest a readiness check may take: load balancers probe with a timeout of their own (often 2 s or more). */
@@ -50,22 +50,17 @@ function rankingsCsvHandler(services: Services): express.RequestHandler {
       typeof header !== 'string' ||
       !CSV_HEADERS.includes(header as CsvHeader)
     ) {
-      res
-        .status(400)
-        .type('text/plain')
-        .send(
-          'Query parameters: period (e.g. 2024-09, 2024-Q3, 2024), kind (PROVINCE, MINISTRY, DEPARTMENT, DISTRICT, COMMUNE), parentCode for units inside a province, header (vi: Vietnamese column headers, the default; keys: machine keys).\n',
-        );
+      sendCsvUsage(
+        res,
+        'Query parameters: period (e.g. 2024-09, 2024-Q3, 2024), kind (PROVINCE, MINISTRY, DEPARTMENT, DISTRICT, COMMUNE), parentCode for units inside a province, header (vi: Vietnamese column headers, the default; keys: machine keys).',
+      );
       return;
     }
     try {
       const cards = await services.index.ranking(period, kind as AgencyKind, parentCode);
       const agencies = await services.dataSource.getRepository(Agency).findBy({ databaseId: In(cards.map((c) => c.agencyId)) });
-      res
-        .status(200)
-        .type('text/csv; charset=utf-8')
-        .setHeader('content-disposition', `attachment; filename="rankings-${kind}-${period}${parentCode ? `-${parentCode}` : ''}.csv"`)
-        .send(rankingToCsv(cards, new Map(agencies.map((a) => [a.databaseId, a])), header as CsvHeader));
+      const fileName = `rankings-${kind}-${period}${parentCode ? `-${parentCode}` : ''}.csv`;
+      sendCsv(res, fileName, rankingToCsv(cards, new Map(agencies.map((a) => [a.databaseId, a])), header as CsvHeader));
     } catch (err) {
       sendCsvFailure(res, err);
     }
@@ -84,12 +79,10 @@ function delaysCsvHandler(services: Services): express.RequestHandler {
       typeof header !== 'string' ||
       !CSV_HEADERS.includes(header as CsvHeader)
     ) {
-      res
-        .status(400)
-        .type('text/plain')
-        .send(
-          'Query parameters: agency (an agency code, e.g. HNI), period (e.g. 2025-12; also 2025-Q4, 2025), header (vi: Vietnamese column headers, the default; keys: machine keys).\n',
-        );
+      sendCsvUsage(
+        res,
+        'Query parameters: agency (an agency code, e.g. HNI), period (e.g. 2025-12; also 2025-Q4, 2025), header (vi: Vietnamese column headers, the default; keys: machine keys).',
+      );
       return;
     }
     try {
@@ -99,17 +92,15 @@ function delaysCsvHandler(services: Services): express.RequestHandler {
       const units = new Map(
         (await services.dataSource.getRepository(Agency).findBy({ databaseId: In(rows.map((r) => r.unitId)) })).map((a) => [a.databaseId, a]),
       );
-      res
-        .status(200)
-        .type('text/csv; charset=utf-8')
-        .setHeader('content-disposition', `attachment; filename="delays-${code}-${period}.csv"`)
-        .send(
-          delaysToCsv(
-            rows.map((r) => ({ ...r, unit: units.get(r.unitId) ?? { code: '', name: '' } })),
-            period,
-            header as CsvHeader,
-          ),
-        );
+      sendCsv(
+        res,
+        `delays-${code}-${period}.csv`,
+        delaysToCsv(
+          rows.map((r) => ({ ...r, unit: units.get(r.unitId) ?? { code: '', name: '' } })),
+          period,
+          header as CsvHeader,
+        ),
+      );
     } catch (err) {
       sendCsvFailure(res, err);
     }
