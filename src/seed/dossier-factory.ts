@@ -157,6 +157,22 @@ export class DossierFactory {
     return this.ctx.calendar;
   }
 
+  /** A live dossier's first two steps: received (by any officer of the agency), then taken up by its handler. */
+  private receivedAndStarted(info: AgencyInfo, receivedAt: number, startAt: number, handler: string): Step[] {
+    return [
+      { kind: DossierEventKind.RECEIVED, from: null, to: DossierStatus.RECEIVED, at: receivedAt, actor: this.officer(info), reason: null, details: null },
+      {
+        kind: DossierEventKind.PROCESSING_STARTED,
+        from: DossierStatus.RECEIVED,
+        to: DossierStatus.PROCESSING,
+        at: startAt,
+        actor: handler,
+        reason: null,
+        details: null,
+      },
+    ];
+  }
+
   private officer(info: AgencyInfo): string {
     return `officer-${info.agency.code}-${String(this.rng.int(1, info.officers)).padStart(2, '0')}`;
   }
@@ -311,16 +327,7 @@ export class DossierFactory {
 
       const handler = this.officer(info);
       const steps: Step[] = [
-        { kind: DossierEventKind.RECEIVED, from: null, to: DossierStatus.RECEIVED, at: r, actor: this.officer(info), reason: null, details: null },
-        {
-          kind: DossierEventKind.PROCESSING_STARTED,
-          from: DossierStatus.RECEIVED,
-          to: DossierStatus.PROCESSING,
-          at: startAt,
-          actor: handler,
-          reason: null,
-          details: null,
-        },
+        ...this.receivedAndStarted(info, r, startAt, handler),
         {
           kind: DossierEventKind.SUPPLEMENT_REQUESTED,
           from: DossierStatus.PROCESSING,
@@ -386,18 +393,7 @@ export class DossierFactory {
       const startAt = this.add(info, calendar.effectiveReceipt(new Date(r), info.hours).getTime(), rng.int(5, 60));
       if (startAt >= dueAt.getTime()) continue;
       const handler = this.officer(info);
-      const steps: Step[] = [
-        { kind: DossierEventKind.RECEIVED, from: null, to: DossierStatus.RECEIVED, at: r, actor: this.officer(info), reason: null, details: null },
-        {
-          kind: DossierEventKind.PROCESSING_STARTED,
-          from: DossierStatus.RECEIVED,
-          to: DossierStatus.PROCESSING,
-          at: startAt,
-          actor: handler,
-          reason: null,
-          details: null,
-        },
-      ];
+      const steps = this.receivedAndStarted(info, r, startAt, handler);
       return this.inProgress(info, proc, code, processingDays, dueAt.getTime(), dueAt, steps);
     }
     return null;
