@@ -11,7 +11,7 @@ import { INDEX_FIRST_YEAR, isFinalByDefault, isIndexed, parsePeriod, Period, per
 import { peerGroupOf } from '../../domain/peer-groups';
 import { badInput } from '../../domain/errors';
 import { parsePeriodArg } from '../../schema/validation';
-import { Counters, parseCounters } from '../../domain/scoring/counters';
+import { COUNTER_KEYS, COUNTERS, Counters, parseCounters } from '../../domain/scoring/counters';
 import { IndexMethod } from '../../domain/scoring/method';
 import { detectChanges, ScorecardChange } from '../../domain/scoring/changes';
 import type { WorkingCalendar } from '../../domain/calendar';
@@ -617,14 +617,8 @@ async function loadOwnCounters(em: EntityManager, period: string, agencyIds: Set
   return new Map(rows.map((r) => [r.agencyId, r.counters]));
 }
 
-const PROCEDURE_COUNTERS = [
-  'proceduresAnnounced',
-  'proceduresPublishedOnTime',
-  'proceduresOnlineEligible',
-  'proceduresFullOnline',
-  'feeProcedures',
-  'feeProceduresWithOnlinePayment',
-] as const;
+/** The catalogue counters: a parent counts the distinct procedures its units list, not their sum. */
+const PROCEDURE_COUNTERS = COUNTER_KEYS.filter((key) => COUNTERS[key].unit === 'PROCEDURE');
 
 function withoutProcedureCounters(c: Counters): Partial<Counters> {
   const copy: Partial<Counters> = { ...c };
