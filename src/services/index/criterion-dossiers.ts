@@ -1,4 +1,4 @@
-import { DataSource, SelectQueryBuilder } from 'typeorm';
+import { SelectQueryBuilder } from 'typeorm';
 import { requireAgencyInScope, Viewer } from '../../auth/access';
 import { IndexMethod, MethodCriterion } from '../../domain/scoring/method';
 import { Dossier } from '../../entities';
@@ -8,9 +8,8 @@ import { parsePeriodArg } from '../../schema/validation';
 import type { Services } from '../container';
 import type { DossierListFilter } from '../list-queries';
 import { dossierMembershipParts } from './counter-membership';
-import { loadAgencyNodes } from './scorecards';
 import type { CountWindow } from './own-counters';
-import { AgencyNode, AgencyStructure } from './scorecards';
+import { AgencyStructure } from './scorecards';
 
 /** Which of a criterion's dossiers (issue 27: from a score to the dossiers that cost it). */
 export enum CriterionDossierSide {
@@ -79,28 +78,6 @@ export interface CriterionDossiersArgs {
 }
 
 /**
- * Every agency as the index's structure reads it, kept per data source: agencies are written
- * by the seed and first start, not by the running API, and a restructure creates new ones (as
- * AgencyDirectory keeps paths). A code not found reads them again once, for agencies added
- * since. So a page spends no statement on the structure after the first.
- */
-const agencyNodes = new WeakMap<DataSource, Promise<AgencyNode[]>>();
-
-async function agencyNamed(dataSource: DataSource, code: string): Promise<{ nodes: AgencyNode[]; agency: AgencyNode | undefined }> {
-  for (const fresh of [false, true]) {
-    let nodes = fresh ? undefined : agencyNodes.get(dataSource);
-    if (!nodes) {
-      nodes = loadAgencyNodes(dataSource.manager);
-      agencyNodes.set(dataSource, nodes);
-      nodes.catch(() => agencyNodes.delete(dataSource));
-    }
-    const agency = (await nodes).find((a) => a.code === code);
-    if (agency || fresh) return { nodes: await nodes, agency };
-  }
-  throw new Error('unreachable');
-}
-
-/**
  * The dossiers that a criterion's counter counts for an agency in a period (its numerator, its
  * denominator, or the shortfall between them), as the `dossiers` query with the same filters
  * and order: the caller pages it with the one paginate helper. Scope first (LEADER and ADMIN
@@ -117,7 +94,7 @@ export async function criterionDossierQuery(
   args: CriterionDossiersArgs,
   now: Date,
 ): Promise<{ qb: SelectQueryBuilder<Dossier>; keys: SortKey<Dossier>[]; criterion: MethodCriterion }> {
-  const { nodes, agency } = await agencyNamed(services.dataSource, args.agencyCode);
+  const { nodes, agency } = await services.agencies.nodesWith(args.agencyCode);
   if (!agency) throw unknownAgency('agencyCode', args.agencyCode);
   requireAgencyInScope(viewer, agency.path, `agency ${args.agencyCode}`);
   const window = services.index.windowFor(args.period);
